@@ -1,0 +1,71 @@
+// Bundles the extension host code (node, cjs), the command-line exporter (node) and the webview
+// scripts (browser) with esbuild. `--production` minifies; `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  logLevel: 'warning',
+};
+
+/** ssh2 has an optional native part (sshcrypto.node) and a pure-JS fallback; keep the native one out. */
+const skipNativeAddons = {
+  name: 'skip-native-addons',
+  setup(build) {
+    build.onResolve({ filter: /\.node$/ }, (args) => ({ path: args.path, external: true }));
+    build.onResolve({ filter: /^cpu-features$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+const builds = [
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    plugins: [skipNativeAddons],
+  },
+  {
+    ...common,
+    entryPoints: ['src/cli.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [skipNativeAddons],
+  },
+  {
+    ...common,
+    entryPoints: ['webview/topology/main.ts'],
+    outfile: 'dist/webview/topology.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+  {
+    ...common,
+    entryPoints: ['webview/createNetwork/main.ts'],
+    outfile: 'dist/webview/createNetwork.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+].filter((options) => existsSync(options.entryPoints[0]));
+
+if (watch) {
+  for (const options of builds) {
+    const context = await esbuild.context(options);
+    await context.watch();
+  }
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the demo and the test tiers need (Docker engine, busybox for the
+# local test image, iproute2 tools, Chromium, and the headers code-server's native modules build
+# against). Idempotent: does nothing when everything is already there. Needs root for apt-get.
+set -euo pipefail
+
+need=()
+command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
+[ -x /bin/busybox ] || need+=(busybox-static)
+command -v iptables >/dev/null 2>&1 || need+=(iptables)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
+for dev in libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev; do
+  dpkg -s "$dev" >/dev/null 2>&1 || need+=("$dev")
+done
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" != "0" ]; then
+  echo "ensure-system: missing Debian packages: ${need[*]} (run as root, or install them yourself)" >&2
+  exit 1
+fi
+echo "ensure-system: installing ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

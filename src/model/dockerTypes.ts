@@ -1,0 +1,124 @@
+/**
+ * The subset of the Docker Engine API's JSON that the extension reads, typed by hand from the
+ * engine's documented shapes (API 1.41 through 1.47). Fields that newer engines add, or that older
+ * ones omit, are optional. These types live in the pure model on purpose: nothing here imports
+ * `dockerode`, so recorded fixtures and live responses flow through the same code.
+ */
+
+export type StringMap = Record<string, string>;
+
+export interface IpamConfigJson {
+  Subnet?: string;
+  IPRange?: string;
+  Gateway?: string;
+  AuxiliaryAddresses?: StringMap | null;
+}
+
+/** One item of `GET /networks` (and of `GET /networks/{id}`, which also fills `Containers`). */
+export interface NetworkJson {
+  Name: string;
+  Id: string;
+  Created?: string;
+  Scope?: string;
+  Driver?: string;
+  EnableIPv4?: boolean;
+  EnableIPv6?: boolean;
+  IPAM?: { Driver?: string; Options?: StringMap | null; Config?: IpamConfigJson[] | null } | null;
+  Internal?: boolean;
+  Attachable?: boolean;
+  Ingress?: boolean;
+  ConfigFrom?: { Network?: string } | null;
+  ConfigOnly?: boolean;
+  Containers?: Record<string, NetworkContainerJson> | null;
+  Options?: StringMap | null;
+  Labels?: StringMap | null;
+  Peers?: { Name: string; IP: string }[] | null;
+}
+
+/** The per-container entry of `GET /networks/{id}` (`Containers`). */
+export interface NetworkContainerJson {
+  Name?: string;
+  EndpointID?: string;
+  MacAddress?: string;
+  IPv4Address?: string;
+  IPv6Address?: string;
+}
+
+/** `NetworkSettings.Networks[name]` of a container, in the list and in inspect. */
+export interface EndpointSettingsJson {
+  IPAMConfig?: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] | null } | null;
+  Links?: string[] | null;
+  Aliases?: string[] | null;
+  /** API 1.44+: every name the embedded DNS answers for this endpoint. */
+  DNSNames?: string[] | null;
+  NetworkID?: string;
+  EndpointID?: string;
+  Gateway?: string;
+  IPAddress?: string;
+  IPPrefixLen?: number;
+  IPv6Gateway?: string;
+  GlobalIPv6Address?: string;
+  GlobalIPv6PrefixLen?: number;
+  MacAddress?: string;
+  DriverOpts?: StringMap | null;
+}
+
+/** One item of `GET /containers/json?all=1`. */
+export interface ContainerSummaryJson {
+  Id: string;
+  Names?: string[] | null;
+  Image?: string;
+  Command?: string;
+  Created?: number;
+  State?: string;
+  Status?: string;
+  Labels?: StringMap | null;
+  HostConfig?: { NetworkMode?: string } | null;
+  NetworkSettings?: { Networks?: Record<string, EndpointSettingsJson> | null } | null;
+}
+
+/** `GET /containers/{id}/json`, only the parts the extension reads. */
+export interface ContainerInspectJson {
+  Id: string;
+  Name?: string;
+  State?: { Status?: string; Running?: boolean; Pid?: number } | null;
+  Config?: { Hostname?: string; Labels?: StringMap | null } | null;
+  HostConfig?: { NetworkMode?: string; Links?: string[] | null } | null;
+  NetworkSettings?: {
+    SandboxID?: string;
+    SandboxKey?: string;
+    Networks?: Record<string, EndpointSettingsJson> | null;
+  } | null;
+}
+
+/** `GET /info`, only the parts the extension reads. */
+export interface EngineInfoJson {
+  ID?: string;
+  Name?: string;
+  ServerVersion?: string;
+  OperatingSystem?: string;
+  OSType?: string;
+  Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; NodeID?: string } | null;
+  Plugins?: { Network?: string[] | null } | null;
+}
+
+/** One message of `GET /events`. */
+export interface EngineEventJson {
+  Type?: string;
+  Action?: string;
+  Actor?: { ID?: string; Attributes?: StringMap | null } | null;
+  time?: number;
+  timeNano?: number;
+}
+
+/**
+ * What one refresh reads from the engine: exactly two list calls, whatever the number of networks
+ * and containers. Aliases are not in the container list (checked on API 1.41), so they come from
+ * `containerDetails`, filled lazily per container and kept until an event says it changed.
+ */
+export interface EngineSnapshot {
+  networks: NetworkJson[];
+  containers: ContainerSummaryJson[];
+  /** Container inspections known so far, by full container id. */
+  containerDetails?: Record<string, ContainerInspectJson>;
+}
