@@ -1,7 +1,25 @@
 // Bundles the extension host code (node, cjs), the command-line exporter (node) and the webview
 // scripts (browser) with esbuild. `--production` minifies; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+
+/**
+ * French runtime strings live in one file per area (l10n/fr/*.json) so that work on different
+ * features does not collide; VS Code reads a single bundle, made here.
+ */
+function writeFrenchBundle() {
+  const merged = {};
+  for (const file of readdirSync('l10n/fr').filter((name) => name.endsWith('.json')).sort()) {
+    const part = JSON.parse(readFileSync(`l10n/fr/${file}`, 'utf8'));
+    for (const [key, value] of Object.entries(part)) {
+      if (key in merged && merged[key] !== value) {
+        throw new Error(`l10n/fr/${file}: "${key}" is translated differently in another file`);
+      }
+      merged[key] = value;
+    }
+  }
+  writeFileSync('l10n/bundle.l10n.fr.json', JSON.stringify(merged, null, 2) + '\n');
+}
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -60,6 +78,8 @@ const builds = [
     target: 'es2022',
   },
 ].filter((options) => existsSync(options.entryPoints[0]));
+
+writeFrenchBundle();
 
 if (watch) {
   for (const options of builds) {

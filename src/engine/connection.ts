@@ -1,0 +1,138 @@
+/**
+ * Reads what the connection resolver needs from the machine (docker config folder, contexts,
+ * sockets) and builds dockerode options for the chosen target.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { DockerOptions } from 'dockerode';
+import { ContextMeta, EngineTarget, resolveEngineTarget } from '../model/connectionResolution';
+
+export function dockerConfigFolder(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DOCKER_CONFIG || path.join(os.homedir(), '.docker');
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Context folders are named by the sha256 of the context name (docker CLI's rule). */
+export function readContext(name: string, configFolder: string): ContextMeta | undefined {
+  const id = createHash('sha256').update(name).digest('hex');
+  const meta = readJson(path.join(configFolder, 'contexts', 'meta', id, 'meta.json')) as
+    | { Name?: string; Endpoints?: { docker?: { Host?: string; SkipTLSVerify?: boolean } } }
+    | undefined;
+  const endpoint = meta?.Endpoints?.docker;
+  if (!meta || !endpoint?.Host) {
+    return undefined;
+  }
+  const tlsFolder = path.join(configFolder, 'contexts', 'tls', id, 'docker');
+  return {
+    name: meta.Name ?? name,
+    host: endpoint.Host,
+    skipTlsVerify: Boolean(endpoint.SkipTLSVerify),
+    tlsFolder: existsSync(tlsFolder) ? tlsFolder : undefined,
+  };
+}
+
+/** Every context the docker CLI knows, plus the implicit "default". */
+export function listContexts(configFolder = dockerConfigFolder()): ContextMeta[] {
+  const metaFolder = path.join(configFolder, 'contexts', 'meta');
+  const contexts: ContextMeta[] = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(metaFolder);
+  } catch {
+    entries = [];
+  }
+  for (const entry of entries) {
+    const meta = readJson(path.join(metaFolder, entry, 'meta.json')) as { Name?: string } | undefined;
+    if (meta?.Name) {
+      const context = readContext(meta.Name, configFolder);
+      if (context) {
+        contexts.push(context);
+      }
+    }
+  }
+  return contexts.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function currentContextName(configFolder = dockerConfigFolder()): string | undefined {
+  const config = readJson(path.join(configFolder, 'config.json')) as { currentContext?: string } | undefined;
+  return config?.currentContext;
+}
+
+function isSocket(file: string): boolean {
+  try {
+    return statSync(file).isSocket();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Resolves the engine to use. `contextOverride` is what the "Switch Engine Context" command chose
+ * for this window; it ranks like DOCKER_CONTEXT.
+ */
+export function resolveTarget(setting: string | undefined, contextOverride?: string, env: NodeJS.ProcessEnv = process.env): EngineTarget {
+  const configFolder = dockerConfigFolder(env);
+  const effectiveEnv = contextOverride ? { ...env, DOCKER_HOST: undefined, DOCKER_CONTEXT: contextOverride } : env;
+  return resolveEngineTarget({
+    setting: contextOverride ? undefined : setting,
+    env: effectiveEnv,
+    platform: process.platform,
+    configCurrentContext: currentContextName(configFolder),
+    findContext: (name) => readContext(name, configFolder),
+    socketExists: isSocket,
+  });
+}
+
+function readIfPresent(file: string | undefined): Buffer | undefined {
+  if (!file) {
+    return undefined;
+  }
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+export function dockerodeOptions(target: EngineTarget, timeoutMs: number): DockerOptions {
+  switch (target.protocol) {
+    case 'unix':
+    case 'npipe':
+      return { socketPath: target.socketPath, timeout: timeoutMs };
+    case 'ssh':
+      return {
+        protocol: 'ssh',
+        host: target.hostname,
+        port: target.port,
+        username: target.username,
+        sshOptions: { agent: process.env.SSH_AUTH_SOCK },
+        timeout: timeoutMs,
+      } as DockerOptions;
+    case 'tcp': {
+      const tls = target.tls;
+      if (!tls) {
+        return { protocol: 'http', host: target.hostname, port: target.port, timeout: timeoutMs };
+      }
+      return {
+        protocol: 'https',
+        host: target.hostname,
+        port: target.port,
+        ca: readIfPresent(tls.ca),
+        cert: readIfPresent(tls.cert),
+        key: readIfPresent(tls.key),
+        timeout: timeoutMs,
+        // DOCKER_TLS_VERIFY unset with certificates present: the CLI encrypts without verifying.
+        ...(tls.verify ? {} : { rejectUnauthorized: false }),
+      } as DockerOptions;
+    }
+  }
+}

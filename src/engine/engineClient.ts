@@ -1,0 +1,187 @@
+/**
+ * The extension's only door to the Docker engine: a small interface over dockerode, so the rest of
+ * the code (and the tests) never touch dockerode directly. Every request is counted, which is how
+ * the benchmark proves that a refresh costs a constant number of API calls.
+ */
+import Docker from 'dockerode';
+import type {
+  ContainerInspectJson,
+  ContainerSummaryJson,
+  EngineEventJson,
+  EngineInfoJson,
+  NetworkJson,
+} from '../model/dockerTypes';
+import type { EngineTarget } from '../model/connectionResolution';
+import { dockerodeOptions } from './connection';
+
+export interface NetworkCreateRequest {
+  Name: string;
+  Driver?: string;
+  Internal?: boolean;
+  Attachable?: boolean;
+  EnableIPv6?: boolean;
+  IPAM?: {
+    Driver?: string;
+    Config?: { Subnet?: string; IPRange?: string; Gateway?: string; AuxiliaryAddresses?: Record<string, string> }[];
+    Options?: Record<string, string>;
+  };
+  Options?: Record<string, string>;
+  Labels?: Record<string, string>;
+  CheckDuplicate?: boolean;
+}
+
+export interface ConnectRequest {
+  aliases?: string[];
+  ipv4Address?: string;
+  ipv6Address?: string;
+}
+
+export interface EventSubscription {
+  close(): void;
+}
+
+export interface EngineVersion {
+  Version?: string;
+  ApiVersion?: string;
+  Os?: string;
+}
+
+export class EngineClient {
+  private readonly docker: Docker;
+  /** A second client without a request timeout: the events stream is idle for long stretches. */
+  private readonly streamingDocker: Docker;
+  private calls = 0;
+
+  constructor(readonly target: EngineTarget, timeoutMs = 5000) {
+    this.docker = new Docker(dockerodeOptions(target, timeoutMs));
+    const streamingOptions = dockerodeOptions(target, timeoutMs);
+    delete (streamingOptions as { timeout?: number }).timeout;
+    this.streamingDocker = new Docker(streamingOptions);
+  }
+
+  /** How many API requests this client has made; the benchmark reads it around a refresh. */
+  get apiCallCount(): number {
+    return this.calls;
+  }
+
+  private count<T>(request: Promise<T>): Promise<T> {
+    this.calls++;
+    return request;
+  }
+
+  ping(): Promise<unknown> {
+    return this.count(this.docker.ping());
+  }
+
+  version(): Promise<EngineVersion> {
+    return this.count(this.docker.version() as Promise<EngineVersion>);
+  }
+
+  info(): Promise<EngineInfoJson> {
+    return this.count(this.docker.info() as Promise<EngineInfoJson>);
+  }
+
+  listNetworks(): Promise<NetworkJson[]> {
+    return this.count(this.docker.listNetworks() as unknown as Promise<NetworkJson[]>);
+  }
+
+  listContainers(): Promise<ContainerSummaryJson[]> {
+    return this.count(this.docker.listContainers({ all: true }) as unknown as Promise<ContainerSummaryJson[]>);
+  }
+
+  inspectContainer(id: string): Promise<ContainerInspectJson> {
+    return this.count(this.docker.getContainer(id).inspect() as unknown as Promise<ContainerInspectJson>);
+  }
+
+  inspectNetwork(id: string, verbose = false): Promise<NetworkJson> {
+    // @types/dockerode omits the options argument; dockerode passes it as the query string.
+    const inspect = this.docker.getNetwork(id).inspect as unknown as (options: object) => Promise<NetworkJson>;
+    return this.count(inspect.call(this.docker.getNetwork(id), verbose ? { verbose: true } : {}));
+  }
+
+  async createNetwork(request: NetworkCreateRequest): Promise<string> {
+    const network = await this.count(this.docker.createNetwork(request as Docker.NetworkCreateOptions));
+    return network.id;
+  }
+
+  async connect(networkId: string, containerId: string, request: ConnectRequest = {}): Promise<void> {
+    const ipamConfig: Record<string, string> = {};
+    if (request.ipv4Address) {
+      ipamConfig.IPv4Address = request.ipv4Address;
+    }
+    if (request.ipv6Address) {
+      ipamConfig.IPv6Address = request.ipv6Address;
+    }
+    const endpointConfig: Record<string, unknown> = {};
+    if (request.aliases && request.aliases.length > 0) {
+      endpointConfig.Aliases = request.aliases;
+    }
+    if (Object.keys(ipamConfig).length > 0) {
+      endpointConfig.IPAMConfig = ipamConfig;
+    }
+    await this.count(
+      this.docker.getNetwork(networkId).connect({
+        Container: containerId,
+        ...(Object.keys(endpointConfig).length > 0 ? { EndpointConfig: endpointConfig } : {}),
+      }),
+    );
+  }
+
+  async disconnect(networkId: string, containerId: string, force = false): Promise<void> {
+    await this.count(this.docker.getNetwork(networkId).disconnect({ Container: containerId, Force: force }));
+  }
+
+  async removeNetwork(networkId: string): Promise<void> {
+    await this.count(this.docker.getNetwork(networkId).remove());
+  }
+
+  /** Prunes unused networks; `labelFilters` are `key` or `key=value` strings. Returns the removed names. */
+  async pruneNetworks(labelFilters: string[] = []): Promise<string[]> {
+    const filters = labelFilters.length > 0 ? { label: labelFilters } : undefined;
+    const result = (await this.count(this.docker.pruneNetworks(filters ? { filters } : {}))) as { NetworksDeleted?: string[] | null };
+    return result.NetworksDeleted ?? [];
+  }
+
+  /**
+   * Subscribes to network and container events. `onEnd` is called once when the stream ends or
+   * fails (engine stopped, connection lost); the caller decides when to subscribe again.
+   */
+  async subscribe(onEvent: (event: EngineEventJson) => void, onEnd: (error?: unknown) => void): Promise<EventSubscription> {
+    const stream = (await this.count(
+      this.streamingDocker.getEvents({ filters: { type: ['network', 'container'] } }),
+    )) as NodeJS.ReadableStream & { destroy?: () => void };
+    let buffered = '';
+    let ended = false;
+    const finish = (error?: unknown) => {
+      if (!ended) {
+        ended = true;
+        onEnd(error);
+      }
+    };
+    stream.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      let newline = buffered.indexOf('\n');
+      while (newline >= 0) {
+        const line = buffered.slice(0, newline).trim();
+        buffered = buffered.slice(newline + 1);
+        if (line) {
+          try {
+            onEvent(JSON.parse(line) as EngineEventJson);
+          } catch {
+            // A partial or foreign line: ignore it, the next refresh reconciles.
+          }
+        }
+        newline = buffered.indexOf('\n');
+      }
+    });
+    stream.on('end', () => finish());
+    stream.on('close', () => finish());
+    stream.on('error', (error: unknown) => finish(error));
+    return {
+      close: () => {
+        ended = true;
+        stream.destroy?.();
+      },
+    };
+  }
+}

@@ -1,0 +1,428 @@
+/**
+ * The engine's networks and containers, joined: which container sits on which network with which
+ * address, which containers borrow another's network stack, which legacy links exist. Built from
+ * one snapshot (two list calls) plus whatever container inspections are already known. Pure.
+ */
+import type { ContainerInspectJson, ContainerSummaryJson, EndpointSettingsJson, EngineSnapshot, NetworkJson, StringMap } from './dockerTypes';
+
+export const PREDEFINED_NETWORK_NAMES = ['bridge', 'host', 'none'] as const;
+/** Networks swarm creates; they cannot be removed by the user either. */
+export const SWARM_SYSTEM_NETWORK_NAMES = ['ingress', 'docker_gwbridge'] as const;
+
+export type PredefinedKind = 'bridge' | 'host' | 'none' | 'ingress' | 'docker_gwbridge';
+
+export interface SubnetConfig {
+  subnet?: string;
+  gateway?: string;
+  ipRange?: string;
+  auxiliaryAddresses: StringMap;
+  family: 4 | 6;
+}
+
+export interface NetworkModel {
+  id: string;
+  shortId: string;
+  name: string;
+  driver: string;
+  scope: string;
+  predefined?: PredefinedKind;
+  internal: boolean;
+  attachable: boolean;
+  ingress: boolean;
+  ipv6: boolean;
+  configOnly: boolean;
+  configFrom?: string;
+  created?: string;
+  ipamDriver: string;
+  subnets: SubnetConfig[];
+  options: StringMap;
+  labels: StringMap;
+  /** Bridge device on the host for bridge-driver networks (docker0, br-<id12> or the custom name). */
+  bridgeName?: string;
+  endpoints: EndpointModel[];
+  raw: NetworkJson;
+}
+
+export type NetworkModeKind = 'default' | 'network' | 'host' | 'none' | 'container';
+
+export interface NetworkMode {
+  kind: NetworkModeKind;
+  /** For `network`: the network name; for `container`: the container id or name it shares. */
+  target?: string;
+}
+
+/** Why a name answers in the network's DNS: user alias, container name, short id, hostname. */
+export type DnsNameSource = 'alias' | 'containerName' | 'containerId' | 'engine';
+
+export interface DnsName {
+  name: string;
+  source: DnsNameSource;
+}
+
+export interface EndpointModel {
+  /** Stable id for trees: network id + container id. */
+  key: string;
+  networkId: string;
+  networkName: string;
+  containerId: string;
+  containerName: string;
+  endpointId?: string;
+  ipv4?: string;
+  ipv4PrefixLength?: number;
+  ipv6?: string;
+  ipv6PrefixLength?: number;
+  gateway?: string;
+  ipv6Gateway?: string;
+  mac?: string;
+  /** Addresses the user asked for with --ip/--ip6 (IPAMConfig). */
+  staticIpv4?: string;
+  staticIpv6?: string;
+  running: boolean;
+  state: string;
+  /** True when this endpoint is shown for a container that borrows another's network stack. */
+  viaContainer?: { id: string; name: string };
+  /** Undefined until the container was inspected (the list call does not carry aliases). */
+  aliases?: string[];
+  dnsNames?: DnsName[];
+  /** Legacy links of this container on the default bridge ("alias -> target"). */
+  links: LegacyLink[];
+}
+
+export interface LegacyLink {
+  /** The container that declared --link. */
+  fromId: string;
+  fromName: string;
+  /** The linked container. */
+  toId: string;
+  toName: string;
+  /** The name the linked container is known by inside `from`. */
+  alias: string;
+}
+
+export interface ContainerModel {
+  id: string;
+  shortId: string;
+  name: string;
+  image?: string;
+  state: string;
+  running: boolean;
+  status?: string;
+  networkMode: NetworkMode;
+  /** For `container:` mode: the container whose network stack this one uses. */
+  sharesStackOf?: { id: string; name: string };
+  /** Containers that run in this one's network stack (`--network container:<this>`). */
+  sharedBy: { id: string; name: string }[];
+  memberships: EndpointModel[];
+  links: LegacyLink[];
+  labels: StringMap;
+}
+
+export interface Inventory {
+  networks: NetworkModel[];
+  containers: ContainerModel[];
+  networkById: Map<string, NetworkModel>;
+  containerById: Map<string, ContainerModel>;
+}
+
+export function shortId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12);
+}
+
+function containerName(container: ContainerSummaryJson): string {
+  // Names holds "/name" plus "/other/alias" entries for legacy links pointing at it.
+  const own = (container.Names ?? []).find((name) => name.split('/').length === 2);
+  return own ? own.slice(1) : shortId(container.Id);
+}
+
+export function predefinedKind(network: Pick<NetworkJson, 'Name' | 'Driver' | 'Ingress'>): PredefinedKind | undefined {
+  if (network.Name === 'bridge' && network.Driver === 'bridge') {
+    return 'bridge';
+  }
+  if (network.Name === 'host' && network.Driver === 'host') {
+    return 'host';
+  }
+  if (network.Name === 'none' && network.Driver === 'null') {
+    return 'none';
+  }
+  if (network.Ingress || (network.Name === 'ingress' && network.Driver === 'overlay')) {
+    return 'ingress';
+  }
+  if (network.Name === 'docker_gwbridge' && network.Driver === 'bridge') {
+    return 'docker_gwbridge';
+  }
+  return undefined;
+}
+
+/** The name Docker's bridge driver gives the host device: the option, docker0, or br-<id12>. */
+export function bridgeDeviceName(network: Pick<NetworkJson, 'Id' | 'Name' | 'Driver' | 'Options'>): string | undefined {
+  if (network.Driver !== 'bridge') {
+    return undefined;
+  }
+  const custom = network.Options?.['com.docker.network.bridge.name'];
+  if (custom) {
+    return custom;
+  }
+  if (network.Name === 'bridge') {
+    return 'docker0';
+  }
+  return `br-${network.Id.slice(0, 12)}`;
+}
+
+export function parseNetworkMode(mode: string | undefined): NetworkMode {
+  if (!mode || mode === 'default' || mode === 'bridge') {
+    return { kind: 'default' };
+  }
+  if (mode === 'host') {
+    return { kind: 'host' };
+  }
+  if (mode === 'none') {
+    return { kind: 'none' };
+  }
+  if (mode.startsWith('container:')) {
+    return { kind: 'container', target: mode.slice('container:'.length) };
+  }
+  return { kind: 'network', target: mode };
+}
+
+function subnetsOf(network: NetworkJson): SubnetConfig[] {
+  return (network.IPAM?.Config ?? []).map((config) => ({
+    subnet: config.Subnet || undefined,
+    gateway: config.Gateway || undefined,
+    ipRange: config.IPRange || undefined,
+    auxiliaryAddresses: config.AuxiliaryAddresses ?? {},
+    family: config.Subnet?.includes(':') || config.Gateway?.includes(':') ? 6 : 4,
+  }));
+}
+
+function isUserDefinedForDns(network: NetworkModel | undefined): boolean {
+  // The embedded DNS answers only on user-defined networks (not the default bridge, host, none).
+  return Boolean(network) && network!.predefined !== 'bridge' && network!.predefined !== 'host' && network!.predefined !== 'none';
+}
+
+/**
+ * The names the embedded DNS answers for an endpoint. API 1.44+ gives them as `DNSNames`; older
+ * engines give `Aliases` (user aliases plus the short id) and the container name is implied.
+ */
+export function dnsNamesOf(
+  settings: EndpointSettingsJson | undefined,
+  container: { id: string; name: string; hostname?: string },
+  network: NetworkModel | undefined,
+): { aliases: string[]; dnsNames: DnsName[] } {
+  const idPrefix = shortId(container.id);
+  const rawAliases = settings?.Aliases ?? [];
+  const aliases = rawAliases.filter((alias) => alias !== idPrefix && alias !== container.name && alias !== container.id);
+  if (!isUserDefinedForDns(network)) {
+    return { aliases, dnsNames: [] };
+  }
+  const source = (name: string): DnsNameSource =>
+    name === container.name ? 'containerName' : name === idPrefix || container.id.startsWith(name) ? 'containerId' : aliases.includes(name) ? 'alias' : 'engine';
+  const names = settings?.DNSNames && settings.DNSNames.length > 0 ? settings.DNSNames : [container.name, ...aliases, idPrefix];
+  const seen = new Set<string>();
+  const dnsNames: DnsName[] = [];
+  for (const name of names) {
+    if (name && !seen.has(name)) {
+      seen.add(name);
+      dnsNames.push({ name, source: source(name) });
+    }
+  }
+  return { aliases, dnsNames };
+}
+
+function legacyLinks(containers: ContainerSummaryJson[], nameById: Map<string, string>): LegacyLink[] {
+  const idByName = new Map<string, string>();
+  for (const [id, name] of nameById) {
+    idByName.set(name, id);
+  }
+  const links: LegacyLink[] = [];
+  for (const container of containers) {
+    for (const name of container.Names ?? []) {
+      const parts = name.split('/').filter(Boolean);
+      if (parts.length === 2) {
+        const [fromName, alias] = parts;
+        const fromId = idByName.get(fromName);
+        if (fromId) {
+          links.push({ fromId, fromName, toId: container.Id, toName: nameById.get(container.Id) ?? shortId(container.Id), alias });
+        }
+      }
+    }
+  }
+  return links;
+}
+
+function byName<T extends { name: string }>(a: T, b: T): number {
+  return a.name.localeCompare(b.name, undefined, { sensitivity: 'base', numeric: true });
+}
+
+export function buildInventory(snapshot: EngineSnapshot): Inventory {
+  const details: Record<string, ContainerInspectJson> = snapshot.containerDetails ?? {};
+  const networks: NetworkModel[] = snapshot.networks.map((network) => ({
+    id: network.Id,
+    shortId: shortId(network.Id),
+    name: network.Name,
+    driver: network.Driver ?? '',
+    scope: network.Scope ?? 'local',
+    predefined: predefinedKind(network),
+    internal: Boolean(network.Internal),
+    attachable: Boolean(network.Attachable),
+    ingress: Boolean(network.Ingress),
+    ipv6: Boolean(network.EnableIPv6),
+    configOnly: Boolean(network.ConfigOnly),
+    configFrom: network.ConfigFrom?.Network || undefined,
+    created: network.Created,
+    ipamDriver: network.IPAM?.Driver ?? 'default',
+    subnets: subnetsOf(network),
+    options: network.Options ?? {},
+    labels: network.Labels ?? {},
+    bridgeName: bridgeDeviceName(network),
+    endpoints: [],
+    raw: network,
+  }));
+  const networkById = new Map(networks.map((network) => [network.id, network]));
+  const networkByName = new Map(networks.map((network) => [network.name, network]));
+
+  const nameById = new Map(snapshot.containers.map((container) => [container.Id, containerName(container)]));
+  const links = legacyLinks(snapshot.containers, nameById);
+  const resolveContainer = (ref: string): string | undefined => {
+    if (nameById.has(ref)) {
+      return ref;
+    }
+    for (const [id, name] of nameById) {
+      if (name === ref || id.startsWith(ref)) {
+        return id;
+      }
+    }
+    return undefined;
+  };
+
+  const containers: ContainerModel[] = snapshot.containers.map((container) => {
+    const id = container.Id;
+    const name = nameById.get(id)!;
+    const state = container.State ?? 'unknown';
+    const mode = parseNetworkMode(container.HostConfig?.NetworkMode);
+    const sharedId = mode.kind === 'container' && mode.target ? resolveContainer(mode.target) : undefined;
+    return {
+      id,
+      shortId: shortId(id),
+      name,
+      image: container.Image,
+      state,
+      running: state === 'running',
+      status: container.Status,
+      networkMode: mode,
+      sharesStackOf: sharedId ? { id: sharedId, name: nameById.get(sharedId)! } : undefined,
+      sharedBy: [],
+      memberships: [],
+      links: links.filter((link) => link.fromId === id),
+      labels: container.Labels ?? {},
+    };
+  });
+  const containerById = new Map(containers.map((container) => [container.id, container]));
+
+  for (const container of containers) {
+    if (container.sharesStackOf) {
+      containerById.get(container.sharesStackOf.id)?.sharedBy.push({ id: container.id, name: container.name });
+    }
+  }
+
+  snapshot.containers.forEach((summary, index) => {
+    const container = containers[index];
+    const inspected = details[summary.Id];
+    // Prefer the inspection (it has aliases); the list is the fallback and the source of truth for membership.
+    const listed = summary.NetworkSettings?.Networks ?? {};
+    for (const [networkName, settings] of Object.entries(listed)) {
+      const network = (settings.NetworkID && networkById.get(settings.NetworkID)) || networkByName.get(networkName);
+      const full = inspected?.NetworkSettings?.Networks?.[networkName] ?? undefined;
+      const names = full
+        ? dnsNamesOf(full, { id: container.id, name: container.name, hostname: inspected?.Config?.Hostname }, network)
+        : undefined;
+      const endpoint: EndpointModel = {
+        key: `${network?.id ?? networkName}/${container.id}`,
+        networkId: network?.id ?? settings.NetworkID ?? '',
+        networkName,
+        containerId: container.id,
+        containerName: container.name,
+        endpointId: settings.EndpointID || undefined,
+        ipv4: settings.IPAddress || undefined,
+        ipv4PrefixLength: settings.IPAddress ? settings.IPPrefixLen : undefined,
+        ipv6: settings.GlobalIPv6Address || undefined,
+        ipv6PrefixLength: settings.GlobalIPv6Address ? settings.GlobalIPv6PrefixLen : undefined,
+        gateway: settings.Gateway || undefined,
+        ipv6Gateway: settings.IPv6Gateway || undefined,
+        mac: settings.MacAddress || undefined,
+        staticIpv4: (full ?? settings).IPAMConfig?.IPv4Address || undefined,
+        staticIpv6: (full ?? settings).IPAMConfig?.IPv6Address || undefined,
+        running: container.running,
+        state: container.state,
+        aliases: names?.aliases,
+        dnsNames: names?.dnsNames,
+        links: network?.predefined === 'bridge' ? container.links : [],
+      };
+      container.memberships.push(endpoint);
+      network?.endpoints.push(endpoint);
+    }
+  });
+
+  // Containers in `container:<x>` mode have no endpoint of their own: show them where x is.
+  for (const container of containers) {
+    const owner = container.sharesStackOf ? containerById.get(container.sharesStackOf.id) : undefined;
+    if (!owner) {
+      continue;
+    }
+    for (const ownerEndpoint of owner.memberships) {
+      const network = networkById.get(ownerEndpoint.networkId);
+      network?.endpoints.push({
+        ...ownerEndpoint,
+        key: `${ownerEndpoint.networkId}/${container.id}`,
+        containerId: container.id,
+        containerName: container.name,
+        running: container.running,
+        state: container.state,
+        viaContainer: { id: owner.id, name: owner.name },
+        aliases: [],
+        dnsNames: [],
+        links: [],
+      });
+    }
+  }
+
+  for (const network of networks) {
+    network.endpoints.sort((a, b) => a.containerName.localeCompare(b.containerName, undefined, { numeric: true }));
+  }
+  for (const container of containers) {
+    container.memberships.sort((a, b) => a.networkName.localeCompare(b.networkName, undefined, { numeric: true }));
+  }
+  networks.sort((a, b) => {
+    // Predefined networks first (in bridge, host, none order), then user networks by name.
+    const rank = (n: NetworkModel) => (n.predefined ? PREDEFINED_ORDER.indexOf(n.predefined) : PREDEFINED_ORDER.length);
+    return rank(a) - rank(b) || byName(a, b);
+  });
+  containers.sort(byName);
+  return { networks, containers, networkById, containerById };
+}
+
+const PREDEFINED_ORDER: PredefinedKind[] = ['bridge', 'host', 'none', 'docker_gwbridge', 'ingress'];
+
+/** Whether the user may remove (or prune) this network. */
+export function isRemovable(network: NetworkModel): boolean {
+  return !network.predefined;
+}
+
+/** Whether the engine lets this endpoint be disconnected (not host/none, not a borrowed stack). */
+export function isDisconnectable(endpoint: EndpointModel, network: NetworkModel | undefined): boolean {
+  if (endpoint.viaContainer) {
+    return false;
+  }
+  return network?.predefined !== 'host' && network?.predefined !== 'none';
+}
+
+/** Whether a container can be connected to (more) networks: not in host, none or container: mode. */
+export function isConnectable(container: ContainerModel): boolean {
+  return container.networkMode.kind === 'default' || container.networkMode.kind === 'network';
+}
+
+export function cidrOf(address: string | undefined, prefix: number | undefined): string | undefined {
+  if (!address) {
+    return undefined;
+  }
+  return prefix !== undefined && prefix > 0 ? `${address}/${prefix}` : address;
+}

@@ -1,0 +1,25 @@
+/**
+ * What the commands, views and panels share, passed explicitly (no global mutable namespace).
+ */
+import type * as vscode from 'vscode';
+import type { EngineSession } from './engine/engineSession';
+import type { Inventory } from './model/inventory';
+
+export type RevealTarget = { kind: 'network'; id: string } | { kind: 'container'; id: string };
+
+export interface Services {
+  readonly context: vscode.ExtensionContext;
+  readonly log: vscode.LogOutputChannel;
+  /** The session of the engine the views show; replaced when the user switches context. */
+  readonly session: EngineSession;
+  /** Fires when `session` is replaced (switch context, settings change). */
+  readonly onDidChangeSession: vscode.Event<EngineSession>;
+  /** The inventory built from the current snapshot, or undefined while the engine is unreachable. */
+  inventory(): Inventory | undefined;
+  /** Waits until the trees show a refresh that started after this call (used after an action). */
+  refreshNow(): Promise<void>;
+  /** Reveals and selects a network or container in its tree. */
+  revealInTree(target: RevealTarget): Promise<void>;
+  /** Switches to another engine target (a docker context name, or undefined for the default resolution). */
+  switchContext(contextName: string | undefined): Promise<void>;
+}
