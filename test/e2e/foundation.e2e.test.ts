@@ -1,0 +1,195 @@
+/**
+ * Tier 4, end to end: the packaged VSIX installed in code-server, driven in Chromium, against the
+ * real Docker engine on this machine.
+ *
+ *  1. Networks tree shows dev -> es -> search (network, endpoint, alias).
+ *  2. `docker network connect dev <other>` from outside shows up under dev within 2 s, no click.
+ *  3. dockerd stopped -> the Networks view's welcome message names the cause (Retry, Open Settings).
+ *  4. dockerd restarted with scripts/ensure-docker.sh -> the tree comes back.
+ *
+ * Everything this test creates carries the label dne.test=1 and is removed in `after`, even on
+ * failure. Screenshots go to test-output/ (networks-tree.png is the README one).
+ * Set DNE_E2E_KEEP_ENGINE=1 to skip steps 3-4 (they stop the machine's Docker engine).
+ */
+import * as assert from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { REPO_ROOT, startCodeServer, CodeServer } from '../harness/codeServer';
+import {
+  OUTPUT_DIR, dismissNotifications, ensureViewExpanded, expandRow, launchBrowser, openViewContainer,
+  openWorkbench, screenshot, viewPane, waitForRow, waitForTree, waitForWelcome, welcomeButtons,
+} from '../harness/browser';
+
+const LABEL = 'dne.test=1';
+const NET = 'dev';
+const CONTAINER = 'es';
+const ALIAS = 'search';
+const OTHER = 'dne-e2e-other';
+const IMAGE = 'local/busybox:latest';
+const VIEW = 'Networks';
+const CAUSE_RE = /socket|permission|TLS|timed out|not running|refused/i;
+const LIVE_BUDGET_MS = 2000;
+
+function docker(args: string[], opts: { allowFail?: boolean; timeout?: number } = {}): string {
+  try {
+    return execFileSync('docker', args, { encoding: 'utf8', timeout: opts.timeout ?? 30_000, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch (e) {
+    if (opts.allowFail) return '';
+    const err = e as { stderr?: string; message: string };
+    throw new Error(`docker ${args.join(' ')} failed: ${err.stderr || err.message}`);
+  }
+}
+
+function engineAnswers(): boolean {
+  try {
+    execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { stdio: 'ignore', timeout: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function ensureDocker(): void {
+  execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
+}
+
+function removeTestObjects(): void {
+  const containers = docker(['ps', '-aq', '--filter', `label=${LABEL}`], { allowFail: true }).split('\n').filter(Boolean);
+  if (containers.length) docker(['rm', '-f', ...containers], { allowFail: true });
+  const networks = docker(['network', 'ls', '-q', '--filter', `label=${LABEL}`], { allowFail: true }).split('\n').filter(Boolean);
+  for (const n of networks) docker(['network', 'rm', n], { allowFail: true });
+}
+
+function dockerdPids(): number[] {
+  try {
+    return execFileSync('pidof', ['dockerd'], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function packageVsix(): string {
+  if (process.env.DNE_E2E_VSIX) return path.resolve(process.env.DNE_E2E_VSIX); // try the test on another build
+  const out = path.join(OUTPUT_DIR, 'docker-network-explorer-e2e.vsix');
+  fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+  fs.rmSync(out, { force: true });
+  const vsce = path.join(REPO_ROOT, 'node_modules', '.bin', 'vsce');
+  try {
+    execFileSync(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', out], {
+      cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000,
+    });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`vsce package failed: ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
+  }
+  assert.ok(fs.existsSync(out), `vsce did not write ${out}`);
+  return out;
+}
+
+describe('foundation (e2e: VSIX in code-server + Chromium + real engine)', { timeout: 600_000 }, () => {
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  let engineStopped = false;
+
+  before(async () => {
+    ensureDocker();
+    removeTestObjects();
+    const clash = docker(['network', 'ls', '-q', '--filter', `name=^${NET}$`]);
+    assert.strictEqual(clash, '', `a network named "${NET}" without label ${LABEL} already exists; remove it first`);
+    assert.strictEqual(docker(['ps', '-aq', '--filter', `name=^/?${CONTAINER}$`]), '', `a container named "${CONTAINER}" already exists`);
+    docker(['network', 'create', '--label', LABEL, NET]);
+    docker(['run', '-d', '--name', CONTAINER, '--label', LABEL, '--network', NET, '--network-alias', ALIAS, IMAGE, 'sleep', '100000']);
+    docker(['run', '-d', '--name', OTHER, '--label', LABEL, IMAGE, 'sleep', '100000']);
+
+    const vsix = packageVsix();
+    server = await startCodeServer({ vsix: [vsix], echo: process.env.DNE_DEBUG ? process.stderr : undefined });
+    browser = await launchBrowser();
+    page = await openWorkbench(browser, server.workspaceUrl(), { width: 1280, height: 800 });
+    await dismissNotifications(page);
+  });
+
+  after(async () => {
+    if (page) await screenshot(page, 'e2e-final').catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    if (server) {
+      if (process.env.DNE_DEBUG) console.log(`code-server log tail:\n${server.logTail(40)}`);
+      await server.stop();
+    }
+    if (engineStopped || !engineAnswers()) {
+      try {
+        ensureDocker();
+      } catch (e) {
+        console.error(`after: could not restart the engine: ${(e as Error).message}`);
+      }
+    }
+    removeTestObjects();
+  });
+
+  it('shows dev -> es -> search in the Networks tree', async () => {
+    const p = page!;
+    await openViewContainer(p, 'Docker Networks');
+    await ensureViewExpanded(p, VIEW);
+    await waitForRow(p, VIEW, [NET], 20_000);
+    await expandRow(p, VIEW, [NET]);
+    await waitForRow(p, VIEW, [NET, CONTAINER], 10_000);
+    await expandRow(p, VIEW, [NET, CONTAINER]);
+    await waitForRow(p, VIEW, [NET, CONTAINER, ALIAS], 10_000);
+    await dismissNotifications(p);
+    await sleep(300); // let hover/animations settle for the screenshot
+    await p.mouse.move(900, 500);
+    const shot = await screenshot(p, 'networks-tree');
+    await screenshot(p, 'networks-tree-sidebar', { locator: p.locator('.part.sidebar') });
+    console.log(`screenshot: ${shot}`);
+  });
+
+  it(`shows an endpoint connected from outside within ${LIVE_BUDGET_MS} ms, without a click`, async () => {
+    const p = page!;
+    const t0 = Date.now();
+    docker(['network', 'connect', NET, OTHER]);
+    const cliMs = Date.now() - t0;
+    await waitForRow(p, VIEW, [NET, OTHER], 10_000, 20);
+    const latency = Date.now() - t0;
+    console.log(`live update latency: ${latency} ms (docker network connect itself took ${cliMs} ms)`);
+    await screenshot(p, 'networks-tree-live');
+    assert.ok(latency <= LIVE_BUDGET_MS, `endpoint appeared after ${latency} ms (budget ${LIVE_BUDGET_MS} ms)`);
+  });
+
+  it('names the cause when the engine stops, and recovers when it is back', { skip: process.env.DNE_E2E_KEEP_ENGINE ? 'DNE_E2E_KEEP_ENGINE set' : false }, async () => {
+    const p = page!;
+    const pids = dockerdPids();
+    assert.ok(pids.length > 0, 'no dockerd process found (the engine must be a local dockerd for this test)');
+    const cmdline = fs.readFileSync(`/proc/${pids[0]}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    console.log(`stopping dockerd (pid ${pids.join(',')}, started as: ${cmdline.join(' ')})`);
+    engineStopped = true;
+    for (const pid of pids) process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 150 && dockerdPids().some((x) => pids.includes(x)); i++) await sleep(200);
+    assert.ok(!engineAnswers(), 'engine still answers after SIGTERM');
+
+    const text = await waitForWelcome(p, VIEW, CAUSE_RE, 20_000);
+    console.log(`welcome message: ${JSON.stringify(text)}`);
+    const buttons = await welcomeButtons(p, VIEW);
+    await screenshot(p, 'engine-down');
+    assert.ok(buttons.some((b) => /retry/i.test(b)), `no Retry button; buttons: ${JSON.stringify(buttons)}`);
+    assert.ok(buttons.some((b) => /settings/i.test(b)), `no Open Settings button; buttons: ${JSON.stringify(buttons)}`);
+
+    ensureDocker();
+    engineStopped = false;
+    const t0 = Date.now();
+    try {
+      await waitForTree(p, VIEW, (rows) => rows.some((r) => r.level === 1 && r.label === NET), 20_000, `network "${NET}" back`);
+      console.log(`tree came back ${Date.now() - t0} ms after the engine answered (no click)`);
+    } catch {
+      // Not back by itself: the Retry button must bring it back (reported, not hidden).
+      console.log('NOTE: tree did not come back by itself within 20 s; clicking Retry');
+      await viewPane(p, VIEW).locator('.welcome-view-content .monaco-button', { hasText: /retry/i }).first().click();
+      await waitForTree(p, VIEW, (rows) => rows.some((r) => r.level === 1 && r.label === NET), 15_000, `network "${NET}" back after Retry`);
+    }
+    await screenshot(p, 'engine-back');
+  });
+});

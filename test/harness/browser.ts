@@ -1,0 +1,264 @@
+/**
+ * Playwright helpers for the end-to-end tier: drive Debian's Chromium against a code-server
+ * instance and read the Docker Networks views the way a user sees them.
+ *
+ * DOM facts relied on (VS Code workbench, 1.9x/1.1xx):
+ *  - activity bar entries: `.activitybar .action-item` whose `aria-label` starts with the view
+ *    container title ("Docker Networks"); the selected one has `aria-selected="true"` / class `checked`;
+ *  - a view is a `.pane` inside the side bar whose `.pane-header` contains the view title
+ *    ("Networks", "Containers"); its tree rows are `.monaco-list-row` with `aria-level`,
+ *    `aria-expanded` and the visible label in `.label-name` (description in `.label-description`);
+ *  - a view's welcome content (viewsWelcome) is `.welcome-view-content` in the pane body, its
+ *    buttons are `.monaco-button`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, Browser, Locator, Page } from 'playwright-core';
+import { REPO_ROOT } from './codeServer';
+
+export const CHROMIUM = process.env.DNE_CHROMIUM || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+export const OUTPUT_DIR = path.join(REPO_ROOT, 'test-output');
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM} (run: bash scripts/ensure-system.sh)`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: process.env.DNE_HEADED ? false : true,
+  });
+}
+
+export interface TreeRow {
+  label: string;
+  description: string;
+  ariaLabel: string;
+  level: number;
+  /** true / false for collapsible rows, undefined for leaves */
+  expanded: boolean | undefined;
+}
+
+/** Opens the workbench at `url` and waits until it is interactive. */
+export async function openWorkbench(browser: Browser, url: string, opts: { width?: number; height?: number } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 } });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+  await page.locator('.activitybar .action-item').first().waitFor({ state: 'visible', timeout: 60_000 });
+  return page;
+}
+
+/** Closes notification toasts so they do not cover the side bar in screenshots. */
+export async function dismissNotifications(page: Page): Promise<void> {
+  for (let i = 0; i < 10; i++) {
+    const close = page.locator('.notification-toast .codicon-notifications-clear, .notification-toast .codicon-close').first();
+    if (!(await close.isVisible().catch(() => false))) break;
+    await close.click().catch(() => undefined);
+    await sleep(100);
+  }
+}
+
+/** Selects an activity bar view container by its title (default "Docker Networks"). */
+export async function openViewContainer(page: Page, title = 'Docker Networks', timeoutMs = 30_000): Promise<void> {
+  const item = page.locator(`.activitybar .action-item[aria-label^="${title}"], .activitybar .action-item a[aria-label^="${title}"]`).first();
+  await item.waitFor({ state: 'visible', timeout: timeoutMs });
+  const li = page.locator(`.activitybar .action-item:has([aria-label^="${title}"]), .activitybar .action-item[aria-label^="${title}"]`).first();
+  const selected = (await li.getAttribute('aria-selected')) === 'true' || ((await li.getAttribute('class')) ?? '').includes('checked');
+  const sidebarVisible = await page.locator('.part.sidebar').isVisible().catch(() => false);
+  if (!selected || !sidebarVisible) await item.click();
+  await page.locator('.part.sidebar .composite.title').filter({ hasText: new RegExp(title, 'i') })
+    .first().waitFor({ state: 'visible', timeout: timeoutMs })
+    .catch(() => undefined);
+}
+
+/** The `.pane` of the view titled `viewTitle` in the side bar. */
+export function viewPane(page: Page, viewTitle: string): Locator {
+  const header = page.locator('.pane-header').filter({
+    has: page.locator('h3.title, .title', { hasText: new RegExp(`^\\s*${escapeRe(viewTitle)}\\s*$`, 'i') }),
+  });
+  return page.locator('.part.sidebar .pane').filter({ has: header }).first();
+}
+
+/** Expands the view's section if it is collapsed in the side bar. */
+export async function ensureViewExpanded(page: Page, viewTitle: string): Promise<Locator> {
+  const pane = viewPane(page, viewTitle);
+  await pane.waitFor({ state: 'visible', timeout: 30_000 });
+  const header = pane.locator('.pane-header').first();
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  return pane;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Reads the rendered rows of a view's tree (only rows the virtualized list has rendered). */
+export async function readTree(page: Page, viewTitle: string): Promise<TreeRow[]> {
+  const pane = viewPane(page, viewTitle);
+  const rows = await pane.locator('.pane-body .monaco-list-row').evaluateAll((els) =>
+    els.map((el) => {
+      const q = (sel: string) => (el.querySelector(sel)?.textContent ?? '').trim();
+      const exp = el.getAttribute('aria-expanded');
+      return {
+        label: q('.label-name'),
+        description: q('.label-description'),
+        ariaLabel: el.getAttribute('aria-label') ?? '',
+        level: Number(el.getAttribute('aria-level') ?? '1'),
+        expanded: exp === null ? undefined : exp === 'true',
+        top: parseFloat((el as unknown as { style: { top: string } }).style.top || "0"),
+      };
+    }),
+  );
+  rows.sort((a, b) => a.top - b.top);
+  return rows.map(({ top: _top, ...r }) => r);
+}
+
+/** Labels of the top-level rows of a view. */
+export async function topLevelLabels(page: Page, viewTitle: string): Promise<string[]> {
+  return (await readTree(page, viewTitle)).filter((r) => r.level === 1).map((r) => r.label);
+}
+
+/** Children of `parentPath` (labels from the top level down), as rendered. */
+export async function childLabels(page: Page, viewTitle: string, parentPath: string[]): Promise<string[]> {
+  const rows = await readTree(page, viewTitle);
+  const idx = findPath(rows, parentPath);
+  if (idx < 0) return [];
+  const level = rows[idx].level;
+  const out: string[] = [];
+  for (let i = idx + 1; i < rows.length && rows[i].level > level; i++) {
+    if (rows[i].level === level + 1) out.push(rows[i].label);
+  }
+  return out;
+}
+
+function findPath(rows: TreeRow[], labels: string[]): number {
+  let start = 0;
+  let idx = -1;
+  for (let depth = 0; depth < labels.length; depth++) {
+    idx = -1;
+    for (let i = start; i < rows.length; i++) {
+      if (depth > 0 && rows[i].level <= depth) break; // left the parent's subtree
+      if (rows[i].level === depth + 1 && rows[i].label === labels[depth]) {
+        idx = i;
+        break;
+      }
+    }
+    if (idx < 0) return -1;
+    start = idx + 1;
+  }
+  return idx;
+}
+
+/** The row locator for a path of labels (e.g. ['dev', 'es']). */
+export async function rowLocator(page: Page, viewTitle: string, labelPath: string[]): Promise<Locator | undefined> {
+  const pane = viewPane(page, viewTitle);
+  const rows = await readTree(page, viewTitle);
+  const idx = findPath(rows, labelPath);
+  if (idx < 0) return undefined;
+  const r = rows[idx];
+  // Identify the element by level + label among rendered rows.
+  return pane.locator(`.pane-body .monaco-list-row[aria-level="${r.level}"]`).filter({
+    has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRe(r.label)}\\s*$`) }),
+  }).first();
+}
+
+/** Waits until a row with `labelPath` is rendered; returns the elapsed ms. */
+export async function waitForRow(page: Page, viewTitle: string, labelPath: string[], timeoutMs = 10_000, pollMs = 50): Promise<number> {
+  const t0 = Date.now();
+  for (;;) {
+    const rows = await readTree(page, viewTitle);
+    if (findPath(rows, labelPath) >= 0) return Date.now() - t0;
+    if (Date.now() - t0 > timeoutMs) {
+      throw new Error(`row ${JSON.stringify(labelPath)} not shown in "${viewTitle}" within ${timeoutMs} ms; rows: ${JSON.stringify(rows.map((r) => `${'  '.repeat(r.level - 1)}${r.label}`))}`);
+    }
+    await sleep(pollMs);
+  }
+}
+
+/** Waits until `predicate(rows)` holds; returns the elapsed ms. */
+export async function waitForTree(page: Page, viewTitle: string, predicate: (rows: TreeRow[]) => boolean, timeoutMs = 10_000, what = 'condition'): Promise<number> {
+  const t0 = Date.now();
+  let rows: TreeRow[] = [];
+  for (;;) {
+    rows = await readTree(page, viewTitle);
+    if (predicate(rows)) return Date.now() - t0;
+    if (Date.now() - t0 > timeoutMs) {
+      throw new Error(`${what} not met in "${viewTitle}" within ${timeoutMs} ms; rows: ${JSON.stringify(rows.map((r) => `${'  '.repeat(r.level - 1)}${r.label}`))}`);
+    }
+    await sleep(50);
+  }
+}
+
+/** Expands the row at `labelPath` (no-op if already expanded); waits for the row first. */
+export async function expandRow(page: Page, viewTitle: string, labelPath: string[], timeoutMs = 10_000): Promise<void> {
+  await waitForRow(page, viewTitle, labelPath, timeoutMs);
+  const row = await rowLocator(page, viewTitle, labelPath);
+  if (!row) throw new Error(`row ${JSON.stringify(labelPath)} vanished`);
+  if ((await row.getAttribute('aria-expanded')) === 'true') return;
+  const twistie = row.locator('.monaco-tl-twistie');
+  if (await twistie.isVisible().catch(() => false)) await twistie.click();
+  else await row.click();
+  const t0 = Date.now();
+  while ((await row.getAttribute('aria-expanded').catch(() => null)) !== 'true') {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`row ${JSON.stringify(labelPath)} did not expand`);
+    await sleep(50);
+  }
+}
+
+/** Text of the view's welcome content (viewsWelcome), or '' when none is shown. */
+export async function welcomeText(page: Page, viewTitle: string): Promise<string> {
+  const pane = viewPane(page, viewTitle);
+  const content = pane.locator('.welcome-view-content');
+  if (!(await content.first().isVisible().catch(() => false))) return '';
+  return ((await content.first().innerText().catch(() => '')) ?? '').trim();
+}
+
+/** Button labels of the view's welcome content. */
+export async function welcomeButtons(page: Page, viewTitle: string): Promise<string[]> {
+  const pane = viewPane(page, viewTitle);
+  return (await pane.locator('.welcome-view-content .monaco-button').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+}
+
+/** Waits until the welcome content matches `re`; returns the text. */
+export async function waitForWelcome(page: Page, viewTitle: string, re: RegExp, timeoutMs = 15_000): Promise<string> {
+  const t0 = Date.now();
+  let text = '';
+  for (;;) {
+    text = await welcomeText(page, viewTitle);
+    if (re.test(text)) return text;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`welcome text of "${viewTitle}" did not match ${re} within ${timeoutMs} ms; got: ${JSON.stringify(text)}`);
+    await sleep(100);
+  }
+}
+
+/** Runs a command through the command palette by its title (as shown in the palette). */
+export async function runCommandFromPalette(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Saves a screenshot into test-output/ (repo root) and returns its path. */
+export async function screenshot(page: Page, name: string, opts: { locator?: Locator } = {}): Promise<string> {
+  fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+  const file = path.join(OUTPUT_DIR, name.endsWith('.png') ? name : `${name}.png`);
+  if (opts.locator) await opts.locator.screenshot({ path: file });
+  else await page.screenshot({ path: file });
+  return file;
+}
