@@ -134,7 +134,15 @@ export class EngineSession {
     void this.subscribe();
   }
 
-  private becomeUnreachable(error: unknown): void {
+  /**
+   * The target itself could not be resolved (bad host setting, unknown context): show the cause
+   * and do not retry; a settings change or a context switch starts a new session.
+   */
+  reportResolutionFailure(error: unknown): void {
+    this.becomeUnreachable(error, false);
+  }
+
+  private becomeUnreachable(error: unknown, retry = true): void {
     const cause = classifyUnreachable(error);
     const detail = error instanceof Error ? error.message : String(error);
     const changed = this.stateValue.kind !== 'unreachable' || this.stateValue.cause !== cause;
@@ -147,7 +155,9 @@ export class EngineSession {
       this.options.log?.(`engine ${this.client.target.host} unreachable (${cause}): ${detail}`);
       this.emitter.emit('change');
     }
-    this.scheduleRetry();
+    if (retry) {
+      this.scheduleRetry();
+    }
   }
 
   /** While unreachable, try again with exponential backoff so the trees come back by themselves. */

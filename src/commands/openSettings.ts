@@ -1,0 +1,7 @@
+import * as vscode from 'vscode';
+import type { CommandDefinition } from './command';
+
+export const openSettingsCommand: CommandDefinition = {
+  id: 'dockerNetworks.openSettings',
+  run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'dockerNetworks'),
+};

@@ -1,0 +1,6 @@
+import type { CommandDefinition } from './command';
+
+export const refreshCommand: CommandDefinition = {
+  id: 'dockerNetworks.refresh',
+  run: (services) => services.refreshNow(),
+};

@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import { currentContextName, listContexts } from '../engine/connection';
+import type { CommandDefinition } from './command';
+
+interface ContextPick extends vscode.QuickPickItem {
+  contextName: string | undefined;
+}
+
+/** Lists the docker CLI's contexts (and the default resolution) and switches the views to one. */
+export const switchContextCommand: CommandDefinition = {
+  id: 'dockerNetworks.switchContext',
+  run: async (services) => {
+    const current = services.session.target;
+    const cliCurrent = currentContextName();
+    const picks: ContextPick[] = [
+      {
+        label: vscode.l10n.t('Automatic'),
+        description: vscode.l10n.t('setting, DOCKER_HOST, current docker context, then the default socket'),
+        contextName: undefined,
+      },
+      ...listContexts().map((context) => ({
+        label: context.name,
+        description: context.host,
+        detail: context.name === cliCurrent ? vscode.l10n.t('current docker context') : undefined,
+        contextName: context.name,
+      })),
+    ];
+    for (const pick of picks) {
+      if (pick.contextName !== undefined && pick.contextName === current.contextName && current.source === 'context') {
+        pick.label = `$(check) ${pick.label}`;
+      }
+    }
+    const chosen = await vscode.window.showQuickPick(picks, {
+      title: vscode.l10n.t('Switch Engine Context'),
+      placeHolder: vscode.l10n.t('Now showing {0}', current.host),
+    });
+    if (chosen) {
+      await services.switchContext(chosen.contextName);
+    }
+  },
+};

@@ -1,0 +1,292 @@
+/**
+ * Turns tree model nodes into localized TreeItems: labels, descriptions, icons, Markdown tooltips
+ * (every engine string escaped) and contextValues that encode what the node allows.
+ */
+import * as vscode from 'vscode';
+import type { ContainerModel, DnsNameSource, EndpointModel, Inventory, NetworkModel } from '../model/inventory';
+import { cidrOf, isConnectable, isDisconnectable } from '../model/inventory';
+import { findEndpoint, TreeNode } from '../model/treeModel';
+
+/** Escapes text for a MarkdownString (no HTML, no command links from engine data). */
+export function md(text: string | undefined): string {
+  if (!text) {
+    return '';
+  }
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (char) => `\\${char}`);
+}
+
+function markdown(lines: string[]): vscode.MarkdownString {
+  const tooltip = new vscode.MarkdownString(lines.join('\n\n'));
+  tooltip.isTrusted = false;
+  tooltip.supportHtml = false;
+  return tooltip;
+}
+
+function subnetsSummary(network: NetworkModel): string {
+  return network.subnets.map((subnet) => subnet.subnet).filter(Boolean).join(', ');
+}
+
+const DRIVER_ICONS: Record<string, string> = {
+  bridge: 'type-hierarchy-sub',
+  host: 'vm',
+  null: 'circle-slash',
+  overlay: 'globe',
+  macvlan: 'plug',
+  ipvlan: 'plug',
+};
+
+export function predefinedMeaning(network: NetworkModel): string | undefined {
+  switch (network.predefined) {
+    case 'bridge':
+      return vscode.l10n.t('Default bridge (docker0): containers started without --network land here; no DNS between containers, only legacy links.');
+    case 'host':
+      return vscode.l10n.t('Host network: containers use the host\'s own network stack, with no isolation and no address of their own.');
+    case 'none':
+      return vscode.l10n.t('No network: containers get only a loopback interface.');
+    case 'ingress':
+      return vscode.l10n.t('Swarm ingress: the routing mesh that publishes service ports on every node.');
+    case 'docker_gwbridge':
+      return vscode.l10n.t('Swarm gateway bridge: connects overlay networks to the host\'s network.');
+    default:
+      return undefined;
+  }
+}
+
+export function networkItem(network: NetworkModel, collapsible: boolean): vscode.TreeItem {
+  const item = new vscode.TreeItem(network.name, collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  const parts = [network.driver, network.scope, subnetsSummary(network)].filter(Boolean);
+  if (network.predefined) {
+    parts.unshift(vscode.l10n.t('predefined'));
+  }
+  if (network.internal) {
+    parts.push(vscode.l10n.t('internal'));
+  }
+  item.description = parts.join(' · ');
+  item.iconPath = new vscode.ThemeIcon(DRIVER_ICONS[network.driver] ?? 'extensions');
+  item.contextValue = `network:${network.predefined ? 'predefined' : 'user'}:${network.driver}:${network.endpoints.length > 0 ? 'used' : 'unused'}`;
+
+  const lines = [`**${md(network.name)}** \`${md(network.shortId)}\``];
+  const meaning = predefinedMeaning(network);
+  if (meaning) {
+    lines.push(`_${md(meaning)}_`);
+  }
+  lines.push(
+    vscode.l10n.t('Driver: {0} · Scope: {1} · IPAM: {2}', md(network.driver), md(network.scope), md(network.ipamDriver)),
+  );
+  if (network.bridgeName) {
+    lines.push(vscode.l10n.t('Bridge device: {0}', md(network.bridgeName)));
+  }
+  for (const subnet of network.subnets) {
+    const pieces = [vscode.l10n.t('Subnet {0}', md(subnet.subnet ?? '?'))];
+    if (subnet.gateway) {
+      pieces.push(vscode.l10n.t('gateway {0}', md(subnet.gateway)));
+    }
+    if (subnet.ipRange) {
+      pieces.push(vscode.l10n.t('IP range {0}', md(subnet.ipRange)));
+    }
+    const aux = Object.entries(subnet.auxiliaryAddresses);
+    if (aux.length > 0) {
+      pieces.push(vscode.l10n.t('auxiliary {0}', aux.map(([key, value]) => `${md(key)}=${md(value)}`).join(', ')));
+    }
+    lines.push(pieces.join(' · '));
+  }
+  const flags: string[] = [];
+  if (network.internal) {
+    flags.push(vscode.l10n.t('internal (no outside access)'));
+  }
+  if (network.attachable) {
+    flags.push(vscode.l10n.t('attachable'));
+  }
+  if (network.ingress) {
+    flags.push(vscode.l10n.t('ingress'));
+  }
+  flags.push(network.ipv6 ? vscode.l10n.t('IPv6 on') : vscode.l10n.t('IPv6 off'));
+  lines.push(vscode.l10n.t('Flags: {0}', flags.join(', ')));
+  const options = Object.entries(network.options);
+  if (options.length > 0) {
+    lines.push(vscode.l10n.t('Options:') + '\n' + options.map(([key, value]) => `- \`${md(key)}\` = \`${md(value)}\``).join('\n'));
+  }
+  const labels = Object.entries(network.labels);
+  if (labels.length > 0) {
+    lines.push(vscode.l10n.t('Labels:') + '\n' + labels.map(([key, value]) => `- \`${md(key)}\` = \`${md(value)}\``).join('\n'));
+  }
+  if (network.created) {
+    lines.push(vscode.l10n.t('Created: {0}', md(new Date(network.created).toLocaleString())));
+  }
+  item.tooltip = markdown(lines);
+  return item;
+}
+
+function stateText(running: boolean, state: string): string {
+  return running ? vscode.l10n.t('running') : state === 'exited' ? vscode.l10n.t('stopped') : state;
+}
+
+function containerIcon(running: boolean): vscode.ThemeIcon {
+  return new vscode.ThemeIcon(running ? 'vm-running' : 'vm-outline', running ? new vscode.ThemeColor('charts.green') : undefined);
+}
+
+export function endpointItem(endpoint: EndpointModel, network: NetworkModel | undefined, collapsible: boolean): vscode.TreeItem {
+  const item = new vscode.TreeItem(endpoint.containerName, collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  const parts: string[] = [];
+  if (endpoint.viaContainer) {
+    parts.push(vscode.l10n.t('shares {0}\'s network stack', endpoint.viaContainer.name));
+  }
+  const address = cidrOf(endpoint.ipv4, endpoint.ipv4PrefixLength);
+  if (address) {
+    parts.push(address);
+  }
+  if (endpoint.ipv6) {
+    parts.push(cidrOf(endpoint.ipv6, endpoint.ipv6PrefixLength)!);
+  }
+  if (network?.predefined === 'host') {
+    parts.push(vscode.l10n.t('uses the host\'s network stack'));
+  } else if (network?.predefined === 'none') {
+    parts.push(vscode.l10n.t('loopback only'));
+  }
+  parts.push(stateText(endpoint.running, endpoint.state));
+  item.description = parts.join(' · ');
+  item.iconPath = containerIcon(endpoint.running);
+  item.contextValue = `endpoint:${endpoint.running ? 'running' : 'stopped'}:${isDisconnectable(endpoint, network) ? 'disconnectable' : 'fixed'}`;
+  item.tooltip = endpointTooltip(endpoint, network);
+  return item;
+}
+
+function endpointTooltip(endpoint: EndpointModel, network: NetworkModel | undefined): vscode.MarkdownString {
+  const lines = [vscode.l10n.t('**{0}** on **{1}**', md(endpoint.containerName), md(endpoint.networkName))];
+  if (endpoint.viaContainer) {
+    lines.push(vscode.l10n.t('Runs in the network stack of {0} (--network container:{0}): same interfaces, same addresses.', md(endpoint.viaContainer.name)));
+  }
+  if (network?.predefined === 'host') {
+    lines.push(vscode.l10n.t('Host mode: the container sees and uses the host\'s interfaces directly.'));
+  }
+  if (network?.predefined === 'none') {
+    lines.push(vscode.l10n.t('None mode: the container has only the loopback interface.'));
+  }
+  const rows: [string, string | undefined][] = [
+    [vscode.l10n.t('IPv4'), cidrOf(endpoint.ipv4, endpoint.ipv4PrefixLength)],
+    [vscode.l10n.t('IPv6'), cidrOf(endpoint.ipv6, endpoint.ipv6PrefixLength)],
+    [vscode.l10n.t('Gateway'), endpoint.gateway],
+    [vscode.l10n.t('IPv6 gateway'), endpoint.ipv6Gateway],
+    [vscode.l10n.t('MAC'), endpoint.mac],
+    [vscode.l10n.t('Static IPv4'), endpoint.staticIpv4],
+    [vscode.l10n.t('Static IPv6'), endpoint.staticIpv6],
+    [vscode.l10n.t('Endpoint'), endpoint.endpointId?.slice(0, 12)],
+  ];
+  for (const [label, value] of rows) {
+    if (value) {
+      lines.push(`${label}: \`${md(value)}\``);
+    }
+  }
+  if (endpoint.aliases && endpoint.aliases.length > 0) {
+    lines.push(vscode.l10n.t('Aliases: {0}', endpoint.aliases.map(md).join(', ')));
+  }
+  return markdown(lines);
+}
+
+export function containerItem(container: ContainerModel, collapsible: boolean): vscode.TreeItem {
+  const item = new vscode.TreeItem(container.name, collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  const parts: string[] = [];
+  switch (container.networkMode.kind) {
+    case 'host':
+      parts.push(vscode.l10n.t('host network'));
+      break;
+    case 'none':
+      parts.push(vscode.l10n.t('no network'));
+      break;
+    case 'container':
+      parts.push(vscode.l10n.t('shares {0}\'s network stack', container.sharesStackOf?.name ?? container.networkMode.target ?? '?'));
+      break;
+    default: {
+      const addresses = container.memberships.map((m) => cidrOf(m.ipv4, m.ipv4PrefixLength)).filter(Boolean);
+      if (addresses.length > 0) {
+        parts.push(addresses.join(', '));
+      }
+    }
+  }
+  parts.push(stateText(container.running, container.state));
+  item.description = parts.join(' · ');
+  item.iconPath = containerIcon(container.running);
+  item.contextValue = `container:${container.running ? 'running' : 'stopped'}:${isConnectable(container) ? 'connectable' : 'fixed'}`;
+  const lines = [`**${md(container.name)}** \`${md(container.shortId)}\``, vscode.l10n.t('Image: {0}', md(container.image ?? '?')), vscode.l10n.t('Status: {0}', md(container.status ?? container.state))];
+  lines.push(vscode.l10n.t('Network mode: {0}', md(container.networkMode.kind === 'network' ? container.networkMode.target : container.networkMode.kind === 'container' ? `container:${container.sharesStackOf?.name ?? container.networkMode.target}` : container.networkMode.kind)));
+  item.tooltip = markdown(lines);
+  return item;
+}
+
+export function membershipItem(endpoint: EndpointModel, network: NetworkModel | undefined): vscode.TreeItem {
+  const item = new vscode.TreeItem(endpoint.networkName, vscode.TreeItemCollapsibleState.Collapsed);
+  const parts = [cidrOf(endpoint.ipv4, endpoint.ipv4PrefixLength), network?.driver].filter((part): part is string => Boolean(part));
+  item.description = parts.join(' · ');
+  item.iconPath = new vscode.ThemeIcon(network ? DRIVER_ICONS[network.driver] ?? 'extensions' : 'extensions');
+  item.contextValue = `membership:${endpoint.running ? 'running' : 'stopped'}:${isDisconnectable(endpoint, network) ? 'disconnectable' : 'fixed'}`;
+  item.tooltip = endpointTooltip(endpoint, network);
+  return item;
+}
+
+export function dnsSourceText(source: DnsNameSource): string {
+  switch (source) {
+    case 'alias':
+      return vscode.l10n.t('network alias');
+    case 'containerName':
+      return vscode.l10n.t('DNS name: container name');
+    case 'containerId':
+      return vscode.l10n.t('DNS name: container id');
+    default:
+      return vscode.l10n.t('DNS name');
+  }
+}
+
+const ADDRESS_LABELS = (): Record<string, string> => ({
+  mac: vscode.l10n.t('MAC'),
+  gateway: vscode.l10n.t('Gateway'),
+  ipv6: vscode.l10n.t('IPv6'),
+  ipv6Gateway: vscode.l10n.t('IPv6 gateway'),
+});
+
+/** Items for the small leaf nodes (names, links, addresses, shared stacks). */
+export function leafItem(node: TreeNode, inventory: Inventory): vscode.TreeItem {
+  switch (node.kind) {
+    case 'dnsName': {
+      const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
+      item.description = dnsSourceText(node.source);
+      item.iconPath = new vscode.ThemeIcon(node.source === 'alias' ? 'tag' : 'symbol-constant');
+      item.contextValue = node.source === 'alias' ? 'alias' : 'dns';
+      return item;
+    }
+    case 'link': {
+      const item = new vscode.TreeItem(node.link.alias, vscode.TreeItemCollapsibleState.None);
+      item.description = vscode.l10n.t('legacy link → {0}', node.link.toName);
+      item.tooltip = vscode.l10n.t('{0} was started with --link {1}:{2}: inside {0}, the name {2} points to {1}.', node.link.fromName, node.link.toName, node.link.alias);
+      item.iconPath = new vscode.ThemeIcon('link');
+      item.contextValue = 'link';
+      return item;
+    }
+    case 'address': {
+      const item = new vscode.TreeItem(node.value, vscode.TreeItemCollapsibleState.None);
+      item.description = ADDRESS_LABELS()[node.field];
+      item.iconPath = new vscode.ThemeIcon('symbol-field');
+      item.contextValue = `address:${node.field}`;
+      return item;
+    }
+    case 'sharedStack': {
+      const owner = inventory.containerById.get(node.ownerId);
+      const item = new vscode.TreeItem(owner?.name ?? node.ownerId.slice(0, 12), vscode.TreeItemCollapsibleState.Collapsed);
+      item.description = vscode.l10n.t('network stack shared with this container (--network container:)');
+      item.iconPath = new vscode.ThemeIcon('references');
+      item.contextValue = 'sharedStack';
+      return item;
+    }
+    case 'sharedBy': {
+      const guest = inventory.containerById.get(node.guestId);
+      const item = new vscode.TreeItem(guest?.name ?? node.guestId.slice(0, 12), vscode.TreeItemCollapsibleState.None);
+      item.description = vscode.l10n.t('runs in this container\'s network stack');
+      item.iconPath = new vscode.ThemeIcon('references');
+      item.contextValue = 'sharedBy';
+      return item;
+    }
+    default:
+      return new vscode.TreeItem('?');
+  }
+}
+
+export { findEndpoint };
