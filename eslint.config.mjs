@@ -1,0 +1,47 @@
+// ESLint flat config. The one architectural rule that matters most: src/model stays pure.
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-output/**', '**/*.js', '**/*.mjs'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['src/**/*.ts', 'webview/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-floating-promises': 'off',
+      eqeqeq: ['error', 'always'],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='exec'][callee.object.name='child_process']",
+          message: 'Use execFile with an argument array, never a shell command string.',
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'child_process', importNames: ['exec', 'execSync'], message: 'Use execFile/execFileSync with an argument array.' },
+                  { name: 'node:child_process', importNames: ['exec', 'execSync'], message: 'Use execFile/execFileSync with an argument array.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/model/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'vscode', message: 'src/model is pure: no vscode. Put UI glue in src/views or src/commands.' },
+            { name: 'dockerode', message: 'src/model is pure: no dockerode. Talk to the engine in src/engine.' },
+            { name: 'fs', message: 'src/model is pure: no file system. Read files in src/engine or src/probe.' },
+            { name: 'node:fs', message: 'src/model is pure: no file system.' },
+            { name: 'fs/promises', message: 'src/model is pure: no file system.' },
+            { name: 'node:fs/promises', message: 'src/model is pure: no file system.' },
+            { name: 'child_process', message: 'src/model is pure: no processes.' },
+            { name: 'node:child_process', message: 'src/model is pure: no processes.' },
+          ],
+        },
+      ],
+    },
+  },
+);
