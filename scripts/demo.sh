@@ -30,13 +30,18 @@ clean() {
 if [ "${1:-}" = "--clean" ]; then clean; exit 0; fi
 
 # ---- build and package ------------------------------------------------------------------------
-if [ ! -d node_modules ]; then npm ci --no-audit --no-fund; fi
-npm run build --silent
-mkdir -p test-output
-vsix="$root/test-output/docker-network-explorer-demo.vsix"
-rm -f "$vsix"
-npx --no-install vsce package --no-dependencies --allow-missing-repository --skip-license -o "$vsix" >/dev/null
-echo "demo: packaged $vsix"
+if [ -n "${DNE_DEMO_VSIX:-}" ]; then
+  vsix=$(cd "$(dirname "$DNE_DEMO_VSIX")" && pwd)/$(basename "$DNE_DEMO_VSIX")   # a VSIX built elsewhere
+else
+  if [ ! -d node_modules ]; then npm ci --no-audit --no-fund; fi
+  npm run build --silent
+  [ -f dist/extension.js ] || { echo "demo: the build did not produce dist/extension.js" >&2; exit 1; }
+  mkdir -p test-output
+  vsix="$root/test-output/docker-network-explorer-demo.vsix"
+  rm -f "$vsix"
+  npx --no-install vsce package --no-dependencies --allow-missing-repository --skip-license -o "$vsix" >/dev/null
+  echo "demo: packaged $vsix"
+fi
 
 # ---- engine and topology ----------------------------------------------------------------------
 bash scripts/ensure-docker.sh

@@ -54,7 +54,16 @@ cannot_run() { # tier reason
 }
 
 # Test files of a tier (explicit list: `node --test <dir>` discovery differs between Node versions).
-test_files() { [ -d "$1" ] && find "$1" -type f -name '*.test.js' | sort; }
+# Only compiled files whose TypeScript source still exists count (out/ may hold stale files of
+# deleted or renamed tests; out/ is not cleaned because other runs may be using it).
+test_files() {
+  [ -d "$1" ] || return 0
+  local f rel
+  while IFS= read -r f; do
+    rel=${f#"$root"/out/}
+    [ -f "$root/${rel%.js}.ts" ] && echo "$f"
+  done < <(find "$1" -type f -name '*.test.js' | sort)
+}
 
 # Runs node's test runner on a tier's files; human output (spec) on stdout, TAP into a log to count.
 run_node_tests() { # tier dir timeout-seconds [extra node args...]

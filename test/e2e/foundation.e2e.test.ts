@@ -166,6 +166,9 @@ describe('foundation (e2e: VSIX in code-server + Chromium + real engine)', { tim
     assert.ok(pids.length > 0, 'no dockerd process found (the engine must be a local dockerd for this test)');
     const cmdline = fs.readFileSync(`/proc/${pids[0]}/cmdline`, 'utf8').split('\0').filter(Boolean);
     console.log(`stopping dockerd (pid ${pids.join(',')}, started as: ${cmdline.join(' ')})`);
+    if (cmdline.length > 1) {
+      console.log(`WARNING: dockerd was started with arguments; scripts/ensure-docker.sh restarts it as plain "dockerd". Original: ${cmdline.join(' ')}`);
+    }
     engineStopped = true;
     for (const pid of pids) process.kill(pid, 'SIGTERM');
     for (let i = 0; i < 150 && dockerdPids().some((x) => pids.includes(x)); i++) await sleep(200);

@@ -53,7 +53,7 @@ export interface TreeRow {
 
 /** Opens the workbench at `url` and waits until it is interactive. */
 export async function openWorkbench(browser: Browser, url: string, opts: { width?: number; height?: number } = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 } });
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 } });
   const page = await context.newPage();
   await page.goto(url);
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
