@@ -1,0 +1,32 @@
+/** Loads the fixtures recorded from a real engine by scripts/recordFixtures.ts. */
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { ContainerInspectJson, ContainerSummaryJson, EngineInfoJson, EngineSnapshot, NetworkJson } from '../../src/model/dockerTypes';
+
+export interface RecordedFixture {
+  recordedWith: { engine: string; apiVersion: string };
+  info: EngineInfoJson;
+  networks: NetworkJson[];
+  containers: ContainerSummaryJson[];
+  containerDetails: Record<string, ContainerInspectJson>;
+  networkDetails: Record<string, NetworkJson>;
+}
+
+export const FIXTURES_FOLDER = path.join(__dirname, '..', '..', '..', 'test', 'fixtures');
+
+export function fixtureVersions(): string[] {
+  return readdirSync(FIXTURES_FOLDER).filter((name) => name.startsWith('engine-'));
+}
+
+export function loadFixture(version = 'engine-1.41', name = 'seed-labs.json'): RecordedFixture {
+  return JSON.parse(readFileSync(path.join(FIXTURES_FOLDER, version, name), 'utf8')) as RecordedFixture;
+}
+
+/** The snapshot a refresh would produce (2 list calls), optionally with every container inspected. */
+export function snapshotOf(fixture: RecordedFixture, withDetails: boolean): EngineSnapshot {
+  return {
+    networks: fixture.networks,
+    containers: fixture.containers,
+    containerDetails: withDetails ? fixture.containerDetails : {},
+  };
+}
