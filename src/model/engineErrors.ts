@@ -54,3 +54,129 @@ export function classifyUnreachable(error: unknown): UnreachableCause {
   }
   return 'other';
 }
+
+// ---------------------------------------------------------------------------------------------
+// Errors of network operations (create, connect, disconnect, remove, prune)
+
+/**
+ * What went wrong when the engine refused a network operation. Each kind is keyed on the message
+ * dockerd 20.10 (API 1.41) really sends; the patterns were collected by triggering each case on the
+ * real engine (see test/engine/actions.test.ts, which triggers them again).
+ */
+export type OperationErrorKind =
+  | 'nameTaken'
+  | 'poolOverlaps'
+  | 'onlyOneInstance'
+  | 'hostNetworkConnection'
+  | 'sharedNamespace'
+  | 'noneNetworkExclusive'
+  | 'aliasNeedsUserNetwork'
+  | 'staticIpNeedsUserNetwork'
+  | 'staticIpNeedsSubnet'
+  | 'addressInUse'
+  | 'addressOutOfRange'
+  | 'invalidSubnet'
+  | 'endpointExists'
+  | 'notConnected'
+  | 'hasActiveEndpoints'
+  | 'predefinedNetwork'
+  | 'networkNotFound'
+  | 'containerNotFound'
+  | 'containerNotRunning'
+  | 'driverNotFound'
+  | 'swarmRequired'
+  | 'parentInUse'
+  | 'parentInvalid'
+  | 'invalidDriverMode'
+  | 'invalidOption'
+  | 'noIpv6Pool'
+  | 'noIpv4Pool'
+  | 'notSupported'
+  | 'unreachable'
+  | 'unknown';
+
+export interface OperationError {
+  kind: OperationErrorKind;
+  /** Values taken from the engine's message (names, addresses, interfaces). */
+  params: Record<string, string>;
+  /** The engine's own message, for the log and the "details" of a message. */
+  engineMessage: string;
+  statusCode?: number;
+}
+
+interface OperationRule {
+  kind: OperationErrorKind;
+  pattern: RegExp;
+  /** Names of the pattern's capture groups, in order. */
+  captures?: string[];
+}
+
+/** Most specific first. */
+const OPERATION_RULES: OperationRule[] = [
+  { kind: 'nameTaken', pattern: /network with name (\S+) already exists/i, captures: ['name'] },
+  { kind: 'onlyOneInstance', pattern: /only one instance of "([^"]+)" network is allowed/i, captures: ['driver'] },
+  { kind: 'poolOverlaps', pattern: /Pool overlaps with other one on this address space/i },
+  { kind: 'poolOverlaps', pattern: /conflicts with network \S+ \(([^)]+)\): networks have overlapping/i, captures: ['other'] },
+  { kind: 'hostNetworkConnection', pattern: /container cannot be disconnected from host network or connected to host network/i },
+  { kind: 'sharedNamespace', pattern: /container sharing network namespace with another container or host cannot be connected to any other network/i },
+  { kind: 'containerNotRunning', pattern: /cannot join network of a non running container: (\S+)/i, captures: ['container'] },
+  { kind: 'noneNetworkExclusive', pattern: /one of the networks in private \(none\) mode/i },
+  { kind: 'aliasNeedsUserNetwork', pattern: /network-scoped alias is supported only for containers in user defined networks/i },
+  { kind: 'staticIpNeedsUserNetwork', pattern: /user specified IP address is supported on user defined networks only/i },
+  { kind: 'staticIpNeedsSubnet', pattern: /user specified IP address is supported only when connecting to networks with user configured subnets/i },
+  { kind: 'addressOutOfRange', pattern: /failed to allocate gateway \(([^)]+)\): Requested address is out of range/i, captures: ['address'] },
+  { kind: 'addressInUse', pattern: /failed to allocate gateway \(([^)]+)\): Address already in use/i, captures: ['address'] },
+  { kind: 'addressInUse', pattern: /Address already in use/i },
+  { kind: 'addressOutOfRange', pattern: /Invalid address (\S+): It does not belong to any of this network's subnets/i, captures: ['address'] },
+  { kind: 'addressOutOfRange', pattern: /Requested address is out of range/i },
+  { kind: 'invalidSubnet', pattern: /Invalid subnet (\S+)/i, captures: ['subnet'] },
+  { kind: 'endpointExists', pattern: /endpoint with name (\S+) already exists in network (\S+)/i, captures: ['container', 'network'] },
+  { kind: 'notConnected', pattern: /container (\S+) is not connected to (?:the )?network (\S+)/i, captures: ['container', 'network'] },
+  { kind: 'hasActiveEndpoints', pattern: /network (\S+) id \S+ has active endpoints/i, captures: ['network'] },
+  { kind: 'hasActiveEndpoints', pattern: /has active endpoints/i },
+  { kind: 'predefinedNetwork', pattern: /(\S+) is a pre-defined network and cannot be removed/i, captures: ['network'] },
+  { kind: 'containerNotFound', pattern: /No such container: (\S+)/i, captures: ['container'] },
+  { kind: 'containerNotRunning', pattern: /Container (\S+) is not running/i, captures: ['container'] },
+  { kind: 'networkNotFound', pattern: /network (\S+) not found/i, captures: ['network'] },
+  { kind: 'networkNotFound', pattern: /No such network: (\S+)/i, captures: ['network'] },
+  { kind: 'driverNotFound', pattern: /plugin "([^"]+)" not found/i, captures: ['driver'] },
+  { kind: 'swarmRequired', pattern: /This node is not a swarm manager/i },
+  { kind: 'parentInUse', pattern: /network (\S+) is already using parent interface (\S+)/i, captures: ['network', 'parent'] },
+  { kind: 'parentInvalid', pattern: /invalid subinterface vlan name (\S+?),/i, captures: ['parent'] },
+  { kind: 'invalidDriverMode', pattern: /requested (macvlan|ipvlan) mode '([^']*)' is not valid/i, captures: ['driver', 'mode'] },
+  { kind: 'invalidOption', pattern: /failed to parse (\S+) value: (\S+)/i, captures: ['option', 'value'] },
+  { kind: 'noIpv6Pool', pattern: /could not find an available, non-overlapping IPv6 address pool/i },
+  { kind: 'noIpv4Pool', pattern: /could not find an available, non-overlapping IPv4 address pool/i },
+  { kind: 'notSupported', pattern: /operation not supported/i },
+];
+
+/** The engine's message without dockerode's "(HTTP code 409) unexpected - " prefix. */
+export function engineMessageOf(error: unknown): string {
+  const e = (error ?? {}) as ErrorLike & { json?: unknown };
+  const json = e.json as { message?: unknown } | undefined;
+  if (json && typeof json.message === 'string') {
+    return json.message.trim();
+  }
+  const message = text(e.message);
+  return message.replace(/^\(HTTP code \d+\)\s+[^-]*-\s*/, '').trim();
+}
+
+export function classifyOperationError(error: unknown): OperationError {
+  const e = (error ?? {}) as ErrorLike;
+  const statusCode = typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  const engineMessage = engineMessageOf(error);
+  if (statusCode === undefined && classifyUnreachable(error) !== 'other') {
+    return { kind: 'unreachable', params: { cause: classifyUnreachable(error) }, engineMessage, statusCode };
+  }
+  for (const rule of OPERATION_RULES) {
+    const match = rule.pattern.exec(engineMessage);
+    if (match) {
+      const params: Record<string, string> = {};
+      (rule.captures ?? []).forEach((name, index) => {
+        params[name] = match[index + 1] ?? '';
+      });
+      return { kind: rule.kind, params, engineMessage, statusCode };
+    }
+  }
+  return { kind: 'unknown', params: {}, engineMessage, statusCode };
+}

@@ -1,0 +1,162 @@
+/**
+ * Pure planning for the network actions: what a command may offer (connect candidates, removable
+ * networks, prune preview) and the shape of an action's outcome, so that a multi-step action can
+ * say exactly what was done and what was not. No I/O: src/engine/networkActions.ts runs the plans.
+ */
+import type { OperationError } from './engineErrors';
+import { ContainerModel, EndpointModel, Inventory, isConnectable, isDisconnectable, isRemovable, NetworkModel } from './inventory';
+import { canConnect, ValidationIssue } from './validation';
+
+/** One step of an action and how it ended. */
+export interface StepOutcome<T> {
+  item: T;
+  ok: boolean;
+  /** Refused before anything was sent (nothing changed on the engine). */
+  issues?: ValidationIssue[];
+  /** Refused by the engine. */
+  error?: OperationError;
+  /** Steps that succeeded before this item failed (e.g. endpoints disconnected before a removal failed). */
+  partial?: string[];
+}
+
+export interface ActionSummary<T> {
+  done: StepOutcome<T>[];
+  failed: StepOutcome<T>[];
+}
+
+export function summarize<T>(outcomes: StepOutcome<T>[]): ActionSummary<T> {
+  return { done: outcomes.filter((outcome) => outcome.ok), failed: outcomes.filter((outcome) => !outcome.ok) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connect
+
+/** Networks a container can still be connected to (not already on, not host/none/ingress/config-only). */
+export function connectableNetworks(inventory: Inventory, container: ContainerModel): NetworkModel[] {
+  if (!isConnectable(container)) {
+    return [];
+  }
+  return inventory.networks.filter((network) => !canConnect(container, network));
+}
+
+/** Containers that can still be connected to a network. */
+export function connectableContainers(inventory: Inventory, network: NetworkModel): ContainerModel[] {
+  return inventory.containers.filter((container) => isConnectable(container) && !canConnect(container, network));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Disconnect
+
+export interface DisconnectTarget {
+  networkId: string;
+  networkName: string;
+  containerId: string;
+  containerName: string;
+  /** The container is stopped (or gone): the engine may need Force. */
+  stopped: boolean;
+  /** After this, the container is on no network at all (only loopback). */
+  leavesLoopbackOnly: boolean;
+}
+
+/** The memberships of a container that can be disconnected. */
+export function disconnectableMemberships(inventory: Inventory, container: ContainerModel): EndpointModel[] {
+  return container.memberships.filter((endpoint) => isDisconnectable(endpoint, inventory.networkById.get(endpoint.networkId)));
+}
+
+/**
+ * Turns (container, network) pairs into disconnect targets, marking the ones that leave their
+ * container with loopback only (every remaining network of the container is being disconnected).
+ */
+export function disconnectTargets(inventory: Inventory, pairs: { containerId: string; networkId: string }[]): DisconnectTarget[] {
+  const targets: DisconnectTarget[] = [];
+  const leaving = new Map<string, Set<string>>();
+  for (const pair of pairs) {
+    const set = leaving.get(pair.containerId) ?? new Set<string>();
+    set.add(pair.networkId);
+    leaving.set(pair.containerId, set);
+  }
+  const seen = new Set<string>();
+  for (const pair of pairs) {
+    const key = `${pair.containerId}/${pair.networkId}`;
+    if (seen.has(key)) {
+      continue;
+    }
+    seen.add(key);
+    const container = inventory.containerById.get(pair.containerId);
+    const network = inventory.networkById.get(pair.networkId);
+    const remaining = (container?.memberships ?? []).filter((endpoint) => !leaving.get(pair.containerId)!.has(endpoint.networkId));
+    targets.push({
+      networkId: pair.networkId,
+      networkName: network?.name ?? pair.networkId,
+      containerId: pair.containerId,
+      containerName: container?.name ?? pair.containerId.slice(0, 12),
+      stopped: !container || !container.running,
+      leavesLoopbackOnly: remaining.length === 0,
+    });
+  }
+  return targets;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Remove
+
+export interface RemovalPlan {
+  network: NetworkModel;
+  /** Endpoints to disconnect first (only when the user chose "Disconnect N endpoints and remove"). */
+  endpoints: EndpointModel[];
+  /** Why it cannot be removed at all. */
+  blocked?: 'predefined';
+}
+
+export function removalPlans(inventory: Inventory, networkIds: string[]): RemovalPlan[] {
+  const plans: RemovalPlan[] = [];
+  for (const id of [...new Set(networkIds)]) {
+    const network = inventory.networkById.get(id);
+    if (!network) {
+      continue;
+    }
+    // Borrowed stacks (container: mode) are listed under the network but have no endpoint of their own.
+    const endpoints = network.endpoints.filter((endpoint) => !endpoint.viaContainer);
+    plans.push({ network, endpoints, blocked: isRemovable(network) ? undefined : 'predefined' });
+  }
+  return plans;
+}
+
+export function removableNetworks(inventory: Inventory): NetworkModel[] {
+  return inventory.networks.filter(isRemovable);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prune
+
+export interface PruneCandidate {
+  network: NetworkModel;
+  /** Stopped containers still attached: the engine prunes the network anyway; they lose it. */
+  stoppedContainers: string[];
+}
+
+/** `key` or `key=value`. */
+export function matchesLabelFilter(labels: Record<string, string>, filters: readonly string[]): boolean {
+  return filters.every((filter) => {
+    const eq = filter.indexOf('=');
+    if (eq < 0) {
+      return filter in labels;
+    }
+    return labels[filter.slice(0, eq)] === filter.slice(eq + 1);
+  });
+}
+
+/**
+ * What `docker network prune` removes: user-defined local networks with no active endpoint (no
+ * running container), optionally only those whose labels match every filter.
+ */
+export function prunePreview(inventory: Inventory, labelFilters: readonly string[] = []): PruneCandidate[] {
+  return inventory.networks
+    .filter((network) => isRemovable(network) && network.scope !== 'swarm' && !network.ingress)
+    .filter((network) => !network.endpoints.some((endpoint) => endpoint.running && !endpoint.viaContainer))
+    .filter((network) => matchesLabelFilter(network.labels, labelFilters))
+    .map((network) => ({
+      network,
+      stoppedContainers: network.endpoints.filter((endpoint) => !endpoint.viaContainer).map((endpoint) => endpoint.containerName),
+    }));
+}
