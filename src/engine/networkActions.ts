@@ -1,0 +1,207 @@
+/**
+ * The network actions' core flows, run against an EngineClient: validate (pure model), send, and
+ * report every step's outcome. No `vscode` import: the command files ask the user and show the
+ * outcome; the engine-tier tests call these functions directly against the real dockerd.
+ */
+import { classifyOperationError, OperationError } from '../model/engineErrors';
+import { buildInventory, Inventory } from '../model/inventory';
+import {
+  DisconnectTarget,
+  PruneCandidate,
+  prunePreview,
+  RemovalPlan,
+  removalPlans,
+  StepOutcome,
+} from '../model/networkActions';
+import {
+  ConnectSpec,
+  CreateNetworkSpec,
+  DriverContext,
+  toCreateBody,
+  validateConnect,
+  validateCreateSpec,
+  ValidationIssue,
+} from '../model/validation';
+import type { EngineClient } from './engineClient';
+
+/** A fresh inventory (two list calls), for flows that run outside the extension's session. */
+export async function readInventory(client: EngineClient): Promise<Inventory> {
+  const [networks, containers] = await Promise.all([client.listNetworks(), client.listContainers()]);
+  return buildInventory({ networks, containers });
+}
+
+/** What the create flow needs to know about the engine: its network drivers and swarm role. */
+export async function readDriverContext(client: EngineClient): Promise<DriverContext> {
+  const info = await client.info();
+  return {
+    engineDrivers: info.Plugins?.Network ?? undefined,
+    swarmManager: Boolean(info.Swarm?.ControlAvailable),
+  };
+}
+
+export type CreateOutcome =
+  | { ok: true; id: string; name: string }
+  | { ok: false; issues: ValidationIssue[]; error?: undefined }
+  | { ok: false; error: OperationError; issues?: undefined };
+
+export async function createNetwork(client: EngineClient, spec: CreateNetworkSpec, inventory: Inventory, context: DriverContext): Promise<CreateOutcome> {
+  const issues = validateCreateSpec(spec, inventory, context);
+  if (issues.length > 0) {
+    return { ok: false, issues };
+  }
+  try {
+    const id = await client.createNetwork(toCreateBody(spec));
+    return { ok: true, id, name: spec.name.trim() };
+  } catch (error) {
+    return { ok: false, error: classifyOperationError(error) };
+  }
+}
+
+export interface ConnectPair {
+  containerId: string;
+  networkId: string;
+}
+
+export interface ConnectItem extends ConnectPair {
+  containerName: string;
+  networkName: string;
+}
+
+/**
+ * Connects each pair with the same options. Each pair is validated against the inventory first;
+ * a refused pair changes nothing and does not stop the others.
+ */
+export async function connectContainers(
+  client: EngineClient,
+  inventory: Inventory,
+  pairs: ConnectPair[],
+  spec: ConnectSpec,
+  onStep?: (item: ConnectItem) => void,
+): Promise<StepOutcome<ConnectItem>[]> {
+  const outcomes: StepOutcome<ConnectItem>[] = [];
+  for (const pair of pairs) {
+    const container = inventory.containerById.get(pair.containerId);
+    const network = inventory.networkById.get(pair.networkId);
+    const item: ConnectItem = {
+      ...pair,
+      containerName: container?.name ?? pair.containerId.slice(0, 12),
+      networkName: network?.name ?? pair.networkId.slice(0, 12),
+    };
+    onStep?.(item);
+    if (!container || !network) {
+      outcomes.push({
+        item,
+        ok: false,
+        error: { kind: container ? 'networkNotFound' : 'containerNotFound', params: { network: item.networkName, container: item.containerName }, engineMessage: '' },
+      });
+      continue;
+    }
+    const issues = validateConnect(container, network, spec);
+    if (issues.length > 0) {
+      outcomes.push({ item, ok: false, issues });
+      continue;
+    }
+    try {
+      await client.connect(network.id, container.id, { aliases: spec.aliases, ipv4Address: spec.ipv4Address?.trim() || undefined, ipv6Address: spec.ipv6Address?.trim() || undefined });
+      outcomes.push({ item, ok: true });
+    } catch (error) {
+      outcomes.push({ item, ok: false, error: classifyOperationError(error) });
+    }
+  }
+  return outcomes;
+}
+
+export async function disconnectEndpoints(
+  client: EngineClient,
+  targets: DisconnectTarget[],
+  force: boolean,
+  onStep?: (target: DisconnectTarget) => void,
+): Promise<StepOutcome<DisconnectTarget>[]> {
+  const outcomes: StepOutcome<DisconnectTarget>[] = [];
+  for (const target of targets) {
+    onStep?.(target);
+    try {
+      await client.disconnect(target.networkId, target.containerId, force);
+      outcomes.push({ item: target, ok: true });
+    } catch (error) {
+      outcomes.push({ item: target, ok: false, error: classifyOperationError(error) });
+    }
+  }
+  return outcomes;
+}
+
+export interface RemovalItem {
+  networkId: string;
+  networkName: string;
+  /** Endpoints that had to be disconnected first (names of their containers). */
+  endpoints: string[];
+}
+
+/**
+ * Removes networks. With `disconnectEndpoints`, each network's endpoints are disconnected (with
+ * Force) first; a failure stops that network's removal and the outcome lists what was already
+ * disconnected. Without it, a network with endpoints is left alone and reported.
+ */
+export async function removeNetworks(
+  client: EngineClient,
+  plans: RemovalPlan[],
+  options: { disconnectEndpoints: boolean },
+  onStep?: (item: RemovalItem) => void,
+): Promise<StepOutcome<RemovalItem>[]> {
+  const outcomes: StepOutcome<RemovalItem>[] = [];
+  for (const plan of plans) {
+    const item: RemovalItem = { networkId: plan.network.id, networkName: plan.network.name, endpoints: plan.endpoints.map((endpoint) => endpoint.containerName) };
+    onStep?.(item);
+    if (plan.blocked) {
+      outcomes.push({ item, ok: false, error: { kind: 'predefinedNetwork', params: { network: plan.network.name }, engineMessage: '' } });
+      continue;
+    }
+    const disconnected: string[] = [];
+    let failure: OperationError | undefined;
+    if (options.disconnectEndpoints) {
+      for (const endpoint of plan.endpoints) {
+        try {
+          await client.disconnect(plan.network.id, endpoint.containerId, true);
+          disconnected.push(endpoint.containerName);
+        } catch (error) {
+          const classified = classifyOperationError(error);
+          // Already gone is what we wanted.
+          if (classified.kind !== 'notConnected' && classified.kind !== 'containerNotFound') {
+            failure = classified;
+            break;
+          }
+        }
+      }
+    }
+    if (!failure) {
+      try {
+        await client.removeNetwork(plan.network.id);
+      } catch (error) {
+        failure = classifyOperationError(error);
+      }
+    }
+    outcomes.push(failure ? { item, ok: false, error: failure, partial: disconnected } : { item, ok: true, partial: disconnected });
+  }
+  return outcomes;
+}
+
+export { prunePreview, removalPlans };
+
+/**
+ * Removes exactly the previewed networks, one by one (a network created or put to use after the
+ * preview is never touched: the engine refuses to remove a network with active endpoints).
+ */
+export async function pruneNetworks(client: EngineClient, candidates: PruneCandidate[], onStep?: (name: string) => void): Promise<StepOutcome<{ networkId: string; networkName: string }>[]> {
+  const outcomes: StepOutcome<{ networkId: string; networkName: string }>[] = [];
+  for (const candidate of candidates) {
+    const item = { networkId: candidate.network.id, networkName: candidate.network.name };
+    onStep?.(item.networkName);
+    try {
+      await client.removeNetwork(candidate.network.id);
+      outcomes.push({ item, ok: true });
+    } catch (error) {
+      outcomes.push({ item, ok: false, error: classifyOperationError(error) });
+    }
+  }
+  return outcomes;
+}
