@@ -83,7 +83,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
     void vscode.commands.executeCommand('setContext', 'dockerNetworks.state', state.kind);
     void vscode.commands.executeCommand('setContext', 'dockerNetworks.unreachableCause', state.kind === 'unreachable' ? state.cause : '');
     const target = session.target;
-    const where = target.source === 'context' ? target.contextName : target.host;
+    // Short enough for the view header: the context name, or the socket/host without its scheme.
+    const where = target.source === 'context' ? target.contextName : target.host.replace(/^unix:\/\//, '');
     const description = state.kind === 'connected' ? `${where} · Docker ${state.engineVersion ?? '?'}` : where;
     networksView.description = description;
     containersView.description = description;
