@@ -1,6 +1,7 @@
 // Bundles the extension host code (node, cjs), the command-line exporter (node) and the webview
 // scripts (browser) with esbuild. `--production` minifies; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
+import { resolve as resolvePath, sep } from 'node:path';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 /**
@@ -40,6 +41,16 @@ const skipNativeAddons = {
   },
 };
 
+/** Leaves dockerode's image-build session (gRPC) out of the bundle; see scripts/stubs/. */
+const skipBuildKitSession = {
+  name: 'skip-buildkit-session',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/session$/ }, (args) =>
+      args.importer.includes(`dockerode${sep}lib`) ? { path: resolvePath('scripts/stubs/dockerode-session.js') } : undefined,
+    );
+  },
+};
+
 const builds = [
   {
     ...common,
@@ -49,7 +60,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [skipNativeAddons],
+    plugins: [skipNativeAddons, skipBuildKitSession],
   },
   {
     ...common,
@@ -59,7 +70,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [skipNativeAddons],
+    plugins: [skipNativeAddons, skipBuildKitSession],
   },
   {
     ...common,
