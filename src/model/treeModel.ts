@@ -146,7 +146,9 @@ export function childrenOf(inventory: Inventory, node: TreeNode, filter: TreeFil
     }
     case 'sharedStack': {
       const owner = inventory.containerById.get(node.ownerId);
-      return owner ? owner.memberships.map(membershipNode) : [];
+      // Prefixed ids: the owner's memberships also appear under the owner itself, and a tree
+      // must not hold two elements with one id.
+      return owner ? owner.memberships.map((m) => ({ ...membershipNode(m), id: `${node.id}/${membershipNode(m).id}` })) : [];
     }
     default:
       return [];

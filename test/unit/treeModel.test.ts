@@ -72,6 +72,10 @@ describe('tree model', () => {
     const sidecar = containerRoots(inventory, all).find((n) => label(n) === 'sidecar')!;
     const children = childrenOf(inventory, sidecar, all);
     assert.deepEqual(children.map((n) => `${n.kind}:${label(n)}`), ['sharedStack:c1']);
-    assert.deepEqual(childrenOf(inventory, children[0], all).map(label), ['bnet']);
+    const borrowed = childrenOf(inventory, children[0], all);
+    assert.deepEqual(borrowed.map(label), ['bnet']);
+    const c1 = containerRoots(inventory, all).find((n) => label(n) === 'c1')!;
+    const own = childrenOf(inventory, c1, all).map((n) => n.id);
+    assert.ok(!own.includes(borrowed[0].id), 'the same membership must not have one id in two places');
   });
 });
