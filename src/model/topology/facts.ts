@@ -1,0 +1,93 @@
+/**
+ * Host facts as the probe reports them: plain data, so that recorded readings and live readings
+ * flow through the same model code. Every fact says where it came from.
+ */
+
+/** `observed`: read on the host (sysfs, procfs, netlink); `inferred`: deduced from the Engine API. */
+export type FactSource = 'observed' | 'inferred';
+
+/**
+ * How deep the probe could look.
+ * - `api`: Engine API only (remote engine, not Linux, no /sys): host plumbing inferred.
+ * - `sysfs`: local Linux engine without root: /sys/class/net on the host, /proc/<pid>/net of containers.
+ * - `netns`: local Linux engine with root: `ip -j -d addr` on the host and inside every namespace
+ *   (container sandboxes, overlay `1-<id>`, ingress_sbox, lb_<id>).
+ */
+export type ProbeLevel = 'api' | 'sysfs' | 'netns';
+
+/** Why the probe stopped at its level (the glue turns it into a sentence). */
+export type ProbeReason =
+  | 'remoteEngine'
+  | 'notLinux'
+  | 'noSysfs'
+  | 'notRoot'
+  | 'noIpTool'
+  | 'limitedByOption'
+  | 'full';
+
+export type LinkKind = 'veth' | 'bridge' | 'vxlan' | 'macvlan' | 'ipvlan' | 'dummy' | 'loopback' | 'ethernet' | 'other';
+
+export interface LinkFact {
+  ifindex: number;
+  name: string;
+  kind: LinkKind;
+  /** For veth: the peer's ifindex; for macvlan/ipvlan: the parent's ifindex. Undefined when none. */
+  linkIndex?: number;
+  /** The peer/parent lives in another namespace (netlink's link_netnsid, or known from the source). */
+  linkInOtherNamespace?: boolean;
+  /** Name of the bridge this interface is a port of. */
+  master?: string;
+  mac?: string;
+  mtu?: number;
+  state?: string;
+  /** Addresses as CIDR (10.0.0.2/24, fd00::2/64); link-local IPv6 left out. */
+  addresses: string[];
+}
+
+export type NamespaceKind = 'host' | 'container' | 'overlay' | 'ingress' | 'loadBalancer' | 'other';
+
+export interface NamespaceFact {
+  /** `host`, or the file name under /var/run/docker/netns, or `pid:<pid>` when read through procfs. */
+  name: string;
+  kind: NamespaceKind;
+  /** The sandbox file (SandboxKey) or /proc/<pid>/ns/net. */
+  path?: string;
+  /** Containers known to run in it (from SandboxKey or State.Pid). */
+  containerIds: string[];
+  links: LinkFact[];
+}
+
+export interface HostFacts {
+  level: ProbeLevel;
+  reason: ProbeReason;
+  namespaces: NamespaceFact[];
+  /** Problems met on the way (a namespace vanished, a file unreadable); never fatal. */
+  warnings: string[];
+  /** Milliseconds the probe took. */
+  elapsedMs?: number;
+}
+
+/** What the model needs of a running container besides the list call: its sandbox and pid. */
+export interface SandboxInfo {
+  containerId: string;
+  pid?: number;
+  sandboxKey?: string;
+}
+
+export function emptyFacts(reason: ProbeReason): HostFacts {
+  return { level: 'api', reason, namespaces: [], warnings: [] };
+}
+
+/** Classifies a namespace file of /var/run/docker/netns by Docker's naming rules. */
+export function namespaceKindOf(name: string): NamespaceKind {
+  if (name === 'ingress_sbox') {
+    return 'ingress';
+  }
+  if (/^lb_[0-9a-z]+$/.test(name)) {
+    return 'loadBalancer';
+  }
+  if (/^\d+-[0-9a-z]{10}$/.test(name)) {
+    return 'overlay';
+  }
+  return 'other';
+}

@@ -1,0 +1,103 @@
+/**
+ * The host topology as plain data: namespaces holding interfaces, and the edges between
+ * interfaces (veth pairs, bridge ports, macvlan/ipvlan parents). Every part carries its source
+ * (observed on the host or inferred from the Engine API) and whether Docker made it.
+ */
+import type { FactSource, LinkKind, NamespaceKind, ProbeLevel, ProbeReason } from './facts';
+
+export interface TopoContainerRef {
+  id: string;
+  name: string;
+  running: boolean;
+  /** How the container reached this namespace: its own sandbox, `container:<x>`, or host mode. */
+  via: 'own' | 'shared' | 'host';
+}
+
+export interface TopoInterface {
+  /** Stable key: `<namespace id>/if:<name>` when observed, `<namespace id>/ep:<network id>` when inferred. */
+  id: string;
+  namespaceId: string;
+  /** The name `ip link` shows; undefined when inferred (Docker picks it inside the container). */
+  name?: string;
+  kind: LinkKind;
+  ifindex?: number;
+  /** Peer (veth) or parent (macvlan/ipvlan) ifindex, as `ip link` shows after `@if`. */
+  linkIndex?: number;
+  addresses: string[];
+  mac?: string;
+  state?: string;
+  mtu?: number;
+  source: FactSource;
+  /** False for links Docker did not make (a veth added by hand). */
+  managed: boolean;
+  /** Networks this interface serves (a bridge: its network; an endpoint: its network). */
+  networkIds: string[];
+  /** A container that owns this interface (container-side interfaces), for reveal. */
+  containerId?: string;
+}
+
+export interface TopoNamespace {
+  /** Stable key: `ns:host`, `ns:ctr:<owner container id>`, `ns:overlay:<network id>`, `ns:lb:<network id>`, `ns:netns:<file>`. */
+  id: string;
+  kind: NamespaceKind;
+  /** The namespace file name under /var/run/docker/netns, when known. */
+  name?: string;
+  /** Network an overlay or load-balancer namespace belongs to. */
+  networkId?: string;
+  containers: TopoContainerRef[];
+  interfaces: TopoInterface[];
+  source: FactSource;
+  /** A stopped container: no namespace exists now; drawn from the API alone. */
+  stopped?: boolean;
+}
+
+export type TopoEdgeKind = 'veth' | 'bridgePort' | 'parent' | 'stoppedMember';
+
+export interface TopoEdge {
+  id: string;
+  kind: TopoEdgeKind;
+  from: string;
+  to: string;
+  source: FactSource;
+  managed: boolean;
+}
+
+export interface TopoNetwork {
+  id: string;
+  name: string;
+  driver: string;
+  /** The bridge (or overlay br0, or macvlan parent) interface standing for this network. */
+  anchorInterfaceIds: string[];
+}
+
+export interface Topology {
+  level: ProbeLevel;
+  reason: ProbeReason;
+  warnings: string[];
+  namespaces: TopoNamespace[];
+  edges: TopoEdge[];
+  networks: TopoNetwork[];
+}
+
+export type TopologyScope = { kind: 'host' } | { kind: 'network'; networkId: string } | { kind: 'container'; containerId: string };
+
+export interface DiagramOptions {
+  showIPs: boolean;
+  showMACs: boolean;
+  showStopped: boolean;
+  showUnmanaged: boolean;
+  showInferred: boolean;
+  showLegend: boolean;
+  /** Draw each container namespace as one node (interfaces listed inside): for large hosts. `auto`: above 40 namespaces. */
+  collapse: boolean | 'auto';
+}
+
+export const DEFAULT_DIAGRAM_OPTIONS: DiagramOptions = {
+  showIPs: true,
+  showMACs: false,
+  showStopped: false,
+  showUnmanaged: true,
+  showInferred: true,
+  showLegend: true,
+  collapse: 'auto',
+};

@@ -1,0 +1,161 @@
+/**
+ * Looks at the host's network plumbing as deep as it can, and says how deep and why:
+ *  - `api` when the engine is not on this Linux machine (nothing to read here);
+ *  - `sysfs` without root: /sys/class/net for the host, /proc/<pid>/net for each container;
+ *  - `netns` with root: `ip -j -d addr` on the host and, through nsenter, inside every namespace
+ *    under /var/run/docker/netns (sandboxes, overlay `1-<id>`, ingress_sbox, lb_<id>).
+ * A namespace that vanishes while it is read (a container stopping) becomes a warning.
+ */
+import { constants, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { HostFacts, NamespaceFact, ProbeLevel, SandboxInfo } from '../model/topology/facts';
+import { emptyFacts, namespaceKindOf } from '../model/topology/facts';
+import { readHostLinksFromSysfs, readHostLinksWithIp, readNamespaceLinks, readProcNetLinks } from './readers';
+
+export interface ProbeOptions {
+  /** The engine runs on this machine (unix socket, or npipe/tcp to localhost on Linux). */
+  local: boolean;
+  /** Running containers' sandboxes (SandboxKey and State.Pid from inspect). */
+  sandboxes: SandboxInfo[];
+  /** Stop at this level even when a deeper one is possible (tests, settings). */
+  maxLevel?: ProbeLevel;
+  netnsDir?: string;
+  sysClassNet?: string;
+  procRoot?: string;
+  platform?: NodeJS.Platform;
+  isRoot?: boolean;
+}
+
+async function accessible(file: string, mode = constants.R_OK): Promise<boolean> {
+  try {
+    await fs.access(file, mode);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function findOnPath(command: string): Promise<string | undefined> {
+  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/sbin', '/usr/bin', '/bin'])) {
+    if (dir && (await accessible(path.join(dir, command), constants.X_OK))) {
+      return path.join(dir, command);
+    }
+  }
+  return undefined;
+}
+
+/** Runs `work` over items with at most `limit` at a time. */
+async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  });
+  await Promise.all(runners);
+  return results;
+}
+
+export async function probeHost(options: ProbeOptions): Promise<HostFacts> {
+  const started = Date.now();
+  const facts = await probe(options);
+  facts.elapsedMs = Date.now() - started;
+  return facts;
+}
+
+async function probe(options: ProbeOptions): Promise<HostFacts> {
+  if (!options.local) {
+    return emptyFacts('remoteEngine');
+  }
+  if ((options.platform ?? process.platform) !== 'linux') {
+    return emptyFacts('notLinux');
+  }
+  const sysClassNet = options.sysClassNet ?? '/sys/class/net';
+  if (options.maxLevel === 'api') {
+    return emptyFacts('limitedByOption');
+  }
+  if (!(await accessible(sysClassNet))) {
+    return emptyFacts('noSysfs');
+  }
+  const isRoot = options.isRoot ?? process.getuid?.() === 0;
+  const netnsDir = options.netnsDir ?? '/var/run/docker/netns';
+  if (options.maxLevel !== 'sysfs' && isRoot) {
+    const [ip, nsenter] = await Promise.all([findOnPath('ip'), findOnPath('nsenter')]);
+    if (ip && nsenter) {
+      return probeNetns(options, ip, nsenter, netnsDir);
+    }
+    const facts = await probeSysfs(options, sysClassNet);
+    facts.reason = 'noIpTool';
+    return facts;
+  }
+  const facts = await probeSysfs(options, sysClassNet);
+  facts.reason = options.maxLevel === 'sysfs' ? 'limitedByOption' : 'notRoot';
+  return facts;
+}
+
+function sandboxFile(key: string | undefined): string | undefined {
+  return key ? path.basename(key) : undefined;
+}
+
+async function probeNetns(options: ProbeOptions, ip: string, nsenter: string, netnsDir: string): Promise<HostFacts> {
+  const warnings: string[] = [];
+  const hostLinks = await readHostLinksWithIp(ip);
+  const namespaces: NamespaceFact[] = [{ name: 'host', kind: 'host', containerIds: [], links: hostLinks }];
+  let files: string[] = [];
+  try {
+    files = (await fs.readdir(netnsDir)).filter((name) => name !== 'default').sort();
+  } catch (error) {
+    warnings.push(`${netnsDir}: ${(error as Error).message}`);
+  }
+  const containersByFile = new Map<string, string[]>();
+  for (const sandbox of options.sandboxes) {
+    const file = sandboxFile(sandbox.sandboxKey);
+    if (file) {
+      containersByFile.set(file, [...(containersByFile.get(file) ?? []), sandbox.containerId]);
+    }
+  }
+  const read = await pool(files, 8, async (file) => {
+    const nsPath = path.join(netnsDir, file);
+    try {
+      const links = await readNamespaceLinks(nsPath, nsenter, ip);
+      const containerIds = containersByFile.get(file) ?? [];
+      const kind = containerIds.length > 0 ? 'container' : namespaceKindOf(file);
+      return { name: file, kind, path: nsPath, containerIds, links } as NamespaceFact;
+    } catch (error) {
+      warnings.push(`${nsPath}: ${(error as Error).message}`);
+      return undefined;
+    }
+  });
+  namespaces.push(...read.filter((ns): ns is NamespaceFact => Boolean(ns)));
+  return { level: 'netns', reason: 'full', namespaces, warnings };
+}
+
+async function probeSysfs(options: ProbeOptions, sysClassNet: string): Promise<HostFacts> {
+  const warnings: string[] = [];
+  const hostLinks = await readHostLinksFromSysfs(sysClassNet);
+  const namespaces: NamespaceFact[] = [{ name: 'host', kind: 'host', containerIds: [], links: hostLinks }];
+  // One reading per sandbox (containers sharing a stack share the sandbox).
+  const bySandbox = new Map<string, SandboxInfo[]>();
+  for (const sandbox of options.sandboxes) {
+    if (!sandbox.pid) {
+      continue;
+    }
+    const key = sandboxFile(sandbox.sandboxKey) ?? `pid:${sandbox.pid}`;
+    bySandbox.set(key, [...(bySandbox.get(key) ?? []), sandbox]);
+  }
+  const read = await pool([...bySandbox.entries()], 8, async ([key, sandboxes]) => {
+    for (const sandbox of sandboxes) {
+      try {
+        const links = await readProcNetLinks(sandbox.pid!, options.procRoot);
+        return { name: key, kind: 'container', path: `/proc/${sandbox.pid}/ns/net`, containerIds: sandboxes.map((s) => s.containerId), links } as NamespaceFact;
+      } catch (error) {
+        warnings.push(`/proc/${sandbox.pid}/net: ${(error as Error).message}`);
+      }
+    }
+    return undefined;
+  });
+  namespaces.push(...read.filter((ns): ns is NamespaceFact => Boolean(ns)));
+  return { level: 'sysfs', reason: 'notRoot', namespaces, warnings };
+}

@@ -1,0 +1,294 @@
+/**
+ * Readers of host network facts. Parsers are separate from I/O so they can be checked on real
+ * readings. Commands run with execFile and argument arrays only, never through a shell.
+ */
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Address6 } from 'ip-address';
+import type { LinkFact, LinkKind } from '../model/topology/facts';
+
+// ---- `ip -j -d addr show` -------------------------------------------------------------------------
+
+interface IpJsonAddress {
+  family?: string;
+  local?: string;
+  prefixlen?: number;
+  scope?: string;
+}
+
+export interface IpJsonLink {
+  ifindex: number;
+  ifname: string;
+  link?: string | null;
+  link_index?: number;
+  link_netnsid?: number;
+  master?: string;
+  address?: string;
+  mtu?: number;
+  operstate?: string;
+  link_type?: string;
+  linkinfo?: { info_kind?: string };
+  addr_info?: IpJsonAddress[];
+}
+
+function kindFrom(infoKind: string | undefined, linkType: string | undefined, name: string): LinkKind {
+  switch (infoKind) {
+    case 'veth':
+    case 'bridge':
+    case 'vxlan':
+    case 'macvlan':
+    case 'ipvlan':
+    case 'dummy':
+      return infoKind;
+    default:
+      break;
+  }
+  if (linkType === 'loopback' || name === 'lo') {
+    return 'loopback';
+  }
+  if (!infoKind && linkType === 'ether') {
+    return 'ethernet';
+  }
+  return 'other';
+}
+
+function addressesFrom(addrInfo: IpJsonAddress[] | undefined): string[] {
+  return (addrInfo ?? [])
+    .filter((address) => address.local && address.scope !== 'link')
+    .map((address) => `${address.local}/${address.prefixlen ?? (address.family === 'inet6' ? 128 : 32)}`);
+}
+
+/** Links of one namespace from `ip -j -d addr show` output. */
+export function parseIpJson(text: string): LinkFact[] {
+  const entries = JSON.parse(text) as IpJsonLink[];
+  const indexByName = new Map(entries.map((entry) => [entry.ifname, entry.ifindex]));
+  return entries.map((entry) => {
+    // A veth whose peer is in the same namespace is shown as `link: "<peer name>"`.
+    const linkIndex = entry.link_index ?? (typeof entry.link === 'string' ? indexByName.get(entry.link) : undefined);
+    const fact: LinkFact = {
+      ifindex: entry.ifindex,
+      name: entry.ifname,
+      kind: kindFrom(entry.linkinfo?.info_kind, entry.link_type, entry.ifname),
+      addresses: addressesFrom(entry.addr_info),
+    };
+    if (linkIndex !== undefined) {
+      fact.linkIndex = linkIndex;
+      fact.linkInOtherNamespace = entry.link_netnsid !== undefined;
+    }
+    if (entry.master) fact.master = entry.master;
+    if (entry.address) fact.mac = entry.address;
+    if (entry.mtu !== undefined) fact.mtu = entry.mtu;
+    if (entry.operstate) fact.state = entry.operstate;
+    return fact;
+  });
+}
+
+export function run(file: string, args: readonly string[], timeoutMs = 5000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error) {
+        reject(new Error(`${file} ${args.join(' ')}: ${stderr?.trim() || error.message}`));
+      } else {
+        resolve(stdout);
+      }
+    });
+  });
+}
+
+/** `ip -j -d addr show` in the current (host) namespace. */
+export async function readHostLinksWithIp(ip = 'ip'): Promise<LinkFact[]> {
+  return parseIpJson(await run(ip, ['-j', '-d', 'addr', 'show']));
+}
+
+/** `ip -j -d addr show` inside the namespace file `nsPath` (root: nsenter --net=<file>). */
+export async function readNamespaceLinks(nsPath: string, nsenter = 'nsenter', ip = 'ip'): Promise<LinkFact[]> {
+  return parseIpJson(await run(nsenter, [`--net=${nsPath}`, '--', ip, '-j', '-d', 'addr', 'show']));
+}
+
+// ---- /sys/class/net (host, no root) -----------------------------------------------------------------
+
+async function readTrim(file: string): Promise<string | undefined> {
+  try {
+    return (await fs.readFile(file, 'utf8')).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** One interface of /sys/class/net: ifindex, iflink, MAC, MTU, state, bridge master and kind. */
+export async function readSysfsLink(name: string, root = '/sys/class/net'): Promise<(LinkFact & { iflink?: number }) | undefined> {
+  const dir = path.join(root, name);
+  const [ifindex, iflink, address, mtu, operstate, uevent, type] = await Promise.all(
+    ['ifindex', 'iflink', 'address', 'mtu', 'operstate', 'uevent', 'type'].map((file) => readTrim(path.join(dir, file))),
+  );
+  if (!ifindex) {
+    return undefined;
+  }
+  let master: string | undefined;
+  try {
+    master = path.basename(await fs.readlink(path.join(dir, 'master')));
+  } catch {
+    master = undefined;
+  }
+  const devtype = /DEVTYPE=(\S+)/.exec(uevent ?? '')?.[1];
+  const index = Number(ifindex);
+  const peer = iflink !== undefined ? Number(iflink) : undefined;
+  let kind: LinkKind;
+  if (type === '772') {
+    kind = 'loopback';
+  } else if (devtype === 'bridge' || devtype === 'vxlan' || devtype === 'macvlan' || devtype === 'ipvlan') {
+    kind = devtype;
+  } else if (peer !== undefined && peer !== index && peer !== 0) {
+    // Only veth (and macvlan/ipvlan, which sysfs names by DEVTYPE) point at another link.
+    kind = 'veth';
+  } else if (await readTrim(path.join(dir, 'device', 'uevent'))) {
+    kind = 'ethernet';
+  } else {
+    kind = 'other';
+  }
+  const fact: LinkFact & { iflink?: number } = { ifindex: index, name, kind, addresses: [] };
+  if (kind === 'veth' || kind === 'macvlan' || kind === 'ipvlan') {
+    fact.linkIndex = peer;
+  }
+  if (master) fact.master = master;
+  if (address) fact.mac = address;
+  if (mtu) fact.mtu = Number(mtu);
+  if (operstate) fact.state = operstate.toUpperCase();
+  return fact;
+}
+
+/** The host namespace's links from /sys/class/net, addresses from the OS (no root needed). */
+export async function readHostLinksFromSysfs(root = '/sys/class/net'): Promise<LinkFact[]> {
+  const names = await fs.readdir(root);
+  const links = (await Promise.all(names.map((name) => readSysfsLink(name, root)))).filter((link): link is LinkFact => Boolean(link));
+  const indexes = new Map(links.map((link) => [link.ifindex, link]));
+  const interfaces = os.networkInterfaces();
+  for (const link of links) {
+    link.addresses = (interfaces[link.name] ?? [])
+      .filter((address) => !(address.family === 'IPv6' && address.address.toLowerCase().startsWith('fe80')))
+      .map((address) => address.cidr ?? address.address);
+    if (link.kind === 'veth' && link.linkIndex !== undefined) {
+      const peer = indexes.get(link.linkIndex);
+      link.linkInOtherNamespace = !(peer && peer.linkIndex === link.ifindex);
+    }
+  }
+  return links.sort((a, b) => a.ifindex - b.ifindex);
+}
+
+// ---- /proc/<pid>/net (a container's side, no root for readable pids) ----------------------------------
+
+/** ifindex and name of each interface, from /proc/<pid>/net/igmp. */
+export function parseIgmp(text: string): { ifindex: number; name: string }[] {
+  const out: { ifindex: number; name: string }[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^(\d+)\s+(\S+)\s*:/.exec(line);
+    if (match) {
+      out.push({ ifindex: Number(match[1]), name: match[2] });
+    }
+  }
+  return out;
+}
+
+/** Interface names from /proc/<pid>/net/dev. */
+export function parseNetDev(text: string): string[] {
+  return text
+    .split('\n')
+    .slice(2)
+    .map((line) => /^\s*([^:\s]+):/.exec(line)?.[1])
+    .filter((name): name is string => Boolean(name));
+}
+
+function hexToIpv4(hex: string): string {
+  // /proc/net/route writes addresses in host byte order (little endian here).
+  const bytes = hex.match(/../g)!.map((byte) => parseInt(byte, 16));
+  return bytes.reverse().join('.');
+}
+
+function ipv4ToNumber(address: string): number {
+  return address.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
+}
+
+/** Connected routes (interface, network, prefix) from /proc/<pid>/net/route. */
+export function parseRoutes(text: string): { iface: string; network: string; prefix: number }[] {
+  const routes: { iface: string; network: string; prefix: number }[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const cols = line.trim().split(/\s+/);
+    if (cols.length < 8) {
+      continue;
+    }
+    const [iface, destination, gateway, , , , , mask] = cols;
+    if (gateway !== '00000000' || destination === '00000000') {
+      continue;
+    }
+    const maskNumber = ipv4ToNumber(hexToIpv4(mask));
+    const prefix = maskNumber.toString(2).replace(/0+$/, '').length;
+    routes.push({ iface, network: hexToIpv4(destination), prefix });
+  }
+  return routes;
+}
+
+/** Local IPv4 addresses from /proc/<pid>/net/fib_trie ("/32 host LOCAL" leaves), loopback left out. */
+export function parseFibTrieLocal(text: string): string[] {
+  const lines = text.split('\n');
+  const out = new Set<string>();
+  for (let i = 1; i < lines.length; i++) {
+    if (/\/32 host LOCAL/.test(lines[i])) {
+      const match = /\|--\s+(\d+\.\d+\.\d+\.\d+)/.exec(lines[i - 1]);
+      if (match && !match[1].startsWith('127.')) {
+        out.add(match[1]);
+      }
+    }
+  }
+  return [...out];
+}
+
+/** Global IPv6 addresses by interface name from /proc/<pid>/net/if_inet6. */
+export function parseIfInet6(text: string): { name: string; address: string }[] {
+  const out: { name: string; address: string }[] = [];
+  for (const line of text.split('\n')) {
+    const cols = line.trim().split(/\s+/);
+    if (cols.length < 6 || cols[3] !== '00') {
+      continue;
+    }
+    const address = new Address6(cols[0].match(/.{4}/g)!.join(':')).correctForm();
+    out.push({ name: cols[5], address: `${address}/${parseInt(cols[2], 16)}` });
+  }
+  return out;
+}
+
+/**
+ * A container's interfaces through /proc/<pid>/net: names and ifindex (igmp, dev), IPv4 addresses
+ * placed on the interface whose connected route holds them, IPv6 from if_inet6. The peer ifindex
+ * is not visible from here: the model pairs it with the host end (whose iflink is this ifindex).
+ */
+export async function readProcNetLinks(pid: number, procRoot = '/proc'): Promise<LinkFact[]> {
+  const dir = path.join(procRoot, String(pid), 'net');
+  const [igmp, dev, route, fib, inet6] = await Promise.all(['igmp', 'dev', 'route', 'fib_trie', 'if_inet6'].map((file) => readTrim(path.join(dir, file))));
+  if (igmp === undefined && dev === undefined) {
+    throw new Error(`${dir} is not readable`);
+  }
+  const indexed = parseIgmp(igmp ?? '');
+  const names = new Set([...indexed.map((entry) => entry.name), ...parseNetDev(dev ?? '')]);
+  const routes = parseRoutes(route ?? '');
+  const locals = parseFibTrieLocal(fib ?? '');
+  const v6 = parseIfInet6(inet6 ?? '');
+  const links: LinkFact[] = [];
+  for (const name of names) {
+    const ifindex = indexed.find((entry) => entry.name === name)?.ifindex;
+    if (ifindex === undefined) {
+      continue; // no multicast membership (down or NOARP): no ifindex to pair on
+    }
+    const addresses: string[] = [];
+    for (const address of locals) {
+      const routeOf = routes.find((r) => r.iface === name && (ipv4ToNumber(address) >>> (32 - r.prefix)) === (ipv4ToNumber(r.network) >>> (32 - r.prefix)));
+      if (routeOf) {
+        addresses.push(`${address}/${routeOf.prefix}`);
+      }
+    }
+    addresses.push(...v6.filter((entry) => entry.name === name).map((entry) => entry.address));
+    links.push({ ifindex, name, kind: name === 'lo' ? 'loopback' : 'other', addresses });
+  }
+  return links.sort((a, b) => a.ifindex - b.ifindex);
+}

@@ -1,0 +1,137 @@
+/**
+ * The seed labs' host plumbing, built on the real engine for the topology tests and the fixture
+ * recorder: default bridge, bnet, devops/prod with a hand-made veth (`int_hote` on devops' bridge,
+ * its peer moved into AppProd's namespace and renamed eth1), `container:` sharing, host, none, a
+ * swarm overlay with a service, macvlan on a dummy parent. Everything carries the label given
+ * (dne.test by default) and a name prefix; `teardownSeed` removes it all, also after a failure.
+ * Root only (ip link, nsenter). Commands run with argument arrays, never a shell string.
+ */
+import { execFileSync } from 'node:child_process';
+import { createNetwork, docker, runContainer } from '../support/dockerCli';
+
+export interface SeedOptions {
+  prefix: string;
+  label: string;
+  swarm: boolean;
+}
+
+export interface Seed {
+  prefix: string;
+  name(base: string): string;
+  /** Whether this seed initialized swarm (and so must leave it). */
+  swarmInitialized: boolean;
+  hostVeth: string;
+  dummy: string;
+}
+
+export function sh(file: string, args: string[], allowFailure = false): string {
+  try {
+    return execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch (error) {
+    if (allowFailure) {
+      return '';
+    }
+    throw new Error(`${file} ${args.join(' ')}: ${(error as { stderr?: string }).stderr ?? String(error)}`);
+  }
+}
+
+export const HOSTILE_ALIAS = 'x"]; click a call alert(1); y["';
+export const HTML_ALIAS = '<img src=x onerror=alert(1)>';
+
+function swarmState(): string {
+  return docker(['info', '--format', '{{.Swarm.LocalNodeState}}'], { allowFailure: true });
+}
+
+function waitFor(what: string, check: () => boolean, timeoutMs = 60_000): void {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (check()) {
+      return;
+    }
+    execFileSync('sleep', ['0.5']);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export function buildSeed(options: Partial<SeedOptions> = {}): Seed {
+  const prefix = options.prefix ?? 'dnetopo-';
+  const label = options.label ?? 'dne.test';
+  const name = (base: string) => `${prefix}${base}`;
+  const seed: Seed = { prefix, name, swarmInitialized: false, hostVeth: 'int_hote', dummy: 'dnetopo-dmy0' };
+  const net = (base: string, args: string[] = []) => createNetwork(name(base), args, label);
+  const run = (base: string, args: string[] = []) => runContainer(name(base), args, label);
+
+  run('web1');
+  net('bnet');
+  run('c1', ['--network', name('bnet'), '--network-alias', 'web']);
+  run('c2', ['--network', name('bnet')]);
+  run('sidecar', ['--network', `container:${name('c1')}`]);
+  run('hostbox', ['--network', 'host']);
+  run('isolated', ['--network', 'none']);
+  net('devops');
+  net('prod', ['--subnet', '172.16.86.0/24', '--gateway', '172.16.86.1']);
+  run('AppDev', ['--network', name('devops')]);
+  run('AppProd', ['--network', name('prod'), '--ip', '172.16.86.130', '--network-alias', 'api', '--network-alias', HOSTILE_ALIAS, '--network-alias', HTML_ALIAS]);
+  run('stopped', ['--network', name('bnet')]);
+  docker(['stop', '-t', '0', name('stopped')]);
+
+  // The hand-made link of the lab: host end on devops' bridge, peer renamed eth1 inside AppProd.
+  const devopsId = docker(['network', 'inspect', '-f', '{{.Id}}', name('devops')]);
+  const pid = docker(['inspect', '-f', '{{.State.Pid}}', name('AppProd')]);
+  sh('ip', ['link', 'del', seed.hostVeth], true);
+  sh('ip', ['link', 'add', seed.hostVeth, 'type', 'veth', 'peer', 'name', 'int_conteneur']);
+  sh('ip', ['link', 'set', seed.hostVeth, 'master', `br-${devopsId.slice(0, 12)}`]);
+  sh('ip', ['link', 'set', seed.hostVeth, 'up']);
+  sh('ip', ['link', 'set', 'int_conteneur', 'netns', pid]);
+  sh('nsenter', [`--net=/proc/${pid}/ns/net`, 'ip', 'link', 'set', 'int_conteneur', 'name', 'eth1']);
+  sh('nsenter', [`--net=/proc/${pid}/ns/net`, 'ip', 'link', 'set', 'eth1', 'up']);
+
+  // macvlan on a dummy parent.
+  sh('ip', ['link', 'del', seed.dummy], true);
+  // A dummy parent as in the lab; kernels built without the dummy driver get one end of a veth pair.
+  if (sh('ip', ['link', 'add', seed.dummy, 'type', 'dummy'], true) === '' && !sh('ip', ['-o', 'link', 'show', seed.dummy], true)) {
+    sh('ip', ['link', 'add', seed.dummy, 'type', 'veth', 'peer', 'name', 'dnetopo-dmy1']);
+  }
+  sh('ip', ['link', 'set', seed.dummy, 'up']);
+  net('mvnet', ['-d', 'macvlan', '-o', `parent=${seed.dummy}`, '--subnet', '10.213.7.0/24']);
+  run('mv1', ['--network', name('mvnet')]);
+
+  if (options.swarm ?? true) {
+    if (swarmState() !== 'active') {
+      docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
+      seed.swarmInitialized = true;
+    }
+    net('ovnet', ['-d', 'overlay', '--attachable']);
+    docker(['service', 'create', '--detach', '--no-resolve-image', '--name', name('s1'), '--label', `${label}=1`, '--container-label', `${label}=1`,
+      '--network', name('ovnet'), 'local/busybox:latest', 'sleep', '100000']);
+    waitFor('the service task to run', () => docker(['ps', '-q', '--filter', `label=com.docker.swarm.service.name=${name('s1')}`, '--filter', 'status=running'], { allowFailure: true }) !== '');
+  }
+  return seed;
+}
+
+export function teardownSeed(seed: Pick<Seed, 'prefix' | 'swarmInitialized' | 'hostVeth' | 'dummy'> | undefined, label = 'dne.test', prefix = seed?.prefix ?? 'dnetopo-'): void {
+  const services = docker(['service', 'ls', '-q', '--filter', `label=${label}`], { allowFailure: true }).split('\n').filter(Boolean);
+  if (services.length > 0) {
+    docker(['service', 'rm', ...services], { allowFailure: true });
+  }
+  const containers = docker(['ps', '-aq', '--filter', `name=^${prefix}`], { allowFailure: true }).split('\n').filter(Boolean);
+  const labelled = docker(['ps', '-aq', '--filter', `label=${label}`, '--filter', `name=${prefix}`], { allowFailure: true }).split('\n').filter(Boolean);
+  const all = [...new Set([...containers, ...labelled])];
+  if (all.length > 0) {
+    docker(['rm', '-f', ...all], { allowFailure: true });
+  }
+  // Service tasks leave with the service; give them a moment before removing the overlay network.
+  for (let i = 0; i < 20; i++) {
+    if (docker(['ps', '-aq', '--filter', `label=com.docker.swarm.service.name=${prefix}s1`], { allowFailure: true }) === '') break;
+    execFileSync('sleep', ['0.5']);
+  }
+  const networks = docker(['network', 'ls', '--format', '{{.Name}}', '--filter', `label=${label}`], { allowFailure: true }).split('\n').filter((n) => n.startsWith(prefix));
+  for (const network of networks) {
+    docker(['network', 'rm', network], { allowFailure: true });
+  }
+  sh('ip', ['link', 'del', seed?.hostVeth ?? 'int_hote'], true);
+  sh('ip', ['link', 'del', seed?.dummy ?? 'dnetopo-dmy0'], true);
+  if (seed?.swarmInitialized) {
+    docker(['swarm', 'leave', '--force'], { allowFailure: true });
+  }
+}
