@@ -39,7 +39,11 @@ else
   mkdir -p test-output
   vsix="$root/test-output/docker-network-explorer-demo.vsix"
   rm -f "$vsix"
-  npx --no-install vsce package --no-dependencies --allow-missing-repository --skip-license -o "$vsix" >/dev/null
+  if [ -f scripts/package.mjs ]; then
+    node scripts/package.mjs "$vsix" >/dev/null
+  else
+    npx --no-install vsce package --no-dependencies --allow-missing-repository --no-rewrite-relative-links -o "$vsix" >/dev/null
+  fi
   echo "demo: packaged $vsix"
 fi
 

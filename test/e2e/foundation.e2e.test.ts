@@ -20,7 +20,7 @@ import type { Browser, Page } from 'playwright-core';
 import { REPO_ROOT, startCodeServer, CodeServer } from '../harness/codeServer';
 import {
   OUTPUT_DIR, dismissNotifications, ensureViewExpanded, expandRow, launchBrowser, openViewContainer,
-  openWorkbench, screenshot, viewPane, waitForRow, waitForTree, waitForWelcome, welcomeButtons,
+  openWorkbench, screenshot, setSidebarWidth, viewPane, waitForRow, waitForTree, waitForWelcome, welcomeButtons,
 } from '../harness/browser';
 
 const LABEL = 'dne.test=1';
@@ -28,6 +28,9 @@ const NET = 'dev';
 const CONTAINER = 'es';
 const ALIAS = 'search';
 const OTHER = 'dne-e2e-other';
+/** OTHER starts on its own network: the default bridge is not needed (and was seen broken by 20.10's
+ * "stale default bridge" bug after another test's failed macvlan create). */
+const AUX_NET = 'dne-e2e-aux';
 const IMAGE = 'local/busybox:latest';
 const VIEW = 'Networks';
 const CAUSE_RE = /socket|permission|TLS|timed out|not running|refused/i;
@@ -78,14 +81,17 @@ function packageVsix(): string {
   const out = path.join(OUTPUT_DIR, 'docker-network-explorer-e2e.vsix');
   fs.mkdirSync(OUTPUT_DIR, { recursive: true });
   fs.rmSync(out, { force: true });
-  const vsce = path.join(REPO_ROOT, 'node_modules', '.bin', 'vsce');
+  // The project's own packaging (npm run package) when present, so the e2e tests the real VSIX.
+  const packageScript = path.join(REPO_ROOT, 'scripts', 'package.mjs');
+  const [cmd, args] = fs.existsSync(packageScript)
+    ? [process.execPath, [packageScript, out]]
+    : [path.join(REPO_ROOT, 'node_modules', '.bin', 'vsce'),
+      ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', out]];
   try {
-    execFileSync(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', out], {
-      cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000,
-    });
+    execFileSync(cmd, args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`vsce package failed: ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
+    throw new Error(`packaging the VSIX failed: ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
   }
   assert.ok(fs.existsSync(out), `vsce did not write ${out}`);
   return out;
@@ -105,7 +111,8 @@ describe('foundation (e2e: VSIX in code-server + Chromium + real engine)', { tim
     assert.strictEqual(docker(['ps', '-aq', '--filter', `name=^/?${CONTAINER}$`]), '', `a container named "${CONTAINER}" already exists`);
     docker(['network', 'create', '--label', LABEL, NET]);
     docker(['run', '-d', '--name', CONTAINER, '--label', LABEL, '--network', NET, '--network-alias', ALIAS, IMAGE, 'sleep', '100000']);
-    docker(['run', '-d', '--name', OTHER, '--label', LABEL, IMAGE, 'sleep', '100000']);
+    docker(['network', 'create', '--label', LABEL, AUX_NET]);
+    docker(['run', '-d', '--name', OTHER, '--label', LABEL, '--network', AUX_NET, IMAGE, 'sleep', '100000']);
 
     const vsix = packageVsix();
     server = await startCodeServer({ vsix: [vsix], echo: process.env.DNE_DEBUG ? process.stderr : undefined });
@@ -141,8 +148,9 @@ describe('foundation (e2e: VSIX in code-server + Chromium + real engine)', { tim
     await expandRow(p, VIEW, [NET, CONTAINER]);
     await waitForRow(p, VIEW, [NET, CONTAINER, ALIAS], 10_000);
     await dismissNotifications(p);
-    await sleep(300); // let hover/animations settle for the screenshot
-    await p.mouse.move(900, 500);
+    await setSidebarWidth(p, 520);
+    await p.mouse.move(1000, 600);
+    await sleep(1000); // let the sash highlight and hover effects fade before the screenshot
     const shot = await screenshot(p, 'networks-tree');
     await screenshot(p, 'networks-tree-sidebar', { locator: p.locator('.part.sidebar') });
     console.log(`screenshot: ${shot}`);
@@ -174,10 +182,14 @@ describe('foundation (e2e: VSIX in code-server + Chromium + real engine)', { tim
     for (let i = 0; i < 150 && dockerdPids().some((x) => pids.includes(x)); i++) await sleep(200);
     assert.ok(!engineAnswers(), 'engine still answers after SIGTERM');
 
-    const text = await waitForWelcome(p, VIEW, CAUSE_RE, 20_000);
+    let text: string;
+    try {
+      text = await waitForWelcome(p, VIEW, CAUSE_RE, 20_000);
+    } finally {
+      await screenshot(p, 'engine-down');
+    }
     console.log(`welcome message: ${JSON.stringify(text)}`);
     const buttons = await welcomeButtons(p, VIEW);
-    await screenshot(p, 'engine-down');
     assert.ok(buttons.some((b) => /retry/i.test(b)), `no Retry button; buttons: ${JSON.stringify(buttons)}`);
     assert.ok(buttons.some((b) => /settings/i.test(b)), `no Open Settings button; buttons: ${JSON.stringify(buttons)}`);
 

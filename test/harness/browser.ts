@@ -71,6 +71,20 @@ export async function dismissNotifications(page: Page): Promise<void> {
   }
 }
 
+/** Resizes the side bar by dragging its sash (for readable screenshots). */
+export async function setSidebarWidth(page: Page, width: number): Promise<void> {
+  const sidebar = page.locator('.part.sidebar');
+  const box = await sidebar.boundingBox();
+  if (!box) return;
+  const x = box.x + box.width;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x + 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 8 });
+  await page.mouse.up();
+  await sleep(200);
+}
+
 /** Selects an activity bar view container by its title (default "Docker Networks"). */
 export async function openViewContainer(page: Page, title = 'Docker Networks', timeoutMs = 30_000): Promise<void> {
   const item = page.locator(`.activitybar .action-item[aria-label^="${title}"], .activitybar .action-item a[aria-label^="${title}"]`).first();
@@ -232,6 +246,18 @@ export async function welcomeButtons(page: Page, viewTitle: string): Promise<str
   return (await pane.locator('.welcome-view-content .monaco-button').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
 }
 
+/** All visible text of a view's body (tree rows, tree message, welcome content), for diagnostics. */
+export async function paneText(page: Page, viewTitle: string): Promise<string> {
+  return ((await viewPane(page, viewTitle).locator('.pane-body').first().innerText({ timeout: 2000 }).catch(() => '')) ?? '').trim();
+}
+
+/** The TreeView.message shown above a view's tree ('' when none). */
+export async function treeMessage(page: Page, viewTitle: string): Promise<string> {
+  const msg = viewPane(page, viewTitle).locator('.pane-body .message:not(.hide)').first();
+  if (!(await msg.isVisible().catch(() => false))) return '';
+  return ((await msg.innerText().catch(() => '')) ?? '').trim();
+}
+
 /** Waits until the welcome content matches `re`; returns the text. */
 export async function waitForWelcome(page: Page, viewTitle: string, re: RegExp, timeoutMs = 15_000): Promise<string> {
   const t0 = Date.now();
@@ -239,7 +265,10 @@ export async function waitForWelcome(page: Page, viewTitle: string, re: RegExp, 
   for (;;) {
     text = await welcomeText(page, viewTitle);
     if (re.test(text)) return text;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`welcome text of "${viewTitle}" did not match ${re} within ${timeoutMs} ms; got: ${JSON.stringify(text)}`);
+    if (Date.now() - t0 > timeoutMs) {
+      throw new Error(`welcome text of "${viewTitle}" did not match ${re} within ${timeoutMs} ms; got: ${JSON.stringify(text)}; ` +
+        `tree message: ${JSON.stringify(await treeMessage(page, viewTitle))}; view body: ${JSON.stringify(await paneText(page, viewTitle))}`);
+    }
     await sleep(100);
   }
 }
