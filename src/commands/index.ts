@@ -3,6 +3,13 @@
  * and declare it in package.json (title in package.nls.json and package.nls.fr.json).
  */
 import type { CommandDefinition } from './command';
+import { connectContainerCommand } from './connectContainer';
+import { connectToNetworkCommand } from './connectToNetwork';
+import { createNetworkCommand } from './createNetwork';
+import { createNetworkFormCommand } from './createNetworkForm';
+import { disconnectCommand } from './disconnect';
+import { pruneNetworksCommand } from './pruneNetworks';
+import { removeNetworkCommand } from './removeNetwork';
 import { copyValueCommand } from './copyValue';
 import { inspectCommand } from './inspect';
 import { openSettingsCommand } from './openSettings';
@@ -17,4 +24,11 @@ export const allCommands: CommandDefinition[] = [
   switchContextCommand,
   inspectCommand,
   copyValueCommand,
+  createNetworkCommand,
+  createNetworkFormCommand,
+  connectToNetworkCommand,
+  connectContainerCommand,
+  disconnectCommand,
+  removeNetworkCommand,
+  pruneNetworksCommand,
 ];

@@ -1,0 +1,187 @@
+/**
+ * Connecting containers to networks: pick what is missing (networks for a container, containers
+ * for a network, or both from the palette), then aliases and static addresses (validated at the
+ * field against the network's subnets and the addresses in use), then one summary.
+ */
+import * as vscode from 'vscode';
+import { ConnectPair, connectContainers } from '../engine/networkActions';
+import type { ContainerModel, Inventory, NetworkModel } from '../model/inventory';
+import { connectableNetworks, summarize } from '../model/networkActions';
+import { isUserDefinedNetwork, parseAliases, validateStaticAddress } from '../model/validation';
+import type { Services } from '../services';
+import { settle, showSummary, withProgress } from './actionUi';
+import { Cancelled, UserFacingError } from './command';
+import { inputStep, pickStep, runSteps } from './multiStepInput';
+import { validationMessage } from './validationMessages';
+
+type Item<T> = vscode.QuickPickItem & { value: T };
+
+function networkItem(network: NetworkModel): Item<NetworkModel> {
+  const subnets = network.subnets.map((config) => config.subnet).filter(Boolean).join(', ');
+  return {
+    label: `$(type-hierarchy-sub) ${network.name}`,
+    description: [network.driver, subnets].filter(Boolean).join('  '),
+    detail: network.predefined === 'bridge' ? vscode.l10n.t('Default bridge: no aliases, no fixed address, no DNS by name') : undefined,
+    value: network,
+  };
+}
+
+function containerItem(container: ContainerModel): Item<ContainerModel> {
+  return {
+    label: `$(vm) ${container.name}`,
+    description: [container.state, container.memberships.map((endpoint) => endpoint.networkName).join(', ')].filter(Boolean).join('  '),
+    value: container,
+  };
+}
+
+export async function pickContainers(inventory: Inventory, title: string, filter: (container: ContainerModel) => boolean, back = false): Promise<ContainerModel[]> {
+  const items = inventory.containers.filter(filter).map(containerItem);
+  if (items.length === 0) {
+    throw new UserFacingError(vscode.l10n.t('No container can be connected here.'));
+  }
+  const chosen = await pickStep({ title, back, placeholder: vscode.l10n.t('Containers to connect'), items, canPickMany: true });
+  if (chosen.length === 0) {
+    throw new Cancelled();
+  }
+  return chosen.map((item) => item.value);
+}
+
+interface ConnectState {
+  title: string;
+  inventory: Inventory;
+  containers: ContainerModel[];
+  networks: NetworkModel[];
+  aliases: string[];
+  ipv4?: string;
+  ipv6?: string;
+}
+
+async function networksStep(state: ConnectState, back: boolean): Promise<boolean> {
+  // Networks that at least one of the containers can still join.
+  const ids = new Set(state.containers.flatMap((container) => connectableNetworks(state.inventory, container).map((network) => network.id)));
+  const items = state.inventory.networks.filter((network) => ids.has(network.id)).map(networkItem);
+  if (items.length === 0) {
+    throw new UserFacingError(vscode.l10n.t('{0} is already on every network it can join.', state.containers.map((c) => c.name).join(', ')));
+  }
+  const chosen = await pickStep({
+    title: state.title,
+    back,
+    placeholder: vscode.l10n.t('Networks to connect {0} to', state.containers.map((c) => c.name).join(', ')),
+    items,
+    canPickMany: true,
+    selectedItems: items.filter((item) => state.networks.some((network) => network.id === item.value.id)),
+  });
+  if (chosen.length === 0) {
+    throw new Cancelled();
+  }
+  state.networks = chosen.map((item) => item.value);
+  return true;
+}
+
+async function aliasesStep(state: ConnectState, back: boolean): Promise<boolean> {
+  const onlyDefault = state.networks.every((network) => !isUserDefinedNetwork(network));
+  if (onlyDefault) {
+    // The explanation instead of a field that would be refused.
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Aliases and fixed addresses need a user-defined network: the default bridge has no embedded DNS. The container is connected without them.'),
+    );
+    state.aliases = [];
+    return false;
+  }
+  const predefined = state.networks.find((network) => !isUserDefinedNetwork(network));
+  const text = await inputStep({
+    title: state.title,
+    back,
+    prompt: vscode.l10n.t('Network-scoped aliases, comma separated (--alias; empty: none)'),
+    placeholder: 'web, api',
+    value: state.aliases.join(', '),
+    validate: (value) => {
+      const parsed = parseAliases(value);
+      if (parsed.issue) {
+        return validationMessage(parsed.issue);
+      }
+      if (parsed.value.length > 0 && predefined) {
+        return validationMessage({ code: 'aliasNeedsUserNetwork', field: 'aliases', params: { network: predefined.name } });
+      }
+      return undefined;
+    },
+  });
+  state.aliases = parseAliases(text).value;
+  return true;
+}
+
+function staticStep(family: 4 | 6) {
+  return async (state: ConnectState, back: boolean): Promise<boolean> => {
+    // A fixed address makes sense for one container on one user-defined network.
+    if (state.containers.length !== 1 || state.networks.length !== 1 || !isUserDefinedNetwork(state.networks[0])) {
+      return false;
+    }
+    const network = state.networks[0];
+    if (family === 6 && !network.ipv6) {
+      return false;
+    }
+    const subnets = network.subnets.filter((config) => config.subnet && config.family === family).map((config) => config.subnet!);
+    if (subnets.length === 0) {
+      return false;
+    }
+    const text = await inputStep({
+      title: state.title,
+      back,
+      prompt:
+        family === 4
+          ? vscode.l10n.t('Fixed IPv4 address in {0} (--ip; empty: the engine assigns one)', subnets.join(', '))
+          : vscode.l10n.t('Fixed IPv6 address in {0} (--ip6; empty: the engine assigns one)', subnets.join(', ')),
+      value: (family === 4 ? state.ipv4 : state.ipv6) ?? '',
+      validate: (value) => {
+        const found = value.trim() ? validateStaticAddress(value, family, network) : undefined;
+        return found ? validationMessage(found) : undefined;
+      },
+    });
+    if (family === 4) {
+      state.ipv4 = text.trim() || undefined;
+    } else {
+      state.ipv6 = text.trim() || undefined;
+    }
+    return true;
+  };
+}
+
+/** Asks what is missing and connects. `networks` empty: ask them; `containers` must be given. */
+export async function runConnect(services: Services, inventory: Inventory, containers: ContainerModel[], networks: NetworkModel[], title: string): Promise<void> {
+  const state: ConnectState = { title, inventory, containers, networks, aliases: [] };
+  const askNetworks = networks.length === 0;
+  await runSteps([
+    (back) => (askNetworks ? networksStep(state, back) : Promise.resolve(false)),
+    (back) => aliasesStep(state, back),
+    (back) => staticStep(4)(state, back),
+    (back) => staticStep(6)(state, back),
+  ]);
+  const pairs: ConnectPair[] = [];
+  for (const container of state.containers) {
+    for (const network of state.networks) {
+      pairs.push({ containerId: container.id, networkId: network.id });
+    }
+  }
+  const outcomes = await withProgress(vscode.l10n.t('Connecting…'), async (report) => {
+    const result = await connectContainers(
+      services.session.client,
+      inventory,
+      pairs,
+      { aliases: state.aliases, ipv4Address: state.ipv4, ipv6Address: state.ipv6 },
+      (item) => report(vscode.l10n.t('{0} → {1}', item.containerName, item.networkName)),
+    );
+    if (result.some((outcome) => outcome.ok)) {
+      await settle(services);
+    }
+    return result;
+  });
+  await showSummary(
+    summarize(outcomes),
+    (item) => vscode.l10n.t('{0} → {1}', item.containerName, item.networkName),
+    {
+      allDone: (names) => vscode.l10n.t('Connected: {0}.', names),
+      someFailed: (done, failed) => vscode.l10n.t('{0} connected, {1} not connected.', done, failed),
+    },
+    services,
+  );
+}

@@ -1,0 +1,105 @@
+import * as vscode from 'vscode';
+import { disconnectEndpoints } from '../engine/networkActions';
+import type { ContainerModel, Inventory } from '../model/inventory';
+import { disconnectableMemberships, DisconnectTarget, disconnectTargets, summarize } from '../model/networkActions';
+import type { Services } from '../services';
+import { requireInventory, selectedNodes, settle, showSummary, withProgress } from './actionUi';
+import { Cancelled, CommandDefinition, UserFacingError } from './command';
+import { pickStep } from './multiStepInput';
+
+type Pair = { containerId: string; networkId: string };
+
+async function pickMemberships(inventory: Inventory, containers: ContainerModel[], title: string): Promise<Pair[]> {
+  const items = containers.flatMap((container) =>
+    disconnectableMemberships(inventory, container).map((endpoint) => ({
+      label: `$(type-hierarchy-sub) ${endpoint.networkName}`,
+      description: [containers.length > 1 ? container.name : undefined, endpoint.ipv4 ?? endpoint.ipv6].filter(Boolean).join('  '),
+      value: { containerId: container.id, networkId: endpoint.networkId },
+    })),
+  );
+  if (items.length === 0) {
+    throw new UserFacingError(vscode.l10n.t('{0} has no network it can be disconnected from.', containers.map((c) => c.name).join(', ')));
+  }
+  const chosen = await pickStep({ title, back: false, placeholder: vscode.l10n.t('Networks to disconnect from'), items, canPickMany: true });
+  if (chosen.length === 0) {
+    throw new Cancelled();
+  }
+  return chosen.map((item) => item.value);
+}
+
+function confirmation(targets: DisconnectTarget[]): { message: string; detail: string } {
+  const loopback = targets.filter((target) => target.leavesLoopbackOnly).map((target) => target.containerName);
+  const notes: string[] = [];
+  if (loopback.length > 0) {
+    notes.push(vscode.l10n.t('{0} will be left on no network at all: only loopback (127.0.0.1) inside.', [...new Set(loopback)].join(', ')));
+  }
+  if (targets.some((target) => target.stopped)) {
+    notes.push(vscode.l10n.t('Some containers are stopped: use Force Disconnect if the engine refuses.'));
+  }
+  if (targets.length === 1) {
+    return { message: vscode.l10n.t('Disconnect {0} from {1}?', targets[0].containerName, targets[0].networkName), detail: notes.join('\n') };
+  }
+  const list = targets.map((target) => vscode.l10n.t('{0} from {1}', target.containerName, target.networkName)).join('\n');
+  return { message: vscode.l10n.t('Disconnect {0} endpoints?', targets.length), detail: [list, ...notes].join('\n\n') };
+}
+
+/**
+ * Disconnect from Network…: an endpoint (Networks view), a membership or a container (Containers
+ * view; it offers the container's networks), or the palette (container, then networks). A modal
+ * confirmation names container and network; Force is offered for stopped containers.
+ */
+export const disconnectCommand: CommandDefinition = {
+  id: 'dockerNetworks.disconnect',
+  async run(services: Services, node?: unknown, selection?: unknown) {
+    const inventory = requireInventory(services);
+    const title = vscode.l10n.t('Disconnect from Network');
+    const nodes = selectedNodes(node, selection);
+    const pairs: Pair[] = [];
+    for (const entry of nodes) {
+      if (entry.kind === 'endpoint' || entry.kind === 'membership') {
+        pairs.push({ containerId: entry.containerId, networkId: entry.networkId });
+      }
+    }
+    const containerNodes = nodes.filter((entry) => entry.kind === 'container').map((entry) => inventory.containerById.get((entry as { containerId: string }).containerId));
+    const containers = containerNodes.filter((container) => container !== undefined);
+    if (containers.length > 0) {
+      pairs.push(...(await pickMemberships(inventory, containers, title)));
+    }
+    if (pairs.length === 0) {
+      const items = inventory.containers
+        .filter((container) => disconnectableMemberships(inventory, container).length > 0)
+        .map((container) => ({ label: `$(vm) ${container.name}`, description: container.memberships.map((e) => e.networkName).join(', '), value: container }));
+      if (items.length === 0) {
+        throw new UserFacingError(vscode.l10n.t('No container can be disconnected.'));
+      }
+      const chosen = await pickStep({ title, back: false, placeholder: vscode.l10n.t('Container to disconnect'), items });
+      pairs.push(...(await pickMemberships(inventory, [chosen.value], title)));
+    }
+    const targets = disconnectTargets(inventory, pairs);
+    const { message, detail } = confirmation(targets);
+    const disconnectLabel = vscode.l10n.t('Disconnect');
+    const forceLabel = vscode.l10n.t('Force Disconnect');
+    const buttons = targets.some((target) => target.stopped) ? [disconnectLabel, forceLabel] : [disconnectLabel];
+    const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons);
+    if (!answer) {
+      throw new Cancelled();
+    }
+    const force = answer === forceLabel;
+    const outcomes = await withProgress(vscode.l10n.t('Disconnecting…'), async (report) => {
+      const result = await disconnectEndpoints(services.session.client, targets, force, (target) => report(vscode.l10n.t('{0} from {1}', target.containerName, target.networkName)));
+      if (result.some((outcome) => outcome.ok)) {
+        await settle(services);
+      }
+      return result;
+    });
+    await showSummary(
+      summarize(outcomes),
+      (target) => vscode.l10n.t('{0} from {1}', target.containerName, target.networkName),
+      {
+        allDone: (names) => vscode.l10n.t('Disconnected: {0}.', names),
+        someFailed: (done, failed) => vscode.l10n.t('{0} disconnected, {1} not disconnected.', done, failed),
+      },
+      services,
+    );
+  },
+};

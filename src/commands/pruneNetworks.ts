@@ -1,0 +1,61 @@
+import * as vscode from 'vscode';
+import { pruneNetworks } from '../engine/networkActions';
+import { prunePreview, summarize } from '../model/networkActions';
+import { splitList } from '../model/validation';
+import type { Services } from '../services';
+import { requireInventory, settle, showSummary, withProgress } from './actionUi';
+import { Cancelled, CommandDefinition } from './command';
+import { inputStep } from './multiStepInput';
+
+/**
+ * Prune Unused Networks…: asks an optional label filter, previews exactly which unused networks
+ * will go in a modal, removes them and reports what was removed. Palette and the Networks view's
+ * "…" menu.
+ */
+export const pruneNetworksCommand: CommandDefinition = {
+  id: 'dockerNetworks.pruneNetworks',
+  async run(services: Services) {
+    const filterText = await inputStep({
+      title: vscode.l10n.t('Prune Unused Networks'),
+      back: false,
+      prompt: vscode.l10n.t('Only networks with these labels, as key or key=value, comma separated (empty: every unused network)'),
+      placeholder: 'env=test',
+      validate: (value) => (splitList(value).some((entry) => entry.startsWith('=')) ? vscode.l10n.t('A label filter starts with a key.') : undefined),
+    });
+    const filters = splitList(filterText);
+    const inventory = requireInventory(services);
+    const candidates = prunePreview(inventory, filters);
+    if (candidates.length === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('No unused network to prune.'));
+      return;
+    }
+    const lines = candidates.map((candidate) =>
+      candidate.stoppedContainers.length > 0
+        ? vscode.l10n.t('{0} (stopped containers attached: {1})', candidate.network.name, candidate.stoppedContainers.join(', '))
+        : candidate.network.name,
+    );
+    const action = vscode.l10n.t('Remove {0} networks', candidates.length);
+    const answer = await vscode.window.showWarningMessage(
+      vscode.l10n.t('These unused networks will be removed:'),
+      { modal: true, detail: lines.join('\n') },
+      action,
+    );
+    if (answer !== action) {
+      throw new Cancelled();
+    }
+    const outcomes = await withProgress(vscode.l10n.t('Pruning networks…'), async (report) => {
+      const result = await pruneNetworks(services.session.client, candidates, report);
+      await settle(services);
+      return result;
+    });
+    await showSummary(
+      summarize(outcomes),
+      (item) => item.networkName,
+      {
+        allDone: (list) => vscode.l10n.t('Removed: {0}.', list),
+        someFailed: (done, failed) => vscode.l10n.t('{0} removed, {1} not removed.', done, failed),
+      },
+      services,
+    );
+  },
+};

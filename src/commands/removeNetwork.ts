@@ -1,0 +1,91 @@
+import * as vscode from 'vscode';
+import { removeNetworks } from '../engine/networkActions';
+import { removableNetworks, removalPlans, summarize } from '../model/networkActions';
+import type { Services } from '../services';
+import { requireInventory, selectedNodes, settle, showSummary, withProgress } from './actionUi';
+import { Cancelled, CommandDefinition, UserFacingError } from './command';
+import { operationErrorMessage } from './engineErrorMessages';
+import { pickStep } from './multiStepInput';
+
+/**
+ * Remove Network…: one or several selected user networks (Networks view), or picked from the
+ * palette (predefined networks are never offered). Networks with endpoints: a modal lists them and
+ * offers "Disconnect N endpoints and remove".
+ */
+export const removeNetworkCommand: CommandDefinition = {
+  id: 'dockerNetworks.removeNetwork',
+  async run(services: Services, node?: unknown, selection?: unknown) {
+    const inventory = requireInventory(services);
+    let ids = selectedNodes(node, selection)
+      .filter((entry) => entry.kind === 'network')
+      .map((entry) => (entry as { networkId: string }).networkId);
+    if (ids.length === 0) {
+      const items = removableNetworks(inventory).map((network) => ({
+        label: `$(type-hierarchy-sub) ${network.name}`,
+        description: [network.driver, network.endpoints.length > 0 ? vscode.l10n.t('{0} endpoints', network.endpoints.length) : vscode.l10n.t('unused')].join('  '),
+        value: network.id,
+      }));
+      if (items.length === 0) {
+        throw new UserFacingError(vscode.l10n.t('There is no user-defined network to remove.'));
+      }
+      const chosen = await pickStep({ title: vscode.l10n.t('Remove Network'), back: false, placeholder: vscode.l10n.t('Networks to remove'), items, canPickMany: true });
+      ids = chosen.map((item) => item.value);
+    }
+    const plans = removalPlans(inventory, ids);
+    const blocked = plans.filter((plan) => plan.blocked);
+    const removable = plans.filter((plan) => !plan.blocked);
+    if (removable.length === 0) {
+      throw new UserFacingError(
+        blocked.map((plan) => operationErrorMessage({ kind: 'predefinedNetwork', params: { network: plan.network.name }, engineMessage: '' })).join(' ') ||
+          vscode.l10n.t('There is no user-defined network to remove.'),
+      );
+    }
+    const endpoints = removable.flatMap((plan) => plan.endpoints.map((endpoint) => vscode.l10n.t('{0} on {1}', endpoint.containerName, plan.network.name)));
+    const names = removable.map((plan) => plan.network.name).join(', ');
+    const skipped = blocked.length > 0 ? vscode.l10n.t('Predefined networks are kept: {0}.', blocked.map((plan) => plan.network.name).join(', ')) : '';
+    let disconnectFirst = false;
+    if (endpoints.length > 0) {
+      const action = vscode.l10n.t('Disconnect {0} endpoints and remove', endpoints.length);
+      const answer = await vscode.window.showWarningMessage(
+        vscode.l10n.t('{0} still has connected containers. Remove anyway?', names),
+        { modal: true, detail: [vscode.l10n.t('These containers will be disconnected first:'), ...endpoints, skipped].filter(Boolean).join('\n') },
+        action,
+      );
+      if (answer !== action) {
+        throw new Cancelled();
+      }
+      disconnectFirst = true;
+    } else {
+      const action = vscode.l10n.t('Remove');
+      const answer = await vscode.window.showWarningMessage(
+        removable.length === 1 ? vscode.l10n.t('Remove the network {0}?', names) : vscode.l10n.t('Remove {0} networks?', removable.length),
+        { modal: true, detail: [removable.length > 1 ? names : '', skipped].filter(Boolean).join('\n') },
+        action,
+      );
+      if (answer !== action) {
+        throw new Cancelled();
+      }
+    }
+    const outcomes = await withProgress(vscode.l10n.t('Removing networks…'), async (report) => {
+      const result = await removeNetworks(services.session.client, removable, { disconnectEndpoints: disconnectFirst }, (item) => report(item.networkName));
+      await settle(services);
+      return result;
+    });
+    await showSummary(
+      summarize(outcomes),
+      (item) => item.networkName,
+      {
+        allDone: (list) => vscode.l10n.t('Removed: {0}.', list),
+        someFailed: (done, failed) => vscode.l10n.t('{0} removed, {1} not removed.', done, failed),
+      },
+      services,
+    );
+    for (const outcome of outcomes) {
+      if (!outcome.ok && outcome.partial && outcome.partial.length > 0) {
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t('{0} was not removed, but these containers were already disconnected from it: {1}.', outcome.item.networkName, outcome.partial.join(', ')),
+        );
+      }
+    }
+  },
+};
