@@ -136,7 +136,7 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
     engineName = undefined;
   }
   const { topology } = await collectTopology({
-    inventory,
+    snapshot: { networks, containers },
     inspect: (id) => client.inspectContainer(id).catch(() => undefined),
     local: isLocalEngine(target, engineName),
     maxLevel: args.level,

@@ -5,22 +5,23 @@
  * model. No `vscode` here.
  */
 import * as os from 'node:os';
-import type { ContainerInspectJson } from '../model/dockerTypes';
+import type { ContainerInspectJson, EngineSnapshot } from '../model/dockerTypes';
 import type { EngineTarget } from '../model/connectionResolution';
-import type { Inventory } from '../model/inventory';
+import { buildInventory, Inventory } from '../model/inventory';
 import type { HostFacts, ProbeLevel, SandboxInfo } from '../model/topology/facts';
 import { buildTopology } from '../model/topology/build';
 import type { Topology } from '../model/topology/types';
 import { probeHost } from '../probe/hostProbe';
 
 export interface CollectOptions {
-  inventory: Inventory;
+  snapshot: EngineSnapshot;
   inspect: (containerId: string) => Promise<ContainerInspectJson | undefined>;
   local: boolean;
   maxLevel?: ProbeLevel;
 }
 
 export interface Collected {
+  inventory: Inventory;
   topology: Topology;
   facts: HostFacts;
   sandboxes: Record<string, SandboxInfo>;
@@ -45,7 +46,8 @@ export function isLocalEngine(target: EngineTarget, engineHostName?: string, pla
 }
 
 export async function sandboxesOf(inventory: Inventory, inspect: CollectOptions['inspect']): Promise<Record<string, SandboxInfo>> {
-  const running = inventory.containers.filter((container) => container.running && container.networkMode.kind !== 'host');
+  // Containers in `container:` mode share their owner's sandbox: one inspection per sandbox.
+  const running = inventory.containers.filter((container) => container.running && container.networkMode.kind !== 'host' && !container.sharesStackOf);
   const sandboxes: Record<string, SandboxInfo> = {};
   await Promise.all(
     running.map(async (container) => {
@@ -63,8 +65,18 @@ export async function sandboxesOf(inventory: Inventory, inspect: CollectOptions[
 }
 
 export async function collectTopology(options: CollectOptions): Promise<Collected> {
-  const sandboxes = options.local ? await sandboxesOf(options.inventory, options.inspect) : {};
+  const details: Record<string, ContainerInspectJson> = { ...(options.snapshot.containerDetails ?? {}) };
+  const inspect = async (id: string) => {
+    const result = details[id] ?? (await options.inspect(id));
+    if (result) {
+      details[id] = result;
+    }
+    return result;
+  };
+  // Inspections give State.Pid and SandboxKey (for the probe) and the aliases (for the labels).
+  const sandboxes = await sandboxesOf(buildInventory(options.snapshot), inspect);
+  const inventory = buildInventory({ ...options.snapshot, containerDetails: details });
   const facts = await probeHost({ local: options.local, sandboxes: Object.values(sandboxes), maxLevel: options.maxLevel });
-  const topology = buildTopology({ inventory: options.inventory, sandboxes, facts });
-  return { topology, facts, sandboxes };
+  const topology = buildTopology({ inventory, sandboxes, facts });
+  return { inventory, topology, facts, sandboxes };
 }

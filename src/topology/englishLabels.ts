@@ -11,6 +11,7 @@ export const ENGLISH_LABELS: DiagramLabels = {
   otherNamespace: 'netns',
   stopped: 'stopped',
   network: 'network',
+  aliases: 'aliases:',
   inferredHostEnd: 'veth (name unknown)',
   inferredContainerEnd: 'eth (name unknown)',
   unmanaged: 'not managed by Docker',

@@ -201,8 +201,8 @@ export function buildTopology(input: TopologyInput): Topology {
         placed.push({ fact, ns: b.namespace(`ns:lb:${lb.id}`, () => ({ kind: 'loadBalancer', name: fact.name, networkId: lb.id, containers: [], source: 'observed' })), network: lb });
         continue;
       }
-      if (fact.kind === 'container') {
-        // A sandbox whose container we do not know (another engine's, or it just vanished): leave it out.
+      if (fact.kind === 'container' || fact.kind === 'other') {
+        // A sandbox whose container we do not know (not inspected yet, or it just vanished): leave it out.
         continue;
       }
       placed.push({ fact, ns: b.namespace(`ns:netns:${fact.name}`, () => ({ kind: fact.kind, name: fact.name, containers: [], source: 'observed' })) });
@@ -234,6 +234,7 @@ export function buildTopology(input: TopologyInput): Topology {
           source: 'observed',
           managed,
           networkIds,
+          aliases: endpoint?.aliases && endpoint.aliases.length > 0 ? endpoint.aliases : undefined,
           containerId: owner?.id,
         });
         linkByIface.set(iface, link);
@@ -509,6 +510,7 @@ function inferFromApi(b: Builder, inventory: Inventory, seenOwners: Set<string>,
           source: 'inferred',
           managed: true,
           networkIds: [network.id],
+          aliases: endpoint.aliases && endpoint.aliases.length > 0 ? endpoint.aliases : undefined,
           containerId: container.id,
         });
       if (network.driver === 'bridge') {

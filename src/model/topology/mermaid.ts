@@ -20,6 +20,7 @@ export interface DiagramLabels {
   otherNamespace: string;
   stopped: string;
   network: string;
+  aliases: string;
   inferredHostEnd: string;
   inferredContainerEnd: string;
   unmanaged: string;
@@ -103,6 +104,9 @@ function interfaceLines(iface: TopoInterface, topology: Topology, options: Diagr
   }
   if (options.showMACs && iface.mac) {
     lines.push(iface.mac);
+  }
+  if (iface.aliases) {
+    lines.push(`${labels.aliases} ${iface.aliases.join(', ')}`);
   }
   if (!iface.managed) {
     lines.push(labels.unmanaged);

@@ -32,6 +32,8 @@ export interface TopoInterface {
   managed: boolean;
   /** Networks this interface serves (a bridge: its network; an endpoint: its network). */
   networkIds: string[];
+  /** The endpoint's DNS aliases (container-side interfaces of user-defined networks). */
+  aliases?: string[];
   /** A container that owns this interface (container-side interfaces), for reveal. */
   containerId?: string;
 }

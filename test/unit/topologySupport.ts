@@ -1,0 +1,84 @@
+/**
+ * Shared by the topology unit tests: the recorded topology fixture (scripts/recordTopologyFixtures.ts)
+ * and Mermaid's own flowchart parser, run in plain Node. `mermaid.parse` only needs DOMPurify's
+ * hooks, which a window-less DOMPurify lacks; the parser never sanitizes, so no-op hooks suffice
+ * (no jsdom). The real parser and the real flowchart database answer.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { ContainerInspectJson, ContainerSummaryJson, NetworkJson } from '../../src/model/dockerTypes';
+import { buildInventory, Inventory } from '../../src/model/inventory';
+import type { HostFacts, SandboxInfo } from '../../src/model/topology/facts';
+import { emptyFacts } from '../../src/model/topology/facts';
+
+export interface TopologyFixture {
+  recordedWith: { engine: string; apiVersion: string; prefix: string };
+  networks: NetworkJson[];
+  containers: ContainerSummaryJson[];
+  containerDetails: Record<string, ContainerInspectJson>;
+  sandboxes: SandboxInfo[];
+  facts: { netns: HostFacts; sysfs: HostFacts };
+}
+
+export const root = path.join(__dirname, '..', '..', '..');
+
+export function loadTopologyFixture(): TopologyFixture {
+  return JSON.parse(readFileSync(path.join(root, 'test', 'fixtures', 'engine-1.41', 'topology-seed.json'), 'utf8')) as TopologyFixture;
+}
+
+export function fixtureInput(fixture: TopologyFixture, level: 'netns' | 'sysfs' | 'api'): { inventory: Inventory; sandboxes: Record<string, SandboxInfo>; facts: HostFacts } {
+  const inventory = buildInventory({ networks: fixture.networks, containers: fixture.containers, containerDetails: fixture.containerDetails });
+  const sandboxes = Object.fromEntries(fixture.sandboxes.map((sandbox) => [sandbox.containerId, sandbox]));
+  const facts = level === 'api' ? emptyFacts('remoteEngine') : structuredClone(fixture.facts[level]);
+  return { inventory, sandboxes, facts };
+}
+
+export interface FlowVertex {
+  id: string;
+  text?: string;
+  link?: string;
+  haveCallback?: boolean;
+  classes?: string[];
+}
+
+export interface ParsedFlowchart {
+  vertices: FlowVertex[];
+  edges: { start: string; end: string; stroke?: string; type?: string }[];
+  subgraphs: { id: string; title: string; nodes: string[] }[];
+  classes: Map<string, unknown>;
+}
+
+// A real dynamic import (tsc would turn `import()` into `require()`, and mermaid is ESM only).
+const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<any>;
+let mermaidPromise: Promise<any> | undefined;
+
+async function mermaid(): Promise<any> {
+  mermaidPromise ??= (async () => {
+    const purify = (await importEsm('dompurify')).default;
+    purify.addHook ??= () => undefined;
+    purify.sanitize ??= (text: string) => text;
+    return (await importEsm('mermaid')).default;
+  })();
+  return mermaidPromise;
+}
+
+/** Parses with Mermaid (throws on a syntax error) and returns the flowchart database's view. */
+export async function parseFlowchart(text: string): Promise<ParsedFlowchart> {
+  const m = await mermaid();
+  await m.parse(text);
+  const diagram = await m.mermaidAPI.getDiagramFromText(text);
+  const db = diagram.db;
+  return {
+    vertices: [...db.getVertices().values()] as FlowVertex[],
+    edges: db.getEdges(),
+    subgraphs: db.getSubGraphs(),
+    classes: db.getClasses(),
+  };
+}
+
+/** Mermaid keeps entity codes encoded in its database (`ﬂ°°34¶ß`); decode them like the renderer does. */
+export function decodeMermaidText(text: string): string {
+  return text
+    .replace(/ﬂ°°(\d+)¶ß/g, (_, code: string) => String.fromCodePoint(Number(code)))
+    .replace(/ﬂ°(\w+)¶ß/g, (_, name: string) => ({ quot: '"', lt: '<', gt: '>', amp: '&' })[name] ?? `&${name};`);
+}
