@@ -40,7 +40,7 @@ export async function readDriverContext(client: EngineClient): Promise<DriverCon
 }
 
 export type CreateOutcome =
-  | { ok: true; id: string; name: string }
+  | { ok: true; id: string; name: string; issues?: undefined; error?: undefined }
   | { ok: false; issues: ValidationIssue[]; error?: undefined }
   | { ok: false; error: OperationError; issues?: undefined };
 
