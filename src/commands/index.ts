@@ -15,6 +15,7 @@ import { inspectCommand } from './inspect';
 import { openSettingsCommand } from './openSettings';
 import { refreshCommand } from './refresh';
 import { retryCommand } from './retry';
+import { showTopologyCommand } from './showTopology';
 import { switchContextCommand } from './switchContext';
 
 export const allCommands: CommandDefinition[] = [
@@ -31,4 +32,5 @@ export const allCommands: CommandDefinition[] = [
   disconnectCommand,
   removeNetworkCommand,
   pruneNetworksCommand,
+  showTopologyCommand,
 ];
