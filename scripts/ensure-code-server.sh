@@ -48,6 +48,12 @@ fi
 
 bash "$here/ensure-system.sh" >&2
 
+# When run from an npm script (npm test, npm run demo) the outer npm's settings are in the
+# environment, and the inner npm would take them as its own config: npm_config_user_agent then
+# says "node/v20" and code-server's postinstall refuses to install. Start from a clean npm env.
+while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep -iE '^npm_(config_|package_|lifecycle_|node_execpath|execpath|command)' || true)
+unset NODE INIT_CWD
+
 if ! [ -x "$node_dir/bin/node" ]; then
   log "installing Node 24 into $cache/node24"
   mkdir -p "$cache/node24"
