@@ -509,7 +509,7 @@ export function canConnect(container: ContainerModel, network: NetworkModel): Va
   if (container.networkMode.kind === 'host' || container.networkMode.kind === 'none' || container.networkMode.kind === 'container') {
     return issue('containerNotConnectable', 'container', { container: container.name, mode: container.networkMode.kind });
   }
-  if (network.predefined === 'host' || network.predefined === 'none' || network.predefined === 'ingress' || network.configOnly) {
+  if (network.predefined === 'host' || network.predefined === 'none' || network.predefined === 'ingress' || network.predefined === 'docker_gwbridge' || network.configOnly) {
     return issue('networkNotConnectable', 'network', { network: network.name });
   }
   if (container.memberships.some((endpoint) => endpoint.networkId === network.id)) {

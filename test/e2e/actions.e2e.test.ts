@@ -1,0 +1,214 @@
+/**
+ * Tier 4 for the network actions: the packaged VSIX in code-server, driven in Chromium, against the
+ * real engine.
+ *
+ *  1. Containers view: right-click a container -> Connect to Network… -> pick `dev`, type an alias
+ *     -> the endpoint and its alias appear under `dev` in the Networks view.
+ *  2. Networks view: right-click that endpoint -> Disconnect from Network… -> confirm -> it disappears.
+ *  3. Palette: Create Network (All Options) with a subnet and a gateway -> the network is in the tree.
+ *  4. Palette: an invalid gateway shows its message at the field, and nothing is created.
+ *
+ * Everything carries dne.test=1 and is removed in `after`, even on failure.
+ */
+import * as assert from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import {
+  dismissNotifications, ensureViewExpanded, expandRow, launchBrowser, openViewContainer, OUTPUT_DIR, rowLocator,
+  runCommandFromPalette, screenshot, waitForRow, waitForTree,
+} from '../harness/browser';
+import { CodeServer, REPO_ROOT, startCodeServer } from '../harness/codeServer';
+import { openWorkbench } from '../harness/browser';
+
+const LABEL = 'dne.test=1';
+const NET = 'dev';
+const BOX = 'dna-e2e-box';
+const ALIAS = 'e2e-alias';
+const CREATED = 'dna-e2e-net';
+const REFUSED = 'dna-e2e-bad';
+const IMAGE = 'local/busybox:latest';
+
+function docker(args: string[], allowFail = false): string {
+  try {
+    return execFileSync('docker', args, { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch (e) {
+    if (allowFail) return '';
+    throw new Error(`docker ${args.join(' ')} failed: ${(e as { stderr?: string }).stderr ?? String(e)}`);
+  }
+}
+
+function cleanup(): void {
+  docker(['rm', '-f', BOX], true);
+  for (const name of [CREATED, REFUSED, NET]) {
+    const labelled = docker(['network', 'ls', '-q', '--filter', `name=^${name}$`, '--filter', `label=${LABEL}`], true);
+    if (labelled) docker(['network', 'rm', name], true);
+  }
+}
+
+function packageVsix(): string {
+  if (process.env.DNE_E2E_VSIX) return path.resolve(process.env.DNE_E2E_VSIX);
+  const out = path.join(OUTPUT_DIR, 'docker-network-explorer-actions-e2e.vsix');
+  fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+  fs.rmSync(out, { force: true });
+  execFileSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--skip-license', '-o', out], {
+    cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000,
+  });
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until the quick input shows text (title, prompt, message, placeholder) matching `re`. */
+async function waitForQuickInput(page: Page, re: RegExp, timeoutMs = 15_000): Promise<string> {
+  const widget = page.locator('.quick-input-widget');
+  const t0 = Date.now();
+  let seen = '';
+  for (;;) {
+    if (await widget.isVisible().catch(() => false)) {
+      const text = (await widget.innerText().catch(() => '')) ?? '';
+      const placeholder = (await widget.locator('input').first().getAttribute('placeholder').catch(() => '')) ?? '';
+      const aria = (await widget.locator('input').first().getAttribute('aria-label').catch(() => '')) ?? '';
+      seen = `${text}\n${placeholder}\n${aria}`;
+      if (re.test(seen)) return seen;
+    }
+    if (Date.now() - t0 > timeoutMs) throw new Error(`quick input did not show ${re} within ${timeoutMs} ms; saw: ${JSON.stringify(seen)}`);
+    await sleep(100);
+  }
+}
+
+/** Types a value into the current input step and accepts it, once the step asked for `re` is shown. */
+async function answer(page: Page, re: RegExp, value: string): Promise<void> {
+  await waitForQuickInput(page, re);
+  const input = page.locator('.quick-input-widget input').first();
+  await input.fill(value);
+  await sleep(150);
+  await page.keyboard.press('Enter');
+  await sleep(250);
+}
+
+async function contextMenu(page: Page, view: string, labelPath: string[], item: RegExp): Promise<void> {
+  const row = await rowLocator(page, view, labelPath);
+  assert.ok(row, `row ${JSON.stringify(labelPath)} not found in ${view}`);
+  await row.click({ button: 'right' });
+  const entry = page.locator('.monaco-menu .action-label', { hasText: item }).first();
+  await entry.waitFor({ state: 'visible', timeout: 10_000 });
+  await entry.click();
+}
+
+describe('network actions (e2e: VSIX in code-server + Chromium + real engine)', { timeout: 600_000 }, () => {
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+
+  before(async () => {
+    execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
+    cleanup();
+    assert.equal(docker(['network', 'ls', '-q', '--filter', `name=^${NET}$`]), '', `a network "${NET}" without label ${LABEL} exists; remove it first`);
+    docker(['network', 'create', '--label', LABEL, NET]);
+    docker(['run', '-d', '--name', BOX, '--label', LABEL, IMAGE, 'sleep', '100000']);
+    server = await startCodeServer({ vsix: [packageVsix()], echo: process.env.DNE_DEBUG ? process.stderr : undefined });
+    browser = await launchBrowser();
+    page = await openWorkbench(browser, server.workspaceUrl(), { width: 1280, height: 900 });
+    await dismissNotifications(page);
+    await openViewContainer(page, 'Docker Networks');
+    await ensureViewExpanded(page, 'Networks');
+    await ensureViewExpanded(page, 'Containers');
+  });
+
+  after(async () => {
+    if (page) await screenshot(page, 'actions-e2e-final').catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    if (server) {
+      if (process.env.DNE_DEBUG) console.log(server.logTail(40));
+      await server.stop();
+    }
+    cleanup();
+  });
+
+  it('connects a container to dev with an alias from its context menu', async () => {
+    const p = page!;
+    await waitForRow(p, 'Containers', [BOX], 20_000);
+    await contextMenu(p, 'Containers', [BOX], /^Connect to Network/);
+    await waitForQuickInput(p, /Networks to connect/);
+    const devRow = p.locator('.quick-input-widget .monaco-list-row').filter({ has: p.locator('.label-name', { hasText: new RegExp(`^\\s*${NET}\\s*$`) }) }).first();
+    // In a multi-select quick pick a click on the row toggles its checkbox.
+    await devRow.locator('.label-name').first().click();
+    await waitForQuickInput(p, /1 Selected/);
+    await p.keyboard.press('Enter');
+    await answer(p, /aliases/i, ALIAS);
+    // dev got its subnet automatically: leave the fixed address empty.
+    await answer(p, /Fixed IPv4/i, '');
+    await expandRow(p, 'Networks', [NET], 15_000);
+    await waitForRow(p, 'Networks', [NET, BOX], 15_000);
+    await expandRow(p, 'Networks', [NET, BOX]);
+    await waitForRow(p, 'Networks', [NET, BOX, ALIAS], 15_000);
+    await screenshot(p, 'actions-connected');
+    const aliases = JSON.parse(docker(['inspect', '--format', `{{json (index .NetworkSettings.Networks "${NET}").Aliases}}`, BOX])) as string[];
+    assert.ok(aliases.includes(ALIAS), `engine aliases: ${JSON.stringify(aliases)}`);
+  });
+
+  it('disconnects it after a confirmation, and it disappears from dev', async () => {
+    const p = page!;
+    await contextMenu(p, 'Networks', [NET, BOX], /^Disconnect from Network/);
+    const dialog = p.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await dialog.innerText(), new RegExp(`${BOX}[\\s\\S]*${NET}`));
+    await dialog.locator('.monaco-button', { hasText: /^Disconnect$/ }).first().click();
+    await waitForTree(p, 'Networks', (rows) => !rows.some((r, i) => r.label === BOX && r.level === 2 && rows.slice(0, i).reverse().find((x) => x.level === 1)?.label === NET), 15_000, `${BOX} gone from ${NET}`);
+    assert.equal(docker(['inspect', '--format', `{{index .NetworkSettings.Networks "${NET}"}}`, BOX]), '<no value>');
+  });
+
+  async function startFullForm(p: Page, name: string, subnet: string, gateway: string): Promise<void> {
+    await runCommandFromPalette(p, 'Docker Networks: Create Network (All Options)');
+    await answer(p, /Name of the new network/, name);
+    await waitForQuickInput(p, /Network driver/);
+    await p.keyboard.press('Enter'); // bridge
+    await waitForQuickInput(p, /IPv6/);
+    await p.keyboard.press('Enter'); // off
+    await waitForQuickInput(p, /Add a subnet/);
+    await p.keyboard.press('Enter'); // Add a subnet…
+    await answer(p, /Subnet in CIDR/, subnet);
+    await waitForQuickInput(p, /Gateway in/);
+    await p.locator('.quick-input-widget input').first().fill(gateway);
+    await sleep(300);
+  }
+
+  it('creates a network with a subnet and a gateway from the palette', async () => {
+    const p = page!;
+    await startFullForm(p, CREATED, '10.123.0.0/24', '10.123.0.1');
+    await p.keyboard.press('Enter');
+    await answer(p, /Range for container addresses/, '');
+    await answer(p, /Auxiliary addresses/, '');
+    await waitForQuickInput(p, /Continue/);
+    await p.keyboard.press('Enter'); // Continue
+    await waitForQuickInput(p, /select with Space/i);
+    await p.keyboard.press('Enter');
+    await answer(p, /Labels as key=value/, LABEL);
+    await answer(p, /Driver options/, '');
+    await waitForQuickInput(p, /Create network/);
+    await p.keyboard.press('Enter');
+    await waitForRow(p, 'Networks', [CREATED], 15_000);
+    await screenshot(p, 'actions-created');
+    const ipam = JSON.parse(docker(['network', 'inspect', '--format', '{{json .IPAM.Config}}', CREATED])) as { Subnet: string; Gateway: string }[];
+    assert.deepEqual(ipam.map((c) => [c.Subnet, c.Gateway]), [['10.123.0.0/24', '10.123.0.1']]);
+  });
+
+  it('shows the message of an invalid gateway at the field and creates nothing', async () => {
+    const p = page!;
+    const before = docker(['network', 'ls', '--format', '{{.ID}}']);
+    await startFullForm(p, REFUSED, '10.124.0.0/24', '10.125.0.1');
+    const text = await waitForQuickInput(p, /10\.125\.0\.1 is not inside the subnet 10\.124\.0\.0\/24/);
+    assert.ok(text.includes('not inside'));
+    await p.keyboard.press('Enter'); // refused: the step stays, with its message
+    await sleep(500);
+    await waitForQuickInput(p, /is not inside the subnet 10\.124\.0\.0\/24/);
+    await screenshot(p, 'actions-invalid-gateway');
+    await p.keyboard.press('Escape');
+    await sleep(500);
+    assert.equal(docker(['network', 'ls', '-q', '--filter', `name=^${REFUSED}$`]), '');
+    assert.equal(docker(['network', 'ls', '--format', '{{.ID}}']), before);
+  });
+});
