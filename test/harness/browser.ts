@@ -275,18 +275,19 @@ export async function waitForWelcome(page: Page, viewTitle: string, re: RegExp, 
 
 /** Runs a command through the command palette by its title (as shown in the palette). */
 export async function runCommandFromPalette(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
+  const input = page.locator('.quick-input-widget .quick-input-box input').first();
+  if (!(await input.isVisible().catch(() => false))) await page.keyboard.press('F1');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ state: 'visible', timeout: 10_000 });
-  await page.keyboard.press('Enter');
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible', timeout: 10_000 });
+  await row.click();
 }
 
 /** Saves a screenshot into test-output/ (repo root) and returns its path. */
 export async function screenshot(page: Page, name: string, opts: { locator?: Locator } = {}): Promise<string> {
   fs.mkdirSync(OUTPUT_DIR, { recursive: true });
-  const file = path.join(OUTPUT_DIR, name.endsWith('.png') ? name : `${name}.png`);
+  const file = path.resolve(OUTPUT_DIR, name.endsWith('.png') ? name : `${name}.png`);
   if (opts.locator) await opts.locator.screenshot({ path: file });
   else await page.screenshot({ path: file });
   return file;
