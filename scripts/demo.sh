@@ -100,6 +100,10 @@ cat >"$state/user-data/User/settings.json" <<'EOF'
   "extensions.autoUpdate": false,
   "extensions.ignoreRecommendations": true,
   "chat.disableAIFeatures": true,
+  "chat.commandCenter.enabled": false,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "window.commandCenter": false,
+  "git.openRepositoryInParentFolders": "never",
   "workbench.colorTheme": "Default Dark Modern"
 }
 EOF
