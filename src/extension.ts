@@ -88,9 +88,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
     const description = state.kind === 'connected' ? `${where} · Docker ${state.engineVersion ?? '?'}` : where;
     networksView.description = description;
     containersView.description = description;
-    const message = state.kind === 'unreachable' ? vscode.l10n.t('Engine {0}: {1}', target.host, state.detail) : undefined;
-    networksView.message = message;
-    containersView.message = message;
+    // No TreeView.message here: a view with a message hides its welcome content (the cause and
+    // the Retry button). The raw error goes to the log instead.
     networksTree.refresh();
     containersTree.refresh();
   };
