@@ -49,8 +49,14 @@ class Builder {
     return ns;
   }
 
+  private readonly interfaceById = new Map<string, TopoInterface>();
+
+  interfaceByName(ns: TopoNamespace, name: string | undefined): TopoInterface | undefined {
+    return name === undefined ? undefined : this.interfaceById.get(`${ns.id}/if:${name}`);
+  }
+
   addInterface(ns: TopoNamespace, iface: Omit<TopoInterface, 'namespaceId'>): TopoInterface {
-    const existing = ns.interfaces.find((candidate) => candidate.id === iface.id);
+    const existing = this.interfaceById.get(iface.id);
     if (existing) {
       for (const networkId of iface.networkIds) {
         if (!existing.networkIds.includes(networkId)) {
@@ -61,6 +67,7 @@ class Builder {
     }
     const created: TopoInterface = { ...iface, namespaceId: ns.id };
     ns.interfaces.push(created);
+    this.interfaceById.set(created.id, created);
     return created;
   }
 
@@ -371,9 +378,12 @@ export function buildTopology(input: TopologyInput): Topology {
       }
     }
     // Host-side veths that are not bridge ports and have no peer drawn are noise (another tool's).
-    host.interfaces = host.interfaces.filter(
-      (iface) => iface.kind !== 'veth' || [...b.edges.values()].some((edge) => edge.from === iface.id || edge.to === iface.id),
-    );
+    const connected = new Set<string>();
+    for (const edge of b.edges.values()) {
+      connected.add(edge.from);
+      connected.add(edge.to);
+    }
+    host.interfaces = host.interfaces.filter((iface) => iface.kind !== 'veth' || connected.has(iface.id));
   }
 
   // ---- inferred parts: whatever the probe did not see ---------------------------------------------
@@ -436,7 +446,7 @@ function inferFromApi(b: Builder, inventory: Inventory, seenOwners: Set<string>,
     if (!network.bridgeName) {
       return undefined;
     }
-    const existing = host.interfaces.find((iface) => iface.name === network.bridgeName);
+    const existing = b.interfaceByName(host, network.bridgeName);
     if (existing) {
       return existing;
     }
@@ -464,7 +474,7 @@ function inferFromApi(b: Builder, inventory: Inventory, seenOwners: Set<string>,
   const overlayNs = (network: NetworkModel): { ns: TopoNamespace; br0: TopoInterface } => {
     const id = `ns:overlay:${network.id}`;
     const ns = b.namespace(id, () => ({ kind: 'overlay', name: overlayNamespaceName(network.id), networkId: network.id, containers: [], source: 'inferred' }));
-    let br0 = ns.interfaces.find((iface) => iface.name === 'br0');
+    let br0 = b.interfaceByName(ns, 'br0');
     if (!br0) {
       br0 = b.addInterface(ns, { id: `${id}/if:br0`, name: 'br0', kind: 'bridge', addresses: gatewayAddresses(network), source: 'inferred', managed: true, networkIds: [network.id] });
       const vxlan = b.addInterface(ns, { id: `${id}/if:vxlan0`, name: 'vxlan0', kind: 'vxlan', addresses: [], source: 'inferred', managed: true, networkIds: [network.id] });
@@ -478,7 +488,7 @@ function inferFromApi(b: Builder, inventory: Inventory, seenOwners: Set<string>,
     if (!parent) {
       return undefined;
     }
-    const existing = host.interfaces.find((iface) => iface.name === parent);
+    const existing = b.interfaceByName(host, parent);
     if (existing) {
       return existing;
     }
@@ -514,7 +524,7 @@ function inferFromApi(b: Builder, inventory: Inventory, seenOwners: Set<string>,
           containerId: container.id,
         });
       if (network.driver === 'bridge') {
-        const bridge = bridgeIface(network) ?? host.interfaces.find((iface) => iface.name === network.bridgeName);
+        const bridge = bridgeIface(network) ?? b.interfaceByName(host, network.bridgeName);
         const own = inner('veth');
         const hostEnd = b.addInterface(host, { id: `${HOST_NS}/veth:${network.id}:${container.id}`, kind: 'veth', addresses: [], source: 'inferred', managed: true, networkIds: [network.id] });
         b.edge('veth', own.id, hostEnd.id, 'inferred', true);

@@ -43,15 +43,11 @@ export interface DiagramResult {
   collapsed: boolean;
 }
 
-const SAFE = /^[A-Za-z0-9 .:/@,_=+-]$/;
+const UNSAFE = /[^A-Za-z0-9 .:/@,_=+-]/gu;
 
 /** Text safe inside a double-quoted Mermaid label: everything outside a small alphabet becomes `#<code>;`. */
 export function escapeLabel(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    out += SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`;
-  }
-  return out;
+  return text.replace(UNSAFE, (ch) => `#${ch.codePointAt(0)};`);
 }
 
 /** FNV-1a, 32 bits, base 36: a short stable hash. */
@@ -84,19 +80,19 @@ export function interfaceName(iface: TopoInterface, labels: DiagramLabels): stri
   return iface.name;
 }
 
-function interfaceLines(iface: TopoInterface, topology: Topology, options: DiagramOptions, labels: DiagramLabels): string[] {
+function interfaceLines(iface: TopoInterface, networkNames: Map<string, string>, options: DiagramOptions, labels: DiagramLabels): string[] {
   const lines = [interfaceName(iface, labels)];
   if (iface.kind === 'bridge' || iface.kind === 'vxlan') {
     for (const networkId of iface.networkIds) {
-      const network = topology.networks.find((candidate) => candidate.id === networkId);
-      if (network) {
-        lines.push(`${labels.network} ${network.name}`);
+      const network = networkNames.get(networkId);
+      if (network !== undefined) {
+        lines.push(`${labels.network} ${network}`);
       }
     }
   } else if (!iface.name && iface.networkIds.length > 0 && iface.containerId) {
-    const network = topology.networks.find((candidate) => candidate.id === iface.networkIds[0]);
-    if (network) {
-      lines.push(`${labels.network} ${network.name}`);
+    const network = networkNames.get(iface.networkIds[0]);
+    if (network !== undefined) {
+      lines.push(`${labels.network} ${network}`);
     }
   }
   if (options.showIPs) {
@@ -196,13 +192,38 @@ export function generateMermaid(topology: Topology, scope: TopologyScope, option
   /** Interface id -> the Mermaid id edges attach to (the namespace node when collapsed). */
   const anchor = new Map<string, string>();
   let nodeCount = 0;
+  const networkNames = new Map(shown.networks.map((network) => [network.id, network.name]));
   const networkOf = (iface: TopoInterface) => (iface.kind === 'bridge' ? iface.networkIds[0] : undefined);
+
+  // Collapsed namespaces first: their interfaces attach to the namespace node, and a host veth
+  // whose peer is folded that way folds into it too (the node links straight to the bridge).
+  const collapses = (ns: TopoNamespace) => ns.kind === 'container' && (collapsed || ns.interfaces.length === 0);
+  for (const ns of shown.namespaces) {
+    if (collapses(ns)) {
+      const nsId = mermaidId('ns', ns.id);
+      for (const iface of ns.interfaces) {
+        anchor.set(iface.id, nsId);
+      }
+    }
+  }
+  const folded = new Set<string>();
+  if (collapsed) {
+    for (const edge of shown.edges) {
+      if (edge.kind !== 'veth') continue;
+      for (const [self, other] of [[edge.from, edge.to], [edge.to, edge.from]]) {
+        if (self.startsWith('ns:host/') && !anchor.has(self) && anchor.has(other)) {
+          anchor.set(self, anchor.get(other)!);
+          folded.add(self);
+        }
+      }
+    }
+  }
 
   for (const ns of shown.namespaces) {
     const nsId = mermaidId('ns', ns.id);
     const owner = ns.containers.find((container) => container.via === 'own') ?? (ns.kind === 'container' ? ns.containers[0] : undefined);
     const title = namespaceTitle(ns, shown, labels);
-    const collapseThis = ns.kind === 'container' && (collapsed || ns.interfaces.length === 0);
+    const collapseThis = collapses(ns);
     if (owner) {
       nodeTargets[nsId] = { kind: 'container', id: owner.id };
     }
@@ -223,9 +244,12 @@ export function generateMermaid(topology: Topology, scope: TopologyScope, option
     out.push(`  subgraph ${nsId}[${label(title)}]`);
     out.push('    direction TB');
     for (const iface of ns.interfaces) {
+      if (folded.has(iface.id)) {
+        continue;
+      }
       const id = mermaidId('if', iface.id);
       anchor.set(iface.id, id);
-      out.push(`    ${id}${shape(iface, label(interfaceLines(iface, shown, options, labels)))}`);
+      out.push(`    ${id}${shape(iface, label(interfaceLines(iface, networkNames, options, labels)))}`);
       nodeCount++;
       const networkId = networkOf(iface);
       if (networkId) {
