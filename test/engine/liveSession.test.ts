@@ -12,6 +12,10 @@ import { createNetwork, docker, removeLabelled, runContainer } from '../support/
 
 const PREFIX = 'dnet-';
 const name = (base: string) => `${PREFIX}${base}`;
+/** This file's own label, so its cleanup never touches what other test files created. */
+const LABEL = 'dne.test.live';
+const run = (base: string, args: string[] = []) => runContainer(name(base), args, LABEL);
+const net = (base: string) => createNetwork(name(base), [], LABEL);
 
 function waitFor<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
   const started = Date.now();
@@ -36,20 +40,20 @@ describe('live session against the real engine', () => {
   const inventory = (): Inventory => buildInventory(session.snapshot!);
 
   before(async () => {
-    removeLabelled();
+    removeLabelled(LABEL);
     // The seed labs: default bridge with two containers (one --link), bnet with c1 (alias web) and c2,
     // dev with es (--network-alias search), c2 also on dev, host, none and container: modes.
-    runContainer(name('web1'));
-    runContainer(name('web2'), ['--link', `${name('web1')}:db`]);
-    createNetwork(name('bnet'));
-    runContainer(name('c1'), ['--network', name('bnet'), '--network-alias', 'web']);
-    runContainer(name('c2'), ['--network', name('bnet')]);
-    createNetwork(name('dev'));
-    runContainer(name('es'), ['--network', name('dev'), '--network-alias', 'search']);
+    run('web1');
+    run('web2', ['--link', `${name('web1')}:db`]);
+    net('bnet');
+    run('c1', ['--network', name('bnet'), '--network-alias', 'web']);
+    run('c2', ['--network', name('bnet')]);
+    net('dev');
+    run('es', ['--network', name('dev'), '--network-alias', 'search']);
     docker(['network', 'connect', name('dev'), name('c2')]);
-    runContainer(name('hostbox'), ['--network', 'host']);
-    runContainer(name('isolated'), ['--network', 'none']);
-    runContainer(name('sidecar'), ['--network', `container:${name('c1')}`]);
+    run('hostbox', ['--network', 'host']);
+    run('isolated', ['--network', 'none']);
+    run('sidecar', ['--network', `container:${name('c1')}`]);
     client = new EngineClient(resolveTarget(undefined));
     session = new EngineSession(client, { debounceMs: 50 });
     await session.start();
@@ -58,7 +62,7 @@ describe('live session against the real engine', () => {
 
   after(() => {
     session?.dispose();
-    removeLabelled();
+    removeLabelled(LABEL);
   });
 
   test('every network and endpoint equals `docker network inspect`', async () => {
@@ -126,10 +130,10 @@ describe('live session against the real engine', () => {
       await session.refresh();
       return client.apiCallCount - before;
     };
-    for (let i = 0; i < 3; i++) createNetwork(name(`few${i}`));
+    for (let i = 0; i < 3; i++) net(`few${i}`);
     await new Promise((r) => setTimeout(r, 300));
     const few = await costOfRefresh();
-    for (let i = 0; i < 20; i++) createNetwork(name(`many${i}`));
+    for (let i = 0; i < 20; i++) net(`many${i}`);
     await new Promise((r) => setTimeout(r, 300));
     const many = await costOfRefresh();
     console.log(`# API calls per refresh: ${few} (few networks), ${many} (20 more networks)`);
