@@ -49,15 +49,32 @@ export interface ParsedFlowchart {
 }
 
 // A real dynamic import (tsc would turn `import()` into `require()`, and mermaid is ESM only).
-const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<any>;
-let mermaidPromise: Promise<any> | undefined;
+const importEsm = new Function('specifier', 'return import(specifier)') as <T>(specifier: string) => Promise<{ default: T }>;
 
-async function mermaid(): Promise<any> {
+/** The parts of Mermaid's API the tests use. */
+interface FlowchartDb {
+  getVertices(): Map<string, unknown>;
+  getEdges(): ParsedFlowchart['edges'];
+  getSubGraphs(): ParsedFlowchart['subgraphs'];
+  getClasses(): Map<string, unknown>;
+}
+interface MermaidForTests {
+  parse(text: string): Promise<unknown>;
+  mermaidAPI: { getDiagramFromText(text: string): Promise<{ db: FlowchartDb }> };
+}
+interface PurifyStub {
+  addHook?: () => void;
+  sanitize?: (text: string) => string;
+}
+let mermaidPromise: Promise<MermaidForTests> | undefined;
+
+async function mermaid(): Promise<MermaidForTests> {
   mermaidPromise ??= (async () => {
-    const purify = (await importEsm('dompurify')).default;
+    // DOMPurify has no window in Node: the parser only needs these two to exist.
+    const purify = (await importEsm<PurifyStub>('dompurify')).default;
     purify.addHook ??= () => undefined;
     purify.sanitize ??= (text: string) => text;
-    return (await importEsm('mermaid')).default;
+    return (await importEsm<MermaidForTests>('mermaid')).default;
   })();
   return mermaidPromise;
 }
