@@ -108,6 +108,10 @@ fi
 if ! npx tsc -p test/tsconfig.json; then
   echo "test-all: tsc -p test/tsconfig.json failed" >&2; echo "0 passed, 1 failed"; exit 1
 fi
+# esbuild does not type-check: the webview scripts get their own strict check (DOM lib).
+if ! npx tsc --noEmit -p webview; then
+  echo "test-all: tsc --noEmit -p webview failed" >&2; echo "0 passed, 1 failed"; exit 1
+fi
 
 # ---- tiers --------------------------------------------------------------------------------------
 for tier in "${tiers[@]}"; do
@@ -155,6 +159,14 @@ for tier in "${tiers[@]}"; do
         cannot_run e2e "Docker, code-server or Chromium could not be installed"; continue
       fi
       if [ ! -x "${DNE_CHROMIUM:-/usr/bin/chromium}" ]; then cannot_run e2e "no Chromium at ${DNE_CHROMIUM:-/usr/bin/chromium}"; continue; fi
+      # One VSIX for every e2e file (each would otherwise package its own).
+      if [ -z "${DNE_E2E_VSIX:-}" ]; then
+        if quiet_step package "$logs/package.log" node scripts/package.mjs "$root/test-output/e2e.vsix"; then
+          export DNE_E2E_VSIX="$root/test-output/e2e.vsix"
+        else
+          cannot_run e2e "the VSIX could not be packaged"; continue
+        fi
+      fi
       run_node_tests e2e "$root/out/test/e2e" 1800 --test-concurrency=1
       ;;
   esac

@@ -17,7 +17,7 @@ describe('architecture', () => {
 
   test('the whole source tree passes the lint rules', async () => {
     const eslint = new ESLint({ cwd: root });
-    const results = await eslint.lintFiles(['src/**/*.ts']);
+    const results = await eslint.lintFiles(['src/**/*.ts', 'webview/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts']);
     const errors = results.flatMap((r) => r.messages.filter((m) => m.severity === 2).map((m) => `${path.relative(root, r.filePath)}:${m.line} ${m.ruleId} ${m.message}`));
     assert.deepEqual(errors, []);
   });
