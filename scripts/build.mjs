@@ -2,7 +2,7 @@
 // scripts (browser) with esbuild. `--production` minifies; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { resolve as resolvePath, sep } from 'node:path';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 /**
  * French runtime strings live in one file per area (l10n/fr/*.json) so that work on different
@@ -91,6 +91,8 @@ const builds = [
 ].filter((options) => existsSync(options.entryPoints[0]));
 
 writeFrenchBundle();
+// Start from an empty dist/: a stale source map from a development build must not reach the VSIX.
+rmSync('dist', { recursive: true, force: true });
 
 if (watch) {
   for (const options of builds) {
