@@ -39,11 +39,7 @@ else
   mkdir -p test-output
   vsix="$root/test-output/docker-network-explorer-demo.vsix"
   rm -f "$vsix"
-  if [ -f scripts/package.mjs ]; then
-    node scripts/package.mjs "$vsix" >/dev/null
-  else
-    npx --no-install vsce package --no-dependencies --allow-missing-repository --no-rewrite-relative-links -o "$vsix" >/dev/null
-  fi
+  node scripts/package.mjs "$vsix" >/dev/null
   echo "demo: packaged $vsix"
 fi
 
