@@ -152,36 +152,22 @@ export function familyOf(value: string): Family {
 /** Parses a plain address (no prefix) of either family; undefined when invalid. */
 export function parseAddress(value: string): Address | undefined {
   const text = value.trim();
-  if (!text || text.includes('/')) {
-    return undefined;
-  }
-  try {
-    if (familyOf(text) === 6) {
-      return new Address6(text);
-    }
-    if (!Address4.isValid(text)) {
-      return undefined;
-    }
-    return new Address4(text);
-  } catch {
-    return undefined;
-  }
+  return !text || text.includes('/') ? undefined : parseEitherFamily(text);
 }
 
 /** Parses `a.b.c.d/n` or `x::/n` (prefix required); undefined when invalid. */
 export function parseCidr(value: string): Address | undefined {
   const text = value.trim();
-  if (!/\/\d{1,3}$/.test(text)) {
-    return undefined;
-  }
+  return /\/\d{1,3}$/.test(text) ? parseEitherFamily(text) : undefined;
+}
+
+/** An IPv4 or IPv6 address or CIDR, as the ip-address library reads it; undefined when invalid. */
+function parseEitherFamily(text: string): Address | undefined {
   try {
     if (familyOf(text) === 6) {
       return new Address6(text);
     }
-    if (!Address4.isValid(text)) {
-      return undefined;
-    }
-    return new Address4(text);
+    return Address4.isValid(text) ? new Address4(text) : undefined;
   } catch {
     return undefined;
   }
