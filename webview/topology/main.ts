@@ -27,6 +27,8 @@ interface ViewState {
   x: number;
   y: number;
   scale: number;
+  /** Fit every redraw to the panel until the user pans or zooms (Reset view turns it back on). */
+  auto?: boolean;
 }
 interface SavedState {
   scope?: ScopeValue;
@@ -36,7 +38,7 @@ interface SavedState {
 
 const vscode = acquireVsCodeApi();
 const saved = (vscode.getState() as SavedState | undefined) ?? {};
-let view: ViewState = saved.view ?? { x: 16, y: 16, scale: 1 };
+let view: ViewState = saved.view ?? { x: 16, y: 16, scale: 1, auto: true };
 let last: Extract<PanelToWebview, { type: 'diagram' }> | undefined;
 let renderCount = 0;
 
@@ -89,7 +91,7 @@ viewport.addEventListener(
     const py = event.clientY - rect.top;
     const factor = Math.exp(-event.deltaY * 0.0015);
     const scale = Math.min(8, Math.max(0.05, view.scale * factor));
-    view = { scale, x: px - ((px - view.x) * scale) / view.scale, y: py - ((py - view.y) * scale) / view.scale };
+    view = { scale, x: px - ((px - view.x) * scale) / view.scale, y: py - ((py - view.y) * scale) / view.scale, auto: false };
     applyView();
     saveState();
   },
@@ -106,7 +108,7 @@ window.addEventListener('pointermove', (event) => {
   if (!drag.moved && Math.abs(dx) + Math.abs(dy) < 4) return;
   drag.moved = true;
   viewport.classList.add('panning');
-  view = { ...view, x: drag.x + dx, y: drag.y + dy };
+  view = { ...view, x: drag.x + dx, y: drag.y + dy, auto: false };
   applyView();
 });
 window.addEventListener('pointerup', () => {
@@ -122,11 +124,16 @@ function fitToView(): void {
   const width = box.width / view.scale;
   const height = box.height / view.scale;
   const rect = viewport.getBoundingClientRect();
-  const scale = Math.min(2, Math.max(0.05, Math.min((rect.width - 32) / width, (rect.height - 32) / height)));
-  view = { scale, x: 16, y: 16 };
+  if (width <= 0 || height <= 0 || rect.width < 64 || rect.height < 64) return; // hidden or not laid out yet
+  const scale = Math.min(1.5, Math.max(0.05, Math.min((rect.width - 32) / width, (rect.height - 32) / height)));
+  view = { scale, x: 16, y: 16, auto: true };
   applyView();
   saveState();
 }
+// A panel resized (side bar, split editor) keeps the diagram fitted unless the user moved it.
+new ResizeObserver(() => {
+  if (view.auto !== false) fitToView();
+}).observe(viewport);
 
 // ---- toolbar --------------------------------------------------------------------------------------
 const toggleKeys: (keyof TopologyToggles)[] = ['showIPs', 'showMACs', 'showStopped', 'showUnmanaged', 'showInferred'];
@@ -211,7 +218,9 @@ function updateToolbar(message: Extract<PanelToWebview, { type: 'diagram' }>): v
 
 // ---- rendering ------------------------------------------------------------------------------------
 function themeName(): 'dark' | 'default' {
+  // High contrast light carries both vscode-high-contrast and vscode-high-contrast-light.
   const classes = document.body.classList;
+  if (classes.contains('vscode-light') || classes.contains('vscode-high-contrast-light')) return 'default';
   return classes.contains('vscode-dark') || classes.contains('vscode-high-contrast') ? 'dark' : 'default';
 }
 
@@ -271,7 +280,8 @@ function render(message: Extract<PanelToWebview, { type: 'diagram' }>): void {
       status.classList.remove('error');
       status.textContent = message.levelText;
       post({ type: 'rendered', revision: message.revision, milliseconds, nodeCount: diagram.querySelectorAll('g.node').length });
-      if (!saved.view && renderCount === 1) fitToView();
+      // Keeps the user's pan and zoom across redraws; fits while they have not moved it.
+      if (view.auto !== false) fitToView();
     } catch (error) {
       status.classList.add('error');
       status.textContent = `${message.strings.renderError}: ${error instanceof Error ? error.message : String(error)}`;
