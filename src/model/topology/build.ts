@@ -51,6 +51,11 @@ class Builder {
 
   private readonly interfaceById = new Map<string, TopoInterface>();
 
+  /** Any interface added so far, by its id. */
+  interfaceWithId(id: string): TopoInterface | undefined {
+    return this.interfaceById.get(id);
+  }
+
   interfaceByName(ns: TopoNamespace, name: string | undefined): TopoInterface | undefined {
     return name === undefined ? undefined : this.interfaceById.get(`${ns.id}/if:${name}`);
   }
@@ -65,7 +70,9 @@ class Builder {
       }
       return existing;
     }
-    const created: TopoInterface = { ...iface, namespaceId: ns.id };
+    // Callers pass a fresh literal: complete it in place (same key order as a spread, one object less).
+    const created = iface as TopoInterface;
+    created.namespaceId = ns.id;
     ns.interfaces.push(created);
     this.interfaceById.set(created.id, created);
     return created;
@@ -203,8 +210,8 @@ export function buildTopology(input: TopologyInput): Topology {
         placed.push({ fact, ns: b.namespace(`ns:overlay:${overlay.id}`, () => ({ kind: 'overlay', name: fact.name, networkId: overlay.id, containers: [], source: 'observed' })), network: overlay });
         continue;
       }
-      const lb = lbByNsName.get(fact.name) ?? [...lbByNsName.entries()].find(([name]) => fact.name.startsWith(name))?.[1];
-      if (fact.kind === 'loadBalancer' && lb) {
+      const lb = fact.kind === 'loadBalancer' ? lbByNsName.get(fact.name) ?? [...lbByNsName.entries()].find(([name]) => fact.name.startsWith(name))?.[1] : undefined;
+      if (lb) {
         placed.push({ fact, ns: b.namespace(`ns:lb:${lb.id}`, () => ({ kind: 'loadBalancer', name: fact.name, networkId: lb.id, containers: [], source: 'observed' })), network: lb });
         continue;
       }
@@ -287,7 +294,7 @@ export function buildTopology(input: TopologyInput): Topology {
     for (const network of inventory.networks) {
       const parent = network.options.parent;
       if ((network.driver === 'macvlan' || network.driver === 'ipvlan') && parent) {
-        const iface = host.interfaces.find((candidate) => candidate.name === parent);
+        const iface = b.interfaceByName(host, parent);
         if (iface) {
           iface.networkIds.push(network.id);
           topoNetworkById.get(network.id)?.anchorInterfaceIds.push(iface.id);
@@ -373,7 +380,7 @@ export function buildTopology(input: TopologyInput): Topology {
     // Bridge-port edges were made before the veth pass settled `managed`: refresh them.
     for (const edge of b.edges.values()) {
       if (edge.kind === 'bridgePort') {
-        const port = findInterface(b, edge.from);
+        const port = b.interfaceWithId(edge.from);
         edge.managed = port?.managed ?? edge.managed;
       }
     }
@@ -422,11 +429,6 @@ export function buildTopology(input: TopologyInput): Topology {
 
 function nsSortName(ns: TopoNamespace): string {
   return ns.containers[0]?.name ?? ns.name ?? '';
-}
-
-function findInterface(b: Builder, id: string): TopoInterface | undefined {
-  const nsId = id.slice(0, id.lastIndexOf('/'));
-  return b.namespaces.get(nsId)?.interfaces.find((iface) => iface.id === id);
 }
 
 function isDockerSide(iface: TopoInterface, b: Builder): boolean {

@@ -44,10 +44,12 @@ export interface DiagramResult {
 }
 
 const UNSAFE = /[^A-Za-z0-9 .:/@,_=+-]/gu;
+const ALL_SAFE = /^[A-Za-z0-9 .:/@,_=+-]*$/;
 
 /** Text safe inside a double-quoted Mermaid label: everything outside a small alphabet becomes `#<code>;`. */
 export function escapeLabel(text: string): string {
-  return text.replace(UNSAFE, (ch) => `#${ch.codePointAt(0)};`);
+  // Most labels (interface names, addresses, ids) need nothing: one test instead of a replace with a callback.
+  return ALL_SAFE.test(text) ? text : text.replace(UNSAFE, (ch) => `#${ch.codePointAt(0)};`);
 }
 
 /** FNV-1a, 32 bits, base 36: a short stable hash. */
@@ -57,13 +59,54 @@ function hash(text: string): string {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return (h >>> 0).toString(36);
+  return base36(h >>> 0);
+}
+
+const DIGITS36 = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+/** `n.toString(36)` for an unsigned 32-bit integer, without the engine's slow generic radix path. */
+function base36(n: number): string {
+  let text = DIGITS36[n % 36];
+  for (n = Math.floor(n / 36); n > 0; n = Math.floor(n / 36)) {
+    text = DIGITS36[n % 36] + text;
+  }
+  return text;
+}
+
+function isAlnum(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/**
+ * The last 32 characters of the key with every run of other characters made one `_` and the
+ * underscores at both ends trimmed — what
+ * `key.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(-32)` gives, read from the end
+ * of the key only (keys are long: container and network ids).
+ */
+function readablePart(key: string): string {
+  let end = key.length;
+  while (end > 0 && !isAlnum(key.charCodeAt(end - 1))) end--;
+  let start = 0;
+  while (start < end && !isAlnum(key.charCodeAt(start))) start++;
+  let i = end - 1;
+  let taken = 0;
+  let runs = false;
+  while (i >= start && taken < 32) {
+    if (isAlnum(key.charCodeAt(i))) {
+      i--;
+    } else {
+      runs = true;
+      while (!isAlnum(key.charCodeAt(i))) i--; // a run; `start` is alphanumeric, so this stops
+    }
+    taken++;
+  }
+  const tail = key.slice(i + 1, end);
+  return runs ? tail.replace(/[^A-Za-z0-9]+/g, '_') : tail;
 }
 
 /** A Mermaid id for a stable key: a readable part reduced to [A-Za-z0-9_] and a hash of the whole key. */
 export function mermaidId(prefix: string, key: string): string {
-  const readable = key.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(-32);
-  return `${prefix}_${readable}_${hash(key)}`;
+  return `${prefix}_${readablePart(key)}_${hash(key)}`;
 }
 
 function shortLabel(value: string): string {
@@ -198,9 +241,18 @@ export function generateMermaid(topology: Topology, scope: TopologyScope, option
   // Collapsed namespaces first: their interfaces attach to the namespace node, and a host veth
   // whose peer is folded that way folds into it too (the node links straight to the bridge).
   const collapses = (ns: TopoNamespace) => ns.kind === 'container' && (collapsed || ns.interfaces.length === 0);
+  const nsIdByKey = new Map<string, string>();
+  const nsMermaidId = (key: string): string => {
+    let id = nsIdByKey.get(key);
+    if (id === undefined) {
+      id = mermaidId('ns', key);
+      nsIdByKey.set(key, id);
+    }
+    return id;
+  };
   for (const ns of shown.namespaces) {
     if (collapses(ns)) {
-      const nsId = mermaidId('ns', ns.id);
+      const nsId = nsMermaidId(ns.id);
       for (const iface of ns.interfaces) {
         anchor.set(iface.id, nsId);
       }
@@ -220,7 +272,7 @@ export function generateMermaid(topology: Topology, scope: TopologyScope, option
   }
 
   for (const ns of shown.namespaces) {
-    const nsId = mermaidId('ns', ns.id);
+    const nsId = nsMermaidId(ns.id);
     const owner = ns.containers.find((container) => container.via === 'own') ?? (ns.kind === 'container' ? ns.containers[0] : undefined);
     const title = namespaceTitle(ns, shown, labels);
     const collapseThis = collapses(ns);
@@ -273,7 +325,7 @@ export function generateMermaid(topology: Topology, scope: TopologyScope, option
   let edgeCount = 0;
   const seenCollapsed = new Set<string>();
   for (const edge of shown.edges) {
-    const from = anchor.get(edge.from) ?? (edge.kind === 'stoppedMember' ? mermaidId('ns', edge.from) : undefined);
+    const from = anchor.get(edge.from) ?? (edge.kind === 'stoppedMember' ? nsMermaidId(edge.from) : undefined);
     const to = anchor.get(edge.to);
     if (!from || !to || from === to) {
       continue;
