@@ -52,6 +52,8 @@ export type PanelToWebview =
       revision: number;
     }
   | { type: 'busy' }
+  /** A passing state (e.g. the engine is still connecting): shown in the status line, not as an error. */
+  | { type: 'notice'; message: string }
   | { type: 'error'; message: string };
 
 export type WebviewToPanel =

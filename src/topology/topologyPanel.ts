@@ -203,6 +203,11 @@ export class TopologyPanel {
   private async render(): Promise<void> {
     const session = this.services.session;
     const snapshot = session.snapshot;
+    if (session.state.kind === 'connecting' || (session.state.kind === 'connected' && !snapshot)) {
+      // The session's change event brings the first snapshot: no error meanwhile (panel restored at startup).
+      this.post({ type: 'notice', message: vscode.l10n.t('Connecting to the Docker engine…') });
+      return;
+    }
     if (session.state.kind !== 'connected' || !snapshot) {
       this.post({ type: 'error', message: vscode.l10n.t('The Docker engine is not reachable.') });
       return;

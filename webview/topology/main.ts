@@ -302,6 +302,10 @@ window.addEventListener('message', (event: MessageEvent<PanelToWebview>) => {
     case 'busy':
       document.body.setAttribute('aria-busy', 'true');
       break;
+    case 'notice':
+      status.classList.remove('error');
+      status.textContent = message.message;
+      break;
     case 'error':
       status.classList.add('error');
       status.textContent = message.message;
