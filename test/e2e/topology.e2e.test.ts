@@ -11,6 +11,7 @@
  *  3. No Content Security Policy violation in the console; a deliberate inline script in the
  *     webview is refused (the CSP is enforced and the console check would see a violation).
  *  4. Clicking AppDev's eth0 node reveals AppDev in the Containers view.
+ * Readable: no namespace title is drawn over a node (checked on every diagram asserted here).
  *
  * Everything carries dne.test=1 and dne.test.topology=1; only the second label is cleaned, before
  * and after, even on failure. Screenshot: test-output/topology.png, copied to
@@ -113,7 +114,7 @@ interface El {
 }
 /** `lines`: the label's lines (Mermaid's `<br/>`), trimmed. */
 interface DiagramNode { id: string; lines: string[]; box: Box; cluster?: string; reveal?: string }
-interface DiagramCluster { id: string; lines: string[]; box: Box }
+interface DiagramCluster { id: string; lines: string[]; box: Box; labelBox: Box }
 interface Diagram {
   revision: number;
   status: string;
@@ -158,6 +159,7 @@ async function readDiagram(page: Page): Promise<Diagram | undefined> {
       id: el.getAttribute('data-id') ?? el.id,
       lines: lines(el.querySelector('.cluster-label') ?? el),
       box: box(el.querySelector('rect') ?? el),
+      labelBox: box(el.querySelector('.cluster-label foreignObject div, .cluster-label text') ?? el.querySelector('.cluster-label') ?? el),
     }));
     const nodes = [...svg.querySelectorAll('g.node')].map((el) => {
       const b = box(el);
@@ -208,6 +210,12 @@ const named = (item: { lines: string[] }, name: string) => item.lines[0] === nam
 
 function clusterOf(d: Diagram, node: DiagramNode): DiagramCluster | undefined {
   return d.clusters.find((c) => c.id === node.cluster);
+}
+
+/** Namespace titles drawn over a node (unreadable): "title / node" pairs, 2 px tolerance. */
+function titlesOverNodes(d: Diagram): string[] {
+  const cut = (a: Box, b: Box) => Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x) > 2 && Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y) > 2;
+  return d.clusters.flatMap((c) => d.nodes.filter((n) => c.labelBox.w > 0 && cut(c.labelBox, n.box)).map((n) => `${c.lines.join(' ')} / ${n.lines.join(' ')}`));
 }
 
 function hasEdge(d: Diagram, a: string, b: string): boolean {
@@ -285,6 +293,7 @@ describe('topology (e2e: VSIX in code-server + Chromium + real engine and host)'
     assert.ok(hasEdge(diagram, value.eth0.id, value.veth.id), `no veth pair edge ${value.eth0.id} <-> ${value.veth.id}; edges: ${diagram.edges.join(', ')}`);
     assert.ok(hasEdge(diagram, value.veth.id, value.bridge.id), `no bridge port edge ${value.veth.id} --- ${value.bridge.id}`);
     assert.match(diagram.status, /Observed/, `probe level line: ${diagram.status}`);
+    assert.deepStrictEqual(titlesOverNodes(diagram), [], 'namespace titles drawn over nodes');
     await p.mouse.move(5, 400);
     await sleep(300);
     await screenshot(p, 'topology-whole-host');
@@ -300,7 +309,7 @@ describe('topology (e2e: VSIX in code-server + Chromium + real engine and host)'
     console.log(`diagram grew ${Date.now() - t0} ms after docker run (revision ${before.revision} -> ${diagram.revision})`);
     assert.ok(diagram.revision > before.revision, 'a new revision was drawn');
     assert.ok(containerDrawn(diagram, first), `${CONTAINER} is still drawn`);
-    assert.ok(diagram.nodes.length > before.nodes.length, `node count ${before.nodes.length} -> ${diagram.nodes.length}`);
+    assert.deepStrictEqual(titlesOverNodes(diagram), [], 'namespace titles drawn over nodes');
   });
 
   it('logs no Content Security Policy violation (and a forbidden inline script is refused)', async () => {
@@ -345,7 +354,7 @@ describe('topology (e2e: VSIX in code-server + Chromium + real engine and host)'
   it('saves the screenshot used in the README', async () => {
     const p = page!;
     // Only a screenshot of a correct diagram replaces the README one.
-    await waitForDiagram(p, `${CONTAINER} on ${NET}`, (d) => containerDrawn(d, first), 10_000);
+    await waitForDiagram(p, `${CONTAINER} on ${NET}, readable`, (d) => (containerDrawn(d, first) && titlesOverNodes(d).length === 0 ? true : undefined), 10_000);
     await dismissNotifications(p);
     await setSidebarWidth(p, 300);
     await p.mouse.move(5, 400);
