@@ -16,6 +16,11 @@ import { collectTopology, isLocalEngine } from './collect';
 import { localizedDiagramLabels, localizedWebviewStrings } from './localizedLabels';
 
 export const TOPOLOGY_VIEW_TYPE = 'dockerNetworks.topology';
+/**
+ * The last scope and toggles, also kept in workspaceState: the webview's own state (vscode.setState)
+ * is written by the workbench only now and then, so a reload soon after a change restored the old one.
+ */
+const REMEMBERED_KEY = 'dockerNetworks.topology.lastView';
 
 export interface TopologyPanelState {
   scope?: ScopeValue;
@@ -103,7 +108,8 @@ export class TopologyPanel {
   static revive(panel: vscode.WebviewPanel, services: Services, state: TopologyPanelState | undefined): void {
     panel.webview.options = TopologyPanel.webviewOptions(services.context.extensionUri);
     TopologyPanel.current?.dispose();
-    TopologyPanel.current = new TopologyPanel(panel, services, scopeFromValue(state?.scope), state?.toggles);
+    const remembered = services.context.workspaceState.get<TopologyPanelState>(REMEMBERED_KEY) ?? state;
+    TopologyPanel.current = new TopologyPanel(panel, services, scopeFromValue(remembered?.scope), remembered?.toggles);
   }
 
   private static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
@@ -122,7 +128,7 @@ export class TopologyPanel {
   ) {
     this.scope = scope;
     const showMACs = vscode.workspace.getConfiguration('dockerNetworks').get<boolean>('topology.showMacAddresses', false);
-    this.toggles = toggles ?? {
+    this.toggles = toggles ?? services.context.workspaceState.get<TopologyPanelState>(REMEMBERED_KEY)?.toggles ?? {
       showIPs: DEFAULT_DIAGRAM_OPTIONS.showIPs,
       showMACs,
       showStopped: DEFAULT_DIAGRAM_OPTIONS.showStopped,
@@ -137,6 +143,7 @@ export class TopologyPanel {
       this.services.onDidChangeSession((session) => this.watch(session)),
     );
     this.watch(services.session);
+    this.remember();
   }
 
   private watch(session: EngineSession): void {
@@ -147,7 +154,13 @@ export class TopologyPanel {
 
   setScope(scope: TopologyScope): void {
     this.scope = scope;
+    this.remember();
     this.schedule(0);
+  }
+
+  private remember(): void {
+    const state: TopologyPanelState = { scope: scopeToValue(this.scope), toggles: this.toggles };
+    void this.services.context.workspaceState.update(REMEMBERED_KEY, state);
   }
 
   private post(message: PanelToWebview): void {
@@ -259,11 +272,11 @@ export class TopologyPanel {
         this.schedule(0);
         break;
       case 'setScope':
-        this.scope = scopeFromValue(message.scope);
-        this.schedule(0);
+        this.setScope(scopeFromValue(message.scope));
         break;
       case 'setToggles':
         this.toggles = { ...message.toggles };
+        this.remember();
         this.schedule(0);
         break;
       case 'refresh':
