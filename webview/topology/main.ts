@@ -12,6 +12,7 @@ import {
   vsCodeOption,
 } from '@vscode/webview-ui-toolkit';
 import mermaid from 'mermaid';
+import { MERMAID_RENDER_CONFIG } from '../../src/model/topology/renderConfig';
 import type { PanelToWebview, ScopeValue, TopologyToggles, WebviewStrings, WebviewToPanel } from '../../src/protocol';
 
 provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption());
@@ -231,14 +232,11 @@ function cssVar(name: string, fallback: string): string {
 function initializeMermaid(): void {
   const highContrast = document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light');
   mermaid.initialize({
-    startOnLoad: false,
-    securityLevel: 'strict',
+    ...MERMAID_RENDER_CONFIG,
+    flowchart: { ...MERMAID_RENDER_CONFIG.flowchart },
     theme: themeName(),
-    maxTextSize: 10_000_000,
-    maxEdges: 100_000,
     fontFamily: cssVar('--vscode-font-family', 'sans-serif'),
     themeVariables: highContrast ? { lineColor: cssVar('--vscode-contrastBorder', '#6fc3df'), primaryBorderColor: cssVar('--vscode-contrastBorder', '#6fc3df') } : {},
-    flowchart: { htmlLabels: true, useMaxWidth: false, curve: 'basis' },
   });
 }
 
