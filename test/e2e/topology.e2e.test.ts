@@ -11,6 +11,8 @@
  *  3. No Content Security Policy violation in the console; a deliberate inline script in the
  *     webview is refused (the CSP is enforced and the console check would see a violation).
  *  4. Clicking AppDev's eth0 node reveals AppDev in the Containers view.
+ * AppDev carries two hostile aliases; the diagram must show them as literal text, creating no
+ * element, link or handler.
  * Readable: no namespace title is drawn over a node (checked on every diagram asserted here).
  *
  * Everything carries dne.test=1 and dne.test.topology=1; only the second label is cleaned, before
@@ -36,6 +38,8 @@ const CONTAINER = 'AppDev';
 const SECOND = 'AppStaging';
 const IMAGE = 'local/busybox:latest';
 const CSP_RE = /Content Security Policy|Refused to/i;
+/** Aliases a hostile user could give; the diagram must show them as literal text. */
+const HOSTILE_ALIASES = ['x"]; click a call alert(1); y["', '<img src=x onerror=alert(1)>'];
 
 function docker(args: string[], allowFail = false): string {
   try {
@@ -228,7 +232,8 @@ interface Expected { bridge: string; hostEnd: string; hostIndex: number; eth0Ind
 function containerDrawn(d: Diagram, e: Expected): { bridge: DiagramNode; veth: DiagramNode; eth0: DiagramNode; ns: DiagramCluster } | undefined {
   const bridge = d.nodes.find((n) => named(n, e.bridge));
   const veth = d.nodes.find((n) => named(n, `${e.hostEnd}@if${e.eth0Index}`));
-  const ns = d.clusters.find((c) => named(c, e.container) && c.lines.some((l) => l.includes(e.netns)));
+  // A namespace title is one line: "<container(s)> · netns <id>".
+  const ns = d.clusters.find((c) => c.lines.length === 1 && c.lines[0].split(' · ')[0] === e.container && c.lines[0].includes(e.netns));
   const eth0 = d.nodes.find((n) => named(n, `eth0@if${e.hostIndex}`) && ns !== undefined && n.cluster === ns.id);
   if (!bridge || !veth || !ns || !eth0) return undefined;
   return { bridge, veth, eth0, ns };
@@ -250,7 +255,7 @@ describe('topology (e2e: VSIX in code-server + Chromium + real engine and host)'
       assert.strictEqual(docker(['ps', '-aq', '--filter', `name=^/?${name}$`]), '', `a container "${name}" not made by this test exists`);
     }
     docker(['network', 'create', ...labelArgs, NET]);
-    docker(['run', '-d', '--name', CONTAINER, ...labelArgs, '--network', NET, IMAGE, 'sleep', '100000']);
+    docker(['run', '-d', '--name', CONTAINER, ...labelArgs, '--network', NET, ...HOSTILE_ALIASES.flatMap((a) => ['--network-alias', a]), IMAGE, 'sleep', '100000']);
     bridge = `br-${docker(['network', 'inspect', '--format', '{{.Id}}', NET]).slice(0, 12)}`;
     first = { bridge, container: CONTAINER, ...vethPair(CONTAINER, bridge) };
     console.log(`host plumbing: ${JSON.stringify(first)}`);
@@ -294,6 +299,16 @@ describe('topology (e2e: VSIX in code-server + Chromium + real engine and host)'
     assert.ok(hasEdge(diagram, value.veth.id, value.bridge.id), `no bridge port edge ${value.veth.id} --- ${value.bridge.id}`);
     assert.match(diagram.status, /Observed/, `probe level line: ${diagram.status}`);
     assert.deepStrictEqual(titlesOverNodes(diagram), [], 'namespace titles drawn over nodes');
+    // AppDev's hostile aliases: literal text in its eth0 label, no element, link or handler made of them.
+    const eth0Text = value.eth0.lines.join('\n');
+    for (const alias of HOSTILE_ALIASES) {
+      assert.ok(eth0Text.includes(alias), `alias ${alias} not shown literally; eth0 label: ${eth0Text}`);
+    }
+    const injected = await webview(p).locator('#diagram svg').evaluate((svgElement: unknown) => {
+      const svg = svgElement as { querySelectorAll(selector: string): { length: number } };
+      return { images: svg.querySelectorAll('img').length, links: svg.querySelectorAll('a').length, handlers: svg.querySelectorAll('[onclick],[onerror]').length };
+    });
+    assert.deepStrictEqual(injected, { images: 0, links: 0, handlers: 0 });
     await p.mouse.move(5, 400);
     await sleep(300);
     await screenshot(p, 'topology-whole-host');

@@ -293,7 +293,9 @@ export function generateMermaid(topology: Topology, scope: TopologyScope, option
       nodeCount++;
       continue;
     }
-    out.push(`  subgraph ${nsId}[${label(title)}]`);
+    // One line: dagre reserves room for a single title line only, so a second line would be
+    // drawn over the namespace's first interface.
+    out.push(`  subgraph ${nsId}["${title.map(escapeLabel).join(' · ')}"]`);
     out.push('    direction TB');
     for (const iface of ns.interfaces) {
       if (folded.has(iface.id)) {
