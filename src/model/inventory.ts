@@ -249,8 +249,15 @@ function legacyLinks(containers: ContainerSummaryJson[], nameById: Map<string, s
   return links;
 }
 
+/**
+ * One collator for every sort: localeCompare with options builds a new collator per call, which
+ * made sorting most of the inventory's cost on a host with hundreds of containers.
+ */
+const nameOrder = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+const numericOrder = new Intl.Collator(undefined, { numeric: true });
+
 function byName<T extends { name: string }>(a: T, b: T): number {
-  return a.name.localeCompare(b.name, undefined, { sensitivity: 'base', numeric: true });
+  return nameOrder.compare(a.name, b.name);
 }
 
 export function buildInventory(snapshot: EngineSnapshot): Inventory {
@@ -386,10 +393,10 @@ export function buildInventory(snapshot: EngineSnapshot): Inventory {
   }
 
   for (const network of networks) {
-    network.endpoints.sort((a, b) => a.containerName.localeCompare(b.containerName, undefined, { numeric: true }));
+    network.endpoints.sort((a, b) => numericOrder.compare(a.containerName, b.containerName));
   }
   for (const container of containers) {
-    container.memberships.sort((a, b) => a.networkName.localeCompare(b.networkName, undefined, { numeric: true }));
+    container.memberships.sort((a, b) => numericOrder.compare(a.networkName, b.networkName));
   }
   networks.sort((a, b) => {
     // Predefined networks first (in bridge, host, none order), then user networks by name.
