@@ -5,6 +5,7 @@
  * interpolated into the HTML. Redraws follow the engine's events (the session's change event),
  * debounced.
  */
+import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { EngineSession } from '../engine/engineSession';
 import type { ProbeLevel, ProbeReason } from '../model/topology/facts';
@@ -41,13 +42,9 @@ export function scopeFromValue(value: ScopeValue | undefined): TopologyScope {
   return { kind: 'host' };
 }
 
+/** A fresh script nonce per page: unpredictable, so only our bundled script can run. */
 function nonce(): string {
-  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  let text = '';
-  for (let i = 0; i < 32; i++) {
-    text += chars.charAt(Math.floor(Math.random() * chars.length));
-  }
-  return text;
+  return randomBytes(24).toString('base64');
 }
 
 export function levelText(level: ProbeLevel, reason: ProbeReason): string {
