@@ -95,7 +95,20 @@ async function contextMenu(page: Page, view: string, labelPath: string[], item: 
   await row.click({ button: 'right' });
   const entry = page.locator('.monaco-menu .action-label', { hasText: item }).first();
   await entry.waitFor({ state: 'visible', timeout: 10_000 });
+  // The workbench ignores a click that lands right after the menu opened (it guards against the
+  // right-click's own mouse-up): hover first, and if the menu is still open after the click,
+  // choose the hovered entry with Enter.
+  await entry.hover();
+  await sleep(300);
   await entry.click();
+  const menu = page.locator('.monaco-menu').first();
+  if (await menu.isVisible().catch(() => false)) {
+    await sleep(500);
+    if (await menu.isVisible().catch(() => false)) {
+      await page.keyboard.press('Enter');
+    }
+  }
+  await menu.waitFor({ state: 'hidden', timeout: 5_000 });
 }
 
 describe('network actions (e2e: VSIX in code-server + Chromium + real engine)', { timeout: 600_000 }, () => {
