@@ -83,6 +83,14 @@ export async function showSummary<T>(
   void vscode.window.showWarningMessage(texts.someFailed(summary.done.length, summary.failed.length), { modal: true, detail });
 }
 
+/** The summary sentences of the two commands that remove networks (Remove and Prune). */
+export function removalTexts(): { allDone: (names: string) => string; someFailed: (done: number, failed: number) => string } {
+  return {
+    allDone: (list) => vscode.l10n.t('Removed: {0}.', list),
+    someFailed: (done, failed) => vscode.l10n.t('{0} removed, {1} not removed.', done, failed),
+  };
+}
+
 export function cancelUnless<T>(value: T | undefined): T {
   if (value === undefined) {
     throw new Cancelled();

@@ -3,7 +3,7 @@ import { pruneNetworks } from '../engine/networkActions';
 import { prunePreview, summarize } from '../model/networkActions';
 import { splitList } from '../model/validation';
 import type { Services } from '../services';
-import { requireInventory, settle, showSummary, withProgress } from './actionUi';
+import { removalTexts, requireInventory, settle, showSummary, withProgress } from './actionUi';
 import { Cancelled, CommandDefinition } from './command';
 import { inputStep } from './multiStepInput';
 
@@ -51,10 +51,7 @@ export const pruneNetworksCommand: CommandDefinition = {
     await showSummary(
       summarize(outcomes),
       (item) => item.networkName,
-      {
-        allDone: (list) => vscode.l10n.t('Removed: {0}.', list),
-        someFailed: (done, failed) => vscode.l10n.t('{0} removed, {1} not removed.', done, failed),
-      },
+      removalTexts(),
       services,
     );
   },

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { removeNetworks } from '../engine/networkActions';
 import { removableNetworks, removalPlans, summarize } from '../model/networkActions';
 import type { Services } from '../services';
-import { requireInventory, selectedNodes, settle, showSummary, withProgress } from './actionUi';
+import { removalTexts, requireInventory, selectedNodes, settle, showSummary, withProgress } from './actionUi';
 import { Cancelled, CommandDefinition, UserFacingError } from './command';
 import { operationErrorMessage } from './engineErrorMessages';
 import { pickStep } from './multiStepInput';
@@ -74,10 +74,7 @@ export const removeNetworkCommand: CommandDefinition = {
     await showSummary(
       summarize(outcomes),
       (item) => item.networkName,
-      {
-        allDone: (list) => vscode.l10n.t('Removed: {0}.', list),
-        someFailed: (done, failed) => vscode.l10n.t('{0} removed, {1} not removed.', done, failed),
-      },
+      removalTexts(),
       services,
     );
     for (const outcome of outcomes) {
