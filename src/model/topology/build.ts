@@ -128,6 +128,22 @@ function gatewayAddresses(network: NetworkModel): string[] {
 }
 
 /** Interfaces of the host namespace worth drawing: Docker bridges, their ports, and parents of macvlan/ipvlan links. */
+/** The fields of an interface that come straight from what the probe saw. */
+function observedInterface(namespaceId: string, link: LinkFact) {
+  return {
+    id: `${namespaceId}/if:${link.name}`,
+    name: link.name,
+    kind: link.kind,
+    ifindex: link.ifindex,
+    linkIndex: link.linkIndex,
+    addresses: link.addresses,
+    mac: link.mac,
+    state: link.state,
+    mtu: link.mtu,
+    source: 'observed' as const,
+  };
+}
+
 function hostInterfaceRelevant(link: LinkFact, bridgeNames: Set<string>, neededIndexes: Set<number>): boolean {
   if (bridgeNames.has(link.name)) {
     return true;
@@ -236,16 +252,7 @@ export function buildTopology(input: TopologyInput): Topology {
         const managed = dockerNs || Boolean(endpoint) || link.kind === 'loopback';
         const networkIds = endpoint ? [endpoint.networkId] : network ? [network.id] : [];
         const iface = b.addInterface(ns, {
-          id: `${ns.id}/if:${link.name}`,
-          name: link.name,
-          kind: link.kind,
-          ifindex: link.ifindex,
-          linkIndex: link.linkIndex,
-          addresses: link.addresses,
-          mac: link.mac,
-          state: link.state,
-          mtu: link.mtu,
-          source: 'observed',
+          ...observedInterface(ns.id, link),
           managed,
           networkIds,
           aliases: endpoint?.aliases && endpoint.aliases.length > 0 ? endpoint.aliases : undefined,
@@ -271,16 +278,7 @@ export function buildTopology(input: TopologyInput): Topology {
       }
       const bridgeNetwork = bridgeNetworkByName.get(link.name);
       const iface = b.addInterface(host, {
-        id: `${HOST_NS}/if:${link.name}`,
-        name: link.name,
-        kind: link.kind,
-        ifindex: link.ifindex,
-        linkIndex: link.linkIndex,
-        addresses: link.addresses,
-        mac: link.mac,
-        state: link.state,
-        mtu: link.mtu,
-        source: 'observed',
+        ...observedInterface(HOST_NS, link),
         managed: Boolean(bridgeNetwork) || neededHostIndexes.has(link.ifindex),
         networkIds: bridgeNetwork ? [bridgeNetwork.id] : link.master && bridgeNetworkByName.get(link.master) ? [bridgeNetworkByName.get(link.master)!.id] : [],
       });
