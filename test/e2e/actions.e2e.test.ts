@@ -12,16 +12,16 @@
  */
 import * as assert from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
-  dismissNotifications, ensureViewExpanded, expandRow, launchBrowser, openViewContainer, OUTPUT_DIR, rowLocator,
+  dismissNotifications, ensureViewExpanded, expandRow, launchBrowser, openViewContainer, rowLocator,
   runCommandFromPalette, screenshot, waitForRow, waitForTree,
 } from '../harness/browser';
-import { CodeServer, REPO_ROOT, startCodeServer } from '../harness/codeServer';
 import { openWorkbench } from '../harness/browser';
+import { CodeServer, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
+import { docker } from '../support/dockerCli';
 
 const LABEL = 'dne.test=1';
 const NET = 'dev';
@@ -31,32 +31,12 @@ const CREATED = 'dna-e2e-net';
 const REFUSED = 'dna-e2e-bad';
 const IMAGE = 'local/busybox:latest';
 
-function docker(args: string[], allowFail = false): string {
-  try {
-    return execFileSync('docker', args, { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  } catch (e) {
-    if (allowFail) return '';
-    throw new Error(`docker ${args.join(' ')} failed: ${(e as { stderr?: string }).stderr ?? String(e)}`);
-  }
-}
-
 function cleanup(): void {
-  docker(['rm', '-f', BOX], true);
+  docker(['rm', '-f', BOX], { allowFailure: true });
   for (const name of [CREATED, REFUSED, NET]) {
-    const labelled = docker(['network', 'ls', '-q', '--filter', `name=^${name}$`, '--filter', `label=${LABEL}`], true);
-    if (labelled) docker(['network', 'rm', name], true);
+    const labelled = docker(['network', 'ls', '-q', '--filter', `name=^${name}$`, '--filter', `label=${LABEL}`], { allowFailure: true });
+    if (labelled) docker(['network', 'rm', name], { allowFailure: true });
   }
-}
-
-function packageVsix(): string {
-  if (process.env.DNE_E2E_VSIX) return path.resolve(process.env.DNE_E2E_VSIX);
-  const out = path.join(OUTPUT_DIR, 'docker-network-explorer-actions-e2e.vsix');
-  fs.mkdirSync(OUTPUT_DIR, { recursive: true });
-  fs.rmSync(out, { force: true });
-  execFileSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--skip-license', '-o', out], {
-    cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000,
-  });
-  return out;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -122,7 +102,7 @@ describe('network actions (e2e: VSIX in code-server + Chromium + real engine)', 
     assert.equal(docker(['network', 'ls', '-q', '--filter', `name=^${NET}$`]), '', `a network "${NET}" without label ${LABEL} exists; remove it first`);
     docker(['network', 'create', '--label', LABEL, NET]);
     docker(['run', '-d', '--name', BOX, '--label', LABEL, IMAGE, 'sleep', '100000']);
-    server = await startCodeServer({ vsix: [packageVsix()], echo: process.env.DNE_DEBUG ? process.stderr : undefined });
+    server = await startCodeServer({ vsix: [packagedVsix('docker-network-explorer-actions-e2e')], echo: process.env.DNE_DEBUG ? process.stderr : undefined });
     browser = await launchBrowser();
     page = await openWorkbench(browser, server.workspaceUrl(), { width: 1280, height: 900 });
     await dismissNotifications(page);

@@ -18,9 +18,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { REPO_ROOT, startCodeServer, CodeServer } from '../harness/codeServer';
+import { CodeServer, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
+import { docker, removeLabelled } from '../support/dockerCli';
 import {
-  OUTPUT_DIR, dismissNotifications, ensureViewExpanded, expandRow, launchBrowser, openViewContainer,
+  dismissNotifications, ensureViewExpanded, expandRow, launchBrowser, openViewContainer,
   openWorkbench, screenshot, setSidebarWidth, viewPane, waitForRow, waitForTree, waitForWelcome, welcomeButtons,
 } from '../harness/browser';
 
@@ -37,16 +38,6 @@ const VIEW = 'Networks';
 const CAUSE_RE = /socket|permission|TLS|timed out|not running|refused/i;
 const LIVE_BUDGET_MS = 2000;
 
-function docker(args: string[], opts: { allowFail?: boolean; timeout?: number } = {}): string {
-  try {
-    return execFileSync('docker', args, { encoding: 'utf8', timeout: opts.timeout ?? 30_000, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  } catch (e) {
-    if (opts.allowFail) return '';
-    const err = e as { stderr?: string; message: string };
-    throw new Error(`docker ${args.join(' ')} failed: ${err.stderr || err.message}`);
-  }
-}
-
 function engineAnswers(): boolean {
   try {
     execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { stdio: 'ignore', timeout: 5000 });
@@ -61,10 +52,7 @@ function ensureDocker(): void {
 }
 
 function removeTestObjects(): void {
-  const containers = docker(['ps', '-aq', '--filter', `label=${LABEL}`], { allowFail: true }).split('\n').filter(Boolean);
-  if (containers.length) docker(['rm', '-f', ...containers], { allowFail: true });
-  const networks = docker(['network', 'ls', '-q', '--filter', `label=${LABEL}`], { allowFail: true }).split('\n').filter(Boolean);
-  for (const n of networks) docker(['network', 'rm', n], { allowFail: true });
+  removeLabelled(LABEL);
 }
 
 function dockerdPids(): number[] {
@@ -95,27 +83,6 @@ async function restartEngine(cmdline: string[]): Promise<void> {
   ensureDocker();
 }
 
-function packageVsix(): string {
-  if (process.env.DNE_E2E_VSIX) return path.resolve(process.env.DNE_E2E_VSIX); // try the test on another build
-  const out = path.join(OUTPUT_DIR, 'docker-network-explorer-e2e.vsix');
-  fs.mkdirSync(OUTPUT_DIR, { recursive: true });
-  fs.rmSync(out, { force: true });
-  // The project's own packaging (npm run package) when present, so the e2e tests the real VSIX.
-  const packageScript = path.join(REPO_ROOT, 'scripts', 'package.mjs');
-  const [cmd, args] = fs.existsSync(packageScript)
-    ? [process.execPath, [packageScript, out]]
-    : [path.join(REPO_ROOT, 'node_modules', '.bin', 'vsce'),
-      ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', out]];
-  try {
-    execFileSync(cmd, args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`packaging the VSIX failed: ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
-  }
-  assert.ok(fs.existsSync(out), `vsce did not write ${out}`);
-  return out;
-}
-
 describe('foundation (e2e: VSIX in code-server + Chromium + real engine)', { timeout: 600_000 }, () => {
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
@@ -134,7 +101,7 @@ describe('foundation (e2e: VSIX in code-server + Chromium + real engine)', { tim
     docker(['network', 'create', '--label', LABEL, AUX_NET]);
     docker(['run', '-d', '--name', OTHER, '--label', LABEL, '--network', AUX_NET, IMAGE, 'sleep', '100000']);
 
-    const vsix = packageVsix();
+    const vsix = packagedVsix('docker-network-explorer-e2e');
     server = await startCodeServer({ vsix: [vsix], echo: process.env.DNE_DEBUG ? process.stderr : undefined });
     browser = await launchBrowser();
     page = await openWorkbench(browser, server.workspaceUrl(), { width: 1280, height: 800 });

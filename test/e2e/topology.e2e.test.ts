@@ -26,10 +26,11 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, ConsoleMessage, FrameLocator, Page } from 'playwright-core';
 import {
-  dismissNotifications, ensureViewExpanded, launchBrowser, openViewContainer, openWorkbench, OUTPUT_DIR, readTree,
+  dismissNotifications, ensureViewExpanded, launchBrowser, openViewContainer, openWorkbench, readTree,
   runCommandFromPalette, screenshot, setSidebarWidth,
 } from '../harness/browser';
-import { CodeServer, REPO_ROOT, startCodeServer } from '../harness/codeServer';
+import { CodeServer, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
+import { docker, removeLabelled } from '../support/dockerCli';
 
 const LABELS = ['dne.test=1', 'dne.test.topology=1'];
 const OWN_LABEL = 'dne.test.topology=1';
@@ -41,42 +42,11 @@ const CSP_RE = /Content Security Policy|Refused to/i;
 /** Aliases a hostile user could give; the diagram must show them as literal text. */
 const HOSTILE_ALIASES = ['x"]; click a call alert(1); y["', '<img src=x onerror=alert(1)>'];
 
-function docker(args: string[], allowFail = false): string {
-  try {
-    return execFileSync('docker', args, { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  } catch (e) {
-    if (allowFail) return '';
-    const err = e as { stderr?: string; message: string };
-    throw new Error(`docker ${args.join(' ')} failed: ${err.stderr || err.message}`);
-  }
-}
-
 const labelArgs = LABELS.flatMap((l) => ['--label', l]);
 
 /** Removes what this file created (its own label only), containers first. */
 function cleanup(): void {
-  const containers = docker(['ps', '-aq', '--filter', `label=${OWN_LABEL}`], true).split('\n').filter(Boolean);
-  if (containers.length) docker(['rm', '-f', ...containers], true);
-  for (const id of docker(['network', 'ls', '-q', '--filter', `label=${OWN_LABEL}`], true).split('\n').filter(Boolean)) {
-    docker(['network', 'rm', id], true);
-  }
-}
-
-function packageVsix(): string {
-  if (process.env.DNE_E2E_VSIX) return path.resolve(process.env.DNE_E2E_VSIX);
-  const out = path.join(OUTPUT_DIR, 'docker-network-explorer-topology-e2e.vsix');
-  fs.mkdirSync(OUTPUT_DIR, { recursive: true });
-  fs.rmSync(out, { force: true });
-  try {
-    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'package.mjs'), out], {
-      cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000,
-    });
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`packaging the VSIX failed: ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
-  }
-  assert.ok(fs.existsSync(out), `package.mjs did not write ${out}`);
-  return out;
+  removeLabelled(OWN_LABEL);
 }
 
 interface HostLink { ifindex: number; link_index?: number; ifname: string; master?: string }
@@ -260,7 +230,7 @@ describe('topology (e2e: VSIX in code-server + Chromium + real engine and host)'
     first = { bridge, container: CONTAINER, ...vethPair(CONTAINER, bridge) };
     console.log(`host plumbing: ${JSON.stringify(first)}`);
 
-    server = await startCodeServer({ vsix: [packageVsix()], echo: process.env.DNE_DEBUG ? process.stderr : undefined });
+    server = await startCodeServer({ vsix: [packagedVsix('docker-network-explorer-topology-e2e')], echo: process.env.DNE_DEBUG ? process.stderr : undefined });
     browser = await launchBrowser();
     page = await openWorkbench(browser, server.workspaceUrl(), { width: 1400, height: 860 });
     page.on('console', (m: ConsoleMessage) => consoleMessages.push({ type: m.type(), text: m.text(), url: m.location().url }));

@@ -3,7 +3,6 @@
  * state, through the real VS Code API against the real engine.
  */
 import * as assert from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as os from 'node:os';
@@ -11,6 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionTestApi } from '../../src/extension';
 import type { TreeNode } from '../../src/model/treeModel';
+import { docker, removeLabelled } from '../support/dockerCli';
 
 const EXTENSION_ID = 'docker-network-explorer.docker-network-explorer';
 const LABEL = 'dne.test.exthost';
@@ -18,20 +18,8 @@ const NET = 'dnx-dev';
 const BOX = 'dnx-es';
 const OTHER = 'dnx-other';
 
-function docker(args: string[], allowFailure = false): string {
-  try {
-    return execFileSync('docker', args, { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  } catch (error) {
-    if (allowFailure) return '';
-    throw error;
-  }
-}
-
 function cleanup(): void {
-  const containers = docker(['ps', '-aq', '--filter', `label=${LABEL}`], true).split('\n').filter(Boolean);
-  if (containers.length) docker(['rm', '-f', ...containers], true);
-  const networks = docker(['network', 'ls', '-q', '--filter', `label=${LABEL}`], true).split('\n').filter(Boolean);
-  for (const id of networks) docker(['network', 'rm', id], true);
+  removeLabelled(LABEL);
 }
 
 function text(label: string | vscode.TreeItemLabel | undefined): string {

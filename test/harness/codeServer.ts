@@ -278,3 +278,28 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     stop,
   };
 }
+
+/**
+ * The VSIX the e2e files install: the one named by DNE_E2E_VSIX (scripts/test-all.sh packages it
+ * once for all of them), or a fresh one from the project's own packaging (scripts/package.mjs).
+ */
+export function packagedVsix(name: string): string {
+  if (process.env.DNE_E2E_VSIX) {
+    return path.resolve(process.env.DNE_E2E_VSIX);
+  }
+  const out = path.join(REPO_ROOT, 'test-output', `${name}.vsix`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.rmSync(out, { force: true });
+  try {
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'package.mjs'), out], {
+      cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000,
+    });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`packaging the VSIX failed: ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
+  }
+  if (!fs.existsSync(out)) {
+    throw new Error(`scripts/package.mjs did not write ${out}`);
+  }
+  return out;
+}

@@ -9,9 +9,9 @@ import * as http from 'node:http';
 export const TEST_LABEL = 'dne.test';
 export const TEST_IMAGE = 'local/busybox:latest';
 
-export function docker(args: readonly string[], options: { allowFailure?: boolean } = {}): string {
+export function docker(args: readonly string[], options: { allowFailure?: boolean; timeoutMs?: number } = {}): string {
   try {
-    return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 60_000 }).trim();
   } catch (error) {
     if (options.allowFailure) {
       return '';
