@@ -133,5 +133,7 @@ export function teardownSeed(seed: Pick<Seed, 'prefix' | 'swarmInitialized' | 'h
   sh('ip', ['link', 'del', seed?.dummy ?? 'dnetopo-dmy0'], true);
   if (seed?.swarmInitialized) {
     docker(['swarm', 'leave', '--force'], { allowFailure: true });
+    // `swarm leave` keeps the docker_gwbridge network swarm created; it was not there before.
+    docker(['network', 'rm', 'docker_gwbridge'], { allowFailure: true });
   }
 }
