@@ -10,12 +10,12 @@
  */
 import { resolveTarget } from './engine/connection';
 import { EngineClient } from './engine/engineClient';
-import { buildInventory } from './model/inventory';
+import { EngineSession } from './engine/engineSession';
 import type { ProbeLevel } from './model/topology/facts';
 import { generateMermaid } from './model/topology/mermaid';
 import { filterTopology, focusTopology } from './model/topology/scope';
 import { DEFAULT_DIAGRAM_OPTIONS, DiagramOptions, TopologyScope } from './model/topology/types';
-import { collectTopology, isLocalEngine } from './topology/collect';
+import { collectTopology } from './topology/collect';
 import { ENGLISH_LABELS } from './topology/englishLabels';
 
 const USAGE = `usage: docker-network-explorer diagram [--network NAME] [--container NAME] [--format mermaid|json]
@@ -112,9 +112,13 @@ export function parseArguments(argv: string[]): CliArguments {
 export async function runCli(argv: string[], out: (text: string) => void): Promise<void> {
   const args = parseArguments(argv);
   const target = resolveTarget(args.host, args.context);
-  const client = new EngineClient(target, 10_000);
-  const [networks, containers] = await Promise.all([client.listNetworks(), client.listContainers()]);
-  const inventory = buildInventory({ networks, containers });
+  // The same pipeline as the extension: a session (without watching events) and its inventory.
+  const session = new EngineSession(new EngineClient(target, 10_000), { debounceMs: 0, watch: false });
+  await session.start();
+  const inventory = session.inventory;
+  if (!inventory) {
+    throw new Error(session.state.kind === 'unreachable' ? session.state.detail : 'the engine did not answer');
+  }
   let scope: TopologyScope = { kind: 'host' };
   if (args.network) {
     const network = inventory.networks.find((candidate) => candidate.name === args.network || candidate.id === args.network || candidate.id.startsWith(args.network!));
@@ -129,18 +133,12 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
     }
     scope = { kind: 'container', containerId: container.id };
   }
-  let engineName: string | undefined;
-  try {
-    engineName = (await client.info()).Name;
-  } catch {
-    engineName = undefined;
+  const collected = await collectTopology(session, args.level);
+  session.dispose();
+  if (!collected) {
+    throw new Error('the engine stopped answering');
   }
-  const { topology } = await collectTopology({
-    snapshot: { networks, containers },
-    inspect: (id) => client.inspectContainer(id).catch(() => undefined),
-    local: isLocalEngine(target, engineName),
-    maxLevel: args.level,
-  });
+  const { topology } = collected;
   if (args.format === 'json') {
     out(JSON.stringify(filterTopology(focusTopology(topology, scope), args.options), null, 2) + '\n');
   } else {

@@ -3,9 +3,9 @@
  */
 import type * as vscode from 'vscode';
 import type { EngineSession } from './engine/engineSession';
+import type { RevealTarget } from './model/revealTarget';
 import type { Inventory } from './model/inventory';
 
-export type RevealTarget = { kind: 'network'; id: string } | { kind: 'container'; id: string };
 
 export interface Services {
   readonly context: vscode.ExtensionContext;

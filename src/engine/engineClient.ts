@@ -13,6 +13,7 @@ import type {
 } from '../model/dockerTypes';
 import type { EngineTarget } from '../model/connectionResolution';
 import { dockerodeOptions } from './connection';
+import type { ConnectRequest, EngineApi, EngineVersion, EventSubscription } from './engineApi';
 
 export interface NetworkCreateRequest {
   Name: string;
@@ -30,23 +31,9 @@ export interface NetworkCreateRequest {
   CheckDuplicate?: boolean;
 }
 
-export interface ConnectRequest {
-  aliases?: string[];
-  ipv4Address?: string;
-  ipv6Address?: string;
-}
+export type { ConnectRequest, EngineVersion, EventSubscription } from './engineApi';
 
-export interface EventSubscription {
-  close(): void;
-}
-
-export interface EngineVersion {
-  Version?: string;
-  ApiVersion?: string;
-  Os?: string;
-}
-
-export class EngineClient {
+export class EngineClient implements EngineApi {
   private readonly docker: Docker;
   /** A second client without a request timeout: the events stream is idle for long stretches. */
   private readonly streamingDocker: Docker;
@@ -135,17 +122,12 @@ export class EngineClient {
     await this.count(this.docker.getNetwork(networkId).remove());
   }
 
-  /** Prunes unused networks; `labelFilters` are `key` or `key=value` strings. Returns the removed names. */
   async pruneNetworks(labelFilters: string[] = []): Promise<string[]> {
     const filters = labelFilters.length > 0 ? { label: labelFilters } : undefined;
     const result = (await this.count(this.docker.pruneNetworks(filters ? { filters } : {}))) as { NetworksDeleted?: string[] | null };
     return result.NetworksDeleted ?? [];
   }
 
-  /**
-   * Subscribes to network and container events. `onEnd` is called once when the stream ends or
-   * fails (engine stopped, connection lost); the caller decides when to subscribe again.
-   */
   async subscribe(onEvent: (event: EngineEventJson) => void, onEnd: (error?: unknown) => void): Promise<EventSubscription> {
     const stream = (await this.count(
       this.streamingDocker.getEvents({ filters: { type: ['network', 'container'] } }),

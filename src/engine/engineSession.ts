@@ -1,18 +1,23 @@
 /**
- * Keeps the current view of one engine: the latest snapshot (2 list calls per refresh), the
- * container inspections the trees asked for, the connection state, and one events subscription
- * that drives debounced refreshes and re-subscribes with backoff. No `vscode` import: the views
- * and commands listen to `onDidChange`.
+ * Keeps the current view of one engine: the latest snapshot (2 list calls per refresh) and the
+ * Inventory built from it (once per snapshot), the container inspections asked for so far (beside
+ * the snapshot, never written into it), the connection state, and one events subscription that
+ * drives debounced refreshes and re-subscribes with backoff. No `vscode` import: the views, the
+ * topology panel and the CLI read `inventory` and listen to `onDidChange`.
  */
 import { EventEmitter } from 'node:events';
+import * as os from 'node:os';
+import { Debouncer } from '../common/debounce';
 import type { ContainerInspectJson, EngineEventJson, EngineSnapshot } from '../model/dockerTypes';
-import type { EngineTarget } from '../model/connectionResolution';
+import { EngineTarget, isLocalEngine } from '../model/connectionResolution';
 import { classifyUnreachable, UnreachableCause } from '../model/engineErrors';
-import { EngineClient } from './engineClient';
+import { EndpointNamesLookup, namesFromInspections } from '../model/endpointNames';
+import { buildInventory, Inventory } from '../model/inventory';
+import type { EngineApi } from './engineApi';
 
 export type SessionState =
   | { kind: 'connecting' }
-  | { kind: 'connected'; engineVersion?: string; apiVersion?: string }
+  | { kind: 'connected'; engineVersion?: string; apiVersion?: string; engineHostName?: string }
   | { kind: 'unreachable'; cause: UnreachableCause; detail: string };
 
 export interface SessionOptions {
@@ -20,29 +25,39 @@ export interface SessionOptions {
   /** Backoff for re-subscribing to events and retrying an unreachable engine. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** False for one-shot readers (the CLI): no events subscription, no retry timer. */
+  watch?: boolean;
   log?: (message: string) => void;
+  /** Where the locality facts come from (tests pass their own). */
+  platform?: string;
+  localHostName?: string;
 }
 
 /** The container events that change what the trees show (others, like exec or health, do not). */
 const CONTAINER_ACTIONS = new Set(['create', 'start', 'restart', 'die', 'stop', 'kill', 'pause', 'unpause', 'destroy', 'rename', 'update']);
+/** After the event stream ends, wait this long before asking whether the engine is still there. */
+const STREAM_END_REFRESH_MS = 100;
 
 export class EngineSession {
   private readonly emitter = new EventEmitter();
-  private snapshotValue: EngineSnapshot | undefined;
+  private current: { snapshot: EngineSnapshot; inventory: Inventory } | undefined;
   private stateValue: SessionState = { kind: 'connecting' };
-  private readonly details = new Map<string, ContainerInspectJson>();
-  private readonly pendingDetails = new Map<string, Promise<ContainerInspectJson | undefined>>();
+  private readonly inspections = new Map<string, ContainerInspectJson>();
+  private readonly pendingInspections = new Map<string, Promise<ContainerInspectJson | undefined>>();
   private subscription: { close(): void } | undefined;
-  private debounceTimer: NodeJS.Timeout | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly eventRefresh: Debouncer;
+  private readonly retry: Debouncer;
   private backoffMs: number;
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
   private disposed = false;
+  /** Tells the current event subscription from older ones whose callbacks may still arrive. */
   private generation = 0;
 
-  constructor(readonly client: EngineClient, private readonly options: SessionOptions) {
-    this.backoffMs = options.minBackoffMs ?? 500;
+  constructor(readonly client: EngineApi, private readonly options: SessionOptions) {
+    this.backoffMs = this.minBackoffMs;
+    this.eventRefresh = new Debouncer(() => void this.refresh(), options.debounceMs);
+    this.retry = new Debouncer(() => void this.refresh(), this.backoffMs);
   }
 
   get target(): EngineTarget {
@@ -54,19 +69,34 @@ export class EngineSession {
   }
 
   get snapshot(): EngineSnapshot | undefined {
-    return this.snapshotValue;
+    return this.current?.snapshot;
+  }
+
+  /** The inventory of the latest snapshot, built once per snapshot; undefined while unreachable. */
+  get inventory(): Inventory | undefined {
+    return this.current?.inventory;
+  }
+
+  /** Aliases and DNS names of the endpoints whose containers were inspected. */
+  get endpointNames(): EndpointNamesLookup {
+    const inventory = this.current?.inventory;
+    return inventory ? namesFromInspections(inventory, (id) => this.inspections.get(id)) : () => undefined;
+  }
+
+  /** Whether the engine runs on this machine (its namespaces and interfaces are ours to read). */
+  get isLocal(): boolean {
+    const engineHostName = this.stateValue.kind === 'connected' ? this.stateValue.engineHostName : undefined;
+    return isLocalEngine(this.target, {
+      platform: this.options.platform ?? process.platform,
+      localHostName: this.options.localHostName ?? os.hostname(),
+      engineHostName,
+    });
   }
 
   /** Fires after each successful refresh and after each state change. */
   onDidChange(listener: () => void): { dispose(): void } {
     this.emitter.on('change', listener);
     return { dispose: () => this.emitter.off('change', listener) };
-  }
-
-  /** Fires for every engine event received (after parsing), before the debounced refresh. */
-  onEvent(listener: (event: EngineEventJson) => void): { dispose(): void } {
-    this.emitter.on('event', listener);
-    return { dispose: () => this.emitter.off('event', listener) };
   }
 
   start(): Promise<void> {
@@ -98,16 +128,10 @@ export class EngineSession {
       if (this.disposed) {
         return;
       }
-      // Drop inspections of containers that are gone.
-      const ids = new Set(containers.map((container) => container.Id));
-      for (const id of [...this.details.keys()]) {
-        if (!ids.has(id)) {
-          this.details.delete(id);
-        }
-      }
-      this.snapshotValue = { networks, containers, containerDetails: Object.fromEntries(this.details) };
-      const wasConnected = this.stateValue.kind === 'connected';
-      if (!wasConnected) {
+      const snapshot: EngineSnapshot = { networks, containers };
+      this.forgetInspectionsOfGoneContainers(snapshot);
+      this.current = { snapshot, inventory: buildInventory(snapshot) };
+      if (this.stateValue.kind !== 'connected') {
         await this.becomeConnected();
       }
       this.emitter.emit('change');
@@ -118,20 +142,33 @@ export class EngineSession {
     }
   }
 
-  private async becomeConnected(): Promise<void> {
-    let engineVersion: string | undefined;
-    let apiVersion: string | undefined;
-    try {
-      const version = await this.client.version();
-      engineVersion = version.Version;
-      apiVersion = version.ApiVersion;
-    } catch {
-      // The version is only shown in the UI; the lists already answered.
+  private forgetInspectionsOfGoneContainers(snapshot: EngineSnapshot): void {
+    const ids = new Set(snapshot.containers.map((container) => container.Id));
+    for (const id of [...this.inspections.keys()]) {
+      if (!ids.has(id)) {
+        this.inspections.delete(id);
+      }
     }
-    this.stateValue = { kind: 'connected', engineVersion, apiVersion };
-    this.backoffMs = this.options.minBackoffMs ?? 500;
-    this.options.log?.(`connected to ${this.client.target.host} (engine ${engineVersion ?? '?'}, API ${apiVersion ?? '?'})`);
-    void this.subscribe();
+  }
+
+  private async becomeConnected(): Promise<void> {
+    // Shown in the UI and used for the locality check; the lists already answered, so a failure
+    // here only leaves these unknown. One pair of calls per connection, not per refresh.
+    const [version, info] = await Promise.all([this.client.version().catch(() => undefined), this.client.info().catch(() => undefined)]);
+    this.stateValue = { kind: 'connected', engineVersion: version?.Version, apiVersion: version?.ApiVersion, engineHostName: info?.Name };
+    this.backoffMs = this.minBackoffMs;
+    this.options.log?.(`connected to ${this.client.target.host} (engine ${version?.Version ?? '?'}, API ${version?.ApiVersion ?? '?'})`);
+    if (this.watching) {
+      void this.subscribe();
+    }
+  }
+
+  private get watching(): boolean {
+    return this.options.watch !== false;
+  }
+
+  private get minBackoffMs(): number {
+    return this.options.minBackoffMs ?? 500;
   }
 
   /**
@@ -147,39 +184,33 @@ export class EngineSession {
     const detail = error instanceof Error ? error.message : String(error);
     const changed = this.stateValue.kind !== 'unreachable' || this.stateValue.cause !== cause;
     this.stateValue = { kind: 'unreachable', cause, detail };
-    this.snapshotValue = undefined;
-    this.details.clear();
+    this.current = undefined;
+    this.inspections.clear();
     this.subscription?.close();
     this.subscription = undefined;
     if (changed) {
       this.options.log?.(`engine ${this.client.target.host} unreachable (${cause}): ${detail}`);
       this.emitter.emit('change');
     }
-    if (retry) {
+    if (retry && this.watching) {
       this.scheduleRetry();
     }
   }
 
   /** While unreachable, try again with exponential backoff so the trees come back by themselves. */
   private scheduleRetry(): void {
-    if (this.disposed || this.retryTimer) {
+    if (this.disposed || this.retry.pending) {
       return;
     }
     const delay = this.backoffMs;
     this.backoffMs = Math.min(this.backoffMs * 2, this.options.maxBackoffMs ?? 5000);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      void this.refresh();
-    }, delay);
+    this.retry.schedule(delay);
   }
 
   /** Retry now (the welcome view's Retry button), resetting the backoff. */
   retryNow(): Promise<void> {
-    if (this.retryTimer) {
-      clearTimeout(this.retryTimer);
-      this.retryTimer = undefined;
-    }
-    this.backoffMs = this.options.minBackoffMs ?? 500;
+    this.retry.cancel();
+    this.backoffMs = this.minBackoffMs;
     if (this.stateValue.kind === 'unreachable') {
       this.stateValue = { kind: 'connecting' };
       this.emitter.emit('change');
@@ -195,17 +226,7 @@ export class EngineSession {
     try {
       const subscription = await this.client.subscribe(
         (event) => this.handleEvent(event),
-        (error) => {
-          if (generation !== this.generation || this.disposed) {
-            return;
-          }
-          this.subscription = undefined;
-          this.options.log?.(`event stream ended${error ? `: ${String(error)}` : ''}; refreshing`);
-          // The stream ends when the engine stops: a refresh tells whether it is gone, and either
-          // re-subscribes (connected) or starts the retry backoff (unreachable).
-          this.stateValue = this.stateValue.kind === 'connected' ? { kind: 'connecting' } : this.stateValue;
-          setTimeout(() => void this.refresh(), 100);
-        },
+        (error) => this.handleStreamEnd(generation, error),
       );
       if (this.disposed || generation !== this.generation) {
         subscription.close();
@@ -213,10 +234,22 @@ export class EngineSession {
       }
       this.subscription = subscription;
       // Anything that changed between the list calls and the subscription is caught by one more refresh.
-      this.scheduleRefresh();
+      this.eventRefresh.schedule();
     } catch (error) {
       this.becomeUnreachable(error);
     }
+  }
+
+  private handleStreamEnd(generation: number, error: unknown): void {
+    if (generation !== this.generation || this.disposed) {
+      return;
+    }
+    this.subscription = undefined;
+    this.options.log?.(`event stream ended${error ? `: ${String(error)}` : ''}; refreshing`);
+    // The stream ends when the engine stops: a refresh tells whether it is gone, and either
+    // re-subscribes (connected) or starts the retry backoff (unreachable).
+    this.stateValue = this.stateValue.kind === 'connected' ? { kind: 'connecting' } : this.stateValue;
+    this.eventRefresh.schedule(STREAM_END_REFRESH_MS);
   }
 
   private handleEvent(event: EngineEventJson): void {
@@ -227,61 +260,44 @@ export class EngineSession {
     // Aliases of a container change with connect/disconnect/rename/destroy: forget its inspection.
     const containerId = event.Type === 'container' ? event.Actor?.ID : event.Actor?.Attributes?.container;
     if (containerId) {
-      this.details.delete(containerId);
+      this.inspections.delete(containerId);
     }
-    this.emitter.emit('event', event);
-    this.scheduleRefresh();
+    this.eventRefresh.schedule();
   }
 
-  private scheduleRefresh(): void {
-    if (this.debounceTimer) {
-      clearTimeout(this.debounceTimer);
-    }
-    this.debounceTimer = setTimeout(() => {
-      this.debounceTimer = undefined;
-      void this.refresh();
-    }, this.options.debounceMs);
-  }
-
-  /** The container's inspection, fetched once and kept until an event invalidates it. */
+  /**
+   * The container's inspection, fetched once and kept until an event names the container. It
+   * leaves the inventory as it is and fires no change: the caller that asked renders what it got
+   * (a change would make the topology panel, which inspects every running container, redraw again).
+   */
   containerDetails(id: string): Promise<ContainerInspectJson | undefined> {
-    const known = this.details.get(id);
+    const known = this.inspections.get(id);
     if (known) {
       return Promise.resolve(known);
     }
-    const pending = this.pendingDetails.get(id);
+    const pending = this.pendingInspections.get(id);
     if (pending) {
       return pending;
     }
     const request = this.client
       .inspectContainer(id)
       .then((details) => {
-        this.details.set(id, details);
-        if (this.snapshotValue) {
-          this.snapshotValue = { ...this.snapshotValue, containerDetails: Object.fromEntries(this.details) };
+        if (!this.disposed && this.current) {
+          this.inspections.set(id, details);
         }
         return details;
       })
       .catch(() => undefined)
-      .finally(() => this.pendingDetails.delete(id));
-    this.pendingDetails.set(id, request);
+      .finally(() => this.pendingInspections.delete(id));
+    this.pendingInspections.set(id, request);
     return request;
-  }
-
-  /** The inspection if it is already known (no request). */
-  knownContainerDetails(id: string): ContainerInspectJson | undefined {
-    return this.details.get(id);
   }
 
   dispose(): void {
     this.disposed = true;
     this.subscription?.close();
-    if (this.debounceTimer) {
-      clearTimeout(this.debounceTimer);
-    }
-    if (this.retryTimer) {
-      clearTimeout(this.retryTimer);
-    }
+    this.eventRefresh.dispose();
+    this.retry.dispose();
     this.emitter.removeAllListeners();
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The network actions' core flows, run against an EngineClient: validate (pure model), send, and
+ * The network actions' core flows, run against an EngineApi: validate (pure model), send, and
  * report every step's outcome. No `vscode` import: the command files ask the user and show the
  * outcome; the engine-tier tests call these functions directly against the real dockerd.
  */
@@ -22,16 +22,16 @@ import {
   validateCreateSpec,
   ValidationIssue,
 } from '../model/validation';
-import type { EngineClient } from './engineClient';
+import type { EngineApi } from './engineApi';
 
 /** A fresh inventory (two list calls), for flows that run outside the extension's session. */
-export async function readInventory(client: EngineClient): Promise<Inventory> {
+export async function readInventory(client: EngineApi): Promise<Inventory> {
   const [networks, containers] = await Promise.all([client.listNetworks(), client.listContainers()]);
   return buildInventory({ networks, containers });
 }
 
 /** What the create flow needs to know about the engine: its network drivers and swarm role. */
-export async function readDriverContext(client: EngineClient): Promise<DriverContext> {
+export async function readDriverContext(client: EngineApi): Promise<DriverContext> {
   const info = await client.info();
   return {
     engineDrivers: info.Plugins?.Network ?? undefined,
@@ -44,7 +44,7 @@ export type CreateOutcome =
   | { ok: false; issues: ValidationIssue[]; error?: undefined }
   | { ok: false; error: OperationError; issues?: undefined };
 
-export async function createNetwork(client: EngineClient, spec: CreateNetworkSpec, inventory: Inventory, context: DriverContext): Promise<CreateOutcome> {
+export async function createNetwork(client: EngineApi, spec: CreateNetworkSpec, inventory: Inventory, context: DriverContext): Promise<CreateOutcome> {
   const issues = validateCreateSpec(spec, inventory, context);
   if (issues.length > 0) {
     return { ok: false, issues };
@@ -72,7 +72,7 @@ export interface ConnectItem extends ConnectPair {
  * a refused pair changes nothing and does not stop the others.
  */
 export async function connectContainers(
-  client: EngineClient,
+  client: EngineApi,
   inventory: Inventory,
   pairs: ConnectPair[],
   spec: ConnectSpec,
@@ -112,7 +112,7 @@ export async function connectContainers(
 }
 
 export async function disconnectEndpoints(
-  client: EngineClient,
+  client: EngineApi,
   targets: DisconnectTarget[],
   force: boolean,
   onStep?: (target: DisconnectTarget) => void,
@@ -143,7 +143,7 @@ export interface RemovalItem {
  * disconnected. Without it, a network with endpoints is left alone and reported.
  */
 export async function removeNetworks(
-  client: EngineClient,
+  client: EngineApi,
   plans: RemovalPlan[],
   options: { disconnectEndpoints: boolean },
   onStep?: (item: RemovalItem) => void,
@@ -191,7 +191,7 @@ export { prunePreview, removalPlans };
  * Removes exactly the previewed networks, one by one (a network created or put to use after the
  * preview is never touched: the engine refuses to remove a network with active endpoints).
  */
-export async function pruneNetworks(client: EngineClient, candidates: PruneCandidate[], onStep?: (name: string) => void): Promise<StepOutcome<{ networkId: string; networkName: string }>[]> {
+export async function pruneNetworks(client: EngineApi, candidates: PruneCandidate[], onStep?: (name: string) => void): Promise<StepOutcome<{ networkId: string; networkName: string }>[]> {
   const outcomes: StepOutcome<{ networkId: string; networkName: string }>[] = [];
   for (const candidate of candidates) {
     const item = { networkId: candidate.network.id, networkName: candidate.network.name };

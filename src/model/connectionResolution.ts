@@ -152,3 +152,32 @@ export function resolveEngineTarget(inputs: ResolutionInputs): EngineTarget {
   const protocol = inputs.platform === 'win32' ? 'npipe' : 'unix';
   return { source: 'default', contextName: 'default', host: `${protocol}://${found}`, protocol, socketPath: found };
 }
+
+/** What decides whether an engine's network namespaces and interfaces are this machine's. */
+export interface LocalityFacts {
+  platform: string;
+  /** This machine's host name (os.hostname()). */
+  localHostName: string;
+  /** The host name the engine reports (GET /info `Name`), when known. */
+  engineHostName?: string;
+}
+
+/**
+ * The one answer to "is this engine local?": the host probe and the macvlan parent picker both
+ * read this machine's interfaces, which describe the engine only when it runs here. Local means:
+ * Linux, reached through a unix socket that is not Docker Desktop's (Desktop runs the engine in a
+ * VM) or through tcp to a loopback address, and, when the engine told its host name, it is ours.
+ * Windows named pipes and macOS sockets lead to a VM: not local.
+ */
+export function isLocalEngine(target: EngineTarget, facts: LocalityFacts): boolean {
+  if (facts.platform !== 'linux') {
+    return false;
+  }
+  const localTransport =
+    (target.protocol === 'unix' && !/\.docker\/desktop\//.test(target.socketPath ?? '')) ||
+    (target.protocol === 'tcp' && ['localhost', '127.0.0.1', '::1'].includes(target.hostname ?? ''));
+  if (!localTransport) {
+    return false;
+  }
+  return facts.engineHostName === undefined || facts.engineHostName === facts.localHostName;
+}

@@ -119,6 +119,4 @@ export interface EngineEventJson {
 export interface EngineSnapshot {
   networks: NetworkJson[];
   containers: ContainerSummaryJson[];
-  /** Container inspections known so far, by full container id. */
-  containerDetails?: Record<string, ContainerInspectJson>;
 }

@@ -3,7 +3,7 @@
  * address, which containers borrow another's network stack, which legacy links exist. Built from
  * one snapshot (two list calls) plus whatever container inspections are already known. Pure.
  */
-import type { ContainerInspectJson, ContainerSummaryJson, EndpointSettingsJson, EngineSnapshot, NetworkJson, StringMap } from './dockerTypes';
+import type { ContainerSummaryJson, EndpointSettingsJson, EngineSnapshot, NetworkJson, StringMap } from './dockerTypes';
 
 export const PREDEFINED_NETWORK_NAMES = ['bridge', 'host', 'none'] as const;
 /** Networks swarm creates; they cannot be removed by the user either. */
@@ -81,9 +81,6 @@ export interface EndpointModel {
   state: string;
   /** True when this endpoint is shown for a container that borrows another's network stack. */
   viaContainer?: { id: string; name: string };
-  /** Undefined until the container was inspected (the list call does not carry aliases). */
-  aliases?: string[];
-  dnsNames?: DnsName[];
   /** Legacy links of this container on the default bridge ("alias -> target"). */
   links: LegacyLink[];
 }
@@ -194,40 +191,6 @@ function subnetsOf(network: NetworkJson): SubnetConfig[] {
   }));
 }
 
-function isUserDefinedForDns(network: NetworkModel | undefined): boolean {
-  // The embedded DNS answers only on user-defined networks (not the default bridge, host, none).
-  return Boolean(network) && network!.predefined !== 'bridge' && network!.predefined !== 'host' && network!.predefined !== 'none';
-}
-
-/**
- * The names the embedded DNS answers for an endpoint. API 1.44+ gives them as `DNSNames`; older
- * engines give `Aliases` (user aliases plus the short id) and the container name is implied.
- */
-export function dnsNamesOf(
-  settings: EndpointSettingsJson | undefined,
-  container: { id: string; name: string; hostname?: string },
-  network: NetworkModel | undefined,
-): { aliases: string[]; dnsNames: DnsName[] } {
-  const idPrefix = shortId(container.id);
-  const rawAliases = settings?.Aliases ?? [];
-  const aliases = rawAliases.filter((alias) => alias !== idPrefix && alias !== container.name && alias !== container.id);
-  if (!isUserDefinedForDns(network)) {
-    return { aliases, dnsNames: [] };
-  }
-  const source = (name: string): DnsNameSource =>
-    name === container.name ? 'containerName' : name === idPrefix || container.id.startsWith(name) ? 'containerId' : aliases.includes(name) ? 'alias' : 'engine';
-  const names = settings?.DNSNames && settings.DNSNames.length > 0 ? settings.DNSNames : [container.name, ...aliases, idPrefix];
-  const seen = new Set<string>();
-  const dnsNames: DnsName[] = [];
-  for (const name of names) {
-    if (name && !seen.has(name)) {
-      seen.add(name);
-      dnsNames.push({ name, source: source(name) });
-    }
-  }
-  return { aliases, dnsNames };
-}
-
 function legacyLinks(containers: ContainerSummaryJson[], nameById: Map<string, string>): LegacyLink[] {
   const idByName = new Map<string, string>();
   for (const [id, name] of nameById) {
@@ -260,9 +223,24 @@ function byName<T extends { name: string }>(a: T, b: T): number {
   return nameOrder.compare(a.name, b.name);
 }
 
+/**
+ * Joins one snapshot (two list calls) into networks and containers. Built once per snapshot by the
+ * session; container inspections (aliases, DNS names) live beside it, see endpointNames.ts.
+ */
 export function buildInventory(snapshot: EngineSnapshot): Inventory {
-  const details: Record<string, ContainerInspectJson> = snapshot.containerDetails ?? {};
-  const networks: NetworkModel[] = snapshot.networks.map((network) => ({
+  const networks = snapshot.networks.map(networkModelOf);
+  const networkById = new Map(networks.map((network) => [network.id, network]));
+  const containers = containerModelsOf(snapshot.containers);
+  const containerById = new Map(containers.map((container) => [container.id, container]));
+  linkSharedStacks(containers, containerById);
+  attachEndpoints(snapshot.containers, containers, networkById);
+  attachBorrowedEndpoints(containers, containerById, networkById);
+  sortInventory(networks, containers);
+  return { networks, containers, networkById, containerById };
+}
+
+function networkModelOf(network: NetworkJson): NetworkModel {
+  return {
     id: network.Id,
     shortId: shortId(network.Id),
     name: network.Name,
@@ -283,12 +261,13 @@ export function buildInventory(snapshot: EngineSnapshot): Inventory {
     bridgeName: bridgeDeviceName(network),
     endpoints: [],
     raw: network,
-  }));
-  const networkById = new Map(networks.map((network) => [network.id, network]));
-  const networkByName = new Map(networks.map((network) => [network.name, network]));
+  };
+}
 
-  const nameById = new Map(snapshot.containers.map((container) => [container.Id, containerName(container)]));
-  const links = legacyLinks(snapshot.containers, nameById);
+/** Containers without their memberships (attachEndpoints adds them), in the list's order. */
+function containerModelsOf(summaries: ContainerSummaryJson[]): ContainerModel[] {
+  const nameById = new Map(summaries.map((container) => [container.Id, containerName(container)]));
+  const links = legacyLinks(summaries, nameById);
   const resolveContainer = (ref: string): string | undefined => {
     if (nameById.has(ref)) {
       return ref;
@@ -300,17 +279,15 @@ export function buildInventory(snapshot: EngineSnapshot): Inventory {
     }
     return undefined;
   };
-
-  const containers: ContainerModel[] = snapshot.containers.map((container) => {
+  return summaries.map((container) => {
     const id = container.Id;
-    const name = nameById.get(id)!;
     const state = container.State ?? 'unknown';
     const mode = parseNetworkMode(container.HostConfig?.NetworkMode);
     const sharedId = mode.kind === 'container' && mode.target ? resolveContainer(mode.target) : undefined;
     return {
       id,
       shortId: shortId(id),
-      name,
+      name: nameById.get(id)!,
       image: container.Image,
       state,
       running: state === 'running',
@@ -323,75 +300,73 @@ export function buildInventory(snapshot: EngineSnapshot): Inventory {
       labels: container.Labels ?? {},
     };
   });
-  const containerById = new Map(containers.map((container) => [container.id, container]));
+}
 
+function linkSharedStacks(containers: ContainerModel[], containerById: Map<string, ContainerModel>): void {
   for (const container of containers) {
     if (container.sharesStackOf) {
       containerById.get(container.sharesStackOf.id)?.sharedBy.push({ id: container.id, name: container.name });
     }
   }
+}
 
-  snapshot.containers.forEach((summary, index) => {
+/** Membership comes from the list call: it is the source of truth for who is on which network. */
+function attachEndpoints(summaries: ContainerSummaryJson[], containers: ContainerModel[], networkById: Map<string, NetworkModel>): void {
+  const networkByName = new Map([...networkById.values()].map((network) => [network.name, network]));
+  summaries.forEach((summary, index) => {
     const container = containers[index];
-    const inspected = details[summary.Id];
-    // Prefer the inspection (it has aliases); the list is the fallback and the source of truth for membership.
-    const listed = summary.NetworkSettings?.Networks ?? {};
-    for (const [networkName, settings] of Object.entries(listed)) {
+    for (const [networkName, settings] of Object.entries(summary.NetworkSettings?.Networks ?? {})) {
       const network = (settings.NetworkID && networkById.get(settings.NetworkID)) || networkByName.get(networkName);
-      const full = inspected?.NetworkSettings?.Networks?.[networkName] ?? undefined;
-      const names = full
-        ? dnsNamesOf(full, { id: container.id, name: container.name, hostname: inspected?.Config?.Hostname }, network)
-        : undefined;
-      const endpoint: EndpointModel = {
-        key: `${network?.id ?? networkName}/${container.id}`,
-        networkId: network?.id ?? settings.NetworkID ?? '',
-        networkName,
-        containerId: container.id,
-        containerName: container.name,
-        endpointId: settings.EndpointID || undefined,
-        ipv4: settings.IPAddress || undefined,
-        ipv4PrefixLength: settings.IPAddress ? settings.IPPrefixLen : undefined,
-        ipv6: settings.GlobalIPv6Address || undefined,
-        ipv6PrefixLength: settings.GlobalIPv6Address ? settings.GlobalIPv6PrefixLen : undefined,
-        gateway: settings.Gateway || undefined,
-        ipv6Gateway: settings.IPv6Gateway || undefined,
-        mac: settings.MacAddress || undefined,
-        staticIpv4: (full ?? settings).IPAMConfig?.IPv4Address || undefined,
-        staticIpv6: (full ?? settings).IPAMConfig?.IPv6Address || undefined,
-        running: container.running,
-        state: container.state,
-        aliases: names?.aliases,
-        dnsNames: names?.dnsNames,
-        links: network?.predefined === 'bridge' ? container.links : [],
-      };
+      const endpoint = endpointModelOf(container, networkName, settings, network);
       container.memberships.push(endpoint);
       network?.endpoints.push(endpoint);
     }
   });
+}
 
-  // Containers in `container:<x>` mode have no endpoint of their own: show them where x is.
+function endpointModelOf(container: ContainerModel, networkName: string, settings: EndpointSettingsJson, network: NetworkModel | undefined): EndpointModel {
+  return {
+    key: `${network?.id ?? networkName}/${container.id}`,
+    networkId: network?.id ?? settings.NetworkID ?? '',
+    networkName,
+    containerId: container.id,
+    containerName: container.name,
+    endpointId: settings.EndpointID || undefined,
+    ipv4: settings.IPAddress || undefined,
+    ipv4PrefixLength: settings.IPAddress ? settings.IPPrefixLen : undefined,
+    ipv6: settings.GlobalIPv6Address || undefined,
+    ipv6PrefixLength: settings.GlobalIPv6Address ? settings.GlobalIPv6PrefixLen : undefined,
+    gateway: settings.Gateway || undefined,
+    ipv6Gateway: settings.IPv6Gateway || undefined,
+    mac: settings.MacAddress || undefined,
+    staticIpv4: settings.IPAMConfig?.IPv4Address || undefined,
+    staticIpv6: settings.IPAMConfig?.IPv6Address || undefined,
+    running: container.running,
+    state: container.state,
+    links: network?.predefined === 'bridge' ? container.links : [],
+  };
+}
+
+/** Containers in `container:<x>` mode have no endpoint of their own: show them where x is. */
+function attachBorrowedEndpoints(containers: ContainerModel[], containerById: Map<string, ContainerModel>, networkById: Map<string, NetworkModel>): void {
   for (const container of containers) {
     const owner = container.sharesStackOf ? containerById.get(container.sharesStackOf.id) : undefined;
-    if (!owner) {
-      continue;
-    }
-    for (const ownerEndpoint of owner.memberships) {
-      const network = networkById.get(ownerEndpoint.networkId);
-      network?.endpoints.push({
+    for (const ownerEndpoint of owner?.memberships ?? []) {
+      networkById.get(ownerEndpoint.networkId)?.endpoints.push({
         ...ownerEndpoint,
         key: `${ownerEndpoint.networkId}/${container.id}`,
         containerId: container.id,
         containerName: container.name,
         running: container.running,
         state: container.state,
-        viaContainer: { id: owner.id, name: owner.name },
-        aliases: [],
-        dnsNames: [],
+        viaContainer: { id: owner!.id, name: owner!.name },
         links: [],
       });
     }
   }
+}
 
+function sortInventory(networks: NetworkModel[], containers: ContainerModel[]): void {
   for (const network of networks) {
     network.endpoints.sort((a, b) => numericOrder.compare(a.containerName, b.containerName));
   }
@@ -404,7 +379,6 @@ export function buildInventory(snapshot: EngineSnapshot): Inventory {
     return rank(a) - rank(b) || byName(a, b);
   });
   containers.sort(byName);
-  return { networks, containers, networkById, containerById };
 }
 
 const PREDEFINED_ORDER: PredefinedKind[] = ['bridge', 'host', 'none', 'docker_gwbridge', 'ingress'];

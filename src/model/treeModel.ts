@@ -3,6 +3,7 @@
  * Nodes carry ids only; the views look the objects up in the current inventory when they render,
  * so a node never shows stale data. Pure: the glue turns nodes into localized TreeItems.
  */
+import { EndpointNamesLookup, NO_NAMES_KNOWN } from './endpointNames';
 import type { ContainerModel, DnsNameSource, EndpointModel, Inventory, LegacyLink, NetworkModel } from './inventory';
 
 export type TreeNode =
@@ -11,7 +12,7 @@ export type TreeNode =
   | { kind: 'container'; id: string; containerId: string }
   | { kind: 'membership'; id: string; containerId: string; networkId: string }
   | { kind: 'dnsName'; id: string; name: string; source: DnsNameSource; containerId: string; networkId: string }
-  | { kind: 'link'; id: string; link: LegacyLink; direction: 'outgoing' | 'incoming' }
+  | { kind: 'link'; id: string; link: LegacyLink }
   | { kind: 'sharedStack'; id: string; containerId: string; ownerId: string }
   | { kind: 'sharedBy'; id: string; containerId: string; guestId: string }
   | { kind: 'address'; id: string; field: 'mac' | 'gateway' | 'ipv6Gateway' | 'ipv6'; value: string };
@@ -45,22 +46,23 @@ export function findEndpoint(inventory: Inventory, networkId: string, containerI
   return inventory.networkById.get(networkId)?.endpoints.find((endpoint) => endpoint.containerId === containerId);
 }
 
-function nameNodes(endpoint: EndpointModel, parentId: string): TreeNode[] {
+function nameNodes(endpoint: EndpointModel, parentId: string, namesOf: EndpointNamesLookup, withLinks: boolean): TreeNode[] {
   const nodes: TreeNode[] = [];
   const seen = new Set<string>();
+  const names = namesOf(endpoint);
   // Aliases first (what the user typed), then the other names the embedded DNS answers.
-  for (const alias of endpoint.aliases ?? []) {
+  for (const alias of names?.aliases ?? []) {
     seen.add(alias);
     nodes.push({ kind: 'dnsName', id: `${parentId}/alias:${alias}`, name: alias, source: 'alias', containerId: endpoint.containerId, networkId: endpoint.networkId });
   }
-  for (const dns of endpoint.dnsNames ?? []) {
+  for (const dns of names?.dnsNames ?? []) {
     if (!seen.has(dns.name)) {
       seen.add(dns.name);
       nodes.push({ kind: 'dnsName', id: `${parentId}/dns:${dns.name}`, name: dns.name, source: dns.source, containerId: endpoint.containerId, networkId: endpoint.networkId });
     }
   }
-  for (const link of endpoint.links) {
-    nodes.push({ kind: 'link', id: `${parentId}/link:${link.alias}:${link.toId}`, link, direction: 'outgoing' });
+  for (const link of withLinks ? endpoint.links : []) {
+    nodes.push({ kind: 'link', id: `${parentId}/link:${link.alias}:${link.toId}`, link });
   }
   return nodes;
 }
@@ -74,7 +76,7 @@ export function containerRoots(inventory: Inventory, filter: TreeFilter): Contai
 }
 
 /** Whether a node can have children before its container is inspected (aliases are lazy). */
-export function mayHaveChildren(inventory: Inventory, node: TreeNode, filter: TreeFilter): boolean {
+export function mayHaveChildren(inventory: Inventory, node: TreeNode, filter: TreeFilter, namesOf: EndpointNamesLookup = NO_NAMES_KNOWN): boolean {
   switch (node.kind) {
     case 'network':
       return (inventory.networkById.get(node.networkId)?.endpoints ?? []).some((e) => filter.showStoppedContainers || e.running);
@@ -85,7 +87,7 @@ export function mayHaveChildren(inventory: Inventory, node: TreeNode, filter: Tr
       }
       const network = inventory.networkById.get(node.networkId);
       const dnsCapable = network ? !['host', 'none'].includes(network.predefined ?? '') : false;
-      return endpoint.links.length > 0 || (dnsCapable && network?.predefined !== 'bridge') || (endpoint.aliases?.length ?? 0) > 0;
+      return endpoint.links.length > 0 || (dnsCapable && network?.predefined !== 'bridge') || (namesOf(endpoint)?.aliases.length ?? 0) > 0;
     }
     case 'container':
       return true;
@@ -96,8 +98,8 @@ export function mayHaveChildren(inventory: Inventory, node: TreeNode, filter: Tr
   }
 }
 
-/** Children that need no inspection; `endpointNames` adds aliases/DNS names once known. */
-export function childrenOf(inventory: Inventory, node: TreeNode, filter: TreeFilter): TreeNode[] {
+/** Children of a node; aliases and DNS names appear once `namesOf` knows them (after an inspection). */
+export function childrenOf(inventory: Inventory, node: TreeNode, filter: TreeFilter, namesOf: EndpointNamesLookup = NO_NAMES_KNOWN): TreeNode[] {
   switch (node.kind) {
     case 'network': {
       const network = inventory.networkById.get(node.networkId);
@@ -105,7 +107,7 @@ export function childrenOf(inventory: Inventory, node: TreeNode, filter: TreeFil
     }
     case 'endpoint': {
       const endpoint = findEndpoint(inventory, node.networkId, node.containerId);
-      return endpoint ? nameNodes(endpoint, node.id) : [];
+      return endpoint ? nameNodes(endpoint, node.id, namesOf, true) : [];
     }
     case 'container': {
       const container = inventory.containerById.get(node.containerId);
@@ -120,7 +122,7 @@ export function childrenOf(inventory: Inventory, node: TreeNode, filter: TreeFil
         nodes.push({ kind: 'sharedBy', id: `${node.id}/sharedBy:${guest.id}`, containerId: container.id, guestId: guest.id });
       }
       for (const link of container.links) {
-        nodes.push({ kind: 'link', id: `${node.id}/link:${link.alias}:${link.toId}`, link, direction: 'outgoing' });
+        nodes.push({ kind: 'link', id: `${node.id}/link:${link.alias}:${link.toId}`, link });
       }
       return nodes;
     }
@@ -142,7 +144,7 @@ export function childrenOf(inventory: Inventory, node: TreeNode, filter: TreeFil
       if (endpoint.ipv6Gateway) {
         nodes.push({ kind: 'address', id: `${node.id}/ipv6Gateway`, field: 'ipv6Gateway', value: endpoint.ipv6Gateway });
       }
-      return [...nodes, ...nameNodes({ ...endpoint, links: [] }, node.id)];
+      return [...nodes, ...nameNodes(endpoint, node.id, namesOf, false)];
     }
     case 'sharedStack': {
       const owner = inventory.containerById.get(node.ownerId);

@@ -13,7 +13,7 @@ import { generateMermaid } from '../model/topology/mermaid';
 import { DEFAULT_DIAGRAM_OPTIONS, TopologyScope } from '../model/topology/types';
 import type { PanelToWebview, ScopeChoice, ScopeValue, TopologyToggles, WebviewToPanel } from '../protocol';
 import type { Services } from '../services';
-import { collectTopology, isLocalEngine } from './collect';
+import { collectTopology } from './collect';
 import { localizedDiagramLabels, localizedWebviewStrings } from './localizedLabels';
 
 export const TOPOLOGY_VIEW_TYPE = 'dockerNetworks.topology';
@@ -84,7 +84,6 @@ export class TopologyPanel {
   private updateAgain = false;
   private revision = 0;
   private lastSource = '';
-  private engineName: { session: EngineSession; name?: string } | undefined;
   private scope: TopologyScope;
   private toggles: TopologyToggles;
 
@@ -197,18 +196,6 @@ export class TopologyPanel {
     }
   }
 
-  private async engineHostName(session: EngineSession): Promise<string | undefined> {
-    if (this.engineName?.session !== session) {
-      let name: string | undefined;
-      try {
-        name = (await session.client.info()).Name;
-      } catch {
-        name = undefined;
-      }
-      this.engineName = { session, name };
-    }
-    return this.engineName.name;
-  }
 
   private async render(): Promise<void> {
     const session = this.services.session;
@@ -224,8 +211,12 @@ export class TopologyPanel {
     }
     this.post({ type: 'busy' });
     const started = Date.now();
-    const local = isLocalEngine(session.target, await this.engineHostName(session));
-    const { inventory, topology, facts } = await collectTopology({ snapshot, inspect: (id) => session.containerDetails(id), local });
+    const collected = await collectTopology(session);
+    if (!collected) {
+      this.post({ type: 'error', message: vscode.l10n.t('The Docker engine is not reachable.') });
+      return;
+    }
+    const { inventory, topology, facts } = collected;
     // A scope whose object is gone falls back to the whole host.
     if (
       (this.scope.kind === 'network' && !inventory.networkById.has(this.scope.networkId)) ||

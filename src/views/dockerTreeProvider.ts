@@ -1,10 +1,10 @@
 /**
- * One TreeDataProvider class for both trees. It owns no data: it reads the session's snapshot
- * (through the shared inventory) and fires a change when the session refreshes. Node ids are
- * stable across refreshes, so expansion and selection survive live updates.
+ * One TreeDataProvider class for both trees. It owns no data: it reads the session's inventory
+ * (built once per snapshot) and the names known from inspections, and fires a change when the
+ * session refreshes. Node ids are stable across refreshes, so expansion and selection survive
+ * live updates.
  */
 import * as vscode from 'vscode';
-import type { Inventory } from '../model/inventory';
 import { childrenOf, containerRoots, findEndpoint, mayHaveChildren, networkRoots, parentOf, TreeFilter, TreeNode } from '../model/treeModel';
 import type { EngineSession } from '../engine/engineSession';
 import { containerItem, endpointItem, leafItem, membershipItem, networkItem } from './treeItems';
@@ -18,7 +18,6 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   constructor(
     readonly kind: TreeKind,
     private readonly getSession: () => EngineSession,
-    private readonly getInventory: () => Inventory | undefined,
     private readonly getFilter: () => TreeFilter,
   ) {}
 
@@ -28,7 +27,8 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   async getChildren(element?: TreeNode): Promise<TreeNode[]> {
-    const inventory = this.getInventory();
+    const session = this.getSession();
+    const inventory = session.inventory;
     if (!inventory) {
       // Empty: the welcome view names the cause.
       return [];
@@ -36,35 +36,36 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (!element) {
       return this.kind === 'networks' ? networkRoots(inventory) : containerRoots(inventory, this.getFilter());
     }
-    const needsNames =
-      (element.kind === 'endpoint' || element.kind === 'membership') &&
-      findEndpoint(inventory, element.networkId, element.containerId)?.aliases === undefined;
-    if (needsNames) {
-      // Aliases are not in the container list: inspect this one container, once, on expand.
-      await this.getSession().containerDetails(element.containerId);
-      const fresh = this.getInventory();
-      return fresh ? childrenOf(fresh, element, this.getFilter()) : [];
+    if (element.kind === 'endpoint' || element.kind === 'membership') {
+      const endpoint = findEndpoint(inventory, element.networkId, element.containerId);
+      if (endpoint && session.endpointNames(endpoint) === undefined) {
+        // Aliases are not in the container list: inspect this one container, once, on expand.
+        await session.containerDetails(element.containerId);
+      }
     }
-    return childrenOf(inventory, element, this.getFilter());
+    const current = this.getSession();
+    return current.inventory ? childrenOf(current.inventory, element, this.getFilter(), current.endpointNames) : [];
   }
 
   getTreeItem(element: TreeNode): vscode.TreeItem {
-    const inventory = this.getInventory();
+    const session = this.getSession();
+    const inventory = session.inventory;
     if (!inventory) {
       return new vscode.TreeItem('');
     }
     const filter = this.getFilter();
+    const namesOf = session.endpointNames;
     let item: vscode.TreeItem;
     switch (element.kind) {
       case 'network': {
         const network = inventory.networkById.get(element.networkId);
-        item = network ? networkItem(network, mayHaveChildren(inventory, element, filter)) : new vscode.TreeItem(element.networkId);
+        item = network ? networkItem(network, mayHaveChildren(inventory, element, filter, namesOf)) : new vscode.TreeItem(element.networkId);
         break;
       }
       case 'endpoint': {
         const endpoint = findEndpoint(inventory, element.networkId, element.containerId);
         item = endpoint
-          ? endpointItem(endpoint, inventory.networkById.get(element.networkId), mayHaveChildren(inventory, element, filter))
+          ? endpointItem(endpoint, inventory.networkById.get(element.networkId), mayHaveChildren(inventory, element, filter, namesOf), namesOf(endpoint)?.aliases)
           : new vscode.TreeItem(element.containerId.slice(0, 12));
         break;
       }
@@ -76,7 +77,7 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       }
       case 'membership': {
         const endpoint = findEndpoint(inventory, element.networkId, element.containerId);
-        item = endpoint ? membershipItem(endpoint, inventory.networkById.get(element.networkId)) : new vscode.TreeItem(element.networkId.slice(0, 12));
+        item = endpoint ? membershipItem(endpoint, inventory.networkById.get(element.networkId), namesOf(endpoint)?.aliases) : new vscode.TreeItem(element.networkId.slice(0, 12));
         break;
       }
       default:

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { ContainerModel, DnsNameSource, EndpointModel, Inventory, NetworkModel } from '../model/inventory';
 import { cidrOf, isConnectable, isDisconnectable } from '../model/inventory';
-import { findEndpoint, TreeNode } from '../model/treeModel';
+import type { TreeNode } from '../model/treeModel';
 
 /** Escapes text for a MarkdownString (no HTML, no command links from engine data). */
 export function md(text: string | undefined): string {
@@ -125,7 +125,7 @@ function containerIcon(running: boolean): vscode.ThemeIcon {
   return new vscode.ThemeIcon(running ? 'vm-running' : 'vm-outline', running ? new vscode.ThemeColor('charts.green') : undefined);
 }
 
-export function endpointItem(endpoint: EndpointModel, network: NetworkModel | undefined, collapsible: boolean): vscode.TreeItem {
+export function endpointItem(endpoint: EndpointModel, network: NetworkModel | undefined, collapsible: boolean, aliases: string[] | undefined): vscode.TreeItem {
   const item = new vscode.TreeItem(endpoint.containerName, collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   const parts: string[] = [];
   if (endpoint.viaContainer) {
@@ -147,11 +147,11 @@ export function endpointItem(endpoint: EndpointModel, network: NetworkModel | un
   item.description = parts.join(' · ');
   item.iconPath = containerIcon(endpoint.running);
   item.contextValue = `endpoint:${endpoint.running ? 'running' : 'stopped'}:${isDisconnectable(endpoint, network) ? 'disconnectable' : 'fixed'}`;
-  item.tooltip = endpointTooltip(endpoint, network);
+  item.tooltip = endpointTooltip(endpoint, network, aliases);
   return item;
 }
 
-function endpointTooltip(endpoint: EndpointModel, network: NetworkModel | undefined): vscode.MarkdownString {
+function endpointTooltip(endpoint: EndpointModel, network: NetworkModel | undefined, aliases: string[] | undefined): vscode.MarkdownString {
   const lines = [vscode.l10n.t('**{0}** on **{1}**', md(endpoint.containerName), md(endpoint.networkName))];
   if (endpoint.viaContainer) {
     lines.push(vscode.l10n.t('Runs in the network stack of {0} (--network container:{0}): same interfaces, same addresses.', md(endpoint.viaContainer.name)));
@@ -177,8 +177,8 @@ function endpointTooltip(endpoint: EndpointModel, network: NetworkModel | undefi
       lines.push(`${label}: \`${md(value)}\``);
     }
   }
-  if (endpoint.aliases && endpoint.aliases.length > 0) {
-    lines.push(vscode.l10n.t('Aliases: {0}', endpoint.aliases.map(md).join(', ')));
+  if (aliases && aliases.length > 0) {
+    lines.push(vscode.l10n.t('Aliases: {0}', aliases.map(md).join(', ')));
   }
   return markdown(lines);
 }
@@ -213,13 +213,13 @@ export function containerItem(container: ContainerModel, collapsible: boolean): 
   return item;
 }
 
-export function membershipItem(endpoint: EndpointModel, network: NetworkModel | undefined): vscode.TreeItem {
+export function membershipItem(endpoint: EndpointModel, network: NetworkModel | undefined, aliases: string[] | undefined): vscode.TreeItem {
   const item = new vscode.TreeItem(endpoint.networkName, vscode.TreeItemCollapsibleState.Collapsed);
   const parts = [cidrOf(endpoint.ipv4, endpoint.ipv4PrefixLength), network?.driver].filter((part): part is string => Boolean(part));
   item.description = parts.join(' · ');
   item.iconPath = new vscode.ThemeIcon(network ? DRIVER_ICONS[network.driver] ?? 'extensions' : 'extensions');
   item.contextValue = `membership:${endpoint.running ? 'running' : 'stopped'}:${isDisconnectable(endpoint, network) ? 'disconnectable' : 'fixed'}`;
-  item.tooltip = endpointTooltip(endpoint, network);
+  item.tooltip = endpointTooltip(endpoint, network, aliases);
   return item;
 }
 
@@ -268,25 +268,21 @@ export function leafItem(node: TreeNode, inventory: Inventory): vscode.TreeItem 
       item.contextValue = `address:${node.field}`;
       return item;
     }
-    case 'sharedStack': {
-      const owner = inventory.containerById.get(node.ownerId);
-      const item = new vscode.TreeItem(owner?.name ?? node.ownerId.slice(0, 12), vscode.TreeItemCollapsibleState.Collapsed);
-      item.description = vscode.l10n.t('network stack shared with this container (--network container:)');
-      item.iconPath = new vscode.ThemeIcon('references');
-      item.contextValue = 'sharedStack';
-      return item;
-    }
-    case 'sharedBy': {
-      const guest = inventory.containerById.get(node.guestId);
-      const item = new vscode.TreeItem(guest?.name ?? node.guestId.slice(0, 12), vscode.TreeItemCollapsibleState.None);
-      item.description = vscode.l10n.t('runs in this container\'s network stack');
-      item.iconPath = new vscode.ThemeIcon('references');
-      item.contextValue = 'sharedBy';
-      return item;
-    }
+    case 'sharedStack':
+      return sharedStackItem(inventory, node.ownerId, 'sharedStack', vscode.l10n.t('network stack shared with this container (--network container:)'));
+    case 'sharedBy':
+      return sharedStackItem(inventory, node.guestId, 'sharedBy', vscode.l10n.t('runs in this container\'s network stack'));
     default:
       return new vscode.TreeItem('?');
   }
 }
 
-export { findEndpoint };
+/** A container on the other side of a shared network stack; the owner's side expands to its networks. */
+function sharedStackItem(inventory: Inventory, containerId: string, kind: 'sharedStack' | 'sharedBy', description: string): vscode.TreeItem {
+  const name = inventory.containerById.get(containerId)?.name ?? containerId.slice(0, 12);
+  const item = new vscode.TreeItem(name, kind === 'sharedStack' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.description = description;
+  item.iconPath = new vscode.ThemeIcon('references');
+  item.contextValue = kind;
+  return item;
+}

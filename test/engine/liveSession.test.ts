@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { resolveTarget } from '../../src/engine/connection';
 import { EngineClient } from '../../src/engine/engineClient';
 import { EngineSession } from '../../src/engine/engineSession';
-import { buildInventory, Inventory } from '../../src/model/inventory';
+import type { Inventory } from '../../src/model/inventory';
 import { createNetwork, docker, removeLabelled, runContainer } from '../support/dockerCli';
 
 const PREFIX = 'dnet-';
@@ -37,7 +37,7 @@ function waitFor<T>(check: () => T | undefined, timeoutMs: number, what: string)
 describe('live session against the real engine', () => {
   let session: EngineSession;
   let client: EngineClient;
-  const inventory = (): Inventory => buildInventory(session.snapshot!);
+  const inventory = (): Inventory => session.inventory!;
 
   before(async () => {
     removeLabelled(LABEL);
@@ -85,13 +85,15 @@ describe('live session against the real engine', () => {
 
   test('aliases after one on-demand inspect equal `docker inspect`', async () => {
     const es = inventory().containers.find((c) => c.name === name('es'))!;
-    assert.equal(inventory().networks.find((n) => n.name === name('dev'))!.endpoints.find((e) => e.containerId === es.id)!.aliases, undefined);
-    await session.containerDetails(es.id);
     const endpoint = inventory().networks.find((n) => n.name === name('dev'))!.endpoints.find((e) => e.containerId === es.id)!;
+    assert.equal(session.endpointNames(endpoint), undefined, 'unknown before the inspection');
+    const before = inventory();
+    await session.containerDetails(es.id);
+    assert.equal(inventory(), before, 'an inspection does not rebuild the inventory');
     const inspected = JSON.parse(docker(['inspect', es.id]))[0].NetworkSettings.Networks[name('dev')];
     const userAliases = (inspected.Aliases as string[]).filter((a) => a !== es.shortId);
-    assert.deepEqual(endpoint.aliases, userAliases);
-    assert.deepEqual(endpoint.aliases, ['search']);
+    assert.deepEqual(session.endpointNames(endpoint)?.aliases, userAliases);
+    assert.deepEqual(session.endpointNames(endpoint)?.aliases, ['search']);
   });
 
   test('host, none, container: and --link are modelled as docker inspect says', () => {

@@ -9,6 +9,7 @@ import { readdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { resolveTarget } from '../../src/engine/connection';
 import { EngineClient } from '../../src/engine/engineClient';
+import { EngineSession } from '../../src/engine/engineSession';
 import type { Topology, TopoInterface } from '../../src/model/topology/types';
 import { collectTopology, Collected } from '../../src/topology/collect';
 import { docker } from '../support/dockerCli';
@@ -30,13 +31,17 @@ const ipLinks = (nsPath?: string): IpLink[] =>
 
 describe('host probe on the real engine (root)', { skip: isRoot ? false : 'needs root (ip link, nsenter)' }, () => {
   let seed: Seed | undefined;
-  let client: EngineClient;
+  let session: EngineSession;
   const levels: Partial<Record<'netns' | 'sysfs' | 'api', Collected>> = {};
   let bridgeNames: Set<string>;
 
-  const collect = async (maxLevel?: 'sysfs' | 'api') => {
-    const [networks, containers] = await Promise.all([client.listNetworks(), client.listContainers()]);
-    return collectTopology({ snapshot: { networks, containers }, inspect: (id) => client.inspectContainer(id).catch(() => undefined), local: true, maxLevel });
+  /** Through the same pipeline as the panel and the CLI: the session's inventory, then collect. */
+  const collect = async (maxLevel?: 'sysfs' | 'api'): Promise<Collected> => {
+    await session.refresh();
+    assert.equal(session.isLocal, true, 'the engine on this machine is local');
+    const collected = await collectTopology(session, maxLevel);
+    assert.ok(collected, 'the engine answered');
+    return collected;
   };
   const seedNamespaces = (topology: Topology) =>
     topology.namespaces.filter((ns) => ns.kind === 'container' && !ns.stopped && ns.containers.some((c) => c.name.startsWith(PREFIX)));
@@ -47,20 +52,26 @@ describe('host probe on the real engine (root)', { skip: isRoot ? false : 'needs
   before(async () => {
     teardownSeed(undefined);
     seed = buildSeed({ prefix: PREFIX });
-    client = new EngineClient(resolveTarget(undefined), 10_000);
+    session = new EngineSession(new EngineClient(resolveTarget(undefined), 10_000), { debounceMs: 0, watch: false });
     levels.netns = await collect();
     levels.sysfs = await collect('sysfs');
     levels.api = await collect('api');
     bridgeNames = new Set(levels.netns.inventory.networks.map((n) => n.bridgeName).filter((n): n is string => Boolean(n)));
   });
 
-  after(() => teardownSeed(seed));
+  after(() => {
+    session?.dispose();
+    teardownSeed(seed);
+  });
 
   test('levels: netns as root, sysfs when limited, api when asked', () => {
     assert.equal(levels.netns!.facts.level, 'netns');
     assert.equal(levels.sysfs!.facts.level, 'sysfs');
     assert.equal(levels.api!.facts.level, 'api');
-    assert.ok((levels.netns!.facts.elapsedMs ?? 0) >= 0);
+    for (const level of ['netns', 'sysfs', 'api'] as const) {
+      const elapsed = levels[level]!.facts.elapsedMs;
+      assert.ok(typeof elapsed === 'number' && Number.isFinite(elapsed) && elapsed >= 0, `${level}: elapsedMs is a duration (${elapsed})`);
+    }
   });
 
   test("bridges equal the host's bridges that belong to Docker networks (ip -j -d link)", () => {

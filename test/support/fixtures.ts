@@ -2,6 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ContainerInspectJson, ContainerSummaryJson, EngineInfoJson, EngineSnapshot, NetworkJson } from '../../src/model/dockerTypes';
+import { EndpointNamesLookup, namesFromInspections } from '../../src/model/endpointNames';
+import type { Inventory } from '../../src/model/inventory';
 
 export interface RecordedFixture {
   recordedWith: { engine: string; apiVersion: string };
@@ -22,11 +24,12 @@ export function loadFixture(version = 'engine-1.41', name = 'seed-labs.json'): R
   return JSON.parse(readFileSync(path.join(FIXTURES_FOLDER, version, name), 'utf8')) as RecordedFixture;
 }
 
-/** The snapshot a refresh would produce (2 list calls), optionally with every container inspected. */
-export function snapshotOf(fixture: RecordedFixture, withDetails: boolean): EngineSnapshot {
-  return {
-    networks: fixture.networks,
-    containers: fixture.containers,
-    containerDetails: withDetails ? fixture.containerDetails : {},
-  };
+/** The snapshot a refresh would produce (2 list calls). */
+export function snapshotOf(fixture: RecordedFixture): EngineSnapshot {
+  return { networks: fixture.networks, containers: fixture.containers };
+}
+
+/** Endpoint names as known after every container of the fixture was inspected. */
+export function recordedNames(fixture: RecordedFixture, inventory: Inventory): EndpointNamesLookup {
+  return namesFromInspections(inventory, (id) => fixture.containerDetails[id]);
 }

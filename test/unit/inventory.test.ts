@@ -1,10 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { buildInventory, bridgeDeviceName, isConnectable, isDisconnectable, parseNetworkMode } from '../../src/model/inventory';
-import { loadFixture, snapshotOf } from '../support/fixtures';
+import { NO_NAMES_KNOWN, namesFromInspections } from '../../src/model/endpointNames';
+import { loadFixture, recordedNames, snapshotOf } from '../support/fixtures';
 
 const fixture = loadFixture();
-const inventory = buildInventory(snapshotOf(fixture, true));
+const inventory = buildInventory(snapshotOf(fixture));
+const namesOf = recordedNames(fixture, inventory);
 const byName = (name: string) => inventory.networks.find((network) => network.name === name)!;
 const container = (name: string) => inventory.containers.find((c) => c.name === name)!;
 
@@ -36,18 +38,19 @@ describe('inventory from the recorded seed labs (API 1.41)', () => {
     }
   });
 
-  test('dev -> es carries the alias search and the DNS names of es', () => {
+  test('dev -> es carries the alias search and the DNS names of es (once inspected)', () => {
     const es = byName('dev').endpoints.find((e) => e.containerName === 'es')!;
-    assert.deepEqual(es.aliases, ['search']);
-    assert.deepEqual(es.dnsNames!.map((d) => d.name), ['es', 'search', es.containerId.slice(0, 12)]);
-    assert.equal(es.dnsNames![0].source, 'containerName');
+    const names = namesOf(es)!;
+    assert.deepEqual(names.aliases, ['search']);
+    assert.deepEqual(names.dnsNames.map((d) => d.name), ['es', 'search', es.containerId.slice(0, 12)]);
+    assert.equal(names.dnsNames[0].source, 'containerName');
   });
 
   test('aliases stay unknown until the container is inspected (the list call has none)', () => {
-    const lazy = buildInventory(snapshotOf(fixture, false));
-    const es = lazy.networks.find((n) => n.name === 'dev')!.endpoints.find((e) => e.containerName === 'es')!;
-    assert.equal(es.aliases, undefined);
-    assert.equal(es.ipv4, byName('dev').endpoints.find((e) => e.containerName === 'es')!.ipv4);
+    const es = byName('dev').endpoints.find((e) => e.containerName === 'es')!;
+    assert.equal(NO_NAMES_KNOWN(es), undefined);
+    assert.equal(namesFromInspections(inventory, () => undefined)(es), undefined);
+    assert.ok(es.ipv4);
   });
 
   test('a container on two networks has two memberships with their own addresses', () => {
@@ -88,7 +91,7 @@ describe('inventory from the recorded seed labs (API 1.41)', () => {
 
   test('aliases on the default bridge are not DNS names (no embedded DNS there)', () => {
     const web1 = byName('bridge').endpoints.find((e) => e.containerName === 'web1')!;
-    assert.deepEqual(web1.dnsNames, []);
+    assert.deepEqual(namesOf(web1)!.dnsNames, []);
   });
 
   test('stopped containers keep their membership, without an address', () => {
@@ -122,8 +125,8 @@ describe('inventory from the recorded seed labs (API 1.41)', () => {
 
   test('hostile aliases are kept verbatim in the model (renderers escape them)', () => {
     const appProd = byName('devops').endpoints.find((e) => e.containerName === 'AppProd')!;
-    assert.ok(appProd.aliases!.includes('x"]; click a call alert(1); y["'));
-    assert.ok(appProd.aliases!.includes('<img src=x onerror=alert(1)>'));
+    assert.ok(namesOf(appProd)!.aliases.includes('x"]; click a call alert(1); y["'));
+    assert.ok(namesOf(appProd)!.aliases.includes('<img src=x onerror=alert(1)>'));
   });
 
   test('network modes parse as the engine writes them', () => {

@@ -6,7 +6,7 @@ import { connectableContainers, connectableNetworks, disconnectTargets, matchesL
 import { loadFixture, snapshotOf } from '../support/fixtures';
 
 const fixture = loadFixture();
-const inventory = buildInventory(snapshotOf(fixture, true));
+const inventory = buildInventory(snapshotOf(fixture));
 const net = (name: string) => inventory.networks.find((network) => network.name === name)!;
 const container = (name: string) => inventory.containers.find((c) => c.name === name)!;
 

@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ContainerInspectJson, ContainerSummaryJson, NetworkJson } from '../../src/model/dockerTypes';
-import { buildInventory, Inventory } from '../../src/model/inventory';
+import { EndpointNamesLookup, namesFromInspections } from '../../src/model/endpointNames';
+import { buildInventory } from '../../src/model/inventory';
+import type { TopologyInput } from '../../src/model/topology/build';
 import type { HostFacts, SandboxInfo } from '../../src/model/topology/facts';
 import { emptyFacts } from '../../src/model/topology/facts';
 
@@ -26,11 +28,12 @@ export function loadTopologyFixture(): TopologyFixture {
   return JSON.parse(readFileSync(path.join(root, 'test', 'fixtures', 'engine-1.41', 'topology-seed.json'), 'utf8')) as TopologyFixture;
 }
 
-export function fixtureInput(fixture: TopologyFixture, level: 'netns' | 'sysfs' | 'api'): { inventory: Inventory; sandboxes: Record<string, SandboxInfo>; facts: HostFacts } {
-  const inventory = buildInventory({ networks: fixture.networks, containers: fixture.containers, containerDetails: fixture.containerDetails });
+export function fixtureInput(fixture: TopologyFixture, level: 'netns' | 'sysfs' | 'api'): TopologyInput & { endpointNames: EndpointNamesLookup } {
+  const inventory = buildInventory({ networks: fixture.networks, containers: fixture.containers });
+  const endpointNames = namesFromInspections(inventory, (id) => fixture.containerDetails[id]);
   const sandboxes = Object.fromEntries(fixture.sandboxes.map((sandbox) => [sandbox.containerId, sandbox]));
   const facts = level === 'api' ? emptyFacts('remoteEngine') : structuredClone(fixture.facts[level]);
-  return { inventory, sandboxes, facts };
+  return { inventory, sandboxes, facts, endpointNames };
 }
 
 export interface FlowVertex {

@@ -2,10 +2,11 @@ import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { buildInventory } from '../../src/model/inventory';
 import { childrenOf, containerRoots, mayHaveChildren, networkRoots, parentOf, TreeNode } from '../../src/model/treeModel';
-import { loadFixture, snapshotOf } from '../support/fixtures';
+import { loadFixture, recordedNames, snapshotOf } from '../support/fixtures';
 
 const fixture = loadFixture();
-const inventory = buildInventory(snapshotOf(fixture, true));
+const inventory = buildInventory(snapshotOf(fixture));
+const namesOf = recordedNames(fixture, inventory);
 const all = { showStoppedContainers: true };
 const label = (node: TreeNode): string => {
   switch (node.kind) {
@@ -34,7 +35,7 @@ describe('tree model', () => {
     const endpoints = childrenOf(inventory, dev, all);
     assert.deepEqual(endpoints.map(label), ['c2', 'es']);
     const es = endpoints.find((n) => label(n) === 'es')!;
-    assert.deepEqual(childrenOf(inventory, es, all).map(label).slice(0, 2), ['search', 'es']);
+    assert.deepEqual(childrenOf(inventory, es, all, namesOf).map(label).slice(0, 2), ['search', 'es']);
     assert.equal(parentOf(es)?.id, dev.id);
   });
 
@@ -57,7 +58,7 @@ describe('tree model', () => {
   });
 
   test('node ids are stable across two builds of the same snapshot', () => {
-    const again = buildInventory(snapshotOf(fixture, true));
+    const again = buildInventory(snapshotOf(fixture));
     assert.deepEqual(networkRoots(again).map((n) => n.id), networkRoots(inventory).map((n) => n.id));
     const ids = new Set<string>();
     for (const root of [...networkRoots(inventory), ...containerRoots(inventory, all)]) {

@@ -8,7 +8,7 @@ import {
 import { loadFixture, snapshotOf } from '../support/fixtures';
 
 const fixture = loadFixture();
-const inventory = buildInventory(snapshotOf(fixture, true));
+const inventory = buildInventory(snapshotOf(fixture));
 const net = (name: string) => inventory.networks.find((network) => network.name === name)!;
 const container = (name: string) => inventory.containers.find((c) => c.name === name)!;
 const code = (found: { code: string } | undefined) => found?.code;

@@ -6,6 +6,7 @@
  */
 import type { ContainerModel, EndpointModel, Inventory, NetworkModel } from '../inventory';
 import { cidrOf } from '../inventory';
+import type { EndpointNamesLookup } from '../endpointNames';
 import type { FactSource, HostFacts, LinkFact, NamespaceFact, SandboxInfo } from './facts';
 import type { TopoContainerRef, TopoEdge, TopoInterface, TopoNamespace, TopoNetwork, Topology } from './types';
 
@@ -14,6 +15,14 @@ export interface TopologyInput {
   /** Sandbox key and pid of running containers (from inspect), by container id. */
   sandboxes: Record<string, SandboxInfo>;
   facts: HostFacts;
+  /** Aliases of the endpoints whose containers were inspected (kept beside the inventory). */
+  endpointNames?: EndpointNamesLookup;
+}
+
+/** The user's aliases of an endpoint, or undefined when there are none or they are not known. */
+function aliasesOf(endpointNames: EndpointNamesLookup | undefined, endpoint: EndpointModel | undefined): string[] | undefined {
+  const aliases = endpoint && endpointNames?.(endpoint)?.aliases;
+  return aliases && aliases.length > 0 ? aliases : undefined;
 }
 
 export const HOST_NS = 'ns:host';
@@ -255,7 +264,7 @@ export function buildTopology(input: TopologyInput): Topology {
           ...observedInterface(ns.id, link),
           managed,
           networkIds,
-          aliases: endpoint?.aliases && endpoint.aliases.length > 0 ? endpoint.aliases : undefined,
+          aliases: aliasesOf(input.endpointNames, endpoint),
           containerId: owner?.id,
         });
         linkByIface.set(iface, link);
@@ -392,7 +401,7 @@ export function buildTopology(input: TopologyInput): Topology {
   }
 
   // ---- inferred parts: whatever the probe did not see ---------------------------------------------
-  inferFromApi(b, inventory, seenOwners, facts.level === 'api', topoNetworkById);
+  inferFromApi(b, inventory, seenOwners, facts.level === 'api', topoNetworkById, input.endpointNames);
 
   // ---- stopped containers --------------------------------------------------------------------------
   for (const container of inventory.containers) {
@@ -440,7 +449,7 @@ function isDockerSide(iface: TopoInterface, b: Builder): boolean {
  * namespace `1-<id10>` with br0 and vxlan0 per overlay network in use, macvlan/ipvlan
  * sub-interfaces hanging from their parent.
  */
-function inferFromApi(b: Builder, inventory: Inventory, seenOwners: Set<string>, apiOnly: boolean, topoNetworkById: Map<string, TopoNetwork>): void {
+function inferFromApi(b: Builder, inventory: Inventory, seenOwners: Set<string>, apiOnly: boolean, topoNetworkById: Map<string, TopoNetwork>, endpointNames: EndpointNamesLookup | undefined): void {
   const host = b.host();
   const bridgeIface = (network: NetworkModel): TopoInterface | undefined => {
     if (!network.bridgeName) {
@@ -520,7 +529,7 @@ function inferFromApi(b: Builder, inventory: Inventory, seenOwners: Set<string>,
           source: 'inferred',
           managed: true,
           networkIds: [network.id],
-          aliases: endpoint.aliases && endpoint.aliases.length > 0 ? endpoint.aliases : undefined,
+          aliases: aliasesOf(endpointNames, endpoint),
           containerId: container.id,
         });
       if (network.driver === 'bridge') {

@@ -1,0 +1,49 @@
+/**
+ * What the rest of the extension needs from an engine. `EngineClient` implements it over
+ * dockerode; the unit tests implement it in memory from recorded fixtures, so the session's own
+ * logic (debounce, refresh-again, backoff, generations) is tested in milliseconds. A claim about
+ * what the engine does is tested against the real one (test/engine).
+ */
+import type { ContainerInspectJson, ContainerSummaryJson, EngineEventJson, EngineInfoJson, NetworkJson } from '../model/dockerTypes';
+import type { EngineTarget } from '../model/connectionResolution';
+import type { NetworkCreateRequest } from './engineClient';
+
+export interface ConnectRequest {
+  aliases?: string[];
+  ipv4Address?: string;
+  ipv6Address?: string;
+}
+
+export interface EventSubscription {
+  close(): void;
+}
+
+export interface EngineVersion {
+  Version?: string;
+  ApiVersion?: string;
+  Os?: string;
+}
+
+export interface EngineApi {
+  readonly target: EngineTarget;
+  /** How many API requests were made; the benchmark and the tests read it around a refresh. */
+  readonly apiCallCount: number;
+  ping(): Promise<unknown>;
+  version(): Promise<EngineVersion>;
+  info(): Promise<EngineInfoJson>;
+  listNetworks(): Promise<NetworkJson[]>;
+  listContainers(): Promise<ContainerSummaryJson[]>;
+  inspectContainer(id: string): Promise<ContainerInspectJson>;
+  inspectNetwork(id: string, verbose?: boolean): Promise<NetworkJson>;
+  createNetwork(request: NetworkCreateRequest): Promise<string>;
+  connect(networkId: string, containerId: string, request?: ConnectRequest): Promise<void>;
+  disconnect(networkId: string, containerId: string, force?: boolean): Promise<void>;
+  removeNetwork(networkId: string): Promise<void>;
+  /** Prunes unused networks; `labelFilters` are `key` or `key=value` strings. Returns the removed names. */
+  pruneNetworks(labelFilters?: string[]): Promise<string[]>;
+  /**
+   * Subscribes to network and container events. `onEnd` is called once when the stream ends or
+   * fails (engine stopped, connection lost); the caller decides when to subscribe again.
+   */
+  subscribe(onEvent: (event: EngineEventJson) => void, onEnd: (error?: unknown) => void): Promise<EventSubscription>;
+}

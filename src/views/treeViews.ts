@@ -1,0 +1,74 @@
+/**
+ * The two tree views (Networks, Containers): their providers, the header that names the engine,
+ * the context keys that pick the welcome view, and reveal. They read the session's inventory.
+ */
+import * as vscode from 'vscode';
+import type { EngineSession } from '../engine/engineSession';
+import type { RevealTarget } from '../model/revealTarget';
+import { containerNode, networkNode, TreeNode } from '../model/treeModel';
+import { DockerTreeProvider } from './dockerTreeProvider';
+
+export class TreeViews implements vscode.Disposable {
+  readonly networksTree: DockerTreeProvider;
+  readonly containersTree: DockerTreeProvider;
+  private readonly networksView: vscode.TreeView<TreeNode>;
+  private readonly containersView: vscode.TreeView<TreeNode>;
+
+  constructor(
+    private readonly getSession: () => EngineSession,
+    showStopped: () => boolean,
+  ) {
+    const filter = () => ({ showStoppedContainers: showStopped() });
+    this.networksTree = new DockerTreeProvider('networks', getSession, filter);
+    this.containersTree = new DockerTreeProvider('containers', getSession, filter);
+    this.networksView = vscode.window.createTreeView('dockerNetworks.networks', { treeDataProvider: this.networksTree, showCollapseAll: true, canSelectMany: true });
+    this.containersView = vscode.window.createTreeView('dockerNetworks.containers', { treeDataProvider: this.containersTree, showCollapseAll: true, canSelectMany: true });
+  }
+
+  /** Shows the session's state: welcome view context keys, the header, fresh trees. */
+  showState(session: EngineSession): void {
+    const state = session.state;
+    void vscode.commands.executeCommand('setContext', 'dockerNetworks.state', state.kind);
+    void vscode.commands.executeCommand('setContext', 'dockerNetworks.unreachableCause', state.kind === 'unreachable' ? state.cause : '');
+    const target = session.target;
+    // Short enough for the view header: the context name, or the socket/host without its scheme.
+    const where = target.source === 'context' ? target.contextName : target.host.replace(/^unix:\/\//, '');
+    const description = state.kind === 'connected' ? `${where} · Docker ${state.engineVersion ?? '?'}` : where;
+    this.networksView.description = description;
+    this.containersView.description = description;
+    // No TreeView.message here: a view with a message hides its welcome content (the cause and
+    // the Retry button). The raw error goes to the log instead.
+    this.refresh();
+  }
+
+  refresh(): void {
+    this.networksTree.refresh();
+    this.containersTree.refresh();
+  }
+
+  /** Reveals and selects a network or container (by id, or by name) in its tree. */
+  async reveal(target: RevealTarget): Promise<void> {
+    const inventory = this.getSession().inventory;
+    if (!inventory) {
+      return;
+    }
+    if (target.kind === 'network') {
+      const network = inventory.networkById.get(target.id) ?? inventory.networks.find((n) => n.name === target.id);
+      if (network) {
+        await this.networksView.reveal(networkNode(network), { select: true, focus: true, expand: true });
+      }
+    } else {
+      const container = inventory.containerById.get(target.id) ?? inventory.containers.find((c) => c.name === target.id);
+      if (container) {
+        await this.containersView.reveal(containerNode(container), { select: true, focus: true, expand: true });
+      }
+    }
+  }
+
+  dispose(): void {
+    this.networksView.dispose();
+    this.containersView.dispose();
+    this.networksTree.dispose();
+    this.containersTree.dispose();
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * An in-memory EngineApi fed from fixtures recorded from a real engine. It unit-tests the
+ * session's own logic (debounce, refresh-again, backoff, generations, unreachable -> back); it
+ * makes no claim about what the engine does (test/engine does that against a real dockerd).
+ */
+import type { ConnectRequest, EngineApi, EngineVersion, EventSubscription } from '../../src/engine/engineApi';
+import type { NetworkCreateRequest } from '../../src/engine/engineClient';
+import type { EngineTarget } from '../../src/model/connectionResolution';
+import type { ContainerInspectJson, ContainerSummaryJson, EngineEventJson, EngineInfoJson, NetworkJson } from '../../src/model/dockerTypes';
+import type { RecordedFixture } from './fixtures';
+
+type Call = 'ping' | 'version' | 'info' | 'listNetworks' | 'listContainers' | 'inspectContainer' | 'inspectNetwork' | 'subscribe' | 'mutation';
+
+/** An error shaped like the socket error node gives when the engine's socket is gone. */
+export function socketMissingError(): Error {
+  return Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { code: 'ENOENT' });
+}
+
+interface Listener {
+  onEvent: (event: EngineEventJson) => void;
+  onEnd: (error?: unknown) => void;
+  closed: boolean;
+}
+
+export class FakeEngine implements EngineApi {
+  readonly target: EngineTarget = { source: 'default', contextName: 'default', host: 'unix:///var/run/docker.sock', protocol: 'unix', socketPath: '/var/run/docker.sock' };
+  networks: NetworkJson[];
+  containers: ContainerSummaryJson[];
+  readonly inspections: Record<string, ContainerInspectJson>;
+  /** When set, every request fails with it (the engine is down). */
+  failure: Error | undefined;
+  /** When set, list calls wait for this promise (to hold a refresh in flight). */
+  listGate: Promise<void> | undefined;
+  readonly calls: Call[] = [];
+  private readonly listeners: Listener[] = [];
+
+  constructor(fixture: RecordedFixture) {
+    this.networks = structuredClone(fixture.networks);
+    this.containers = structuredClone(fixture.containers);
+    this.inspections = structuredClone(fixture.containerDetails);
+  }
+
+  get apiCallCount(): number {
+    return this.calls.length;
+  }
+
+  count(call: Call): number {
+    return this.calls.filter((c) => c === call).length;
+  }
+
+  private async answer<T>(call: Call, value: () => T): Promise<T> {
+    this.calls.push(call);
+    await Promise.resolve();
+    if (this.failure) {
+      throw this.failure;
+    }
+    return value();
+  }
+
+  private async listed<T>(call: Call, value: () => T): Promise<T> {
+    const gate = this.listGate;
+    if (gate) {
+      await gate;
+    }
+    return this.answer(call, value);
+  }
+
+  ping(): Promise<unknown> {
+    return this.answer('ping', () => 'OK');
+  }
+
+  version(): Promise<EngineVersion> {
+    return this.answer('version', () => ({ Version: '20.10.24', ApiVersion: '1.41', Os: 'linux' }));
+  }
+
+  info(): Promise<EngineInfoJson> {
+    return this.answer('info', () => ({ Name: 'fake-host' }));
+  }
+
+  listNetworks(): Promise<NetworkJson[]> {
+    return this.listed('listNetworks', () => structuredClone(this.networks));
+  }
+
+  listContainers(): Promise<ContainerSummaryJson[]> {
+    return this.listed('listContainers', () => structuredClone(this.containers));
+  }
+
+  inspectContainer(id: string): Promise<ContainerInspectJson> {
+    return this.answer('inspectContainer', () => {
+      const found = this.inspections[id];
+      if (!found) {
+        throw Object.assign(new Error(`(HTTP code 404) no such container - No such container: ${id}`), { statusCode: 404 });
+      }
+      return structuredClone(found);
+    });
+  }
+
+  inspectNetwork(id: string): Promise<NetworkJson> {
+    return this.answer('inspectNetwork', () => structuredClone(this.networks.find((n) => n.Id === id || n.Name === id)!));
+  }
+
+  createNetwork(_request: NetworkCreateRequest): Promise<string> {
+    return this.answer('mutation', () => 'created');
+  }
+
+  connect(_networkId: string, _containerId: string, _request?: ConnectRequest): Promise<void> {
+    return this.answer('mutation', () => undefined);
+  }
+
+  disconnect(): Promise<void> {
+    return this.answer('mutation', () => undefined);
+  }
+
+  removeNetwork(): Promise<void> {
+    return this.answer('mutation', () => undefined);
+  }
+
+  pruneNetworks(): Promise<string[]> {
+    return this.answer('mutation', () => []);
+  }
+
+  subscribe(onEvent: (event: EngineEventJson) => void, onEnd: (error?: unknown) => void): Promise<EventSubscription> {
+    return this.answer('subscribe', () => {
+      const listener: Listener = { onEvent, onEnd, closed: false };
+      this.listeners.push(listener);
+      return { close: () => void (listener.closed = true) };
+    });
+  }
+
+  /** Open subscriptions (not closed by the session, not ended by the engine). */
+  get openSubscriptions(): number {
+    return this.listeners.filter((listener) => !listener.closed).length;
+  }
+
+  /** Delivers an event to every open subscription, as the engine's stream would. */
+  emit(event: EngineEventJson): void {
+    for (const listener of this.listeners.filter((l) => !l.closed)) {
+      listener.onEvent(event);
+    }
+  }
+
+  /** The engine goes away: every request fails and open event streams end. */
+  stop(error: Error = socketMissingError()): void {
+    this.failure = error;
+    for (const listener of this.listeners.filter((l) => !l.closed)) {
+      listener.closed = true;
+      listener.onEnd(error);
+    }
+  }
+
+  start(): void {
+    this.failure = undefined;
+  }
+
+  /** Calls the end callback of the n-th subscription ever made, even if it was closed (a late end). */
+  lateEnd(index: number): void {
+    this.listeners[index].onEnd(new Error('late end of an old stream'));
+  }
+}
