@@ -31,8 +31,6 @@ export interface NetworkCreateRequest {
   CheckDuplicate?: boolean;
 }
 
-export type { ConnectRequest, EngineVersion, EventSubscription } from './engineApi';
-
 export class EngineClient implements EngineApi {
   private readonly docker: Docker;
   /** A second client without a request timeout: the events stream is idle for long stretches. */

@@ -5,10 +5,6 @@
  */
 import type { ContainerSummaryJson, EndpointSettingsJson, EngineSnapshot, NetworkJson, StringMap } from './dockerTypes';
 
-export const PREDEFINED_NETWORK_NAMES = ['bridge', 'host', 'none'] as const;
-/** Networks swarm creates; they cannot be removed by the user either. */
-export const SWARM_SYSTEM_NETWORK_NAMES = ['ingress', 'docker_gwbridge'] as const;
-
 export type PredefinedKind = 'bridge' | 'host' | 'none' | 'ingress' | 'docker_gwbridge';
 
 export interface SubnetConfig {

@@ -22,7 +22,7 @@ import { CodeServer, packagedVsix, REPO_ROOT, startCodeServer } from '../harness
 import { docker, removeLabelled } from '../support/dockerCli';
 import {
   dismissNotifications, ensureViewExpanded, expandRow, launchBrowser, openViewContainer,
-  openWorkbench, screenshot, setSidebarWidth, viewPane, waitForRow, waitForTree, waitForWelcome, welcomeButtons,
+  openWorkbench, readTree, screenshot, setSidebarWidth, viewPane, waitForRow, waitForTree, waitForWelcome, welcomeButtons,
 } from '../harness/browser';
 
 const LABEL = 'dne.test=1';
@@ -134,6 +134,21 @@ describe('foundation (e2e: VSIX in code-server + Chromium + real engine)', { tim
     await waitForRow(p, VIEW, [NET, CONTAINER], 10_000);
     await expandRow(p, VIEW, [NET, CONTAINER]);
     await waitForRow(p, VIEW, [NET, CONTAINER, ALIAS], 10_000);
+    // What the user reads, compared with what `docker inspect` says.
+    const inspected = JSON.parse(docker(['inspect', CONTAINER]))[0] as { Id: string; NetworkSettings: { Networks: Record<string, { IPAddress: string; IPPrefixLen: number }> } };
+    const onNet = inspected.NetworkSettings.Networks[NET];
+    const rows = await readTree(p, VIEW);
+    const endpointRow = rows.find((r) => r.level === 2 && r.label === CONTAINER)!;
+    assert.equal(endpointRow.description, `${onNet.IPAddress}/${onNet.IPPrefixLen} · running`);
+    const names = rows.filter((r) => r.level === 3);
+    assert.deepEqual(
+      names.map((r) => [r.label, r.description]),
+      [
+        [ALIAS, 'network alias'],
+        [CONTAINER, 'DNS name: container name'],
+        [inspected.Id.slice(0, 12), 'DNS name: container id'],
+      ],
+    );
     await dismissNotifications(p);
     await setSidebarWidth(p, 520);
     await p.mouse.move(1000, 600);
