@@ -34,7 +34,7 @@ export default tseslint.config(
   {
     // The engine, the probe and the topology collector are shared with the command-line tool,
     // which runs without VS Code: no `vscode` import there.
-    files: ['src/engine/**/*.ts', 'src/probe/**/*.ts', 'src/common/**/*.ts', 'src/topology/collect.ts', 'src/cli.ts'],
+    files: ['src/engine/**/*.ts', 'src/probe/**/*.ts', 'src/common/**/*.ts', 'src/topology/collect.ts', 'src/cli.ts', 'src/cli/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -150,14 +150,18 @@ let engineUp = await engineReady();
 if (engineUp) {
   try {
     await withEngineRetry(async () => {
-      const { collectTopology, isLocalEngine } = require(out('src/topology/collect.js'));
+      const { collectTopology } = require(out('src/topology/collect.js'));
       const { probeHost } = require(out('src/probe/hostProbe.js'));
-      const [networks, containers] = await Promise.all([client.listNetworks(), client.listContainers()]);
-      const info = await client.info();
-      const local = isLocalEngine(client.target, info.Name);
+      const { EngineSession } = require(out('src/engine/engineSession.js'));
+      // The same pipeline as the panel and the CLI: a session's inventory, then collect.
+      const session = new EngineSession(client, { debounceMs: 0, watch: false });
+      await session.start();
+      const local = session.isLocal;
+      const { networks, containers } = session.snapshot;
       console.log(`2. Host probe on this engine (${networks.length} networks, ${containers.filter((c) => c.State === 'running').length} running containers, local=${local})`);
       const t0 = performance.now();
-      const collected = await collectTopology({ snapshot: { networks, containers }, inspect: (id) => client.inspectContainer(id).catch(() => undefined), local });
+      const collected = await collectTopology(session);
+      session.dispose();
       console.log(
         `  collect (inspections + probe + model): ${(performance.now() - t0).toFixed(0)} ms; probe alone ${collected.facts.elapsedMs} ms ` +
           `at level ${collected.facts.level} (${collected.facts.reason}), ${collected.facts.namespaces.length} namespaces read`,

@@ -1,0 +1,154 @@
+/**
+ * The command line's grammar, parsed by node's util.parseArgs: commands, options (also written
+ * `--opt=value`), the help text with a description of each option. Pure: no I/O here.
+ */
+import { parseArgs } from 'node:util';
+import type { ProbeLevel } from '../model/topology/facts';
+import { DEFAULT_DIAGRAM_OPTIONS, DiagramOptions } from '../model/topology/types';
+
+export const PROGRAM = 'docker-network-explorer';
+
+/** A mistake in the command line: printed with a hint to --help, exit code 2. */
+export class UsageError extends Error {}
+
+export interface DiagramArguments {
+  command: 'diagram';
+  network?: string;
+  container?: string;
+  format: 'mermaid' | 'json';
+  level?: ProbeLevel;
+  host?: string;
+  context?: string;
+  options: DiagramOptions;
+}
+
+export type CliRequest = { command: 'help' } | { command: 'version' } | DiagramArguments;
+
+const OPTIONS = {
+  network: { type: 'string' },
+  container: { type: 'string' },
+  format: { type: 'string' },
+  level: { type: 'string' },
+  host: { type: 'string' },
+  context: { type: 'string' },
+  macs: { type: 'boolean' },
+  'no-ips': { type: 'boolean' },
+  stopped: { type: 'boolean' },
+  'no-unmanaged': { type: 'boolean' },
+  'no-inferred': { type: 'boolean' },
+  'no-legend': { type: 'boolean' },
+  collapse: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
+
+export const HELP = `Usage: ${PROGRAM} <command> [options]
+
+Commands:
+  diagram               Print the Docker networks' plumbing as a Mermaid diagram (or JSON):
+                        bridges, veth pairs and network namespaces, as the topology panel draws them.
+  help                  Show this help.
+
+Options of diagram:
+  --network NAME|ID     Only this network and what is attached to it.
+  --container NAME|ID   Only this container's network namespace and where it leads.
+  --format mermaid|json Mermaid text (default) or the topology as JSON.
+  --level api|sysfs|netns
+                        Deepest host probe to use: api (Engine API only, inferred), sysfs (no root
+                        needed), netns (root: overlay, ingress and load-balancer namespaces).
+                        Default: the deepest this user can read.
+  --macs                Show MAC addresses.
+  --no-ips              Hide IP addresses.
+  --stopped             Include stopped containers.
+  --no-unmanaged        Hide links Docker did not make (hand-made veths and the like).
+  --no-inferred         Hide what was inferred from the API rather than observed on the host.
+  --no-legend           Leave the legend out.
+  --collapse            One node per namespace instead of one per interface.
+  --host URL            The engine to ask (unix:///var/run/docker.sock, tcp://host:2376, ssh://user@host);
+                        default: DOCKER_HOST, then the current docker context, then the default socket.
+  --context NAME        The docker context to use.
+
+General options:
+  -h, --help            Show this help.
+  -V, --version         Show the version.
+
+Exit codes: 0 success, 1 the engine could not answer, 2 a usage error.
+Options also take the form --option=value.`;
+
+const LEVELS: readonly ProbeLevel[] = ['api', 'sysfs', 'netns'];
+
+export function parseCommandLine(argv: string[]): CliRequest {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(usageSentence(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals[0] === 'help') {
+    return { command: 'help' };
+  }
+  if (values.version) {
+    return { command: 'version' };
+  }
+  const [command, ...extra] = positionals;
+  if (command === undefined) {
+    throw new UsageError('a command is missing (for example: diagram).');
+  }
+  if (command !== 'diagram') {
+    throw new UsageError(`"${command}" is not a command (the commands are: diagram, help).`);
+  }
+  if (extra.length > 0) {
+    throw new UsageError(`unexpected argument "${extra[0]}".`);
+  }
+  return diagramArguments(values);
+}
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+function diagramArguments(values: Values): DiagramArguments {
+  const format = values.format ?? 'mermaid';
+  if (format !== 'mermaid' && format !== 'json') {
+    throw new UsageError(`--format takes mermaid or json, not "${format}".`);
+  }
+  if (values.level !== undefined && !LEVELS.includes(values.level as ProbeLevel)) {
+    throw new UsageError(`--level takes api, sysfs or netns, not "${values.level}".`);
+  }
+  if (values.network !== undefined && values.container !== undefined) {
+    throw new UsageError('--network and --container cannot be used together.');
+  }
+  return {
+    command: 'diagram',
+    network: values.network,
+    container: values.container,
+    format,
+    level: values.level as ProbeLevel | undefined,
+    host: values.host,
+    context: values.context,
+    options: {
+      ...DEFAULT_DIAGRAM_OPTIONS,
+      showMACs: values.macs ?? DEFAULT_DIAGRAM_OPTIONS.showMACs,
+      showIPs: values['no-ips'] ? false : DEFAULT_DIAGRAM_OPTIONS.showIPs,
+      showStopped: values.stopped ?? DEFAULT_DIAGRAM_OPTIONS.showStopped,
+      showUnmanaged: values['no-unmanaged'] ? false : DEFAULT_DIAGRAM_OPTIONS.showUnmanaged,
+      showInferred: values['no-inferred'] ? false : DEFAULT_DIAGRAM_OPTIONS.showInferred,
+      showLegend: values['no-legend'] ? false : DEFAULT_DIAGRAM_OPTIONS.showLegend,
+      collapse: values.collapse ?? DEFAULT_DIAGRAM_OPTIONS.collapse,
+    },
+  };
+}
+
+/** parseArgs's errors, as sentences that name the option. */
+function usageSentence(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const option = /'(-[^' ]+)/.exec(message)?.[1] ?? '';
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option "${option}".`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /argument missing/.test(message) ? `${option} needs a value.` : `${option} takes no value.`;
+    default:
+      return message;
+  }
+}

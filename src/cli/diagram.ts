@@ -1,0 +1,69 @@
+/**
+ * `diagram`: the topology of the engine's networks as Mermaid text or JSON, made by the same
+ * pipeline as the panel: a session (without watching events), its inventory, the collector.
+ */
+import { resolveTarget } from '../engine/connection';
+import { EngineClient } from '../engine/engineClient';
+import { EngineSession } from '../engine/engineSession';
+import type { UnreachableCause } from '../model/engineErrors';
+import type { Inventory } from '../model/inventory';
+import { generateMermaid } from '../model/topology/mermaid';
+import { filterTopology, focusTopology } from '../model/topology/scope';
+import type { TopologyScope } from '../model/topology/types';
+import { collectTopology } from '../topology/collect';
+import { ENGLISH_LABELS } from '../topology/englishLabels';
+import { DiagramArguments, UsageError } from './arguments';
+
+/** The engine could not be reached: the session's classified cause and the raw detail. */
+export class EngineUnreachable extends Error {
+  constructor(
+    readonly reason: UnreachableCause,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+export async function runDiagram(args: DiagramArguments): Promise<string> {
+  const target = resolveTarget(args.host, args.context);
+  const session = new EngineSession(new EngineClient(target, 10_000), { debounceMs: 0, watch: false });
+  try {
+    await session.start();
+    const inventory = session.inventory;
+    if (!inventory) {
+      const state = session.state;
+      throw state.kind === 'unreachable' ? new EngineUnreachable(state.cause, state.detail) : new EngineUnreachable('other', 'no answer');
+    }
+    const scope = scopeOf(args, inventory);
+    const collected = await collectTopology(session, args.level);
+    if (!collected) {
+      throw new EngineUnreachable('other', 'the engine stopped answering');
+    }
+    if (args.format === 'json') {
+      return JSON.stringify(filterTopology(focusTopology(collected.topology, scope), args.options), null, 2) + '\n';
+    }
+    return generateMermaid(collected.topology, scope, args.options, ENGLISH_LABELS).text;
+  } finally {
+    session.dispose();
+  }
+}
+
+function scopeOf(args: DiagramArguments, inventory: Inventory): TopologyScope {
+  if (args.network) {
+    const wanted = args.network;
+    const network = inventory.networks.find((candidate) => candidate.name === wanted || candidate.id.startsWith(wanted));
+    if (!network) {
+      throw new UsageError(`there is no network "${wanted}" on this engine (docker network ls lists them).`);
+    }
+    return { kind: 'network', networkId: network.id };
+  }
+  if (args.container) {
+    const wanted = args.container;
+    const container = inventory.containers.find((candidate) => candidate.name === wanted || candidate.id.startsWith(wanted));
+    if (!container) {
+      throw new UsageError(`there is no container "${wanted}" on this engine (docker ps -a lists them).`);
+    }
+    return { kind: 'container', containerId: container.id };
+  }
+  return { kind: 'host' };
+}
