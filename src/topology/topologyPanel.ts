@@ -11,7 +11,7 @@ import type { EngineSession } from '../engine/engineSession';
 import type { ProbeLevel, ProbeReason } from '../model/topology/facts';
 import { generateMermaid } from '../model/topology/mermaid';
 import { DEFAULT_DIAGRAM_OPTIONS, TopologyScope } from '../model/topology/types';
-import type { PanelToWebview, ScopeChoice, ScopeValue, TopologyToggles, WebviewToPanel } from '../protocol';
+import { parseWebviewMessage, type PanelToWebview, type ScopeChoice, type ScopeValue, type TopologyToggles, type WebviewToPanel } from '../protocol';
 import type { Services } from '../services';
 import { collectTopology, isLocalEngine } from './collect';
 import { localizedDiagramLabels, localizedWebviewStrings } from './localizedLabels';
@@ -136,7 +136,7 @@ export class TopologyPanel {
     this.panel.webview.html = this.html();
     this.disposables.push(
       this.panel.onDidDispose(() => this.dispose()),
-      this.panel.webview.onDidReceiveMessage((message: WebviewToPanel) => void this.onMessage(message)),
+      this.panel.webview.onDidReceiveMessage((value: unknown) => this.receive(value)),
       this.services.onDidChangeSession((session) => this.watch(session)),
     );
     this.watch(services.session);
@@ -262,6 +262,24 @@ export class TopologyPanel {
     }
   }
 
+  /** A message from the page: acted on if it has the shape of one, else logged and ignored. */
+  private receive(value: unknown): void {
+    const message = parseWebviewMessage(value);
+    if (!message) {
+      let text: string | undefined;
+      try {
+        text = JSON.stringify(value);
+      } catch {
+        text = undefined;
+      }
+      this.services.log.warn(`topology: ignored a malformed message from the webview: ${(text ?? String(value)).slice(0, 200)}`);
+      return;
+    }
+    this.onMessage(message).catch((error: unknown) => {
+      this.services.log.error(`topology: ${message.type} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    });
+  }
+
   private async onMessage(message: WebviewToPanel): Promise<void> {
     switch (message.type) {
       case 'ready':
@@ -272,7 +290,7 @@ export class TopologyPanel {
         this.setScope(scopeFromValue(message.scope));
         break;
       case 'setToggles':
-        this.toggles = { ...message.toggles };
+        this.toggles = { ...this.toggles, ...message.toggles };
         this.remember();
         this.schedule(0);
         break;
