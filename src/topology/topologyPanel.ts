@@ -96,6 +96,7 @@ export class TopologyPanel {
   private readonly viewState: TopologyViewState;
   private readonly diagram: TopologyDiagram;
   private readonly scheduler: RenderScheduler;
+  private disposed = false;
 
   static createOrShow(services: Services, scope?: TopologyScope): TopologyPanel {
     const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
@@ -164,11 +165,18 @@ export class TopologyPanel {
     this.scheduler.request(0);
   }
 
+  /** Posts to the page; a render still in flight when the panel closes has nowhere to post. */
   private post(message: PanelToWebview): void {
+    if (this.disposed) {
+      return;
+    }
     void this.panel.webview.postMessage(message);
   }
 
   private renderFailed(error: unknown): void {
+    if (this.disposed) {
+      return;
+    }
     this.services.log.error(`topology: ${errorDetail(error)}`);
     this.post({ type: 'error', message: vscode.l10n.t('Could not draw the topology: {0}', errorText(error)) });
   }
@@ -225,6 +233,10 @@ export class TopologyPanel {
   }
 
   dispose(): void {
+    if (this.disposed) {
+      return;
+    }
+    this.disposed = true;
     if (TopologyPanel.current === this) {
       TopologyPanel.current = undefined;
     }
