@@ -1,7 +1,18 @@
 /**
- * Messages between the topology panel (extension host) and its webview script. Shared by both
- * sides (webview/tsconfig.json includes this file); no imports, plain data only.
+ * Messages between the topology panel (extension host) and its webview script, shared by both
+ * sides (webview/tsconfig.json includes this file): plain data, pure functions, no `vscode`.
+ *
+ * One table per direction maps each message type to its fields (GitLens' `IpcCommandType` /
+ * `IpcNotificationType` idea, as data); the message unions are derived from the tables. Each table
+ * has a twin of shape checks, one per field, so that adding a message or a field without its check
+ * does not compile. Whatever crosses the boundary is parsed on arrival with those checks: a value
+ * of the wrong shape, an unknown type or a field too many is refused (undefined), never trusted.
+ *
+ * The host owns the view state (scope and toggles): the webview asks for a change (setScope,
+ * setToggles) and renders the `diagram` message the host answers with.
  */
+import { isRevealTarget, type RevealTarget } from './model/revealTarget';
+
 
 export type ScopeValue = 'host' | `network:${string}` | `container:${string}`;
 
@@ -12,6 +23,9 @@ export interface TopologyToggles {
   showUnmanaged: boolean;
   showInferred: boolean;
 }
+
+/** The toolbar's checkboxes, in their order. */
+export const TOGGLE_KEYS: readonly (keyof TopologyToggles)[] = ['showIPs', 'showMACs', 'showStopped', 'showUnmanaged', 'showInferred'];
 
 export interface ScopeChoice {
   value: ScopeValue;
@@ -34,36 +48,163 @@ export interface WebviewStrings {
   renderError: string;
 }
 
-export type RevealTargetMessage = { kind: 'network'; id: string } | { kind: 'container'; id: string };
+type NoFields = Record<never, never>;
 
-export type PanelToWebview =
-  | {
-      type: 'diagram';
-      /** Mermaid source, generated with every engine string escaped. */
-      source: string;
-      nodeTargets: Record<string, RevealTargetMessage>;
-      scope: ScopeValue;
-      scopes: ScopeChoice[];
-      toggles: TopologyToggles;
-      /** Localized sentence: which probe level and why. */
-      levelText: string;
-      strings: WebviewStrings;
-      /** Counter to tell redraws apart (the e2e test waits on it). */
-      revision: number;
-    }
-  | { type: 'busy' }
+/** Host -> webview, by message type. */
+export interface PanelToWebviewMessages {
+  diagram: {
+    /** Mermaid source, generated with every engine string escaped. */
+    source: string;
+    /** Mermaid node or subgraph id -> what a click on it reveals in the tree. */
+    nodeTargets: Record<string, RevealTarget>;
+    /** The host's view state, which the toolbar shows. */
+    scope: ScopeValue;
+    scopes: ScopeChoice[];
+    toggles: TopologyToggles;
+    /** Localized sentence: which probe level and why. */
+    levelText: string;
+    strings: WebviewStrings;
+    /** Counter to tell redraws apart (the e2e test waits on it). */
+    revision: number;
+  };
+  busy: NoFields;
   /** A passing state (e.g. the engine is still connecting): shown in the status line, not as an error. */
-  | { type: 'notice'; message: string }
-  | { type: 'error'; message: string };
+  notice: { message: string };
+  error: { message: string };
+}
 
-export type WebviewToPanel =
-  | { type: 'ready' }
-  | { type: 'setScope'; scope: ScopeValue }
-  | { type: 'setToggles'; toggles: TopologyToggles }
-  | { type: 'refresh' }
-  | { type: 'reveal'; target: RevealTargetMessage }
-  | { type: 'exportSvg'; svg: string }
-  | { type: 'copySource' }
-  | { type: 'saveMarkdown' }
-  | { type: 'rendered'; revision: number; milliseconds: number; nodeCount: number }
-  | { type: 'renderError'; message: string };
+/** Webview -> host, by message type. */
+export interface WebviewToPanelMessages {
+  /** The page is loaded and listens: the host may post. Sent by every new page (reload, reveal). */
+  ready: NoFields;
+  /** Request: draw this scope. */
+  setScope: { scope: ScopeValue };
+  /** Request: change these toggles (only the ones the user changed), keep the others. */
+  setToggles: { toggles: Partial<TopologyToggles> };
+  refresh: NoFields;
+  reveal: { target: RevealTarget };
+  exportSvg: { svg: string };
+  copySource: NoFields;
+  saveMarkdown: NoFields;
+  rendered: { revision: number; milliseconds: number; nodeCount: number };
+  renderError: { message: string };
+}
+
+type MessageOf<Table> = { [Type in keyof Table]: { type: Type } & Table[Type] }[keyof Table];
+
+export type PanelToWebview = MessageOf<PanelToWebviewMessages>;
+export type WebviewToPanel = MessageOf<WebviewToPanelMessages>;
+export type DiagramMessage = Extract<PanelToWebview, { type: 'diagram' }>;
+
+// ---- shape checks ---------------------------------------------------------------------------------
+
+type Check = (value: unknown) => boolean;
+/** One check per field of every message of a table: a missing one does not compile. */
+type ChecksOf<Table> = { [Type in keyof Table]: { [Field in keyof Table[Type]]-?: Check } };
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An object with exactly these keys (own keys; none missing, none more). */
+function hasExactKeys(value: Record<string, unknown>, keys: readonly string[]): boolean {
+  const own = Object.keys(value);
+  return own.length === keys.length && keys.every((key) => Object.prototype.hasOwnProperty.call(value, key));
+}
+
+const isString: Check = (value) => typeof value === 'string';
+const isBoolean: Check = (value) => typeof value === 'boolean';
+const isCount: Check = (value) => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+const isDuration: Check = (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+
+/** `host`, or `network:`/`container:` followed by an engine id or name. */
+export function isScopeValue(value: unknown): value is ScopeValue {
+  return typeof value === 'string' && (value === 'host' || /^(?:network|container):[\w.-]{1,128}$/.test(value));
+}
+
+function isExactRevealTarget(value: unknown): value is RevealTarget {
+  return isRevealTarget(value) && hasExactKeys(value, ['kind', 'id']);
+}
+
+/** A complete set of toggles, each a boolean. */
+export function isTopologyToggles(value: unknown): value is TopologyToggles {
+  return isObject(value) && hasExactKeys(value, TOGGLE_KEYS) && TOGGLE_KEYS.every((key) => isBoolean(value[key]));
+}
+
+/** Some toggles (at least one), each a known one with a boolean. */
+function isToggleChange(value: unknown): value is Partial<TopologyToggles> {
+  if (!isObject(value)) {
+    return false;
+  }
+  const keys = Object.keys(value);
+  return keys.length > 0 && keys.every((key) => (TOGGLE_KEYS as readonly string[]).includes(key) && isBoolean(value[key]));
+}
+
+const STRING_KEYS: Record<keyof WebviewStrings, true> = {
+  scope: true, ips: true, macs: true, stopped: true, unmanaged: true, inferred: true, refresh: true,
+  exportSvg: true, copySource: true, saveMarkdown: true, resetView: true, renderError: true,
+};
+
+function isWebviewStrings(value: unknown): value is WebviewStrings {
+  const keys = Object.keys(STRING_KEYS);
+  return isObject(value) && hasExactKeys(value, keys) && keys.every((key) => isString(value[key]));
+}
+
+function isNodeTargets(value: unknown): value is Record<string, RevealTarget> {
+  return isObject(value) && Object.values(value).every(isExactRevealTarget);
+}
+
+function isScopeChoices(value: unknown): value is ScopeChoice[] {
+  return Array.isArray(value) && value.every((choice) => isObject(choice) && hasExactKeys(choice, ['value', 'label']) && isScopeValue(choice.value) && isString(choice.label));
+}
+
+const WEBVIEW_TO_PANEL: ChecksOf<WebviewToPanelMessages> = {
+  ready: {},
+  setScope: { scope: isScopeValue },
+  setToggles: { toggles: isToggleChange },
+  refresh: {},
+  reveal: { target: isExactRevealTarget },
+  exportSvg: { svg: isString },
+  copySource: {},
+  saveMarkdown: {},
+  rendered: { revision: isCount, milliseconds: isDuration, nodeCount: isCount },
+  renderError: { message: isString },
+};
+
+const PANEL_TO_WEBVIEW: ChecksOf<PanelToWebviewMessages> = {
+  diagram: {
+    source: isString,
+    nodeTargets: isNodeTargets,
+    scope: isScopeValue,
+    scopes: isScopeChoices,
+    toggles: isTopologyToggles,
+    levelText: isString,
+    strings: isWebviewStrings,
+    revision: isCount,
+  },
+  busy: {},
+  notice: { message: isString },
+  error: { message: isString },
+};
+
+function parseWith<Table>(checks: ChecksOf<Table>, value: unknown): MessageOf<Table> | undefined {
+  if (!isObject(value) || typeof value.type !== 'string' || !Object.prototype.hasOwnProperty.call(checks, value.type)) {
+    return undefined;
+  }
+  const fields = checks[value.type as keyof Table] as Record<string, Check>;
+  const names = Object.keys(fields);
+  if (!hasExactKeys(value, ['type', ...names]) || !names.every((name) => fields[name](value[name]))) {
+    return undefined;
+  }
+  return value as MessageOf<Table>;
+}
+
+/** A message the host received from the webview, if it has the shape of one; undefined otherwise. */
+export function parseWebviewMessage(value: unknown): WebviewToPanel | undefined {
+  return parseWith(WEBVIEW_TO_PANEL, value);
+}
+
+/** A message the webview received from the host, if it has the shape of one; undefined otherwise. */
+export function parsePanelMessage(value: unknown): PanelToWebview | undefined {
+  return parseWith(PANEL_TO_WEBVIEW, value);
+}

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ProbeLevel, ProbeReason } from '../model/topology/facts';
 import type { DiagramLabels } from '../model/topology/mermaid';
 import type { WebviewStrings } from '../protocol';
 
@@ -42,4 +43,31 @@ export function localizedWebviewStrings(): WebviewStrings {
     resetView: vscode.l10n.t('Reset view'),
     renderError: vscode.l10n.t('Mermaid could not render the diagram'),
   };
+}
+
+/** The status line under the toolbar: which probe level was reached, and why not a higher one. */
+export function levelText(level: ProbeLevel, reason: ProbeReason): string {
+  if (level === 'netns') {
+    return vscode.l10n.t('Observed on the host as root: bridges, veth pairs and every namespace under /var/run/docker/netns.');
+  }
+  if (level === 'sysfs') {
+    switch (reason) {
+      case 'noIpTool':
+        return vscode.l10n.t('Observed through /sys and /proc (ip or nsenter missing): overlay and ingress namespaces are inferred.');
+      case 'limitedByOption':
+        return vscode.l10n.t('Observed through /sys and /proc (limited by request): overlay and ingress namespaces are inferred.');
+      default:
+        return vscode.l10n.t('Observed without root through /sys and /proc: overlay and ingress namespaces are inferred.');
+    }
+  }
+  switch (reason) {
+    case 'remoteEngine':
+      return vscode.l10n.t('Engine is remote: host plumbing inferred from the Engine API (dashed).');
+    case 'notLinux':
+      return vscode.l10n.t('Not a Linux host: host plumbing inferred from the Engine API (dashed).');
+    case 'noSysfs':
+      return vscode.l10n.t('/sys/class/net is not readable: host plumbing inferred from the Engine API (dashed).');
+    default:
+      return vscode.l10n.t('Host plumbing inferred from the Engine API (dashed).');
+  }
 }

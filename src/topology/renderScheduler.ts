@@ -1,0 +1,132 @@
+/**
+ * When the topology panel redraws. No `vscode` here, so it is unit-tested in plain Node.
+ *
+ * - Requests coalesce: a burst of them (engine events) makes one redraw, `delayMs` after the last
+ *   (the codebase's one Debouncer does the waiting).
+ * - One redraw at a time: requests during a redraw make exactly one more, right after it.
+ * - Work only when someone looks: until the page said it is ready, and while the panel is hidden,
+ *   a request only marks the diagram stale; it is redrawn when the panel is shown again.
+ * - A new page (first load, or a reload after the panel was hidden) is drawn at once.
+ * - After dispose() nothing runs again: no timer is left, no further redraw follows.
+ */
+import { Debouncer } from '../common/debounce';
+
+export interface RenderSchedulerOptions {
+  /** Wait after a request before redrawing, so that a burst makes one redraw. */
+  delayMs: number;
+  /** A redraw failed (rejected or threw); the scheduler goes on. */
+  onError(error: unknown): void;
+}
+
+export class RenderScheduler {
+  private readonly debouncer: Debouncer;
+  private ready = false;
+  private visible = true;
+  private stale = false;
+  private rendering = false;
+  private again = false;
+  private disposed = false;
+
+  constructor(
+    private readonly render: () => Promise<void>,
+    private readonly options: RenderSchedulerOptions,
+  ) {
+    this.debouncer = new Debouncer(() => this.run(), options.delayMs);
+  }
+
+  /** Whether a redraw waits for the panel to be shown (or for its page to be ready). */
+  get isStale(): boolean {
+    return this.stale;
+  }
+
+  /** Whether a redraw is waiting for its timer. */
+  get pending(): boolean {
+    return this.debouncer.pending;
+  }
+
+  /** Something changed: redraw in `delayMs` (0: as soon as possible), or when shown again. */
+  request(delayMs: number = this.options.delayMs): void {
+    if (this.disposed) {
+      return;
+    }
+    if (!this.ready || !this.visible) {
+      this.stale = true;
+      return;
+    }
+    this.debouncer.schedule(delayMs);
+  }
+
+  /** The page is loaded and listens: it has nothing drawn, so draw now. */
+  pageReady(): void {
+    if (this.disposed) {
+      return;
+    }
+    this.ready = true;
+    this.stale = false;
+    this.request(0);
+  }
+
+  /**
+   * The panel was hidden or shown. Hidden, a waiting redraw is dropped and remembered as stale;
+   * shown again, a stale diagram is redrawn. That redraw waits `delayMs`, so that the ready of a
+   * reloaded page (drawn at once) replaces it instead of adding a second one.
+   */
+  setVisible(visible: boolean): void {
+    if (this.disposed || visible === this.visible) {
+      return;
+    }
+    this.visible = visible;
+    if (!visible) {
+      if (this.debouncer.pending) {
+        this.debouncer.cancel();
+        this.stale = true;
+      }
+      return;
+    }
+    if (this.stale) {
+      this.stale = false;
+      this.request();
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.again = false;
+    this.debouncer.dispose();
+  }
+
+  private run(): void {
+    if (this.disposed) {
+      return;
+    }
+    if (!this.ready || !this.visible) {
+      this.stale = true;
+      return;
+    }
+    if (this.rendering) {
+      this.again = true;
+      return;
+    }
+    this.rendering = true;
+    void this.renderOnce().then(() => {
+      this.rendering = false;
+      if (this.again) {
+        this.again = false;
+        this.run();
+      }
+    });
+  }
+
+  /** One redraw; never rejects (a failure goes to onError). */
+  private async renderOnce(): Promise<void> {
+    try {
+      await this.render();
+    } catch (error) {
+      try {
+        this.options.onError(error);
+      } catch {
+        // The error handler's own failure must not stop the scheduler.
+      }
+    }
+  }
+}

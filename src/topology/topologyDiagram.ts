@@ -1,0 +1,93 @@
+/**
+ * One redraw, host side: the session's data and the view state -> the messages for the webview
+ * (a notice while connecting, an error when unreachable, else `busy` then `diagram`).
+ * It reads the session's inventory (built once per snapshot) through collect.ts, the same
+ * pipeline as the trees and the command line.
+ */
+import * as vscode from 'vscode';
+import type { Inventory } from '../model/inventory';
+import { generateMermaid } from '../model/topology/mermaid';
+import { DEFAULT_DIAGRAM_OPTIONS, TopologyScope } from '../model/topology/types';
+import type { PanelToWebview, ScopeChoice, ScopeValue } from '../protocol';
+import type { Services } from '../services';
+import { collectTopology } from './collect';
+import { levelText, localizedDiagramLabels, localizedWebviewStrings } from './localizedLabels';
+import type { TopologyViewState } from './viewState';
+
+/** Whether the scope's network or container still exists (the whole host always does). */
+function scopeExists(scope: TopologyScope, inventory: Inventory): boolean {
+  return scope.kind === 'host' || (scope.kind === 'network' ? inventory.networkById.has(scope.networkId) : inventory.containerById.has(scope.containerId));
+}
+
+/** The scope dropdown's entries: the whole host, every network, every container shown. */
+function scopeChoices(inventory: Inventory, showStopped: boolean): ScopeChoice[] {
+  return [
+    { value: 'host', label: vscode.l10n.t('Whole host') },
+    ...inventory.networks.map((network) => ({ value: `network:${network.id}` as ScopeValue, label: vscode.l10n.t('Network: {0}', network.name) })),
+    ...inventory.containers
+      .filter((container) => container.running || showStopped)
+      .map((container) => ({ value: `container:${container.id}` as ScopeValue, label: vscode.l10n.t('Container: {0}', container.name) })),
+  ];
+}
+
+export class TopologyDiagram {
+  private revision = 0;
+  private source = '';
+
+  constructor(
+    private readonly services: Services,
+    private readonly viewState: TopologyViewState,
+  ) {}
+
+  /** The Mermaid source of the last diagram sent (for Copy and Save as Markdown). */
+  get lastSource(): string {
+    return this.source;
+  }
+
+  /** Draws the current state; rejects on failure (the panel reports it). */
+  async render(post: (message: PanelToWebview) => void): Promise<void> {
+    const session = this.services.session;
+    if (session.state.kind === 'connecting' || (session.state.kind === 'connected' && !session.inventory)) {
+      // The session's change event brings the first snapshot: no error meanwhile (panel restored at startup).
+      post({ type: 'notice', message: vscode.l10n.t('Connecting to the Docker engine…') });
+      return;
+    }
+    if (session.state.kind !== 'connected') {
+      post({ type: 'error', message: vscode.l10n.t('The Docker engine is not reachable.') });
+      return;
+    }
+    post({ type: 'busy' });
+    const started = Date.now();
+    const collected = await collectTopology(session);
+    if (!collected) {
+      // The engine went away while the containers were inspected.
+      post({ type: 'error', message: vscode.l10n.t('The Docker engine is not reachable.') });
+      return;
+    }
+    const { inventory, topology, facts } = collected;
+    if (!scopeExists(this.viewState.scope, inventory)) {
+      // A scope whose object is gone falls back to the whole host.
+      this.viewState.setScope({ kind: 'host' });
+    }
+    const toggles = this.viewState.toggles;
+    const diagram = generateMermaid(topology, this.viewState.scope, { ...DEFAULT_DIAGRAM_OPTIONS, ...toggles }, localizedDiagramLabels());
+    this.source = diagram.text;
+    post({
+      type: 'diagram',
+      source: diagram.text,
+      nodeTargets: diagram.nodeTargets,
+      scope: this.viewState.scopeValue,
+      scopes: scopeChoices(inventory, toggles.showStopped),
+      toggles,
+      levelText: levelText(facts.level, facts.reason),
+      strings: localizedWebviewStrings(),
+      revision: ++this.revision,
+    });
+    this.services.log.info(
+      `topology: level ${facts.level} (${facts.reason}), ${topology.namespaces.length} namespaces, ${diagram.nodeCount} nodes, probe ${facts.elapsedMs ?? 0} ms, total ${Date.now() - started} ms`,
+    );
+    for (const warning of facts.warnings) {
+      this.services.log.warn(`topology probe: ${warning}`);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The topology's view state, what to draw: the scope and the toggles. Its one owner is the
+ * extension host (this object, one per panel); it is kept in workspaceState so that a reload
+ * restores it. The webview only shows it (the `diagram` message carries it) and asks for changes.
+ * No `vscode` here: the store is anything with a Memento's get/update.
+ */
+import type { TopologyScope } from '../model/topology/types';
+import { isScopeValue, isTopologyToggles, TOGGLE_KEYS, type ScopeValue, type TopologyToggles } from '../protocol';
+
+/** The workspaceState key (unchanged since 0.1.0, so a stored view survives the update). */
+export const VIEW_STATE_KEY = 'dockerNetworks.topology.lastView';
+
+/** What is stored under VIEW_STATE_KEY. */
+export interface StoredViewState {
+  scope?: ScopeValue;
+  toggles?: TopologyToggles;
+}
+
+/** The part of vscode.Memento used here. */
+export interface StateStore {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): Thenable<void>;
+}
+
+export function scopeToValue(scope: TopologyScope): ScopeValue {
+  return scope.kind === 'host' ? 'host' : scope.kind === 'network' ? `network:${scope.networkId}` : `container:${scope.containerId}`;
+}
+
+export function scopeFromValue(value: ScopeValue | undefined): TopologyScope {
+  if (value?.startsWith('network:')) {
+    return { kind: 'network', networkId: value.slice('network:'.length) };
+  }
+  if (value?.startsWith('container:')) {
+    return { kind: 'container', containerId: value.slice('container:'.length) };
+  }
+  return { kind: 'host' };
+}
+
+export class TopologyViewState {
+  private currentScope: TopologyScope;
+  private currentToggles: TopologyToggles;
+
+  /** Starts from the stored state (each part shape-checked), else the whole host and `defaults`. */
+  constructor(
+    private readonly store: StateStore,
+    defaults: TopologyToggles,
+  ) {
+    const stored = store.get<unknown>(VIEW_STATE_KEY);
+    const candidate = typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
+    this.currentScope = scopeFromValue(isScopeValue(candidate.scope) ? candidate.scope : undefined);
+    this.currentToggles = isTopologyToggles(candidate.toggles) ? { ...candidate.toggles } : { ...defaults };
+  }
+
+  get scope(): TopologyScope {
+    return this.currentScope;
+  }
+
+  get scopeValue(): ScopeValue {
+    return scopeToValue(this.currentScope);
+  }
+
+  get toggles(): TopologyToggles {
+    return { ...this.currentToggles };
+  }
+
+  /** Returns whether the scope changed. */
+  setScope(scope: TopologyScope): boolean {
+    if (scopeToValue(scope) === this.scopeValue) {
+      return false;
+    }
+    this.currentScope = scope;
+    this.persist();
+    return true;
+  }
+
+  /** Applies the toggles given, keeps the others; returns whether any changed. */
+  changeToggles(change: Partial<TopologyToggles>): boolean {
+    const next = { ...this.currentToggles, ...change };
+    if (TOGGLE_KEYS.every((key) => next[key] === this.currentToggles[key])) {
+      return false;
+    }
+    this.currentToggles = next;
+    this.persist();
+    return true;
+  }
+
+  /** Writes the state to the store (a failed write leaves the state in memory as it is). */
+  persist(): void {
+    const state: StoredViewState = { scope: this.scopeValue, toggles: this.toggles };
+    this.store.update(VIEW_STATE_KEY, state).then(undefined, () => undefined);
+  }
+}

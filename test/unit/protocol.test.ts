@@ -1,0 +1,110 @@
+import { strict as assert } from 'node:assert';
+import { describe, test } from 'node:test';
+import { parsePanelMessage, parseWebviewMessage, type DiagramMessage, type WebviewToPanel } from '../../src/protocol';
+
+const TOGGLES = { showIPs: true, showMACs: false, showStopped: false, showUnmanaged: true, showInferred: true };
+
+describe('parseWebviewMessage', () => {
+  const valid: WebviewToPanel[] = [
+    { type: 'ready' },
+    { type: 'setScope', scope: 'host' },
+    { type: 'setScope', scope: 'network:0123456789abcdef' },
+    { type: 'setScope', scope: 'container:a1b2c3' },
+    { type: 'setToggles', toggles: { showIPs: false } },
+    { type: 'setToggles', toggles: { ...TOGGLES } },
+    { type: 'refresh' },
+    { type: 'reveal', target: { kind: 'network', id: 'abc' } },
+    { type: 'reveal', target: { kind: 'container', id: 'def' } },
+    { type: 'exportSvg', svg: '<svg></svg>' },
+    { type: 'copySource' },
+    { type: 'saveMarkdown' },
+    { type: 'rendered', revision: 3, milliseconds: 12, nodeCount: 40 },
+    { type: 'renderError', message: 'Parse error on line 2' },
+  ];
+  for (const message of valid) {
+    test(`accepts ${JSON.stringify(message)}`, () => {
+      assert.deepEqual(parseWebviewMessage(message), message);
+    });
+  }
+
+  const malformed: [string, unknown][] = [
+    ['null', null],
+    ['undefined', undefined],
+    ['a string', 'ready'],
+    ['a number', 42],
+    ['an array', [{ type: 'ready' }]],
+    ['no type', { scope: 'host' }],
+    ['a type that is not a string', { type: 7 }],
+    ['an unknown type', { type: 'deleteEverything' }],
+    ['an inherited name as type', { type: 'toString' }],
+    ['__proto__ as type', JSON.parse('{"type":"__proto__"}')],
+    ['setScope with a number', { type: 'setScope', scope: 42 }],
+    ['setScope without scope', { type: 'setScope' }],
+    ['setScope with an unknown kind', { type: 'setScope', scope: 'volume:abc' }],
+    ['setScope with an empty id', { type: 'setScope', scope: 'network:' }],
+    ['setScope with a crafted id', { type: 'setScope', scope: 'network:x"]; click' }],
+    ['reveal without target', { type: 'reveal' }],
+    ['reveal with a bad kind', { type: 'reveal', target: { kind: 'volume', id: 'x' } }],
+    ['reveal with an empty id', { type: 'reveal', target: { kind: 'network', id: '' } }],
+    ['reveal with junk in the target', { type: 'reveal', target: { kind: 'network', id: 'x', evil: true } }],
+    ['setToggles with a string', { type: 'setToggles', toggles: 'abc' }],
+    ['setToggles with null', { type: 'setToggles', toggles: null }],
+    ['setToggles with an array', { type: 'setToggles', toggles: [true] }],
+    ['setToggles with nothing in it', { type: 'setToggles', toggles: {} }],
+    ['setToggles with an unknown toggle', { type: 'setToggles', toggles: { showEverything: true } }],
+    ['setToggles with a non-boolean', { type: 'setToggles', toggles: { showIPs: 'yes' } }],
+    ['extra junk on a message', { type: 'ready', junk: 1 }],
+    ['extra junk beside a valid field', { type: 'setScope', scope: 'host', evil: '<script>' }],
+    ['exportSvg without svg', { type: 'exportSvg' }],
+    ['rendered with a negative count', { type: 'rendered', revision: -1, milliseconds: 1, nodeCount: 1 }],
+    ['rendered with NaN', { type: 'rendered', revision: 1, milliseconds: Number.NaN, nodeCount: 1 }],
+    ['rendered with a missing field', { type: 'rendered', revision: 1, milliseconds: 1 }],
+    ['renderError with an object', { type: 'renderError', message: { text: 'x' } }],
+  ];
+  for (const [what, value] of malformed) {
+    test(`refuses ${what}`, () => {
+      assert.equal(parseWebviewMessage(value), undefined);
+    });
+  }
+});
+
+describe('parsePanelMessage', () => {
+  const strings = {
+    scope: 'Scope', ips: 'IPs', macs: 'MACs', stopped: 'Stopped', unmanaged: 'Unmanaged', inferred: 'Inferred', refresh: 'Refresh',
+    exportSvg: 'Export SVG', copySource: 'Copy', saveMarkdown: 'Save', resetView: 'Reset', renderError: 'Could not render',
+  };
+  const diagram: DiagramMessage = {
+    type: 'diagram',
+    source: 'flowchart LR\n',
+    nodeTargets: { n1: { kind: 'container', id: 'abc' } },
+    scope: 'host',
+    scopes: [{ value: 'host', label: 'Whole host' }, { value: 'network:abc', label: 'Network: devops' }],
+    toggles: TOGGLES,
+    levelText: 'Observed',
+    strings,
+    revision: 1,
+  };
+
+  test('accepts every message type', () => {
+    for (const message of [diagram, { type: 'busy' }, { type: 'notice', message: 'Connecting' }, { type: 'error', message: 'Unreachable' }]) {
+      assert.deepEqual(parsePanelMessage(message), message);
+    }
+  });
+
+  const malformed: [string, unknown][] = [
+    ['null', null],
+    ['an unknown type', { type: 'eval', code: 'alert(1)' }],
+    ['a diagram without source', { ...diagram, source: undefined }],
+    ['a diagram with partial toggles', { ...diagram, toggles: { showIPs: true } }],
+    ['a diagram with a bad node target', { ...diagram, nodeTargets: { n1: { kind: 'volume', id: 'x' } } }],
+    ['a diagram with a bad scope choice', { ...diagram, scopes: [{ value: 'nowhere', label: 'x' }] }],
+    ['a diagram missing a word', { ...diagram, strings: { ...strings, refresh: undefined } }],
+    ['a diagram with junk', { ...diagram, html: '<img src=x onerror=alert(1)>' }],
+    ['a notice without message', { type: 'notice' }],
+  ];
+  for (const [what, value] of malformed) {
+    test(`refuses ${what}`, () => {
+      assert.equal(parsePanelMessage(value), undefined);
+    });
+  }
+});

@@ -1,0 +1,231 @@
+import { strict as assert } from 'node:assert';
+import { afterEach, beforeEach, describe, mock, test } from 'node:test';
+import { RenderScheduler } from '../../src/topology/renderScheduler';
+
+const DELAY = 250;
+
+/** Lets the promise callbacks of a finished render run (setImmediate is not mocked). */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A render that counts its calls and finishes when the test says so. */
+function controlledRender() {
+  const finishers: (() => void)[] = [];
+  let failNext: Error | undefined;
+  const render = mock.fn(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const error = failNext;
+        failNext = undefined;
+        finishers.push(() => (error ? reject(error) : resolve()));
+      }),
+  );
+  return {
+    render,
+    get count() {
+      return render.mock.callCount();
+    },
+    /** Finishes every render in flight. */
+    async finish() {
+      finishers.splice(0).forEach((done) => done());
+      await settle();
+    },
+    failNextWith(error: Error) {
+      failNext = error;
+    },
+  };
+}
+
+describe('RenderScheduler', () => {
+  let errors: unknown[];
+  beforeEach(() => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    errors = [];
+  });
+  afterEach(() => mock.timers.reset());
+
+  const make = (render: () => Promise<void>) => new RenderScheduler(render, { delayMs: DELAY, onError: (error) => errors.push(error) });
+
+  test('does not render before the page is ready, then renders at once', async () => {
+    const r = controlledRender();
+    const scheduler = make(r.render);
+    scheduler.request(0);
+    mock.timers.tick(10 * DELAY);
+    assert.equal(r.count, 0);
+    assert.equal(scheduler.isStale, true);
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    assert.equal(r.count, 1);
+    assert.equal(scheduler.isStale, false);
+  });
+
+  test('a burst of requests coalesces into one render, delayMs after the last', async () => {
+    const r = controlledRender();
+    const scheduler = make(r.render);
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    await r.finish();
+    assert.equal(r.count, 1);
+    for (let i = 0; i < 10; i++) {
+      scheduler.request();
+      mock.timers.tick(DELAY - 1);
+    }
+    assert.equal(r.count, 1, 'still waiting: every request restarted the wait');
+    mock.timers.tick(1);
+    assert.equal(r.count, 2);
+    await r.finish();
+    mock.timers.tick(10 * DELAY);
+    assert.equal(r.count, 2);
+    assert.equal(scheduler.pending, false);
+  });
+
+  test('a request of delay 0 replaces a waiting one', async () => {
+    const r = controlledRender();
+    const scheduler = make(r.render);
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    await r.finish();
+    scheduler.request();
+    scheduler.request(0);
+    mock.timers.tick(0);
+    assert.equal(r.count, 2);
+    await r.finish();
+    mock.timers.tick(DELAY);
+    assert.equal(r.count, 2);
+  });
+
+  test('requests during a render cause exactly one more render, after it', async () => {
+    const r = controlledRender();
+    const scheduler = make(r.render);
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    assert.equal(r.count, 1, 'first render in flight');
+    for (let i = 0; i < 5; i++) {
+      scheduler.request(0);
+      mock.timers.tick(0);
+    }
+    assert.equal(r.count, 1, 'no render starts while one is in flight');
+    await r.finish();
+    assert.equal(r.count, 2, 'exactly one more, right after');
+    await r.finish();
+    mock.timers.tick(10 * DELAY);
+    await settle();
+    assert.equal(r.count, 2, 'and no third');
+  });
+
+  test('a hidden panel does not render, marks itself stale and renders on reveal', async () => {
+    const r = controlledRender();
+    const scheduler = make(r.render);
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    await r.finish();
+    scheduler.setVisible(false);
+    scheduler.request();
+    scheduler.request(0);
+    mock.timers.tick(10 * DELAY);
+    assert.equal(r.count, 1, 'no render while hidden');
+    assert.equal(scheduler.isStale, true);
+    scheduler.setVisible(true);
+    mock.timers.tick(DELAY);
+    assert.equal(r.count, 2, 'rendered on reveal');
+    assert.equal(scheduler.isStale, false);
+  });
+
+  test('hiding drops a waiting render and keeps it as stale; a fresh panel shown again does not render', async () => {
+    const r = controlledRender();
+    const scheduler = make(r.render);
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    await r.finish();
+    scheduler.request();
+    scheduler.setVisible(false);
+    mock.timers.tick(10 * DELAY);
+    assert.equal(r.count, 1);
+    assert.equal(scheduler.isStale, true);
+    scheduler.setVisible(true);
+    mock.timers.tick(DELAY);
+    await r.finish();
+    assert.equal(r.count, 2);
+    scheduler.setVisible(false);
+    scheduler.setVisible(true);
+    mock.timers.tick(10 * DELAY);
+    assert.equal(r.count, 2, 'nothing changed while hidden: no render on reveal');
+  });
+
+  test('on reveal, the ready of a reloaded page and the stale redraw make one render', async () => {
+    const r = controlledRender();
+    const scheduler = make(r.render);
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    await r.finish();
+    scheduler.setVisible(false);
+    scheduler.request();
+    scheduler.setVisible(true);
+    mock.timers.tick(DELAY / 2);
+    scheduler.pageReady();
+    mock.timers.tick(10 * DELAY);
+    assert.equal(r.count, 2);
+  });
+
+  test('a render finishing while hidden leaves the follow-up for the reveal', async () => {
+    const r = controlledRender();
+    const scheduler = make(r.render);
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    scheduler.request(0);
+    mock.timers.tick(0);
+    scheduler.setVisible(false);
+    await r.finish();
+    assert.equal(r.count, 1);
+    assert.equal(scheduler.isStale, true);
+    scheduler.setVisible(true);
+    mock.timers.tick(DELAY);
+    assert.equal(r.count, 2);
+  });
+
+  test('a failing render is reported and the scheduler goes on', async () => {
+    const r = controlledRender();
+    const scheduler = make(r.render);
+    r.failNextWith(new Error('engine gone'));
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    await r.finish();
+    assert.deepEqual(errors.map((e) => (e as Error).message), ['engine gone']);
+    scheduler.request(0);
+    mock.timers.tick(0);
+    assert.equal(r.count, 2);
+  });
+
+  test('a render that throws synchronously is reported too', async () => {
+    const scheduler = make(() => {
+      throw new Error('boom');
+    });
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    await settle();
+    assert.deepEqual(errors.map((e) => (e as Error).message), ['boom']);
+  });
+
+  test('dispose stops every timer: nothing renders again', async () => {
+    const r = controlledRender();
+    const scheduler = make(r.render);
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    scheduler.request(0);
+    mock.timers.tick(0); // a follow-up is due when the render in flight finishes
+    scheduler.request(); // and a timer waits
+    assert.equal(scheduler.pending, true);
+    scheduler.dispose();
+    assert.equal(scheduler.pending, false, 'the waiting timer is cleared');
+    await r.finish();
+    mock.timers.tick(100 * DELAY);
+    assert.equal(r.count, 1, 'no follow-up after dispose');
+    scheduler.request(0);
+    scheduler.pageReady();
+    scheduler.setVisible(false);
+    scheduler.setVisible(true);
+    mock.timers.tick(100 * DELAY);
+    await settle();
+    assert.equal(r.count, 1, 'requests after dispose do nothing');
+    assert.equal(scheduler.pending, false);
+  });
+});
