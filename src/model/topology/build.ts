@@ -3,12 +3,21 @@
  * probe saw a namespace, its interfaces are taken as observed; what the probe could not see is
  * inferred from the API by Docker's own rules (bridge names, one veth per bridge endpoint, overlay
  * namespaces `1-<id10>` with br0 and vxlan0, macvlan parents). Pure.
+ *
+ * The build runs in phases that each produce a value, so no kind or flag is patched afterwards:
+ * - identify: what each observed namespace is (a container's sandbox, an overlay, a load balancer…);
+ * - collect: the observed interfaces worth drawing, with what Docker's records say about each;
+ * - pair: veth ends matched by their reciprocal ifindex;
+ * - classify: who made each pair, the networks both ends serve, the kind of an end only pairing recognised;
+ * - place: the observed namespaces, interfaces and edges, written into the graph;
+ * - infer: Docker's rules for what the probe did not see, then the stopped containers;
+ * - order: a stable order, so the same host always gives the same topology.
  */
 import type { ContainerModel, EndpointModel, Inventory, NetworkModel } from '../inventory';
 import { cidrOf } from '../inventory';
 import type { EndpointNamesLookup } from '../endpointNames';
-import type { FactSource, HostFacts, LinkFact, NamespaceFact, SandboxInfo } from './facts';
-import type { TopoContainerRef, TopoEdge, TopoInterface, TopoNamespace, TopoNetwork, Topology } from './types';
+import type { FactSource, HostFacts, LinkFact, LinkKind, NamespaceFact, NamespaceKind, SandboxInfo } from './facts';
+import type { TopoContainerRef, TopoEdge, TopoEdgeKind, TopoInterface, TopoNamespace, TopoNetwork, Topology } from './types';
 
 export interface TopologyInput {
   inventory: Inventory;
@@ -19,50 +28,61 @@ export interface TopologyInput {
   endpointNames?: EndpointNamesLookup;
 }
 
-/** The user's aliases of an endpoint, or undefined when there are none or they are not known. */
-function aliasesOf(endpointNames: EndpointNamesLookup | undefined, endpoint: EndpointModel | undefined): string[] | undefined {
-  const aliases = endpoint && endpointNames?.(endpoint)?.aliases;
-  return aliases && aliases.length > 0 ? aliases : undefined;
+/** The user's aliases of an endpoint, or undefined when it has none or they are not known. */
+type AliasesOf = (endpoint: EndpointModel | undefined) => string[] | undefined;
+
+function aliasLookup(endpointNames: EndpointNamesLookup | undefined): AliasesOf {
+  return (endpoint) => {
+    const aliases = endpoint && endpointNames?.(endpoint)?.aliases;
+    return aliases && aliases.length > 0 ? aliases : undefined;
+  };
 }
 
-export const HOST_NS = 'ns:host';
+const HOST_NS = 'ns:host';
 
-/** Docker's overlay namespace name: `1-` and the first ten characters of the network id. */
-export function overlayNamespaceName(networkId: string): string {
-  return `1-${networkId.slice(0, 10)}`;
+/** A namespace as it enters the topology, before it holds interfaces. */
+type NamespaceDetails = Omit<TopoNamespace, 'id' | 'interfaces'>;
+
+export function buildTopology(input: TopologyInput): Topology {
+  const { inventory, sandboxes, facts } = input;
+  const aliasesOf = aliasLookup(input.endpointNames);
+  const probed = facts.level !== 'api';
+  const networks = inventory.networks.map((network): TopoNetwork => ({ id: network.id, name: network.name, driver: network.driver, anchorInterfaceIds: [] }));
+  const graph = new TopologyGraph(networks, { kind: 'host', containers: hostModeContainers(inventory), source: probed ? 'observed' : 'inferred' });
+  const seenOwners = probed ? placeObserved(graph, observeHost(inventory, sandboxes, facts, aliasesOf)) : new Set<string>();
+  inferFromApi({ graph, inventory, apiOnly: !probed, aliasesOf }, seenOwners);
+  placeStoppedContainers(graph, inventory);
+  return ordered(graph, facts);
 }
 
-function sandboxFileName(key: string | undefined): string | undefined {
-  if (!key) {
-    return undefined;
-  }
-  const parts = key.split('/');
-  return parts[parts.length - 1] || undefined;
-}
+// ---- the graph the phases write into ---------------------------------------------------------------
 
-class Builder {
+/**
+ * Namespaces, interfaces and edges by stable id. The first writer of an id wins, so an inferred
+ * part never replaces an observed one; adding an interface again only adds its networks.
+ */
+class TopologyGraph {
   readonly namespaces = new Map<string, TopoNamespace>();
   readonly edges = new Map<string, TopoEdge>();
-  private readonly inventory: Inventory;
+  readonly host: TopoNamespace;
+  private readonly interfaceById = new Map<string, TopoInterface>();
+  private readonly networkById: Map<string, TopoNetwork>;
 
-  constructor(inventory: Inventory) {
-    this.inventory = inventory;
+  constructor(
+    readonly networks: TopoNetwork[],
+    host: NamespaceDetails,
+  ) {
+    this.networkById = new Map(networks.map((network) => [network.id, network]));
+    this.host = this.namespace(HOST_NS, () => host);
   }
 
-  namespace(id: string, init: () => Omit<TopoNamespace, 'id' | 'interfaces'>): TopoNamespace {
+  namespace(id: string, details: () => NamespaceDetails): TopoNamespace {
     let ns = this.namespaces.get(id);
     if (!ns) {
-      ns = { id, interfaces: [], ...init() };
+      ns = { id, interfaces: [], ...details() };
       this.namespaces.set(id, ns);
     }
     return ns;
-  }
-
-  private readonly interfaceById = new Map<string, TopoInterface>();
-
-  /** Any interface added so far, by its id. */
-  interfaceWithId(id: string): TopoInterface | undefined {
-    return this.interfaceById.get(id);
   }
 
   interfaceByName(ns: TopoNamespace, name: string | undefined): TopoInterface | undefined {
@@ -87,7 +107,8 @@ class Builder {
     return created;
   }
 
-  edge(kind: TopoEdge['kind'], a: string, b: string, source: FactSource, managed: boolean): void {
+  edge(kind: TopoEdgeKind, a: string, b: string, source: FactSource, managed: boolean): void {
+    // A veth pair has no direction: one id whichever end was met first.
     const [from, to] = kind === 'veth' && b < a ? [b, a] : [a, b];
     const id = `${kind}:${from}|${to}`;
     if (!this.edges.has(id)) {
@@ -95,35 +116,55 @@ class Builder {
     }
   }
 
-  host(): TopoNamespace {
-    return this.namespace(HOST_NS, () => ({ kind: 'host', containers: [], source: 'observed' }));
+  /** Records an interface that stands for a network in the diagram (its bridge, br0, or macvlan parent). */
+  anchor(networkId: string, interfaceId: string): void {
+    this.networkById.get(networkId)?.anchorInterfaceIds.push(interfaceId);
   }
 
-  containerRefs(owner: ContainerModel): TopoContainerRef[] {
-    const refs: TopoContainerRef[] = [{ id: owner.id, name: owner.name, running: owner.running, via: 'own' }];
-    for (const guest of owner.sharedBy) {
-      const model = this.inventory.containerById.get(guest.id);
-      refs.push({ id: guest.id, name: guest.name, running: model?.running ?? false, via: 'shared' });
-    }
-    return refs;
+  anchorsOf(networkId: string): string[] {
+    return this.networkById.get(networkId)?.anchorInterfaceIds ?? [];
   }
 }
 
+// ---- small readings of the inventory ----------------------------------------------------------------
+
+/** Docker's overlay namespace name: `1-` and the first ten characters of the network id. */
+function overlayNamespaceName(networkId: string): string {
+  return `1-${networkId.slice(0, 10)}`;
+}
+
+function sandboxFileName(key: string | undefined): string | undefined {
+  if (!key) {
+    return undefined;
+  }
+  const parts = key.split('/');
+  return parts[parts.length - 1] || undefined;
+}
+
+/** The container whose network stack this one runs in (itself, unless `container:<x>` mode). */
 function ownerOf(inventory: Inventory, container: ContainerModel): ContainerModel {
   return container.sharesStackOf ? inventory.containerById.get(container.sharesStackOf.id) ?? container : container;
 }
 
+/** The owner first, then the containers that borrow its stack. */
+function containerRefs(inventory: Inventory, owner: ContainerModel): TopoContainerRef[] {
+  const refs: TopoContainerRef[] = [{ id: owner.id, name: owner.name, running: owner.running, via: 'own' }];
+  for (const guest of owner.sharedBy) {
+    const model = inventory.containerById.get(guest.id);
+    refs.push({ id: guest.id, name: guest.name, running: model?.running ?? false, via: 'shared' });
+  }
+  return refs;
+}
+
+/** Host-mode containers live in the host namespace. */
+function hostModeContainers(inventory: Inventory): TopoContainerRef[] {
+  return inventory.containers
+    .filter((container) => container.networkMode.kind === 'host')
+    .map((container) => ({ id: container.id, name: container.name, running: container.running, via: 'host' }));
+}
+
 function endpointAddresses(endpoint: EndpointModel): string[] {
-  const addresses: string[] = [];
-  const v4 = cidrOf(endpoint.ipv4, endpoint.ipv4PrefixLength);
-  if (v4) {
-    addresses.push(v4);
-  }
-  const v6 = cidrOf(endpoint.ipv6, endpoint.ipv6PrefixLength);
-  if (v6) {
-    addresses.push(v6);
-  }
-  return addresses;
+  return [cidrOf(endpoint.ipv4, endpoint.ipv4PrefixLength), cidrOf(endpoint.ipv6, endpoint.ipv6PrefixLength)].filter((address): address is string => Boolean(address));
 }
 
 function gatewayAddresses(network: NetworkModel): string[] {
@@ -136,59 +177,48 @@ function gatewayAddresses(network: NetworkModel): string[] {
   return addresses;
 }
 
-/** Interfaces of the host namespace worth drawing: Docker bridges, their ports, and parents of macvlan/ipvlan links. */
-/** The fields of an interface that come straight from what the probe saw. */
-function observedInterface(namespaceId: string, link: LinkFact) {
-  return {
-    id: `${namespaceId}/if:${link.name}`,
-    name: link.name,
-    kind: link.kind,
-    ifindex: link.ifindex,
-    linkIndex: link.linkIndex,
-    addresses: link.addresses,
-    mac: link.mac,
-    state: link.state,
-    mtu: link.mtu,
-    source: 'observed' as const,
-  };
+/** `own` followed by what `other` adds, in order: the networks of one veth end after pairing. */
+function withNetworksOf(own: string[], other: string[]): string[] {
+  const merged = [...own];
+  for (const networkId of other) {
+    if (!merged.includes(networkId)) {
+      merged.push(networkId);
+    }
+  }
+  return merged;
 }
 
-function hostInterfaceRelevant(link: LinkFact, bridgeNames: Set<string>, neededIndexes: Set<number>): boolean {
-  if (bridgeNames.has(link.name)) {
-    return true;
-  }
-  if (link.master && bridgeNames.has(link.master)) {
-    return true;
-  }
-  return neededIndexes.has(link.ifindex);
+// ---- observed: identify -> collect -> pair -> classify -> place -----------------------------------
+
+/** Networks by the names Docker gives their host-side parts. */
+interface NetworkIndex {
+  byBridgeName: Map<string, NetworkModel>;
+  byOverlayNamespace: Map<string, NetworkModel>;
+  byLoadBalancerNamespace: Map<string, NetworkModel>;
 }
 
-export function buildTopology(input: TopologyInput): Topology {
-  const { inventory, sandboxes, facts } = input;
-  const b = new Builder(inventory);
-  const host = b.host();
-  host.source = facts.level === 'api' ? 'inferred' : 'observed';
-
-  const networks: TopoNetwork[] = inventory.networks.map((network) => ({ id: network.id, name: network.name, driver: network.driver, anchorInterfaceIds: [] }));
-  const topoNetworkById = new Map(networks.map((network) => [network.id, network]));
-  const bridgeNetworkByName = new Map<string, NetworkModel>();
+function indexNetworks(inventory: Inventory): NetworkIndex {
+  const index: NetworkIndex = { byBridgeName: new Map(), byOverlayNamespace: new Map(), byLoadBalancerNamespace: new Map() };
   for (const network of inventory.networks) {
     if (network.bridgeName) {
-      bridgeNetworkByName.set(network.bridgeName, network);
+      index.byBridgeName.set(network.bridgeName, network);
     }
-  }
-  const overlayByNsName = new Map<string, NetworkModel>();
-  const lbByNsName = new Map<string, NetworkModel>();
-  for (const network of inventory.networks) {
     if (network.driver === 'overlay') {
-      overlayByNsName.set(overlayNamespaceName(network.id), network);
-      lbByNsName.set(`lb_${network.id.slice(0, 9)}`, network);
+      index.byOverlayNamespace.set(overlayNamespaceName(network.id), network);
+      index.byLoadBalancerNamespace.set(`lb_${network.id.slice(0, 9)}`, network);
     }
   }
+  return index;
+}
 
-  // Which container namespace a sandbox file or pid stands for.
-  const ownerBySandbox = new Map<string, ContainerModel>();
-  const ownerByPid = new Map<number, ContainerModel>();
+/** Which container's namespace a sandbox file (root probe) or a pid (procfs probe) stands for. */
+interface SandboxOwners {
+  byFile: Map<string, ContainerModel>;
+  byPid: Map<number, ContainerModel>;
+}
+
+function indexSandboxOwners(inventory: Inventory, sandboxes: Record<string, SandboxInfo>): SandboxOwners {
+  const owners: SandboxOwners = { byFile: new Map(), byPid: new Map() };
   for (const container of inventory.containers) {
     const info = sandboxes[container.id];
     if (!info || !container.running || container.networkMode.kind === 'host') {
@@ -196,251 +226,460 @@ export function buildTopology(input: TopologyInput): Topology {
     }
     const owner = ownerOf(inventory, container);
     const file = sandboxFileName(info.sandboxKey);
+    // A guest's sandbox key names its owner's file already: only the owner registers it.
     if (file && container.id === owner.id) {
-      ownerBySandbox.set(file, owner);
+      owners.byFile.set(file, owner);
     }
     if (info.pid) {
-      ownerByPid.set(info.pid, owner);
+      owners.byPid.set(info.pid, owner);
     }
   }
+  return owners;
+}
 
-  // Host-mode containers live in the host namespace.
-  for (const container of inventory.containers) {
-    if (container.networkMode.kind === 'host') {
-      host.containers.push({ id: container.id, name: container.name, running: container.running, via: 'host' });
-    }
+/** A namespace the probe saw, and what it turned out to be. */
+interface IdentifiedNamespace {
+  fact: NamespaceFact;
+  id: string;
+  details: NamespaceDetails;
+  /** The container owning it (a sandbox). */
+  owner?: ContainerModel;
+  /** The overlay network it serves (overlay or load-balancer namespace). */
+  network?: NetworkModel;
+}
+
+function identifyNamespace(fact: NamespaceFact, inventory: Inventory, networks: NetworkIndex, owners: SandboxOwners): IdentifiedNamespace | undefined {
+  const named = fact.containerIds.map((id) => inventory.containerById.get(id)).find(Boolean);
+  const owner = named
+    ? ownerOf(inventory, named)
+    : owners.byFile.get(fact.name) ?? (fact.name.startsWith('pid:') ? owners.byPid.get(Number(fact.name.slice(4))) : undefined);
+  if (owner) {
+    const details: NamespaceDetails = { kind: 'container', name: fact.name.startsWith('pid:') ? undefined : fact.name, containers: containerRefs(inventory, owner), source: 'observed' };
+    return { fact, id: `ns:ctr:${owner.id}`, details, owner };
   }
+  const overlay = networks.byOverlayNamespace.get(fact.name);
+  if (overlay) {
+    return { fact, id: `ns:overlay:${overlay.id}`, details: { kind: 'overlay', name: fact.name, networkId: overlay.id, containers: [], source: 'observed' }, network: overlay };
+  }
+  const balancers = networks.byLoadBalancerNamespace;
+  // Swarm may name the namespace with more of the network id than the nine characters we key by.
+  const lb = fact.kind === 'loadBalancer' ? balancers.get(fact.name) ?? [...balancers.entries()].find(([name]) => fact.name.startsWith(name))?.[1] : undefined;
+  if (lb) {
+    return { fact, id: `ns:lb:${lb.id}`, details: { kind: 'loadBalancer', name: fact.name, networkId: lb.id, containers: [], source: 'observed' }, network: lb };
+  }
+  if (fact.kind === 'container' || fact.kind === 'other') {
+    // A sandbox whose container we do not know (not inspected yet, or it just vanished): leave it out.
+    return undefined;
+  }
+  return { fact, id: `ns:netns:${fact.name}`, details: { kind: fact.kind, name: fact.name, containers: [], source: 'observed' } };
+}
 
-  const seenOwners = new Set<string>();
+/** An interface the probe saw, with what Docker's records say about it. */
+interface ObservedLink {
+  /** `<namespace id>/if:<name>`. */
+  id: string;
+  namespaceId: string;
+  namespaceKind: NamespaceKind;
+  link: LinkFact;
+  /** The link's kind, or `veth` for an `other` end that pairing recognised. */
+  kind: LinkKind;
+  /** The peer's or parent's ifindex (for a recognised veth end: its peer's). */
+  linkIndex?: number;
+  managed: boolean;
+  networkIds: string[];
+  aliases?: string[];
+  containerId?: string;
+  /** Networks this interface stands for in the diagram. */
+  anchorFor: string[];
+}
 
-  // ---- observed namespaces -----------------------------------------------------------------------
-  if (facts.level !== 'api') {
-    const hostFact = facts.namespaces.find((ns) => ns.kind === 'host');
-    const nsFacts = facts.namespaces.filter((ns) => ns.kind !== 'host');
-    // First pass: decide each namespace's identity.
-    const placed: { fact: NamespaceFact; ns: TopoNamespace; owner?: ContainerModel; network?: NetworkModel }[] = [];
-    for (const fact of nsFacts) {
-      const ownerFromIds = fact.containerIds.map((id) => inventory.containerById.get(id)).find(Boolean);
-      const owner = ownerFromIds
-        ? ownerOf(inventory, ownerFromIds)
-        : ownerBySandbox.get(fact.name) ?? (fact.name.startsWith('pid:') ? ownerByPid.get(Number(fact.name.slice(4))) : undefined);
-      if (owner) {
-        seenOwners.add(owner.id);
-        const ns = b.namespace(`ns:ctr:${owner.id}`, () => ({ kind: 'container', name: fact.name.startsWith('pid:') ? undefined : fact.name, containers: b.containerRefs(owner), source: 'observed' }));
-        placed.push({ fact, ns, owner });
-        continue;
-      }
-      const overlay = overlayByNsName.get(fact.name);
-      if (overlay) {
-        placed.push({ fact, ns: b.namespace(`ns:overlay:${overlay.id}`, () => ({ kind: 'overlay', name: fact.name, networkId: overlay.id, containers: [], source: 'observed' })), network: overlay });
-        continue;
-      }
-      const lb = fact.kind === 'loadBalancer' ? lbByNsName.get(fact.name) ?? [...lbByNsName.entries()].find(([name]) => fact.name.startsWith(name))?.[1] : undefined;
-      if (lb) {
-        placed.push({ fact, ns: b.namespace(`ns:lb:${lb.id}`, () => ({ kind: 'loadBalancer', name: fact.name, networkId: lb.id, containers: [], source: 'observed' })), network: lb });
-        continue;
-      }
-      if (fact.kind === 'container' || fact.kind === 'other') {
-        // A sandbox whose container we do not know (not inspected yet, or it just vanished): leave it out.
-        continue;
-      }
-      placed.push({ fact, ns: b.namespace(`ns:netns:${fact.name}`, () => ({ kind: fact.kind, name: fact.name, containers: [], source: 'observed' })) });
-    }
-
-    // Container-side interfaces: match Docker's endpoints by MAC (then by address) to tell managed from hand-made.
-    const neededHostIndexes = new Set<number>();
-    const linkByIface = new Map<TopoInterface, LinkFact>();
-    for (const { fact, ns, owner, network } of placed) {
-      const endpoints = owner ? owner.memberships : [];
-      const usable = fact.links.filter((link) => link.kind !== 'loopback' || fact.links.every((other) => other.kind === 'loopback'));
-      for (const link of usable) {
-        const endpoint =
-          endpoints.find((candidate) => candidate.mac && link.mac && candidate.mac.toLowerCase() === link.mac.toLowerCase()) ??
-          endpoints.find((candidate) => candidate.ipv4 && link.addresses.some((address) => address.split('/')[0] === candidate.ipv4));
-        const dockerNs = !owner; // overlay, ingress, load balancer: all Docker's
-        const managed = dockerNs || Boolean(endpoint) || link.kind === 'loopback';
-        const networkIds = endpoint ? [endpoint.networkId] : network ? [network.id] : [];
-        const iface = b.addInterface(ns, {
-          ...observedInterface(ns.id, link),
-          managed,
-          networkIds,
-          aliases: aliasesOf(input.endpointNames, endpoint),
-          containerId: owner?.id,
-        });
-        linkByIface.set(iface, link);
-        if ((link.kind === 'macvlan' || link.kind === 'ipvlan') && link.linkIndex !== undefined) {
-          neededHostIndexes.add(link.linkIndex);
-        }
-        if (network && link.kind === 'bridge') {
-          topoNetworkById.get(network.id)?.anchorInterfaceIds.push(iface.id);
-        }
-      }
-    }
-
-    // Host interfaces: bridges of Docker networks (and custom-named ones), their ports, macvlan parents.
-    const bridgeNames = new Set(bridgeNetworkByName.keys());
-    const hostLinks = hostFact?.links ?? [];
-    const hostIfaceByIndex = new Map<number, TopoInterface>();
-    for (const link of hostLinks) {
-      if (!hostInterfaceRelevant(link, bridgeNames, neededHostIndexes)) {
-        continue;
-      }
-      const bridgeNetwork = bridgeNetworkByName.get(link.name);
-      const iface = b.addInterface(host, {
-        ...observedInterface(HOST_NS, link),
-        managed: Boolean(bridgeNetwork) || neededHostIndexes.has(link.ifindex),
-        networkIds: bridgeNetwork ? [bridgeNetwork.id] : link.master && bridgeNetworkByName.get(link.master) ? [bridgeNetworkByName.get(link.master)!.id] : [],
+/**
+ * Interfaces inside the identified namespaces. Docker's endpoints are matched by MAC (then by
+ * address) to tell its interfaces from hand-made ones; in Docker's own namespaces (overlay,
+ * ingress, load balancer) everything is Docker's.
+ */
+function collectNamespaceLinks(identified: IdentifiedNamespace[], aliasesOf: AliasesOf): ObservedLink[] {
+  const links: ObservedLink[] = [];
+  for (const { fact, id: namespaceId, details, owner, network } of identified) {
+    const endpoints = owner ? owner.memberships : [];
+    // Loopback is noise beside real interfaces, but the only thing a `--network none` container has.
+    const usable = fact.links.filter((link) => link.kind !== 'loopback' || fact.links.every((other) => other.kind === 'loopback'));
+    for (const link of usable) {
+      const endpoint =
+        endpoints.find((candidate) => candidate.mac && link.mac && candidate.mac.toLowerCase() === link.mac.toLowerCase()) ??
+        endpoints.find((candidate) => candidate.ipv4 && link.addresses.some((address) => address.split('/')[0] === candidate.ipv4));
+      links.push({
+        id: `${namespaceId}/if:${link.name}`,
+        namespaceId,
+        namespaceKind: details.kind,
+        link,
+        kind: link.kind,
+        linkIndex: link.linkIndex,
+        managed: !owner || Boolean(endpoint) || link.kind === 'loopback',
+        networkIds: endpoint ? [endpoint.networkId] : network ? [network.id] : [],
+        aliases: aliasesOf(endpoint),
+        containerId: owner?.id,
+        anchorFor: network && link.kind === 'bridge' ? [network.id] : [],
       });
-      linkByIface.set(iface, link);
-      hostIfaceByIndex.set(link.ifindex, iface);
-      if (bridgeNetwork) {
-        topoNetworkById.get(bridgeNetwork.id)?.anchorInterfaceIds.push(iface.id);
-      }
     }
-    // macvlan/ipvlan parents anchor their networks.
-    for (const network of inventory.networks) {
-      const parent = network.options.parent;
-      if ((network.driver === 'macvlan' || network.driver === 'ipvlan') && parent) {
-        const iface = b.interfaceByName(host, parent);
-        if (iface) {
-          iface.networkIds.push(network.id);
-          topoNetworkById.get(network.id)?.anchorInterfaceIds.push(iface.id);
-        }
-      }
-    }
-
-    // Edges: bridge ports (same namespace), veth pairs (reciprocal ifindex), parents (host namespace).
-    const allNamespaces = [...b.namespaces.values()];
-    for (const ns of allNamespaces) {
-      for (const iface of ns.interfaces) {
-        const link = linkByIface.get(iface);
-        if (!link) {
-          continue;
-        }
-        if (link.master) {
-          const bridge = ns.interfaces.find((candidate) => candidate.name === link.master);
-          if (bridge) {
-            b.edge('bridgePort', iface.id, bridge.id, 'observed', iface.managed);
-          }
-        }
-        if ((iface.kind === 'macvlan' || iface.kind === 'ipvlan') && link.linkIndex !== undefined && ns.id !== HOST_NS) {
-          const parent = hostIfaceByIndex.get(link.linkIndex);
-          if (parent) {
-            b.edge('parent', iface.id, parent.id, 'observed', true);
-          }
-        }
-      }
-    }
-    // veth pairs: one end's linkIndex is the other's ifindex. A side whose linkIndex is unknown
-    // (read through procfs) matches on its ifindex alone.
-    const veths: { iface: TopoInterface; link: LinkFact }[] = [];
-    for (const [iface, link] of linkByIface) {
-      if (link.kind === 'veth' || (link.kind === 'other' && link.linkIndex === undefined)) {
-        veths.push({ iface, link });
-      }
-    }
-    const byIndex = new Map<number, { iface: TopoInterface; link: LinkFact }[]>();
-    for (const entry of veths) {
-      const list = byIndex.get(entry.link.ifindex) ?? [];
-      list.push(entry);
-      byIndex.set(entry.link.ifindex, list);
-    }
-    const paired = new Set<TopoInterface>();
-    for (const entry of veths) {
-      const { iface, link } = entry;
-      if (link.linkIndex === undefined || paired.has(iface)) {
-        continue;
-      }
-      const candidates = (byIndex.get(link.linkIndex) ?? []).filter(
-        (other) =>
-          other !== entry &&
-          !paired.has(other.iface) &&
-          (other.link.linkIndex === undefined || other.link.linkIndex === link.ifindex) &&
-          (link.linkInOtherNamespace === undefined || (other.iface.namespaceId !== iface.namespaceId) === link.linkInOtherNamespace),
-      );
-      const peer = candidates[0];
-      if (!peer) {
-        continue;
-      }
-      paired.add(iface);
-      paired.add(peer.iface);
-      if (peer.iface.kind === 'other') {
-        peer.iface.kind = 'veth';
-        peer.iface.linkIndex = link.ifindex;
-      }
-      // A pair reaching into a container is Docker's when the container end matched one of its
-      // endpoints (MAC or address); elsewhere when either end is Docker's.
-      const sides = [iface, peer.iface];
-      const inContainers = sides.filter((side) => b.namespaces.get(side.namespaceId)?.kind === 'container');
-      // Swarm's docker_gwbridge endpoints are not listed among the container's networks: a veth
-      // plugged into that bridge is Docker's too.
-      const onGwBridge = sides.some((side) => linkByIface.get(side)?.master === 'docker_gwbridge');
-      const managed = onGwBridge || (inContainers.length > 0 ? inContainers.every((side) => side.managed) : sides.some((side) => side.managed || isDockerSide(side, b)));
-      iface.managed = managed;
-      peer.iface.managed = managed;
-      for (const networkId of [...iface.networkIds, ...peer.iface.networkIds]) {
-        if (!iface.networkIds.includes(networkId)) iface.networkIds.push(networkId);
-        if (!peer.iface.networkIds.includes(networkId)) peer.iface.networkIds.push(networkId);
-      }
-      b.edge('veth', iface.id, peer.iface.id, 'observed', managed);
-    }
-    // Bridge-port edges were made before the veth pass settled `managed`: refresh them.
-    for (const edge of b.edges.values()) {
-      if (edge.kind === 'bridgePort') {
-        const port = b.interfaceWithId(edge.from);
-        edge.managed = port?.managed ?? edge.managed;
-      }
-    }
-    // Host-side veths that are not bridge ports and have no peer drawn are noise (another tool's).
-    const connected = new Set<string>();
-    for (const edge of b.edges.values()) {
-      connected.add(edge.from);
-      connected.add(edge.to);
-    }
-    host.interfaces = host.interfaces.filter((iface) => iface.kind !== 'veth' || connected.has(iface.id));
   }
+  return links;
+}
 
-  // ---- inferred parts: whatever the probe did not see ---------------------------------------------
-  inferFromApi(b, inventory, seenOwners, facts.level === 'api', topoNetworkById, input.endpointNames);
+/** Interfaces of the host namespace worth drawing: Docker bridges, their ports, and parents of macvlan/ipvlan links. */
+function hostInterfaceRelevant(link: LinkFact, bridgeNames: Set<string>, parentIndexes: Set<number>): boolean {
+  if (bridgeNames.has(link.name)) {
+    return true;
+  }
+  if (link.master && bridgeNames.has(link.master)) {
+    return true;
+  }
+  return parentIndexes.has(link.ifindex);
+}
 
-  // ---- stopped containers --------------------------------------------------------------------------
-  for (const container of inventory.containers) {
-    if (container.running || container.networkMode.kind === 'host' || container.sharesStackOf) {
+/** The host's bridges of Docker networks (also custom-named ones), their ports, and the parents the namespaces' macvlan/ipvlan links hang from. */
+function collectHostLinks(hostLinks: LinkFact[], namespaceLinks: ObservedLink[], inventory: Inventory, networks: NetworkIndex): ObservedLink[] {
+  const parentIndexes = new Set<number>();
+  for (const { link } of namespaceLinks) {
+    if ((link.kind === 'macvlan' || link.kind === 'ipvlan') && link.linkIndex !== undefined) {
+      parentIndexes.add(link.linkIndex);
+    }
+  }
+  const bridgeNames = new Set(networks.byBridgeName.keys());
+  const macvlanNetworks = inventory.networks.filter((network) => (network.driver === 'macvlan' || network.driver === 'ipvlan') && network.options.parent);
+  return hostLinks
+    .filter((link) => hostInterfaceRelevant(link, bridgeNames, parentIndexes))
+    .map((link) => {
+      const bridgeNetwork = networks.byBridgeName.get(link.name);
+      const portOf = link.master ? networks.byBridgeName.get(link.master) : undefined;
+      const parentOf = macvlanNetworks.filter((network) => network.options.parent === link.name).map((network) => network.id);
+      return {
+        id: `${HOST_NS}/if:${link.name}`,
+        namespaceId: HOST_NS,
+        namespaceKind: 'host',
+        link,
+        kind: link.kind,
+        linkIndex: link.linkIndex,
+        managed: Boolean(bridgeNetwork) || parentIndexes.has(link.ifindex),
+        networkIds: [...(bridgeNetwork ? [bridgeNetwork.id] : portOf ? [portOf.id] : []), ...parentOf],
+        anchorFor: [...(bridgeNetwork ? [bridgeNetwork.id] : []), ...parentOf],
+      };
+    });
+}
+
+/**
+ * One interface per id: a namespace read twice (one stack seen through two pids) gives the same
+ * interfaces twice. The first reading stands; the networks of both are kept.
+ */
+function uniqueLinks(links: ObservedLink[]): ObservedLink[] {
+  const byId = new Map<string, ObservedLink>();
+  for (const observed of links) {
+    const first = byId.get(observed.id);
+    byId.set(observed.id, first ? { ...first, networkIds: withNetworksOf(first.networkIds, observed.networkIds) } : observed);
+  }
+  return [...byId.values()];
+}
+
+/** Two ends of a veth. `end` knows its peer's ifindex; `peer` may not (read through procfs). */
+interface VethPair {
+  end: ObservedLink;
+  peer: ObservedLink;
+}
+
+/**
+ * veth pairs: one end's linkIndex is the other's ifindex. A side whose linkIndex is unknown (read
+ * through procfs, kind `other`) matches on its ifindex alone. Each interface is in one pair at most.
+ */
+function pairVeths(links: ObservedLink[]): VethPair[] {
+  const veths = links.filter(({ link }) => link.kind === 'veth' || (link.kind === 'other' && link.linkIndex === undefined));
+  const byIndex = new Map<number, ObservedLink[]>();
+  for (const veth of veths) {
+    const sameIndex = byIndex.get(veth.link.ifindex) ?? [];
+    sameIndex.push(veth);
+    byIndex.set(veth.link.ifindex, sameIndex);
+  }
+  const paired = new Set<ObservedLink>();
+  const pairs: VethPair[] = [];
+  for (const end of veths) {
+    const { link } = end;
+    if (link.linkIndex === undefined || paired.has(end)) {
       continue;
     }
-    const ns = b.namespace(`ns:ctr:${container.id}`, () => ({ kind: 'container', containers: b.containerRefs(container), source: 'inferred', stopped: true }));
-    for (const endpoint of container.memberships) {
-      const network = topoNetworkById.get(endpoint.networkId);
-      for (const anchor of network?.anchorInterfaceIds ?? []) {
-        b.edge('stoppedMember', ns.id, anchor, 'inferred', true);
-      }
+    const peer = (byIndex.get(link.linkIndex) ?? []).find(
+      (other) =>
+        other !== end &&
+        !paired.has(other) &&
+        (other.link.linkIndex === undefined || other.link.linkIndex === link.ifindex) &&
+        (link.linkInOtherNamespace === undefined || (other.namespaceId !== end.namespaceId) === link.linkInOtherNamespace),
+    );
+    if (peer) {
+      paired.add(end);
+      paired.add(peer);
+      pairs.push({ end, peer });
     }
   }
+  return pairs;
+}
 
-  const namespaces = [...b.namespaces.values()];
-  for (const ns of namespaces) {
-    ns.interfaces.sort((x, y) => x.id.localeCompare(y.id));
-    ns.containers.sort((x, y) => (x.via === 'own' ? -1 : y.via === 'own' ? 1 : x.name.localeCompare(y.name)));
+/** Overlay, ingress and load-balancer namespaces: Docker makes them and everything in them. */
+function isDockerNamespace(kind: NamespaceKind): boolean {
+  return kind !== 'host' && kind !== 'container' && kind !== 'other';
+}
+
+function pairIsDockers({ end, peer }: VethPair): boolean {
+  const sides = [end, peer];
+  // Swarm's docker_gwbridge endpoints are not listed among the container's networks: a veth
+  // plugged into that bridge is Docker's too.
+  if (sides.some((side) => side.link.master === 'docker_gwbridge')) {
+    return true;
   }
-  const rank = { host: 0, overlay: 1, ingress: 2, loadBalancer: 3, container: 4, other: 5 } as const;
-  namespaces.sort((x, y) => rank[x.kind] - rank[y.kind] || nsSortName(x).localeCompare(nsSortName(y)) || x.id.localeCompare(y.id));
+  // A pair reaching into a container is Docker's when the container end matched one of its
+  // endpoints (MAC or address); elsewhere when either end is Docker's.
+  const inContainers = sides.filter((side) => side.namespaceKind === 'container');
+  return inContainers.length > 0 ? inContainers.every((side) => side.managed) : sides.some((side) => side.managed || isDockerNamespace(side.namespaceKind));
+}
+
+/** Links and pairs as pairing settles them: both ends of a pair share who made it and the networks they serve. */
+interface ClassifiedLinks {
+  links: ObservedLink[];
+  pairs: VethPair[];
+}
+
+function classifyPairs(links: ObservedLink[], pairs: VethPair[]): ClassifiedLinks {
+  const settled = new Map<ObservedLink, ObservedLink>();
+  const settledPairs = pairs.map((pair): VethPair => {
+    const { end, peer } = pair;
+    const managed = pairIsDockers(pair);
+    const recognised = peer.kind === 'other';
+    const settledEnd: ObservedLink = { ...end, managed, networkIds: withNetworksOf(end.networkIds, peer.networkIds) };
+    const settledPeer: ObservedLink = {
+      ...peer,
+      kind: recognised ? 'veth' : peer.kind,
+      linkIndex: recognised ? end.link.ifindex : peer.linkIndex,
+      managed,
+      networkIds: withNetworksOf(peer.networkIds, end.networkIds),
+    };
+    settled.set(end, settledEnd);
+    settled.set(peer, settledPeer);
+    return { end: settledEnd, peer: settledPeer };
+  });
+  return { links: links.map((observed) => settled.get(observed) ?? observed), pairs: settledPairs };
+}
+
+interface EdgeSpec {
+  kind: TopoEdgeKind;
+  from: string;
+  to: string;
+  managed: boolean;
+}
+
+/** Bridge ports (same namespace), macvlan/ipvlan parents (host namespace) and veth pairs, between classified links. */
+function observedEdges({ links, pairs }: ClassifiedLinks): EdgeSpec[] {
+  const edges: EdgeSpec[] = [];
+  const byId = new Map(links.map((observed) => [observed.id, observed]));
+  const hostByIndex = new Map(links.filter((observed) => observed.namespaceId === HOST_NS).map((observed) => [observed.link.ifindex, observed]));
+  for (const observed of links) {
+    const { link } = observed;
+    const bridge = link.master ? byId.get(`${observed.namespaceId}/if:${link.master}`) : undefined;
+    if (bridge) {
+      edges.push({ kind: 'bridgePort', from: observed.id, to: bridge.id, managed: observed.managed });
+    }
+    const parent = link.linkIndex === undefined ? undefined : hostByIndex.get(link.linkIndex);
+    if ((observed.kind === 'macvlan' || observed.kind === 'ipvlan') && observed.namespaceId !== HOST_NS && parent) {
+      edges.push({ kind: 'parent', from: observed.id, to: parent.id, managed: true });
+    }
+  }
+  for (const { end, peer } of pairs) {
+    edges.push({ kind: 'veth', from: end.id, to: peer.id, managed: end.managed });
+  }
+  return edges;
+}
+
+/** The fields of an interface that come from what the probe saw, as classification settled them. */
+function observedInterface(observed: ObservedLink): Omit<TopoInterface, 'namespaceId'> {
+  const { link } = observed;
   return {
-    level: facts.level,
-    reason: facts.reason,
-    warnings: [...facts.warnings],
-    namespaces,
-    edges: [...b.edges.values()].sort((x, y) => x.id.localeCompare(y.id)),
-    networks,
+    id: observed.id,
+    name: link.name,
+    kind: observed.kind,
+    ifindex: link.ifindex,
+    linkIndex: observed.linkIndex,
+    addresses: link.addresses,
+    mac: link.mac,
+    state: link.state,
+    mtu: link.mtu,
+    source: 'observed',
+    managed: observed.managed,
+    networkIds: observed.networkIds,
+    aliases: observed.aliases,
+    containerId: observed.containerId,
   };
 }
 
-function nsSortName(ns: TopoNamespace): string {
-  return ns.containers[0]?.name ?? ns.name ?? '';
+/** What the probe saw, identified, paired and classified: ready to be placed. */
+interface ObservedHost {
+  namespaces: IdentifiedNamespace[];
+  links: ObservedLink[];
+  edges: EdgeSpec[];
 }
 
-function isDockerSide(iface: TopoInterface, b: Builder): boolean {
-  const ns = b.namespaces.get(iface.namespaceId);
-  return Boolean(ns && ns.kind !== 'host' && ns.kind !== 'container' && ns.kind !== 'other');
+function observeHost(inventory: Inventory, sandboxes: Record<string, SandboxInfo>, facts: HostFacts, aliasesOf: AliasesOf): ObservedHost {
+  const networks = indexNetworks(inventory);
+  const owners = indexSandboxOwners(inventory, sandboxes);
+  const namespaces = facts.namespaces
+    .filter((fact) => fact.kind !== 'host')
+    .map((fact) => identifyNamespace(fact, inventory, networks, owners))
+    .filter((ns): ns is IdentifiedNamespace => ns !== undefined);
+  const namespaceLinks = collectNamespaceLinks(namespaces, aliasesOf);
+  const hostLinks = collectHostLinks(facts.namespaces.find((ns) => ns.kind === 'host')?.links ?? [], namespaceLinks, inventory, networks);
+  const collected = uniqueLinks([...namespaceLinks, ...hostLinks]);
+  const classified = classifyPairs(collected, pairVeths(collected));
+  return { namespaces, links: classified.links, edges: observedEdges(classified) };
+}
+
+/** The probe's view, placed in the graph. Returns the owners of the namespaces it saw: inference leaves those alone. */
+function placeObserved(graph: TopologyGraph, observed: ObservedHost): Set<string> {
+  for (const { id, details } of observed.namespaces) {
+    graph.namespace(id, () => details);
+  }
+  // Host-side veths that are not bridge ports and have no peer drawn are noise (another tool's).
+  const connected = new Set(observed.edges.flatMap((edge) => [edge.from, edge.to]));
+  for (const link of observed.links) {
+    if (link.namespaceId === HOST_NS && link.kind === 'veth' && !connected.has(link.id)) {
+      continue;
+    }
+    graph.addInterface(graph.namespaces.get(link.namespaceId)!, observedInterface(link));
+    link.anchorFor.forEach((networkId) => graph.anchor(networkId, link.id));
+  }
+  for (const edge of observed.edges) {
+    graph.edge(edge.kind, edge.from, edge.to, 'observed', edge.managed);
+  }
+  return new Set(observed.namespaces.flatMap(({ owner }) => (owner ? [owner.id] : [])));
+}
+
+// ---- inferred: Docker's rules where nothing was observed --------------------------------------------
+
+/** What inference reads: the graph so far, the inventory, and whether the probe looked at the host at all. */
+interface Inference {
+  graph: TopologyGraph;
+  inventory: Inventory;
+  apiOnly: boolean;
+  aliasesOf: AliasesOf;
+}
+
+/** A bridge network's bridge (docker0, br-<id12> or its custom name): the observed one, else Docker's rule. */
+function inferredBridge({ graph, apiOnly }: Inference, network: NetworkModel): TopoInterface | undefined {
+  if (!network.bridgeName) {
+    return undefined;
+  }
+  const existing = graph.interfaceByName(graph.host, network.bridgeName);
+  if (existing) {
+    return existing;
+  }
+  if (!apiOnly && !network.endpoints.some((endpoint) => endpoint.running)) {
+    // The probe looked and did not find it (a bridge appears only once in use on some engines).
+    return undefined;
+  }
+  const bridge = graph.addInterface(graph.host, {
+    id: `${HOST_NS}/if:${network.bridgeName}`,
+    name: network.bridgeName,
+    kind: 'bridge',
+    addresses: gatewayAddresses(network),
+    source: 'inferred',
+    managed: true,
+    networkIds: [network.id],
+  });
+  graph.anchor(network.id, bridge.id);
+  return bridge;
+}
+
+/** An overlay network's namespace `1-<id10>` with br0 and vxlan0 as its port, unless the probe saw br0. */
+function inferredOverlay({ graph }: Inference, network: NetworkModel): { ns: TopoNamespace; br0: TopoInterface } {
+  const id = `ns:overlay:${network.id}`;
+  const ns = graph.namespace(id, () => ({ kind: 'overlay', name: overlayNamespaceName(network.id), networkId: network.id, containers: [], source: 'inferred' }));
+  const observed = graph.interfaceByName(ns, 'br0');
+  if (observed) {
+    return { ns, br0: observed };
+  }
+  const br0 = graph.addInterface(ns, { id: `${id}/if:br0`, name: 'br0', kind: 'bridge', addresses: gatewayAddresses(network), source: 'inferred', managed: true, networkIds: [network.id] });
+  const vxlan = graph.addInterface(ns, { id: `${id}/if:vxlan0`, name: 'vxlan0', kind: 'vxlan', addresses: [], source: 'inferred', managed: true, networkIds: [network.id] });
+  graph.edge('bridgePort', vxlan.id, br0.id, 'inferred', true);
+  graph.anchor(network.id, br0.id);
+  return { ns, br0 };
+}
+
+/** The host interface a macvlan/ipvlan network hangs from (its `parent` option). */
+function inferredParent({ graph }: Inference, network: NetworkModel): TopoInterface | undefined {
+  const parent = network.options.parent;
+  if (!parent) {
+    return undefined;
+  }
+  const existing = graph.interfaceByName(graph.host, parent);
+  if (existing) {
+    return existing;
+  }
+  const iface = graph.addInterface(graph.host, { id: `${HOST_NS}/if:${parent}`, name: parent, kind: 'other', addresses: [], source: 'inferred', managed: true, networkIds: [network.id] });
+  graph.anchor(network.id, iface.id);
+  return iface;
+}
+
+/** The container's side of one endpoint. Its name is Docker's pick inside the container: left unknown. */
+function inferredEndpoint({ graph, aliasesOf }: Inference, ns: TopoNamespace, container: ContainerModel, endpoint: EndpointModel, kind: LinkKind): TopoInterface {
+  return graph.addInterface(ns, {
+    id: `${ns.id}/ep:${endpoint.networkId}`,
+    kind,
+    addresses: endpointAddresses(endpoint),
+    mac: endpoint.mac,
+    source: 'inferred',
+    managed: true,
+    networkIds: [endpoint.networkId],
+    aliases: aliasesOf(endpoint),
+    containerId: container.id,
+  });
+}
+
+/** One endpoint by its driver: a veth to the bridge or to the overlay's br0, a macvlan/ipvlan link, or a bare interface. */
+function inferMembership(inference: Inference, ns: TopoNamespace, container: ContainerModel, endpoint: EndpointModel, network: NetworkModel): void {
+  const { graph } = inference;
+  if (network.driver === 'bridge') {
+    const bridge = inferredBridge(inference, network);
+    const own = inferredEndpoint(inference, ns, container, endpoint, 'veth');
+    const hostEnd = graph.addInterface(graph.host, { id: `${HOST_NS}/veth:${network.id}:${container.id}`, kind: 'veth', addresses: [], source: 'inferred', managed: true, networkIds: [network.id] });
+    graph.edge('veth', own.id, hostEnd.id, 'inferred', true);
+    if (bridge) {
+      graph.edge('bridgePort', hostEnd.id, bridge.id, 'inferred', true);
+    }
+  } else if (network.driver === 'overlay') {
+    const { ns: overlay, br0 } = inferredOverlay(inference, network);
+    const own = inferredEndpoint(inference, ns, container, endpoint, 'veth');
+    const overlayEnd = graph.addInterface(overlay, { id: `${overlay.id}/veth:${container.id}`, kind: 'veth', addresses: [], source: 'inferred', managed: true, networkIds: [network.id] });
+    graph.edge('veth', own.id, overlayEnd.id, 'inferred', true);
+    graph.edge('bridgePort', overlayEnd.id, br0.id, 'inferred', true);
+  } else if (network.driver === 'macvlan' || network.driver === 'ipvlan') {
+    const own = inferredEndpoint(inference, ns, container, endpoint, network.driver);
+    const parent = inferredParent(inference, network);
+    if (parent) {
+      graph.edge('parent', own.id, parent.id, 'inferred', true);
+    }
+  } else if (network.driver !== 'null' && network.driver !== 'host') {
+    inferredEndpoint(inference, ns, container, endpoint, 'other');
+  }
+}
+
+/** A running container the probe did not see: its namespace, with loopback only when it has no network. */
+function inferContainer(inference: Inference, container: ContainerModel): void {
+  const { graph, inventory } = inference;
+  const ns = graph.namespace(`ns:ctr:${container.id}`, () => ({ kind: 'container', containers: containerRefs(inventory, container), source: 'inferred' }));
+  if (container.networkMode.kind === 'none' || container.memberships.every((endpoint) => inventory.networkById.get(endpoint.networkId)?.driver === 'null')) {
+    graph.addInterface(ns, { id: `${ns.id}/if:lo`, name: 'lo', kind: 'loopback', addresses: ['127.0.0.1/8'], source: 'inferred', managed: true, networkIds: [], containerId: container.id });
+    return;
+  }
+  for (const endpoint of container.memberships) {
+    const network = inventory.networkById.get(endpoint.networkId);
+    if (network) {
+      inferMembership(inference, ns, container, endpoint, network);
+    }
+  }
 }
 
 /**
@@ -449,112 +688,58 @@ function isDockerSide(iface: TopoInterface, b: Builder): boolean {
  * namespace `1-<id10>` with br0 and vxlan0 per overlay network in use, macvlan/ipvlan
  * sub-interfaces hanging from their parent.
  */
-function inferFromApi(b: Builder, inventory: Inventory, seenOwners: Set<string>, apiOnly: boolean, topoNetworkById: Map<string, TopoNetwork>, endpointNames: EndpointNamesLookup | undefined): void {
-  const host = b.host();
-  const bridgeIface = (network: NetworkModel): TopoInterface | undefined => {
-    if (!network.bridgeName) {
-      return undefined;
-    }
-    const existing = b.interfaceByName(host, network.bridgeName);
-    if (existing) {
-      return existing;
-    }
-    if (!apiOnly && !network.endpoints.some((endpoint) => endpoint.running)) {
-      // The probe looked and did not find it (a bridge appears only once in use on some engines).
-      return undefined;
-    }
-    const iface = b.addInterface(host, {
-      id: `${HOST_NS}/if:${network.bridgeName}`,
-      name: network.bridgeName,
-      kind: 'bridge',
-      addresses: gatewayAddresses(network),
-      source: 'inferred',
-      managed: true,
-      networkIds: [network.id],
-    });
-    topoNetworkById.get(network.id)?.anchorInterfaceIds.push(iface.id);
-    return iface;
-  };
+function inferFromApi(inference: Inference, seenOwners: Set<string>): void {
+  const { inventory, apiOnly } = inference;
   if (apiOnly) {
+    // Without a probe every bridge is drawn, in use or not; with one, only those it saw or that serve a running container.
     for (const network of inventory.networks) {
-      bridgeIface(network);
+      inferredBridge(inference, network);
     }
   }
-  const overlayNs = (network: NetworkModel): { ns: TopoNamespace; br0: TopoInterface } => {
-    const id = `ns:overlay:${network.id}`;
-    const ns = b.namespace(id, () => ({ kind: 'overlay', name: overlayNamespaceName(network.id), networkId: network.id, containers: [], source: 'inferred' }));
-    let br0 = b.interfaceByName(ns, 'br0');
-    if (!br0) {
-      br0 = b.addInterface(ns, { id: `${id}/if:br0`, name: 'br0', kind: 'bridge', addresses: gatewayAddresses(network), source: 'inferred', managed: true, networkIds: [network.id] });
-      const vxlan = b.addInterface(ns, { id: `${id}/if:vxlan0`, name: 'vxlan0', kind: 'vxlan', addresses: [], source: 'inferred', managed: true, networkIds: [network.id] });
-      b.edge('bridgePort', vxlan.id, br0.id, 'inferred', true);
-      topoNetworkById.get(network.id)?.anchorInterfaceIds.push(br0.id);
-    }
-    return { ns, br0 };
-  };
-  const parentIface = (network: NetworkModel): TopoInterface | undefined => {
-    const parent = network.options.parent;
-    if (!parent) {
-      return undefined;
-    }
-    const existing = b.interfaceByName(host, parent);
-    if (existing) {
-      return existing;
-    }
-    const iface = b.addInterface(host, { id: `${HOST_NS}/if:${parent}`, name: parent, kind: 'other', addresses: [], source: 'inferred', managed: true, networkIds: [network.id] });
-    topoNetworkById.get(network.id)?.anchorInterfaceIds.push(iface.id);
-    return iface;
-  };
-
   for (const container of inventory.containers) {
-    if (!container.running || container.sharesStackOf || container.networkMode.kind === 'host' || seenOwners.has(container.id)) {
+    if (container.running && !container.sharesStackOf && container.networkMode.kind !== 'host' && !seenOwners.has(container.id)) {
+      inferContainer(inference, container);
+    }
+  }
+}
+
+/** Stopped containers have no namespace now: drawn from the API alone, linked to the networks they would join. */
+function placeStoppedContainers(graph: TopologyGraph, inventory: Inventory): void {
+  for (const container of inventory.containers) {
+    if (container.running || container.networkMode.kind === 'host' || container.sharesStackOf) {
       continue;
     }
-    const ns = b.namespace(`ns:ctr:${container.id}`, () => ({ kind: 'container', containers: b.containerRefs(container), source: 'inferred' }));
-    if (container.networkMode.kind === 'none' || container.memberships.every((endpoint) => inventory.networkById.get(endpoint.networkId)?.driver === 'null')) {
-      b.addInterface(ns, { id: `${ns.id}/if:lo`, name: 'lo', kind: 'loopback', addresses: ['127.0.0.1/8'], source: 'inferred', managed: true, networkIds: [], containerId: container.id });
-      continue;
-    }
+    const ns = graph.namespace(`ns:ctr:${container.id}`, () => ({ kind: 'container', containers: containerRefs(inventory, container), source: 'inferred', stopped: true }));
     for (const endpoint of container.memberships) {
-      const network = inventory.networkById.get(endpoint.networkId);
-      if (!network) {
-        continue;
-      }
-      const inner = (kind: TopoInterface['kind']) =>
-        b.addInterface(ns, {
-          id: `${ns.id}/ep:${network.id}`,
-          kind,
-          addresses: endpointAddresses(endpoint),
-          mac: endpoint.mac,
-          source: 'inferred',
-          managed: true,
-          networkIds: [network.id],
-          aliases: aliasesOf(endpointNames, endpoint),
-          containerId: container.id,
-        });
-      if (network.driver === 'bridge') {
-        const bridge = bridgeIface(network) ?? b.interfaceByName(host, network.bridgeName);
-        const own = inner('veth');
-        const hostEnd = b.addInterface(host, { id: `${HOST_NS}/veth:${network.id}:${container.id}`, kind: 'veth', addresses: [], source: 'inferred', managed: true, networkIds: [network.id] });
-        b.edge('veth', own.id, hostEnd.id, 'inferred', true);
-        if (bridge) {
-          b.edge('bridgePort', hostEnd.id, bridge.id, 'inferred', true);
-        }
-      } else if (network.driver === 'overlay') {
-        const { ns: overlay, br0 } = overlayNs(network);
-        const own = inner('veth');
-        const end = b.addInterface(overlay, { id: `${overlay.id}/veth:${container.id}`, kind: 'veth', addresses: [], source: 'inferred', managed: true, networkIds: [network.id] });
-        b.edge('veth', own.id, end.id, 'inferred', true);
-        b.edge('bridgePort', end.id, br0.id, 'inferred', true);
-      } else if (network.driver === 'macvlan' || network.driver === 'ipvlan') {
-        const own = inner(network.driver);
-        const parent = parentIface(network);
-        if (parent) {
-          b.edge('parent', own.id, parent.id, 'inferred', true);
-        }
-      } else if (network.driver !== 'null' && network.driver !== 'host') {
-        inner('other');
+      for (const anchor of graph.anchorsOf(endpoint.networkId)) {
+        graph.edge('stoppedMember', ns.id, anchor, 'inferred', true);
       }
     }
   }
+}
+
+// ---- order -------------------------------------------------------------------------------------------
+
+const NAMESPACE_RANK: Record<NamespaceKind, number> = { host: 0, overlay: 1, ingress: 2, loadBalancer: 3, container: 4, other: 5 };
+
+function namespaceSortName(ns: TopoNamespace): string {
+  return ns.containers[0]?.name ?? ns.name ?? '';
+}
+
+/** Everything sorted by kind, name and id, so neither the engine's nor the probe's order shows in the result. */
+function ordered(graph: TopologyGraph, facts: HostFacts): Topology {
+  const namespaces = [...graph.namespaces.values()];
+  for (const ns of namespaces) {
+    ns.interfaces.sort((x, y) => x.id.localeCompare(y.id));
+    ns.containers.sort((x, y) => (x.via === 'own' ? -1 : y.via === 'own' ? 1 : x.name.localeCompare(y.name)));
+  }
+  namespaces.sort((x, y) => NAMESPACE_RANK[x.kind] - NAMESPACE_RANK[y.kind] || namespaceSortName(x).localeCompare(namespaceSortName(y)) || x.id.localeCompare(y.id));
+  return {
+    level: facts.level,
+    reason: facts.reason,
+    warnings: [...facts.warnings],
+    namespaces,
+    edges: [...graph.edges.values()].sort((x, y) => x.id.localeCompare(y.id)),
+    networks: graph.networks,
+  };
 }

@@ -7,6 +7,7 @@
  * and reduced to [A-Za-z0-9_] plus a hash, so they never depend on user text and never collide.
  * Pure: the caller passes the (localized) words the diagram uses.
  */
+import type { RevealTarget } from '../revealTarget';
 import { filterTopology, focusTopology } from './scope';
 import type { DiagramOptions, TopoEdge, TopoInterface, TopoNamespace, Topology, TopologyScope } from './types';
 
@@ -32,12 +33,10 @@ export interface DiagramLabels {
   legendBridgePort: string;
 }
 
-export type RevealRef = { kind: 'network'; id: string } | { kind: 'container'; id: string };
-
 export interface DiagramResult {
   text: string;
   /** Mermaid node or subgraph id -> what clicking it reveals in the tree. */
-  nodeTargets: Record<string, RevealRef>;
+  nodeTargets: Record<string, RevealTarget>;
   nodeCount: number;
   edgeCount: number;
   collapsed: boolean;
@@ -113,7 +112,7 @@ function shortLabel(value: string): string {
   return /^[0-9a-f]{64}$/.test(value) ? value.slice(0, 12) : value;
 }
 
-export function interfaceName(iface: TopoInterface, labels: DiagramLabels): string {
+function interfaceName(iface: TopoInterface, labels: DiagramLabels): string {
   if (!iface.name) {
     return iface.namespaceId === 'ns:host' || !iface.containerId ? labels.inferredHostEnd : labels.inferredContainerEnd;
   }
@@ -215,162 +214,225 @@ function edgeArrow(edge: TopoEdge): string {
   }
 }
 
-export const COLLAPSE_THRESHOLD = 40;
+const COLLAPSE_THRESHOLD = 40;
 
 /**
  * The diagram for a topology, focused on a scope and filtered by the toggles. Large hosts stay
  * readable: a scope keeps one network or container and what it reaches; `collapse` (automatic
- * above 40 namespaces) draws each container namespace as a single node listing its interfaces.
+ * above 40 container namespaces) draws each container namespace as a single node listing its interfaces.
  */
 export function generateMermaid(topology: Topology, scope: TopologyScope, options: DiagramOptions, labels: DiagramLabels): DiagramResult {
   const shown = filterTopology(focusTopology(topology, scope), options);
-  const containerCount = shown.namespaces.filter((ns) => ns.kind === 'container').length;
-  const collapsed = options.collapse === true || (options.collapse === 'auto' && containerCount > COLLAPSE_THRESHOLD);
-  const out: string[] = ['flowchart LR'];
-  const nodeTargets: Record<string, RevealRef> = {};
-  const inferredIds: string[] = [];
-  const unmanagedIds: string[] = [];
-  const bridgeIds: string[] = [];
-  const nsIds: string[] = [];
-  /** Interface id -> the Mermaid id edges attach to (the namespace node when collapsed). */
-  const anchor = new Map<string, string>();
-  let nodeCount = 0;
-  const networkNames = new Map(shown.networks.map((network) => [network.id, network.name]));
-  const networkOf = (iface: TopoInterface) => (iface.kind === 'bridge' ? iface.networkIds[0] : undefined);
+  const collapsed = options.collapse === true || (options.collapse === 'auto' && shown.namespaces.filter((ns) => ns.kind === 'container').length > COLLAPSE_THRESHOLD);
+  const ids = assignIds(shown, collapsed);
+  const nodes = drawNodes({ shown, ids, collapsed, options, labels, networkNames: new Map(shown.networks.map((network) => [network.id, network.name])) });
+  const edges = drawEdges(shown.edges, ids);
+  const legend = options.showLegend ? legendLines(labels) : [];
+  // The legend's samples take the styles they explain.
+  const classes: StyleClasses = options.showLegend
+    ? { ...nodes.classes, inferred: [...nodes.classes.inferred, 'legend_inferred'], unmanaged: [...nodes.classes.unmanaged, 'legend_unmanaged'] }
+    : nodes.classes;
+  const lines = ['flowchart LR', ...nodes.lines, ...edges.lines, ...legend, ...styleLines(classes, edges.unmanaged)];
+  return { text: lines.join('\n') + '\n', nodeTargets: nodes.nodeTargets, nodeCount: nodes.nodeCount, edgeCount: edges.count, collapsed };
+}
 
-  // Collapsed namespaces first: their interfaces attach to the namespace node, and a host veth
-  // whose peer is folded that way folds into it too (the node links straight to the bridge).
-  const collapses = (ns: TopoNamespace) => ns.kind === 'container' && (collapsed || ns.interfaces.length === 0);
-  const nsIdByKey = new Map<string, string>();
-  const nsMermaidId = (key: string): string => {
-    let id = nsIdByKey.get(key);
-    if (id === undefined) {
-      id = mermaidId('ns', key);
-      nsIdByKey.set(key, id);
-    }
-    return id;
-  };
+/** The Mermaid ids of a diagram: derived from stable keys, computed once. */
+interface NodeIds {
+  /** Namespace id -> its node or subgraph. */
+  namespaces: Map<string, string>;
+  /** Interface id -> the node its edges attach to: its own, or its namespace's when that is drawn as one node. */
+  anchors: Map<string, string>;
+  /** Host interfaces folded into a collapsed container's node: not drawn on their own. */
+  folded: Set<string>;
+}
+
+/** A container namespace drawn as one node: all of them when collapsed, and any with no interface to show. */
+function drawnAsOneNode(ns: TopoNamespace, collapsed: boolean): boolean {
+  return ns.kind === 'container' && (collapsed || ns.interfaces.length === 0);
+}
+
+function assignIds(shown: Topology, collapsed: boolean): NodeIds {
+  const namespaces = new Map(shown.namespaces.map((ns) => [ns.id, mermaidId('ns', ns.id)]));
+  const anchors = new Map<string, string>();
   for (const ns of shown.namespaces) {
-    if (collapses(ns)) {
-      const nsId = nsMermaidId(ns.id);
+    if (drawnAsOneNode(ns, collapsed)) {
       for (const iface of ns.interfaces) {
-        anchor.set(iface.id, nsId);
+        anchors.set(iface.id, namespaces.get(ns.id)!);
       }
     }
   }
-  const folded = new Set<string>();
-  if (collapsed) {
-    for (const edge of shown.edges) {
-      if (edge.kind !== 'veth') continue;
-      for (const [self, other] of [[edge.from, edge.to], [edge.to, edge.from]]) {
-        if (self.startsWith('ns:host/') && !anchor.has(self) && anchor.has(other)) {
-          anchor.set(self, anchor.get(other)!);
-          folded.add(self);
+  // Collapsed namespaces first: a host veth whose peer is folded into a namespace node folds into
+  // it too, so the node links straight to the bridge.
+  const folded = collapsed ? foldHostVethEnds(shown.edges, anchors) : new Set<string>();
+  for (const ns of shown.namespaces) {
+    if (!drawnAsOneNode(ns, collapsed)) {
+      for (const iface of ns.interfaces) {
+        if (!folded.has(iface.id)) {
+          anchors.set(iface.id, mermaidId('if', iface.id));
         }
       }
     }
   }
+  return { namespaces, anchors, folded };
+}
 
-  for (const ns of shown.namespaces) {
-    const nsId = nsMermaidId(ns.id);
+/** Adds to `anchors` the host veth ends whose peer already has one (a collapsed node), and returns them. */
+function foldHostVethEnds(edges: TopoEdge[], anchors: Map<string, string>): Set<string> {
+  const folded = new Set<string>();
+  for (const edge of edges) {
+    if (edge.kind !== 'veth') continue;
+    for (const [self, other] of [[edge.from, edge.to], [edge.to, edge.from]]) {
+      if (self.startsWith('ns:host/') && !anchors.has(self) && anchors.has(other)) {
+        anchors.set(self, anchors.get(other)!);
+        folded.add(self);
+      }
+    }
+  }
+  return folded;
+}
+
+interface DrawContext {
+  shown: Topology;
+  ids: NodeIds;
+  collapsed: boolean;
+  options: DiagramOptions;
+  labels: DiagramLabels;
+  networkNames: Map<string, string>;
+}
+
+/** Node ids by the style class they take (`class <ids> <name>` lines). */
+interface StyleClasses {
+  bridge: string[];
+  inferred: string[];
+  unmanaged: string[];
+}
+
+/** The namespaces and interfaces drawn: their lines, what clicking each reveals, and their styles. */
+interface NodeDrawing {
+  lines: string[];
+  nodeTargets: Record<string, RevealTarget>;
+  nodeCount: number;
+  classes: StyleClasses;
+}
+
+function drawNodes(context: DrawContext): NodeDrawing {
+  const drawing: NodeDrawing = { lines: [], nodeTargets: {}, nodeCount: 0, classes: { bridge: [], inferred: [], unmanaged: [] } };
+  for (const ns of context.shown.namespaces) {
+    const nsId = context.ids.namespaces.get(ns.id)!;
     const owner = ns.containers.find((container) => container.via === 'own') ?? (ns.kind === 'container' ? ns.containers[0] : undefined);
-    const title = namespaceTitle(ns, shown, labels);
-    const collapseThis = collapses(ns);
     if (owner) {
-      nodeTargets[nsId] = { kind: 'container', id: owner.id };
+      drawing.nodeTargets[nsId] = { kind: 'container', id: owner.id };
     }
     if (ns.source === 'inferred' && ns.kind !== 'host') {
-      inferredIds.push(nsId);
+      drawing.classes.inferred.push(nsId);
     }
-    if (collapseThis) {
-      const lines = [...title];
-      for (const iface of ns.interfaces) {
-        lines.push([interfaceName(iface, labels), ...(options.showIPs ? iface.addresses : []), ...(options.showMACs && iface.mac ? [iface.mac] : [])].join(' '));
-        anchor.set(iface.id, nsId);
-      }
-      out.push(`  ${nsId}[${label(lines)}]`);
-      nsIds.push(nsId);
-      nodeCount++;
+    if (drawnAsOneNode(ns, context.collapsed)) {
+      drawOneNodeNamespace(drawing, context, ns, nsId);
+    } else {
+      drawSubgraphNamespace(drawing, context, ns, nsId);
+    }
+  }
+  return drawing;
+}
+
+/** The namespace's title, then one line per interface: name, addresses and MAC as the toggles ask. */
+function drawOneNodeNamespace(drawing: NodeDrawing, { shown, options, labels }: DrawContext, ns: TopoNamespace, nsId: string): void {
+  const lines = namespaceTitle(ns, shown, labels);
+  for (const iface of ns.interfaces) {
+    lines.push([interfaceName(iface, labels), ...(options.showIPs ? iface.addresses : []), ...(options.showMACs && iface.mac ? [iface.mac] : [])].join(' '));
+  }
+  drawing.lines.push(`  ${nsId}[${label(lines)}]`);
+  drawing.nodeCount++;
+}
+
+function drawSubgraphNamespace(drawing: NodeDrawing, { shown, ids, options, labels, networkNames }: DrawContext, ns: TopoNamespace, nsId: string): void {
+  // One line: dagre reserves room for a single title line only, so a second line would be
+  // drawn over the namespace's first interface.
+  drawing.lines.push(`  subgraph ${nsId}["${namespaceTitle(ns, shown, labels).map(escapeLabel).join(' · ')}"]`);
+  drawing.lines.push('    direction TB');
+  for (const iface of ns.interfaces) {
+    if (ids.folded.has(iface.id)) {
       continue;
     }
-    // One line: dagre reserves room for a single title line only, so a second line would be
-    // drawn over the namespace's first interface.
-    out.push(`  subgraph ${nsId}["${title.map(escapeLabel).join(' · ')}"]`);
-    out.push('    direction TB');
-    for (const iface of ns.interfaces) {
-      if (folded.has(iface.id)) {
-        continue;
-      }
-      const id = mermaidId('if', iface.id);
-      anchor.set(iface.id, id);
-      out.push(`    ${id}${shape(iface, label(interfaceLines(iface, networkNames, options, labels)))}`);
-      nodeCount++;
-      const networkId = networkOf(iface);
-      if (networkId) {
-        nodeTargets[id] = { kind: 'network', id: networkId };
-        bridgeIds.push(id);
-      } else if (iface.containerId) {
-        nodeTargets[id] = { kind: 'container', id: iface.containerId };
-      }
-      if (iface.source === 'inferred') {
-        inferredIds.push(id);
-      }
-      if (!iface.managed) {
-        unmanagedIds.push(id);
-      }
+    const id = ids.anchors.get(iface.id)!;
+    drawing.lines.push(`    ${id}${shape(iface, label(interfaceLines(iface, networkNames, options, labels)))}`);
+    drawing.nodeCount++;
+    // A bridge reveals the network it stands for; a container's interface, the container.
+    const networkId = iface.kind === 'bridge' ? iface.networkIds[0] : undefined;
+    if (networkId) {
+      drawing.nodeTargets[id] = { kind: 'network', id: networkId };
+      drawing.classes.bridge.push(id);
+    } else if (iface.containerId) {
+      drawing.nodeTargets[id] = { kind: 'container', id: iface.containerId };
     }
-    out.push('  end');
-    nsIds.push(nsId);
+    if (iface.source === 'inferred') {
+      drawing.classes.inferred.push(id);
+    }
+    if (!iface.managed) {
+      drawing.classes.unmanaged.push(id);
+    }
   }
+  drawing.lines.push('  end');
+}
 
-  const unmanagedEdges: number[] = [];
-  let edgeCount = 0;
-  const seenCollapsed = new Set<string>();
-  for (const edge of shown.edges) {
-    const from = anchor.get(edge.from) ?? (edge.kind === 'stoppedMember' ? nsMermaidId(edge.from) : undefined);
-    const to = anchor.get(edge.to);
+interface DrawnEdges {
+  lines: string[];
+  count: number;
+  /** Indexes of the edges Docker did not make, for `linkStyle` (Mermaid styles edges by position). */
+  unmanaged: number[];
+}
+
+function drawEdges(edges: TopoEdge[], ids: NodeIds): DrawnEdges {
+  const drawn: DrawnEdges = { lines: [], count: 0, unmanaged: [] };
+  // Folded ends make several edges join the same two nodes: draw each once.
+  const seen = new Set<string>();
+  for (const edge of edges) {
+    // A stopped container's edge starts at its namespace, not at an interface.
+    const from = ids.anchors.get(edge.from) ?? (edge.kind === 'stoppedMember' ? ids.namespaces.get(edge.from) ?? mermaidId('ns', edge.from) : undefined);
+    const to = ids.anchors.get(edge.to);
     if (!from || !to || from === to) {
       continue;
     }
     const key = `${from}|${to}|${edge.kind}`;
-    if (seenCollapsed.has(key)) {
+    if (seen.has(key)) {
       continue;
     }
-    seenCollapsed.add(key);
-    out.push(`  ${from} ${edgeArrow(edge)} ${to}`);
+    seen.add(key);
+    drawn.lines.push(`  ${from} ${edgeArrow(edge)} ${to}`);
     if (!edge.managed) {
-      unmanagedEdges.push(edgeCount);
+      drawn.unmanaged.push(drawn.count);
     }
-    edgeCount++;
+    drawn.count++;
   }
+  return drawn;
+}
 
-  if (options.showLegend) {
-    out.push(`  subgraph legend[${label([labels.legendTitle])}]`);
-    out.push('    direction TB');
-    out.push(`    legend_observed[${label([labels.legendObserved])}]`);
-    out.push(`    legend_inferred[${label([labels.legendInferred])}]`);
-    out.push(`    legend_unmanaged[${label([labels.legendUnmanaged])}]`);
-    out.push(`    legend_veth[${label([labels.legendVeth])}]`);
-    out.push(`    legend_port[${label([labels.legendBridgePort])}]`);
-    out.push('  end');
-    inferredIds.push('legend_inferred');
-    unmanagedIds.push('legend_unmanaged');
-  }
+function legendLines(labels: DiagramLabels): string[] {
+  return [
+    `  subgraph legend[${label([labels.legendTitle])}]`,
+    '    direction TB',
+    `    legend_observed[${label([labels.legendObserved])}]`,
+    `    legend_inferred[${label([labels.legendInferred])}]`,
+    `    legend_unmanaged[${label([labels.legendUnmanaged])}]`,
+    `    legend_veth[${label([labels.legendVeth])}]`,
+    `    legend_port[${label([labels.legendBridgePort])}]`,
+    '  end',
+  ];
+}
 
-  out.push('  classDef inferred stroke-dasharray:6 4,stroke-width:1.5px');
-  out.push('  classDef unmanaged stroke:#e8912d,stroke-width:3px');
-  out.push('  classDef bridge stroke-width:2px');
-  if (bridgeIds.length > 0) {
-    out.push(`  class ${bridgeIds.join(',')} bridge`);
-  }
-  if (inferredIds.length > 0) {
-    out.push(`  class ${inferredIds.join(',')} inferred`);
-  }
-  if (unmanagedIds.length > 0) {
-    out.push(`  class ${unmanagedIds.join(',')} unmanaged`);
+function styleLines(classes: StyleClasses, unmanagedEdges: number[]): string[] {
+  const lines = [
+    '  classDef inferred stroke-dasharray:6 4,stroke-width:1.5px',
+    '  classDef unmanaged stroke:#e8912d,stroke-width:3px',
+    '  classDef bridge stroke-width:2px',
+  ];
+  for (const [name, ids] of [['bridge', classes.bridge], ['inferred', classes.inferred], ['unmanaged', classes.unmanaged]] as const) {
+    if (ids.length > 0) {
+      lines.push(`  class ${ids.join(',')} ${name}`);
+    }
   }
   if (unmanagedEdges.length > 0) {
-    out.push(`  linkStyle ${unmanagedEdges.join(',')} stroke:#e8912d,stroke-width:3px`);
+    lines.push(`  linkStyle ${unmanagedEdges.join(',')} stroke:#e8912d,stroke-width:3px`);
   }
-  return { text: out.join('\n') + '\n', nodeTargets, nodeCount, edgeCount, collapsed };
+  return lines;
 }
