@@ -5,9 +5,9 @@
  */
 import * as vscode from 'vscode';
 import { ConnectPair, connectContainers } from '../engine/networkActions';
-import type { ContainerModel, Inventory, NetworkModel } from '../model/inventory';
+import { ContainerModel, Inventory, isUserDefinedNetwork, NetworkModel } from '../model/inventory';
 import { connectableNetworks, summarize } from '../model/networkActions';
-import { isUserDefinedNetwork, parseAliases, validateStaticAddress } from '../model/validation';
+import { parseAliases, validateStaticAddress } from '../model/validation';
 import type { Services } from '../services';
 import { settle, showSummary, withProgress } from './actionUi';
 import { Cancelled, UserFacingError } from './command';

@@ -4,7 +4,7 @@
  * say exactly what was done and what was not. No I/O: src/engine/networkActions.ts runs the plans.
  */
 import type { OperationError } from './engineErrors';
-import { ContainerModel, EndpointModel, Inventory, isConnectable, isDisconnectable, isRemovable, NetworkModel } from './inventory';
+import { ContainerModel, EndpointModel, Inventory, isConnectable, isDisconnectable, isUserDefinedNetwork, NetworkModel } from './inventory';
 import { canConnect, ValidationIssue } from './validation';
 
 /** One step of an action and how it ended. */
@@ -117,13 +117,13 @@ export function removalPlans(inventory: Inventory, networkIds: string[]): Remova
     }
     // Borrowed stacks (container: mode) are listed under the network but have no endpoint of their own.
     const endpoints = network.endpoints.filter((endpoint) => !endpoint.viaContainer);
-    plans.push({ network, endpoints, blocked: isRemovable(network) ? undefined : 'predefined' });
+    plans.push({ network, endpoints, blocked: isUserDefinedNetwork(network) ? undefined : 'predefined' });
   }
   return plans;
 }
 
 export function removableNetworks(inventory: Inventory): NetworkModel[] {
-  return inventory.networks.filter(isRemovable);
+  return inventory.networks.filter(isUserDefinedNetwork);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -152,7 +152,7 @@ export function matchesLabelFilter(labels: Record<string, string>, filters: read
  */
 export function prunePreview(inventory: Inventory, labelFilters: readonly string[] = []): PruneCandidate[] {
   return inventory.networks
-    .filter((network) => isRemovable(network) && network.scope !== 'swarm' && !network.ingress)
+    .filter((network) => isUserDefinedNetwork(network) && network.scope !== 'swarm' && !network.ingress)
     .filter((network) => !network.endpoints.some((endpoint) => endpoint.running && !endpoint.viaContainer))
     .filter((network) => matchesLabelFilter(network.labels, labelFilters))
     .map((network) => ({

@@ -6,7 +6,7 @@
  */
 import { Address4, Address6 } from 'ip-address';
 import type { StringMap } from './dockerTypes';
-import type { ContainerModel, Inventory, NetworkModel } from './inventory';
+import { ContainerModel, Inventory, isUserDefinedNetwork, NetworkModel } from './inventory';
 
 export type ValidationField =
   | 'name'
@@ -484,11 +484,6 @@ export function parseAliases(text: string): { value: string[]; issue?: Validatio
     }
   }
   return { value };
-}
-
-/** Whether the network lets the user choose aliases and static addresses (user-defined networks). */
-export function isUserDefinedNetwork(network: NetworkModel): boolean {
-  return !network.predefined;
 }
 
 export function canConnect(container: ContainerModel, network: NetworkModel): ValidationIssue | undefined {
