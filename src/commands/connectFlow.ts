@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { ConnectPair, connectContainers } from '../engine/networkActions';
 import { ContainerModel, Inventory, isUserDefinedNetwork, NetworkModel } from '../model/inventory';
 import { connectableNetworks, summarize } from '../model/networkActions';
-import { parseAliases, validateStaticAddress } from '../model/validation';
+import { parseAliases, validateStaticAddress } from '../model/connectSpec';
 import type { Services } from '../services';
 import { settle, showSummary, withProgress } from './actionUi';
 import { Cancelled, UserFacingError } from './command';

@@ -8,25 +8,21 @@ import * as vscode from 'vscode';
 import { engineIsLocal, listHostInterfaces } from '../engine/hostInterfaces';
 import { createNetwork, readDriverContext } from '../engine/networkActions';
 import type { Inventory } from '../model/inventory';
+import { parseAuxAddresses, validateGateway, validateIpRange, validateSubnet } from '../model/addresses';
 import {
   creatableDrivers,
   CreateNetworkSpec,
   DriverContext,
   driverNeedsParent,
   emptySpec,
-  formatKeyValues,
   IPVLAN_MODES,
   MACVLAN_MODES,
-  parseAuxAddresses,
-  parseKeyValues,
   SubnetSpec,
   validateCreateSpec,
   validateDriver,
-  validateGateway,
-  validateIpRange,
   validateNetworkName,
-  validateSubnet,
-} from '../model/validation';
+} from '../model/createNetworkSpec';
+import { formatKeyValues, parseKeyValues } from '../model/validation';
 import type { Services } from '../services';
 import { requireInventory, settle, withProgress } from './actionUi';
 import { Cancelled, UserFacingError } from './command';

@@ -13,15 +13,9 @@ import {
   removalPlans,
   StepOutcome,
 } from '../model/networkActions';
-import {
-  ConnectSpec,
-  CreateNetworkSpec,
-  DriverContext,
-  toCreateBody,
-  validateConnect,
-  validateCreateSpec,
-  ValidationIssue,
-} from '../model/validation';
+import { ConnectSpec, validateConnect } from '../model/connectSpec';
+import { CreateNetworkSpec, DriverContext, toCreateRequest, validateCreateSpec } from '../model/createNetworkSpec';
+import type { ValidationIssue } from '../model/validation';
 import type { EngineClient } from './engineClient';
 
 /** A fresh inventory (two list calls), for flows that run outside the extension's session. */
@@ -50,7 +44,7 @@ export async function createNetwork(client: EngineClient, spec: CreateNetworkSpe
     return { ok: false, issues };
   }
   try {
-    const id = await client.createNetwork(toCreateBody(spec));
+    const id = await client.createNetwork(toCreateRequest(spec));
     return { ok: true, id, name: spec.name.trim() };
   } catch (error) {
     return { ok: false, error: classifyOperationError(error) };

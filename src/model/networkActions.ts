@@ -5,7 +5,8 @@
  */
 import type { OperationError } from './engineErrors';
 import { ContainerModel, EndpointModel, Inventory, isConnectable, isDisconnectable, isUserDefinedNetwork, NetworkModel } from './inventory';
-import { canConnect, ValidationIssue } from './validation';
+import { canConnect } from './connectSpec';
+import type { ValidationIssue } from './validation';
 
 /** One step of an action and how it ended. */
 export interface StepOutcome<T> {

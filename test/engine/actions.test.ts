@@ -16,7 +16,7 @@ import { connectContainers, createNetwork, disconnectEndpoints, pruneNetworks, r
 import { classifyOperationError, OperationErrorKind } from '../../src/model/engineErrors';
 import type { Inventory } from '../../src/model/inventory';
 import { disconnectTargets, prunePreview, removalPlans } from '../../src/model/networkActions';
-import { CreateNetworkSpec, DriverContext, emptySpec } from '../../src/model/validation';
+import { CreateNetworkSpec, DriverContext, emptySpec } from '../../src/model/createNetworkSpec';
 import { docker, engineGet, removeLabelled } from '../support/dockerCli';
 
 const OWN = 'dne.test.actions';
