@@ -4,12 +4,12 @@
  * field against the network's subnets and the addresses in use), then one summary.
  */
 import * as vscode from 'vscode';
-import { ConnectPair, connectContainers } from '../engine/networkActions';
+import { ConnectItem, ConnectPair, connectContainers } from '../engine/networkActions';
 import { ContainerModel, Inventory, isUserDefinedNetwork, NetworkModel } from '../model/inventory';
-import { connectableNetworks, summarize } from '../model/networkActions';
+import { connectableNetworks } from '../model/networkActions';
 import { parseAliases, validateStaticAddress } from '../model/connectSpec';
 import type { Services } from '../services';
-import { settle, showSummary, withProgress } from './actionUi';
+import { runAction } from './actionUi';
 import { Cancelled, UserFacingError } from './command';
 import { inputStep, pickStep, runSteps } from './multiStepInput';
 import { validationMessage } from './validationMessages';
@@ -162,26 +162,13 @@ export async function runConnect(services: Services, inventory: Inventory, conta
       pairs.push({ containerId: container.id, networkId: network.id });
     }
   }
-  const outcomes = await withProgress(vscode.l10n.t('Connecting…'), async (report) => {
-    const result = await connectContainers(
-      services.session.client,
-      inventory,
-      pairs,
-      { aliases: state.aliases, ipv4Address: state.ipv4, ipv6Address: state.ipv6 },
-      (item) => report(vscode.l10n.t('{0} → {1}', item.containerName, item.networkName)),
-    );
-    if (result.some((outcome) => outcome.ok)) {
-      await settle(services);
-    }
-    return result;
-  });
-  await showSummary(
-    summarize(outcomes),
-    (item) => vscode.l10n.t('{0} → {1}', item.containerName, item.networkName),
-    {
+  await runAction<ConnectItem>(services, {
+    progressTitle: vscode.l10n.t('Connecting…'),
+    run: (step) => connectContainers(services.session.client, inventory, pairs, { aliases: state.aliases, ipv4Address: state.ipv4, ipv6Address: state.ipv6 }, step),
+    label: (item) => vscode.l10n.t('{0} → {1}', item.containerName, item.networkName),
+    texts: {
       allDone: (names) => vscode.l10n.t('Connected: {0}.', names),
       someFailed: (done, failed) => vscode.l10n.t('{0} connected, {1} not connected.', done, failed),
     },
-    services,
-  );
+  });
 }

@@ -24,9 +24,8 @@ import {
 } from '../model/createNetworkSpec';
 import { formatKeyValues, parseKeyValues } from '../model/validation';
 import type { Services } from '../services';
-import { requireInventory, settle, withProgress } from './actionUi';
-import { Cancelled, UserFacingError } from './command';
-import { operationErrorMessage } from './engineErrorMessages';
+import { requireInventory, runAction } from './actionUi';
+import { Cancelled } from './command';
 import { inputStep, pickStep, runSteps, StepBack } from './multiStepInput';
 import { validationMessage } from './validationMessages';
 
@@ -349,25 +348,18 @@ function summaryOf(spec: CreateNetworkSpec): string {
   return parts.join(' · ');
 }
 
+/** Sends the request; on success the new network is revealed in the tree. */
 async function submit(flow: FlowContext): Promise<void> {
-  const outcome = await withProgress(vscode.l10n.t('Creating network {0}…', flow.spec.name), async () => {
-    const result = await createNetwork(flow.services.session.client, flow.spec, flow.inventory, flow.drivers);
-    if (result.ok) {
-      await settle(flow.services);
-    }
-    return result;
+  const [outcome] = await runAction(flow.services, {
+    progressTitle: vscode.l10n.t('Creating network {0}…', flow.spec.name),
+    run: async () => [await createNetwork(flow.services.session.client, flow.spec, flow.inventory, flow.drivers)],
+    label: (item) => item.name,
+    texts: { allDone: (name) => vscode.l10n.t('Network {0} created.', name) },
   });
-  if (outcome.ok) {
-    flow.services.log.info(`created network ${outcome.name} (${outcome.id.slice(0, 12)})`);
-    void flow.services.revealInTree({ kind: 'network', id: outcome.id }).catch(() => undefined);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Network {0} created.', outcome.name));
-    return;
+  if (outcome.ok && outcome.item.id) {
+    flow.services.log.info(`created network ${outcome.item.name} (${outcome.item.id.slice(0, 12)})`);
+    void flow.services.revealInTree({ kind: 'network', id: outcome.item.id }).catch(() => undefined);
   }
-  if (outcome.issues) {
-    throw new UserFacingError(outcome.issues.map(validationMessage).join(' '));
-  }
-  flow.services.log.warn(`create network ${flow.spec.name}: ${outcome.error.engineMessage}`);
-  throw new UserFacingError(operationErrorMessage(outcome.error));
 }
 
 async function startFlow(services: Services, title: string): Promise<FlowContext> {

@@ -25,7 +25,7 @@ export interface ActionSummary<T> {
   failed: StepOutcome<T>[];
 }
 
-export function summarize<T>(outcomes: StepOutcome<T>[]): ActionSummary<T> {
+export function summarize<T>(outcomes: readonly StepOutcome<T>[]): ActionSummary<T> {
   return { done: outcomes.filter((outcome) => outcome.ok), failed: outcomes.filter((outcome) => !outcome.ok) };
 }
 
