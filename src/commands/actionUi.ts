@@ -4,7 +4,7 @@
  * one summary of what was done, what was not, and why).
  */
 import * as vscode from 'vscode';
-import type { Inventory } from '../model/inventory';
+import type { ContainerModel, Inventory } from '../model/inventory';
 import type { StepOutcome } from '../model/networkActions';
 import type { TreeNode } from '../model/treeModel';
 import type { Services } from '../services';
@@ -33,6 +33,22 @@ export function selectedNodes(node: unknown, selection: unknown): TreeNode[] {
     return many;
   }
   return clicked ? [clicked] : [];
+}
+
+/** The network ids of the selected network nodes, each once. */
+export function selectedNetworkIds(nodes: readonly TreeNode[]): string[] {
+  return [...new Set(nodes.flatMap((entry) => (entry.kind === 'network' ? [entry.networkId] : [])))];
+}
+
+/** The containers of the selected nodes of these kinds that the inventory still has, each once. */
+export function selectedContainers(inventory: Inventory, nodes: readonly TreeNode[], kinds: readonly ('container' | 'membership')[]): ContainerModel[] {
+  const ids = nodes.flatMap((entry) => ((entry.kind === 'container' || entry.kind === 'membership') && kinds.includes(entry.kind) ? [entry.containerId] : []));
+  return known([...new Set(ids)], inventory.containerById);
+}
+
+/** The objects the inventory still has for these ids, in their order. */
+export function known<T>(ids: readonly string[], byId: ReadonlyMap<string, T>): T[] {
+  return ids.map((id) => byId.get(id)).filter((found): found is T => found !== undefined);
 }
 
 function withProgress<T>(title: string, task: (report: (message: string) => void) => Promise<T>): Promise<T> {

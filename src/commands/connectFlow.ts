@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { ConnectItem, ConnectPair, connectContainers } from '../engine/networkActions';
 import { ContainerModel, Inventory, isUserDefinedNetwork, NetworkModel } from '../model/inventory';
-import { connectableNetworks } from '../model/networkActions';
+import { connectableContainers, connectableNetworks } from '../model/networkActions';
 import { parseAliases, validateStaticAddress } from '../model/connectSpec';
 import type { Services } from '../services';
 import { runAction } from './actionUi';
@@ -44,6 +44,18 @@ export async function pickContainers(inventory: Inventory, title: string, filter
     throw new Cancelled();
   }
   return chosen.map((item) => item.value);
+}
+
+/** From the palette: the network to connect containers to (one that some container can still join). */
+export async function pickNetworkToJoin(inventory: Inventory, title: string): Promise<NetworkModel> {
+  const items = inventory.networks
+    .filter((network) => connectableContainers(inventory, network).length > 0)
+    .map((network) => ({ label: `$(type-hierarchy-sub) ${network.name}`, description: network.driver, value: network }));
+  if (items.length === 0) {
+    throw new UserFacingError(vscode.l10n.t('No container can be connected here.'));
+  }
+  const chosen = await pickStep({ title, back: false, placeholder: vscode.l10n.t('Network to connect containers to'), items });
+  return chosen.value;
 }
 
 interface ConnectState {

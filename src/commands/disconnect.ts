@@ -3,7 +3,7 @@ import { disconnectEndpoints } from '../engine/networkActions';
 import type { ContainerModel, Inventory } from '../model/inventory';
 import { disconnectableMemberships, DisconnectTarget, disconnectTargets } from '../model/networkActions';
 import type { Services } from '../services';
-import { confirmModal, requireInventory, runAction, selectedNodes } from './actionUi';
+import { confirmModal, requireInventory, runAction, selectedContainers, selectedNodes } from './actionUi';
 import { Cancelled, CommandDefinition, UserFacingError } from './command';
 import { pickStep } from './multiStepInput';
 
@@ -60,8 +60,7 @@ export const disconnectCommand: CommandDefinition = {
         pairs.push({ containerId: entry.containerId, networkId: entry.networkId });
       }
     }
-    const containerNodes = nodes.filter((entry) => entry.kind === 'container').map((entry) => inventory.containerById.get((entry as { containerId: string }).containerId));
-    const containers = containerNodes.filter((container) => container !== undefined);
+    const containers = selectedContainers(inventory, nodes, ['container']);
     if (containers.length > 0) {
       pairs.push(...(await pickMemberships(inventory, containers, title)));
     }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { removeNetworks } from '../engine/networkActions';
 import { removableNetworks, removalPlans } from '../model/networkActions';
 import type { Services } from '../services';
-import { confirmModal, removalAction, requireInventory, runAction, selectedNodes } from './actionUi';
+import { confirmModal, removalAction, requireInventory, runAction, selectedNetworkIds, selectedNodes } from './actionUi';
 import { CommandDefinition, UserFacingError } from './command';
 import { operationErrorMessage } from './engineErrorMessages';
 import { pickStep } from './multiStepInput';
@@ -16,9 +16,7 @@ export const removeNetworkCommand: CommandDefinition = {
   id: 'dockerNetworks.removeNetwork',
   async run(services: Services, node?: unknown, selection?: unknown) {
     const inventory = requireInventory(services);
-    let ids = selectedNodes(node, selection)
-      .filter((entry) => entry.kind === 'network')
-      .map((entry) => (entry as { networkId: string }).networkId);
+    let ids = selectedNetworkIds(selectedNodes(node, selection));
     if (ids.length === 0) {
       const items = removableNetworks(inventory).map((network) => ({
         label: `$(type-hierarchy-sub) ${network.name}`,
