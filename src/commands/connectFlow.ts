@@ -12,7 +12,7 @@ import type { Services } from '../services';
 import { runAction } from './actionUi';
 import { Cancelled, UserFacingError } from './command';
 import { inputStep, pickStep, runSteps } from './multiStepInput';
-import { validationMessage } from './validationMessages';
+import { fieldMessage, validationMessage } from './validationMessages';
 
 type Item<T> = vscode.QuickPickItem & { value: T };
 
@@ -144,10 +144,7 @@ function staticStep(family: 4 | 6) {
           ? vscode.l10n.t('Fixed IPv4 address in {0} (--ip; empty: the engine assigns one)', subnets.join(', '))
           : vscode.l10n.t('Fixed IPv6 address in {0} (--ip6; empty: the engine assigns one)', subnets.join(', ')),
       value: (family === 4 ? state.ipv4 : state.ipv6) ?? '',
-      validate: (value) => {
-        const found = value.trim() ? validateStaticAddress(value, family, network) : undefined;
-        return found ? validationMessage(found) : undefined;
-      },
+      validate: (value) => (value.trim() ? fieldMessage(validateStaticAddress(value, family, network)) : undefined),
     });
     if (family === 4) {
       state.ipv4 = text.trim() || undefined;
