@@ -1,13 +1,14 @@
 /**
  * What the network action commands share: the inventory or a clear error, the clicked node plus
- * the multi-selection, quick picks of networks and containers, progress, and one summary message
- * for a multi-step action (what was done, what was not, and why).
+ * the multi-selection, a modal confirmation, and the tail of every action (progress -> settle ->
+ * one summary of what was done, what was not, and why).
  */
 import * as vscode from 'vscode';
-import type { Inventory } from '../model/inventory';
-import type { ActionSummary, StepOutcome } from '../model/networkActions';
+import type { ContainerModel, Inventory } from '../model/inventory';
+import type { StepOutcome } from '../model/networkActions';
 import type { TreeNode } from '../model/treeModel';
 import type { Services } from '../services';
+import { ActionTexts, engineChanged, failureLogLines, SummaryMessage, summaryMessages } from './actionSummary';
 import { Cancelled, UserFacingError } from './command';
 import { operationErrorMessage } from './engineErrorMessages';
 import { validationMessage } from './validationMessages';
@@ -34,7 +35,23 @@ export function selectedNodes(node: unknown, selection: unknown): TreeNode[] {
   return clicked ? [clicked] : [];
 }
 
-export function withProgress<T>(title: string, task: (report: (message: string) => void) => Promise<T>): Promise<T> {
+/** The network ids of the selected network nodes, each once. */
+export function selectedNetworkIds(nodes: readonly TreeNode[]): string[] {
+  return [...new Set(nodes.flatMap((entry) => (entry.kind === 'network' ? [entry.networkId] : [])))];
+}
+
+/** The containers of the selected nodes of these kinds that the inventory still has, each once. */
+export function selectedContainers(inventory: Inventory, nodes: readonly TreeNode[], kinds: readonly ('container' | 'membership')[]): ContainerModel[] {
+  const ids = nodes.flatMap((entry) => ((entry.kind === 'container' || entry.kind === 'membership') && kinds.includes(entry.kind) ? [entry.containerId] : []));
+  return known([...new Set(ids)], inventory.containerById);
+}
+
+/** The objects the inventory still has for these ids, in their order. */
+export function known<T>(ids: readonly string[], byId: ReadonlyMap<string, T>): T[] {
+  return ids.map((id) => byId.get(id)).filter((found): found is T => found !== undefined);
+}
+
+function withProgress<T>(title: string, task: (report: (message: string) => void) => Promise<T>): Promise<T> {
   return Promise.resolve(
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: false }, (progress) =>
       task((message) => progress.report({ message })),
@@ -43,7 +60,7 @@ export function withProgress<T>(title: string, task: (report: (message: string) 
 }
 
 /** Why one step failed, as one sentence. */
-export function reasonOf<T>(outcome: StepOutcome<T>): string {
+function reasonOf<T>(outcome: StepOutcome<T>): string {
   if (outcome.issues && outcome.issues.length > 0) {
     return outcome.issues.map(validationMessage).join(' ');
   }
@@ -53,53 +70,74 @@ export function reasonOf<T>(outcome: StepOutcome<T>): string {
   return '';
 }
 
-/**
- * One message for the whole action: information when all went well, a warning listing the
- * failures (with their reasons) otherwise. `label` names an item in the message.
- */
-export async function showSummary<T>(
-  summary: ActionSummary<T>,
-  label: (item: T) => string,
-  texts: { allDone: (names: string) => string; someFailed: (done: number, failed: number) => string },
-  services: Services,
-): Promise<void> {
-  for (const failure of summary.failed) {
-    services.log.warn(`${label(failure.item)}: ${failure.error?.engineMessage || failure.issues?.map((i) => i.code).join(',') || 'failed'}`);
-  }
-  if (summary.failed.length === 0) {
-    if (summary.done.length > 0) {
-      void vscode.window.showInformationMessage(texts.allDone(summary.done.map((outcome) => label(outcome.item)).join(', ')));
-    }
-    return;
-  }
-  if (summary.done.length === 0 && summary.failed.length === 1) {
-    void vscode.window.showErrorMessage(reasonOf(summary.failed[0]));
-    return;
-  }
-  const detail = [
-    ...summary.done.map((outcome) => `✓ ${label(outcome.item)}`),
-    ...summary.failed.map((outcome) => `✗ ${label(outcome.item)}: ${reasonOf(outcome)}`),
-  ].join('\n');
-  void vscode.window.showWarningMessage(texts.someFailed(summary.done.length, summary.failed.length), { modal: true, detail });
+/** One network action for `runAction`: what it runs, how it names an item, what it says at the end. */
+export interface Action<T> {
+  /** The title of the progress notification. */
+  progressTitle: string;
+  /** Runs every step; calls `step` as each item starts (its label shows in the progress). */
+  run(step: (item: T) => void): Promise<StepOutcome<T>[]>;
+  /** An item's name in the progress, the summary and the log. */
+  label(item: T): string;
+  texts: ActionTexts;
 }
 
-/** The summary sentences of the two commands that remove networks (Remove and Prune). */
-export function removalTexts(): { allDone: (names: string) => string; someFailed: (done: number, failed: number) => string } {
+/**
+ * The tail every network action shares: progress while it runs, then (when the engine changed)
+ * wait for the trees to show it, then one summary. Returns the outcomes for what is particular.
+ */
+export async function runAction<T>(services: Services, action: Action<T>): Promise<StepOutcome<T>[]> {
+  const outcomes = await withProgress(action.progressTitle, async (report) => {
+    const result = await action.run((item) => report(action.label(item)));
+    if (engineChanged(result)) {
+      await settle(services);
+    }
+    return result;
+  });
+  for (const line of failureLogLines(outcomes, action.label)) {
+    services.log.warn(line);
+  }
+  for (const message of summaryMessages(outcomes, action.label, action.texts, reasonOf)) {
+    show(message);
+  }
+  return outcomes;
+}
+
+function show(message: SummaryMessage): void {
+  const options: vscode.MessageOptions = message.modal ? { modal: true, detail: message.modal.detail } : {};
+  if (message.severity === 'information') {
+    void vscode.window.showInformationMessage(message.text, options);
+  } else if (message.severity === 'warning') {
+    void vscode.window.showWarningMessage(message.text, options);
+  } else {
+    void vscode.window.showErrorMessage(message.text, options);
+  }
+}
+
+/** Remove and Prune: the same item label and summary sentences. */
+export function removalAction<T extends { networkName: string }>(progressTitle: string, run: Action<T>['run']): Action<T> {
   return {
-    allDone: (list) => vscode.l10n.t('Removed: {0}.', list),
-    someFailed: (done, failed) => vscode.l10n.t('{0} removed, {1} not removed.', done, failed),
+    progressTitle,
+    run,
+    label: (item) => item.networkName,
+    texts: {
+      allDone: (list) => vscode.l10n.t('Removed: {0}.', list),
+      someFailed: (done, failed) => vscode.l10n.t('{0} removed, {1} not removed.', done, failed),
+      partlyDone: (network, containers) => vscode.l10n.t('{0} was not removed, but these containers were already disconnected from it: {1}.', network, containers),
+    },
   };
 }
 
-export function cancelUnless<T>(value: T | undefined): T {
-  if (value === undefined) {
+/** A modal warning with its action buttons: the button chosen, or Cancelled when dismissed. */
+export async function confirmModal(message: string, detail: string, ...actions: string[]): Promise<string> {
+  const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...actions);
+  if (answer === undefined || !actions.includes(answer)) {
     throw new Cancelled();
   }
-  return value;
+  return answer;
 }
 
 /** Waits for the trees to show the change (the engine's events also do it on their own). */
-export async function settle(services: Services): Promise<void> {
+async function settle(services: Services): Promise<void> {
   try {
     await services.refreshNow();
   } catch {

@@ -4,15 +4,15 @@
  * field against the network's subnets and the addresses in use), then one summary.
  */
 import * as vscode from 'vscode';
-import { ConnectPair, connectContainers } from '../engine/networkActions';
-import type { ContainerModel, Inventory, NetworkModel } from '../model/inventory';
-import { connectableNetworks, summarize } from '../model/networkActions';
-import { isUserDefinedNetwork, parseAliases, validateStaticAddress } from '../model/validation';
+import { ConnectItem, ConnectPair, connectContainers } from '../engine/networkActions';
+import { ContainerModel, Inventory, isUserDefinedNetwork, NetworkModel } from '../model/inventory';
+import { connectableContainers, connectableNetworks } from '../model/networkActions';
+import { parseAliases, validateStaticAddress } from '../model/connectSpec';
 import type { Services } from '../services';
-import { settle, showSummary, withProgress } from './actionUi';
+import { runAction } from './actionUi';
 import { Cancelled, UserFacingError } from './command';
 import { inputStep, pickStep, runSteps } from './multiStepInput';
-import { validationMessage } from './validationMessages';
+import { fieldMessage, validationMessage } from './validationMessages';
 
 type Item<T> = vscode.QuickPickItem & { value: T };
 
@@ -44,6 +44,18 @@ export async function pickContainers(inventory: Inventory, title: string, filter
     throw new Cancelled();
   }
   return chosen.map((item) => item.value);
+}
+
+/** From the palette: the network to connect containers to (one that some container can still join). */
+export async function pickNetworkToJoin(inventory: Inventory, title: string): Promise<NetworkModel> {
+  const items = inventory.networks
+    .filter((network) => connectableContainers(inventory, network).length > 0)
+    .map((network) => ({ label: `$(type-hierarchy-sub) ${network.name}`, description: network.driver, value: network }));
+  if (items.length === 0) {
+    throw new UserFacingError(vscode.l10n.t('No container can be connected here.'));
+  }
+  const chosen = await pickStep({ title, back: false, placeholder: vscode.l10n.t('Network to connect containers to'), items });
+  return chosen.value;
 }
 
 interface ConnectState {
@@ -132,10 +144,7 @@ function staticStep(family: 4 | 6) {
           ? vscode.l10n.t('Fixed IPv4 address in {0} (--ip; empty: the engine assigns one)', subnets.join(', '))
           : vscode.l10n.t('Fixed IPv6 address in {0} (--ip6; empty: the engine assigns one)', subnets.join(', ')),
       value: (family === 4 ? state.ipv4 : state.ipv6) ?? '',
-      validate: (value) => {
-        const found = value.trim() ? validateStaticAddress(value, family, network) : undefined;
-        return found ? validationMessage(found) : undefined;
-      },
+      validate: (value) => (value.trim() ? fieldMessage(validateStaticAddress(value, family, network)) : undefined),
     });
     if (family === 4) {
       state.ipv4 = text.trim() || undefined;
@@ -162,26 +171,13 @@ export async function runConnect(services: Services, inventory: Inventory, conta
       pairs.push({ containerId: container.id, networkId: network.id });
     }
   }
-  const outcomes = await withProgress(vscode.l10n.t('Connecting…'), async (report) => {
-    const result = await connectContainers(
-      services.session.client,
-      inventory,
-      pairs,
-      { aliases: state.aliases, ipv4Address: state.ipv4, ipv6Address: state.ipv6 },
-      (item) => report(vscode.l10n.t('{0} → {1}', item.containerName, item.networkName)),
-    );
-    if (result.some((outcome) => outcome.ok)) {
-      await settle(services);
-    }
-    return result;
-  });
-  await showSummary(
-    summarize(outcomes),
-    (item) => vscode.l10n.t('{0} → {1}', item.containerName, item.networkName),
-    {
+  await runAction<ConnectItem>(services, {
+    progressTitle: vscode.l10n.t('Connecting…'),
+    run: (step) => connectContainers(services.session.client, inventory, pairs, { aliases: state.aliases, ipv4Address: state.ipv4, ipv6Address: state.ipv6 }, step),
+    label: (item) => vscode.l10n.t('{0} → {1}', item.containerName, item.networkName),
+    texts: {
       allDone: (names) => vscode.l10n.t('Connected: {0}.', names),
       someFailed: (done, failed) => vscode.l10n.t('{0} connected, {1} not connected.', done, failed),
     },
-    services,
-  );
+  });
 }

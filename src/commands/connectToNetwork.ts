@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { isConnectable } from '../model/inventory';
 import type { Services } from '../services';
-import { requireInventory, selectedNodes } from './actionUi';
+import { requireInventory, selectedContainers, selectedNodes } from './actionUi';
 import { CommandDefinition, UserFacingError } from './command';
 import { pickContainers, runConnect } from './connectFlow';
 
@@ -15,13 +15,8 @@ export const connectToNetworkCommand: CommandDefinition = {
   async run(services: Services, node?: unknown, selection?: unknown) {
     const inventory = requireInventory(services);
     const title = vscode.l10n.t('Connect to Network');
-    const ids = selectedNodes(node, selection)
-      .filter((entry) => entry.kind === 'container' || entry.kind === 'membership')
-      .map((entry) => (entry as { containerId: string }).containerId);
-    let containers = [...new Set(ids)].map((id) => inventory.containerById.get(id)).filter((container) => container !== undefined);
-    if (containers.length === 0) {
-      containers = await pickContainers(inventory, title, isConnectable);
-    }
+    const selected = selectedContainers(inventory, selectedNodes(node, selection), ['container', 'membership']);
+    const containers = selected.length > 0 ? selected : await pickContainers(inventory, title, isConnectable);
     const connectable = containers.filter(isConnectable);
     if (connectable.length === 0) {
       throw new UserFacingError(

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { disconnectEndpoints } from '../engine/networkActions';
 import type { ContainerModel, Inventory } from '../model/inventory';
-import { disconnectableMemberships, DisconnectTarget, disconnectTargets, summarize } from '../model/networkActions';
+import { disconnectableMemberships, DisconnectTarget, disconnectTargets } from '../model/networkActions';
 import type { Services } from '../services';
-import { requireInventory, selectedNodes, settle, showSummary, withProgress } from './actionUi';
+import { confirmModal, requireInventory, runAction, selectedContainers, selectedNodes } from './actionUi';
 import { Cancelled, CommandDefinition, UserFacingError } from './command';
 import { pickStep } from './multiStepInput';
 
@@ -60,8 +60,7 @@ export const disconnectCommand: CommandDefinition = {
         pairs.push({ containerId: entry.containerId, networkId: entry.networkId });
       }
     }
-    const containerNodes = nodes.filter((entry) => entry.kind === 'container').map((entry) => inventory.containerById.get((entry as { containerId: string }).containerId));
-    const containers = containerNodes.filter((container) => container !== undefined);
+    const containers = selectedContainers(inventory, nodes, ['container']);
     if (containers.length > 0) {
       pairs.push(...(await pickMemberships(inventory, containers, title)));
     }
@@ -80,26 +79,15 @@ export const disconnectCommand: CommandDefinition = {
     const disconnectLabel = vscode.l10n.t('Disconnect');
     const forceLabel = vscode.l10n.t('Force Disconnect');
     const buttons = targets.some((target) => target.stopped) ? [disconnectLabel, forceLabel] : [disconnectLabel];
-    const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons);
-    if (!answer) {
-      throw new Cancelled();
-    }
-    const force = answer === forceLabel;
-    const outcomes = await withProgress(vscode.l10n.t('Disconnecting…'), async (report) => {
-      const result = await disconnectEndpoints(services.session.client, targets, force, (target) => report(vscode.l10n.t('{0} from {1}', target.containerName, target.networkName)));
-      if (result.some((outcome) => outcome.ok)) {
-        await settle(services);
-      }
-      return result;
-    });
-    await showSummary(
-      summarize(outcomes),
-      (target) => vscode.l10n.t('{0} from {1}', target.containerName, target.networkName),
-      {
+    const force = (await confirmModal(message, detail, ...buttons)) === forceLabel;
+    await runAction<DisconnectTarget>(services, {
+      progressTitle: vscode.l10n.t('Disconnecting…'),
+      run: (step) => disconnectEndpoints(services.session.client, targets, force, step),
+      label: (target) => vscode.l10n.t('{0} from {1}', target.containerName, target.networkName),
+      texts: {
         allDone: (names) => vscode.l10n.t('Disconnected: {0}.', names),
         someFailed: (done, failed) => vscode.l10n.t('{0} disconnected, {1} not disconnected.', done, failed),
       },
-      services,
-    );
+    });
   },
 };

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { pruneNetworks } from '../engine/networkActions';
-import { prunePreview, summarize } from '../model/networkActions';
+import { prunePreview } from '../model/networkActions';
 import { splitList } from '../model/validation';
 import type { Services } from '../services';
-import { removalTexts, requireInventory, settle, showSummary, withProgress } from './actionUi';
-import { Cancelled, CommandDefinition } from './command';
+import { confirmModal, removalAction, requireInventory, runAction } from './actionUi';
+import type { CommandDefinition } from './command';
 import { inputStep } from './multiStepInput';
 
 /**
@@ -34,25 +34,7 @@ export const pruneNetworksCommand: CommandDefinition = {
         ? vscode.l10n.t('{0} (stopped containers attached: {1})', candidate.network.name, candidate.stoppedContainers.join(', '))
         : candidate.network.name,
     );
-    const action = vscode.l10n.t('Remove {0} networks', candidates.length);
-    const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('These unused networks will be removed:'),
-      { modal: true, detail: lines.join('\n') },
-      action,
-    );
-    if (answer !== action) {
-      throw new Cancelled();
-    }
-    const outcomes = await withProgress(vscode.l10n.t('Pruning networks…'), async (report) => {
-      const result = await pruneNetworks(services.session.client, candidates, report);
-      await settle(services);
-      return result;
-    });
-    await showSummary(
-      summarize(outcomes),
-      (item) => item.networkName,
-      removalTexts(),
-      services,
-    );
+    await confirmModal(vscode.l10n.t('These unused networks will be removed:'), lines.join('\n'), vscode.l10n.t('Remove {0} networks', candidates.length));
+    await runAction(services, removalAction(vscode.l10n.t('Pruning networks…'), (step) => pruneNetworks(services.session.client, candidates, step)));
   },
 };

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { removeNetworks } from '../engine/networkActions';
-import { removableNetworks, removalPlans, summarize } from '../model/networkActions';
+import { removableNetworks, removalPlans } from '../model/networkActions';
 import type { Services } from '../services';
-import { removalTexts, requireInventory, selectedNodes, settle, showSummary, withProgress } from './actionUi';
-import { Cancelled, CommandDefinition, UserFacingError } from './command';
+import { confirmModal, removalAction, requireInventory, runAction, selectedNetworkIds, selectedNodes } from './actionUi';
+import { CommandDefinition, UserFacingError } from './command';
 import { operationErrorMessage } from './engineErrorMessages';
 import { pickStep } from './multiStepInput';
 
@@ -16,9 +16,7 @@ export const removeNetworkCommand: CommandDefinition = {
   id: 'dockerNetworks.removeNetwork',
   async run(services: Services, node?: unknown, selection?: unknown) {
     const inventory = requireInventory(services);
-    let ids = selectedNodes(node, selection)
-      .filter((entry) => entry.kind === 'network')
-      .map((entry) => (entry as { networkId: string }).networkId);
+    let ids = selectedNetworkIds(selectedNodes(node, selection));
     if (ids.length === 0) {
       const items = removableNetworks(inventory).map((network) => ({
         label: `$(type-hierarchy-sub) ${network.name}`,
@@ -43,46 +41,23 @@ export const removeNetworkCommand: CommandDefinition = {
     const endpoints = removable.flatMap((plan) => plan.endpoints.map((endpoint) => vscode.l10n.t('{0} on {1}', endpoint.containerName, plan.network.name)));
     const names = removable.map((plan) => plan.network.name).join(', ');
     const skipped = blocked.length > 0 ? vscode.l10n.t('Predefined networks are kept: {0}.', blocked.map((plan) => plan.network.name).join(', ')) : '';
-    let disconnectFirst = false;
-    if (endpoints.length > 0) {
-      const action = vscode.l10n.t('Disconnect {0} endpoints and remove', endpoints.length);
-      const answer = await vscode.window.showWarningMessage(
+    const disconnectFirst = endpoints.length > 0;
+    if (disconnectFirst) {
+      await confirmModal(
         vscode.l10n.t('{0} still has connected containers. Remove anyway?', names),
-        { modal: true, detail: [vscode.l10n.t('These containers will be disconnected first:'), ...endpoints, skipped].filter(Boolean).join('\n') },
-        action,
+        [vscode.l10n.t('These containers will be disconnected first:'), ...endpoints, skipped].filter(Boolean).join('\n'),
+        vscode.l10n.t('Disconnect {0} endpoints and remove', endpoints.length),
       );
-      if (answer !== action) {
-        throw new Cancelled();
-      }
-      disconnectFirst = true;
     } else {
-      const action = vscode.l10n.t('Remove');
-      const answer = await vscode.window.showWarningMessage(
+      await confirmModal(
         removable.length === 1 ? vscode.l10n.t('Remove the network {0}?', names) : vscode.l10n.t('Remove {0} networks?', removable.length),
-        { modal: true, detail: [removable.length > 1 ? names : '', skipped].filter(Boolean).join('\n') },
-        action,
+        [removable.length > 1 ? names : '', skipped].filter(Boolean).join('\n'),
+        vscode.l10n.t('Remove'),
       );
-      if (answer !== action) {
-        throw new Cancelled();
-      }
     }
-    const outcomes = await withProgress(vscode.l10n.t('Removing networks…'), async (report) => {
-      const result = await removeNetworks(services.session.client, removable, { disconnectEndpoints: disconnectFirst }, (item) => report(item.networkName));
-      await settle(services);
-      return result;
-    });
-    await showSummary(
-      summarize(outcomes),
-      (item) => item.networkName,
-      removalTexts(),
+    await runAction(
       services,
+      removalAction(vscode.l10n.t('Removing networks…'), (step) => removeNetworks(services.session.client, removable, { disconnectEndpoints: disconnectFirst }, step)),
     );
-    for (const outcome of outcomes) {
-      if (!outcome.ok && outcome.partial && outcome.partial.length > 0) {
-        void vscode.window.showWarningMessage(
-          vscode.l10n.t('{0} was not removed, but these containers were already disconnected from it: {1}.', outcome.item.networkName, outcome.partial.join(', ')),
-        );
-      }
-    }
   },
 };

@@ -71,3 +71,8 @@ export function validationMessage(found: ValidationIssue): string {
       return vscode.l10n.t('Containers cannot be connected to "{0}" after they are created.', p.network ?? '');
   }
 }
+
+/** For a field's `validate`: the sentence for the issue found, undefined when there is none. */
+export function fieldMessage(found: ValidationIssue | undefined): string | undefined {
+  return found ? validationMessage(found) : undefined;
+}

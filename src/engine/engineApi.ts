@@ -6,7 +6,7 @@
  */
 import type { ContainerInspectJson, ContainerSummaryJson, EngineEventJson, EngineInfoJson, NetworkJson } from '../model/dockerTypes';
 import type { EngineTarget } from '../model/connectionResolution';
-import type { NetworkCreateRequest } from './engineClient';
+import type { NetworkCreateRequest } from '../model/createNetworkSpec';
 
 export interface ConnectRequest {
   aliases?: string[];

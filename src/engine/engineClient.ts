@@ -12,24 +12,9 @@ import type {
   NetworkJson,
 } from '../model/dockerTypes';
 import type { EngineTarget } from '../model/connectionResolution';
+import type { NetworkCreateRequest } from '../model/createNetworkSpec';
 import { dockerodeOptions } from './connection';
 import type { ConnectRequest, EngineApi, EngineVersion, EventSubscription } from './engineApi';
-
-export interface NetworkCreateRequest {
-  Name: string;
-  Driver?: string;
-  Internal?: boolean;
-  Attachable?: boolean;
-  EnableIPv6?: boolean;
-  IPAM?: {
-    Driver?: string;
-    Config?: { Subnet?: string; IPRange?: string; Gateway?: string; AuxiliaryAddresses?: Record<string, string> }[];
-    Options?: Record<string, string>;
-  };
-  Options?: Record<string, string>;
-  Labels?: Record<string, string>;
-  CheckDuplicate?: boolean;
-}
 
 export class EngineClient implements EngineApi {
   private readonly docker: Docker;

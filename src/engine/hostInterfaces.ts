@@ -1,13 +1,12 @@
 /**
  * The host's network interfaces, offered as the parent of a macvlan/ipvlan network. Only
- * meaningful when the engine runs on this machine (unix socket, or tcp to localhost): then
+ * meaningful when the engine runs on this machine (EngineSession.isLocal decides): then
  * os.networkInterfaces() (interfaces with an address) and /sys/class/net (every interface, also
  * those without an address, like a bare uplink or a dummy) are merged.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { EngineTarget } from '../model/connectionResolution';
 
 export interface HostInterface {
   name: string;
@@ -16,16 +15,6 @@ export interface HostInterface {
   state?: string;
   /** Docker's own devices (docker0, br-*, veth*) and loopback: listed last, rarely a sensible parent. */
   dockerManaged: boolean;
-}
-
-export function engineIsLocal(target: EngineTarget): boolean {
-  if (target.protocol === 'unix' || target.protocol === 'npipe') {
-    return true;
-  }
-  if (target.protocol === 'tcp') {
-    return target.hostname === 'localhost' || target.hostname === '127.0.0.1' || target.hostname === '::1';
-  }
-  return false;
 }
 
 function readTrimmed(file: string): string | undefined {

@@ -13,15 +13,8 @@ import {
   removalPlans,
   StepOutcome,
 } from '../model/networkActions';
-import {
-  ConnectSpec,
-  CreateNetworkSpec,
-  DriverContext,
-  toCreateBody,
-  validateConnect,
-  validateCreateSpec,
-  ValidationIssue,
-} from '../model/validation';
+import { ConnectSpec, validateConnect } from '../model/connectSpec';
+import { CreateNetworkSpec, DriverContext, toCreateRequest, validateCreateSpec } from '../model/createNetworkSpec';
 import type { EngineApi } from './engineApi';
 
 /** A fresh inventory (two list calls), for flows that run outside the extension's session. */
@@ -39,21 +32,23 @@ export async function readDriverContext(client: EngineApi): Promise<DriverContex
   };
 }
 
-export type CreateOutcome =
-  | { ok: true; id: string; name: string; issues?: undefined; error?: undefined }
-  | { ok: false; issues: ValidationIssue[]; error?: undefined }
-  | { ok: false; error: OperationError; issues?: undefined };
+/** The network a create action is about: its name, and its id once the engine made it. */
+export interface CreateItem {
+  name: string;
+  id?: string;
+}
 
-export async function createNetwork(client: EngineApi, spec: CreateNetworkSpec, inventory: Inventory, context: DriverContext): Promise<CreateOutcome> {
+/** Validates the spec (refused: nothing is sent), then creates the network. */
+export async function createNetwork(client: EngineApi, spec: CreateNetworkSpec, inventory: Inventory, context: DriverContext): Promise<StepOutcome<CreateItem>> {
+  const item: CreateItem = { name: spec.name.trim() };
   const issues = validateCreateSpec(spec, inventory, context);
   if (issues.length > 0) {
-    return { ok: false, issues };
+    return { item, ok: false, issues };
   }
   try {
-    const id = await client.createNetwork(toCreateBody(spec));
-    return { ok: true, id, name: spec.name.trim() };
+    return { item: { ...item, id: await client.createNetwork(toCreateRequest(spec)) }, ok: true };
   } catch (error) {
-    return { ok: false, error: classifyOperationError(error) };
+    return { item, ok: false, error: classifyOperationError(error) };
   }
 }
 
@@ -187,15 +182,20 @@ export async function removeNetworks(
 
 export { prunePreview, removalPlans };
 
+export interface PruneItem {
+  networkId: string;
+  networkName: string;
+}
+
 /**
  * Removes exactly the previewed networks, one by one (a network created or put to use after the
  * preview is never touched: the engine refuses to remove a network with active endpoints).
  */
-export async function pruneNetworks(client: EngineApi, candidates: PruneCandidate[], onStep?: (name: string) => void): Promise<StepOutcome<{ networkId: string; networkName: string }>[]> {
-  const outcomes: StepOutcome<{ networkId: string; networkName: string }>[] = [];
+export async function pruneNetworks(client: EngineApi, candidates: PruneCandidate[], onStep?: (item: PruneItem) => void): Promise<StepOutcome<PruneItem>[]> {
+  const outcomes: StepOutcome<PruneItem>[] = [];
   for (const candidate of candidates) {
-    const item = { networkId: candidate.network.id, networkName: candidate.network.name };
-    onStep?.(item.networkName);
+    const item: PruneItem = { networkId: candidate.network.id, networkName: candidate.network.name };
+    onStep?.(item);
     try {
       await client.removeNetwork(candidate.network.id);
       outcomes.push({ item, ok: true });

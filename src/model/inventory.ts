@@ -379,8 +379,12 @@ function sortInventory(networks: NetworkModel[], containers: ContainerModel[]): 
 
 const PREDEFINED_ORDER: PredefinedKind[] = ['bridge', 'host', 'none', 'docker_gwbridge', 'ingress'];
 
-/** Whether the user may remove (or prune) this network. */
-export function isRemovable(network: NetworkModel): boolean {
+/**
+ * Whether the user made this network (not one the engine or swarm predefines: bridge, host, none,
+ * ingress, docker_gwbridge). Only such a network may be removed or pruned, and only on such a
+ * network may the user choose aliases and fixed addresses.
+ */
+export function isUserDefinedNetwork(network: NetworkModel): boolean {
   return !network.predefined;
 }
 

@@ -4,8 +4,9 @@
  * say exactly what was done and what was not. No I/O: src/engine/networkActions.ts runs the plans.
  */
 import type { OperationError } from './engineErrors';
-import { ContainerModel, EndpointModel, Inventory, isConnectable, isDisconnectable, isRemovable, NetworkModel } from './inventory';
-import { canConnect, ValidationIssue } from './validation';
+import { ContainerModel, EndpointModel, Inventory, isConnectable, isDisconnectable, isUserDefinedNetwork, NetworkModel } from './inventory';
+import { canConnect } from './connectSpec';
+import type { ValidationIssue } from './validation';
 
 /** One step of an action and how it ended. */
 export interface StepOutcome<T> {
@@ -24,7 +25,7 @@ export interface ActionSummary<T> {
   failed: StepOutcome<T>[];
 }
 
-export function summarize<T>(outcomes: StepOutcome<T>[]): ActionSummary<T> {
+export function summarize<T>(outcomes: readonly StepOutcome<T>[]): ActionSummary<T> {
   return { done: outcomes.filter((outcome) => outcome.ok), failed: outcomes.filter((outcome) => !outcome.ok) };
 }
 
@@ -117,13 +118,13 @@ export function removalPlans(inventory: Inventory, networkIds: string[]): Remova
     }
     // Borrowed stacks (container: mode) are listed under the network but have no endpoint of their own.
     const endpoints = network.endpoints.filter((endpoint) => !endpoint.viaContainer);
-    plans.push({ network, endpoints, blocked: isRemovable(network) ? undefined : 'predefined' });
+    plans.push({ network, endpoints, blocked: isUserDefinedNetwork(network) ? undefined : 'predefined' });
   }
   return plans;
 }
 
 export function removableNetworks(inventory: Inventory): NetworkModel[] {
-  return inventory.networks.filter(isRemovable);
+  return inventory.networks.filter(isUserDefinedNetwork);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -152,7 +153,7 @@ export function matchesLabelFilter(labels: Record<string, string>, filters: read
  */
 export function prunePreview(inventory: Inventory, labelFilters: readonly string[] = []): PruneCandidate[] {
   return inventory.networks
-    .filter((network) => isRemovable(network) && network.scope !== 'swarm' && !network.ingress)
+    .filter((network) => isUserDefinedNetwork(network) && network.scope !== 'swarm' && !network.ingress)
     .filter((network) => !network.endpoints.some((endpoint) => endpoint.running && !endpoint.viaContainer))
     .filter((network) => matchesLabelFilter(network.labels, labelFilters))
     .map((network) => ({

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { ContainerModel, DnsNameSource, EndpointModel, Inventory, NetworkModel } from '../model/inventory';
-import { cidrOf, isConnectable, isDisconnectable } from '../model/inventory';
+import { cidrOf, isConnectable, isDisconnectable, isUserDefinedNetwork } from '../model/inventory';
 import type { TreeNode } from '../model/treeModel';
 
 /** Escapes text for a MarkdownString (no HTML, no command links from engine data). */
@@ -55,7 +55,7 @@ export function predefinedMeaning(network: NetworkModel): string | undefined {
 export function networkItem(network: NetworkModel, collapsible: boolean): vscode.TreeItem {
   const item = new vscode.TreeItem(network.name, collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   const parts = [network.driver, network.scope, subnetsSummary(network)].filter(Boolean);
-  if (network.predefined) {
+  if (!isUserDefinedNetwork(network)) {
     parts.unshift(vscode.l10n.t('predefined'));
   }
   if (network.internal) {
@@ -63,7 +63,7 @@ export function networkItem(network: NetworkModel, collapsible: boolean): vscode
   }
   item.description = parts.join(' · ');
   item.iconPath = new vscode.ThemeIcon(DRIVER_ICONS[network.driver] ?? 'extensions');
-  item.contextValue = `network:${network.predefined ? 'predefined' : 'user'}:${network.driver}:${network.endpoints.length > 0 ? 'used' : 'unused'}`;
+  item.contextValue = `network:${isUserDefinedNetwork(network) ? 'user' : 'predefined'}:${network.driver}:${network.endpoints.length > 0 ? 'used' : 'unused'}`;
 
   const lines = [`**${md(network.name)}** \`${md(network.shortId)}\``];
   const meaning = predefinedMeaning(network);

@@ -4,37 +4,85 @@
  * validation failure leaving the engine's networks and endpoints exactly as before, and each
  * translated engine error triggered for real.
  *
- * Everything carries dne.test=1 (and dne.test.actions=1, which `after` removes even on failure).
+ * Every test makes what it needs (containers and networks labelled dne.test.actions.case=1) and
+ * `afterEach` removes it, so the tests pass in any order and alone. Everything also carries
+ * dne.test=1 and dne.test.actions=1, which `before` and `after` remove even after a failure.
  * Packets are only sent between containers this file created.
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import { resolveTarget } from '../../src/engine/connection';
 import { EngineClient } from '../../src/engine/engineClient';
 import { connectContainers, createNetwork, disconnectEndpoints, pruneNetworks, readDriverContext, readInventory, removeNetworks } from '../../src/engine/networkActions';
 import { classifyOperationError, OperationErrorKind } from '../../src/model/engineErrors';
 import type { Inventory } from '../../src/model/inventory';
 import { disconnectTargets, prunePreview, removalPlans } from '../../src/model/networkActions';
-import { CreateNetworkSpec, DriverContext, emptySpec } from '../../src/model/validation';
-import { docker, engineGet, removeLabelled } from '../support/dockerCli';
+import { CreateNetworkSpec, DriverContext, emptySpec } from '../../src/model/createNetworkSpec';
+import { createNetwork as dockerNetworkCreate, docker, engineGet, removeLabelled, runContainer, TEST_LABEL } from '../support/dockerCli';
 
 const OWN = 'dne.test.actions';
-const LABELS = { 'dne.test': '1', [OWN]: '1' };
+/** What one test made; `afterEach` removes it. */
+const CASE = 'dne.test.actions.case';
+/** What a group of tests reads and never changes; the group's `after` removes it. */
+const GROUP = 'dne.test.actions.group';
+const LABELS = { [TEST_LABEL]: '1', [OWN]: '1', [CASE]: '1' };
 const n = (base: string) => `dna-${base}`;
-const IMAGE = 'local/busybox:latest';
+const labelArgs = [TEST_LABEL, OWN].flatMap((label) => ['--label', `${label}=1`]);
 
-function run(name: string, args: string[] = []): string {
-  return docker(['run', '-d', '--name', name, '--label', 'dne.test=1', '--label', `${OWN}=1`, ...args, IMAGE, 'sleep', '100000']);
+function run(name: string, args: string[] = [], label = CASE): string {
+  return runContainer(n(name), [...labelArgs, ...args], label);
 }
 
-/** The engine's networks with their IPAM and attached containers: what "exactly as before" compares. */
+function net(name: string, args: string[] = [], label = CASE): string {
+  return dockerNetworkCreate(n(name), [...labelArgs, ...args], label);
+}
+
+/** The seed lab's network: 172.16.86.0/24, gateway .1, containers from .0/25, `router` at .2. */
+function lab(): string {
+  return net('lab', ['--subnet', '172.16.86.0/24', '--gateway', '172.16.86.1', '--ip-range', '172.16.86.0/25', '--aux-address', 'router=172.16.86.2']);
+}
+
+/** lab with c2 at .10 (aliases web, api) and c1 on it; both also stay on the default bridge. */
+function labWithTwo(): void {
+  lab();
+  run('c1');
+  run('c2');
+  docker(['network', 'connect', '--alias', 'web', '--alias', 'api', '--ip', '172.16.86.10', n('lab'), n('c2')]);
+  docker(['network', 'connect', n('lab'), n('c1')]);
+}
+
+/** A container on no network at all (started on the default bridge, then disconnected). */
+function detached(name: string): void {
+  run(name);
+  docker(['network', 'disconnect', 'bridge', n(name)]);
+}
+
+/** Networks that no other test file makes (this file's own and the engine's): the ones a concurrent run leaves alone. */
+function isOursOrUntested(network: { Labels?: Record<string, string> | null }): boolean {
+  const labels = Object.keys(network.Labels ?? {});
+  return labels.includes(OWN) || !labels.some((label) => label.startsWith(TEST_LABEL));
+}
+
+/**
+ * The engine's networks with their IPAM and attached containers, as far as this file can change
+ * them: its own networks and the engine's, with this file's containers. What "exactly as before" compares.
+ */
 async function engineState(): Promise<string> {
-  const networks = await engineGet<{ Id: string; Name: string }[]>('/networks');
+  const networks = (await engineGet<{ Id: string; Labels?: Record<string, string> | null }[]>('/networks')).filter(isOursOrUntested);
   const details = await Promise.all(networks.map((network) => engineGet<{ Id: string; Name: string; Driver: string; IPAM: unknown; Containers: Record<string, { Name: string; IPv4Address: string }> }>(`/networks/${network.Id}`)));
   return JSON.stringify(
     details
-      .map((d) => ({ id: d.Id, name: d.Name, driver: d.Driver, ipam: d.IPAM, containers: Object.entries(d.Containers ?? {}).map(([id, c]) => `${id}:${c.Name}:${c.IPv4Address}`).sort() }))
+      .map((d) => ({
+        id: d.Id,
+        name: d.Name,
+        driver: d.Driver,
+        ipam: d.IPAM,
+        containers: Object.entries(d.Containers ?? {})
+          .filter(([, c]) => c.Name.startsWith(n('')))
+          .map(([id, c]) => `${id}:${c.Name}:${c.IPv4Address}`)
+          .sort(),
+      }))
       .sort((a, b) => a.id.localeCompare(b.id)),
   );
 }
@@ -94,7 +142,7 @@ describe('network actions against the real engine', () => {
     return result;
   }
 
-  before(() => {
+  before(async () => {
     removeLabelled(OWN);
     try {
       execFileSync('ip', ['link', 'del', 'dne-dummy0'], { stdio: 'ignore' });
@@ -102,26 +150,29 @@ describe('network actions against the real engine', () => {
       // not there
     }
     client = new EngineClient(resolveTarget(undefined, undefined, { ...process.env, DOCKER_CONTEXT: undefined }), 20_000);
-    // The seed labs' two containers on the default bridge, and one in the host's network stack.
-    run(n('c1'));
-    run(n('c2'));
-    run(n('hostbox'), ['--network', 'host']);
+    drivers = await readDriverContext(client);
+  });
+
+  afterEach(() => {
+    removeLabelled(CASE);
+    parent?.remove();
+    parent = undefined;
   });
 
   after(() => {
     removeLabelled(OWN);
-    parent?.remove();
   });
 
   test('reads the engine facts the create dialogue needs', async () => {
-    drivers = await readDriverContext(client);
-    assert.ok(drivers.engineDrivers?.includes('bridge'));
-    assert.ok(drivers.engineDrivers?.includes('macvlan'));
+    const facts = await readDriverContext(client);
+    assert.ok(facts.engineDrivers?.includes('bridge'));
+    assert.ok(facts.engineDrivers?.includes('macvlan'));
   });
 
   test('docker network create --driver bridge mon-bridge', async () => {
     const outcome = await createNetwork(client, spec('mon-bridge', { driver: 'bridge' }), await inventory(), drivers);
     assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.equal(outcome.item.id, (await networkJson(n('mon-bridge')))?.Id);
     assert.equal((await networkJson(n('mon-bridge')))?.Driver, 'bridge');
   });
 
@@ -137,100 +188,114 @@ describe('network actions against the real engine', () => {
     assert.deepEqual(config, { Subnet: '172.16.86.0/24', Gateway: '172.16.86.1', IPRange: '172.16.86.0/25', AuxiliaryAddresses: { router: '172.16.86.2' } });
   });
 
-  const refusedCreates: [string, Partial<CreateNetworkSpec>, string][] = [
-    ['name taken', { name: n('mon-bridge') }, 'nameTaken'],
-    ['invalid name', { name: 'dna bad name' }, 'nameInvalid'],
-    ['host driver', { driver: 'host' }, 'driverNotCreatable'],
-    ['bad CIDR', { subnets: [{ subnet: '10.200.0.0/33' }] }, 'cidrInvalid'],
-    ['host bits', { subnets: [{ subnet: '10.200.0.5/24' }] }, 'cidrHostBits'],
-    ['gateway outside', { subnets: [{ subnet: '10.200.0.0/24', gateway: '10.201.0.1' }] }, 'gatewayOutside'],
-    ['gateway = network address', { subnets: [{ subnet: '10.200.0.0/24', gateway: '10.200.0.0' }] }, 'gatewayIsNetworkAddress'],
-    ['gateway = broadcast', { subnets: [{ subnet: '10.200.0.0/24', gateway: '10.200.0.255' }] }, 'gatewayIsBroadcast'],
-    ['ip-range outside', { subnets: [{ subnet: '10.200.0.0/24', ipRange: '10.201.0.0/25' }] }, 'rangeOutside'],
-    ['aux outside', { subnets: [{ subnet: '10.200.0.0/24', auxAddresses: { r: '10.201.0.2' } }] }, 'auxOutside'],
-    ['IPv6 subnet with IPv6 off', { subnets: [{ subnet: 'fd00:200::/64' }] }, 'ipv6Disabled'],
-    ['overlap with lab', { subnets: [{ subnet: '172.16.86.0/25' }] }, 'subnetOverlapsNetwork'],
-    ['overlap inside the form', { subnets: [{ subnet: '10.200.0.0/16' }, { subnet: '10.200.1.0/24' }] }, 'subnetOverlapsSubnet'],
-  ];
-  for (const [what, extra, code] of refusedCreates) {
-    test(`create refused before sending: ${what}`, async () => {
-      const outcome = await unchanged(async () => createNetwork(client, spec('refused', extra), await inventory(), drivers));
-      assert.equal(outcome.ok, false);
-      assert.equal(outcome.issues?.[0]?.code, code);
+  describe('refused creations (next to an existing mon-bridge and lab, which they leave alone)', () => {
+    before(() => {
+      net('mon-bridge', [], GROUP);
+      net('lab', ['--subnet', '172.16.86.0/24'], GROUP);
     });
-  }
+    after(() => removeLabelled(GROUP));
 
-  test('overlay without a swarm manager: refused by validation, and by the engine (swarmRequired)', async (t) => {
-    if (drivers.swarmManager) {
-      t.skip('this engine is a swarm manager');
-      return;
+    const refusedCreates: [string, Partial<CreateNetworkSpec>, string][] = [
+      ['name taken', { name: n('mon-bridge') }, 'nameTaken'],
+      ['invalid name', { name: 'dna bad name' }, 'nameInvalid'],
+      ['host driver', { driver: 'host' }, 'driverNotCreatable'],
+      ['bad CIDR', { subnets: [{ subnet: '10.200.0.0/33' }] }, 'cidrInvalid'],
+      ['host bits', { subnets: [{ subnet: '10.200.0.5/24' }] }, 'cidrHostBits'],
+      ['gateway outside', { subnets: [{ subnet: '10.200.0.0/24', gateway: '10.201.0.1' }] }, 'gatewayOutside'],
+      ['gateway = network address', { subnets: [{ subnet: '10.200.0.0/24', gateway: '10.200.0.0' }] }, 'gatewayIsNetworkAddress'],
+      ['gateway = broadcast', { subnets: [{ subnet: '10.200.0.0/24', gateway: '10.200.0.255' }] }, 'gatewayIsBroadcast'],
+      ['ip-range outside', { subnets: [{ subnet: '10.200.0.0/24', ipRange: '10.201.0.0/25' }] }, 'rangeOutside'],
+      ['aux outside', { subnets: [{ subnet: '10.200.0.0/24', auxAddresses: { r: '10.201.0.2' } }] }, 'auxOutside'],
+      ['IPv6 subnet with IPv6 off', { subnets: [{ subnet: 'fd00:200::/64' }] }, 'ipv6Disabled'],
+      ['overlap with lab', { subnets: [{ subnet: '172.16.86.0/25' }] }, 'subnetOverlapsNetwork'],
+      ['overlap inside the form', { subnets: [{ subnet: '10.200.0.0/16' }, { subnet: '10.200.1.0/24' }] }, 'subnetOverlapsSubnet'],
+    ];
+    for (const [what, extra, code] of refusedCreates) {
+      test(`create refused before sending: ${what}`, async () => {
+        const outcome = await unchanged(async () => createNetwork(client, spec('refused', extra), await inventory(), drivers));
+        assert.equal(outcome.ok, false);
+        assert.equal(outcome.issues?.[0]?.code, code);
+      });
     }
-    const outcome = await unchanged(async () => createNetwork(client, spec('ov', { driver: 'overlay' }), await inventory(), drivers));
-    assert.equal(outcome.issues?.[0]?.code, 'overlayNeedsSwarm');
-    assert.equal(await unchanged(() => engineErrorOf(() => client.createNetwork({ Name: n('ov'), Driver: 'overlay', Labels: LABELS }))), 'swarmRequired');
-  });
 
-  test('the refused `host` creation, as the engine says it (onlyOneInstance)', async () => {
-    assert.equal(await unchanged(() => engineErrorOf(() => client.createNetwork({ Name: n('host2'), Driver: 'host', Labels: LABELS }))), 'onlyOneInstance');
-  });
+    test('overlay without a swarm manager: refused by validation, and by the engine (swarmRequired)', async (t) => {
+      if (drivers.swarmManager) {
+        t.skip('this engine is a swarm manager');
+        return;
+      }
+      const outcome = await unchanged(async () => createNetwork(client, spec('ov', { driver: 'overlay' }), await inventory(), drivers));
+      assert.equal(outcome.issues?.[0]?.code, 'overlayNeedsSwarm');
+      assert.equal(await unchanged(() => engineErrorOf(() => client.createNetwork({ Name: n('ov'), Driver: 'overlay', Labels: LABELS }))), 'swarmRequired');
+    });
 
-  test('engine refusals of create: name taken, pool overlaps, unknown driver, gateway out of range', async () => {
-    assert.equal(await unchanged(() => engineErrorOf(() => client.createNetwork({ Name: n('mon-bridge'), CheckDuplicate: true, Labels: LABELS }))), 'nameTaken');
-    assert.equal(await unchanged(() => engineErrorOf(() => client.createNetwork({ Name: n('ovl'), Labels: LABELS, IPAM: { Config: [{ Subnet: '172.16.0.0/16' }] } }))), 'poolOverlaps');
-    assert.equal(await unchanged(() => engineErrorOf(() => client.createNetwork({ Name: n('nodrv'), Driver: 'nosuchdriver', Labels: LABELS }))), 'driverNotFound');
-    assert.equal(await unchanged(() => engineErrorOf(() => client.createNetwork({ Name: n('gw'), Labels: LABELS, IPAM: { Config: [{ Subnet: '10.202.0.0/24', Gateway: '10.203.0.1' }] } }))), 'addressOutOfRange');
+    test('the refused `host` creation, as the engine says it (onlyOneInstance)', async () => {
+      assert.equal(await unchanged(() => engineErrorOf(() => client.createNetwork({ Name: n('host2'), Driver: 'host', Labels: LABELS }))), 'onlyOneInstance');
+    });
+
+    test('engine refusals of create: name taken, pool overlaps, unknown driver, gateway out of range', async () => {
+      assert.equal(await unchanged(() => engineErrorOf(() => client.createNetwork({ Name: n('mon-bridge'), CheckDuplicate: true, Labels: LABELS }))), 'nameTaken');
+      assert.equal(await unchanged(() => engineErrorOf(() => client.createNetwork({ Name: n('ovl'), Labels: LABELS, IPAM: { Config: [{ Subnet: '172.16.0.0/16' }] } }))), 'poolOverlaps');
+      assert.equal(await unchanged(() => engineErrorOf(() => client.createNetwork({ Name: n('nodrv'), Driver: 'nosuchdriver', Labels: LABELS }))), 'driverNotFound');
+      assert.equal(await unchanged(() => engineErrorOf(() => client.createNetwork({ Name: n('gw'), Labels: LABELS, IPAM: { Config: [{ Subnet: '10.202.0.0/24', Gateway: '10.203.0.1' }] } }))), 'addressOutOfRange');
+    });
   });
 
   test('connect with --alias and --ip, and the alias answers in DNS', async () => {
+    lab();
+    run('c1');
+    run('c2');
     const inv = await inventory();
-    const [c1, c2, lab] = [await idOf('container', n('c1')), await idOf('container', n('c2')), await idOf('network', n('lab'))];
-    const outcomes = await connectContainers(client, inv, [{ containerId: c2, networkId: lab }], { aliases: ['web', 'api'], ipv4Address: '172.16.86.10' });
+    const [c1, c2, labId] = [await idOf('container', n('c1')), await idOf('container', n('c2')), await idOf('network', n('lab'))];
+    const outcomes = await connectContainers(client, inv, [{ containerId: c2, networkId: labId }], { aliases: ['web', 'api'], ipv4Address: '172.16.86.10' });
     assert.deepEqual(outcomes.map((o) => o.ok), [true], JSON.stringify(outcomes));
     const settings = (await engineGet<{ NetworkSettings: { Networks: Record<string, { IPAddress: string; Aliases: string[] }> } }>(`/containers/${c2}/json`)).NetworkSettings.Networks[n('lab')];
     assert.equal(settings.IPAddress, '172.16.86.10');
     assert.ok(settings.Aliases.includes('web') && settings.Aliases.includes('api'));
-    const second = await connectContainers(client, await inventory(), [{ containerId: c1, networkId: lab }], { aliases: [] });
+    const second = await connectContainers(client, await inventory(), [{ containerId: c1, networkId: labId }], { aliases: [] });
     assert.ok(second[0].ok);
     // Our own two containers only.
     docker(['exec', n('c1'), 'ping', '-c', '1', '-W', '2', 'web']);
   });
 
   test('connect refused before sending: address in use, reserved, outside, alias on the default bridge, already connected', async () => {
+    labWithTwo();
+    net('mon-bridge');
+    run('hostbox', ['--network', 'host']);
+    run('c3');
     const inv = await inventory();
-    const [c1, lab, bridge, hostbox] = [await idOf('container', n('c1')), await idOf('network', n('lab')), await idOf('network', 'bridge'), await idOf('container', n('hostbox'))];
-    const monBridge = await idOf('network', n('mon-bridge'));
-    const check = async (containerId: string, networkId: string, options: { aliases: string[]; ipv4Address?: string }, code: string) => {
-      const outcome = await unchanged(() => connectContainers(client, inv, [{ containerId, networkId }], options));
+    const [c1, c2, c3, labId, bridge, hostbox] = [
+      await idOf('container', n('c1')),
+      await idOf('container', n('c2')),
+      await idOf('container', n('c3')),
+      await idOf('network', n('lab')),
+      await idOf('network', 'bridge'),
+      await idOf('container', n('hostbox')),
+    ];
+    const check = async (containerId: string, networkId: string, options: { aliases: string[]; ipv4Address?: string }, code: string, from = inv) => {
+      const outcome = await unchanged(() => connectContainers(client, from, [{ containerId, networkId }], options));
       assert.equal(outcome[0].ok, false);
       assert.equal(outcome[0].issues?.[0]?.code, code, JSON.stringify(outcome[0]));
     };
-    await check(c1, lab, { aliases: [] }, 'alreadyConnected');
-    const c2 = await idOf('container', n('c2'));
-    await check(c2, monBridge, { aliases: [], ipv4Address: 'not-an-ip' }, 'addressInvalid');
+    await check(c1, labId, { aliases: [] }, 'alreadyConnected');
+    await check(c2, await idOf('network', n('mon-bridge')), { aliases: [], ipv4Address: 'not-an-ip' }, 'addressInvalid');
     await check(c2, bridge, { aliases: ['x'] }, 'alreadyConnected');
-    await check(hostbox, lab, { aliases: [] }, 'containerNotConnectable');
+    await check(hostbox, labId, { aliases: [] }, 'containerNotConnectable');
     await check(c1, await idOf('network', 'host'), { aliases: [] }, 'networkNotConnectable');
-    // A third container for the address cases on lab.
-    run(n('c3'));
-    const c3 = await idOf('container', n('c3'));
-    const inv3 = await inventory();
-    const check3 = async (options: { aliases: string[]; ipv4Address?: string }, code: string, networkId = lab) => {
-      const outcome = await unchanged(() => connectContainers(client, inv3, [{ containerId: c3, networkId }], options));
-      assert.equal(outcome[0].issues?.[0]?.code, code, JSON.stringify(outcome[0]));
-    };
-    await check3({ aliases: [], ipv4Address: '172.16.86.10' }, 'staticIpInUse');
-    await check3({ aliases: [], ipv4Address: '172.16.86.1' }, 'staticIpReserved');
-    await check3({ aliases: [], ipv4Address: '172.16.86.2' }, 'staticIpReserved');
-    await check3({ aliases: [], ipv4Address: '172.16.87.5' }, 'staticIpOutside');
+    await check(c3, labId, { aliases: [], ipv4Address: '172.16.86.10' }, 'staticIpInUse');
+    await check(c3, labId, { aliases: [], ipv4Address: '172.16.86.1' }, 'staticIpReserved');
+    await check(c3, labId, { aliases: [], ipv4Address: '172.16.86.2' }, 'staticIpReserved');
+    await check(c3, labId, { aliases: [], ipv4Address: '172.16.87.5' }, 'staticIpOutside');
     docker(['network', 'disconnect', 'bridge', n('c3')]);
-    const inv4 = await inventory();
-    const onBridge = await unchanged(() => connectContainers(client, inv4, [{ containerId: c3, networkId: bridge }], { aliases: ['x'] }));
-    assert.equal(onBridge[0].issues?.[0]?.code, 'aliasNeedsUserNetwork');
+    await check(c3, bridge, { aliases: ['x'] }, 'aliasNeedsUserNetwork', await inventory());
   });
 
   test('connect refused by the engine, translated', async () => {
+    labWithTwo();
+    net('mon-bridge');
+    run('hostbox', ['--network', 'host']);
+    detached('c3');
     const [c1, c2, c3, hostbox] = [await idOf('container', n('c1')), await idOf('container', n('c2')), await idOf('container', n('c3')), await idOf('container', n('hostbox'))];
-    const [lab, monBridge] = [await idOf('network', n('lab')), await idOf('network', n('mon-bridge'))];
+    const [labId, monBridge] = [await idOf('network', n('lab')), await idOf('network', n('mon-bridge'))];
     // The API does not tell an automatic subnet from a user-configured one: the engine decides, we translate.
     const viaCore = await unchanged(async () => connectContainers(client, await inventory(), [{ containerId: c2, networkId: monBridge }], { aliases: [], ipv4Address: '172.31.250.5' }));
     if (!viaCore[0].ok) {
@@ -241,22 +306,22 @@ describe('network actions against the real engine', () => {
     assert.equal(await unchanged(() => engineErrorOf(() => client.connect(monBridge, c3, { ipv4Address: inside }))), 'staticIpNeedsSubnet');
     await client.connect(mon.id, c1);
     assert.equal(await unchanged(() => engineErrorOf(() => client.connect(mon.id, c1))), 'endpointExists');
-    docker(['network', 'disconnect', n('mon-bridge'), n('c1')]);
     assert.equal(await unchanged(() => engineErrorOf(() => client.connect('bridge', c3, { aliases: ['x'] }))), 'aliasNeedsUserNetwork');
     assert.equal(await unchanged(() => engineErrorOf(() => client.connect('bridge', c3, { ipv4Address: '172.17.0.200' }))), 'staticIpNeedsUserNetwork');
-    assert.equal(await unchanged(() => engineErrorOf(() => client.connect(lab, c3, { ipv4Address: '172.16.86.10' }))), 'addressInUse');
-    assert.equal(await unchanged(() => engineErrorOf(() => client.connect(lab, c3, { ipv4Address: '10.99.0.5' }))), 'addressOutOfRange');
+    assert.equal(await unchanged(() => engineErrorOf(() => client.connect(labId, c3, { ipv4Address: '172.16.86.10' }))), 'addressInUse');
+    assert.equal(await unchanged(() => engineErrorOf(() => client.connect(labId, c3, { ipv4Address: '10.99.0.5' }))), 'addressOutOfRange');
     assert.equal(await unchanged(() => engineErrorOf(() => client.connect('host', c3))), 'hostNetworkConnection');
     assert.equal(await unchanged(() => engineErrorOf(() => client.disconnect('host', hostbox))), 'hostNetworkConnection');
-    assert.equal(await unchanged(() => engineErrorOf(() => client.connect(lab, hostbox))), 'sharedNamespace');
+    assert.equal(await unchanged(() => engineErrorOf(() => client.connect(labId, hostbox))), 'sharedNamespace');
     assert.equal(await unchanged(() => engineErrorOf(() => client.connect('none', c3))), 'noneNetworkExclusive');
-    assert.equal(await unchanged(() => engineErrorOf(() => client.connect(lab, 'dna-no-such-container'))), 'containerNotFound');
+    assert.equal(await unchanged(() => engineErrorOf(() => client.connect(labId, 'dna-no-such-container'))), 'containerNotFound');
   });
 
   test('disconnect (and the error when it is already gone)', async () => {
+    labWithTwo();
     const inv = await inventory();
-    const [c2, lab] = [await idOf('container', n('c2')), await idOf('network', n('lab'))];
-    const targets = disconnectTargets(inv, [{ containerId: c2, networkId: lab }]);
+    const [c2, labId] = [await idOf('container', n('c2')), await idOf('network', n('lab'))];
+    const targets = disconnectTargets(inv, [{ containerId: c2, networkId: labId }]);
     assert.equal(targets[0].leavesLoopbackOnly, false);
     const outcomes = await disconnectEndpoints(client, targets, false);
     assert.ok(outcomes[0].ok, JSON.stringify(outcomes));
@@ -266,18 +331,23 @@ describe('network actions against the real engine', () => {
   });
 
   test('disconnecting the last network leaves loopback only, and is said', async () => {
-    const inv = await inventory();
-    const c3 = inv.containers.find((c) => c.name === n('c3'))!;
-    assert.deepEqual(c3.memberships.map((m) => m.networkName), []);
-    const c2 = inv.containers.find((c) => c.name === n('c2'))!;
-    const targets = disconnectTargets(inv, c2.memberships.map((m) => ({ containerId: c2.id, networkId: m.networkId })));
-    assert.ok(targets.every((t) => t.leavesLoopbackOnly));
+    labWithTwo();
+    const c2 = (await inventory()).containers.find((c) => c.name === n('c2'))!;
+    assert.deepEqual(c2.memberships.map((m) => m.networkName).sort(), ['bridge', n('lab')]);
+    const all = disconnectTargets(await inventory(), c2.memberships.map((m) => ({ containerId: c2.id, networkId: m.networkId })));
+    assert.ok(all.every((t) => t.leavesLoopbackOnly));
+    const outcomes = await disconnectEndpoints(client, all, false);
+    assert.ok(outcomes.every((o) => o.ok), JSON.stringify(outcomes));
+    assert.deepEqual((await inventory()).containers.find((c) => c.name === n('c2'))!.memberships, []);
   });
 
   test('rm: refused with active endpoints, then "disconnect N endpoints and remove"', async () => {
+    lab();
+    run('c1');
+    docker(['network', 'connect', n('lab'), n('c1')]);
     const inv = await inventory();
-    const lab = inv.networks.find((x) => x.name === n('lab'))!;
-    const plans = removalPlans(inv, [lab.id]);
+    const labNetwork = inv.networks.find((x) => x.name === n('lab'))!;
+    const plans = removalPlans(inv, [labNetwork.id]);
     assert.deepEqual(plans[0].endpoints.map((e) => e.containerName), [n('c1')]);
     const refused = await unchanged(() => removeNetworks(client, plans, { disconnectEndpoints: false }));
     assert.equal(refused[0].error?.kind, 'hasActiveEndpoints');
@@ -288,12 +358,13 @@ describe('network actions against the real engine', () => {
   });
 
   test('rm of a predefined network is refused (plan and engine), and a vanished network is reported', async () => {
+    run('c3');
     const inv = await inventory();
     const bridge = inv.networks.find((x) => x.name === 'bridge')!;
     const outcome = await unchanged(() => removeNetworks(client, removalPlans(inv, [bridge.id]), { disconnectEndpoints: false }));
     assert.equal(outcome[0].error?.kind, 'predefinedNetwork');
     assert.equal(await unchanged(() => engineErrorOf(() => client.removeNetwork('bridge'))), 'predefinedNetwork');
-    const gone = docker(['network', 'create', '--label', 'dne.test=1', '--label', `${OWN}=1`, n('gone')]);
+    const gone = net('gone');
     const stale = await inventory();
     docker(['network', 'rm', gone]);
     const lost = await connectContainers(client, stale, [{ containerId: stale.containers.find((c) => c.name === n('c3'))!.id, networkId: gone }], { aliases: [] });
@@ -302,20 +373,24 @@ describe('network actions against the real engine', () => {
     assert.equal(lostRm[0].error?.kind, 'networkNotFound');
   });
 
-  test('prune: preview with a label filter, then exactly those are removed', async () => {
-    for (const name of ['p1', 'p2']) {
-      docker(['network', 'create', '--label', 'dne.test=1', '--label', `${OWN}=1`, '--label', 'dne.test.prune=yes', n(name)]);
-    }
-    const inv = await inventory();
-    const preview = prunePreview(inv, ['dne.test.prune=yes']);
+  test('prune: preview with a label filter, then exactly those are removed and every other network stays', async () => {
+    const prune = ['--label', 'dne.test.prune=yes'];
+    net('p1', prune);
+    net('p2', prune);
+    net('p3', prune);
+    run('p3-user', ['--network', n('p3')]); // in use: never pruned
+    net('keep'); // unused, but without the label
+    const preview = prunePreview(await inventory(), ['dne.test.prune=yes']);
     assert.deepEqual(preview.map((c) => c.network.name).sort(), [n('p1'), n('p2')]);
-    const others = (await engineState());
+    const pruned = new Set(preview.map((c) => c.network.id));
+    const listed = async () => (await engineGet<{ Id: string; Name: string; Labels?: Record<string, string> | null }[]>('/networks')).filter(isOursOrUntested);
+    const others = (await listed()).filter((network) => !pruned.has(network.Id));
+    assert.ok(others.some((network) => network.Name === n('keep')) && others.some((network) => network.Name === n('p3')));
     const outcomes = await pruneNetworks(client, preview);
-    assert.ok(outcomes.every((o) => o.ok));
-    assert.equal(await networkJson(n('p1')), undefined);
-    assert.equal(await networkJson(n('p2')), undefined);
-    assert.ok(await networkJson(n('mon-bridge')), 'mon-bridge (unused, no matching label) must stay');
-    assert.notEqual(others, await engineState());
+    assert.ok(outcomes.every((o) => o.ok), JSON.stringify(outcomes));
+    const after = new Set((await listed()).map((network) => network.Id));
+    assert.deepEqual([...pruned].filter((id) => after.has(id)), [], 'a previewed network is still there');
+    assert.deepEqual(others.filter((network) => !after.has(network.Id)).map((network) => network.Name), [], 'a network that was not previewed is gone');
   });
 
   test('macvlan with a parent interface; the same parent twice and a missing parent are translated', async (t) => {
@@ -333,6 +408,5 @@ describe('network actions against the real engine', () => {
     assert.equal(second.error?.kind, 'parentInUse');
     const missing = await unchanged(async () => createNetwork(client, spec('mv3', { driver: 'macvlan', parent: 'dne-nosuch0' }), await inventory(), drivers));
     assert.equal(missing.error?.kind, 'parentInvalid');
-    docker(['network', 'rm', n('mv')]);
   });
 });

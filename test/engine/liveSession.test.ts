@@ -9,6 +9,7 @@ import { EngineClient } from '../../src/engine/engineClient';
 import { EngineSession } from '../../src/engine/engineSession';
 import type { Inventory } from '../../src/model/inventory';
 import { createNetwork, docker, removeLabelled, runContainer } from '../support/dockerCli';
+import { waitFor } from '../support/waitFor';
 
 const PREFIX = 'dnet-';
 const name = (base: string) => `${PREFIX}${base}`;
@@ -16,23 +17,6 @@ const name = (base: string) => `${PREFIX}${base}`;
 const LABEL = 'dne.test.live';
 const run = (base: string, args: string[] = []) => runContainer(name(base), args, LABEL);
 const net = (base: string) => createNetwork(name(base), [], LABEL);
-
-function waitFor<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      const value = check();
-      if (value !== undefined && value !== false) {
-        resolve(value);
-      } else if (Date.now() - started > timeoutMs) {
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      } else {
-        setTimeout(tick, 20);
-      }
-    };
-    tick();
-  });
-}
 
 describe('live session against the real engine', () => {
   let session: EngineSession;
@@ -113,17 +97,16 @@ describe('live session against the real engine', () => {
     const listener = session.onDidChange(() => changes++);
     const started = Date.now();
     docker(['network', 'connect', '--alias', 'late', name('dev'), name('web1')]);
-    const endpoint = await waitFor(
-      () => inventory().networks.find((n) => n.name === name('dev'))?.endpoints.find((e) => e.containerName === name('web1')),
-      2000,
-      'web1 on dev',
-    );
+    const endpoint = await waitFor('web1 on dev', () => inventory().networks.find((n) => n.name === name('dev'))?.endpoints.find((e) => e.containerName === name('web1')), {
+      timeoutMs: 2000,
+      intervalMs: 20,
+    });
     const latency = Date.now() - started;
     listener.dispose();
     console.log(`# outside connect shown after ${latency} ms (${changes} refreshes)`);
     assert.ok(endpoint.ipv4);
     docker(['network', 'disconnect', name('dev'), name('web1')]);
-    await waitFor(() => !inventory().networks.find((n) => n.name === name('dev'))?.endpoints.some((e) => e.containerName === name('web1')) || undefined, 2000, 'web1 gone from dev');
+    await waitFor('web1 gone from dev', () => !inventory().networks.find((n) => n.name === name('dev'))?.endpoints.some((e) => e.containerName === name('web1')), { timeoutMs: 2000, intervalMs: 20 });
   });
 
   test('a refresh costs the same two API calls with 3 or 23 more networks', async () => {
@@ -146,7 +129,7 @@ describe('live session against the real engine', () => {
 
   test('a stopped engine-side container shows as stopped after its die event', async () => {
     docker(['stop', '-t', '0', name('isolated')]);
-    const container = await waitFor(() => inventory().containers.find((c) => c.name === name('isolated') && !c.running), 3000, 'isolated stopped');
+    const container = await waitFor('isolated stopped', () => inventory().containers.find((c) => c.name === name('isolated') && !c.running), { timeoutMs: 3000, intervalMs: 20 });
     assert.equal(container.state, 'exited');
   });
 });

@@ -3,8 +3,9 @@
  * Docker engine (the engine must be running; scripts/test-all.sh runs ensure-docker.sh first).
  */
 import * as assert from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
+import { docker } from '../support/dockerCli';
+import { waitFor } from '../support/waitFor';
 
 const EXTENSION_ID = 'docker-network-explorer.docker-network-explorer';
 
@@ -15,10 +16,6 @@ interface TreeLike {
 interface TestApi {
   networksTree?: TreeLike;
   containersTree?: TreeLike;
-}
-
-function docker(args: string[]): string {
-  return execFileSync('docker', args, { encoding: 'utf8', timeout: 20_000 }).trim();
 }
 
 function labelText(item: vscode.TreeItem): string {
@@ -32,16 +29,6 @@ async function labelsOf(tree: TreeLike, element?: unknown): Promise<string[]> {
   const out: string[] = [];
   for (const c of children) out.push(labelText(await tree.getTreeItem(c)));
   return out;
-}
-
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const t0 = Date.now();
-  let v = await fn();
-  while (!ok(v) && Date.now() - t0 < timeoutMs) {
-    await new Promise((r) => setTimeout(r, 200));
-    v = await fn();
-  }
-  return v;
 }
 
 describe('activation', function () {
@@ -84,9 +71,14 @@ describe('activation', function () {
     assert.ok(expected.length > 0, 'docker network ls returned nothing (is the engine running?)');
     await vscode.commands.executeCommand('dockerNetworks.refresh');
     const tree = ext!.exports.networksTree!;
-    const actual = await eventually(
-      async () => (await labelsOf(tree)).sort(),
-      (v) => JSON.stringify(v) === JSON.stringify(expected),
+    const listed = async () => (await labelsOf(tree)).sort();
+    const actual = await waitFor(
+      `the tree to list ${expected.join(', ')}`,
+      async () => {
+        const labels = await listed();
+        return JSON.stringify(labels) === JSON.stringify(expected) ? labels : undefined;
+      },
+      { intervalMs: 200, lastSeen: async () => (await listed()).join(', ') },
     );
     assert.deepStrictEqual(actual, expected);
   });

@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { ExtensionTestApi } from '../../src/extension';
 import type { TreeNode } from '../../src/model/treeModel';
 import { docker, removeLabelled } from '../support/dockerCli';
+import { waitFor } from '../support/waitFor';
 
 const EXTENSION_ID = 'docker-network-explorer.docker-network-explorer';
 const LABEL = 'dne.test.exthost';
@@ -24,16 +25,6 @@ function cleanup(): void {
 
 function text(label: string | vscode.TreeItemLabel | undefined): string {
   return label === undefined ? '' : typeof label === 'string' ? label : label.label;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('trees, inspect and engine state', function () {
@@ -63,8 +54,8 @@ describe('trees, inspect and engine state', function () {
 
   it('shows dnx-dev -> dnx-es -> search with the address the engine gave', async () => {
     const tree = api.networksTree;
-    const network = await until('the network in the tree', () => childByLabel(tree, undefined, NET));
-    const endpoint = await until('the endpoint', () => childByLabel(tree, network, BOX));
+    const network = await waitFor('the network in the tree', () => childByLabel(tree, undefined, NET));
+    const endpoint = await waitFor('the endpoint', () => childByLabel(tree, network, BOX));
     const item = await tree.getTreeItem(endpoint);
     const ip = docker(['inspect', '--format', `{{(index .NetworkSettings.Networks "${NET}").IPAddress}}`, BOX]);
     assert.match(String(item.description), new RegExp(`^${ip.replace(/\./g, '\\.')}/\\d+ · running$`));
@@ -80,15 +71,15 @@ describe('trees, inspect and engine state', function () {
     const started = Date.now();
     docker(['network', 'connect', NET, OTHER]);
     const tree = api.containersTree;
-    const container = await until('the container', () => childByLabel(tree, undefined, OTHER));
-    await until('the new membership', () => childByLabel(tree, container, NET), 3000);
+    const container = await waitFor('the container', () => childByLabel(tree, undefined, OTHER));
+    await waitFor('the new membership', () => childByLabel(tree, container, NET), { timeoutMs: 3000 });
     console.log(`      (membership shown ${Date.now() - started} ms after docker network connect)`);
   });
 
   it('marks the predefined networks and never lets them be removed', async () => {
     const tree = api.networksTree;
     for (const name of ['bridge', 'host', 'none']) {
-      const node = await until(name, () => childByLabel(tree, undefined, name));
+      const node = await waitFor(name, () => childByLabel(tree, undefined, name));
       const item = await tree.getTreeItem(node);
       assert.match(String(item.contextValue), /^network:predefined:/);
       assert.match(String(item.description), /^predefined/);
@@ -96,9 +87,9 @@ describe('trees, inspect and engine state', function () {
   });
 
   it('inspects a network as read-only JSON in its own scheme', async () => {
-    const node = await until('network node', () => childByLabel(api.networksTree, undefined, NET));
+    const node = await waitFor('network node', () => childByLabel(api.networksTree, undefined, NET));
     await vscode.commands.executeCommand('dockerNetworks.inspect', node);
-    const editor = await until('the inspect editor', async () => {
+    const editor = await waitFor('the inspect editor', async () => {
       const active = vscode.window.activeTextEditor;
       return active?.document.uri.scheme === 'docker-network-inspect' ? active : undefined;
     });
@@ -120,7 +111,7 @@ describe('trees, inspect and engine state', function () {
     process.env.DOCKER_CONFIG = config;
     try {
       await api.services.switchContext(name);
-      const state = await until('unreachable', async () => (api.services.session.state.kind === 'unreachable' ? api.services.session.state : undefined));
+      const state = await waitFor('unreachable', async () => (api.services.session.state.kind === 'unreachable' ? api.services.session.state : undefined));
       assert.strictEqual(state.kind === 'unreachable' && state.cause, 'socketMissing');
       assert.deepStrictEqual(await api.networksTree.getChildren(), []);
     } finally {
@@ -129,7 +120,7 @@ describe('trees, inspect and engine state', function () {
       rmSync(config, { recursive: true, force: true });
     }
     await api.services.switchContext(undefined);
-    await until('connected again', async () => (api.services.session.state.kind === 'connected' ? true : undefined));
-    assert.ok(await until('networks back', () => childByLabel(api.networksTree, undefined, NET)));
+    await waitFor('connected again', async () => (api.services.session.state.kind === 'connected' ? true : undefined));
+    assert.ok(await waitFor('networks back', () => childByLabel(api.networksTree, undefined, NET)));
   });
 });

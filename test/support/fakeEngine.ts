@@ -4,7 +4,7 @@
  * makes no claim about what the engine does (test/engine does that against a real dockerd).
  */
 import type { ConnectRequest, EngineApi, EngineVersion, EventSubscription } from '../../src/engine/engineApi';
-import type { NetworkCreateRequest } from '../../src/engine/engineClient';
+import type { NetworkCreateRequest } from '../../src/model/createNetworkSpec';
 import type { EngineTarget } from '../../src/model/connectionResolution';
 import type { ContainerInspectJson, ContainerSummaryJson, EngineEventJson, EngineInfoJson, NetworkJson } from '../../src/model/dockerTypes';
 import type { RecordedFixture } from './fixtures';

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { buildInventory } from '../../src/model/inventory';
-import {
-  cidrsOverlap, creatableDrivers, emptySpec, parseAliases, parseAuxAddresses, parseKeyValues, toCreateBody, validateConnect,
-  validateCreateSpec, validateDriver, validateGateway, validateIpRange, validateNetworkName, validateStaticAddress, validateSubnet,
-} from '../../src/model/validation';
+import { cidrsOverlap, parseAuxAddresses, validateGateway, validateIpRange, validateSubnet } from '../../src/model/addresses';
+import { parseAliases, validateConnect, validateStaticAddress } from '../../src/model/connectSpec';
+import { creatableDrivers, emptySpec, toCreateRequest, validateCreateSpec, validateDriver, validateNetworkName } from '../../src/model/createNetworkSpec';
+import { parseKeyValues } from '../../src/model/validation';
 import { loadFixture, snapshotOf } from '../support/fixtures';
 
 const fixture = loadFixture();
@@ -116,14 +116,14 @@ describe('validation: whole create request', () => {
   test('the seed lab request is valid and maps to the engine body', () => {
     const spec = { ...emptySpec('prod2'), subnets: [{ subnet: '172.16.90.0/24', gateway: '172.16.90.1', ipRange: '172.16.90.128/25', auxAddresses: { router: '172.16.90.2' } }], labels: { env: 'lab' } };
     assert.deepEqual(validateCreateSpec(spec, inventory, swarmless), []);
-    const body = toCreateBody(spec);
+    const body = toCreateRequest(spec);
     assert.deepEqual(body.IPAM, { Driver: 'default', Config: [{ Subnet: '172.16.90.0/24', Gateway: '172.16.90.1', IPRange: '172.16.90.128/25', AuxiliaryAddresses: { router: '172.16.90.2' } }] });
     assert.equal(body.CheckDuplicate, true);
   });
   test('macvlan parent and mode become driver options', () => {
-    const body = toCreateBody({ ...emptySpec('mv', 'macvlan'), parent: 'eth0', mode: 'vepa' });
+    const body = toCreateRequest({ ...emptySpec('mv', 'macvlan'), parent: 'eth0', mode: 'vepa' });
     assert.deepEqual(body.Options, { parent: 'eth0', macvlan_mode: 'vepa' });
-    assert.deepEqual(toCreateBody({ ...emptySpec('iv', 'ipvlan'), parent: 'eth0', mode: 'l3' }).Options, { parent: 'eth0', ipvlan_mode: 'l3' });
+    assert.deepEqual(toCreateRequest({ ...emptySpec('iv', 'ipvlan'), parent: 'eth0', mode: 'l3' }).Options, { parent: 'eth0', ipvlan_mode: 'l3' });
   });
   test('every problem is reported, in form order', () => {
     const spec = {
