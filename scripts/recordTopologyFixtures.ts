@@ -73,13 +73,13 @@ async function record(seed: Seed): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  teardownSeed(undefined, LABEL, PREFIX);
+  await teardownSeed(undefined, LABEL, PREFIX);
   let seed: Seed | undefined;
   try {
-    seed = buildSeed({ prefix: PREFIX, label: LABEL });
+    seed = await buildSeed({ prefix: PREFIX, label: LABEL });
     await record(seed);
   } finally {
-    teardownSeed(seed, LABEL, PREFIX);
+    await teardownSeed(seed, LABEL, PREFIX);
   }
 }
 

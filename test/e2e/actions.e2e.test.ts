@@ -21,6 +21,7 @@ import {
 } from '../harness/browser';
 import { openWorkbench } from '../harness/browser';
 import { CodeServer, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
+import { waitFor } from '../support/waitFor';
 import { docker } from '../support/dockerCli';
 
 const LABEL = 'dne.test=1';
@@ -44,19 +45,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Waits until the quick input shows text (title, prompt, message, placeholder) matching `re`. */
 async function waitForQuickInput(page: Page, re: RegExp, timeoutMs = 15_000): Promise<string> {
   const widget = page.locator('.quick-input-widget');
-  const t0 = Date.now();
   let seen = '';
-  for (;;) {
-    if (await widget.isVisible().catch(() => false)) {
+  return waitFor(
+    `the quick input to show ${re}`,
+    async () => {
+      if (!(await widget.isVisible().catch(() => false))) return undefined;
       const text = (await widget.innerText().catch(() => '')) ?? '';
       const placeholder = (await widget.locator('input').first().getAttribute('placeholder').catch(() => '')) ?? '';
       const aria = (await widget.locator('input').first().getAttribute('aria-label').catch(() => '')) ?? '';
       seen = `${text}\n${placeholder}\n${aria}`;
-      if (re.test(seen)) return seen;
-    }
-    if (Date.now() - t0 > timeoutMs) throw new Error(`quick input did not show ${re} within ${timeoutMs} ms; saw: ${JSON.stringify(seen)}`);
-    await sleep(100);
-  }
+      return re.test(seen) ? seen : undefined;
+    },
+    { timeoutMs, intervalMs: 100, lastSeen: () => JSON.stringify(seen) },
+  );
 }
 
 /** Types a value into the current input step and accepts it, once the step asked for `re` is shown. */

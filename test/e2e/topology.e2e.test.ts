@@ -30,6 +30,7 @@ import {
   runCommandFromPalette, screenshot, setSidebarWidth,
 } from '../harness/browser';
 import { CodeServer, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
+import { waitFor } from '../support/waitFor';
 import { docker, removeLabelled } from '../support/dockerCli';
 
 const LABELS = ['dne.test=1', 'dne.test.topology=1'];
@@ -166,17 +167,16 @@ function describeDiagram(d: Diagram | undefined): string {
 async function waitForDiagram<T>(page: Page, what: string, check: (d: Diagram) => T | undefined, timeoutMs: number): Promise<{ value: T; ms: number; diagram: Diagram }> {
   const t0 = Date.now();
   let last: Diagram | undefined;
-  for (;;) {
-    last = await readDiagram(page).catch(() => undefined);
-    if (last && last.revision >= 0) {
-      const value = check(last);
-      if (value !== undefined) return { value, ms: Date.now() - t0, diagram: last };
-    }
-    if (Date.now() - t0 > timeoutMs) {
-      throw new Error(`${what}: not drawn within ${timeoutMs} ms; the webview shows: ${describeDiagram(last)}`);
-    }
-    await sleep(100);
-  }
+  const found = await waitFor(
+    `${what} to be drawn`,
+    async () => {
+      last = await readDiagram(page).catch(() => undefined);
+      const value = last && last.revision >= 0 ? check(last) : undefined;
+      return value === undefined ? undefined : { value, diagram: last! };
+    },
+    { timeoutMs, intervalMs: 100, lastSeen: () => `the webview shows: ${describeDiagram(last)}` },
+  );
+  return { ...found, ms: Date.now() - t0 };
 }
 
 /** A node or namespace whose first line is exactly `name` (its name as `ip link` or Docker says it). */

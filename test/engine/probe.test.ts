@@ -50,8 +50,8 @@ describe('host probe on the real engine (root)', { skip: isRoot ? false : 'needs
     topology.edges.filter((e) => e.kind === 'veth' && (e.from === id || e.to === id)).map((e) => (e.from === id ? e.to : e.from))[0];
 
   before(async () => {
-    teardownSeed(undefined);
-    seed = buildSeed({ prefix: PREFIX });
+    await teardownSeed(undefined);
+    seed = await buildSeed({ prefix: PREFIX });
     session = new EngineSession(new EngineClient(resolveTarget(undefined), 10_000), { debounceMs: 0, watch: false });
     levels.netns = await collect();
     levels.sysfs = await collect('sysfs');
@@ -59,9 +59,9 @@ describe('host probe on the real engine (root)', { skip: isRoot ? false : 'needs
     bridgeNames = new Set(levels.netns.inventory.networks.map((n) => n.bridgeName).filter((n): n is string => Boolean(n)));
   });
 
-  after(() => {
+  after(async () => {
     session?.dispose();
-    teardownSeed(seed);
+    await teardownSeed(seed);
   });
 
   test('levels: netns as root, sysfs when limited, api when asked', () => {

@@ -8,6 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createNetwork, docker, runContainer } from '../support/dockerCli';
+import { waitFor } from '../support/waitFor';
 
 export interface SeedOptions {
   prefix: string;
@@ -42,18 +43,7 @@ function swarmState(): string {
   return docker(['info', '--format', '{{.Swarm.LocalNodeState}}'], { allowFailure: true });
 }
 
-function waitFor(what: string, check: () => boolean, timeoutMs = 60_000): void {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (check()) {
-      return;
-    }
-    execFileSync('sleep', ['0.5']);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-export function buildSeed(options: Partial<SeedOptions> = {}): Seed {
+export async function buildSeed(options: Partial<SeedOptions> = {}): Promise<Seed> {
   const prefix = options.prefix ?? 'dnetopo-';
   const label = options.label ?? 'dne.test';
   const name = (base: string) => `${prefix}${base}`;
@@ -104,12 +94,15 @@ export function buildSeed(options: Partial<SeedOptions> = {}): Seed {
     net('ovnet', ['-d', 'overlay', '--attachable']);
     docker(['service', 'create', '--detach', '--no-resolve-image', '--name', name('s1'), '--label', `${label}=1`, '--container-label', `${label}=1`,
       '--network', name('ovnet'), 'local/busybox:latest', 'sleep', '100000']);
-    waitFor('the service task to run', () => docker(['ps', '-q', '--filter', `label=com.docker.swarm.service.name=${name('s1')}`, '--filter', 'status=running'], { allowFailure: true }) !== '');
+    await waitFor('the service task to run', () => docker(['ps', '-q', '--filter', `label=com.docker.swarm.service.name=${name('s1')}`, '--filter', 'status=running'], { allowFailure: true }) !== '', {
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
   }
   return seed;
 }
 
-export function teardownSeed(seed: Pick<Seed, 'prefix' | 'swarmInitialized' | 'hostVeth' | 'dummy'> | undefined, label = 'dne.test', prefix = seed?.prefix ?? 'dnetopo-'): void {
+export async function teardownSeed(seed: Pick<Seed, 'prefix' | 'swarmInitialized' | 'hostVeth' | 'dummy'> | undefined, label = 'dne.test', prefix = seed?.prefix ?? 'dnetopo-'): Promise<void> {
   const services = docker(['service', 'ls', '-q', '--filter', `label=${label}`], { allowFailure: true }).split('\n').filter(Boolean);
   if (services.length > 0) {
     docker(['service', 'rm', ...services], { allowFailure: true });
@@ -121,10 +114,10 @@ export function teardownSeed(seed: Pick<Seed, 'prefix' | 'swarmInitialized' | 'h
     docker(['rm', '-f', ...all], { allowFailure: true });
   }
   // Service tasks leave with the service; give them a moment before removing the overlay network.
-  for (let i = 0; i < 20; i++) {
-    if (docker(['ps', '-aq', '--filter', `label=com.docker.swarm.service.name=${prefix}s1`], { allowFailure: true }) === '') break;
-    execFileSync('sleep', ['0.5']);
-  }
+  await waitFor('the service tasks to leave', () => docker(['ps', '-aq', '--filter', `label=com.docker.swarm.service.name=${prefix}s1`], { allowFailure: true }) === '', {
+    timeoutMs: 10_000,
+    intervalMs: 500,
+  }).catch(() => undefined); // the networks are removed anyway; what is still in use stays
   const networks = docker(['network', 'ls', '--format', '{{.Name}}', '--filter', `label=${label}`], { allowFailure: true }).split('\n').filter((n) => n.startsWith(prefix));
   for (const network of networks) {
     docker(['network', 'rm', network], { allowFailure: true });

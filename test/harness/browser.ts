@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, Browser, Locator, Page } from 'playwright-core';
 import { REPO_ROOT } from './codeServer';
+import { waitFor } from '../support/waitFor';
 
 export const CHROMIUM = process.env.DNE_CHROMIUM || '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -192,28 +193,24 @@ export async function rowLocator(page: Page, viewTitle: string, labelPath: strin
 /** Waits until a row with `labelPath` is rendered; returns the elapsed ms. */
 export async function waitForRow(page: Page, viewTitle: string, labelPath: string[], timeoutMs = 10_000, pollMs = 50): Promise<number> {
   const t0 = Date.now();
-  for (;;) {
-    const rows = await readTree(page, viewTitle);
-    if (findPath(rows, labelPath) >= 0) return Date.now() - t0;
-    if (Date.now() - t0 > timeoutMs) {
-      throw new Error(`row ${JSON.stringify(labelPath)} not shown in "${viewTitle}" within ${timeoutMs} ms; rows: ${JSON.stringify(rows.map((r) => `${'  '.repeat(r.level - 1)}${r.label}`))}`);
-    }
-    await sleep(pollMs);
-  }
+  let rows: TreeRow[] = [];
+  await waitFor(`row ${JSON.stringify(labelPath)} in "${viewTitle}"`, async () => findPath((rows = await readTree(page, viewTitle)), labelPath) >= 0, {
+    timeoutMs,
+    intervalMs: pollMs,
+    lastSeen: () => JSON.stringify(rows.map((r) => `${'  '.repeat(r.level - 1)}${r.label}`)),
+  });
+  return Date.now() - t0;
 }
 
 /** Waits until `predicate(rows)` holds; returns the elapsed ms. */
 export async function waitForTree(page: Page, viewTitle: string, predicate: (rows: TreeRow[]) => boolean, timeoutMs = 10_000, what = 'condition'): Promise<number> {
   const t0 = Date.now();
   let rows: TreeRow[] = [];
-  for (;;) {
-    rows = await readTree(page, viewTitle);
-    if (predicate(rows)) return Date.now() - t0;
-    if (Date.now() - t0 > timeoutMs) {
-      throw new Error(`${what} not met in "${viewTitle}" within ${timeoutMs} ms; rows: ${JSON.stringify(rows.map((r) => `${'  '.repeat(r.level - 1)}${r.label}`))}`);
-    }
-    await sleep(50);
-  }
+  await waitFor(`${what} in "${viewTitle}"`, async () => predicate((rows = await readTree(page, viewTitle))), {
+    timeoutMs,
+    lastSeen: () => JSON.stringify(rows.map((r) => `${'  '.repeat(r.level - 1)}${r.label}`)),
+  });
+  return Date.now() - t0;
 }
 
 /** Expands the row at `labelPath` (no-op if already expanded); waits for the row first. */
