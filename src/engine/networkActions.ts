@@ -8,9 +8,7 @@ import { buildInventory, Inventory } from '../model/inventory';
 import {
   DisconnectTarget,
   PruneCandidate,
-  prunePreview,
   RemovalPlan,
-  removalPlans,
   StepOutcome,
 } from '../model/networkActions';
 import { ConnectSpec, validateConnect } from '../model/connectSpec';
@@ -180,7 +178,6 @@ export async function removeNetworks(
   return outcomes;
 }
 
-export { prunePreview, removalPlans };
 
 export interface PruneItem {
   networkId: string;

@@ -32,6 +32,10 @@ export class FakeEngine implements EngineApi {
   /** When set, list calls wait for this promise (to hold a refresh in flight). */
   listGate: Promise<void> | undefined;
   readonly calls: Call[] = [];
+  /** Every change asked for, in order, as `verb target…` (e.g. `connect <net> <container>`). */
+  readonly mutations: string[] = [];
+  /** When it returns an error for a mutation, that mutation fails with it (an engine refusal). */
+  refuse: ((mutation: string) => Error | undefined) | undefined;
   private readonly listeners: Listener[] = [];
 
   constructor(fixture: RecordedFixture) {
@@ -99,24 +103,35 @@ export class FakeEngine implements EngineApi {
     return this.answer('inspectNetwork', () => structuredClone(this.networks.find((n) => n.Id === id || n.Name === id)!));
   }
 
-  createNetwork(_request: NetworkCreateRequest): Promise<string> {
-    return this.answer('mutation', () => 'created');
+  private mutate<T>(mutation: string, value: T): Promise<T> {
+    return this.answer('mutation', () => {
+      this.mutations.push(mutation);
+      const refusal = this.refuse?.(mutation);
+      if (refusal) {
+        throw refusal;
+      }
+      return value;
+    });
   }
 
-  connect(_networkId: string, _containerId: string, _request?: ConnectRequest): Promise<void> {
-    return this.answer('mutation', () => undefined);
+  createNetwork(request: NetworkCreateRequest): Promise<string> {
+    return this.mutate(`create ${request.Name}`, 'created');
   }
 
-  disconnect(): Promise<void> {
-    return this.answer('mutation', () => undefined);
+  connect(networkId: string, containerId: string, request?: ConnectRequest): Promise<void> {
+    return this.mutate(`connect ${networkId} ${containerId}${request?.aliases?.length ? ` aliases=${request.aliases.join(',')}` : ''}`, undefined);
   }
 
-  removeNetwork(): Promise<void> {
-    return this.answer('mutation', () => undefined);
+  disconnect(networkId: string, containerId: string, force?: boolean): Promise<void> {
+    return this.mutate(`disconnect ${networkId} ${containerId}${force ? ' force' : ''}`, undefined);
+  }
+
+  removeNetwork(networkId: string): Promise<void> {
+    return this.mutate(`remove ${networkId}`, undefined);
   }
 
   pruneNetworks(): Promise<string[]> {
-    return this.answer('mutation', () => []);
+    return this.mutate('prune', []);
   }
 
   subscribe(onEvent: (event: EngineEventJson) => void, onEnd: (error?: unknown) => void): Promise<EventSubscription> {
