@@ -63,8 +63,8 @@ export async function pickNetworkToJoin(inventory: Inventory, title: string): Pr
 interface ConnectState {
   title: string;
   client: EngineApi;
-  /** The subnets of the one network a fixed address may be asked for (from its inspect). */
-  facts?: SubnetFacts[];
+  /** The subnets of the one network a fixed address may be asked for (from its inspect), by network id. */
+  facts: Map<string, SubnetFacts[]>;
   inventory: Inventory;
   containers: ContainerModel[];
   networks: NetworkModel[];
@@ -133,10 +133,12 @@ async function aliasesStep(state: ConnectState, back: boolean): Promise<boolean>
 
 /** The network's subnets as its inspect shows them (asked once, when a fixed address could be asked). */
 async function factsOf(state: ConnectState, network: NetworkModel): Promise<SubnetFacts[]> {
-  if (!state.facts) {
-    state.facts = await readSubnetFacts(state.client, network).catch(() => subnetFacts(network));
+  let facts = state.facts.get(network.id);
+  if (!facts) {
+    facts = await readSubnetFacts(state.client, network).catch(() => subnetFacts(network));
+    state.facts.set(network.id, facts);
   }
-  return state.facts;
+  return facts;
 }
 
 function staticStep(family: 4 | 6) {
@@ -183,7 +185,7 @@ function staticStep(family: 4 | 6) {
 
 /** Asks what is missing and connects. `networks` empty: ask them; `containers` must be given. */
 export async function runConnect(services: Services, inventory: Inventory, containers: ContainerModel[], networks: NetworkModel[], title: string): Promise<void> {
-  const state: ConnectState = { title, client: services.session.client, inventory, containers, networks, aliases: [] };
+  const state: ConnectState = { title, client: services.session.client, inventory, containers, networks, aliases: [], facts: new Map() };
   const askNetworks = networks.length === 0;
   await runSteps([
     (back) => (askNetworks ? networksStep(state, back) : Promise.resolve(false)),

@@ -49,7 +49,7 @@ const MESSAGES: Record<ValidationCode, (p: Params) => string> = {
   staticIpNeedsSubnet: (p) => vscode.l10n.t('"{0}" has no subnet of this IP version, so no fixed address can be chosen there.', p.network ?? ''),
   staticIpIsGateway: (p) => vscode.l10n.t('{0} is the gateway of "{1}": the engine has taken it already. Choose another address.', p.value ?? '', p.network ?? ''),
   staticIpAutomaticSubnet: (p) =>
-    vscode.l10n.t('The engine chose the subnet of "{0}" ({1}) when it was created without --subnet: there it assigns the addresses itself and refuses a fixed one. For a fixed address, use a network created with --subnet.', p.network ?? '', p.subnets ?? ''),
+    vscode.l10n.t('No fixed address on "{0}": the engine chose its subnet ({1}) and assigns the addresses there itself. For a fixed address, use a network created with --subnet.', p.network ?? '', p.subnets ?? ''),
   staticIpOutside: (p) => vscode.l10n.t('{0} is not inside the subnets of "{1}" ({2}).', p.value ?? '', p.network ?? '', p.subnets ?? ''),
   staticIpReserved: (p) => vscode.l10n.t('{0} is reserved on "{1}" (network, broadcast, gateway or auxiliary address).', p.value ?? '', p.network ?? ''),
   staticIpInUse: (p) => vscode.l10n.t('{0} is already used by {1} on "{2}".', p.value ?? '', p.container ?? '', p.network ?? ''),
