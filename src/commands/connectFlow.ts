@@ -4,10 +4,12 @@
  * field against the network's subnets and the addresses in use), then one summary.
  */
 import * as vscode from 'vscode';
-import { ConnectItem, ConnectPair, connectContainers } from '../engine/networkActions';
+import type { EngineApi } from '../engine/engineApi';
+import { ConnectItem, ConnectPair, connectContainers, readSubnetFacts } from '../engine/networkActions';
 import { ContainerModel, Inventory, isUserDefinedNetwork, NetworkModel } from '../model/inventory';
 import { connectableContainers, connectableNetworks } from '../model/networkActions';
-import { parseAliases, validateStaticAddress } from '../model/connectSpec';
+import { parseAliases, staticAddressBlocked, validateStaticAddress } from '../model/connectSpec';
+import { SubnetFacts, subnetFacts } from '../model/subnetFacts';
 import type { Services } from '../services';
 import { runAction } from './actionUi';
 import { Cancelled, UserFacingError } from './command';
@@ -60,6 +62,9 @@ export async function pickNetworkToJoin(inventory: Inventory, title: string): Pr
 
 interface ConnectState {
   title: string;
+  client: EngineApi;
+  /** The subnets of the one network a fixed address may be asked for (from its inspect), by network id. */
+  facts: Map<string, SubnetFacts[]>;
   inventory: Inventory;
   containers: ContainerModel[];
   networks: NetworkModel[];
@@ -107,6 +112,10 @@ async function aliasesStep(state: ConnectState, back: boolean): Promise<boolean>
     prompt: vscode.l10n.t('Network-scoped aliases, comma separated (--alias; empty: none)'),
     placeholder: 'web, api',
     value: state.aliases.join(', '),
+    describe: (value) => {
+      const aliases = parseAliases(value).value;
+      return aliases.length > 0 ? vscode.l10n.t('Aliases that will be set ({0}): {1}', aliases.length, aliases.map((alias) => `"${alias}"`).join(', ')) : undefined;
+    },
     validate: (value) => {
       const parsed = parseAliases(value);
       if (parsed.issue) {
@@ -122,6 +131,16 @@ async function aliasesStep(state: ConnectState, back: boolean): Promise<boolean>
   return true;
 }
 
+/** The network's subnets as its inspect shows them (asked once, when a fixed address could be asked). */
+async function factsOf(state: ConnectState, network: NetworkModel): Promise<SubnetFacts[]> {
+  let facts = state.facts.get(network.id);
+  if (!facts) {
+    facts = await readSubnetFacts(state.client, network).catch(() => subnetFacts(network));
+    state.facts.set(network.id, facts);
+  }
+  return facts;
+}
+
 function staticStep(family: 4 | 6) {
   return async (state: ConnectState, back: boolean): Promise<boolean> => {
     // A fixed address makes sense for one container on one user-defined network.
@@ -132,19 +151,28 @@ function staticStep(family: 4 | 6) {
     if (family === 6 && !network.ipv6) {
       return false;
     }
-    const subnets = network.subnets.filter((config) => config.subnet && config.family === family).map((config) => config.subnet!);
-    if (subnets.length === 0) {
+    const facts = await factsOf(state, network);
+    const blocked = staticAddressBlocked(family, network, facts);
+    if (blocked) {
+      // Said before the user types: the engine would refuse any fixed address here.
+      if (blocked.code === 'staticIpAutomaticSubnet') {
+        void vscode.window.showInformationMessage(validationMessage(blocked));
+      }
       return false;
     }
+    const subnets = facts
+      .filter((entry) => entry.family === family)
+      .map((entry) => (entry.gateway ? vscode.l10n.t('{0} (gateway {1})', entry.subnet, entry.gateway) : entry.subnet))
+      .join(', ');
     const text = await inputStep({
       title: state.title,
       back,
       prompt:
         family === 4
-          ? vscode.l10n.t('Fixed IPv4 address in {0} (--ip; empty: the engine assigns one)', subnets.join(', '))
-          : vscode.l10n.t('Fixed IPv6 address in {0} (--ip6; empty: the engine assigns one)', subnets.join(', ')),
+          ? vscode.l10n.t('Fixed IPv4 address in {0} (--ip; empty: the engine assigns one)', subnets)
+          : vscode.l10n.t('Fixed IPv6 address in {0} (--ip6; empty: the engine assigns one)', subnets),
       value: (family === 4 ? state.ipv4 : state.ipv6) ?? '',
-      validate: (value) => (value.trim() ? fieldMessage(validateStaticAddress(value, family, network)) : undefined),
+      validate: (value) => (value.trim() ? fieldMessage(validateStaticAddress(value, family, network, facts)) : undefined),
     });
     if (family === 4) {
       state.ipv4 = text.trim() || undefined;
@@ -157,7 +185,7 @@ function staticStep(family: 4 | 6) {
 
 /** Asks what is missing and connects. `networks` empty: ask them; `containers` must be given. */
 export async function runConnect(services: Services, inventory: Inventory, containers: ContainerModel[], networks: NetworkModel[], title: string): Promise<void> {
-  const state: ConnectState = { title, inventory, containers, networks, aliases: [] };
+  const state: ConnectState = { title, client: services.session.client, inventory, containers, networks, aliases: [], facts: new Map() };
   const askNetworks = networks.length === 0;
   await runSteps([
     (back) => (askNetworks ? networksStep(state, back) : Promise.resolve(false)),

@@ -13,6 +13,8 @@ import {
   driverNeedsParent,
   IPVLAN_MODES,
   MACVLAN_MODES,
+  NetworkCreateRequest,
+  toCreateRequest,
   validateCreateSpec,
   validateDriver,
   validateNetworkName,
@@ -181,20 +183,70 @@ export async function keyValueStep(flow: CreateFlow, back: boolean, field: 'labe
   return true;
 }
 
-export async function reviewStep(flow: CreateFlow, back: boolean): Promise<boolean> {
-  const issues = validateCreateSpec(flow.spec, flow.inventory, flow.drivers);
-  const create: Item<boolean> = {
-    label: vscode.l10n.t('$(check) Create network {0}', flow.spec.name),
-    value: true,
-    detail: summaryOf(flow.spec),
-  };
-  const items: Item<boolean>[] =
-    issues.length === 0 ? [create] : issues.map((found) => ({ label: `$(error) ${validationMessage(found)}`, value: false, detail: vscode.l10n.t('Go back to fix it') }));
-  const chosen = await pickStep({ title: flow.title, back, placeholder: vscode.l10n.t('Review'), items });
-  if (!chosen.value) {
-    throw new StepBack();
+type ReviewAction = 'create' | 'fact' | 'back';
+
+/** A user-typed value inside a quick pick row: `$(name)` would be drawn as an icon, so it is broken up. */
+function plain(text: string): string {
+  return text.replace(/\$\(/g, '$\u200b(');
+}
+
+/** One row per value the request carries, under a separator per section: everything that will be sent. */
+function requestRows(request: NetworkCreateRequest): Item<ReviewAction>[] {
+  const rows: Item<ReviewAction>[] = [];
+  const section = (label: string) => rows.push({ label, kind: vscode.QuickPickItemKind.Separator, value: 'fact' });
+  const fact = (label: string, value: string) => rows.push({ label: plain(`${label}: ${value}`), value: 'fact' });
+  const yesNo = (on: boolean | undefined) => (on ? vscode.l10n.t('yes') : vscode.l10n.t('no'));
+  section(vscode.l10n.t('Network'));
+  fact(vscode.l10n.t('Name'), request.Name);
+  fact(vscode.l10n.t('Driver'), request.Driver ?? 'bridge');
+  fact(vscode.l10n.t('IPv6'), yesNo(request.EnableIPv6));
+  fact(vscode.l10n.t('Internal'), yesNo(request.Internal));
+  if (request.Driver === 'overlay') {
+    fact(vscode.l10n.t('Attachable'), yesNo(request.Attachable));
   }
-  return true;
+  const configs = request.IPAM?.Config ?? [];
+  if (configs.length === 0) {
+    fact(vscode.l10n.t('Subnet'), vscode.l10n.t('chosen by the engine from its default pools'));
+  }
+  for (const config of configs) {
+    section(vscode.l10n.t('Subnet {0}', config.Subnet ?? ''));
+    fact(vscode.l10n.t('Gateway'), config.Gateway ?? vscode.l10n.t('chosen by the engine'));
+    fact(vscode.l10n.t('IP range'), config.IPRange ?? vscode.l10n.t('the whole subnet'));
+    const aux = Object.entries(config.AuxiliaryAddresses ?? {});
+    fact(vscode.l10n.t('Auxiliary addresses'), aux.length > 0 ? aux.map(([name, address]) => `${name}=${address}`).join(', ') : vscode.l10n.t('none'));
+  }
+  for (const [title, map] of [
+    [vscode.l10n.t('Labels'), request.Labels],
+    [vscode.l10n.t('Driver options'), request.Options],
+  ] as const) {
+    const entries = Object.entries(map ?? {});
+    section(title);
+    if (entries.length === 0) {
+      rows.push({ label: vscode.l10n.t('none'), value: 'fact' });
+    }
+    for (const [key, value] of entries) {
+      rows.push({ label: plain(`${key}=${value}`), value: 'fact' });
+    }
+  }
+  return rows;
+}
+
+/** The last step: what will be sent, row by row, and Create (or the problems, each going back to fix it). */
+export async function reviewStep(flow: CreateFlow, back: boolean): Promise<boolean> {
+  for (;;) {
+    const issues = validateCreateSpec(flow.spec, flow.inventory, flow.drivers);
+    const create: Item<ReviewAction> = { label: vscode.l10n.t('$(check) Create network {0}', flow.spec.name), value: 'create', detail: summaryOf(flow.spec) };
+    const head: Item<ReviewAction>[] =
+      issues.length === 0 ? [create] : issues.map((found) => ({ label: `$(error) ${validationMessage(found)}`, value: 'back', detail: vscode.l10n.t('Go back to fix it') }));
+    const items = [...head, ...requestRows(toCreateRequest(flow.spec))];
+    const chosen = await pickStep({ title: flow.title, back, placeholder: vscode.l10n.t('Review: everything below is sent to the engine'), items, activeItem: head[0] });
+    if (chosen.value === 'back') {
+      throw new StepBack();
+    }
+    if (chosen.value === 'create') {
+      return true;
+    }
+  }
 }
 
 function summaryOf(spec: CreateNetworkSpec): string {

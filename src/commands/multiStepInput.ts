@@ -27,6 +27,8 @@ export interface InputStepOptions extends StepInfo {
   placeholder?: string;
   /** A localized message when the value cannot be accepted; undefined when it can. */
   validate?: (value: string) => string | undefined;
+  /** A localized line shown under the field (as information) while the value is acceptable: what it will be read as. */
+  describe?: (value: string) => string | undefined;
   password?: boolean;
 }
 
@@ -51,7 +53,12 @@ export function inputStep(options: InputStepOptions): Promise<string> {
     };
     const check = (value: string): boolean => {
       const message = options.validate?.(value);
-      box.validationMessage = message ? { message, severity: vscode.InputBoxValidationSeverity.Error } : undefined;
+      const description = message ? undefined : options.describe?.(value);
+      box.validationMessage = message
+        ? { message, severity: vscode.InputBoxValidationSeverity.Error }
+        : description
+          ? { message: description, severity: vscode.InputBoxValidationSeverity.Info }
+          : undefined;
       return !message;
     };
     box.onDidChangeValue((value) => check(value));

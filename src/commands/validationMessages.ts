@@ -2,74 +2,64 @@
  * Glue: the localized sentence for each validation code of src/model/validation.ts.
  */
 import * as vscode from 'vscode';
-import type { ValidationIssue } from '../model/validation';
+import type { ValidationCode, ValidationIssue } from '../model/validation';
+
+type Params = Record<string, string>;
+
+/** The sentence of each code; a Record, so a new code without a sentence does not compile. */
+const MESSAGES: Record<ValidationCode, (p: Params) => string> = {
+  nameEmpty: () => vscode.l10n.t('Enter a name.'),
+  nameInvalid: (p) => vscode.l10n.t('"{0}" is not a valid name: start with a letter or digit, then use only letters, digits, "_", "." and "-".', p.name ?? ''),
+  nameTaken: (p) => vscode.l10n.t('A network named "{0}" already exists.', p.name ?? ''),
+  nameReserved: (p) => vscode.l10n.t('"{0}" is reserved by the engine for its predefined networks: choose another name.', p.name ?? ''),
+  driverNotCreatable: (p) => vscode.l10n.t('The "{0}" network exists once per engine and cannot be created.', p.driver ?? ''),
+  overlayNeedsSwarm: () => vscode.l10n.t('Overlay networks need a swarm manager: run "docker swarm init" first.'),
+  driverUnknown: (p) => vscode.l10n.t('The engine has no network driver "{0}".', p.driver ?? ''),
+  cidrInvalid: (p) => vscode.l10n.t('"{0}" is not a CIDR: write an address and a prefix length, like 172.16.86.0/24 or fd00:1::/64.', p.value ?? ''),
+  cidrHostBits: (p) => vscode.l10n.t('"{0}" has host bits set: the network address is {1}.', p.value ?? '', p.suggestion ?? ''),
+  ipv6Disabled: (p) => vscode.l10n.t('"{0}" is an IPv6 value but IPv6 is off for this network. Turn IPv6 on first.', p.value ?? ''),
+  addressInvalid: (p) => vscode.l10n.t('"{0}" is not an IP address.', p.value ?? ''),
+  addressWrongFamily: (p) => vscode.l10n.t('"{0}" is not of the same IP version as the subnet {1}.', p.value ?? '', p.subnet ?? ''),
+  ipv6Zone: (p) =>
+    vscode.l10n.t('"{0}" has an IPv6 zone (%…): a zone names a link of one host and has no place in a network\'s addresses. Remove it.', p.value ?? ''),
+  gatewayOutside: (p) => vscode.l10n.t('The gateway {0} is not inside the subnet {1}.', p.value ?? '', p.subnet ?? ''),
+  gatewayIsNetworkAddress: (p) =>
+    vscode.l10n.t('The gateway {0} is the network address of {1}; choose a host address, like the first one after it.', p.value ?? '', p.subnet ?? ''),
+  gatewayIsBroadcast: (p) => vscode.l10n.t('The gateway {0} is the broadcast address of {1}; choose a host address.', p.value ?? '', p.subnet ?? ''),
+  rangeOutside: (p) => vscode.l10n.t('The IP range {0} is not inside the subnet {1}.', p.value ?? '', p.subnet ?? ''),
+  auxInvalid: (p) => vscode.l10n.t('"{0}" is not of the form name=address.', p.value ?? ''),
+  auxOutside: (p) => vscode.l10n.t('The auxiliary address {0} ({1}) is not inside the subnet {2}.', p.value ?? '', p.name ?? '', p.subnet ?? ''),
+  auxDuplicate: (p) => vscode.l10n.t('The auxiliary address name "{0}" is used twice.', p.name ?? ''),
+  auxIsNetworkAddress: (p) =>
+    vscode.l10n.t('The auxiliary address {0} ({1}) is the network address of {2}; choose a host address.', p.value ?? '', p.name ?? '', p.subnet ?? ''),
+  auxIsBroadcast: (p) =>
+    vscode.l10n.t('The auxiliary address {0} ({1}) is the broadcast address of {2}; choose a host address.', p.value ?? '', p.name ?? '', p.subnet ?? ''),
+  subnetOverlapsNetwork: (p) => vscode.l10n.t('{0} overlaps {1}, the subnet of the network "{2}".', p.value ?? '', p.networkSubnet ?? '', p.network ?? ''),
+  subnetOverlapsSubnet: (p) => vscode.l10n.t('{0} overlaps {1}, another subnet of this network.', p.value ?? '', p.other ?? ''),
+  keyValueInvalid: (p) => vscode.l10n.t('"{0}" is not of the form key=value.', p.value ?? ''),
+  aliasInvalid: (p) =>
+    vscode.l10n.t('"{0}" is not a DNS name: use letters, digits, "_" and "-" (not at the start or end of a label), and "." between labels.', p.value ?? ''),
+  aliasHasSpace: (p) => vscode.l10n.t('"{0}" contains a space, and an alias is one DNS name. Separate several aliases with commas.', p.value ?? ''),
+  aliasEmptyLabel: (p) => vscode.l10n.t('"{0}" is not a DNS name: it has an empty label (two dots in a row, or a dot at the start).', p.value ?? ''),
+  aliasTrailingDot: (p) => vscode.l10n.t('"{0}" ends with a dot: write the alias without it.', p.value ?? ''),
+  aliasLabelTooLong: (p) => vscode.l10n.t('"{0}" is not a DNS name: its label "{1}" is longer than {2} characters.', p.value ?? '', p.label ?? '', p.max ?? ''),
+  aliasTooLong: (p) => vscode.l10n.t('This alias is longer than {0} characters, the limit of a DNS name.', p.max ?? ''),
+  aliasNeedsUserNetwork: (p) => vscode.l10n.t('Aliases work only on user-defined networks; "{0}" is the default bridge, which has no embedded DNS.', p.network ?? ''),
+  staticIpNeedsUserNetwork: (p) => vscode.l10n.t('A fixed address can be chosen only on user-defined networks, not on "{0}".', p.network ?? ''),
+  staticIpNeedsSubnet: (p) => vscode.l10n.t('"{0}" has no subnet of this IP version, so no fixed address can be chosen there.', p.network ?? ''),
+  staticIpIsGateway: (p) => vscode.l10n.t('{0} is the gateway of "{1}": the engine has taken it already. Choose another address.', p.value ?? '', p.network ?? ''),
+  staticIpAutomaticSubnet: (p) =>
+    vscode.l10n.t('No fixed address on "{0}": the engine chose its subnet ({1}) and assigns the addresses there itself. For a fixed address, use a network created with --subnet.', p.network ?? '', p.subnets ?? ''),
+  staticIpOutside: (p) => vscode.l10n.t('{0} is not inside the subnets of "{1}" ({2}).', p.value ?? '', p.network ?? '', p.subnets ?? ''),
+  staticIpReserved: (p) => vscode.l10n.t('{0} is reserved on "{1}" (network, broadcast, gateway or auxiliary address).', p.value ?? '', p.network ?? ''),
+  staticIpInUse: (p) => vscode.l10n.t('{0} is already used by {1} on "{2}".', p.value ?? '', p.container ?? '', p.network ?? ''),
+  alreadyConnected: (p) => vscode.l10n.t('{0} is already connected to {1}.', p.container ?? '', p.network ?? ''),
+  containerNotConnectable: (p) => vscode.l10n.t('{0} uses the network stack of the host, of another container, or none: it cannot join networks.', p.container ?? ''),
+  networkNotConnectable: (p) => vscode.l10n.t('Containers cannot be connected to "{0}" after they are created.', p.network ?? ''),
+};
 
 export function validationMessage(found: ValidationIssue): string {
-  const p = found.params;
-  switch (found.code) {
-    case 'nameEmpty':
-      return vscode.l10n.t('Enter a name.');
-    case 'nameInvalid':
-      return vscode.l10n.t('"{0}" is not a valid name: start with a letter or digit, then use only letters, digits, "_", "." and "-".', p.name ?? '');
-    case 'nameTaken':
-      return vscode.l10n.t('A network named "{0}" already exists.', p.name ?? '');
-    case 'driverNotCreatable':
-      return vscode.l10n.t('The "{0}" network exists once per engine and cannot be created.', p.driver ?? '');
-    case 'overlayNeedsSwarm':
-      return vscode.l10n.t('Overlay networks need a swarm manager: run "docker swarm init" first.');
-    case 'driverUnknown':
-      return vscode.l10n.t('The engine has no network driver "{0}".', p.driver ?? '');
-    case 'cidrInvalid':
-      return vscode.l10n.t('"{0}" is not a CIDR: write an address and a prefix length, like 172.16.86.0/24 or fd00:1::/64.', p.value ?? '');
-    case 'cidrHostBits':
-      return vscode.l10n.t('"{0}" has host bits set: the network address is {1}.', p.value ?? '', p.suggestion ?? '');
-    case 'ipv6Disabled':
-      return vscode.l10n.t('"{0}" is an IPv6 value but IPv6 is off for this network. Turn IPv6 on first.', p.value ?? '');
-    case 'addressInvalid':
-      return vscode.l10n.t('"{0}" is not an IP address.', p.value ?? '');
-    case 'addressWrongFamily':
-      return vscode.l10n.t('"{0}" is not of the same IP version as the subnet {1}.', p.value ?? '', p.subnet ?? '');
-    case 'gatewayOutside':
-      return vscode.l10n.t('The gateway {0} is not inside the subnet {1}.', p.value ?? '', p.subnet ?? '');
-    case 'gatewayIsNetworkAddress':
-      return vscode.l10n.t('The gateway {0} is the network address of {1}; choose a host address, like the first one after it.', p.value ?? '', p.subnet ?? '');
-    case 'gatewayIsBroadcast':
-      return vscode.l10n.t('The gateway {0} is the broadcast address of {1}; choose a host address.', p.value ?? '', p.subnet ?? '');
-    case 'rangeOutside':
-      return vscode.l10n.t('The IP range {0} is not inside the subnet {1}.', p.value ?? '', p.subnet ?? '');
-    case 'auxInvalid':
-      return vscode.l10n.t('"{0}" is not of the form name=address.', p.value ?? '');
-    case 'auxOutside':
-      return vscode.l10n.t('The auxiliary address {0} ({1}) is not inside the subnet {2}.', p.value ?? '', p.name ?? '', p.subnet ?? '');
-    case 'auxDuplicate':
-      return vscode.l10n.t('The auxiliary address name "{0}" is used twice.', p.name ?? '');
-    case 'subnetOverlapsNetwork':
-      return vscode.l10n.t('{0} overlaps {1}, the subnet of the network "{2}".', p.value ?? '', p.networkSubnet ?? '', p.network ?? '');
-    case 'subnetOverlapsSubnet':
-      return vscode.l10n.t('{0} overlaps {1}, another subnet of this network.', p.value ?? '', p.other ?? '');
-    case 'keyValueInvalid':
-      return vscode.l10n.t('"{0}" is not of the form key=value.', p.value ?? '');
-    case 'aliasInvalid':
-      return vscode.l10n.t('"{0}" is not a valid alias: use letters, digits, "_", "." and "-".', p.value ?? '');
-    case 'aliasNeedsUserNetwork':
-      return vscode.l10n.t('Aliases work only on user-defined networks; "{0}" is the default bridge, which has no embedded DNS.', p.network ?? '');
-    case 'staticIpNeedsUserNetwork':
-      return vscode.l10n.t('A fixed address can be chosen only on user-defined networks, not on "{0}".', p.network ?? '');
-    case 'staticIpNeedsSubnet':
-      return vscode.l10n.t('"{0}" has no subnet of this IP version, so no fixed address can be chosen there.', p.network ?? '');
-    case 'staticIpOutside':
-      return vscode.l10n.t('{0} is not inside the subnets of "{1}" ({2}).', p.value ?? '', p.network ?? '', p.subnets ?? '');
-    case 'staticIpReserved':
-      return vscode.l10n.t('{0} is reserved on "{1}" (network, broadcast, gateway or auxiliary address).', p.value ?? '', p.network ?? '');
-    case 'staticIpInUse':
-      return vscode.l10n.t('{0} is already used by {1} on "{2}".', p.value ?? '', p.container ?? '', p.network ?? '');
-    case 'alreadyConnected':
-      return vscode.l10n.t('{0} is already connected to {1}.', p.container ?? '', p.network ?? '');
-    case 'containerNotConnectable':
-      return vscode.l10n.t('{0} uses the network stack of the host, of another container, or none: it cannot join networks.', p.container ?? '');
-    case 'networkNotConnectable':
-      return vscode.l10n.t('Containers cannot be connected to "{0}" after they are created.', p.network ?? '');
-  }
+  return MESSAGES[found.code](found.params);
 }
 
 /** For a field's `validate`: the sentence for the issue found, undefined when there is none. */

@@ -13,6 +13,9 @@ import {
 } from '../model/networkActions';
 import { ConnectSpec, validateConnect } from '../model/connectSpec';
 import { CreateNetworkSpec, DriverContext, toCreateRequest, validateCreateSpec } from '../model/createNetworkSpec';
+import { AddressPool, SubnetFacts, subnetFacts } from '../model/subnetFacts';
+import type { NetworkModel } from '../model/inventory';
+import type { EngineInfoJson } from '../model/dockerTypes';
 import type { EngineApi } from './engineApi';
 
 /** A fresh inventory (two list calls), for flows that run outside the extension's session. */
@@ -48,6 +51,21 @@ export async function createNetwork(client: EngineApi, spec: CreateNetworkSpec, 
   } catch (error) {
     return { item, ok: false, error: classifyOperationError(error) };
   }
+}
+
+/** The engine's default address pools, when `GET /info` lists them (newer engines); else undefined. */
+function poolsOf(info: EngineInfoJson | undefined): AddressPool[] | undefined {
+  const pools = (info?.DefaultAddressPools ?? []).filter((pool) => pool.Base && pool.Size).map((pool) => ({ base: pool.Base!, size: pool.Size! }));
+  return pools.length > 0 ? pools : undefined;
+}
+
+/**
+ * The network's subnets as its inspect (`GET /networks/{id}`) shows them, on demand: which ones
+ * the user gave and the gateway the engine took in each (see src/model/subnetFacts.ts).
+ */
+export async function readSubnetFacts(client: EngineApi, network: NetworkModel): Promise<SubnetFacts[]> {
+  const [inspect, info] = await Promise.all([client.inspectNetwork(network.id), client.info().catch(() => undefined)]);
+  return subnetFacts(network, inspect, poolsOf(info));
 }
 
 export interface ConnectPair {
@@ -89,12 +107,14 @@ export async function connectContainers(
       });
       continue;
     }
-    const issues = validateConnect(container, network, spec);
-    if (issues.length > 0) {
-      outcomes.push({ item, ok: false, issues });
-      continue;
-    }
     try {
+      // A fixed address is checked against the network's inspect: its real gateway, its user subnets.
+      const facts = spec.ipv4Address?.trim() || spec.ipv6Address?.trim() ? await readSubnetFacts(client, network) : undefined;
+      const issues = validateConnect(container, network, spec, facts);
+      if (issues.length > 0) {
+        outcomes.push({ item, ok: false, issues });
+        continue;
+      }
       await client.connect(network.id, container.id, { aliases: spec.aliases, ipv4Address: spec.ipv4Address?.trim() || undefined, ipv6Address: spec.ipv6Address?.trim() || undefined });
       outcomes.push({ item, ok: true });
     } catch (error) {

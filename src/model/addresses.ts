@@ -6,13 +6,27 @@
 import { Address4, Address6 } from 'ip-address';
 import type { StringMap } from './dockerTypes';
 import type { Inventory } from './inventory';
-import { issue, splitList, ValidationField, ValidationIssue } from './validation';
+import { emptyMap, hasKey, issue, splitList, ValidationField, ValidationIssue } from './validation';
 
 export type Family = 4 | 6;
 export type Address = Address4 | Address6;
 
+/** The family of a typed address or CIDR: IPv6 is written with colons (also `fd00::10.0.0.1`). */
 export function familyOf(value: string): Family {
   return value.includes(':') ? 6 : 4;
+}
+
+/**
+ * The family of a parsed address. Never ip-address's `.v4` flag: an Address6 written with an
+ * embedded IPv4 part (`::ffff:10.0.0.1`, `fd00:1::172.30.0.1`) has `.v4 === true`.
+ */
+export function addressFamily(address: Address): Family {
+  return address instanceof Address4 ? 4 : 6;
+}
+
+/** An IPv6 zone (`fe80::1%eth0`): meaningful on one host's link, never in a network's configuration. */
+function hasZone(text: string): boolean {
+  return text.includes('%');
 }
 
 /** Parses a plain address (no prefix) of either family; undefined when invalid. */
@@ -29,6 +43,9 @@ export function parseCidr(value: string): Address | undefined {
 
 /** An IPv4 or IPv6 address or CIDR, as the ip-address library reads it; undefined when invalid. */
 function parseEitherFamily(text: string): Address | undefined {
+  if (hasZone(text)) {
+    return undefined;
+  }
   try {
     if (familyOf(text) === 6) {
       return new Address6(text);
@@ -44,7 +61,27 @@ function networkAddressOf(cidr: Address): Address {
 }
 
 export function sameAddress(a: Address, b: Address): boolean {
-  return a.v4 === b.v4 && a.bigInt() === b.bigInt();
+  return addressFamily(a) === addressFamily(b) && a.bigInt() === b.bigInt();
+}
+
+/** The broadcast address of an IPv4 block with room for one (IPv6 has none); undefined otherwise. */
+function broadcastOf(cidr: Address): Address | undefined {
+  return addressFamily(cidr) === 4 && cidr.subnetMask <= 30 ? cidr.endAddress() : undefined;
+}
+
+/** The network address, when the block is large enough for it to be reserved (/31, /32, /127, /128 are not). */
+function reservedNetworkAddressOf(cidr: Address): Address | undefined {
+  return cidr.subnetMask <= (addressFamily(cidr) === 4 ? 30 : 126) ? cidr.startAddress() : undefined;
+}
+
+/** Whether `address` is the network or broadcast address of `cidr` (see the two functions above). */
+export function isNetworkOrBroadcast(address: Address, cidr: Address): 'network' | 'broadcast' | undefined {
+  const network = reservedNetworkAddressOf(cidr);
+  if (network && sameAddress(address, network)) {
+    return 'network';
+  }
+  const broadcast = broadcastOf(cidr);
+  return broadcast && sameAddress(address, broadcast) ? 'broadcast' : undefined;
 }
 
 /** `10.1.2.3/24` -> `10.1.2.0/24`: what the user probably meant. */
@@ -53,7 +90,7 @@ export function canonicalCidr(cidr: Address): string {
 }
 
 function contains(subnet: Address, address: Address): boolean {
-  if (subnet.v4 !== address.v4) {
+  if (addressFamily(subnet) !== addressFamily(address)) {
     return false;
   }
   return address.isInSubnet(subnet);
@@ -63,7 +100,7 @@ function contains(subnet: Address, address: Address): boolean {
 export function cidrsOverlap(a: string, b: string): boolean {
   const x = parseCidr(a);
   const y = parseCidr(b);
-  if (!x || !y || x.v4 !== y.v4) {
+  if (!x || !y || addressFamily(x) !== addressFamily(y)) {
     return false;
   }
   return x.isInSubnet(y) || y.isInSubnet(x);
@@ -76,12 +113,21 @@ export function addressInCidr(address: string, cidr: string): boolean {
   return Boolean(a && c && contains(c, a));
 }
 
+/** Refuses a zone before anything else: the generic "not an address" would not say why. */
+function zoneIssue(text: string, field: ValidationField): ValidationIssue | undefined {
+  return familyOf(text) === 6 && hasZone(text) ? issue('ipv6Zone', field, { value: text }) : undefined;
+}
+
 export function validateCidr(value: string, field: ValidationField, ipv6Enabled: boolean): ValidationIssue | undefined {
+  const zone = zoneIssue(value.trim(), field);
+  if (zone) {
+    return zone;
+  }
   const cidr = parseCidr(value);
   if (!cidr) {
     return issue('cidrInvalid', field, { value: value.trim() });
   }
-  if (!cidr.v4 && !ipv6Enabled) {
+  if (addressFamily(cidr) === 6 && !ipv6Enabled) {
     return issue('ipv6Disabled', field, { value: value.trim() });
   }
   if (!sameAddress(cidr, networkAddressOf(cidr))) {
@@ -118,12 +164,16 @@ export function validateSubnet(
 /** An address the user types that must lie in `subnet` (already valid). */
 function validateAddressIn(value: string, subnet: string, field: ValidationField): { address?: Address; issue?: ValidationIssue } {
   const text = value.trim();
+  const zone = zoneIssue(text, field);
+  if (zone) {
+    return { issue: zone };
+  }
   const address = parseAddress(text);
   if (!address) {
     return { issue: issue('addressInvalid', field, { value: text }) };
   }
   const cidr = parseCidr(subnet)!;
-  if (address.v4 !== cidr.v4) {
+  if (addressFamily(address) !== addressFamily(cidr)) {
     return { issue: issue('addressWrongFamily', field, { value: text, subnet }) };
   }
   return { address };
@@ -139,14 +189,14 @@ export function validateGateway(value: string, subnet: string): ValidationIssue 
   if (!contains(cidr, address!)) {
     return issue('gatewayOutside', 'gateway', { value: text, subnet });
   }
-  const smallest = cidr.v4 ? 30 : 126;
-  if (cidr.subnetMask <= smallest && sameAddress(address!, cidr.startAddress())) {
-    return issue('gatewayIsNetworkAddress', 'gateway', { value: text, subnet });
+  switch (isNetworkOrBroadcast(address!, cidr)) {
+    case 'network':
+      return issue('gatewayIsNetworkAddress', 'gateway', { value: text, subnet });
+    case 'broadcast':
+      return issue('gatewayIsBroadcast', 'gateway', { value: text, subnet });
+    default:
+      return undefined;
   }
-  if (cidr.v4 && cidr.subnetMask <= smallest && sameAddress(address!, cidr.endAddress())) {
-    return issue('gatewayIsBroadcast', 'gateway', { value: text, subnet });
-  }
-  return undefined;
 }
 
 export function validateIpRange(value: string, subnet: string): ValidationIssue | undefined {
@@ -157,15 +207,18 @@ export function validateIpRange(value: string, subnet: string): ValidationIssue 
   }
   const range = parseCidr(text)!;
   const cidr = parseCidr(subnet)!;
-  if (range.v4 !== cidr.v4 || !range.isInSubnet(cidr)) {
+  if (addressFamily(range) !== addressFamily(cidr) || !range.isInSubnet(cidr)) {
     return issue('rangeOutside', 'ipRange', { value: text, subnet });
   }
   return undefined;
 }
 
-/** `name=address` entries (comma or space separated) that must lie in `subnet`. */
+/**
+ * `name=address` entries (comma or space separated) that must lie in `subnet`, and be neither its
+ * network nor its broadcast address. Names are plain keys (`constructor` is a name like any other).
+ */
 export function parseAuxAddresses(text: string, subnet: string): { value: StringMap; issue?: ValidationIssue } {
-  const value: StringMap = {};
+  const value = emptyMap();
   for (const entry of splitList(text)) {
     const eq = entry.indexOf('=');
     const name = eq > 0 ? entry.slice(0, eq).trim() : '';
@@ -173,15 +226,20 @@ export function parseAuxAddresses(text: string, subnet: string): { value: String
     if (!name || !address) {
       return { value, issue: issue('auxInvalid', 'auxAddress', { value: entry }) };
     }
-    if (name in value) {
+    if (hasKey(value, name)) {
       return { value, issue: issue('auxDuplicate', 'auxAddress', { value: entry, name }) };
     }
     const { address: parsed, issue: problem } = validateAddressIn(address, subnet, 'auxAddress');
     if (problem) {
       return { value, issue: problem };
     }
-    if (!contains(parseCidr(subnet)!, parsed!)) {
+    const cidr = parseCidr(subnet)!;
+    if (!contains(cidr, parsed!)) {
       return { value, issue: issue('auxOutside', 'auxAddress', { value: address, name, subnet }) };
+    }
+    const reserved = isNetworkOrBroadcast(parsed!, cidr);
+    if (reserved) {
+      return { value, issue: issue(reserved === 'network' ? 'auxIsNetworkAddress' : 'auxIsBroadcast', 'auxAddress', { value: address, name, subnet }) };
     }
     value[name] = address;
   }

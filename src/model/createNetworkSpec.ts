@@ -4,7 +4,7 @@
  */
 import type { StringMap } from './dockerTypes';
 import type { Inventory } from './inventory';
-import { formatKeyValues, issue, ValidationIssue } from './validation';
+import { copyMap, emptyMap, formatKeyValues, issue, ValidationIssue } from './validation';
 import { parseAuxAddresses, validateGateway, validateIpRange, validateSubnet } from './addresses';
 
 // ---------------------------------------------------------------------------------------------
@@ -12,6 +12,12 @@ import { parseAuxAddresses, validateGateway, validateIpRange, validateSubnet } f
 
 /** Docker's rule for object names (the CLI's restricted name characters). */
 export const DOCKER_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+/**
+ * Names the engine keeps for its predefined network modes (moby's IsPreDefinedNetwork): it refuses
+ * to create a network with one of them even when no such network exists (`default` never does).
+ */
+export const RESERVED_NETWORK_NAMES = ['bridge', 'host', 'none', 'default'] as const;
 
 export function validateNetworkName(name: string, inventory: Inventory | undefined): ValidationIssue | undefined {
   const trimmed = name.trim();
@@ -24,6 +30,9 @@ export function validateNetworkName(name: string, inventory: Inventory | undefin
   const taken = inventory?.networks.find((network) => network.name === trimmed);
   if (taken) {
     return issue('nameTaken', 'name', { name: trimmed, id: taken.shortId });
+  }
+  if ((RESERVED_NETWORK_NAMES as readonly string[]).includes(trimmed)) {
+    return issue('nameReserved', 'name', { name: trimmed });
   }
   return undefined;
 }
@@ -104,7 +113,7 @@ export interface CreateNetworkSpec {
 }
 
 export function emptySpec(name = '', driver = 'bridge'): CreateNetworkSpec {
-  return { name, driver, subnets: [], ipv6: false, internal: false, attachable: false, labels: {}, options: {} };
+  return { name, driver, subnets: [], ipv6: false, internal: false, attachable: false, labels: emptyMap(), options: emptyMap() };
 }
 
 /** Every issue of a create request, in form order. Empty: safe to send. */
@@ -156,7 +165,7 @@ export interface NetworkCreateRequest {
 
 /** The request for a valid spec (validateCreateSpec found nothing). */
 export function toCreateRequest(spec: CreateNetworkSpec): NetworkCreateRequest {
-  const options: StringMap = { ...spec.options };
+  const options = copyMap(spec.options);
   if (driverNeedsParent(spec.driver)) {
     if (spec.parent) {
       options.parent = spec.parent;
@@ -174,7 +183,7 @@ export function toCreateRequest(spec: CreateNetworkSpec): NetworkCreateRequest {
     Attachable: spec.attachable,
     EnableIPv6: spec.ipv6,
     Options: options,
-    Labels: { ...spec.labels },
+    Labels: copyMap(spec.labels),
   };
   if (spec.subnets.length > 0) {
     body.IPAM = {
@@ -183,7 +192,7 @@ export function toCreateRequest(spec: CreateNetworkSpec): NetworkCreateRequest {
         Subnet: config.subnet.trim(),
         ...(config.gateway ? { Gateway: config.gateway.trim() } : {}),
         ...(config.ipRange ? { IPRange: config.ipRange.trim() } : {}),
-        ...(config.auxAddresses && Object.keys(config.auxAddresses).length > 0 ? { AuxiliaryAddresses: { ...config.auxAddresses } } : {}),
+        ...(config.auxAddresses && Object.keys(config.auxAddresses).length > 0 ? { AuxiliaryAddresses: copyMap(config.auxAddresses) } : {}),
       })),
     };
   }

@@ -100,6 +100,8 @@ export interface EngineInfoJson {
   OSType?: string;
   Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; NodeID?: string } | null;
   Plugins?: { Network?: string[] | null } | null;
+  /** The engine's default address pools (listed by newer engines only). */
+  DefaultAddressPools?: { Base?: string; Size?: number }[] | null;
 }
 
 /** One message of `GET /events`. */

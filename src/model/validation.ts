@@ -29,6 +29,7 @@ export type ValidationCode =
   | 'nameEmpty'
   | 'nameInvalid'
   | 'nameTaken'
+  | 'nameReserved'
   | 'driverNotCreatable'
   | 'overlayNeedsSwarm'
   | 'driverUnknown'
@@ -37,6 +38,7 @@ export type ValidationCode =
   | 'ipv6Disabled'
   | 'addressInvalid'
   | 'addressWrongFamily'
+  | 'ipv6Zone'
   | 'gatewayOutside'
   | 'gatewayIsNetworkAddress'
   | 'gatewayIsBroadcast'
@@ -44,13 +46,22 @@ export type ValidationCode =
   | 'auxInvalid'
   | 'auxOutside'
   | 'auxDuplicate'
+  | 'auxIsNetworkAddress'
+  | 'auxIsBroadcast'
   | 'subnetOverlapsNetwork'
   | 'subnetOverlapsSubnet'
   | 'keyValueInvalid'
   | 'aliasInvalid'
+  | 'aliasHasSpace'
+  | 'aliasEmptyLabel'
+  | 'aliasTrailingDot'
+  | 'aliasLabelTooLong'
+  | 'aliasTooLong'
   | 'aliasNeedsUserNetwork'
   | 'staticIpNeedsUserNetwork'
   | 'staticIpNeedsSubnet'
+  | 'staticIpIsGateway'
+  | 'staticIpAutomaticSubnet'
   | 'staticIpOutside'
   | 'staticIpReserved'
   | 'staticIpInUse'
@@ -77,9 +88,32 @@ export function splitList(text: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * A map from user-typed keys to values, without a prototype: keys such as `__proto__`,
+ * `constructor` or `toString` are plain keys here (with `{}` the first would set the prototype and
+ * be lost, the others would look present already). JSON.stringify sends them as they are.
+ */
+export function emptyMap(): StringMap {
+  return Object.create(null) as StringMap;
+}
+
+/** A copy of `map` (own keys only) as a map without a prototype. */
+export function copyMap(map: StringMap | null | undefined): StringMap {
+  const copy = emptyMap();
+  for (const [key, value] of Object.entries(map ?? {})) {
+    copy[key] = value;
+  }
+  return copy;
+}
+
+/** Whether `map` has `key` as its own key (never a key of Object.prototype). */
+export function hasKey(map: StringMap, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(map, key);
+}
+
 /** `key=value` entries, comma separated (values may not contain commas). A bare `key` means `key=`. */
 export function parseKeyValues(text: string, field: 'labels' | 'options'): { value: StringMap; issue?: ValidationIssue } {
-  const value: StringMap = {};
+  const value = emptyMap();
   for (const raw of text.split(',')) {
     const entry = raw.trim();
     if (!entry) {

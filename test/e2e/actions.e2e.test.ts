@@ -2,10 +2,13 @@
  * Tier 4 for the network actions: the packaged VSIX in code-server, driven in Chromium, against the
  * real engine.
  *
- *  1. Containers view: right-click a container -> Connect to Network… -> pick `dev`, type an alias
- *     -> the endpoint and its alias appear under `dev` in the Networks view.
+ *  1. Containers view: right-click a container -> Connect to Network… -> pick `dev`, type aliases:
+ *     "r1 web" is refused at the field (a space is not a separator), "r1, e2e-alias" shows the two
+ *     aliases that will be set; `dev` got its subnet from the engine, so the fixed-address step is
+ *     replaced by a notification saying why -> the endpoint and its aliases appear under `dev`.
  *  2. Networks view: right-click that endpoint -> Disconnect from Network… -> confirm -> it disappears.
- *  3. Palette: Create Network (All Options) with a subnet and a gateway -> the network is in the tree.
+ *  3. Palette: Create Network (All Options) with a subnet, gateway, IP range, aux address, labels and
+ *     a driver option -> the review lists every one of them -> the network is in the tree.
  *  4. Palette: an invalid gateway shows its message at the field, and nothing is created.
  *
  * Everything carries dne.test=1 and is removed in `after`, even on failure.
@@ -141,18 +144,36 @@ describe('network actions (e2e: VSIX in code-server + Chromium + real engine)', 
     await devRow.locator('.label-name').first().click();
     await waitForQuickInput(p, /1 Selected/);
     await p.keyboard.press('Enter');
-    await answer(p, /aliases/i, ALIAS);
-    // dev got its subnet automatically: leave the fixed address empty.
-    await answer(p, /Fixed IPv4/i, '');
+    await waitForQuickInput(p, /aliases/i);
+    const input = p.locator('.quick-input-widget input').first();
+    await input.fill('r1 web');
+    const refused = await waitForQuickInput(p, /"r1 web" contains a space/);
+    assert.match(refused, /Separate several aliases with commas/);
+    await p.keyboard.press('Enter'); // refused: the step stays
+    await sleep(300);
+    await waitForQuickInput(p, /"r1 web" contains a space/);
+    await screenshot(p, 'actions-alias-space');
+    await input.fill(`r1, ${ALIAS}`);
+    await waitForQuickInput(p, new RegExp(`Aliases that will be set \\(2\\): "r1", "${ALIAS}"`));
+    await screenshot(p, 'actions-aliases-shown');
+    await p.keyboard.press('Enter');
+    // dev got its subnet from the engine: no fixed-address field, a notification says why instead.
+    const note = p.locator('.notification-toast', { hasText: /No fixed address on "dev": the engine chose its subnet/ }).first();
+    await note.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await note.innerText(), /use a network created with --subnet/);
+    const widget = p.locator('.quick-input-widget');
+    assert.ok(!((await widget.isVisible()) && /Fixed IPv4/.test(await widget.innerText())), 'a fixed-address field was offered on dev');
     // dev becomes collapsible once the engine's connect event has refreshed the tree (no click).
     await waitForTree(p, 'Networks', (rows) => rows.some((r) => r.level === 1 && r.label === NET && r.expanded !== undefined), 15_000, `${NET} has endpoints`);
     await expandRow(p, 'Networks', [NET], 15_000);
     await waitForRow(p, 'Networks', [NET, BOX], 15_000);
     await expandRow(p, 'Networks', [NET, BOX]);
     await waitForRow(p, 'Networks', [NET, BOX, ALIAS], 15_000);
+    await waitForRow(p, 'Networks', [NET, BOX, 'r1'], 15_000);
     await screenshot(p, 'actions-connected');
     const aliases = JSON.parse(docker(['inspect', '--format', `{{json (index .NetworkSettings.Networks "${NET}").Aliases}}`, BOX])) as string[];
-    assert.ok(aliases.includes(ALIAS), `engine aliases: ${JSON.stringify(aliases)}`);
+    assert.ok(aliases.includes(ALIAS) && aliases.includes('r1') && !aliases.includes('web'), `engine aliases: ${JSON.stringify(aliases)}`);
+    await dismissNotifications(p);
   });
 
   it('disconnects it after a confirmation, and it disappears from dev', async () => {
@@ -182,24 +203,45 @@ describe('network actions (e2e: VSIX in code-server + Chromium + real engine)', 
     await sleep(300);
   }
 
-  it('creates a network with a subnet and a gateway from the palette', async () => {
+  /** The text of every row of the open quick pick, scrolling through it (the list only renders what is visible). */
+  async function quickPickRows(p: Page): Promise<string[]> {
+    const rows = new Set<string>();
+    for (let i = 0; i < 8; i++) {
+      for (const text of await p.locator('.quick-input-widget .monaco-list-row').allInnerTexts()) rows.add(text.replace(/\s+/g, ' ').trim());
+      await p.keyboard.press('PageDown');
+      await sleep(150);
+    }
+    for (let i = 0; i < 8; i++) await p.keyboard.press('PageUp');
+    await sleep(200);
+    return [...rows];
+  }
+
+  it('creates a network with every option from the palette, after a review that lists them all', async () => {
     const p = page!;
     await startFullForm(p, CREATED, '10.123.0.0/24', '10.123.0.1');
     await p.keyboard.press('Enter');
-    await answer(p, /Range for container addresses/, '');
-    await answer(p, /Auxiliary addresses/, '');
+    await answer(p, /Range for container addresses/, '10.123.0.128/25');
+    await answer(p, /Auxiliary addresses/, 'router=10.123.0.2');
     await waitForQuickInput(p, /Continue/);
     await p.keyboard.press('Enter'); // Continue
     await waitForQuickInput(p, /select with Space/i);
     await p.keyboard.press('Enter');
-    await answer(p, /Labels as key=value/, LABEL);
-    await answer(p, /Driver options/, '');
+    await answer(p, /Labels as key=value/, `${LABEL}, env=lab`);
+    await answer(p, /Driver options/, 'com.docker.network.driver.mtu=1400');
+    await waitForQuickInput(p, /Create network/);
+    await screenshot(p, 'actions-review');
+    const rows = (await quickPickRows(p)).join('\n');
+    for (const expected of ['Driver: bridge', 'Subnet 10.123.0.0/24', 'Gateway: 10.123.0.1', 'IP range: 10.123.0.128/25', 'Auxiliary addresses: router=10.123.0.2', 'env=lab', 'dne.test=1', 'com.docker.network.driver.mtu=1400']) {
+      assert.ok(rows.includes(expected), `the review lacks "${expected}":\n${rows}`);
+    }
     await waitForQuickInput(p, /Create network/);
     await p.keyboard.press('Enter');
     await waitForRow(p, 'Networks', [CREATED], 15_000);
     await screenshot(p, 'actions-created');
-    const ipam = JSON.parse(docker(['network', 'inspect', '--format', '{{json .IPAM.Config}}', CREATED])) as { Subnet: string; Gateway: string }[];
-    assert.deepEqual(ipam.map((c) => [c.Subnet, c.Gateway]), [['10.123.0.0/24', '10.123.0.1']]);
+    const json = JSON.parse(docker(['network', 'inspect', '--format', '{{json .}}', CREATED])) as { IPAM: { Config: { Subnet: string; Gateway: string; IPRange: string; AuxiliaryAddresses: Record<string, string> }[] }; Labels: Record<string, string>; Options: Record<string, string> };
+    assert.deepEqual(json.IPAM.Config, [{ Subnet: '10.123.0.0/24', Gateway: '10.123.0.1', IPRange: '10.123.0.128/25', AuxiliaryAddresses: { router: '10.123.0.2' } }]);
+    assert.deepEqual(json.Labels, { 'dne.test': '1', env: 'lab' });
+    assert.deepEqual(json.Options, { 'com.docker.network.driver.mtu': '1400' });
   });
 
   it('shows the message of an invalid gateway at the field and creates nothing', async () => {

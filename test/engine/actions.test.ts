@@ -14,11 +14,13 @@ import { execFileSync } from 'node:child_process';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { resolveTarget } from '../../src/engine/connection';
 import { EngineClient } from '../../src/engine/engineClient';
-import { connectContainers, createNetwork, disconnectEndpoints, pruneNetworks, readDriverContext, readInventory, removeNetworks } from '../../src/engine/networkActions';
+import { connectContainers, createNetwork, disconnectEndpoints, pruneNetworks, readDriverContext, readInventory, readSubnetFacts, removeNetworks } from '../../src/engine/networkActions';
 import { classifyOperationError, OperationErrorKind } from '../../src/model/engineErrors';
 import type { Inventory } from '../../src/model/inventory';
 import { disconnectTargets, prunePreview, removalPlans } from '../../src/model/networkActions';
 import { CreateNetworkSpec, DriverContext, emptySpec } from '../../src/model/createNetworkSpec';
+import { parseAuxAddresses } from '../../src/model/addresses';
+import { parseKeyValues } from '../../src/model/validation';
 import { createNetwork as dockerNetworkCreate, docker, engineGet, removeLabelled, runContainer, TEST_LABEL } from '../support/dockerCli';
 
 const OWN = 'dne.test.actions';
@@ -209,6 +211,12 @@ describe('network actions against the real engine', () => {
       ['IPv6 subnet with IPv6 off', { subnets: [{ subnet: 'fd00:200::/64' }] }, 'ipv6Disabled'],
       ['overlap with lab', { subnets: [{ subnet: '172.16.86.0/25' }] }, 'subnetOverlapsNetwork'],
       ['overlap inside the form', { subnets: [{ subnet: '10.200.0.0/16' }, { subnet: '10.200.1.0/24' }] }, 'subnetOverlapsSubnet'],
+      ['name `default` (reserved by the engine)', { name: 'default' }, 'nameReserved'],
+      ['IPv4-embedded IPv6 subnet with IPv6 off', { subnets: [{ subnet: '::ffff:10.0.0.0/104' }] }, 'ipv6Disabled'],
+      ['IPv4-embedded IPv6 subnet with host bits', { ipv6: true, subnets: [{ subnet: 'fd00:e0::10.0.0.0/96' }] }, 'cidrHostBits'],
+      ['IPv6 zone in the subnet', { ipv6: true, subnets: [{ subnet: 'fe80::%eth0/64' }] }, 'ipv6Zone'],
+      ['aux = network address', { subnets: [{ subnet: '10.200.0.0/24', auxAddresses: { r: '10.200.0.0' } }] }, 'auxIsNetworkAddress'],
+      ['aux = broadcast address', { subnets: [{ subnet: '10.200.0.0/24', auxAddresses: { r: '10.200.0.255' } }] }, 'auxIsBroadcast'],
     ];
     for (const [what, extra, code] of refusedCreates) {
       test(`create refused before sending: ${what}`, async () => {
@@ -237,7 +245,40 @@ describe('network actions against the real engine', () => {
       assert.equal(await unchanged(() => engineErrorOf(() => client.createNetwork({ Name: n('ovl'), Labels: LABELS, IPAM: { Config: [{ Subnet: '172.16.0.0/16' }] } }))), 'poolOverlaps');
       assert.equal(await unchanged(() => engineErrorOf(() => client.createNetwork({ Name: n('nodrv'), Driver: 'nosuchdriver', Labels: LABELS }))), 'driverNotFound');
       assert.equal(await unchanged(() => engineErrorOf(() => client.createNetwork({ Name: n('gw'), Labels: LABELS, IPAM: { Config: [{ Subnet: '10.202.0.0/24', Gateway: '10.203.0.1' }] } }))), 'addressOutOfRange');
+      // What nameReserved prevents: "operation is not permitted on predefined default network".
+      assert.notEqual(await unchanged(() => engineErrorOf(() => client.createNetwork({ Name: 'default', Labels: LABELS }))), undefined);
     });
+  });
+
+  test('labels, driver options and aux names called __proto__, constructor, toString all reach the engine', async () => {
+    const own = `${TEST_LABEL}=1, ${OWN}=1, ${CASE}=1`;
+    const labels = parseKeyValues(`${own}, __proto__=a, constructor=b, toString=c`, 'labels');
+    const options = parseKeyValues('__proto__=1, constructor=2, toString=3', 'options');
+    const aux = parseAuxAddresses('__proto__=10.205.0.3, constructor=10.205.0.4, toString=10.205.0.5', '10.205.0.0/24');
+    assert.deepEqual([labels.issue, options.issue, aux.issue], [undefined, undefined, undefined]);
+    const outcome = await createNetwork(
+      client,
+      spec('tricky', { labels: labels.value, options: options.value, subnets: [{ subnet: '10.205.0.0/24', auxAddresses: aux.value }] }),
+      await inventory(),
+      drivers,
+    );
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    const inspect = (format: string) => JSON.parse(docker(['network', 'inspect', '--format', format, n('tricky')])) as Record<string, string>;
+    const shown = Object.entries(inspect('{{json .Labels}}')).filter(([key]) => !key.startsWith(TEST_LABEL));
+    assert.deepEqual(shown.sort(), [['__proto__', 'a'], ['constructor', 'b'], ['toString', 'c']]);
+    assert.deepEqual(Object.entries(inspect('{{json .Options}}')).sort(), [['__proto__', '1'], ['constructor', '2'], ['toString', '3']]);
+    assert.deepEqual(Object.entries(inspect('{{json (index .IPAM.Config 0).AuxiliaryAddresses}}')).sort(), [
+      ['__proto__', '10.205.0.3'],
+      ['constructor', '10.205.0.4'],
+      ['toString', '10.205.0.5'],
+    ]);
+  });
+
+  test('an IPv6 gateway written with an embedded IPv4 part is accepted and sent as such', async () => {
+    const outcome = await createNetwork(client, spec('v6gw', { ipv6: true, subnets: [{ subnet: 'fd00:e2::/64', gateway: 'fd00:e2::172.30.0.1' }] }), await inventory(), drivers);
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    const config = (await networkJson(n('v6gw')))!.IPAM.Config.find((c) => c.Subnet === 'fd00:e2::/64');
+    assert.ok(config?.Gateway === 'fd00:e2::ac1e:1' || config?.Gateway === 'fd00:e2::172.30.0.1', JSON.stringify(config));
   });
 
   test('connect with --alias and --ip, and the alias answers in DNS', async () => {
@@ -282,11 +323,78 @@ describe('network actions against the real engine', () => {
     await check(hostbox, labId, { aliases: [] }, 'containerNotConnectable');
     await check(c1, await idOf('network', 'host'), { aliases: [] }, 'networkNotConnectable');
     await check(c3, labId, { aliases: [], ipv4Address: '172.16.86.10' }, 'staticIpInUse');
-    await check(c3, labId, { aliases: [], ipv4Address: '172.16.86.1' }, 'staticIpReserved');
+    await check(c3, labId, { aliases: [], ipv4Address: '172.16.86.1' }, 'staticIpIsGateway');
     await check(c3, labId, { aliases: [], ipv4Address: '172.16.86.2' }, 'staticIpReserved');
     await check(c3, labId, { aliases: [], ipv4Address: '172.16.87.5' }, 'staticIpOutside');
+    await check(c3, labId, { aliases: ['r1 web'] }, 'aliasHasSpace');
+    await check(c3, labId, { aliases: ['a..b'] }, 'aliasEmptyLabel');
+    await check(c3, labId, { aliases: ['web.'] }, 'aliasTrailingDot');
     docker(['network', 'disconnect', 'bridge', n('c3')]);
     await check(c3, bridge, { aliases: ['x'] }, 'aliasNeedsUserNetwork', await inventory());
+  });
+
+  test('what the API tells of a subnet: automatic (Subnet + Gateway) vs --subnet (no Gateway unless --gateway), alike in GET /networks and GET /networks/{id}', async () => {
+    net('auto');
+    net('sub', ['--subnet', '10.206.0.0/24']);
+    net('subgw', ['--subnet', '10.207.0.0/24', '--gateway', '10.207.0.1']);
+    net('mixed', ['--ipv6', '--subnet', 'fd00:e3::/64']);
+    const listed = await engineGet<{ Name: string; IPAM: { Config: unknown[] } }[]>('/networks');
+    const config = async (name: string) => {
+      const fromList = listed.find((x) => x.Name === n(name))!.IPAM.Config;
+      const fromInspect = (await networkJson(n(name)))!.IPAM.Config;
+      assert.deepEqual(fromList, fromInspect, `${name}: list and inspect differ`);
+      return fromInspect;
+    };
+    const auto = await config('auto');
+    assert.equal(auto.length, 1);
+    assert.deepEqual(Object.keys(auto[0]).sort(), ['Gateway', 'Subnet'], JSON.stringify(auto));
+    assert.deepEqual(await config('sub'), [{ Subnet: '10.206.0.0/24' }]);
+    assert.deepEqual(await config('subgw'), [{ Subnet: '10.207.0.0/24', Gateway: '10.207.0.1' }]);
+    // --ipv6 --subnet for IPv6 only: the IPv4 subnet is the engine's (with its Gateway), the IPv6 one the user's.
+    const mixed = await config('mixed');
+    assert.deepEqual(mixed.map((entry) => Object.keys(entry as object).sort()), [['Gateway', 'Subnet'], ['Subnet']]);
+    const inv = await inventory();
+    const origin = async (name: string) => (await readSubnetFacts(client, inv.networks.find((x) => x.name === n(name))!)).map((f) => f.origin);
+    assert.deepEqual(await origin('auto'), ['engine']);
+    assert.deepEqual(await origin('sub'), ['user']);
+    assert.deepEqual(await origin('subgw'), ['user']);
+    assert.deepEqual(await origin('mixed'), ['engine', 'user']);
+  });
+
+  test('a fixed address on a subnet the engine chose is refused before sending (the engine would refuse it too)', async () => {
+    net('auto');
+    detached('c3');
+    const inv = await inventory();
+    const auto = inv.networks.find((x) => x.name === n('auto'))!;
+    const c3 = inv.containers.find((x) => x.name === n('c3'))!;
+    const inside = auto.subnets[0].subnet!.replace(/\.0\/\d+$/, '.77');
+    const outcome = await unchanged(() => connectContainers(client, inv, [{ containerId: c3.id, networkId: auto.id }], { aliases: [], ipv4Address: inside }));
+    assert.equal(outcome[0].issues?.[0]?.code, 'staticIpAutomaticSubnet', JSON.stringify(outcome[0]));
+    assert.equal(await unchanged(() => engineErrorOf(() => client.connect(auto.id, c3.id, { ipv4Address: inside }))), 'staticIpNeedsSubnet');
+  });
+
+  test('the gateway the engine took without --gateway is known before sending, and refused as a fixed address', async () => {
+    net('sub', ['--subnet', '10.206.0.0/24']);
+    net('ranged', ['--subnet', '10.208.0.0/24', '--ip-range', '10.208.0.128/25']);
+    detached('c3');
+    const inv = await inventory();
+    const c3 = inv.containers.find((x) => x.name === n('c3'))!;
+    for (const name of ['sub', 'ranged']) {
+      const network = inv.networks.find((x) => x.name === n(name))!;
+      const facts = await readSubnetFacts(client, network);
+      assert.equal(facts[0].gatewaySource, 'allocator', name);
+      assert.ok(facts[0].gateway, name);
+      const outcome = await unchanged(() => connectContainers(client, inv, [{ containerId: c3.id, networkId: network.id }], { aliases: [], ipv4Address: facts[0].gateway }));
+      assert.equal(outcome[0].issues?.[0]?.code, 'staticIpIsGateway', `${name}: ${JSON.stringify(outcome[0])}`);
+      // Sent, dockerd 20.10 refuses it ("Address already in use") and keeps a stale entry in the container: nothing was sent here.
+      assert.deepEqual(Object.keys((await engineGet<{ NetworkSettings: { Networks: object } }>(`/containers/${c3.id}/json`)).NetworkSettings.Networks), [], name);
+      // The inferred gateway is the one the engine uses: a container on the network sees it.
+      run(`${name}-probe`, ['--network', n(name)]);
+      const seen = JSON.parse(docker(['inspect', '--format', `{{json (index .NetworkSettings.Networks "${n(name)}").Gateway}}`, n(`${name}-probe`)])) as string;
+      assert.equal(seen, facts[0].gateway, name);
+      const after = (await readSubnetFacts(client, (await inventory()).networks.find((x) => x.id === network.id)!))[0];
+      assert.deepEqual([after.gateway, after.gatewaySource], [seen, 'endpoint']);
+    }
   });
 
   test('connect refused by the engine, translated', async () => {
@@ -294,13 +402,8 @@ describe('network actions against the real engine', () => {
     net('mon-bridge');
     run('hostbox', ['--network', 'host']);
     detached('c3');
-    const [c1, c2, c3, hostbox] = [await idOf('container', n('c1')), await idOf('container', n('c2')), await idOf('container', n('c3')), await idOf('container', n('hostbox'))];
+    const [c1, c3, hostbox] = [await idOf('container', n('c1')), await idOf('container', n('c3')), await idOf('container', n('hostbox'))];
     const [labId, monBridge] = [await idOf('network', n('lab')), await idOf('network', n('mon-bridge'))];
-    // The API does not tell an automatic subnet from a user-configured one: the engine decides, we translate.
-    const viaCore = await unchanged(async () => connectContainers(client, await inventory(), [{ containerId: c2, networkId: monBridge }], { aliases: [], ipv4Address: '172.31.250.5' }));
-    if (!viaCore[0].ok) {
-      assert.ok(['staticIpNeedsSubnet', 'staticIpOutside'].includes(viaCore[0].error?.kind ?? viaCore[0].issues?.[0]?.code ?? ''), JSON.stringify(viaCore[0]));
-    }
     const mon = (await inventory()).networks.find((x) => x.id === monBridge)!;
     const inside = mon.subnets[0].subnet!.replace(/\.0\/\d+$/, '.77');
     assert.equal(await unchanged(() => engineErrorOf(() => client.connect(monBridge, c3, { ipv4Address: inside }))), 'staticIpNeedsSubnet');
