@@ -9,9 +9,9 @@ import { cidrOf, isConnectable, isDisconnectable, isUserDefinedNetwork, publishe
 import { COPY_FIELDS, copyValuesOf, TreeNode } from '../model/treeModel';
 import { ago, dateTime, duration, plural } from './uiFormat';
 
-/** A line break inside an engine string: shown as a symbol, so it cannot start a line of its own. */
+/** A line break inside an engine string: shown as ↵, so it cannot start a line of its own. */
 function oneLine(text: string): string {
-  return text.replace(/\r\n|[\r\n\u2028\u2029]/g, '␤');
+  return text.replace(/\r\n|[\r\n\u2028\u2029]/g, '↵');
 }
 
 /** Escapes text for a MarkdownString (no HTML, no links, no extra lines from engine data). */
