@@ -6,11 +6,11 @@ import * as vscode from 'vscode';
 import { allCommands } from './commands';
 import { registerCommands } from './commands/registry';
 import type { Services } from './services';
-import { SessionManager, settings } from './sessionManager';
+import { SessionManager } from './sessionManager';
 import { registerTopology } from './topology/register';
 import type { DockerTreeProvider } from './views/dockerTreeProvider';
 import { INSPECT_SCHEME, InspectDocumentProvider } from './views/inspectDocuments';
-import { TreeViews } from './views/treeViews';
+import { TREE_SETTINGS, TreeViews } from './views/treeViews';
 
 /** What activate() returns: used by the extension-host tests, not a public API. */
 export interface ExtensionTestApi {
@@ -22,7 +22,7 @@ export interface ExtensionTestApi {
 export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const log = vscode.window.createOutputChannel('Docker Network Explorer', { log: true });
   const sessions = new SessionManager(context, log);
-  const trees = new TreeViews(() => sessions.session, () => settings().showStopped);
+  const trees = new TreeViews(() => sessions.session);
   context.subscriptions.push(log, sessions, trees, sessions.onDidChange((session) => trees.showState(session)));
   sessions.start();
 
@@ -36,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
     inventory: () => sessions.session.inventory,
     refreshNow: () => sessions.session.refresh(),
     revealInTree: (target) => trees.reveal(target),
+    nameFilter: { get: () => trees.filterText, set: (text) => trees.setNameFilter(text) },
     switchContext: (contextName) => sessions.switchContext(contextName),
   };
 
@@ -44,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
     ...registerCommands(services, allCommands),
     ...registerTopology(services),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (!sessions.restartOnConnectionSettings(event) && event.affectsConfiguration('dockerNetworks.showStoppedContainers')) {
+      if (!sessions.restartOnConnectionSettings(event) && TREE_SETTINGS.some((key) => event.affectsConfiguration(key))) {
         trees.refresh();
       }
     }),

@@ -20,6 +20,8 @@ export interface Services {
   refreshNow(): Promise<void>;
   /** Reveals and selects a network or container in its tree. */
   revealInTree(target: RevealTarget): Promise<void>;
+  /** The trees' name filter (view title: Filter by Name…, Clear Name Filter). */
+  readonly nameFilter: { get(): string | undefined; set(text: string | undefined): void };
   /** Switches to another engine target (a docker context name, or undefined for the default resolution). */
   switchContext(contextName: string | undefined): Promise<void>;
 }

@@ -20,7 +20,6 @@ export function settings() {
     dockerHost: config.get<string>('dockerHost', ''),
     debounceMs: config.get<number>('eventDebounceMs', 150),
     timeoutMs: config.get<number>('requestTimeoutMs', 5000),
-    showStopped: config.get<boolean>('showStoppedContainers', true),
   };
 }
 

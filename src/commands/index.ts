@@ -10,7 +10,8 @@ import { createNetworkFormCommand } from './createNetworkForm';
 import { disconnectCommand } from './disconnect';
 import { pruneNetworksCommand } from './pruneNetworks';
 import { removeNetworkCommand } from './removeNetwork';
-import { copyValueCommand } from './copyValue';
+import { copyFieldCommands, copyValueCommand } from './copyValue';
+import { treeViewCommands } from './treeViewOptions';
 import { inspectCommand } from './inspect';
 import { openSettingsCommand } from './openSettings';
 import { refreshCommand } from './refresh';
@@ -25,6 +26,8 @@ export const allCommands: CommandDefinition[] = [
   switchContextCommand,
   inspectCommand,
   copyValueCommand,
+  ...copyFieldCommands,
+  ...treeViewCommands,
   createNetworkCommand,
   createNetworkFormCommand,
   connectToNetworkCommand,

@@ -6,6 +6,7 @@ import type { Services } from '../services';
 import { confirmModal, removalAction, requireInventory, runAction } from './actionUi';
 import type { CommandDefinition } from './command';
 import { inputStep } from './multiStepInput';
+import { plural } from '../views/uiFormat';
 
 /**
  * Prune Unused Networks…: asks an optional label filter, previews exactly which unused networks
@@ -34,7 +35,7 @@ export const pruneNetworksCommand: CommandDefinition = {
         ? vscode.l10n.t('{0} (stopped containers attached: {1})', candidate.network.name, candidate.stoppedContainers.join(', '))
         : candidate.network.name,
     );
-    await confirmModal(vscode.l10n.t('These unused networks will be removed:'), lines.join('\n'), vscode.l10n.t('Remove {0} networks', candidates.length));
+    await confirmModal(vscode.l10n.t('These unused networks will be removed:'), lines.join('\n'), plural(candidates.length, vscode.l10n.t('Remove {0} network', candidates.length), vscode.l10n.t('Remove {0} networks', candidates.length)));
     await runAction(services, removalAction(vscode.l10n.t('Pruning networks…'), (step) => pruneNetworks(services.session.client, candidates, step)));
   },
 };

@@ -6,12 +6,17 @@ import { confirmModal, removalAction, requireInventory, runAction, selectedNetwo
 import { CommandDefinition, UserFacingError } from './command';
 import { operationErrorMessage } from './engineErrorMessages';
 import { pickStep } from './multiStepInput';
+import { plural } from '../views/uiFormat';
 
 /**
  * Remove Network…: one or several selected user networks (Networks view), or picked from the
  * palette (predefined networks are never offered). Networks with endpoints: a modal lists them and
  * offers "Disconnect N endpoints and remove".
  */
+function endpointCount(count: number): string {
+  return plural(count, vscode.l10n.t('{0} endpoint', count), vscode.l10n.t('{0} endpoints', count));
+}
+
 export const removeNetworkCommand: CommandDefinition = {
   id: 'dockerNetworks.removeNetwork',
   async run(services: Services, node?: unknown, selection?: unknown) {
@@ -20,7 +25,7 @@ export const removeNetworkCommand: CommandDefinition = {
     if (ids.length === 0) {
       const items = removableNetworks(inventory).map((network) => ({
         label: `$(type-hierarchy-sub) ${network.name}`,
-        description: [network.driver, network.endpoints.length > 0 ? vscode.l10n.t('{0} endpoints', network.endpoints.length) : vscode.l10n.t('unused')].join('  '),
+        description: [network.driver, network.endpoints.length > 0 ? endpointCount(network.endpoints.length) : vscode.l10n.t('unused')].join('  '),
         value: network.id,
       }));
       if (items.length === 0) {
@@ -46,7 +51,7 @@ export const removeNetworkCommand: CommandDefinition = {
       await confirmModal(
         vscode.l10n.t('{0} still has connected containers. Remove anyway?', names),
         [vscode.l10n.t('These containers will be disconnected first:'), ...endpoints, skipped].filter(Boolean).join('\n'),
-        vscode.l10n.t('Disconnect {0} endpoints and remove', endpoints.length),
+        plural(endpoints.length, vscode.l10n.t('Disconnect {0} endpoint and remove', endpoints.length), vscode.l10n.t('Disconnect {0} endpoints and remove', endpoints.length)),
       );
     } else {
       await confirmModal(

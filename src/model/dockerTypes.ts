@@ -73,15 +73,25 @@ export interface ContainerSummaryJson {
   State?: string;
   Status?: string;
   Labels?: StringMap | null;
+  /** Exposed ports; `PublicPort` (and `IP`, the host address) only when published. */
+  Ports?: PortJson[] | null;
   HostConfig?: { NetworkMode?: string } | null;
   NetworkSettings?: { Networks?: Record<string, EndpointSettingsJson> | null } | null;
+}
+
+/** One item of a container summary's `Ports`. */
+export interface PortJson {
+  IP?: string;
+  PrivatePort: number;
+  PublicPort?: number;
+  Type?: string;
 }
 
 /** `GET /containers/{id}/json`, only the parts the extension reads. */
 export interface ContainerInspectJson {
   Id: string;
   Name?: string;
-  State?: { Status?: string; Running?: boolean; Pid?: number } | null;
+  State?: { Status?: string; Running?: boolean; Pid?: number; StartedAt?: string; FinishedAt?: string; ExitCode?: number } | null;
   Config?: { Hostname?: string; Labels?: StringMap | null } | null;
   HostConfig?: { NetworkMode?: string; Links?: string[] | null } | null;
   NetworkSettings?: {

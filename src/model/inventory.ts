@@ -3,7 +3,10 @@
  * address, which containers borrow another's network stack, which legacy links exist. Built from
  * one snapshot (two list calls) plus whatever container inspections are already known. Pure.
  */
-import type { ContainerSummaryJson, EndpointSettingsJson, EngineSnapshot, NetworkJson, StringMap } from './dockerTypes';
+import type { ContainerSummaryJson, EndpointSettingsJson, EngineSnapshot, NetworkJson, PortJson, StringMap } from './dockerTypes';
+
+/** The label Docker Compose puts on the containers and networks of a project. */
+export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
 
 export type PredefinedKind = 'bridge' | 'host' | 'none' | 'ingress' | 'docker_gwbridge';
 
@@ -33,6 +36,8 @@ export interface NetworkModel {
   subnets: SubnetConfig[];
   options: StringMap;
   labels: StringMap;
+  /** The Docker Compose project that made this network (its `com.docker.compose.project` label). */
+  composeProject?: string;
   /** Bridge device on the host for bridge-driver networks (docker0, br-<id12> or the custom name). */
   bridgeName?: string;
   endpoints: EndpointModel[];
@@ -108,6 +113,22 @@ export interface ContainerModel {
   memberships: EndpointModel[];
   links: LegacyLink[];
   labels: StringMap;
+  /** The Docker Compose project of this container (its `com.docker.compose.project` label). */
+  composeProject?: string;
+  /** When the container was created (epoch seconds, from the list call). */
+  created?: number;
+  /** Ports published on the host (`-p`), one per host address, sorted by container port. */
+  publishedPorts: PublishedPort[];
+  /** Ports the image exposes that are not published. */
+  exposedPorts: { port: number; protocol: string }[];
+}
+
+/** `-p [hostIp:]hostPort:containerPort[/protocol]`, as the engine reports it. */
+export interface PublishedPort {
+  hostIp?: string;
+  hostPort: number;
+  containerPort: number;
+  protocol: string;
 }
 
 export interface Inventory {
@@ -254,6 +275,7 @@ function networkModelOf(network: NetworkJson): NetworkModel {
     subnets: subnetsOf(network),
     options: network.Options ?? {},
     labels: network.Labels ?? {},
+    composeProject: network.Labels?.[COMPOSE_PROJECT_LABEL] || undefined,
     bridgeName: bridgeDeviceName(network),
     endpoints: [],
     raw: network,
@@ -294,8 +316,43 @@ function containerModelsOf(summaries: ContainerSummaryJson[]): ContainerModel[] 
       memberships: [],
       links: links.filter((link) => link.fromId === id),
       labels: container.Labels ?? {},
+      composeProject: container.Labels?.[COMPOSE_PROJECT_LABEL] || undefined,
+      created: container.Created,
+      ...portsOf(container.Ports ?? []),
     };
   });
+}
+
+/**
+ * Published and exposed ports. Engines list a port published on every address twice (0.0.0.0 and
+ * ::): both stay, they are two host bindings; exact repeats are dropped.
+ */
+function portsOf(ports: PortJson[]): Pick<ContainerModel, 'publishedPorts' | 'exposedPorts'> {
+  const published: PublishedPort[] = [];
+  const exposed: { port: number; protocol: string }[] = [];
+  const seen = new Set<string>();
+  for (const port of ports) {
+    const protocol = port.Type || 'tcp';
+    const key = `${port.IP ?? ''}|${port.PublicPort ?? ''}|${port.PrivatePort}|${protocol}`;
+    if (seen.has(key)) {
+      continue;
+    }
+    seen.add(key);
+    if (port.PublicPort) {
+      published.push({ hostIp: port.IP || undefined, hostPort: port.PublicPort, containerPort: port.PrivatePort, protocol });
+    } else {
+      exposed.push({ port: port.PrivatePort, protocol });
+    }
+  }
+  published.sort((a, b) => a.containerPort - b.containerPort || a.hostPort - b.hostPort || (a.hostIp ?? '').localeCompare(b.hostIp ?? ''));
+  exposed.sort((a, b) => a.port - b.port);
+  return { publishedPorts: published, exposedPorts: exposed };
+}
+
+/** `127.0.0.1:18080 → 80/tcp`; an IPv6 host address in brackets; no address means every address. */
+export function publishedPortText(port: PublishedPort): string {
+  const host = !port.hostIp ? '' : port.hostIp.includes(':') ? `[${port.hostIp}]:` : `${port.hostIp}:`;
+  return `${host}${port.hostPort} → ${port.containerPort}/${port.protocol}`;
 }
 
 function linkSharedStacks(containers: ContainerModel[], containerById: Map<string, ContainerModel>): void {

@@ -5,15 +5,20 @@
  * live updates.
  */
 import * as vscode from 'vscode';
-import { childrenOf, containerRoots, findEndpoint, mayHaveChildren, networkRoots, parentOf, TreeFilter, TreeNode } from '../model/treeModel';
+import { childrenOf, containerRoots, findEndpoint, mayHaveChildren, networkRoots, parentOf, TreeFilter, TreeKind, TreeNode } from '../model/treeModel';
 import type { EngineSession } from '../engine/engineSession';
-import { containerItem, endpointItem, leafItem, membershipItem, networkItem } from './treeItems';
+import { composeProjectItem, containerItem, containerTooltip, copyFlags, endpointItem, leafItem, membershipItem, networkItem } from './treeItems';
 
-export type TreeKind = 'networks' | 'containers';
+export type { TreeKind } from '../model/treeModel';
+
+/** After this long, a hovered container row is rebuilt, so that the next hover computes its times again. */
+const TOOLTIP_FRESHNESS_MS = 30_000;
 
 export class DockerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  /** Rows whose tooltip was computed on hover, waiting to be rebuilt (VS Code resolves a row once). */
+  private readonly staleTooltips = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
     readonly kind: TreeKind,
@@ -23,6 +28,7 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   /** Called by the glue after every session change. */
   refresh(): void {
+    this.clearTooltipTimers();
     this.changed.fire(undefined);
   }
 
@@ -34,7 +40,7 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       return [];
     }
     if (!element) {
-      return this.kind === 'networks' ? networkRoots(inventory) : containerRoots(inventory, this.getFilter());
+      return this.kind === 'networks' ? networkRoots(inventory, this.getFilter()) : containerRoots(inventory, this.getFilter());
     }
     if (element.kind === 'endpoint' || element.kind === 'membership') {
       const endpoint = findEndpoint(inventory, element.networkId, element.containerId);
@@ -55,43 +61,86 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     }
     const filter = this.getFilter();
     const namesOf = session.endpointNames;
+    const collapsible = () => mayHaveChildren(inventory, element, filter, namesOf);
     let item: vscode.TreeItem;
     switch (element.kind) {
+      case 'composeProject':
+        item = composeProjectItem(element.project, element.tree, childrenOf(inventory, element, filter).length);
+        break;
       case 'network': {
         const network = inventory.networkById.get(element.networkId);
-        item = network ? networkItem(network, mayHaveChildren(inventory, element, filter, namesOf)) : new vscode.TreeItem(element.networkId);
+        item = network ? networkItem(network, collapsible()) : new vscode.TreeItem(element.networkId);
         break;
       }
       case 'endpoint': {
         const endpoint = findEndpoint(inventory, element.networkId, element.containerId);
-        item = endpoint
-          ? endpointItem(endpoint, inventory.networkById.get(element.networkId), mayHaveChildren(inventory, element, filter, namesOf), namesOf(endpoint)?.aliases)
-          : new vscode.TreeItem(element.containerId.slice(0, 12));
+        item = endpoint ? endpointItem(endpoint, inventory.networkById.get(element.networkId), collapsible(), namesOf(endpoint)?.aliases) : new vscode.TreeItem(element.containerId.slice(0, 12));
         break;
       }
       case 'container': {
         const container = inventory.containerById.get(element.containerId);
-        const collapsible = Boolean(container && (container.memberships.length > 0 || container.sharesStackOf || container.sharedBy.length > 0 || container.links.length > 0));
-        item = container ? containerItem(container, collapsible) : new vscode.TreeItem(element.containerId.slice(0, 12));
+        item = container ? containerItem(container, collapsible()) : new vscode.TreeItem(element.containerId.slice(0, 12));
         break;
       }
       case 'membership': {
         const endpoint = findEndpoint(inventory, element.networkId, element.containerId);
-        item = endpoint ? membershipItem(endpoint, inventory.networkById.get(element.networkId), namesOf(endpoint)?.aliases) : new vscode.TreeItem(element.networkId.slice(0, 12));
+        item = endpoint
+          ? membershipItem(endpoint, inventory.networkById.get(element.networkId), collapsible(), namesOf(endpoint)?.aliases)
+          : new vscode.TreeItem(element.networkId.slice(0, 12));
         break;
       }
       default:
         item = leafItem(element, inventory);
     }
     item.id = `${this.kind}/${element.id}`;
+    if (item.contextValue) {
+      item.contextValue += copyFlags(inventory, element);
+    }
     return item;
   }
 
+  /** On hover: a container's tooltip, with its state and times computed now (not at the last refresh). */
+  async resolveTreeItem(item: vscode.TreeItem, element: TreeNode): Promise<vscode.TreeItem> {
+    if (element.kind !== 'container' || item.tooltip !== undefined) {
+      return item;
+    }
+    const session = this.getSession();
+    const container = session.inventory?.containerById.get(element.containerId);
+    if (!container) {
+      return item;
+    }
+    const details = await session.containerDetails(element.containerId).catch(() => undefined);
+    item.tooltip = containerTooltip(container, details, Date.now());
+    this.rebuildLater(element);
+    return item;
+  }
+
+  private rebuildLater(element: TreeNode): void {
+    if (this.staleTooltips.has(element.id)) {
+      return;
+    }
+    this.staleTooltips.set(
+      element.id,
+      setTimeout(() => {
+        this.staleTooltips.delete(element.id);
+        this.changed.fire(element);
+      }, TOOLTIP_FRESHNESS_MS),
+    );
+  }
+
+  private clearTooltipTimers(): void {
+    for (const timer of this.staleTooltips.values()) {
+      clearTimeout(timer);
+    }
+    this.staleTooltips.clear();
+  }
+
   getParent(element: TreeNode): TreeNode | undefined {
-    return parentOf(element);
+    return parentOf(element, this.getSession().inventory, this.getFilter());
   }
 
   dispose(): void {
+    this.clearTooltipTimers();
     this.changed.dispose();
   }
 }

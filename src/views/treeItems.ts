@@ -3,16 +3,51 @@
  * (every engine string escaped) and contextValues that encode what the node allows.
  */
 import * as vscode from 'vscode';
-import type { ContainerModel, DnsNameSource, EndpointModel, Inventory, NetworkModel } from '../model/inventory';
-import { cidrOf, isConnectable, isDisconnectable, isUserDefinedNetwork } from '../model/inventory';
-import type { TreeNode } from '../model/treeModel';
+import type { ContainerInspectJson } from '../model/dockerTypes';
+import type { ContainerModel, DnsNameSource, EndpointModel, Inventory, NetworkModel, PublishedPort } from '../model/inventory';
+import { cidrOf, isConnectable, isDisconnectable, isUserDefinedNetwork, publishedPortText } from '../model/inventory';
+import { COPY_FIELDS, copyValuesOf, TreeNode } from '../model/treeModel';
+import { ago, dateTime, duration, plural } from './uiFormat';
 
-/** Escapes text for a MarkdownString (no HTML, no command links from engine data). */
+/** A line break inside an engine string: shown as ↵, so it cannot start a line of its own. */
+function oneLine(text: string): string {
+  return text.replace(/\r\n|[\r\n\u2028\u2029]/g, '↵');
+}
+
+/** Escapes text for a MarkdownString (no HTML, no links, no extra lines from engine data). */
 export function md(text: string | undefined): string {
   if (!text) {
     return '';
   }
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (char) => `\\${char}`);
+  return oneLine(text).replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (char) => `\\${char}`);
+}
+
+/**
+ * An engine string as a Markdown code span. Backslash escapes do not work inside code spans (they
+ * would show), so the text goes in as it is, between backtick fences longer than any backtick run
+ * inside it: a backtick in the value cannot close the span. A space pads a value that starts or
+ * ends with a backtick or a space (CommonMark strips one from each side).
+ */
+export function code(text: string | undefined): string {
+  if (!text) {
+    return '';
+  }
+  const flat = oneLine(text);
+  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((run) => run[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(flat) ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+/** "Label: value" (French: "Label : value", with a no-break space). */
+export function field(label: string, value: string): string {
+  return vscode.l10n.t('{0}: {1}', label, value);
+}
+
+/** The copy capabilities of a node, appended to its contextValue for the Copy submenu's when-clauses. */
+export function copyFlags(inventory: Inventory, node: TreeNode): string {
+  const values = copyValuesOf(inventory, node);
+  return COPY_FIELDS.filter((key) => values[key] !== undefined).map((key) => `|${key}`).join('');
 }
 
 function markdown(lines: string[]): vscode.MarkdownString {
@@ -65,7 +100,7 @@ export function networkItem(network: NetworkModel, collapsible: boolean): vscode
   item.iconPath = new vscode.ThemeIcon(DRIVER_ICONS[network.driver] ?? 'extensions');
   item.contextValue = `network:${isUserDefinedNetwork(network) ? 'user' : 'predefined'}:${network.driver}:${network.endpoints.length > 0 ? 'used' : 'unused'}`;
 
-  const lines = [`**${md(network.name)}** \`${md(network.shortId)}\``];
+  const lines = [`**${md(network.name)}** ${code(network.shortId)}`];
   const meaning = predefinedMeaning(network);
   if (meaning) {
     lines.push(`_${md(meaning)}_`);
@@ -104,14 +139,14 @@ export function networkItem(network: NetworkModel, collapsible: boolean): vscode
   lines.push(vscode.l10n.t('Flags: {0}', flags.join(', ')));
   const options = Object.entries(network.options);
   if (options.length > 0) {
-    lines.push(vscode.l10n.t('Options:') + '\n' + options.map(([key, value]) => `- \`${md(key)}\` = \`${md(value)}\``).join('\n'));
+    lines.push(vscode.l10n.t('Options:') + '\n' + options.map(([key, value]) => `- ${code(key)} = ${code(value)}`).join('\n'));
   }
   const labels = Object.entries(network.labels);
   if (labels.length > 0) {
-    lines.push(vscode.l10n.t('Labels:') + '\n' + labels.map(([key, value]) => `- \`${md(key)}\` = \`${md(value)}\``).join('\n'));
+    lines.push(vscode.l10n.t('Labels:') + '\n' + labels.map(([key, value]) => `- ${code(key)} = ${code(value)}`).join('\n'));
   }
-  if (network.created) {
-    lines.push(vscode.l10n.t('Created: {0}', md(new Date(network.created).toLocaleString())));
+  if (network.created && !Number.isNaN(Date.parse(network.created))) {
+    lines.push(vscode.l10n.t('Created: {0}', md(dateTime(new Date(network.created)))));
   }
   item.tooltip = markdown(lines);
   return item;
@@ -174,7 +209,7 @@ function endpointTooltip(endpoint: EndpointModel, network: NetworkModel | undefi
   ];
   for (const [label, value] of rows) {
     if (value) {
-      lines.push(`${label}: \`${md(value)}\``);
+      lines.push(field(label, code(value)));
     }
   }
   if (aliases && aliases.length > 0) {
@@ -183,6 +218,7 @@ function endpointTooltip(endpoint: EndpointModel, network: NetworkModel | undefi
   return markdown(lines);
 }
 
+/** The container's row; its tooltip is made on hover (containerTooltip), so its times are current. */
 export function containerItem(container: ContainerModel, collapsible: boolean): vscode.TreeItem {
   const item = new vscode.TreeItem(container.name, collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   const parts: string[] = [];
@@ -207,14 +243,60 @@ export function containerItem(container: ContainerModel, collapsible: boolean): 
   item.description = parts.join(' · ');
   item.iconPath = containerIcon(container.running);
   item.contextValue = `container:${container.running ? 'running' : 'stopped'}:${isConnectable(container) ? 'connectable' : 'fixed'}`;
-  const lines = [`**${md(container.name)}** \`${md(container.shortId)}\``, vscode.l10n.t('Image: {0}', md(container.image ?? '?')), vscode.l10n.t('Status: {0}', md(container.status ?? container.state))];
-  lines.push(vscode.l10n.t('Network mode: {0}', md(container.networkMode.kind === 'network' ? container.networkMode.target : container.networkMode.kind === 'container' ? `container:${container.sharesStackOf?.name ?? container.networkMode.target}` : container.networkMode.kind)));
-  item.tooltip = markdown(lines);
   return item;
 }
 
-export function membershipItem(endpoint: EndpointModel, network: NetworkModel | undefined, aliases: string[] | undefined): vscode.TreeItem {
-  const item = new vscode.TreeItem(endpoint.networkName, vscode.TreeItemCollapsibleState.Collapsed);
+function isoDate(text: string | undefined): Date | undefined {
+  // The engine writes 0001-01-01T00:00:00Z for "never".
+  const time = text ? Date.parse(text) : NaN;
+  return Number.isNaN(time) || time <= 0 ? undefined : new Date(time);
+}
+
+/** The container's state in words, computed now: "Running for 5 minutes (since …)". */
+export function stateSentence(container: ContainerModel, details: ContainerInspectJson | undefined, now: number): string {
+  const started = isoDate(details?.State?.StartedAt);
+  const finished = isoDate(details?.State?.FinishedAt);
+  const state = details?.State?.Status ?? container.state;
+  if (state === 'running' && started) {
+    return vscode.l10n.t('Running for {0} (since {1})', duration(now - started.getTime()), dateTime(started));
+  }
+  if (state === 'paused') {
+    return vscode.l10n.t('Paused');
+  }
+  if ((state === 'exited' || state === 'dead') && finished) {
+    return vscode.l10n.t('Stopped {0} (exit code {1}, {2})', ago(now - finished.getTime()), String(details?.State?.ExitCode ?? '?'), dateTime(finished));
+  }
+  if (state === 'created' && container.created) {
+    return vscode.l10n.t('Created {0}, never started', ago(now - container.created * 1000));
+  }
+  return stateText(container.running, state);
+}
+
+function networkModeText(container: ContainerModel): string {
+  const mode = container.networkMode;
+  return mode.kind === 'network' ? mode.target ?? '' : mode.kind === 'container' ? `container:${container.sharesStackOf?.name ?? mode.target}` : mode.kind;
+}
+
+/** A container's tooltip at the moment it is shown: state and times computed from the inspection. */
+export function containerTooltip(container: ContainerModel, details: ContainerInspectJson | undefined, now: number): vscode.MarkdownString {
+  const lines = [`**${md(container.name)}** ${code(container.shortId)}`];
+  lines.push(field(vscode.l10n.t('Image'), md(container.image ?? '?')));
+  lines.push(field(vscode.l10n.t('State'), md(stateSentence(container, details, now))));
+  lines.push(field(vscode.l10n.t('Network mode'), md(networkModeText(container))));
+  if (container.composeProject) {
+    lines.push(field(vscode.l10n.t('Compose project'), md(container.composeProject)));
+  }
+  if (container.publishedPorts.length > 0) {
+    lines.push(vscode.l10n.t('Published ports (host → container):') + '\n' + container.publishedPorts.map((port) => `- ${code(publishedPortText(port))}`).join('\n'));
+  }
+  if (container.exposedPorts.length > 0) {
+    lines.push(field(vscode.l10n.t('Exposed, not published'), container.exposedPorts.map((port) => code(`${port.port}/${port.protocol}`)).join(', ')));
+  }
+  return markdown(lines);
+}
+
+export function membershipItem(endpoint: EndpointModel, network: NetworkModel | undefined, collapsible: boolean, aliases: string[] | undefined): vscode.TreeItem {
+  const item = new vscode.TreeItem(endpoint.networkName, collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   const parts = [cidrOf(endpoint.ipv4, endpoint.ipv4PrefixLength), network?.driver].filter((part): part is string => Boolean(part));
   item.description = parts.join(' · ');
   item.iconPath = new vscode.ThemeIcon(network ? DRIVER_ICONS[network.driver] ?? 'extensions' : 'extensions');
@@ -251,6 +333,15 @@ export function leafItem(node: TreeNode, inventory: Inventory): vscode.TreeItem 
       item.description = dnsSourceText(node.source);
       item.iconPath = new vscode.ThemeIcon(node.source === 'alias' ? 'tag' : 'symbol-constant');
       item.contextValue = node.source === 'alias' ? 'alias' : 'dns';
+      item.tooltip = dnsNameTooltip(node, inventory);
+      return item;
+    }
+    case 'port': {
+      const item = new vscode.TreeItem(publishedPortText(node.port), vscode.TreeItemCollapsibleState.None);
+      item.description = vscode.l10n.t('published port');
+      item.tooltip = portTooltip(node.port, inventory.containerById.get(node.containerId)?.name ?? node.containerId.slice(0, 12));
+      item.iconPath = new vscode.ThemeIcon('radio-tower');
+      item.contextValue = 'port';
       return item;
     }
     case 'link': {
@@ -275,6 +366,48 @@ export function leafItem(node: TreeNode, inventory: Inventory): vscode.TreeItem 
     default:
       return new vscode.TreeItem('?');
   }
+}
+
+/**
+ * What a name resolves to: the container, its address on that network, and where the name works
+ * (only on that network, through its embedded DNS).
+ */
+function dnsNameTooltip(node: Extract<TreeNode, { kind: 'dnsName' }>, inventory: Inventory): vscode.MarkdownString {
+  const network = inventory.networkById.get(node.networkId);
+  const endpoint = network?.endpoints.find((e) => e.containerId === node.containerId);
+  const container = endpoint?.containerName ?? inventory.containerById.get(node.containerId)?.name ?? node.containerId.slice(0, 12);
+  const networkName = network?.name ?? endpoint?.networkName ?? node.networkId.slice(0, 12);
+  const address = endpoint?.ipv4 ?? endpoint?.ipv6;
+  const lines = [`**${md(node.name)}** · ${md(dnsSourceText(node.source))}`];
+  lines.push(
+    address
+      ? vscode.l10n.t('On the network **{0}**, the embedded DNS resolves {1} to {2}: the container **{3}**.', md(networkName), code(node.name), code(address), md(container))
+      : vscode.l10n.t('On the network **{0}**, {1} names the container **{2}**, which has no address there now (stopped).', md(networkName), code(node.name), md(container)),
+  );
+  lines.push(vscode.l10n.t('Only containers on {0} can use this name.', md(networkName)));
+  return markdown(lines);
+}
+
+function portTooltip(port: PublishedPort, container: string): vscode.MarkdownString {
+  const host = port.hostIp && port.hostIp !== '0.0.0.0' && port.hostIp !== '::' ? port.hostIp : undefined;
+  return markdown([
+    host
+      ? vscode.l10n.t('Connections to {0} port {1} on the host reach port {2}/{3} of {4}.', code(host), String(port.hostPort), String(port.containerPort), md(port.protocol), md(container))
+      : vscode.l10n.t('Connections to port {0} on every address of the host reach port {1}/{2} of {3}.', String(port.hostPort), String(port.containerPort), md(port.protocol), md(container)),
+  ]);
+}
+
+/** A Docker Compose project: its networks or containers below. */
+export function composeProjectItem(project: string, tree: 'networks' | 'containers', count: number): vscode.TreeItem {
+  const item = new vscode.TreeItem(project, vscode.TreeItemCollapsibleState.Expanded);
+  item.description =
+    tree === 'networks'
+      ? plural(count, vscode.l10n.t('Compose project · {0} network', count), vscode.l10n.t('Compose project · {0} networks', count))
+      : plural(count, vscode.l10n.t('Compose project · {0} container', count), vscode.l10n.t('Compose project · {0} containers', count));
+  item.iconPath = new vscode.ThemeIcon('layers');
+  item.contextValue = 'composeProject';
+  item.tooltip = markdown([field(vscode.l10n.t('Compose project'), md(project)), vscode.l10n.t('Grouped by the label {0}.', code('com.docker.compose.project'))]);
+  return item;
 }
 
 /** A container on the other side of a shared network stack; the owner's side expands to its networks. */

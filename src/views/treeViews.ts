@@ -5,20 +5,30 @@
 import * as vscode from 'vscode';
 import type { EngineSession } from '../engine/engineSession';
 import type { RevealTarget } from '../model/revealTarget';
-import { containerNode, networkNode, TreeNode } from '../model/treeModel';
+import { containerNode, networkNode, shownContainers, shownNetworks, TreeFilter, TreeNode } from '../model/treeModel';
 import { DockerTreeProvider } from './dockerTreeProvider';
+
+/** The settings that shape the trees (the view-title toggles write them). */
+export const TREE_SETTINGS = ['dockerNetworks.showStoppedContainers', 'dockerNetworks.showPredefinedNetworks', 'dockerNetworks.groupByComposeProject'];
+
+function treeSettings(): Omit<TreeFilter, 'nameFilter'> {
+  const config = vscode.workspace.getConfiguration('dockerNetworks');
+  return {
+    showStoppedContainers: config.get<boolean>('showStoppedContainers', true),
+    showPredefinedNetworks: config.get<boolean>('showPredefinedNetworks', true),
+    groupByComposeProject: config.get<boolean>('groupByComposeProject', false),
+  };
+}
 
 export class TreeViews implements vscode.Disposable {
   readonly networksTree: DockerTreeProvider;
   readonly containersTree: DockerTreeProvider;
   private readonly networksView: vscode.TreeView<TreeNode>;
   private readonly containersView: vscode.TreeView<TreeNode>;
+  private nameFilter: string | undefined;
 
-  constructor(
-    private readonly getSession: () => EngineSession,
-    showStopped: () => boolean,
-  ) {
-    const filter = () => ({ showStoppedContainers: showStopped() });
+  constructor(private readonly getSession: () => EngineSession) {
+    const filter = (): TreeFilter => this.filter();
     this.networksTree = new DockerTreeProvider('networks', getSession, filter);
     this.containersTree = new DockerTreeProvider('containers', getSession, filter);
     this.networksView = vscode.window.createTreeView('dockerNetworks.networks', { treeDataProvider: this.networksTree, showCollapseAll: true, canSelectMany: true });
@@ -36,9 +46,35 @@ export class TreeViews implements vscode.Disposable {
     const description = state.kind === 'connected' ? `${where} · Docker ${state.engineVersion ?? '?'}` : where;
     this.networksView.description = description;
     this.containersView.description = description;
-    // No TreeView.message here: a view with a message hides its welcome content (the cause and
-    // the Retry button). The raw error goes to the log instead.
+    // No TreeView.message but the filter's: a view with a message hides its welcome content (the
+    // cause and the Retry button). The raw error goes to the log instead.
+    this.showFilter();
     this.refresh();
+  }
+
+  private filter(): TreeFilter {
+    return { ...treeSettings(), nameFilter: this.nameFilter };
+  }
+
+  get filterText(): string | undefined {
+    return this.nameFilter;
+  }
+
+  /** Sets (or clears, with undefined) the name filter of both trees. */
+  setNameFilter(text: string | undefined): void {
+    this.nameFilter = text || undefined;
+    void vscode.commands.executeCommand('setContext', 'dockerNetworks.nameFilterActive', Boolean(this.nameFilter));
+    this.showFilter();
+    this.refresh();
+  }
+
+  /** While a filter is active, both views say so (only when connected: the welcome must stay visible). */
+  private showFilter(): void {
+    const message = this.nameFilter && this.getSession().state.kind === 'connected'
+      ? vscode.l10n.t('Filtered by name: "{0}". Clear the filter from the view\'s title bar.', this.nameFilter)
+      : undefined;
+    this.networksView.message = message;
+    this.containersView.message = message;
   }
 
   refresh(): void {
@@ -54,12 +90,13 @@ export class TreeViews implements vscode.Disposable {
     }
     if (target.kind === 'network') {
       const network = inventory.networkById.get(target.id) ?? inventory.networks.find((n) => n.name === target.id);
-      if (network) {
+      // A network the toggles or the filter hide is not in the tree: there is nothing to reveal.
+      if (network && shownNetworks(inventory, this.filter()).includes(network)) {
         await this.networksView.reveal(networkNode(network), { select: true, focus: true, expand: true });
       }
     } else {
       const container = inventory.containerById.get(target.id) ?? inventory.containers.find((c) => c.name === target.id);
-      if (container) {
+      if (container && shownContainers(inventory, this.filter()).includes(container)) {
         await this.containersView.reveal(containerNode(container), { select: true, focus: true, expand: true });
       }
     }

@@ -5,6 +5,7 @@
 import * as assert from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -27,16 +28,17 @@ function text(label: string | vscode.TreeItemLabel | undefined): string {
   return label === undefined ? '' : typeof label === 'string' ? label : label.label;
 }
 
+async function childByLabel(tree: vscode.TreeDataProvider<TreeNode>, parent: TreeNode | undefined, label: string): Promise<TreeNode | undefined> {
+  for (const child of (await tree.getChildren(parent)) ?? []) {
+    if (text((await tree.getTreeItem(child)).label) === label) return child;
+  }
+  return undefined;
+}
+
 describe('trees, inspect and engine state', function () {
   this.timeout(60_000);
   let api: ExtensionTestApi;
 
-  const childByLabel = async (tree: vscode.TreeDataProvider<TreeNode>, parent: TreeNode | undefined, label: string) => {
-    for (const child of (await tree.getChildren(parent)) ?? []) {
-      if (text((await tree.getTreeItem(child)).label) === label) return child;
-    }
-    return undefined;
-  };
 
   before(async () => {
     const extension = vscode.extensions.getExtension<ExtensionTestApi>(EXTENSION_ID)!;
@@ -59,11 +61,11 @@ describe('trees, inspect and engine state', function () {
     const item = await tree.getTreeItem(endpoint);
     const ip = docker(['inspect', '--format', `{{(index .NetworkSettings.Networks "${NET}").IPAddress}}`, BOX]);
     assert.match(String(item.description), new RegExp(`^${ip.replace(/\./g, '\\.')}/\\d+ · running$`));
-    assert.match(String(item.contextValue), /^endpoint:running:disconnectable$/);
+    assert.match(String(item.contextValue), /^endpoint:running:disconnectable\|/);
     const names = await Promise.all(((await tree.getChildren(endpoint)) ?? []).map(async (n) => text((await tree.getTreeItem(n)).label)));
     assert.deepStrictEqual(names.slice(0, 2), ['search', BOX]);
     const networkItem = await tree.getTreeItem(network);
-    assert.match(String(networkItem.contextValue), /^network:user:bridge:used$/);
+    assert.match(String(networkItem.contextValue), /^network:user:bridge:used\|networkName\|networkId$/);
     assert.ok(networkItem.tooltip instanceof vscode.MarkdownString);
   });
 
@@ -124,3 +126,169 @@ describe('trees, inspect and engine state', function () {
     assert.ok(await waitFor('networks back', () => childByLabel(api.networksTree, undefined, NET)));
   });
 });
+
+describe('what the trees show and copy (issue #8)', function () {
+  this.timeout(90_000);
+  const WEB = 'dnx-web';
+  const NONE = 'dnx-none';
+  const PROJECT = 'dnxproj';
+  const PROJECT_NET = 'dnxproj_default';
+  const PROJECT_APP = 'dnxproj-app-1';
+  let api: ExtensionTestApi;
+  let hostPort = 0;
+
+  const labelOf = async (tree: vscode.TreeDataProvider<TreeNode>, node: TreeNode) => text((await tree.getTreeItem(node)).label);
+  const labels = async (tree: vscode.TreeDataProvider<TreeNode>, parent?: TreeNode) =>
+    Promise.all(((await tree.getChildren(parent)) ?? []).map((child) => labelOf(tree, child)));
+  const tooltipOf = async (tree: vscode.TreeDataProvider<TreeNode>, node: TreeNode) => {
+    const item = await tree.getTreeItem(node);
+    const resolved = (await tree.resolveTreeItem?.(item, node, new vscode.CancellationTokenSource().token)) ?? item;
+    const tooltip = resolved.tooltip ?? item.tooltip;
+    return tooltip instanceof vscode.MarkdownString ? tooltip.value : String(tooltip ?? '');
+  };
+  const inspectIp = (container: string, network: string, field = 'IPAddress') =>
+    docker(['inspect', '--format', `{{(index .NetworkSettings.Networks "${network}").${field}}}`, container]);
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<ExtensionTestApi>(EXTENSION_ID)!;
+    api = extension.isActive ? extension.exports : await extension.activate();
+    cleanup();
+    hostPort = await freeLoopbackPort();
+    docker(['network', 'create', '--label', `${LABEL}=1`, NET]);
+    docker(['run', '-d', '--name', WEB, '--label', `${LABEL}=1`, '--network', NET, '--network-alias', 'www', '-p', `127.0.0.1:${hostPort}:80`, 'local/busybox:latest', 'sleep', '100000']);
+    docker(['run', '-d', '--name', NONE, '--label', `${LABEL}=1`, '--network', 'none', 'local/busybox:latest', 'sleep', '100000']);
+    // What Docker Compose makes, by hand (compose is not installed): the project label on both.
+    const compose = ['--label', `com.docker.compose.project=${PROJECT}`];
+    docker(['network', 'create', '--label', `${LABEL}=1`, ...compose, PROJECT_NET]);
+    docker(['run', '-d', '--name', PROJECT_APP, '--label', `${LABEL}=1`, ...compose, '--network', PROJECT_NET, 'local/busybox:latest', 'sleep', '100000']);
+  });
+
+  after(async () => {
+    const config = vscode.workspace.getConfiguration('dockerNetworks');
+    for (const key of ['groupByComposeProject', 'showPredefinedNetworks', 'showStoppedContainers']) {
+      await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
+    api?.services.nameFilter.set(undefined);
+    cleanup();
+  });
+
+  it('copies IPv4 with and without the prefix, names, ids, MAC and gateway from an endpoint', async () => {
+    const tree = api.networksTree;
+    const network = await waitFor('the network', () => childByLabel(tree, undefined, NET));
+    const endpoint = await waitFor('the endpoint', () => childByLabel(tree, network, WEB));
+    const item = await tree.getTreeItem(endpoint);
+    const ip = inspectIp(WEB, NET);
+    const expected: Record<string, string> = {
+      ipv4: ip,
+      ipv4Cidr: `${ip}/${inspectIp(WEB, NET, 'IPPrefixLen')}`,
+      mac: inspectIp(WEB, NET, 'MacAddress'),
+      gateway: inspectIp(WEB, NET, 'Gateway'),
+      containerName: WEB,
+      containerId: docker(['inspect', '--format', '{{.Id}}', WEB]),
+      networkName: NET,
+      networkId: docker(['network', 'inspect', '--format', '{{.Id}}', NET]),
+    };
+    for (const [field, value] of Object.entries(expected)) {
+      // The Copy submenu shows the entry only when the row says it has the value.
+      assert.match(String(item.contextValue), new RegExp(`\\|${field}\\b`), field);
+      await vscode.env.clipboard.writeText('');
+      await vscode.commands.executeCommand(`dockerNetworks.copy.${field}`, endpoint);
+      assert.strictEqual(await vscode.env.clipboard.readText(), value, field);
+    }
+    assert.doesNotMatch(String(item.contextValue), /\|ipv6\b/, 'no IPv6 on this network: no Copy IPv6 entry');
+  });
+
+  it('shows the published port under the container and in its tooltip, and copies its host side', async () => {
+    const tree = api.containersTree;
+    const container = await waitFor('the container', () => childByLabel(tree, undefined, WEB));
+    const portLabel = `127.0.0.1:${hostPort} → 80/tcp`;
+    const port = await waitFor('the port row', () => childByLabel(tree, container, portLabel));
+    assert.strictEqual((await tree.getTreeItem(port)).description, 'published port');
+    assert.ok((await tooltipOf(tree, container)).includes(portLabel), 'tooltip lists the published port');
+    await vscode.commands.executeCommand('dockerNetworks.copyValue', port);
+    assert.strictEqual(await vscode.env.clipboard.readText(), `127.0.0.1:${hostPort}`);
+  });
+
+  it('computes the container state when the tooltip is shown, in words', async () => {
+    const tree = api.containersTree;
+    const container = await waitFor('the container', () => childByLabel(tree, undefined, WEB));
+    // The Markdown source without its escapes: what the hover shows.
+    const tooltip = (await tooltipOf(tree, container)).replace(/\\([\\`*_{}[\]()#+\-.!|<>&~])/g, '$1');
+    const started = new Date(docker(['inspect', '--format', '{{.State.StartedAt}}', WEB]));
+    assert.match(tooltip, /State: Running for \d+ (second|minute)s? \(since /);
+    assert.ok(tooltip.includes(started.toLocaleString('en', { dateStyle: 'medium', timeStyle: 'medium' })), tooltip);
+    assert.doesNotMatch(tooltip, /Up Less than a second|Status:/);
+  });
+
+  it('gives no chevron to the "none" row of a container in none mode', async () => {
+    const tree = api.containersTree;
+    const container = await waitFor('the container', () => childByLabel(tree, undefined, NONE));
+    const membership = await waitFor('its none row', () => childByLabel(tree, container, 'none'));
+    assert.strictEqual((await tree.getTreeItem(membership)).collapsibleState, vscode.TreeItemCollapsibleState.None);
+    assert.deepStrictEqual(await tree.getChildren(membership), []);
+  });
+
+  it('says what an alias resolves to, and on which network', async () => {
+    const tree = api.networksTree;
+    const network = await waitFor('the network', () => childByLabel(tree, undefined, NET));
+    const endpoint = await waitFor('the endpoint', () => childByLabel(tree, network, WEB));
+    const alias = await waitFor('the alias', () => childByLabel(tree, endpoint, 'www'));
+    const tooltip = await tooltipOf(tree, alias);
+    assert.ok(tooltip.includes(`On the network **${NET.replace(/-/g, '\\-')}**, the embedded DNS resolves \`www\` to \`${inspectIp(WEB, NET)}\`: the container **${WEB.replace(/-/g, '\\-')}**.`), tooltip);
+  });
+
+  it('groups networks and containers by Compose project when the toggle is on', async () => {
+    await vscode.commands.executeCommand('dockerNetworks.groupByComposeProject');
+    assert.strictEqual(vscode.workspace.getConfiguration('dockerNetworks').get('groupByComposeProject'), true);
+    const networks = api.networksTree;
+    const project = await waitFor('the project row', () => childByLabel(networks, undefined, PROJECT));
+    assert.deepStrictEqual(await labels(networks, project), [PROJECT_NET]);
+    assert.ok(!(await labels(networks)).includes(PROJECT_NET), 'the project network is not at the root any more');
+    assert.ok((await labels(networks)).includes(NET), 'networks without a project stay at the root');
+    const projectNet = (await networks.getChildren(project))![0];
+    assert.strictEqual((await networks.getParent!(projectNet))?.id, project.id);
+    const containers = api.containersTree;
+    const containerProject = await waitFor('the project row', () => childByLabel(containers, undefined, PROJECT));
+    assert.deepStrictEqual(await labels(containers, containerProject), [PROJECT_APP]);
+    assert.match(String((await containers.getTreeItem(containerProject)).description), /^Compose project · 1 container$/);
+    await vscode.commands.executeCommand('dockerNetworks.ungroupComposeProjects');
+    await waitFor('ungrouped', async () => ((await labels(networks)).includes(PROJECT_NET) ? true : undefined));
+  });
+
+  it('hides predefined networks and stopped containers with the view-title toggles', async () => {
+    await vscode.commands.executeCommand('dockerNetworks.hidePredefinedNetworks');
+    await waitFor('predefined hidden', async () => ((await labels(api.networksTree)).includes('bridge') ? undefined : true));
+    const shown = await labels(api.networksTree);
+    assert.ok(!shown.includes('host') && !shown.includes('none') && shown.includes(NET), JSON.stringify(shown));
+    await vscode.commands.executeCommand('dockerNetworks.showPredefinedNetworks');
+    await waitFor('predefined back', async () => ((await labels(api.networksTree)).includes('bridge') ? true : undefined));
+
+    docker(['stop', '-t', '0', NONE]);
+    await waitFor('stopped', async () => (api.services.inventory()?.containers.find((c) => c.name === NONE)?.running === false ? true : undefined));
+    await vscode.commands.executeCommand('dockerNetworks.hideStoppedContainers');
+    await waitFor('stopped hidden', async () => ((await labels(api.containersTree)).includes(NONE) ? undefined : true));
+    await vscode.commands.executeCommand('dockerNetworks.showStoppedContainers');
+    await waitFor('stopped back', async () => ((await labels(api.containersTree)).includes(NONE) ? true : undefined));
+  });
+
+  it('filters both trees by name, and clears the filter', async () => {
+    api.services.nameFilter.set('dnxproj');
+    assert.deepStrictEqual(await labels(api.networksTree), [PROJECT_NET]);
+    assert.deepStrictEqual(await labels(api.containersTree), [PROJECT_APP]);
+    await vscode.commands.executeCommand('dockerNetworks.clearNameFilter');
+    assert.strictEqual(api.services.nameFilter.get(), undefined);
+    assert.ok((await labels(api.networksTree)).includes(NET));
+  });
+});
+
+/** A loopback port nobody listens on now (the engine binds it for the published port). */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { buildInventory } from '../../src/model/inventory';
-import { childrenOf, containerRoots, mayHaveChildren, networkRoots, parentOf, TreeNode } from '../../src/model/treeModel';
+import { childrenOf, containerRoots, copyValuesOf, mayHaveChildren, networkRoots, parentOf, TreeNode } from '../../src/model/treeModel';
 import { loadFixture, recordedNames, snapshotOf } from '../support/fixtures';
 
 const fixture = loadFixture();
@@ -26,8 +26,13 @@ const label = (node: TreeNode): string => {
       return node.value;
     case 'sharedStack':
       return inventory.containerById.get(node.ownerId)!.name;
+    case 'composeProject':
+      return node.project;
+    case 'port':
+      return `${node.port.hostPort}`;
   }
 };
+const container = (name: string) => containerRoots(inventory, all).find((n) => label(n) === name)!;
 
 describe('tree model', () => {
   test('Networks tree: dev -> es -> search', () => {
@@ -78,5 +83,72 @@ describe('tree model', () => {
     const c1 = containerRoots(inventory, all).find((n) => label(n) === 'c1')!;
     const own = childrenOf(inventory, c1, all).map((n) => n.id);
     assert.ok(!own.includes(borrowed[0].id), 'the same membership must not have one id in two places');
+  });
+
+  test('host and none memberships have nothing below them: no chevron', () => {
+    for (const name of ['hostbox', 'isolated']) {
+      const [membership] = childrenOf(inventory, container(name), all, namesOf);
+      assert.equal(membership.kind, 'membership');
+      assert.deepEqual(childrenOf(inventory, membership, all, namesOf), [], name);
+      assert.equal(mayHaveChildren(inventory, membership, all, namesOf), false, name);
+      // Before any inspection too: no names can exist on host or none.
+      assert.equal(mayHaveChildren(inventory, membership, all), false, name);
+    }
+    // A membership with a MAC and a gateway still expands.
+    const [bnet] = childrenOf(inventory, container('c1'), all);
+    assert.equal(mayHaveChildren(inventory, bnet, all), true);
+  });
+
+  test('predefined networks can be hidden', () => {
+    const names = networkRoots(inventory, { showStoppedContainers: true, showPredefinedNetworks: false }).map(label);
+    for (const predefined of ['bridge', 'host', 'none']) {
+      assert.ok(!names.includes(predefined), predefined);
+      assert.ok(networkRoots(inventory, all).map(label).includes(predefined), predefined);
+    }
+    assert.ok(names.includes('dev'));
+  });
+
+  test('the name filter keeps what matches, and the networks and containers around it', () => {
+    const filter = { showStoppedContainers: true, nameFilter: 'ES' };
+    const networks = networkRoots(inventory, filter);
+    // "dev" holds the container "es"; only that endpoint is shown below it.
+    const dev = networks.find((n) => label(n) === 'dev')!;
+    assert.deepEqual(childrenOf(inventory, dev, filter).map(label), ['es']);
+    assert.ok(!networks.map(label).includes('bnet'));
+    // A network found by its own name shows all its endpoints.
+    const devops = networkRoots(inventory, { showStoppedContainers: true, nameFilter: 'devops' });
+    assert.deepEqual(devops.map(label), ['devops']);
+    assert.deepEqual(childrenOf(inventory, devops[0], all).map(label), ['AppDev', 'AppProd']);
+    // Containers: by their name, or by the name of a network they are on.
+    assert.deepEqual(containerRoots(inventory, { showStoppedContainers: true, nameFilter: 'bnet' }).map(label), ['c1', 'c2']);
+    assert.deepEqual(containerRoots(inventory, { showStoppedContainers: true, nameFilter: 'zzz' }), []);
+  });
+
+  test('without Compose labels, grouping changes nothing', () => {
+    const grouped = { showStoppedContainers: true, groupByComposeProject: true };
+    assert.deepEqual(networkRoots(inventory, grouped).map((n) => n.id), networkRoots(inventory, all).map((n) => n.id));
+    assert.deepEqual(containerRoots(inventory, grouped).map((n) => n.id), containerRoots(inventory, all).map((n) => n.id));
+    assert.equal(parentOf(containerRoots(inventory, grouped)[0], inventory, grouped), undefined);
+  });
+
+  test('Copy offers the recorded values: addresses with and without prefix, names and ids', () => {
+    const c2 = inventory.containers.find((c) => c.name === 'c2')!;
+    const recorded = fixture.containers.find((c) => c.Id === c2.id)!.NetworkSettings!.Networks!.dev;
+    const dev = childrenOf(inventory, container('c2'), all).find((n) => label(n) === 'dev')!;
+    const values = copyValuesOf(inventory, dev);
+    assert.equal(values.ipv4, recorded.IPAddress);
+    assert.equal(values.ipv4Cidr, `${recorded.IPAddress}/${recorded.IPPrefixLen}`);
+    assert.equal(values.mac, recorded.MacAddress);
+    assert.equal(values.gateway, recorded.Gateway);
+    assert.equal(values.containerName, 'c2');
+    assert.equal(values.containerId, c2.id);
+    assert.equal(values.networkName, 'dev');
+    assert.equal(values.networkId, recorded.NetworkID);
+    assert.equal(values.ipv6, undefined);
+    // A container on one network: its addresses there; on two: only its name and id.
+    assert.equal(copyValuesOf(inventory, container('es')).ipv4Cidr?.split('/')[0], copyValuesOf(inventory, container('es')).ipv4);
+    assert.deepEqual(Object.keys(copyValuesOf(inventory, container('c2'))).sort(), ['containerId', 'containerName']);
+    const network = networkRoots(inventory).find((n) => label(n) === 'dev')!;
+    assert.deepEqual(copyValuesOf(inventory, network), { networkName: 'dev', networkId: recorded.NetworkID });
   });
 });
