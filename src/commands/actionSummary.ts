@@ -13,6 +13,8 @@ export interface ActionTexts {
   someFailed?(done: number, failed: number): string;
   /** An item failed after some of its steps were done (`steps`: what was done, comma separated). */
   partlyDone?(item: string, steps: string): string;
+  /** "item: reason" in the UI language's typography (French puts a no-break space before ":"). */
+  itemReason?(item: string, reason: string): string;
 }
 
 export interface SummaryMessage {
@@ -47,7 +49,7 @@ export function summaryMessages<T>(
   } else if ((done.length === 0 && failed.length === 1) || !texts.someFailed) {
     messages.push(...failed.map((outcome): SummaryMessage => ({ severity: 'error', text: reason(outcome) })));
   } else {
-    const detail = [...done.map((outcome) => `✓ ${label(outcome.item)}`), ...failed.map((outcome) => `✗ ${label(outcome.item)}: ${reason(outcome)}`)].join('\n');
+    const detail = [...done.map((outcome) => `✓ ${label(outcome.item)}`), ...failed.map((outcome) => `✗ ${(texts.itemReason ?? ((item, why) => `${item}: ${why}`))(label(outcome.item), reason(outcome))}`)].join('\n');
     messages.push({ severity: 'warning', text: texts.someFailed(done.length, failed.length), modal: { detail } });
   }
   for (const outcome of failed) {

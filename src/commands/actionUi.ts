@@ -96,7 +96,7 @@ export async function runAction<T>(services: Services, action: Action<T>): Promi
   for (const line of failureLogLines(outcomes, action.label)) {
     services.log.warn(line);
   }
-  for (const message of summaryMessages(outcomes, action.label, action.texts, reasonOf)) {
+  for (const message of summaryMessages(outcomes, action.label, { itemReason: (item, reason) => vscode.l10n.t('{0}: {1}', item, reason), ...action.texts }, reasonOf)) {
     show(message);
   }
   return outcomes;
