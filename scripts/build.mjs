@@ -51,6 +51,30 @@ const skipBuildKitSession = {
   },
 };
 
+/**
+ * The topology webview draws one kind of diagram: a Mermaid flowchart laid out by dagre. Mermaid
+ * loads each diagram type, layout and grammar with a dynamic import(); every one the flowchart does
+ * not use (the other diagrams, the ELK, swimlanes and cose-bilkent layouts, which pull in elkjs and
+ * cytoscape, and the langium grammars) resolves to a stub that throws, so it is neither shipped nor
+ * parsed. What stays lazy (its own chunk, fetched only when asked for): the flowchart and dagre,
+ * KaTeX (labels with $$…$$ only), and two small helpers.
+ */
+const mermaidFlowchartOnly = {
+  name: 'mermaid-flowchart-only',
+  setup(build) {
+    const stub = resolvePath('scripts/stubs/mermaid-unbundled.js');
+    const within = (importer, pkg) => importer.split(sep).join('/').includes(`/node_modules/${pkg}/dist/`);
+    build.onResolve({ filter: /\.mjs$/ }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const file = args.path.split('/').pop();
+      const otherDiagram = within(args.importer, 'mermaid') && /mermaid\.core\.mjs$/.test(args.importer) && !/^flowDiagram-/.test(file);
+      const otherLayout = within(args.importer, 'mermaid') && /^(elk|swimlanes|cose-bilkent)-/.test(file);
+      const grammar = within(args.importer, '@mermaid-js/parser');
+      return otherDiagram || otherLayout || grammar ? { path: stub } : undefined;
+    });
+  },
+};
+
 const builds = [
   {
     ...common,
@@ -73,12 +97,17 @@ const builds = [
     plugins: [skipNativeAddons, skipBuildKitSession],
   },
   {
+    // An ES module split in chunks (dist/webview/chunks/): the page loads the app, then Mermaid's core,
+    // the flowchart and dagre as the first diagram needs them (index.html: <script type="module">).
     ...common,
-    entryPoints: ['webview/topology/main.ts'],
-    outfile: 'dist/webview/topology.js',
+    entryPoints: { topology: 'webview/topology/main.ts' },
+    outdir: 'dist/webview',
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
     platform: 'browser',
-    format: 'iife',
+    format: 'esm',
     target: 'es2022',
+    plugins: [mermaidFlowchartOnly],
   },
   {
     ...common,
@@ -88,7 +117,7 @@ const builds = [
     format: 'iife',
     target: 'es2022',
   },
-].filter((options) => existsSync(options.entryPoints[0]));
+].filter((options) => existsSync(Object.values(options.entryPoints)[0]));
 
 writeFrenchBundle();
 // Start from an empty dist/: a stale source map from a development build must not reach the VSIX.

@@ -13,6 +13,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 cache=${DNE_CACHE:-$HOME/.cache/docker-network-explorer}
+# The Node package.json's engines.node asks for (>= 22.12): the one on PATH, else Node 24 from the cache.
+PATH="$(bash scripts/ensure-node.sh):$PATH"
+export PATH
 port=${PORT:-8080}
 host=${HOST:-127.0.0.1}
 label=dne.demo=1

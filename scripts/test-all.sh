@@ -14,6 +14,12 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+# The Node package.json's engines.node asks for (>= 22.12, as mermaid declares): the one on PATH when
+# it is recent enough, else Node 24 from the cache (scripts/ensure-node.sh), for npm ci and every tier.
+if ! node_bin=$(bash scripts/ensure-node.sh); then
+  echo "test-all: no Node >= 22.12 (scripts/ensure-node.sh failed)" >&2; echo "0 passed, 1 failed"; exit 1
+fi
+export PATH="$node_bin:$PATH"
 
 all_tiers=(unit engine extension e2e)
 if [ $# -eq 0 ]; then tiers=("${all_tiers[@]}"); else tiers=("$@"); fi

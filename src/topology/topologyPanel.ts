@@ -49,7 +49,11 @@ function describeMessage(value: unknown): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
-/** The page: a toolbar, a status line and the diagram's viewport; our bundled script only. */
+/**
+ * The page: a toolbar, a status line and the diagram's viewport; our bundled script only. The script
+ * is an ES module whose chunks (dist/webview/chunks/: Mermaid, the flowchart, dagre) it imports
+ * itself; they inherit the nonce of the script element that started the module graph.
+ */
 function topologyHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'topology.js'));
   const n = nonce();
@@ -72,7 +76,7 @@ function topologyHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string
 <div id="toolbar" role="toolbar"></div>
 <div id="status" role="status"></div>
 <div id="viewport"><div id="stage"><div id="diagram"></div></div></div>
-<script nonce="${n}" src="${script}"></script>
+<script type="module" nonce="${n}" src="${script}"></script>
 </body>
 </html>`;
 }

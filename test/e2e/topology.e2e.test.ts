@@ -24,10 +24,10 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, ConsoleMessage, FrameLocator, Page } from 'playwright-core';
+import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import {
   dismissNotifications, ensureViewExpanded, launchBrowser, openViewContainer, openWorkbench, readTree,
-  runCommandFromPalette, screenshot, setSidebarWidth,
+  runCommandFromPalette, screenshot, setSidebarWidth, topologyWebview,
 } from '../harness/browser';
 import { CodeServer, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
 import { waitFor } from '../support/waitFor';
@@ -99,10 +99,7 @@ interface Diagram {
   edges: string[];
 }
 
-/** The webview's document: the outer `.webview` iframe, then the inner `#active-frame`. */
-function webview(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview[src*="extensionId=docker-network-explorer.docker-network-explorer"]').first().frameLocator('#active-frame');
-}
+const webview = topologyWebview;
 
 /** Nodes, clusters (with the innermost cluster holding each node's centre) and edges of the SVG. */
 async function readDiagram(page: Page): Promise<Diagram | undefined> {

@@ -13,7 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, Browser, Locator, Page } from 'playwright-core';
+import { chromium, Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import { REPO_ROOT } from './codeServer';
 import { waitFor } from '../support/waitFor';
 
@@ -279,6 +279,11 @@ export async function runCommandFromPalette(page: Page, title: string): Promise<
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ state: 'visible', timeout: 10_000 });
   await row.click();
+}
+
+/** The topology panel's document: the outer `.webview` iframe, then the inner `#active-frame`. */
+export function topologyWebview(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview[src*="extensionId=docker-network-explorer.docker-network-explorer"]').first().frameLocator('#active-frame');
 }
 
 /** Saves a screenshot into test-output/ (repo root) and returns its path. */

@@ -54,6 +54,11 @@ export interface CodeServerOptions {
   env?: NodeJS.ProcessEnv;
   /** How long to wait for the server to answer (ms, default 60000). */
   startTimeoutMs?: number;
+  /**
+   * Keep Workspace Trust on (default off: `--disable-workspace-trust`). With it on and the startup
+   * prompt off, the folder opens untrusted, in Restricted Mode.
+   */
+  workspaceTrust?: boolean;
 }
 
 export interface CodeServer {
@@ -187,7 +192,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     '--extensions-dir', extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
   ];
   if (opts.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');

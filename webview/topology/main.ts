@@ -8,7 +8,7 @@
  * `diagram` message says and sends the user's changes as requests. Its own state (vscode.setState)
  * is the pan and zoom only. Every message from the host is shape-checked before it is used.
  */
-import mermaid from 'mermaid';
+import type { Mermaid } from 'mermaid';
 import { MERMAID_RENDER_CONFIG } from '../../src/model/topology/renderConfig';
 import { parsePanelMessage, type DiagramMessage, type PanelToWebview, type WebviewToPanel } from '../../src/protocol';
 import { PanZoom, parseViewTransform, type ViewTransform } from './panZoom';
@@ -38,6 +38,17 @@ function errorText(error: unknown): string {
 }
 
 // ---- Mermaid, themed like VS Code ----------------------------------------------------------------
+let mermaidModule: Promise<Mermaid> | undefined;
+
+/**
+ * Mermaid's core (its own chunks; the flowchart and dagre follow at the first render), fetched once,
+ * while the host collects the first diagram: the page says it is ready before Mermaid is parsed.
+ */
+function loadMermaid(): Promise<Mermaid> {
+  mermaidModule ??= import('mermaid').then((module) => module.default);
+  return mermaidModule;
+}
+
 function themeName(): 'dark' | 'default' {
   // High contrast light carries both vscode-high-contrast and vscode-high-contrast-light.
   const classes = document.body.classList;
@@ -49,7 +60,7 @@ function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 }
 
-function initializeMermaid(): void {
+function initializeMermaid(mermaid: Mermaid): void {
   const highContrast = document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light');
   mermaid.initialize({
     ...MERMAID_RENDER_CONFIG,
@@ -102,6 +113,7 @@ class TopologyApp {
       if (this.last) this.render(this.last);
     }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
     this.post({ type: 'ready' });
+    void loadMermaid().catch(() => undefined); // a failure shows at the first render
   }
 
   private post(message: WebviewToPanel): void {
@@ -148,9 +160,10 @@ class TopologyApp {
   }
 
   private async draw(message: DiagramMessage): Promise<void> {
-    initializeMermaid();
-    const started = performance.now();
     try {
+      const mermaid = await loadMermaid();
+      initializeMermaid(mermaid);
+      const started = performance.now();
       const { svg } = await mermaid.render(`topology-${++this.renderCount}`, message.source);
       this.diagram.innerHTML = svg;
       this.wireClicks(message.nodeTargets);

@@ -1,0 +1,89 @@
+/**
+ * Tier 4, Workspace Trust: the packaged VSIX in code-server with Workspace Trust on, a folder that
+ * is not trusted (Restricted Mode) and whose .vscode/settings.json points `dockerNetworks.dockerHost`
+ * at another engine (tcp://127.0.0.1:9, where nothing listens).
+ *
+ *  1. In Restricted Mode the extension runs (capabilities.untrustedWorkspaces "limited") and the
+ *     folder's dockerHost is ignored: the Networks view shows the local engine's networks.
+ *  2. Once the user trusts the folder, its setting applies: the view says the engine refuses.
+ *
+ * The network this file creates carries dne.test=1 and dne.test.restricted=1 (cleaned before and after).
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import {
+  dismissNotifications, ensureViewExpanded, launchBrowser, openViewContainer, openWorkbench, paneText,
+  screenshot, waitForRow, waitForWelcome,
+} from '../harness/browser';
+import { CodeServer, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
+import { docker, removeLabelled } from '../support/dockerCli';
+
+const OWN_LABEL = 'dne.test.restricted=1';
+const NET = 'dne-rm-net';
+const FOREIGN_HOST = 'tcp://127.0.0.1:9';
+
+/** The status bar's "Restricted Mode" entry (shown while the folder is not trusted). */
+function restrictedModeItem(page: Page) {
+  return page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first();
+}
+
+describe('Restricted Mode (e2e: VSIX in code-server with Workspace Trust on)', { timeout: 300_000 }, () => {
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+
+  before(async () => {
+    execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
+    removeLabelled(OWN_LABEL);
+    docker(['network', 'create', '--label', 'dne.test=1', '--label', OWN_LABEL, NET]);
+    const workspace = fs.mkdtempSync(path.join(REPO_ROOT, 'test-output', 'restricted-workspace-'));
+    fs.mkdirSync(path.join(workspace, '.vscode'));
+    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'dockerNetworks.dockerHost': FOREIGN_HOST }, null, 2));
+    server = await startCodeServer({
+      vsix: [packagedVsix('docker-network-explorer-restricted-e2e')],
+      workspace,
+      workspaceTrust: true,
+      settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' },
+      echo: process.env.DNE_DEBUG ? process.stderr : undefined,
+    });
+    browser = await launchBrowser();
+    page = await openWorkbench(browser, server.workspaceUrl(), { width: 1280, height: 800 });
+    await dismissNotifications(page);
+  });
+
+  after(async () => {
+    if (page) await screenshot(page, 'restricted-mode-final').catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    if (server) {
+      if (process.env.DNE_DEBUG) console.log(server.logTail(60));
+      await server.stop();
+      fs.rmSync(server.workspace, { recursive: true, force: true });
+    }
+    removeLabelled(OWN_LABEL);
+  });
+
+  it('runs in Restricted Mode and ignores the folder\'s dockerHost', async () => {
+    const p = page!;
+    await restrictedModeItem(p).waitFor({ state: 'visible', timeout: 30_000 });
+    await openViewContainer(p, 'Docker Networks');
+    await ensureViewExpanded(p, 'Networks');
+    await waitForRow(p, 'Networks', [NET], 30_000).catch(async (error: Error) => {
+      throw new Error(`${error.message}; the view shows: ${await paneText(p, 'Networks')}`);
+    });
+    await screenshot(p, 'restricted-mode');
+  });
+
+  it('uses the folder\'s dockerHost once the folder is trusted', async () => {
+    const p = page!;
+    await restrictedModeItem(p).click(); // opens the Workspace Trust editor
+    const trust = p.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust( Folder)?$/ }).first();
+    await trust.waitFor({ state: 'visible', timeout: 10_000 });
+    await trust.click();
+    await openViewContainer(p, 'Docker Networks');
+    const text = await waitForWelcome(p, 'Networks', /refus|127\.0\.0\.1:9/i, 20_000);
+    console.log(`trusted: the Networks view says: ${text.split('\n')[0]}`);
+  });
+});
