@@ -352,7 +352,7 @@ function targetsOf(ctx: Context, shared: SharedNetwork[], verdict: VerdictValue)
   if (targets.length === 0) {
     for (const endpoint of ctx.to.container?.memberships ?? []) {
       const address = addressOf(endpoint);
-      if (address && ctx.from.mode !== 'none') {
+      if (address) {
         targets.push({ address, networkId: endpoint.networkId, expected: 'fail' });
       }
     }
