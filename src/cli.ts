@@ -3,15 +3,17 @@
  * collector):
  *
  *   npx docker-network-explorer diagram [--network NAME] [--format mermaid|json] [--level …] …
+ *   npx docker-network-explorer reach A B [--port N] [--name NAME] [--no-verify] [--format text|json]
  *   npx docker-network-explorer --help | --version
  *
- * Prints on stdout; errors go to stderr as sentences, exit 1 when the engine could not answer,
- * 2 for a usage error.
+ * Prints on stdout; errors go to stderr as sentences. diagram: exit 1 when the engine could not
+ * answer, 2 for a usage error. reach: 0 reachable, 1 not, 2 a usage or engine error.
  */
 import { version } from '../package.json';
 import { HELP, parseCommandLine, PROGRAM, UsageError } from './cli/arguments';
 import { EngineUnreachable, runDiagram } from './cli/diagram';
 import { cliLocale, unreachableSentence } from './cli/messages';
+import { runReach } from './cli/reach';
 
 export interface CliIo {
   out: (text: string) => void;
@@ -44,6 +46,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       } catch (error) {
         io.err(`${PROGRAM}: ${sentenceFor(error)}\n`);
         return error instanceof UsageError ? 2 : 1;
+      }
+    case 'reach':
+      try {
+        const outcome = await runReach(request);
+        io.out(outcome.output);
+        return outcome.exitCode;
+      } catch (error) {
+        io.err(`${PROGRAM}: ${sentenceFor(error)}\n`);
+        return 2;
       }
   }
 }

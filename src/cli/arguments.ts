@@ -22,7 +22,19 @@ export interface DiagramArguments {
   options: DiagramOptions;
 }
 
-export type CliRequest = { command: 'help' } | { command: 'version' } | DiagramArguments;
+export interface ReachArguments {
+  command: 'reach';
+  from: string;
+  to: string;
+  port?: number;
+  name?: string;
+  verify: boolean;
+  format: 'text' | 'json';
+  host?: string;
+  context?: string;
+}
+
+export type CliRequest = { command: 'help' } | { command: 'version' } | DiagramArguments | ReachArguments;
 
 const OPTIONS = {
   network: { type: 'string' },
@@ -38,6 +50,9 @@ const OPTIONS = {
   'no-inferred': { type: 'boolean' },
   'no-legend': { type: 'boolean' },
   collapse: { type: 'boolean' },
+  port: { type: 'string' },
+  name: { type: 'string' },
+  'no-verify': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -47,6 +62,8 @@ export const HELP = `Usage: ${PROGRAM} <command> [options]
 Commands:
   diagram               Print the Docker networks' plumbing as a Mermaid diagram (or JSON):
                         bridges, veth pairs and network namespaces, as the topology panel draws them.
+  reach A B             Can container A reach container B (or \`host\`), by address or --name, and why not:
+                        explained from the engine's facts, observed from inside A, where it stops.
   help                  Show this help.
 
 Options of diagram:
@@ -68,11 +85,19 @@ Options of diagram:
                         default: DOCKER_HOST, then the current docker context, then the default socket.
   --context NAME        The docker context to use.
 
+Options of reach (A and B: a container name or id, or host for the host itself):
+  --port N              A TCP port on B to connect to (default: ICMP echo).
+  --name NAME           Whether A reaches B by this name (DNS, --link, /etc/hosts).
+  --no-verify           Explain only: do not send packets from inside A.
+  --format text|json    A report in English (default) or JSON (the shape is in the README).
+  Exit codes of reach: 0 reachable, 1 not reachable, 2 a usage or engine error. The code follows the
+  observation when it was made, the explanation with --no-verify.
+
 General options:
   -h, --help            Show this help.
   -V, --version         Show the version.
 
-Exit codes: 0 success, 1 the engine could not answer, 2 a usage error.
+Exit codes of diagram: 0 success, 1 the engine could not answer, 2 a usage error.
 Options also take the form --option=value.`;
 
 const LEVELS: readonly ProbeLevel[] = ['api', 'sysfs', 'netns'];
@@ -95,8 +120,11 @@ export function parseCommandLine(argv: string[]): CliRequest {
   if (command === undefined) {
     throw new UsageError('a command is missing (for example: diagram).');
   }
+  if (command === 'reach') {
+    return reachArguments(values, extra);
+  }
   if (command !== 'diagram') {
-    throw new UsageError(`"${command}" is not a command (the commands are: diagram, help).`);
+    throw new UsageError(`"${command}" is not a command (the commands are: diagram, reach, help).`);
   }
   if (extra.length > 0) {
     throw new UsageError(`unexpected argument "${extra[0]}".`);
@@ -105,6 +133,27 @@ export function parseCommandLine(argv: string[]): CliRequest {
 }
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+function reachArguments(values: Values, sides: string[]): ReachArguments {
+  if (sides.length < 2) {
+    throw new UsageError('reach needs two containers: reach A B (a name, an id, or host).');
+  }
+  if (sides.length > 2) {
+    throw new UsageError(`unexpected argument "${sides[2]}".`);
+  }
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    throw new UsageError(`--format takes text or json, not "${format}".`);
+  }
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!/^\d+$/.test(values.port!) || port < 1 || port > 65535)) {
+    throw new UsageError(`--port takes a TCP port from 1 to 65535, not "${values.port}".`);
+  }
+  if (values.name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(values.name)) {
+    throw new UsageError(`--name takes a container name or alias, not "${values.name}".`);
+  }
+  return { command: 'reach', from: sides[0], to: sides[1], port, name: values.name, verify: !values['no-verify'], format, host: values.host, context: values.context };
+}
 
 function diagramArguments(values: Values): DiagramArguments {
   const format = values.format ?? 'mermaid';

@@ -1,0 +1,141 @@
+/**
+ * `reach A B [--port N] [--name NAME] [--no-verify] [--format text|json]`: the connectivity
+ * doctor's report in English (or JSON), from a one-shot session. Exit code: 0 reachable, 1 not
+ * (the observation's verdict when it was made, the explanation's otherwise), 2 usage/engine error.
+ */
+import { resolveTarget } from '../engine/connection';
+import { EngineClient } from '../engine/engineClient';
+import { EngineSession } from '../engine/engineSession';
+import { checkReach, ReachRequestError } from '../engine/reachability/checkReach';
+import type { Check, PathHop, ReachReport, ReachSide } from '../model/reachability/types';
+import { ReachArguments, UsageError } from './arguments';
+import { EngineUnreachable } from './diagram';
+import { FIX_SENTENCES, fill, NOTE_SENTENCES, OBSERVATION_REASONS, OUTCOME_WORDS, RULE_SENTENCES } from './reachSentences';
+
+export interface ReachOutcome {
+  output: string;
+  exitCode: 0 | 1;
+}
+
+export async function runReach(args: ReachArguments): Promise<ReachOutcome> {
+  const target = resolveTarget(args.host, args.context);
+  const session = new EngineSession(new EngineClient(target, 10_000), { debounceMs: 0, watch: false });
+  try {
+    await session.start();
+    const state = session.state;
+    if (!session.inventory) {
+      throw state.kind === 'unreachable' ? new EngineUnreachable(state.cause, state.detail) : new EngineUnreachable('other', 'no answer');
+    }
+    const report = await checkReach(session, { from: args.from, to: args.to, name: args.name, port: args.port, verify: args.verify }).catch((error: unknown) => {
+      throw error instanceof ReachRequestError ? usageErrorOf(error) : error;
+    });
+    const output = args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : reportText(report);
+    return { output, exitCode: report.verdict.final === 'reachable' ? 0 : 1 };
+  } finally {
+    session.dispose();
+  }
+}
+
+function usageErrorOf(error: ReachRequestError): UsageError {
+  switch (error.code) {
+    case 'unknownContainer':
+      return new UsageError(`there is no container "${error.ref}" on this engine (docker ps -a lists them; "host" is the host itself).`);
+    case 'sameSide':
+      return new UsageError('A and B are the same: give two different containers (or one container and host).');
+    default:
+      return new UsageError(`the engine ${error.ref} did not answer.`);
+  }
+}
+
+function sideName(side: ReachSide): string {
+  return side.kind === 'host' ? 'host' : side.name;
+}
+
+/** The report in English: the disagreement first (the case that needs help), then the verdict and why. */
+export function reportText(report: ReachReport): string {
+  const lines: string[] = [];
+  const { question, verdict } = report;
+  if (report.disagreement) {
+    const drop = report.disagreement.droppedBy;
+    lines.push(
+      `DISAGREEMENT: the engine's facts say ${report.disagreement.explained}, but the observation says ${report.disagreement.observed} (checks: ${report.disagreement.checks.join(', ')}).` +
+        (drop ? ` Dropped by ${drop.table} ${drop.chain}: ${drop.rule}` : ''),
+      '',
+    );
+  }
+  const how = [question.name !== undefined ? `by name "${question.name}"` : 'by address', question.port !== undefined ? `TCP port ${question.port}` : 'ICMP echo'].join(', ');
+  const basis = verdict.observed !== undefined ? `observed; explained: ${verdict.explained}` : 'explained, not observed';
+  lines.push(`${sideName(question.from)} -> ${sideName(question.to)} (${how}): ${verdict.final === 'reachable' ? 'REACHABLE' : 'NOT REACHABLE'} (${basis})`);
+  lines.push(...networkLines(report), ...blockerLines(report), ...noteLines(report), ...checkLines(report.checks));
+  lines.push('', observationLine(report), `Path: ${report.path.hops.map(hopText).join(' -> ') || '(none)'}`);
+  return lines.join('\n') + '\n';
+}
+
+function networkLines(report: ReachReport): string[] {
+  if (report.sharedNetworks.length === 0) {
+    return ['', 'Networks in common: none'];
+  }
+  return [
+    '',
+    'Networks in common:',
+    ...report.sharedNetworks.map((network) => {
+      const names = network.names.length > 0 ? network.names.map((name) => name.name).join(', ') : 'none';
+      const flags = [network.internal ? 'internal' : '', network.icc ? '' : 'ICC off', network.usable ? '' : 'not usable'].filter(Boolean).join(', ');
+      return `  ${network.networkName} (${network.driver}${network.bridge ? ` ${network.bridge}` : ''}${flags ? `; ${flags}` : ''}): ${network.fromAddress ?? '?'} -> ${network.toAddress ?? '?'}; names: ${names}`;
+    }),
+  ];
+}
+
+function blockerLines(report: ReachReport): string[] {
+  if (report.blockers.length === 0) {
+    return [];
+  }
+  const lines = ['', 'Why not:'];
+  for (const blocker of report.blockers) {
+    lines.push(`  - ${fill(RULE_SENTENCES[blocker.rule], blocker.params)}${blocker.source === 'observed' ? ' (observed)' : ''}`);
+    if (blocker.fix) {
+      lines.push(`    Fix: ${fill(FIX_SENTENCES[blocker.fix.code], blocker.fix.params)}`);
+      if (blocker.fix.command) {
+        lines.push(`    $ ${blocker.fix.command.join(' ')}`);
+      }
+    }
+  }
+  return lines;
+}
+
+function noteLines(report: ReachReport): string[] {
+  return report.notes.length === 0 ? [] : ['', 'Notes:', ...report.notes.map((note) => `  - ${fill(NOTE_SENTENCES[note.code], note.params)}`)];
+}
+
+function checkLines(checks: Check[]): string[] {
+  if (checks.length === 0) {
+    return [];
+  }
+  return [
+    '',
+    'Checks (expected -> observed):',
+    ...checks.map((check) => {
+      const target = check.port !== undefined ? `${check.target}:${check.port}` : check.target;
+      const observed = check.observed ? OUTCOME_WORDS[check.observed] : 'not run';
+      const resolved = check.resolved && check.resolved.length > 0 ? ` [${check.resolved.join(', ')}]` : '';
+      const detail = check.kind === 'filter' && check.detail ? `  ${check.detail}` : '';
+      return `  ${check.kind.padEnd(6)} ${target.padEnd(24)} ${OUTCOME_WORDS[check.expected]} -> ${observed}${resolved}${detail}`;
+    }),
+  ];
+}
+
+function observationLine(report: ReachReport): string {
+  const { observation } = report;
+  if (observation.method === 'none') {
+    return OBSERVATION_REASONS[observation.reason ?? 'notRequested'];
+  }
+  const reason = observation.reason ? ` ${OBSERVATION_REASONS[observation.reason]}` : '';
+  return `Observed from inside ${sideName(report.question.from)} with ${(observation.tools ?? []).join(' ')} (${observation.method}).${reason}`;
+}
+
+function hopText(hop: PathHop): string {
+  if (hop.kind === 'drop') {
+    return hop.rule ? `DROP (${hop.rule.chain})` : `STOP (${hop.blocker ?? 'unknown'})`;
+  }
+  return hop.name ?? hop.kind;
+}

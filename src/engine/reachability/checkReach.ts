@@ -1,0 +1,165 @@
+/**
+ * The connectivity doctor end to end, for the CLI and the extension alike (no `vscode`): resolve
+ * both sides in the session's inventory, inspect what the explanation needs, explain, observe on
+ * request from inside A's namespace, read the packet filter around it, and draw the path on the
+ * same topology the panel shows.
+ */
+import type { Inventory } from '../../model/inventory';
+import type { EngineTarget } from '../../model/connectionResolution';
+import type { ContainerInspectJson } from '../../model/dockerTypes';
+import { concludeReach, NOT_OBSERVED, ObservationResult } from '../../model/reachability/conclude';
+import { Explanation, explainReach, publishedPorts } from '../../model/reachability/explain';
+import { reachPath } from '../../model/reachability/path';
+import { findContainer } from '../../model/reachability/sides';
+import type { ObservationReason, ReachReport, ReachSide } from '../../model/reachability/types';
+import type { ProbeLevel } from '../../model/topology/facts';
+import type { Topology } from '../../model/topology/types';
+import { collectTopology, TopologySource } from '../../topology/collect';
+import { observe } from './observe';
+import { dockerExecRunner, findBusybox, localRunner, NamespaceRunner } from './runners';
+
+/** What the doctor reads from: an EngineSession offers exactly this. */
+export interface ReachSource extends TopologySource {
+  readonly target: EngineTarget;
+}
+
+export interface ReachRequest {
+  /** A container name, id or id prefix, or `host` for the host's own namespace. */
+  from: string;
+  to: string;
+  name?: string;
+  port?: number;
+  /** Observe from inside A (default true). */
+  verify?: boolean;
+  /** Deepest host probe for the path (the topology's level). */
+  level?: ProbeLevel;
+  /** Where the host's tools are (tests); found on the usual paths otherwise. */
+  busybox?: string;
+  isRoot?: boolean;
+}
+
+/** A side named in the request is not on this engine, or the question makes no sense. */
+export class ReachRequestError extends Error {
+  constructor(
+    readonly code: 'unknownContainer' | 'sameSide' | 'engineUnreachable',
+    readonly ref: string,
+  ) {
+    super(`${code}: ${ref}`);
+  }
+}
+
+export const HOST_SIDE = 'host';
+
+export function sideOf(inventory: Inventory, ref: string): ReachSide {
+  if (ref === HOST_SIDE) {
+    return { kind: 'host' };
+  }
+  const container = findContainer(inventory, ref);
+  if (!container) {
+    throw new ReachRequestError('unknownContainer', ref);
+  }
+  return { kind: 'container', id: container.id, name: container.name };
+}
+
+export async function checkReach(source: ReachSource, request: ReachRequest): Promise<ReachReport> {
+  const inventory = source.inventory;
+  if (!inventory) {
+    throw new ReachRequestError('engineUnreachable', source.target.host);
+  }
+  const from = sideOf(inventory, request.from);
+  const to = sideOf(inventory, request.to);
+  if ((from.kind === 'host' && to.kind === 'host') || (from.kind === 'container' && to.kind === 'container' && from.id === to.id)) {
+    throw new ReachRequestError('sameSide', request.from);
+  }
+  const collected = await collectTopology(source, request.level);
+  const inspections = await inspectAll(source, inventory);
+  const explanation = explainReach({
+    inventory,
+    inspectionOf: (id) => inspections.get(id),
+    question: { from, to, name: request.name, port: request.port },
+    hostAddresses: hostAddressesOf(collected?.topology),
+  });
+  const observed = request.verify === false ? NOT_OBSERVED : await observeFor(source, explanation, inventory, inspections, request);
+  return concludeReach(explanation, observed, (final, drop) => reachPath({ inventory, topology: collected?.topology, explanation, final, drop }));
+}
+
+/** Every container's inspection (links, aliases on other networks, hostnames, published ports); cached by the session. */
+async function inspectAll(source: ReachSource, inventory: Inventory): Promise<Map<string, ContainerInspectJson>> {
+  const inspections = new Map<string, ContainerInspectJson>();
+  await Promise.all(
+    inventory.containers.map(async (container) => {
+      const details = await source.containerDetails(container.id);
+      if (details) {
+        inspections.set(container.id, details);
+      }
+    }),
+  );
+  return inspections;
+}
+
+function hostAddressesOf(topology: Topology | undefined): Record<string, string[]> {
+  const addresses: Record<string, string[]> = {};
+  for (const iface of topology?.namespaces.find((ns) => ns.id === 'ns:host')?.interfaces ?? []) {
+    if (iface.name && iface.addresses.length > 0) {
+      addresses[iface.name] = iface.addresses;
+    }
+  }
+  return addresses;
+}
+
+async function observeFor(source: ReachSource, explanation: Explanation, inventory: Inventory, inspections: Map<string, ContainerInspectJson>, request: ReachRequest): Promise<ObservationResult> {
+  const local = source.isLocal && process.platform === 'linux';
+  const root = request.isRoot ?? process.getuid?.() === 0;
+  const chosen = await chooseRunner(source, explanation, inventory, inspections, { local, root, busybox: request.busybox });
+  if (!chosen.runner) {
+    return { observation: { method: 'none', reason: chosen.reason }, probes: [] };
+  }
+  const loopbackPorts = loopbackPortsOf(explanation, inspections);
+  return observe(chosen.runner, explanation, { readFilter: local && root, loopbackPorts });
+}
+
+interface RunnerContext {
+  local: boolean;
+  root: boolean;
+  busybox?: string;
+}
+
+async function chooseRunner(
+  source: ReachSource,
+  explanation: Explanation,
+  inventory: Inventory,
+  inspections: Map<string, ContainerInspectJson>,
+  context: RunnerContext,
+): Promise<{ runner?: NamespaceRunner; reason?: ObservationReason }> {
+  const asked = explanation.question.from;
+  const busybox = context.busybox ?? (context.local ? await findBusybox() : undefined);
+  if (asked.kind === 'host') {
+    if (!context.local) {
+      return { reason: source.isLocal ? 'notLinux' : 'remoteEngine' };
+    }
+    return busybox ? { runner: localRunner(busybox, undefined) } : { reason: 'noTools' };
+  }
+  const container = inventory.containerById.get(asked.id);
+  const owner = container?.sharesStackOf ? inventory.containerById.get(container.sharesStackOf.id) : undefined;
+  if (!container?.running || (owner && !owner.running)) {
+    return { reason: 'sourceStopped' };
+  }
+  const pid = inspections.get(asked.id)?.State?.Pid;
+  if (context.local && context.root && busybox && pid) {
+    return { runner: localRunner(busybox, pid) };
+  }
+  return { runner: dockerExecRunner(source.target, asked.id) };
+}
+
+/** Host -> container on a port: the host ports that publish it on loopback or every address. */
+function loopbackPortsOf(explanation: Explanation, inspections: Map<string, ContainerInspectJson>): number[] {
+  const to = explanation.effectiveTo;
+  const port = explanation.question.port;
+  if (explanation.question.from.kind !== 'host' || to.kind !== 'container' || port === undefined) {
+    return [];
+  }
+  return publishedPorts(inspections.get(to.id))
+    .filter((binding) => binding.containerPort === `${port}/tcp` && ['', '0.0.0.0', '127.0.0.1'].includes(binding.hostIp))
+    .map((binding) => Number(binding.hostPort))
+    .filter((value) => Number.isInteger(value) && value > 0);
+}

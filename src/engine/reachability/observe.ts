@@ -1,0 +1,101 @@
+/**
+ * The observation, bounded: resolve the name as A does (its /etc/hosts, then Docker's embedded DNS
+ * at 127.0.0.11 when A's resolv.conf points there; never another server), then a few ICMP echoes or
+ * one TCP connect, only to B's addresses (and, host -> container, a published port on loopback).
+ * Around the probes, the packet filter's counters are read twice (local, root) to name the rule
+ * that dropped.
+ */
+import type { ObservationResult, ProbeResult } from '../../model/reachability/conclude';
+import type { Explanation } from '../../model/reachability/explain';
+import { CountedRule, droppedBetween, parseIptablesSave } from '../../model/reachability/packetFilter';
+import type { CheckOutcome } from '../../model/reachability/types';
+import { NamespaceRunner, runFile } from './runners';
+
+const EMBEDDED_DNS = '127.0.0.11';
+
+export interface ObserveOptions {
+  /** Read iptables counters around the probes (local engine, root). */
+  readFilter: boolean;
+  /** Host ports published on loopback for B's container port (host -> container). */
+  loopbackPorts?: number[];
+}
+
+export async function observe(runner: NamespaceRunner, explanation: Explanation, options: ObserveOptions): Promise<ObservationResult> {
+  const name = explanation.question.name;
+  const resolved = name === undefined ? undefined : await resolveName(runner, name);
+  const addresses =
+    resolved === undefined
+      ? explanation.targets.map((target) => target.address)
+      : resolved.resolved.filter((address) => explanation.targetAddresses.includes(address));
+  const before = options.readFilter ? await readFilter() : undefined;
+  const probes: ProbeResult[] = [];
+  const port = explanation.question.port;
+  for (const address of addresses) {
+    probes.push(port === undefined ? await ping(runner, address) : await connect(runner, address, port));
+  }
+  for (const hostPort of resolved === undefined && port !== undefined ? options.loopbackPorts ?? [] : []) {
+    probes.push(await connect(runner, '127.0.0.1', hostPort));
+  }
+  const after = before ? await readFilter() : undefined;
+  const drops = before && after ? droppedBetween(before, after, explanation.bridges) : undefined;
+  const noTools = probes.length > 0 && probes.every((probe) => probe.outcome === 'skipped');
+  return {
+    observation: { method: runner.method, tools: runner.tools, reason: noTools ? 'noTools' : addresses.length === 0 && name === undefined ? 'noTargetAddress' : undefined },
+    name: resolved,
+    probes,
+    drops,
+  };
+}
+
+/** `iptables-save -c -t filter`; undefined when it cannot be read. */
+async function readFilter(): Promise<CountedRule[] | undefined> {
+  const result = await runFile('iptables-save', ['-c', '-t', 'filter'], 5_000);
+  return result.code === 0 ? parseIptablesSave(result.output) : undefined;
+}
+
+/** Names in a hosts file: `address name name…` lines. */
+export function hostsLookup(hosts: string, name: string): string[] {
+  return hosts
+    .split('\n')
+    .map((line) => line.replace(/#.*/, '').trim().split(/\s+/))
+    .filter((words) => words.length > 1 && words.slice(1).includes(name))
+    .map((words) => words[0]);
+}
+
+/** The addresses busybox nslookup printed for the name (after the server's own lines). */
+export function nslookupAddresses(output: string): string[] {
+  const afterName = output.split(/^Name:/m).slice(1).join('\n');
+  return [...afterName.matchAll(/^Address(?: \d+)?:\s*([0-9a-fA-F.:]+)\s*$/gm)].map((match) => match[1]);
+}
+
+async function resolveName(runner: NamespaceRunner, name: string): Promise<{ name: string; resolved: string[]; detail?: string }> {
+  const hosts = await runner.readFile('/etc/hosts');
+  const fromHosts = hosts ? hostsLookup(hosts, name) : [];
+  if (fromHosts.length > 0) {
+    return { name, resolved: fromHosts, detail: '/etc/hosts' };
+  }
+  const resolvConf = (await runner.readFile('/etc/resolv.conf')) ?? '';
+  if (!new RegExp(`^nameserver\\s+${EMBEDDED_DNS.replace(/\./g, '\\.')}\\s*$`, 'm').test(resolvConf)) {
+    return { name, resolved: [], detail: 'not in /etc/hosts; resolv.conf does not use the embedded DNS' };
+  }
+  const result = await runner.run('nslookup', [name, EMBEDDED_DNS], 6_000);
+  return { name, resolved: result.code === 0 ? nslookupAddresses(result.output) : [], detail: lastLines(result.output) };
+}
+
+async function ping(runner: NamespaceRunner, address: string): Promise<ProbeResult> {
+  const args = address.includes(':') ? ['-6', '-c', '2', '-W', '1', address] : ['-c', '2', '-W', '1', address];
+  const result = await runner.run('ping', args, 5_000);
+  const outcome: CheckOutcome = result.missing ? 'skipped' : result.code === 0 ? 'pass' : 'fail';
+  return { kind: 'icmp', address, outcome, detail: lastLines(result.output) };
+}
+
+async function connect(runner: NamespaceRunner, address: string, port: number): Promise<ProbeResult> {
+  const result = await runner.run('nc', ['-w', '2', address, String(port)], 4_000);
+  const outcome: CheckOutcome = result.missing ? 'skipped' : result.code === 0 ? 'pass' : /refused/i.test(result.output) ? 'refused' : 'fail';
+  return { kind: 'tcp', address, port, outcome, detail: lastLines(result.output) };
+}
+
+function lastLines(output: string): string | undefined {
+  const lines = output.split('\n').filter((line) => line.trim());
+  return lines.length > 0 ? lines.slice(-2).join('\n') : undefined;
+}

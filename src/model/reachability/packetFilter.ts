@@ -1,0 +1,79 @@
+/**
+ * The packet filter as `iptables-save -c` prints it, read twice around the observation: the DROP
+ * (or REJECT) rule whose counter grew is where the packets stopped, observed rather than guessed.
+ * Only rules that could see the path count: those naming one of its bridges, or no interface at
+ * all (a hand-made DOCKER-USER rule). Pure.
+ */
+import type { FilterRule } from './types';
+
+export interface CountedRule {
+  table: string;
+  chain: string;
+  rule: string;
+  target: string;
+  packets: number;
+  /** Interfaces named by -i / -o (empty when the rule names none). */
+  interfaces: string[];
+}
+
+const DROPPING = new Set(['DROP', 'REJECT']);
+
+/** Parses `iptables-save -c`: rules `[packets:bytes] -A CHAIN …` and chain policies `:CHAIN POLICY [p:b]`. */
+export function parseIptablesSave(text: string): CountedRule[] {
+  const rules: CountedRule[] = [];
+  let table = '';
+  const seen = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line.startsWith('*')) {
+      table = line.slice(1).trim();
+      continue;
+    }
+    const policy = /^:(\S+) (\S+) \[(\d+):\d+\]/.exec(line);
+    if (policy && policy[2] !== '-') {
+      rules.push({ table, chain: policy[1], rule: `:${policy[1]} ${policy[2]}`, target: policy[2], packets: Number(policy[3]), interfaces: [] });
+      continue;
+    }
+    const rule = /^\[(\d+):\d+\] (-A (\S+) .*)$/.exec(line);
+    if (rule) {
+      // The same rule text twice in a chain: keep them apart by their rank.
+      const key = `${table} ${rule[2]}`;
+      const rank = (seen.get(key) ?? 0) + 1;
+      seen.set(key, rank);
+      rules.push({
+        table,
+        chain: rule[3],
+        rule: rank > 1 ? `${rule[2]} #${rank}` : rule[2],
+        target: /(?:^| )-j (\S+)/.exec(rule[2])?.[1] ?? '',
+        packets: Number(rule[1]),
+        interfaces: [...rule[2].matchAll(/(?:^| )(?:! )?-[io] (\S+)/g)].map((match) => match[1]),
+      });
+    }
+  }
+  return rules;
+}
+
+/**
+ * The dropping rules whose counters grew between two readings, restricted to rules that name one
+ * of `bridges` or no interface; the most specific first (a rule before a chain's policy).
+ */
+export function droppedBetween(before: CountedRule[], after: CountedRule[], bridges: string[]): FilterRule[] {
+  const earlier = new Map(before.map((rule) => [`${rule.table} ${rule.rule}`, rule.packets]));
+  const grown: FilterRule[] = [];
+  for (const rule of after) {
+    const delta = rule.packets - (earlier.get(`${rule.table} ${rule.rule}`) ?? 0);
+    const onPath = rule.interfaces.length === 0 || rule.interfaces.some((name) => bridges.includes(name));
+    if (delta > 0 && DROPPING.has(rule.target) && onPath) {
+      grown.push({ table: rule.table, chain: rule.chain, rule: rule.rule, target: rule.target, packets: delta });
+    }
+  }
+  return grown.sort((a, b) => Number(a.rule.startsWith(':')) - Number(b.rule.startsWith(':')));
+}
+
+/** The iptables argv that deletes a rule (`-A CHAIN …` becomes `-D CHAIN …`); undefined for a policy. */
+export function deleteCommand(rule: FilterRule): string[] | undefined {
+  if (!rule.rule.startsWith('-A ')) {
+    return undefined;
+  }
+  const words = rule.rule.replace(/ #\d+$/, '').slice(3).match(/"[^"]*"|\S+/g) ?? [];
+  return ['iptables', '-t', rule.table, '-D', ...words.map((word) => word.replace(/^"(.*)"$/, '$1'))];
+}

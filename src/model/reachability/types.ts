@@ -1,0 +1,204 @@
+/**
+ * The connectivity doctor's answer as plain data: can A reach B (by address, by a name, on a TCP
+ * port), explained from the engine's facts, observed from inside A's network namespace, and where
+ * it stops. Codes and parameters only: the CLI and the extension turn them into sentences.
+ */
+
+/** One side of the question: a container, or the host's own network namespace. */
+export type ReachSide = { kind: 'container'; id: string; name: string } | { kind: 'host' };
+
+export interface ReachQuestion {
+  from: ReachSide;
+  to: ReachSide;
+  /** Reach B by this name (DNS, /etc/hosts); without it, by B's addresses. */
+  name?: string;
+  /** A TCP port to connect to; without it, ICMP echo. */
+  port?: number;
+}
+
+/** Why a name answers for B on a network. `link`: a legacy `--link` entry in A's /etc/hosts. */
+export type ReachNameSource = 'containerName' | 'alias' | 'containerId' | 'engine' | 'link';
+
+export interface ReachName {
+  name: string;
+  source: ReachNameSource;
+}
+
+/** A network both sides are on (for the host: a bridge network of B, its gateway as the host's side). */
+export interface SharedNetwork {
+  networkId: string;
+  networkName: string;
+  driver: string;
+  /** The host bridge device (docker0, br-<id12>, a custom name) for bridge networks. */
+  bridge?: string;
+  fromAddress?: string;
+  toAddress?: string;
+  /** The names A can use for B here; empty on the default bridge without `--link`. */
+  names: ReachName[];
+  internal: boolean;
+  /** False when the bridge has com.docker.network.bridge.enable_icc=false. */
+  icc: boolean;
+  /** Whether this network lets A reach B, from the engine's facts. */
+  usable: boolean;
+}
+
+/** The rules that stop a connection (and what only observation can tell: a filter rule, a closed port). */
+export type RuleCode =
+  | 'noCommonNetwork'
+  | 'internalNetwork'
+  | 'iccDisabled'
+  | 'sourceHostMode'
+  | 'targetHostMode'
+  | 'sourceNoneMode'
+  | 'targetNoneMode'
+  | 'targetSharesStack'
+  | 'sourceStopped'
+  | 'targetStopped'
+  | 'noNamesOnDefaultBridge'
+  | 'linkOtherSideOnly'
+  | 'macvlanParent'
+  | 'aliasOnOtherNetwork'
+  | 'nameUnknown'
+  | 'hostHasNoContainerNames'
+  | 'filterDrop'
+  | 'portClosed';
+
+/** What would make it work; `command` is a docker (or iptables) argv the user may run. */
+export type FixCode =
+  | 'connectNetwork'
+  | 'useUserDefinedNetwork'
+  | 'enableIcc'
+  | 'useNonInternalNetwork'
+  | 'useBridgeNetwork'
+  | 'startContainer'
+  | 'useOwnerName'
+  | 'addLink'
+  | 'useAvailableName'
+  | 'useAddress'
+  | 'macvlanShim'
+  | 'removeFilterRule'
+  | 'startListener'
+  | 'publishPort';
+
+export interface Fix {
+  code: FixCode;
+  params: Record<string, string>;
+  command?: string[];
+}
+
+export interface Blocker {
+  rule: RuleCode;
+  params: Record<string, string>;
+  fix?: Fix;
+  /** `explained`: from the engine's facts; `observed`: seen on the path (a filter counter, a refused port). */
+  source: 'explained' | 'observed';
+}
+
+/** Facts worth saying that do not block: a borrowed stack, a published port, the host via a gateway. */
+export type NoteCode = 'sharesStackOf' | 'targetIsHostViaGateway' | 'publishedPort' | 'hostReachesBridgeDirectly' | 'portNotPublished';
+
+export interface Note {
+  code: NoteCode;
+  params: Record<string, string>;
+}
+
+export type CheckKind = 'dns' | 'icmp' | 'tcp' | 'filter';
+
+/** `pass`/`fail` for a check; `refused` a TCP port that answered with a reset; `skipped` not run. */
+export type CheckOutcome = 'pass' | 'fail' | 'refused' | 'skipped';
+
+export interface Check {
+  kind: CheckKind;
+  /** The name resolved, the address pinged or connected to, or the filter chain. */
+  target: string;
+  network?: string;
+  port?: number;
+  /** What the explanation predicts (`unknown`: it cannot say, e.g. whether a port listens). */
+  expected: 'pass' | 'fail' | 'unknown';
+  observed?: CheckOutcome;
+  /** For dns: the addresses the name resolved to. */
+  resolved?: string[];
+  /** The tool's own words (trimmed), for the report's details. */
+  detail?: string;
+}
+
+export type VerdictValue = 'reachable' | 'unreachable';
+
+export interface Verdict {
+  explained: VerdictValue;
+  /** Undefined when not verified (--no-verify, or it could not be). */
+  observed?: VerdictValue;
+  /** The observation when there is one, else the explanation. */
+  final: VerdictValue;
+}
+
+export type ObservationMethod = 'nsenter' | 'dockerExec' | 'hostNamespace' | 'none';
+
+/** Why the observation was not made or was made another way. */
+export type ObservationReason = 'notRequested' | 'remoteEngine' | 'notLinux' | 'notRoot' | 'noTools' | 'sourceStopped' | 'noNamespace' | 'noTargetAddress';
+
+export interface Observation {
+  method: ObservationMethod;
+  reason?: ObservationReason;
+  /** Which tool ran (for the report): nsenter + the host's busybox, or docker exec. */
+  tools?: string[];
+}
+
+/** A packet-filter rule as iptables-save prints it, with its table and chain. */
+export interface FilterRule {
+  table: string;
+  chain: string;
+  /** The rule as `-A CHAIN …`, or `:CHAIN POLICY` for a chain's policy. */
+  rule: string;
+  target: string;
+  /** Packets counted by this rule during the observation. */
+  packets: number;
+}
+
+export interface Disagreement {
+  explained: VerdictValue;
+  observed: VerdictValue;
+  /** The checks whose outcome differs from what the explanation predicted. */
+  checks: CheckKind[];
+  /** The filter rule seen dropping, when one was. */
+  droppedBy?: FilterRule;
+}
+
+export type PathHopKind = 'interface' | 'veth' | 'bridge' | 'host' | 'drop';
+
+export interface PathHop {
+  kind: PathHopKind;
+  /** The device name when known (eth0, vethabc123, br-0123456789ab, docker0). */
+  name?: string;
+  /** The topology namespace id (`ns:host`, `ns:ctr:<container id>`). */
+  namespace?: string;
+  /** The topology interface id (`ns:ctr:<id>/if:eth0`, `ns:host/if:br-<id12>`), when it is in the topology. */
+  topologyId?: string;
+  networkId?: string;
+  /** For a `drop` hop: the rule that dropped (observed) or the rule code (explained). */
+  rule?: FilterRule;
+  blocker?: RuleCode;
+}
+
+export interface ReachPath {
+  hops: PathHop[];
+  /** The network the path runs over, when there is one. */
+  networkId?: string;
+  /** Index of the `drop` hop, when the path stops. */
+  dropAt?: number;
+}
+
+export interface ReachReport {
+  question: ReachQuestion;
+  /** What the source really uses: a `container:` mode container speaks through its owner. */
+  effectiveFrom: ReachSide;
+  effectiveTo: ReachSide;
+  verdict: Verdict;
+  sharedNetworks: SharedNetwork[];
+  blockers: Blocker[];
+  notes: Note[];
+  checks: Check[];
+  observation: Observation;
+  disagreement?: Disagreement;
+  path: ReachPath;
+}

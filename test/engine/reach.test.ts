@@ -1,0 +1,141 @@
+/**
+ * The connectivity doctor on the real engine: one situation per rule (test/support/reachSituations),
+ * each report compared with what ping / nslookup / nc really do inside the source container (the
+ * test runs them with docker exec, or on the host for `host`), plus a hand-made DROP in DOCKER-USER
+ * that makes the explanation and the observation disagree. Packets go only to the containers and
+ * the veth this test made; the DROP rule is removed in `after`, even on failure.
+ */
+import { strict as assert } from 'node:assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { resolveTarget } from '../../src/engine/connection';
+import { EngineClient } from '../../src/engine/engineClient';
+import { EngineSession } from '../../src/engine/engineSession';
+import { checkReach } from '../../src/engine/reachability/checkReach';
+import type { ReachReport } from '../../src/model/reachability/types';
+import { docker } from '../support/dockerCli';
+import { buildReachSituations, REACH_CASES, ReachCase, removeReachSituations } from '../support/reachSituations';
+
+const root = path.join(__dirname, '..', '..', '..');
+const isRoot = process.getuid?.() === 0;
+
+/** What the tools really do: exit code 0 of ping/nc from the source (docker exec, or the host's busybox). */
+function groundTruth(situation: ReachCase, report: ReachReport): { reachable: boolean; output: string } | undefined {
+  const probe = report.checks.find((check) => check.kind === 'icmp' || check.kind === 'tcp');
+  const target = situation.name ?? probe?.target;
+  if (!target) {
+    return undefined;
+  }
+  const tool = situation.port !== undefined ? ['busybox', 'nc', '-w', '2', target, String(situation.port)] : ['ping', '-c', '1', '-W', '1', target];
+  // A name the embedded DNS does not know waits for the test's loopback upstream: about 10 s.
+  const result =
+    situation.from === 'host'
+      ? spawnSync('/bin/busybox', tool[0] === 'busybox' ? tool.slice(1) : tool, { encoding: 'utf8', timeout: 30_000 })
+      : spawnSync('docker', ['exec', situation.from, ...tool], { encoding: 'utf8', timeout: 30_000 });
+  if (result.error) {
+    throw new Error(`${tool.join(' ')} in ${situation.from}: ${result.error.message}`);
+  }
+  return { reachable: result.status === 0, output: `${result.stdout}${result.stderr}`.trim() };
+}
+
+/** nslookup inside the source, against the resolver its resolv.conf names (the embedded DNS or the test's loopback). */
+function nslookupInside(from: string, name: string): boolean {
+  const result = spawnSync('docker', ['exec', from, 'nslookup', name], { encoding: 'utf8', timeout: 30_000 });
+  if (result.error) {
+    throw new Error(`nslookup ${name} in ${from}: ${result.error.message}`);
+  }
+  return result.status === 0;
+}
+
+describe('connectivity doctor on the real engine', { skip: isRoot ? false : 'needs root (nsenter, iptables, a veth for macvlan)' }, () => {
+  let session: EngineSession;
+  const reports = new Map<string, ReachReport>();
+  const dropRule: string[] = [];
+
+  before(async () => {
+    buildReachSituations();
+    session = new EngineSession(new EngineClient(resolveTarget(undefined, undefined), 10_000), { debounceMs: 0, watch: false });
+    await session.start();
+  });
+
+  after(() => {
+    if (dropRule.length > 0) {
+      spawnSync('iptables', ['-D', ...dropRule]);
+    }
+    session?.dispose();
+    removeReachSituations();
+  });
+
+  for (const situation of REACH_CASES) {
+    const question = `${situation.from} -> ${situation.to}${situation.name ? ` by "${situation.name}"` : ''}${situation.port ? ` :${situation.port}` : ''}`;
+    test(`${situation.title}: ${question}: explained ${situation.explained}, observed ${situation.observed}, as ping/nc say`, async () => {
+      const report = await checkReach(session, { from: situation.from, to: situation.to, name: situation.name, port: situation.port });
+      reports.set(situation.title, report);
+      const detail = JSON.stringify({ verdict: report.verdict, blockers: report.blockers.map((blocker) => blocker.rule), checks: report.checks, observation: report.observation });
+      assert.equal(report.verdict.explained, situation.explained, detail);
+      assert.equal(report.verdict.observed, situation.observed, detail);
+      if (situation.rule) {
+        assert.equal(report.blockers[0]?.rule, situation.rule, detail);
+      }
+      for (const rule of situation.alsoRules ?? []) {
+        assert.ok(report.blockers.some((blocker) => blocker.rule === rule), detail);
+      }
+      const truth = groundTruth(situation, report);
+      if (truth) {
+        assert.equal(truth.reachable ? 'reachable' : 'unreachable', situation.observed, `the real tool said: ${truth.output}`);
+      }
+      const dns = report.checks.find((check) => check.kind === 'dns');
+      const resolvConf = situation.from === 'host' ? '' : docker(['exec', situation.from, 'cat', '/etc/resolv.conf']);
+      if (dns && situation.from !== 'host' && /127\.0\.0\.11/.test(resolvConf)) {
+        assert.equal(nslookupInside(situation.from, situation.name!), dns.observed === 'pass', `nslookup ${situation.name} in ${situation.from}`);
+      }
+    });
+  }
+
+  test('the packet filter names Docker\'s own rule where the explanation expects a drop', () => {
+    const filterOf = (title: string) => reports.get(title)?.checks.find((check) => check.kind === 'filter');
+    assert.match(filterOf('no common network (bridges isolated)')?.detail ?? '', /DOCKER-ISOLATION-STAGE-2 -o br-\w+ -j DROP/);
+    assert.match(filterOf('internal network')?.detail ?? '', /DOCKER-ISOLATION-STAGE-1 .*-i br-\w+ -j DROP/);
+    assert.match(filterOf('ICC disabled on the bridge')?.detail ?? '', /FORWARD -i (br-\w+) -o \1 -j DROP/);
+    for (const title of ['no common network (bridges isolated)', 'internal network', 'ICC disabled on the bridge']) {
+      assert.equal(reports.get(title)?.disagreement, undefined, `${title}: explanation and observation agree`);
+    }
+  });
+
+  test('the path uses the topology\'s interface ids', () => {
+    const report = reports.get('same user-defined network, by alias')!;
+    assert.deepEqual(report.path.hops.map((hop) => hop.kind), ['interface', 'veth', 'bridge', 'veth', 'interface']);
+    assert.match(report.path.hops[0].topologyId ?? '', /^ns:ctr:[0-9a-f]{64}\/if:eth0$/);
+    assert.match(report.path.hops[1].topologyId ?? '', /^ns:host\/if:veth\w+$/);
+    assert.match(report.path.hops[2].topologyId ?? '', /^ns:host\/if:br-[0-9a-f]{12}$/);
+  });
+
+  test('a hand-made DROP in DOCKER-USER: explained reachable, observed unreachable, said first, rule named; the exit code follows the observation', async () => {
+    const from = docker(['inspect', '-f', '{{(index .NetworkSettings.Networks "rch-user").IPAddress}}', 'rch-a']);
+    const to = docker(['inspect', '-f', '{{(index .NetworkSettings.Networks "rch-user").IPAddress}}', 'rch-b']);
+    dropRule.push('DOCKER-USER', '-s', `${from}/32`, '-d', `${to}/32`, '-j', 'DROP');
+    execFileSync('iptables', ['-I', ...dropRule]);
+    const report = await checkReach(session, { from: 'rch-a', to: 'rch-b' });
+    assert.deepEqual(report.verdict, { explained: 'reachable', observed: 'unreachable', final: 'unreachable' });
+    assert.equal(report.disagreement?.droppedBy?.chain, 'DOCKER-USER');
+    assert.equal(report.blockers[0].rule, 'filterDrop');
+    assert.equal(spawnSync('docker', ['exec', 'rch-a', 'ping', '-c', '1', '-W', '1', to]).status, 1, 'ping inside rch-a fails too');
+    const cli = (args: string[]) => spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'reach', ...args], { encoding: 'utf8', timeout: 60_000 });
+    const verified = cli(['rch-a', 'rch-b']);
+    assert.equal(verified.status, 1, verified.stderr);
+    assert.match(verified.stdout.split('\n')[0], /^DISAGREEMENT: .*DOCKER-USER/);
+    assert.equal(cli(['rch-a', 'rch-b', '--no-verify']).status, 0, 'without verification the explanation decides');
+    const json = cli(['rch-a', 'rch-b', '--format', 'json']);
+    assert.equal((JSON.parse(json.stdout) as ReachReport).disagreement?.droppedBy?.chain, 'DOCKER-USER');
+    execFileSync('iptables', ['-D', ...dropRule]);
+    dropRule.length = 0;
+    assert.equal(cli(['rch-a', 'rch-b']).status, 0, 'reachable again once the rule is gone');
+  });
+
+  test('usage: an unknown container is exit 2 with a sentence', () => {
+    const result = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'reach', 'rch-a', 'rch-missing'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /there is no container "rch-missing"/);
+  });
+});
