@@ -160,9 +160,9 @@ export async function readSysfsLink(name: string, root = '/sys/class/net'): Prom
 }
 
 /**
- * The host namespace's links from /sys/class/net (no root needed). Addresses come from procfs
- * (connected routes and local addresses: they stay while a bridge has no carrier), completed by
- * the OS's list (which leaves out interfaces without carrier).
+ * The host namespace's links from /sys/class/net (no root needed). Addresses come from the OS's
+ * list, which leaves out interfaces without carrier: theirs come from procfs (connected routes and
+ * local addresses stay while a bridge has no carrier).
  */
 export async function readHostLinksFromSysfs(root = '/sys/class/net', procNet = '/proc/self/net'): Promise<LinkFact[]> {
   const names = await fs.readdir(root);
@@ -174,7 +174,8 @@ export async function readHostLinksFromSysfs(root = '/sys/class/net', procNet = 
     const fromOs = (interfaces[link.name] ?? [])
       .filter((address) => !(address.family === 'IPv6' && address.address.toLowerCase().startsWith('fe80')))
       .map((address) => address.cidr ?? address.address);
-    link.addresses = [...new Set([...(fromProc.addresses.get(link.name) ?? []), ...fromOs])];
+    // The OS lists the addresses of interfaces that are up and running exactly; procfs those of the others.
+    link.addresses = fromOs.length > 0 ? fromOs : fromProc.addresses.get(link.name) ?? [];
     if (link.kind === 'veth' && link.linkIndex !== undefined) {
       const peer = indexes.get(link.linkIndex);
       link.linkInOtherNamespace = !(peer && peer.linkIndex === link.ifindex);
@@ -317,27 +318,35 @@ function inSubnet(address: string, network: string, prefix: number): boolean {
 /** Addresses (as `ip addr` shows them) and EUI-64 MACs by interface name, from one /proc/<pid>/net. */
 interface ProcNetAddresses {
   addresses: Map<string, string[]>;
+  /** Addresses whose subnet has connected routes on several interfaces: put on each of them. */
+  ambiguous: Map<string, string[]>;
   macs: Map<string, string>;
 }
 
 /**
  * Each local IPv4 address goes to the interface of the most specific connected route holding it
- * (loopback ones to `lo`, as /8); IPv6 ones come with their interface's name.
+ * (loopback ones to `lo`, as /8); IPv6 ones come with their interface's name. procfs does not say
+ * which interface holds an address: when two interfaces have routes to its subnet (a hand-made
+ * link on a Docker network's subnet), it goes to both and is marked ambiguous.
  */
 async function readProcNetAddresses(dir: string, names: string[]): Promise<ProcNetAddresses> {
   const [route, fib, inet6] = await Promise.all(['route', 'fib_trie', 'if_inet6'].map((file) => readTrim(path.join(dir, file))));
   const routes = parseRoutes(route ?? '').sort((a, b) => b.prefix - a.prefix);
   const v6 = parseIfInet6(inet6 ?? '');
-  const result: ProcNetAddresses = { addresses: new Map(names.map((name) => [name, []])), macs: new Map() };
+  const result: ProcNetAddresses = { addresses: new Map(names.map((name) => [name, []])), ambiguous: new Map(), macs: new Map() };
   const add = (name: string, address: string) => result.addresses.get(name)?.push(address);
   for (const address of parseFibTrieLocal(fib ?? '')) {
     if (address.startsWith('127.')) {
       add('lo', `${address}/8`);
       continue;
     }
-    const routeOf = routes.find((r) => inSubnet(address, r.network, r.prefix) && result.addresses.has(r.iface));
-    if (routeOf) {
-      add(routeOf.iface, `${address}/${routeOf.prefix}`);
+    const matching = routes.filter((r) => inSubnet(address, r.network, r.prefix) && result.addresses.has(r.iface));
+    const holders = [...new Set(matching.filter((r) => r.prefix === matching[0].prefix).map((r) => r.iface))];
+    for (const iface of holders) {
+      add(iface, `${address}/${matching[0].prefix}`);
+      if (holders.length > 1) {
+        result.ambiguous.set(iface, [...(result.ambiguous.get(iface) ?? []), `${address}/${matching[0].prefix}`]);
+      }
     }
   }
   for (const entry of v6) {
@@ -365,7 +374,7 @@ export async function readProcNetLinks(pid: number, procRoot = '/proc'): Promise
   }
   const indexed = parseIgmp(igmp ?? '');
   const names = [...new Set([...indexed.map((entry) => entry.name), ...parseNetDev(dev ?? '')])];
-  const { addresses, macs } = await readProcNetAddresses(dir, names);
+  const { addresses, ambiguous, macs } = await readProcNetAddresses(dir, names);
   const links: LinkFact[] = [];
   for (const name of names) {
     const ifindex = indexed.find((entry) => entry.name === name)?.ifindex;
@@ -376,6 +385,7 @@ export async function readProcNetLinks(pid: number, procRoot = '/proc'): Promise
     // The loopback device's address is all zeros on every Linux host.
     const mac = name === 'lo' ? '00:00:00:00:00:00' : macs.get(name);
     if (mac) link.mac = mac;
+    if (ambiguous.has(name)) link.ambiguousAddresses = ambiguous.get(name);
     links.push(link);
   }
   return links.sort((a, b) => a.ifindex - b.ifindex);

@@ -35,8 +35,8 @@ export interface Seed {
 /** The fixed host-side names the seed uses (interface names are global, not prefixed). */
 const HOST_NAMES = { hostVeth: 'int_hote', dummy: 'dnetopo-dmy0', devVeth: 'int_dev', netns: 'dnetopo-ns1', netnsVeth: 'dnetopo-vh0' };
 
-/** A veth made by hand: `host` on `bridge`, its peer moved into the container `pid` and renamed eth1 (the lab's steps). */
-function handMadeVeth(host: string, bridge: string, pid: string): void {
+/** A veth made by hand: `host` on `bridge`, its peer moved into the container `pid` and renamed eth1 (the lab's steps), with `address` if given. */
+function handMadeVeth(host: string, bridge: string, pid: string, address?: string): void {
   sh('ip', ['link', 'del', host], true);
   sh('ip', ['link', 'add', host, 'type', 'veth', 'peer', 'name', 'int_conteneur']);
   sh('ip', ['link', 'set', host, 'master', bridge]);
@@ -44,6 +44,9 @@ function handMadeVeth(host: string, bridge: string, pid: string): void {
   sh('ip', ['link', 'set', 'int_conteneur', 'netns', pid]);
   sh('nsenter', [`--net=/proc/${pid}/ns/net`, 'ip', 'link', 'set', 'int_conteneur', 'name', 'eth1']);
   sh('nsenter', [`--net=/proc/${pid}/ns/net`, 'ip', 'link', 'set', 'eth1', 'up']);
+  if (address) {
+    sh('nsenter', [`--net=/proc/${pid}/ns/net`, 'ip', 'addr', 'add', address, 'dev', 'eth1']);
+  }
 }
 
 /** `ip netns add` as the labs do, with a veth from the host into it, addressed on both ends. */
@@ -94,7 +97,7 @@ export async function buildSeed(options: Partial<SeedOptions> = {}): Promise<See
   run('sidecar', ['--network', `container:${name('c1')}`]);
   run('hostbox', ['--network', 'host']);
   run('isolated', ['--network', 'none']);
-  net('devops');
+  net('devops', ['--subnet', '10.213.8.0/24']);
   net('prod', ['--subnet', '172.16.86.0/24', '--gateway', '172.16.86.1']);
   run('AppDev', ['--network', name('devops')]);
   run('AppProd', ['--network', name('prod'), '--ip', '172.16.86.130', '--network-alias', 'api', '--network-alias', HOSTILE_ALIAS, '--network-alias', HTML_ALIAS]);
@@ -108,7 +111,8 @@ export async function buildSeed(options: Partial<SeedOptions> = {}): Promise<See
   // AppProd (on prod) and AppDev (on devops already: two links from one namespace to one bridge).
   const devopsBridge = `br-${docker(['network', 'inspect', '-f', '{{.Id}}', name('devops')]).slice(0, 12)}`;
   handMadeVeth(seed.hostVeth, devopsBridge, docker(['inspect', '-f', '{{.State.Pid}}', name('AppProd')]));
-  handMadeVeth(seed.devVeth, devopsBridge, docker(['inspect', '-f', '{{.State.Pid}}', name('AppDev')]));
+  // AppDev's eth1 on its eth0's subnet: without root, procfs cannot say which of the two holds which address.
+  handMadeVeth(seed.devVeth, devopsBridge, docker(['inspect', '-f', '{{.State.Pid}}', name('AppDev')]), '10.213.8.200/24');
   namedNamespace(seed);
 
   // macvlan on a dummy parent.

@@ -322,6 +322,48 @@ interface ObservedLink {
   uplinkGateways?: string[];
 }
 
+/** How libnetwork names the host end of the veths it makes. */
+const DOCKER_VETH_NAME = /^veth[0-9a-f]{7}$/;
+
+/** A namespace's links with their ambiguous addresses settled (see settleAmbiguousAddresses). */
+type SettleAddresses = (links: LinkFact[], owner: ContainerModel) => LinkFact[];
+
+/**
+ * Read through procfs, an address whose subnet two interfaces of a namespace have routes to (a
+ * hand-made link on a Docker network's subnet) was put on both. The host end of a Docker veth
+ * (whose iflink is the interface's ifindex, on a Docker network's bridge) tells which network an
+ * interface serves: its endpoint's address stays on it and leaves the interfaces Docker did not make.
+ */
+function settleAmbiguousAddresses(hostLinks: LinkFact[], networks: NetworkIndex): SettleAddresses {
+  return (links, owner) => {
+    if (!links.some((link) => link.ambiguousAddresses)) {
+      return links;
+    }
+    const portOf = (link: LinkFact) => hostLinks.find((host) => host.kind === 'veth' && host.linkIndex === link.ifindex && host.master);
+    const networkOf = (link: LinkFact) => networks.byBridgeName.get(portOf(link)?.master ?? '');
+    const endpointAddress = (link: LinkFact): string[] => {
+      const network = networkOf(link);
+      // Two links on one network's bridge (one made by hand): Docker's host end is `veth` and 7 hex digits.
+      const rivals = network ? links.filter((other) => networkOf(other) === network) : [];
+      if (rivals.length > 1 && !DOCKER_VETH_NAME.test(portOf(link)!.name)) {
+        return [];
+      }
+      const endpoint = network && owner.memberships.find((candidate) => candidate.networkId === network.id);
+      return endpoint ? endpointAddresses(endpoint) : [];
+    };
+    const ownAddresses = new Map(links.map((link) => [link, endpointAddress(link)]));
+    const claimed = new Set([...ownAddresses.values()].flat());
+    return links.map((link) => {
+      if (!link.ambiguousAddresses) {
+        return link;
+      }
+      const own = ownAddresses.get(link)!;
+      const keep = (address: string) => !link.ambiguousAddresses!.includes(address) || (own.length > 0 ? own.includes(address) : !claimed.has(address));
+      return { ...link, addresses: link.addresses.filter(keep) };
+    });
+  };
+}
+
 /** What an interface read through procfs (kind unknown) is, by its endpoint's driver. */
 function kindByDriver(driver: string): LinkKind {
   return driver === 'macvlan' || driver === 'ipvlan' ? driver : driver === 'bridge' || driver === 'overlay' ? 'veth' : 'other';
@@ -332,9 +374,10 @@ function kindByDriver(driver: string): LinkKind {
  * address) to tell its interfaces from hand-made ones; in Docker's own namespaces (overlay,
  * ingress, load balancer) everything is Docker's.
  */
-function collectNamespaceLinks(identified: IdentifiedNamespace[], inventory: Inventory, aliasesOf: AliasesOf): ObservedLink[] {
+function collectNamespaceLinks(identified: IdentifiedNamespace[], inventory: Inventory, settle: SettleAddresses, aliasesOf: AliasesOf): ObservedLink[] {
   const links: ObservedLink[] = [];
-  for (const { fact, id: namespaceId, details, owner, network } of identified) {
+  for (const { fact: read, id: namespaceId, details, owner, network } of identified) {
+    const fact = owner ? { ...read, links: settle(read.links, owner) } : read;
     const endpoints = owner ? owner.memberships : [];
     const named = details.kind === 'named';
     // A `--network none` container's only interface, lo, is what that network gives it.
@@ -614,7 +657,8 @@ function observeHost(inventory: Inventory, sandboxes: Record<string, SandboxInfo
     .filter((fact) => fact.kind !== 'host')
     .map((fact) => identifyNamespace(fact, inventory, networks, owners))
     .filter((ns): ns is IdentifiedNamespace => ns !== undefined);
-  const namespaceLinks = collectNamespaceLinks(namespaces, inventory, aliasesOf);
+  const hostFact = facts.namespaces.find((ns) => ns.kind === 'host')?.links ?? [];
+  const namespaceLinks = collectNamespaceLinks(namespaces, inventory, settleAmbiguousAddresses(hostFact, networks), aliasesOf);
   const hostLinks = collectHostLinks(facts, namespaceLinks, inventory, networks);
   const collected = uniqueLinks([...namespaceLinks, ...hostLinks]);
   const classified = classifyPairs(collected, pairVeths(collected));

@@ -42,6 +42,11 @@ export interface LinkFact {
   state?: string;
   /** Addresses as CIDR (10.0.0.2/24, fd00::2/64); link-local IPv6 left out. */
   addresses: string[];
+  /**
+   * Read through procfs: addresses listed on this link that could as well be on another one of
+   * its namespace (both have a connected route to their subnet). The model settles them.
+   */
+  ambiguousAddresses?: string[];
 }
 
 /** `named`: a namespace made with `ip netns add` (a file under /var/run/netns), not Docker's. */
