@@ -2,7 +2,7 @@
  * Records the topology fixtures from the real engine and the real host (root): it builds the seed
  * labs with test/engine/probeSeed.ts (hand-made veth, swarm overlay, macvlan included), reads the
  * Engine API JSON and the host probe's facts at both levels (netns via nsenter + `ip -j -d addr`,
- * and sysfs/procfs), keeps only what belongs to the seed (other containers running on this engine
+ * and sysfs/procfs, read as the unprivileged user nobody as a user without root would), keeps only what belongs to the seed (other containers running on this engine
  * are left out), writes test/fixtures/engine-<api>/topology-seed.json, then removes everything.
  *
  *   npx tsc -p test/tsconfig.json && node out/scripts/recordTopologyFixtures.js
@@ -16,17 +16,31 @@ import type { HostFacts, NamespaceFact, SandboxInfo } from '../src/model/topolog
 import { probeHost } from '../src/probe/hostProbe';
 import { engineGet } from '../test/support/dockerCli';
 import { buildSeed, Seed, teardownSeed } from '../test/engine/probeSeed';
+import { probeAsUnprivilegedUser } from '../test/engine/unprivilegedProbe';
 
 const LABEL = 'dne.fixture';
 const PREFIX = 'dnefix-';
 
 function keepFacts(facts: HostFacts, keptContainers: Set<string>, keptBridges: Set<string>, seed: Seed): HostFacts {
   const namespaces: NamespaceFact[] = [];
+  const uplinks = new Set((facts.defaultRoutes ?? []).map((route) => route.interface));
+  // The seed's own host links: the hand-made veths, the macvlan parent and its peer, the veth into the named namespace.
+  const seedLinks = new Set([seed.hostVeth, seed.devVeth, seed.dummy, seed.netnsVeth]);
+  const host = facts.namespaces.find((ns) => ns.kind === 'host')!;
+  const dummyIndex = host.links.find((link) => link.name === seed.dummy)?.ifindex;
   for (const ns of facts.namespaces) {
     if (ns.kind === 'host') {
-      const links = ns.links.filter((link) => link.kind === 'loopback' || keptBridges.has(link.name) || (link.master && keptBridges.has(link.master)) || link.name === seed.dummy);
+      const links = ns.links.filter(
+        (link) =>
+          link.kind === 'loopback' ||
+          keptBridges.has(link.name) ||
+          (link.master && keptBridges.has(link.master)) ||
+          seedLinks.has(link.name) ||
+          (dummyIndex !== undefined && link.linkIndex === dummyIndex) ||
+          uplinks.has(link.name),
+      );
       namespaces.push({ ...ns, links });
-    } else if (ns.kind === 'container' ? ns.containerIds.some((id) => keptContainers.has(id)) : ns.kind !== 'other') {
+    } else if (ns.kind === 'container' ? ns.containerIds.some((id) => keptContainers.has(id)) : ns.kind === 'named' ? ns.name === seed.netns : ns.kind !== 'other') {
       namespaces.push(ns);
     }
   }
@@ -44,7 +58,8 @@ async function record(seed: Seed): Promise<void> {
     containerDetails[container.Id] = await engineGet<ContainerInspectJson>(`/containers/${container.Id}/json`);
   }
   const sandboxes: SandboxInfo[] = containers
-    .filter((container) => container.State === 'running' && container.HostConfig?.NetworkMode !== 'host')
+    // As the panel asks (collect.ts): one sandbox per stack, `container:` guests read through their owner.
+    .filter((container) => container.State === 'running' && container.HostConfig?.NetworkMode !== 'host' && !container.HostConfig?.NetworkMode?.startsWith('container:'))
     .map((container) => ({
       containerId: container.Id,
       pid: containerDetails[container.Id].State?.Pid || undefined,
@@ -57,7 +72,7 @@ async function record(seed: Seed): Promise<void> {
       .map((network) => network.Options?.['com.docker.network.bridge.name'] || (network.Name === 'bridge' ? 'docker0' : `br-${network.Id.slice(0, 12)}`)),
   );
   const netns = keepFacts(await probeHost({ local: true, sandboxes }), keptContainers, keptBridges, seed);
-  const sysfs = keepFacts(await probeHost({ local: true, sandboxes, maxLevel: 'sysfs' }), keptContainers, keptBridges, seed);
+  const sysfs = keepFacts(probeAsUnprivilegedUser(sandboxes), keptContainers, keptBridges, seed);
   const folder = path.join(__dirname, '..', '..', 'test', 'fixtures', `engine-${version.ApiVersion}`);
   mkdirSync(folder, { recursive: true });
   const fixture = {

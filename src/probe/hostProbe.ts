@@ -3,14 +3,16 @@
  *  - `api` when the engine is not on this Linux machine (nothing to read here);
  *  - `sysfs` without root: /sys/class/net for the host, /proc/<pid>/net for each container;
  *  - `netns` with root: `ip -j -d addr` on the host and, through nsenter, inside every namespace
- *    under /var/run/docker/netns (sandboxes, overlay `1-<id>`, ingress_sbox, lb_<id>).
+ *    under /var/run/docker/netns (sandboxes, overlay `1-<id>`, ingress_sbox, lb_<id>) and those of
+ *    `ip netns add` (/var/run/netns; listed only, without root).
+ * Both levels read the host's default routes (its uplink) from /proc/self/net.
  * A namespace that vanishes while it is read (a container stopping) becomes a warning.
  */
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { HostFacts, NamespaceFact, ProbeLevel, SandboxInfo } from '../model/topology/facts';
 import { emptyFacts, namespaceKindOf } from '../model/topology/facts';
-import { readHostLinksFromSysfs, readHostLinksWithIp, readNamespaceLinks, readProcNetLinks } from './readers';
+import { readDefaultRoutes, readHostLinksFromSysfs, readHostLinksWithIp, readNamespaceLinks, readProcNetLinks } from './readers';
 
 export interface ProbeOptions {
   /** The engine runs on this machine (unix socket, or npipe/tcp to localhost on Linux). */
@@ -20,6 +22,8 @@ export interface ProbeOptions {
   /** Stop at this level even when a deeper one is possible (tests, settings). */
   maxLevel?: ProbeLevel;
   netnsDir?: string;
+  /** Where `ip netns add` keeps its namespaces. */
+  namedNetnsDir?: string;
   sysClassNet?: string;
   procRoot?: string;
   platform?: NodeJS.Platform;
@@ -61,6 +65,9 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<
 export async function probeHost(options: ProbeOptions): Promise<HostFacts> {
   const started = Date.now();
   const facts = await probe(options);
+  if (facts.level !== 'api') {
+    facts.defaultRoutes = await readDefaultRoutes(path.join(options.procRoot ?? '/proc', 'self', 'net'));
+  }
   facts.elapsedMs = Date.now() - started;
   return facts;
 }
@@ -99,16 +106,44 @@ function sandboxFile(key: string | undefined): string | undefined {
   return key ? path.basename(key) : undefined;
 }
 
+/** The namespace's inode (two files naming one namespace share it), or undefined when it cannot be read. */
+async function inodeOf(file: string): Promise<number | undefined> {
+  try {
+    return (await fs.stat(file)).ino;
+  } catch {
+    return undefined;
+  }
+}
+
+async function listDir(dir: string, warnings: string[], warnIfMissing = true): Promise<string[]> {
+  try {
+    return (await fs.readdir(dir)).filter((name) => name !== 'default').sort();
+  } catch (error) {
+    if (warnIfMissing || (error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      warnings.push(`${dir}: ${(error as Error).message}`);
+    }
+    return [];
+  }
+}
+
+/** Files of `ip netns add` (/var/run/netns) that are not another name of one of Docker's namespaces. */
+async function namedNamespaceFiles(namedDir: string, dockerFiles: string[], warnings: string[]): Promise<string[]> {
+  const named = await listDir(namedDir, warnings, false);
+  if (named.length === 0) {
+    return [];
+  }
+  const dockerInodes = new Set(await Promise.all(dockerFiles.map((file) => inodeOf(file))));
+  const inodes = await Promise.all(named.map((name) => inodeOf(path.join(namedDir, name))));
+  return named.filter((_, i) => inodes[i] === undefined || !dockerInodes.has(inodes[i]));
+}
+
 async function probeNetns(options: ProbeOptions, ip: string, nsenter: string, netnsDir: string): Promise<HostFacts> {
   const warnings: string[] = [];
   const hostLinks = await readHostLinksWithIp(ip);
   const namespaces: NamespaceFact[] = [{ name: 'host', kind: 'host', containerIds: [], links: hostLinks }];
-  let files: string[] = [];
-  try {
-    files = (await fs.readdir(netnsDir)).filter((name) => name !== 'default').sort();
-  } catch (error) {
-    warnings.push(`${netnsDir}: ${(error as Error).message}`);
-  }
+  const files = await listDir(netnsDir, warnings);
+  const namedDir = options.namedNetnsDir ?? '/var/run/netns';
+  const named = await namedNamespaceFiles(namedDir, files.map((file) => path.join(netnsDir, file)), warnings);
   const containersByFile = new Map<string, string[]>();
   for (const sandbox of options.sandboxes) {
     const file = sandboxFile(sandbox.sandboxKey);
@@ -116,12 +151,12 @@ async function probeNetns(options: ProbeOptions, ip: string, nsenter: string, ne
       containersByFile.set(file, [...(containersByFile.get(file) ?? []), sandbox.containerId]);
     }
   }
-  const read = await pool(files, 8, async (file) => {
-    const nsPath = path.join(netnsDir, file);
+  const targets = [...files.map((file) => ({ file, nsPath: path.join(netnsDir, file), named: false })), ...named.map((file) => ({ file, nsPath: path.join(namedDir, file), named: true }))];
+  const read = await pool(targets, 8, async ({ file, nsPath, named: isNamed }) => {
     try {
       const links = await readNamespaceLinks(nsPath, nsenter, ip);
-      const containerIds = containersByFile.get(file) ?? [];
-      const kind = containerIds.length > 0 ? 'container' : namespaceKindOf(file);
+      const containerIds = isNamed ? [] : containersByFile.get(file) ?? [];
+      const kind = isNamed ? 'named' : containerIds.length > 0 ? 'container' : namespaceKindOf(file);
       return { name: file, kind, path: nsPath, containerIds, links } as NamespaceFact;
     } catch (error) {
       warnings.push(`${nsPath}: ${(error as Error).message}`);
@@ -134,7 +169,7 @@ async function probeNetns(options: ProbeOptions, ip: string, nsenter: string, ne
 
 async function probeSysfs(options: ProbeOptions, sysClassNet: string): Promise<HostFacts> {
   const warnings: string[] = [];
-  const hostLinks = await readHostLinksFromSysfs(sysClassNet);
+  const hostLinks = await readHostLinksFromSysfs(sysClassNet, path.join(options.procRoot ?? '/proc', 'self', 'net'));
   const namespaces: NamespaceFact[] = [{ name: 'host', kind: 'host', containerIds: [], links: hostLinks }];
   // One reading per sandbox (containers sharing a stack share the sandbox).
   const bySandbox = new Map<string, SandboxInfo[]>();
@@ -157,5 +192,9 @@ async function probeSysfs(options: ProbeOptions, sysClassNet: string): Promise<H
     return undefined;
   });
   namespaces.push(...read.filter((ns): ns is NamespaceFact => Boolean(ns)));
+  // `ip netns add` namespaces can be listed without root, not entered: they exist, their insides are unknown.
+  for (const file of await listDir(options.namedNetnsDir ?? '/var/run/netns', warnings, false)) {
+    namespaces.push({ name: file, kind: 'named', path: path.join(options.namedNetnsDir ?? '/var/run/netns', file), containerIds: [], links: [], unread: true });
+  }
   return { level: 'sysfs', reason: 'notRoot', namespaces, warnings };
 }

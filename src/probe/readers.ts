@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Address6 } from 'ip-address';
-import type { LinkFact, LinkKind } from '../model/topology/facts';
+import type { DefaultRoute, LinkFact, LinkKind } from '../model/topology/facts';
 
 // ---- `ip -j -d addr show` -------------------------------------------------------------------------
 
@@ -159,22 +159,61 @@ export async function readSysfsLink(name: string, root = '/sys/class/net'): Prom
   return fact;
 }
 
-/** The host namespace's links from /sys/class/net, addresses from the OS (no root needed). */
-export async function readHostLinksFromSysfs(root = '/sys/class/net'): Promise<LinkFact[]> {
+/**
+ * The host namespace's links from /sys/class/net (no root needed). Addresses come from the OS's
+ * list, which leaves out interfaces without carrier: theirs come from procfs (connected routes and
+ * local addresses stay while a bridge has no carrier).
+ */
+export async function readHostLinksFromSysfs(root = '/sys/class/net', procNet = '/proc/self/net'): Promise<LinkFact[]> {
   const names = await fs.readdir(root);
   const links = (await Promise.all(names.map((name) => readSysfsLink(name, root)))).filter((link): link is LinkFact => Boolean(link));
   const indexes = new Map(links.map((link) => [link.ifindex, link]));
+  const fromProc = await readProcNetAddresses(procNet, links.map((link) => link.name));
   const interfaces = os.networkInterfaces();
   for (const link of links) {
-    link.addresses = (interfaces[link.name] ?? [])
+    const fromOs = (interfaces[link.name] ?? [])
       .filter((address) => !(address.family === 'IPv6' && address.address.toLowerCase().startsWith('fe80')))
       .map((address) => address.cidr ?? address.address);
+    // The OS lists the addresses of interfaces that are up and running exactly; procfs those of the others.
+    link.addresses = fromOs.length > 0 ? fromOs : fromProc.addresses.get(link.name) ?? [];
     if (link.kind === 'veth' && link.linkIndex !== undefined) {
       const peer = indexes.get(link.linkIndex);
       link.linkInOtherNamespace = !(peer && peer.linkIndex === link.ifindex);
     }
   }
   return links.sort((a, b) => a.ifindex - b.ifindex);
+}
+
+/** The default routes of the namespace whose /proc/<pid>/net is `procNet` (IPv4 and IPv6; no root needed). */
+export async function readDefaultRoutes(procNet = '/proc/self/net'): Promise<DefaultRoute[]> {
+  const [route, route6] = await Promise.all([readTrim(path.join(procNet, 'route')), readTrim(path.join(procNet, 'ipv6_route'))]);
+  return [...parseDefaultRoutes(route ?? ''), ...parseDefaultRoutes6(route6 ?? '')];
+}
+
+/** Default routes (destination 0.0.0.0/0, flag RTF_UP) from /proc/net/route. */
+export function parseDefaultRoutes(text: string): DefaultRoute[] {
+  const routes: DefaultRoute[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const [iface, destination, gateway, flags, , , , mask] = line.trim().split(/\s+/);
+    if (destination === '00000000' && mask === '00000000' && (parseInt(flags, 16) & 1) === 1) {
+      routes.push(gateway && gateway !== '00000000' ? { interface: iface, gateway: hexToIpv4(gateway) } : { interface: iface });
+    }
+  }
+  return routes;
+}
+
+/** Default routes (::/0, up, not the kernel's unreachable one on lo) from /proc/net/ipv6_route. */
+export function parseDefaultRoutes6(text: string): DefaultRoute[] {
+  const routes: DefaultRoute[] = [];
+  for (const line of text.split('\n')) {
+    const cols = line.trim().split(/\s+/);
+    if (cols.length < 10 || !/^0{32}$/.test(cols[0]) || cols[1] !== '00' || cols[9] === 'lo' || (parseInt(cols[8], 16) & 1) !== 1) {
+      continue;
+    }
+    const gateway = /^0{32}$/.test(cols[4]) ? undefined : new Address6(cols[4].match(/.{4}/g)!.join(':')).correctForm();
+    routes.push(gateway ? { interface: cols[9], gateway } : { interface: cols[9] });
+  }
+  return routes;
 }
 
 // ---- /proc/<pid>/net (a container's side, no root for readable pids) ----------------------------------
@@ -229,14 +268,14 @@ export function parseRoutes(text: string): { iface: string; network: string; pre
   return routes;
 }
 
-/** Local IPv4 addresses from /proc/<pid>/net/fib_trie ("/32 host LOCAL" leaves), loopback left out. */
+/** Local IPv4 addresses from /proc/<pid>/net/fib_trie ("/32 host LOCAL" leaves), loopback ones included. */
 export function parseFibTrieLocal(text: string): string[] {
   const lines = text.split('\n');
   const out = new Set<string>();
   for (let i = 1; i < lines.length; i++) {
     if (/\/32 host LOCAL/.test(lines[i])) {
       const match = /\|--\s+(\d+\.\d+\.\d+\.\d+)/.exec(lines[i - 1]);
-      if (match && !match[1].startsWith('127.')) {
+      if (match) {
         out.add(match[1]);
       }
     }
@@ -244,51 +283,110 @@ export function parseFibTrieLocal(text: string): string[] {
   return [...out];
 }
 
-/** Global IPv6 addresses by interface name from /proc/<pid>/net/if_inet6. */
-export function parseIfInet6(text: string): { name: string; address: string }[] {
-  const out: { name: string; address: string }[] = [];
+function ipv6Of(hex32: string): string {
+  return new Address6(hex32.match(/.{4}/g)!.join(':')).correctForm();
+}
+
+/** IPv6 addresses by interface name from /proc/<pid>/net/if_inet6: global and host scope (as `ip addr` lists them), link-local apart. */
+export function parseIfInet6(text: string): { name: string; address: string; linkLocal: boolean; hex: string }[] {
+  const out: { name: string; address: string; linkLocal: boolean; hex: string }[] = [];
   for (const line of text.split('\n')) {
     const cols = line.trim().split(/\s+/);
-    if (cols.length < 6 || cols[3] !== '00') {
+    if (cols.length < 6 || !['00', '10', '20'].includes(cols[3])) {
       continue;
     }
-    const address = new Address6(cols[0].match(/.{4}/g)!.join(':')).correctForm();
-    out.push({ name: cols[5], address: `${address}/${parseInt(cols[2], 16)}` });
+    out.push({ name: cols[5], address: `${ipv6Of(cols[0])}/${parseInt(cols[2], 16)}`, linkLocal: cols[3] === '20', hex: cols[0] });
   }
   return out;
 }
 
+/** The MAC a link-local IPv6 address was made from (modified EUI-64: `…xx:xxff:fexx:xxxx`), when it was. */
+export function macFromEui64(hex32: string): string | undefined {
+  const id = hex32.slice(16).toLowerCase();
+  if (!/^fe80/i.test(hex32) || id.slice(6, 10) !== 'fffe') {
+    return undefined;
+  }
+  const bytes = [id.slice(0, 2), id.slice(2, 4), id.slice(4, 6), id.slice(10, 12), id.slice(12, 14), id.slice(14, 16)];
+  bytes[0] = (parseInt(bytes[0], 16) ^ 0x02).toString(16).padStart(2, '0');
+  return bytes.join(':');
+}
+
+function inSubnet(address: string, network: string, prefix: number): boolean {
+  return prefix === 0 || ipv4ToNumber(address) >>> (32 - prefix) === ipv4ToNumber(network) >>> (32 - prefix);
+}
+
+/** Addresses (as `ip addr` shows them) and EUI-64 MACs by interface name, from one /proc/<pid>/net. */
+interface ProcNetAddresses {
+  addresses: Map<string, string[]>;
+  /** Addresses whose subnet has connected routes on several interfaces: put on each of them. */
+  ambiguous: Map<string, string[]>;
+  macs: Map<string, string>;
+}
+
+/**
+ * Each local IPv4 address goes to the interface of the most specific connected route holding it
+ * (loopback ones to `lo`, as /8); IPv6 ones come with their interface's name. procfs does not say
+ * which interface holds an address: when two interfaces have routes to its subnet (a hand-made
+ * link on a Docker network's subnet), it goes to both and is marked ambiguous.
+ */
+async function readProcNetAddresses(dir: string, names: string[]): Promise<ProcNetAddresses> {
+  const [route, fib, inet6] = await Promise.all(['route', 'fib_trie', 'if_inet6'].map((file) => readTrim(path.join(dir, file))));
+  const routes = parseRoutes(route ?? '').sort((a, b) => b.prefix - a.prefix);
+  const v6 = parseIfInet6(inet6 ?? '');
+  const result: ProcNetAddresses = { addresses: new Map(names.map((name) => [name, []])), ambiguous: new Map(), macs: new Map() };
+  const add = (name: string, address: string) => result.addresses.get(name)?.push(address);
+  for (const address of parseFibTrieLocal(fib ?? '')) {
+    if (address.startsWith('127.')) {
+      add('lo', `${address}/8`);
+      continue;
+    }
+    const matching = routes.filter((r) => inSubnet(address, r.network, r.prefix) && result.addresses.has(r.iface));
+    const holders = [...new Set(matching.filter((r) => r.prefix === matching[0].prefix).map((r) => r.iface))];
+    for (const iface of holders) {
+      add(iface, `${address}/${matching[0].prefix}`);
+      if (holders.length > 1) {
+        result.ambiguous.set(iface, [...(result.ambiguous.get(iface) ?? []), `${address}/${matching[0].prefix}`]);
+      }
+    }
+  }
+  for (const entry of v6) {
+    if (!entry.linkLocal) {
+      add(entry.name, entry.address);
+    } else if (!result.macs.has(entry.name)) {
+      const mac = macFromEui64(entry.hex);
+      if (mac) result.macs.set(entry.name, mac);
+    }
+  }
+  return result;
+}
+
 /**
  * A container's interfaces through /proc/<pid>/net: names and ifindex (igmp, dev), IPv4 addresses
- * placed on the interface whose connected route holds them, IPv6 from if_inet6. The peer ifindex
- * is not visible from here: the model pairs it with the host end (whose iflink is this ifindex).
+ * placed on the interface whose connected route holds them, IPv6 from if_inet6, the MAC when a
+ * link-local address was made from it. The peer ifindex is not visible from here: the model
+ * pairs it with the host end (whose iflink is this ifindex).
  */
 export async function readProcNetLinks(pid: number, procRoot = '/proc'): Promise<LinkFact[]> {
   const dir = path.join(procRoot, String(pid), 'net');
-  const [igmp, dev, route, fib, inet6] = await Promise.all(['igmp', 'dev', 'route', 'fib_trie', 'if_inet6'].map((file) => readTrim(path.join(dir, file))));
+  const [igmp, dev] = await Promise.all(['igmp', 'dev'].map((file) => readTrim(path.join(dir, file))));
   if (igmp === undefined && dev === undefined) {
     throw new Error(`${dir} is not readable`);
   }
   const indexed = parseIgmp(igmp ?? '');
-  const names = new Set([...indexed.map((entry) => entry.name), ...parseNetDev(dev ?? '')]);
-  const routes = parseRoutes(route ?? '');
-  const locals = parseFibTrieLocal(fib ?? '');
-  const v6 = parseIfInet6(inet6 ?? '');
+  const names = [...new Set([...indexed.map((entry) => entry.name), ...parseNetDev(dev ?? '')])];
+  const { addresses, ambiguous, macs } = await readProcNetAddresses(dir, names);
   const links: LinkFact[] = [];
   for (const name of names) {
     const ifindex = indexed.find((entry) => entry.name === name)?.ifindex;
     if (ifindex === undefined) {
       continue; // no multicast membership (down or NOARP): no ifindex to pair on
     }
-    const addresses: string[] = [];
-    for (const address of locals) {
-      const routeOf = routes.find((r) => r.iface === name && (ipv4ToNumber(address) >>> (32 - r.prefix)) === (ipv4ToNumber(r.network) >>> (32 - r.prefix)));
-      if (routeOf) {
-        addresses.push(`${address}/${routeOf.prefix}`);
-      }
-    }
-    addresses.push(...v6.filter((entry) => entry.name === name).map((entry) => entry.address));
-    links.push({ ifindex, name, kind: name === 'lo' ? 'loopback' : 'other', addresses });
+    const link: LinkFact = { ifindex, name, kind: name === 'lo' ? 'loopback' : 'other', addresses: addresses.get(name) ?? [] };
+    // The loopback device's address is all zeros on every Linux host.
+    const mac = name === 'lo' ? '00:00:00:00:00:00' : macs.get(name);
+    if (mac) link.mac = mac;
+    if (ambiguous.has(name)) link.ambiguousAddresses = ambiguous.get(name);
+    links.push(link);
   }
   return links.sort((a, b) => a.ifindex - b.ifindex);
 }

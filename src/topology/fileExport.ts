@@ -1,25 +1,23 @@
 /**
  * The topology's exports: the rendered SVG (made by the webview), the Mermaid source as a
- * Markdown file, the Mermaid source to the clipboard.
+ * Markdown file, the Mermaid source to the clipboard. Each says how deep the probe looked: the
+ * Mermaid source in its first comment, the Markdown in a line above the diagram, the SVG in a
+ * comment and its <desc>.
  */
 import * as vscode from 'vscode';
-
-/** A Markdown document holding the diagram as a `mermaid` code block. */
-export function markdownDocument(title: string, mermaidSource: string): string {
-  return `# ${title}\n\n\`\`\`mermaid\n${mermaidSource}\`\`\`\n`;
-}
+import { markdownDocument, svgDocument } from './exportDocuments';
 
 export async function copyMermaidSource(mermaidSource: string): Promise<void> {
   await vscode.env.clipboard.writeText(mermaidSource);
   void vscode.window.showInformationMessage(vscode.l10n.t('Mermaid source copied to the clipboard.'));
 }
 
-export async function saveSvg(svg: string): Promise<void> {
-  await saveFile(svg, 'svg', vscode.l10n.t('SVG image'));
+export async function saveSvg(svg: string, levelLine: string): Promise<void> {
+  await saveFile(svgDocument(svg, levelLine), 'svg', vscode.l10n.t('SVG image'));
 }
 
-export async function saveMarkdown(mermaidSource: string): Promise<void> {
-  await saveFile(markdownDocument(vscode.l10n.t('Docker Network Topology'), mermaidSource), 'md', vscode.l10n.t('Markdown'));
+export async function saveMarkdown(mermaidSource: string, levelLine: string): Promise<void> {
+  await saveFile(markdownDocument(vscode.l10n.t('Docker Network Topology'), levelLine, mermaidSource), 'md', vscode.l10n.t('Markdown'));
 }
 
 /** Asks where (docker-topology.<extension> in the first workspace folder by default) and writes. */

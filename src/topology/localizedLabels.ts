@@ -13,12 +13,17 @@ export function localizedDiagramLabels(): DiagramLabels {
     ingressNamespace: vscode.l10n.t('ingress netns'),
     loadBalancerNamespace: vscode.l10n.t('load balancer netns'),
     otherNamespace: vscode.l10n.t('netns'),
+    namedNamespace: vscode.l10n.t('ip netns'),
     stopped: vscode.l10n.t('stopped'),
     network: vscode.l10n.t('network'),
     aliases: vscode.l10n.t('aliases:'),
     inferredHostEnd: vscode.l10n.t('veth (name unknown)'),
     inferredContainerEnd: vscode.l10n.t('eth (name unknown)'),
     unmanaged: vscode.l10n.t('not managed by Docker'),
+    defaultRoute: vscode.l10n.t('default route'),
+    defaultRouteVia: vscode.l10n.t('default route via'),
+    parentOf: vscode.l10n.t('parent of'),
+    probeLevel: vscode.l10n.t('probe level:'),
     legendTitle: vscode.l10n.t('Legend'),
     legendObserved: vscode.l10n.t('solid: observed on the host'),
     legendInferred: vscode.l10n.t('dashed: inferred from the Engine API'),
@@ -70,4 +75,9 @@ export function levelText(level: ProbeLevel, reason: ProbeReason): string {
     default:
       return vscode.l10n.t('Host plumbing inferred from the Engine API (dashed).');
   }
+}
+
+/** One line for the exports: the probe level, why, and what it means. */
+export function levelLine(level: ProbeLevel, reason: ProbeReason): string {
+  return vscode.l10n.t('Probe level: {0} ({1}). {2}', level, reason, levelText(level, reason));
 }

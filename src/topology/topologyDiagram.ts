@@ -11,7 +11,7 @@ import { DEFAULT_DIAGRAM_OPTIONS, TopologyScope } from '../model/topology/types'
 import type { PanelToWebview, ScopeChoice, ScopeValue } from '../protocol';
 import type { Services } from '../services';
 import { collectTopology } from './collect';
-import { levelText, localizedDiagramLabels, localizedWebviewStrings } from './localizedLabels';
+import { levelLine, levelText, localizedDiagramLabels, localizedWebviewStrings } from './localizedLabels';
 import type { TopologyViewState } from './viewState';
 
 /** Whether the scope's network or container still exists (the whole host always does). */
@@ -33,6 +33,7 @@ function scopeChoices(inventory: Inventory, showStopped: boolean): ScopeChoice[]
 export class TopologyDiagram {
   private revision = 0;
   private source = '';
+  private levelLine = '';
 
   constructor(
     private readonly services: Services,
@@ -42,6 +43,11 @@ export class TopologyDiagram {
   /** The Mermaid source of the last diagram sent (for Copy and Save as Markdown). */
   get lastSource(): string {
     return this.source;
+  }
+
+  /** The probe level of the last diagram, as a sentence for the exports. */
+  get lastLevelLine(): string {
+    return this.levelLine;
   }
 
   /** Draws the current state; rejects on failure (the panel reports it). */
@@ -72,6 +78,7 @@ export class TopologyDiagram {
     const toggles = this.viewState.toggles;
     const diagram = generateMermaid(topology, this.viewState.scope, { ...DEFAULT_DIAGRAM_OPTIONS, ...toggles }, localizedDiagramLabels());
     this.source = diagram.text;
+    this.levelLine = levelLine(facts.level, facts.reason);
     post({
       type: 'diagram',
       source: diagram.text,

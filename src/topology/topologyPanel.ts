@@ -222,10 +222,10 @@ export class TopologyPanel {
         await copyMermaidSource(this.diagram.lastSource);
         break;
       case 'exportSvg':
-        await saveSvg(message.svg);
+        await saveSvg(message.svg, this.diagram.lastLevelLine);
         break;
       case 'saveMarkdown':
-        await saveMarkdown(this.diagram.lastSource);
+        await saveMarkdown(this.diagram.lastSource, this.diagram.lastLevelLine);
         break;
       case 'rendered':
         this.services.log.info(`topology: rendered revision ${message.revision} (${message.nodeCount} nodes) in ${message.milliseconds} ms`);

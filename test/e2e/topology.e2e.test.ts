@@ -189,6 +189,11 @@ function titlesOverNodes(d: Diagram): string[] {
   return d.clusters.flatMap((c) => d.nodes.filter((n) => c.labelBox.w > 0 && cut(c.labelBox, n.box)).map((n) => `${c.lines.join(' ')} / ${n.lines.join(' ')}`));
 }
 
+/** The host namespace's group: the whole host names its host-mode containers (another test's may run on this engine). */
+function inHostNamespace(cluster: DiagramCluster | undefined): boolean {
+  return cluster?.lines.length === 1 && /^host network namespace( · host mode: .+)?$/.test(cluster.lines[0]);
+}
+
 function hasEdge(d: Diagram, a: string, b: string): boolean {
   return d.edges.some((e) => e.startsWith(`L_${a}_${b}_`) || e.startsWith(`L_${b}_${a}_`));
 }
@@ -259,8 +264,8 @@ describe('topology (e2e: VSIX in code-server + Chromium + real engine and host)'
     await webview(p).locator('#diagram svg').waitFor({ state: 'attached', timeout: 60_000 });
     const { value, ms, diagram } = await waitForDiagram(p, `${CONTAINER} on ${NET}`, (d) => containerDrawn(d, first), 30_000);
     console.log(`diagram drawn (revision ${diagram.revision}, ${diagram.nodes.length} nodes, ${diagram.clusters.length} namespaces/groups) ${ms} ms after the SVG appeared`);
-    assert.deepStrictEqual(clusterOf(diagram, value.bridge)?.lines, ['host network namespace'], 'the bridge is drawn inside the host namespace');
-    assert.deepStrictEqual(clusterOf(diagram, value.veth)?.lines, ['host network namespace'], 'the host veth end is drawn inside the host namespace');
+    assert.ok(inHostNamespace(clusterOf(diagram, value.bridge)), 'the bridge is drawn inside the host namespace');
+    assert.ok(inHostNamespace(clusterOf(diagram, value.veth)), 'the host veth end is drawn inside the host namespace');
     assert.ok(value.bridge.lines.includes(`network ${NET}`), `bridge label: ${value.bridge.lines.join(' | ')}`);
     assert.ok(hasEdge(diagram, value.eth0.id, value.veth.id), `no veth pair edge ${value.eth0.id} <-> ${value.veth.id}; edges: ${diagram.edges.join(', ')}`);
     assert.ok(hasEdge(diagram, value.veth.id, value.bridge.id), `no bridge port edge ${value.veth.id} --- ${value.bridge.id}`);

@@ -2,7 +2,9 @@
  * The seed labs' host plumbing, built on the real engine for the topology tests and the fixture
  * recorder: default bridge, bnet, devops/prod with a hand-made veth (`int_hote` on devops' bridge,
  * its peer moved into AppProd's namespace and renamed eth1), `container:` sharing, host, none, a
- * swarm overlay with a service, macvlan on a dummy parent. Everything carries the label given
+ * swarm overlay with a service, macvlan on a dummy parent, a container on two networks with a
+ * second hand-made veth on the bridge it already uses (AppDev), a network nobody uses (its bridge
+ * has no carrier), and a namespace made with `ip netns add` with a veth from the host. Everything carries the label given
  * (dne.test by default) and a name prefix; `teardownSeed` removes it all, also after a failure.
  * Root only (ip link, nsenter). Commands run with argument arrays, never a shell string.
  */
@@ -23,6 +25,43 @@ export interface Seed {
   swarmInitialized: boolean;
   hostVeth: string;
   dummy: string;
+  /** Second hand-made veth: host end on devops' bridge, peer eth1 in AppDev (already on devops). */
+  devVeth: string;
+  /** `ip netns add` namespace and the host end of the veth into it. */
+  netns: string;
+  netnsVeth: string;
+}
+
+/** The fixed host-side names the seed uses (interface names are global, not prefixed). */
+const HOST_NAMES = { hostVeth: 'int_hote', dummy: 'dnetopo-dmy0', devVeth: 'int_dev', netns: 'dnetopo-ns1', netnsVeth: 'dnetopo-vh0' };
+
+/** A veth made by hand: `host` on `bridge`, its peer moved into the container `pid` and renamed eth1 (the lab's steps), with `address` if given. */
+function handMadeVeth(host: string, bridge: string, pid: string, address?: string): void {
+  sh('ip', ['link', 'del', host], true);
+  sh('ip', ['link', 'add', host, 'type', 'veth', 'peer', 'name', 'int_conteneur']);
+  sh('ip', ['link', 'set', host, 'master', bridge]);
+  sh('ip', ['link', 'set', host, 'up']);
+  sh('ip', ['link', 'set', 'int_conteneur', 'netns', pid]);
+  sh('nsenter', [`--net=/proc/${pid}/ns/net`, 'ip', 'link', 'set', 'int_conteneur', 'name', 'eth1']);
+  sh('nsenter', [`--net=/proc/${pid}/ns/net`, 'ip', 'link', 'set', 'eth1', 'up']);
+  if (address) {
+    sh('nsenter', [`--net=/proc/${pid}/ns/net`, 'ip', 'addr', 'add', address, 'dev', 'eth1']);
+  }
+}
+
+/** `ip netns add` as the labs do, with a veth from the host into it, addressed on both ends. */
+function namedNamespace(seed: Seed): void {
+  sh('ip', ['netns', 'del', seed.netns], true);
+  sh('ip', ['link', 'del', seed.netnsVeth], true);
+  sh('ip', ['netns', 'add', seed.netns]);
+  const inside = ['nsenter', `--net=/var/run/netns/${seed.netns}`, '--', 'ip'];
+  sh('ip', ['link', 'add', seed.netnsVeth, 'type', 'veth', 'peer', 'name', 'dnetopo-vn0']);
+  sh('ip', ['link', 'set', 'dnetopo-vn0', 'netns', seed.netns]);
+  sh('ip', ['addr', 'add', '10.213.9.1/24', 'dev', seed.netnsVeth]);
+  sh('ip', ['link', 'set', seed.netnsVeth, 'up']);
+  sh(inside[0], [...inside.slice(1), 'addr', 'add', '10.213.9.2/24', 'dev', 'dnetopo-vn0']);
+  sh(inside[0], [...inside.slice(1), 'link', 'set', 'dnetopo-vn0', 'up']);
+  sh(inside[0], [...inside.slice(1), 'link', 'set', 'lo', 'up']);
 }
 
 export function sh(file: string, args: string[], allowFailure = false): string {
@@ -47,7 +86,7 @@ export async function buildSeed(options: Partial<SeedOptions> = {}): Promise<See
   const prefix = options.prefix ?? 'dnetopo-';
   const label = options.label ?? 'dne.test';
   const name = (base: string) => `${prefix}${base}`;
-  const seed: Seed = { prefix, name, swarmInitialized: false, hostVeth: 'int_hote', dummy: 'dnetopo-dmy0' };
+  const seed: Seed = { prefix, name, swarmInitialized: false, ...HOST_NAMES };
   const net = (base: string, args: string[] = []) => createNetwork(name(base), args, label);
   const run = (base: string, args: string[] = []) => runContainer(name(base), args, label);
 
@@ -58,23 +97,23 @@ export async function buildSeed(options: Partial<SeedOptions> = {}): Promise<See
   run('sidecar', ['--network', `container:${name('c1')}`]);
   run('hostbox', ['--network', 'host']);
   run('isolated', ['--network', 'none']);
-  net('devops');
+  net('devops', ['--subnet', '10.213.8.0/24']);
   net('prod', ['--subnet', '172.16.86.0/24', '--gateway', '172.16.86.1']);
   run('AppDev', ['--network', name('devops')]);
   run('AppProd', ['--network', name('prod'), '--ip', '172.16.86.130', '--network-alias', 'api', '--network-alias', HOSTILE_ALIAS, '--network-alias', HTML_ALIAS]);
   run('stopped', ['--network', name('bnet')]);
   docker(['stop', '-t', '0', name('stopped')]);
+  run('multi', ['--network', name('bnet')]);
+  docker(['network', 'connect', name('devops'), name('multi')]);
+  net('empty');
 
-  // The hand-made link of the lab: host end on devops' bridge, peer renamed eth1 inside AppProd.
-  const devopsId = docker(['network', 'inspect', '-f', '{{.Id}}', name('devops')]);
-  const pid = docker(['inspect', '-f', '{{.State.Pid}}', name('AppProd')]);
-  sh('ip', ['link', 'del', seed.hostVeth], true);
-  sh('ip', ['link', 'add', seed.hostVeth, 'type', 'veth', 'peer', 'name', 'int_conteneur']);
-  sh('ip', ['link', 'set', seed.hostVeth, 'master', `br-${devopsId.slice(0, 12)}`]);
-  sh('ip', ['link', 'set', seed.hostVeth, 'up']);
-  sh('ip', ['link', 'set', 'int_conteneur', 'netns', pid]);
-  sh('nsenter', [`--net=/proc/${pid}/ns/net`, 'ip', 'link', 'set', 'int_conteneur', 'name', 'eth1']);
-  sh('nsenter', [`--net=/proc/${pid}/ns/net`, 'ip', 'link', 'set', 'eth1', 'up']);
+  // The hand-made links of the lab: host ends on devops' bridge, peers renamed eth1 inside
+  // AppProd (on prod) and AppDev (on devops already: two links from one namespace to one bridge).
+  const devopsBridge = `br-${docker(['network', 'inspect', '-f', '{{.Id}}', name('devops')]).slice(0, 12)}`;
+  handMadeVeth(seed.hostVeth, devopsBridge, docker(['inspect', '-f', '{{.State.Pid}}', name('AppProd')]));
+  // AppDev's eth1 on its eth0's subnet: without root, procfs cannot say which of the two holds which address.
+  handMadeVeth(seed.devVeth, devopsBridge, docker(['inspect', '-f', '{{.State.Pid}}', name('AppDev')]), '10.213.8.200/24');
+  namedNamespace(seed);
 
   // macvlan on a dummy parent.
   sh('ip', ['link', 'del', seed.dummy], true);
@@ -102,7 +141,7 @@ export async function buildSeed(options: Partial<SeedOptions> = {}): Promise<See
   return seed;
 }
 
-export async function teardownSeed(seed: Pick<Seed, 'prefix' | 'swarmInitialized' | 'hostVeth' | 'dummy'> | undefined, label = 'dne.test', prefix = seed?.prefix ?? 'dnetopo-'): Promise<void> {
+export async function teardownSeed(seed: Pick<Seed, 'prefix' | 'swarmInitialized'> | undefined, label = 'dne.test', prefix = seed?.prefix ?? 'dnetopo-'): Promise<void> {
   const services = docker(['service', 'ls', '-q', '--filter', `label=${label}`], { allowFailure: true }).split('\n').filter(Boolean);
   if (services.length > 0) {
     docker(['service', 'rm', ...services], { allowFailure: true });
@@ -122,8 +161,10 @@ export async function teardownSeed(seed: Pick<Seed, 'prefix' | 'swarmInitialized
   for (const network of networks) {
     docker(['network', 'rm', network], { allowFailure: true });
   }
-  sh('ip', ['link', 'del', seed?.hostVeth ?? 'int_hote'], true);
-  sh('ip', ['link', 'del', seed?.dummy ?? 'dnetopo-dmy0'], true);
+  for (const link of [HOST_NAMES.hostVeth, HOST_NAMES.devVeth, HOST_NAMES.dummy, HOST_NAMES.netnsVeth]) {
+    sh('ip', ['link', 'del', link], true);
+  }
+  sh('ip', ['netns', 'del', HOST_NAMES.netns], true);
   if (seed?.swarmInitialized) {
     docker(['swarm', 'leave', '--force'], { allowFailure: true });
     // `swarm leave` keeps the docker_gwbridge network swarm created; it was not there before.

@@ -47,12 +47,20 @@ export function buildTopology(input: TopologyInput): Topology {
   const { inventory, sandboxes, facts } = input;
   const aliasesOf = aliasLookup(input.endpointNames);
   const probed = facts.level !== 'api';
-  const networks = inventory.networks.map((network): TopoNetwork => ({ id: network.id, name: network.name, driver: network.driver, anchorInterfaceIds: [] }));
+  const networks = inventory.networks.map(topoNetwork);
   const graph = new TopologyGraph(networks, { kind: 'host', containers: hostModeContainers(inventory), source: probed ? 'observed' : 'inferred' });
   const seenOwners = probed ? placeObserved(graph, observeHost(inventory, sandboxes, facts, aliasesOf)) : new Set<string>();
-  inferFromApi({ graph, inventory, apiOnly: !probed, aliasesOf }, seenOwners);
+  const inference: Inference = { graph, inventory, apiOnly: !probed, aliasesOf };
+  inferFromApi(inference, seenOwners);
+  inferSwarmNamespaces(inference);
   placeStoppedContainers(graph, inventory);
   return ordered(graph, facts);
+}
+
+/** A network as the diagram names it: name, driver, and the macvlan/ipvlan mode. */
+function topoNetwork(network: NetworkModel): TopoNetwork {
+  const mode = network.driver === 'macvlan' ? network.options.macvlan_mode || 'bridge' : network.driver === 'ipvlan' ? network.options.ipvlan_mode || 'l2' : undefined;
+  return { id: network.id, name: network.name, driver: network.driver, ...(mode ? { mode } : {}), anchorInterfaceIds: [] };
 }
 
 // ---- the graph the phases write into ---------------------------------------------------------------
@@ -65,7 +73,7 @@ class TopologyGraph {
   readonly namespaces = new Map<string, TopoNamespace>();
   readonly edges = new Map<string, TopoEdge>();
   readonly host: TopoNamespace;
-  private readonly interfaceById = new Map<string, TopoInterface>();
+  private readonly interfaces = new Map<string, TopoInterface>();
   private readonly networkById: Map<string, TopoNetwork>;
 
   constructor(
@@ -86,11 +94,11 @@ class TopologyGraph {
   }
 
   interfaceByName(ns: TopoNamespace, name: string | undefined): TopoInterface | undefined {
-    return name === undefined ? undefined : this.interfaceById.get(`${ns.id}/if:${name}`);
+    return name === undefined ? undefined : this.interfaces.get(`${ns.id}/if:${name}`);
   }
 
   addInterface(ns: TopoNamespace, iface: Omit<TopoInterface, 'namespaceId'>): TopoInterface {
-    const existing = this.interfaceById.get(iface.id);
+    const existing = this.interfaces.get(iface.id);
     if (existing) {
       for (const networkId of iface.networkIds) {
         if (!existing.networkIds.includes(networkId)) {
@@ -103,8 +111,23 @@ class TopologyGraph {
     const created = iface as TopoInterface;
     created.namespaceId = ns.id;
     ns.interfaces.push(created);
-    this.interfaceById.set(created.id, created);
+    this.interfaces.set(created.id, created);
     return created;
+  }
+
+  /** The interfaces joined to `interfaceId` by edges of `kind`. */
+  linkedTo(interfaceId: string, kind: TopoEdgeKind): string[] {
+    const linked: string[] = [];
+    for (const edge of this.edges.values()) {
+      if (edge.kind === kind && (edge.from === interfaceId || edge.to === interfaceId)) {
+        linked.push(edge.from === interfaceId ? edge.to : edge.from);
+      }
+    }
+    return linked;
+  }
+
+  interfaceById(id: string): TopoInterface | undefined {
+    return this.interfaces.get(id);
   }
 
   edge(kind: TopoEdgeKind, a: string, b: string, source: FactSource, managed: boolean): void {
@@ -267,6 +290,10 @@ function identifyNamespace(fact: NamespaceFact, inventory: Inventory, networks: 
   if (lb) {
     return { fact, id: `ns:lb:${lb.id}`, details: { kind: 'loadBalancer', name: fact.name, networkId: lb.id, containers: [], source: 'observed' }, network: lb };
   }
+  if (fact.kind === 'named') {
+    // `ip netns add`: not Docker's. Listed without being read (no root): it exists, drawn as inferred.
+    return { fact, id: `ns:netns:${fact.name}`, details: { kind: 'named', name: fact.name, containers: [], source: fact.unread ? 'inferred' : 'observed' } };
+  }
   if (fact.kind === 'container' || fact.kind === 'other') {
     // A sandbox whose container we do not know (not inspected yet, or it just vanished): leave it out.
     return undefined;
@@ -291,6 +318,55 @@ interface ObservedLink {
   containerId?: string;
   /** Networks this interface stands for in the diagram. */
   anchorFor: string[];
+  /** The host's uplink: the gateways of the default routes that leave by it. */
+  uplinkGateways?: string[];
+}
+
+/** How libnetwork names the host end of the veths it makes. */
+const DOCKER_VETH_NAME = /^veth[0-9a-f]{7}$/;
+
+/** A namespace's links with their ambiguous addresses settled (see settleAmbiguousAddresses). */
+type SettleAddresses = (links: LinkFact[], owner: ContainerModel) => LinkFact[];
+
+/**
+ * Read through procfs, an address whose subnet two interfaces of a namespace have routes to (a
+ * hand-made link on a Docker network's subnet) was put on both. The host end of a Docker veth
+ * (whose iflink is the interface's ifindex, on a Docker network's bridge) tells which network an
+ * interface serves: its endpoint's address stays on it and leaves the interfaces Docker did not make.
+ */
+function settleAmbiguousAddresses(hostLinks: LinkFact[], networks: NetworkIndex): SettleAddresses {
+  return (links, owner) => {
+    if (!links.some((link) => link.ambiguousAddresses)) {
+      return links;
+    }
+    const portOf = (link: LinkFact) => hostLinks.find((host) => host.kind === 'veth' && host.linkIndex === link.ifindex && host.master);
+    const networkOf = (link: LinkFact) => networks.byBridgeName.get(portOf(link)?.master ?? '');
+    const endpointAddress = (link: LinkFact): string[] => {
+      const network = networkOf(link);
+      // Two links on one network's bridge (one made by hand): Docker's host end is `veth` and 7 hex digits.
+      const rivals = network ? links.filter((other) => networkOf(other) === network) : [];
+      if (rivals.length > 1 && !DOCKER_VETH_NAME.test(portOf(link)!.name)) {
+        return [];
+      }
+      const endpoint = network && owner.memberships.find((candidate) => candidate.networkId === network.id);
+      return endpoint ? endpointAddresses(endpoint) : [];
+    };
+    const ownAddresses = new Map(links.map((link) => [link, endpointAddress(link)]));
+    const claimed = new Set([...ownAddresses.values()].flat());
+    return links.map((link) => {
+      if (!link.ambiguousAddresses) {
+        return link;
+      }
+      const own = ownAddresses.get(link)!;
+      const keep = (address: string) => !link.ambiguousAddresses!.includes(address) || (own.length > 0 ? own.includes(address) : !claimed.has(address));
+      return { ...link, addresses: link.addresses.filter(keep) };
+    });
+  };
+}
+
+/** What an interface read through procfs (kind unknown) is, by its endpoint's driver. */
+function kindByDriver(driver: string): LinkKind {
+  return driver === 'macvlan' || driver === 'ipvlan' ? driver : driver === 'bridge' || driver === 'overlay' ? 'veth' : 'other';
 }
 
 /**
@@ -298,25 +374,31 @@ interface ObservedLink {
  * address) to tell its interfaces from hand-made ones; in Docker's own namespaces (overlay,
  * ingress, load balancer) everything is Docker's.
  */
-function collectNamespaceLinks(identified: IdentifiedNamespace[], aliasesOf: AliasesOf): ObservedLink[] {
+function collectNamespaceLinks(identified: IdentifiedNamespace[], inventory: Inventory, settle: SettleAddresses, aliasesOf: AliasesOf): ObservedLink[] {
   const links: ObservedLink[] = [];
-  for (const { fact, id: namespaceId, details, owner, network } of identified) {
+  for (const { fact: read, id: namespaceId, details, owner, network } of identified) {
+    const fact = owner ? { ...read, links: settle(read.links, owner) } : read;
     const endpoints = owner ? owner.memberships : [];
+    const named = details.kind === 'named';
+    // A `--network none` container's only interface, lo, is what that network gives it.
+    const nullNetworks = endpoints.filter((endpoint) => inventory.networkById.get(endpoint.networkId)?.driver === 'null').map((endpoint) => endpoint.networkId);
     // Loopback is noise beside real interfaces, but the only thing a `--network none` container has.
     const usable = fact.links.filter((link) => link.kind !== 'loopback' || fact.links.every((other) => other.kind === 'loopback'));
     for (const link of usable) {
       const endpoint =
         endpoints.find((candidate) => candidate.mac && link.mac && candidate.mac.toLowerCase() === link.mac.toLowerCase()) ??
         endpoints.find((candidate) => candidate.ipv4 && link.addresses.some((address) => address.split('/')[0] === candidate.ipv4));
+      const driver = endpoint ? inventory.networkById.get(endpoint.networkId)?.driver : undefined;
       links.push({
         id: `${namespaceId}/if:${link.name}`,
         namespaceId,
         namespaceKind: details.kind,
-        link,
-        kind: link.kind,
+        // Read through procfs, a link has no MAC and no kind: Docker's record of its endpoint tells them.
+        link: !link.mac && endpoint?.mac ? { ...link, mac: endpoint.mac } : link,
+        kind: link.kind === 'other' && driver ? kindByDriver(driver) : link.kind,
         linkIndex: link.linkIndex,
-        managed: !owner || Boolean(endpoint) || link.kind === 'loopback',
-        networkIds: endpoint ? [endpoint.networkId] : network ? [network.id] : [],
+        managed: !named && (!owner || Boolean(endpoint) || link.kind === 'loopback'),
+        networkIds: endpoint ? [endpoint.networkId] : network ? [network.id] : link.kind === 'loopback' ? nullNetworks : [],
         aliases: aliasesOf(endpoint),
         containerId: owner?.id,
         anchorFor: network && link.kind === 'bridge' ? [network.id] : [],
@@ -326,45 +408,89 @@ function collectNamespaceLinks(identified: IdentifiedNamespace[], aliasesOf: Ali
   return links;
 }
 
-/** Interfaces of the host namespace worth drawing: Docker bridges, their ports, and parents of macvlan/ipvlan links. */
-function hostInterfaceRelevant(link: LinkFact, bridgeNames: Set<string>, parentIndexes: Set<number>): boolean {
-  if (bridgeNames.has(link.name)) {
-    return true;
-  }
-  if (link.master && bridgeNames.has(link.master)) {
-    return true;
-  }
-  return parentIndexes.has(link.ifindex);
+/** What makes a host interface worth drawing, beyond Docker's bridges and their ports. */
+interface HostRelevance {
+  bridgeNames: Set<string>;
+  /** ifindexes the namespaces' macvlan/ipvlan links hang from. */
+  parentIndexes: Set<number>;
+  /** Parents named by macvlan/ipvlan networks (`-o parent=`). */
+  parentNames: Set<string>;
+  /** Gateways of the default routes, by the interface they leave by. */
+  uplinks: Map<string, string[]>;
 }
 
-/** The host's bridges of Docker networks (also custom-named ones), their ports, and the parents the namespaces' macvlan/ipvlan links hang from. */
-function collectHostLinks(hostLinks: LinkFact[], namespaceLinks: ObservedLink[], inventory: Inventory, networks: NetworkIndex): ObservedLink[] {
+/**
+ * The host's interfaces worth drawing: Docker bridges and their ports, macvlan/ipvlan parents,
+ * the uplink (default route), the host ends of veths whose other end is in a namespace drawn, and
+ * the host-side peer of any of these (a parent that is one end of a veth).
+ */
+function relevantHostLinks(hostLinks: LinkFact[], namespaceLinks: ObservedLink[], relevance: HostRelevance): LinkFact[] {
+  const { bridgeNames, parentIndexes, parentNames, uplinks } = relevance;
+  const peerOfNamespace = new Set(namespaceLinks.filter(({ link }) => link.kind === 'veth' && link.linkIndex !== undefined).map(({ link }) => `${link.linkIndex}>${link.ifindex}`));
+  const relevant = new Set(
+    hostLinks.filter(
+      (link) =>
+        bridgeNames.has(link.name) ||
+        (link.master !== undefined && bridgeNames.has(link.master)) ||
+        parentIndexes.has(link.ifindex) ||
+        parentNames.has(link.name) ||
+        uplinks.has(link.name) ||
+        (link.kind === 'veth' && peerOfNamespace.has(`${link.ifindex}>${link.linkIndex}`)),
+    ),
+  );
+  const byIndex = new Map(hostLinks.map((link) => [link.ifindex, link]));
+  for (const link of [...relevant]) {
+    const peer = link.kind === 'veth' && link.linkInOtherNamespace === false && link.linkIndex !== undefined ? byIndex.get(link.linkIndex) : undefined;
+    if (peer && peer.linkIndex === link.ifindex) {
+      relevant.add(peer);
+    }
+  }
+  return hostLinks.filter((link) => relevant.has(link));
+}
+
+function uplinksOf(facts: HostFacts): Map<string, string[]> {
+  const uplinks = new Map<string, string[]>();
+  for (const route of facts.defaultRoutes ?? []) {
+    const gateways = uplinks.get(route.interface) ?? [];
+    if (route.gateway && !gateways.includes(route.gateway)) {
+      gateways.push(route.gateway);
+    }
+    uplinks.set(route.interface, gateways);
+  }
+  return uplinks;
+}
+
+/** The host's interfaces worth drawing, with what Docker's records say about each. */
+function collectHostLinks(facts: HostFacts, namespaceLinks: ObservedLink[], inventory: Inventory, networks: NetworkIndex): ObservedLink[] {
   const parentIndexes = new Set<number>();
-  for (const { link } of namespaceLinks) {
-    if ((link.kind === 'macvlan' || link.kind === 'ipvlan') && link.linkIndex !== undefined) {
+  for (const { kind, link } of namespaceLinks) {
+    if ((kind === 'macvlan' || kind === 'ipvlan') && link.linkIndex !== undefined) {
       parentIndexes.add(link.linkIndex);
     }
   }
-  const bridgeNames = new Set(networks.byBridgeName.keys());
   const macvlanNetworks = inventory.networks.filter((network) => (network.driver === 'macvlan' || network.driver === 'ipvlan') && network.options.parent);
-  return hostLinks
-    .filter((link) => hostInterfaceRelevant(link, bridgeNames, parentIndexes))
-    .map((link) => {
-      const bridgeNetwork = networks.byBridgeName.get(link.name);
-      const portOf = link.master ? networks.byBridgeName.get(link.master) : undefined;
-      const parentOf = macvlanNetworks.filter((network) => network.options.parent === link.name).map((network) => network.id);
-      return {
-        id: `${HOST_NS}/if:${link.name}`,
-        namespaceId: HOST_NS,
-        namespaceKind: 'host',
-        link,
-        kind: link.kind,
-        linkIndex: link.linkIndex,
-        managed: Boolean(bridgeNetwork) || parentIndexes.has(link.ifindex),
-        networkIds: [...(bridgeNetwork ? [bridgeNetwork.id] : portOf ? [portOf.id] : []), ...parentOf],
-        anchorFor: [...(bridgeNetwork ? [bridgeNetwork.id] : []), ...parentOf],
-      };
-    });
+  const uplinks = uplinksOf(facts);
+  const relevance: HostRelevance = { bridgeNames: new Set(networks.byBridgeName.keys()), parentIndexes, parentNames: new Set(macvlanNetworks.map((n) => n.options.parent)), uplinks };
+  const hostLinks = facts.namespaces.find((ns) => ns.kind === 'host')?.links ?? [];
+  return relevantHostLinks(hostLinks, namespaceLinks, relevance).map((link) => {
+    const bridgeNetwork = networks.byBridgeName.get(link.name);
+    const portOf = link.master ? networks.byBridgeName.get(link.master) : undefined;
+    const parentOf = macvlanNetworks.filter((network) => network.options.parent === link.name).map((network) => network.id);
+    return {
+      id: `${HOST_NS}/if:${link.name}`,
+      namespaceId: HOST_NS,
+      namespaceKind: 'host',
+      link,
+      kind: link.kind,
+      linkIndex: link.linkIndex,
+      // The uplink is the host's own, not a hand-made addition to Docker's plumbing: not flagged.
+      // A port of docker_gwbridge is Docker's even when its peer (ingress_sbox) could not be read.
+      managed: Boolean(bridgeNetwork) || parentIndexes.has(link.ifindex) || parentOf.length > 0 || uplinks.has(link.name) || link.master === 'docker_gwbridge',
+      networkIds: [...(bridgeNetwork ? [bridgeNetwork.id] : portOf ? [portOf.id] : []), ...parentOf],
+      anchorFor: [...(bridgeNetwork ? [bridgeNetwork.id] : []), ...parentOf],
+      uplinkGateways: uplinks.get(link.name),
+    };
+  });
 }
 
 /**
@@ -391,7 +517,7 @@ interface VethPair {
  * through procfs, kind `other`) matches on its ifindex alone. Each interface is in one pair at most.
  */
 function pairVeths(links: ObservedLink[]): VethPair[] {
-  const veths = links.filter(({ link }) => link.kind === 'veth' || (link.kind === 'other' && link.linkIndex === undefined));
+  const veths = links.filter(({ kind, link }) => kind === 'veth' || (kind === 'other' && link.linkIndex === undefined));
   const byIndex = new Map<number, ObservedLink[]>();
   for (const veth of veths) {
     const sameIndex = byIndex.get(veth.link.ifindex) ?? [];
@@ -423,7 +549,7 @@ function pairVeths(links: ObservedLink[]): VethPair[] {
 
 /** Overlay, ingress and load-balancer namespaces: Docker makes them and everything in them. */
 function isDockerNamespace(kind: NamespaceKind): boolean {
-  return kind !== 'host' && kind !== 'container' && kind !== 'other';
+  return kind === 'overlay' || kind === 'ingress' || kind === 'loadBalancer';
 }
 
 function pairIsDockers({ end, peer }: VethPair): boolean {
@@ -450,11 +576,11 @@ function classifyPairs(links: ObservedLink[], pairs: VethPair[]): ClassifiedLink
   const settledPairs = pairs.map((pair): VethPair => {
     const { end, peer } = pair;
     const managed = pairIsDockers(pair);
-    const recognised = peer.kind === 'other';
+    const recognised = peer.link.linkIndex === undefined;
     const settledEnd: ObservedLink = { ...end, managed, networkIds: withNetworksOf(end.networkIds, peer.networkIds) };
     const settledPeer: ObservedLink = {
       ...peer,
-      kind: recognised ? 'veth' : peer.kind,
+      kind: recognised && peer.kind === 'other' ? 'veth' : peer.kind,
       linkIndex: recognised ? end.link.ifindex : peer.linkIndex,
       managed,
       networkIds: withNetworksOf(peer.networkIds, end.networkIds),
@@ -513,6 +639,7 @@ function observedInterface(observed: ObservedLink): Omit<TopoInterface, 'namespa
     networkIds: observed.networkIds,
     aliases: observed.aliases,
     containerId: observed.containerId,
+    uplinkGateways: observed.uplinkGateways,
   };
 }
 
@@ -530,8 +657,9 @@ function observeHost(inventory: Inventory, sandboxes: Record<string, SandboxInfo
     .filter((fact) => fact.kind !== 'host')
     .map((fact) => identifyNamespace(fact, inventory, networks, owners))
     .filter((ns): ns is IdentifiedNamespace => ns !== undefined);
-  const namespaceLinks = collectNamespaceLinks(namespaces, aliasesOf);
-  const hostLinks = collectHostLinks(facts.namespaces.find((ns) => ns.kind === 'host')?.links ?? [], namespaceLinks, inventory, networks);
+  const hostFact = facts.namespaces.find((ns) => ns.kind === 'host')?.links ?? [];
+  const namespaceLinks = collectNamespaceLinks(namespaces, inventory, settleAmbiguousAddresses(hostFact, networks), aliasesOf);
+  const hostLinks = collectHostLinks(facts, namespaceLinks, inventory, networks);
   const collected = uniqueLinks([...namespaceLinks, ...hostLinks]);
   const classified = classifyPairs(collected, pairVeths(collected));
   return { namespaces, links: classified.links, edges: observedEdges(classified) };
@@ -545,7 +673,7 @@ function placeObserved(graph: TopologyGraph, observed: ObservedHost): Set<string
   // Host-side veths that are not bridge ports and have no peer drawn are noise (another tool's).
   const connected = new Set(observed.edges.flatMap((edge) => [edge.from, edge.to]));
   for (const link of observed.links) {
-    if (link.namespaceId === HOST_NS && link.kind === 'veth' && !connected.has(link.id)) {
+    if (link.namespaceId === HOST_NS && link.kind === 'veth' && !connected.has(link.id) && link.networkIds.length === 0 && !link.uplinkGateways) {
       continue;
     }
     graph.addInterface(graph.namespaces.get(link.namespaceId)!, observedInterface(link));
@@ -638,47 +766,87 @@ function inferredEndpoint({ graph, aliasesOf }: Inference, ns: TopoNamespace, co
   });
 }
 
-/** One endpoint by its driver: a veth to the bridge or to the overlay's br0, a macvlan/ipvlan link, or a bare interface. */
-function inferMembership(inference: Inference, ns: TopoNamespace, container: ContainerModel, endpoint: EndpointModel, network: NetworkModel): void {
+/** A new inferred far end of `own`'s veth (made by `make`, joined by an inferred edge), unless `own` has one already. */
+function vethEnd(graph: TopologyGraph, own: TopoInterface, make: () => TopoInterface): TopoInterface | undefined {
+  const linked = graph.linkedTo(own.id, 'veth');
+  if (linked.length > 0) {
+    return undefined; // observed (or already inferred): nothing to add
+  }
+  const end = make();
+  graph.edge('veth', own.id, end.id, 'inferred', true);
+  return end;
+}
+
+/** The kind of interface an endpoint gets inside the container (none for the null and host drivers). */
+function endpointKind(network: NetworkModel): LinkKind | undefined {
+  switch (network.driver) {
+    case 'bridge':
+    case 'overlay':
+      return 'veth';
+    case 'macvlan':
+    case 'ipvlan':
+      return network.driver;
+    case 'null':
+    case 'host':
+      return undefined;
+    default:
+      return 'other';
+  }
+}
+
+/**
+ * What lies beyond a namespace's interface `own` on `network`, by the driver's rule: a veth to
+ * the bridge or to the overlay's br0, the macvlan/ipvlan parent. Parts already there (observed)
+ * are kept; only what is missing is inferred. `key` tells the inferred far ends apart.
+ */
+function inferMembership(inference: Inference, own: TopoInterface, key: string, network: NetworkModel): void {
   const { graph } = inference;
   if (network.driver === 'bridge') {
     const bridge = inferredBridge(inference, network);
-    const own = inferredEndpoint(inference, ns, container, endpoint, 'veth');
-    const hostEnd = graph.addInterface(graph.host, { id: `${HOST_NS}/veth:${network.id}:${container.id}`, kind: 'veth', addresses: [], source: 'inferred', managed: true, networkIds: [network.id] });
-    graph.edge('veth', own.id, hostEnd.id, 'inferred', true);
-    if (bridge) {
+    const hostEnd = vethEnd(graph, own, () =>
+      graph.addInterface(graph.host, { id: `${HOST_NS}/veth:${network.id}:${key}`, kind: 'veth', addresses: [], source: 'inferred', managed: true, networkIds: [network.id] }),
+    );
+    if (bridge && hostEnd) {
       graph.edge('bridgePort', hostEnd.id, bridge.id, 'inferred', true);
     }
-  } else if (network.driver === 'overlay') {
+  } else if (network.driver === 'overlay' && graph.linkedTo(own.id, 'veth').length === 0) {
     const { ns: overlay, br0 } = inferredOverlay(inference, network);
-    const own = inferredEndpoint(inference, ns, container, endpoint, 'veth');
-    const overlayEnd = graph.addInterface(overlay, { id: `${overlay.id}/veth:${container.id}`, kind: 'veth', addresses: [], source: 'inferred', managed: true, networkIds: [network.id] });
-    graph.edge('veth', own.id, overlayEnd.id, 'inferred', true);
-    graph.edge('bridgePort', overlayEnd.id, br0.id, 'inferred', true);
-  } else if (network.driver === 'macvlan' || network.driver === 'ipvlan') {
-    const own = inferredEndpoint(inference, ns, container, endpoint, network.driver);
+    const overlayEnd = vethEnd(graph, own, () =>
+      graph.addInterface(overlay, { id: `${overlay.id}/veth:${key}`, kind: 'veth', addresses: [], source: 'inferred', managed: true, networkIds: [network.id] }),
+    );
+    graph.edge('bridgePort', overlayEnd!.id, br0.id, 'inferred', true);
+  } else if ((network.driver === 'macvlan' || network.driver === 'ipvlan') && graph.linkedTo(own.id, 'parent').length === 0) {
     const parent = inferredParent(inference, network);
     if (parent) {
       graph.edge('parent', own.id, parent.id, 'inferred', true);
     }
-  } else if (network.driver !== 'null' && network.driver !== 'host') {
-    inferredEndpoint(inference, ns, container, endpoint, 'other');
   }
 }
 
-/** A running container the probe did not see: its namespace, with loopback only when it has no network. */
-function inferContainer(inference: Inference, container: ContainerModel): void {
+/**
+ * A running container. When the probe did not see it, its namespace is inferred (with loopback
+ * only when it has no network); when it did (`seen`), each endpoint keeps the interface the probe
+ * matched to it and only what lies beyond that the probe could not see is inferred (the overlay
+ * namespace it could not enter, the macvlan parent link).
+ */
+function inferContainer(inference: Inference, container: ContainerModel, seen: boolean): void {
   const { graph, inventory } = inference;
   const ns = graph.namespace(`ns:ctr:${container.id}`, () => ({ kind: 'container', containers: containerRefs(inventory, container), source: 'inferred' }));
   if (container.networkMode.kind === 'none' || container.memberships.every((endpoint) => inventory.networkById.get(endpoint.networkId)?.driver === 'null')) {
-    graph.addInterface(ns, { id: `${ns.id}/if:lo`, name: 'lo', kind: 'loopback', addresses: ['127.0.0.1/8'], source: 'inferred', managed: true, networkIds: [], containerId: container.id });
+    if (!seen) {
+      const networkIds = container.memberships.map((endpoint) => endpoint.networkId);
+      graph.addInterface(ns, { id: `${ns.id}/if:lo`, name: 'lo', kind: 'loopback', addresses: ['127.0.0.1/8'], source: 'inferred', managed: true, networkIds, containerId: container.id });
+    }
     return;
   }
   for (const endpoint of container.memberships) {
     const network = inventory.networkById.get(endpoint.networkId);
-    if (network) {
-      inferMembership(inference, ns, container, endpoint, network);
+    const kind = network && endpointKind(network);
+    if (!network || !kind) {
+      continue;
     }
+    const observed = seen ? ns.interfaces.find((iface) => iface.source === 'observed' && iface.networkIds[0] === endpoint.networkId) : undefined;
+    inferMembership(inference, observed ?? inferredEndpoint(inference, ns, container, endpoint, kind), container.id, network);
   }
 }
 
@@ -686,7 +854,8 @@ function inferContainer(inference: Inference, container: ContainerModel): void {
  * Docker's rules, applied where nothing was observed: a bridge per bridge network (docker0,
  * br-<id12> or its custom name), one veth pair per endpoint of a running container, an overlay
  * namespace `1-<id10>` with br0 and vxlan0 per overlay network in use, macvlan/ipvlan
- * sub-interfaces hanging from their parent.
+ * sub-interfaces hanging from their parent. Around the containers the probe saw, only what it
+ * could not see.
  */
 function inferFromApi(inference: Inference, seenOwners: Set<string>): void {
   const { inventory, apiOnly } = inference;
@@ -697,8 +866,74 @@ function inferFromApi(inference: Inference, seenOwners: Set<string>): void {
     }
   }
   for (const container of inventory.containers) {
-    if (container.running && !container.sharesStackOf && container.networkMode.kind !== 'host' && !seenOwners.has(container.id)) {
-      inferContainer(inference, container);
+    if (container.running && !container.sharesStackOf && container.networkMode.kind !== 'host') {
+      inferContainer(inference, container, seenOwners.has(container.id));
+    }
+  }
+}
+
+/** Whether a container is a task of a swarm service. */
+function isSwarmTask(container: ContainerModel): boolean {
+  return Boolean(container.labels['com.docker.swarm.task.id']);
+}
+
+/** An inferred veth end inside one of swarm's namespaces, plugged into `network`'s overlay br0. */
+function inferredOverlayLeg(inference: Inference, ns: TopoNamespace, name: string, network: NetworkModel): void {
+  const { graph } = inference;
+  const own = graph.addInterface(ns, { id: `${ns.id}/if:${name}`, name, kind: 'veth', addresses: [], source: 'inferred', managed: true, networkIds: [network.id] });
+  inferMembership(inference, own, ns.name ?? ns.id, network);
+}
+
+/**
+ * ingress_sbox's leg on docker_gwbridge: joined to the one host port of that bridge whose peer
+ * nobody accounts for (the probe saw it, not its namespace), else to an inferred port.
+ */
+function inferredGatewayLeg(inference: Inference, sbox: TopoNamespace, gateway: NetworkModel): void {
+  const { graph } = inference;
+  const bridge = inferredBridge(inference, gateway);
+  const unpaired = bridge
+    ? graph.linkedTo(bridge.id, 'bridgePort').map((id) => graph.interfaceById(id)!).filter((port) => port.source === 'observed' && port.kind === 'veth' && graph.linkedTo(port.id, 'veth').length === 0)
+    : [];
+  const hostEnd = unpaired.length === 1 ? unpaired[0] : undefined;
+  const eth1 = graph.addInterface(sbox, {
+    id: `${sbox.id}/if:eth1`,
+    name: 'eth1',
+    kind: 'veth',
+    ...(hostEnd ? { ifindex: hostEnd.linkIndex, linkIndex: hostEnd.ifindex } : {}),
+    addresses: [],
+    source: 'inferred',
+    managed: true,
+    networkIds: [gateway.id],
+  });
+  if (hostEnd) {
+    graph.edge('veth', eth1.id, hostEnd.id, 'inferred', true);
+  } else {
+    inferMembership(inference, eth1, 'ingress_sbox', gateway);
+  }
+}
+
+/**
+ * Swarm's own namespaces where the probe could not enter them: ingress_sbox (eth0 on the ingress
+ * overlay, eth1 on docker_gwbridge) on every swarm node, and a load balancer `lb_<id9>` (eth0 on
+ * the overlay) for each overlay network that has a service task on this host.
+ */
+function inferSwarmNamespaces(inference: Inference): void {
+  const { graph, inventory } = inference;
+  const seen = (kind: NamespaceKind, networkId?: string) => [...graph.namespaces.values()].some((ns) => ns.kind === kind && (!networkId || ns.networkId === networkId));
+  const ingress = inventory.networks.find((network) => network.ingress && network.driver === 'overlay');
+  if (ingress && !seen('ingress')) {
+    const sbox = graph.namespace('ns:netns:ingress_sbox', () => ({ kind: 'ingress', name: 'ingress_sbox', containers: [], source: 'inferred' }));
+    inferredOverlayLeg(inference, sbox, 'eth0', ingress);
+    const gateway = inventory.networks.find((network) => network.bridgeName === 'docker_gwbridge');
+    if (gateway) {
+      inferredGatewayLeg(inference, sbox, gateway);
+    }
+  }
+  for (const network of inventory.networks) {
+    const tasks = network.driver === 'overlay' && !network.ingress && network.endpoints.some((endpoint) => endpoint.running && isSwarmTask(inventory.containerById.get(endpoint.containerId)!));
+    if (tasks && !seen('loadBalancer', network.id)) {
+      const lb = graph.namespace(`ns:lb:${network.id}`, () => ({ kind: 'loadBalancer', name: `lb_${network.id.slice(0, 9)}`, networkId: network.id, containers: [], source: 'inferred' }));
+      inferredOverlayLeg(inference, lb, 'eth0', network);
     }
   }
 }
@@ -720,7 +955,7 @@ function placeStoppedContainers(graph: TopologyGraph, inventory: Inventory): voi
 
 // ---- order -------------------------------------------------------------------------------------------
 
-const NAMESPACE_RANK: Record<NamespaceKind, number> = { host: 0, overlay: 1, ingress: 2, loadBalancer: 3, container: 4, other: 5 };
+const NAMESPACE_RANK: Record<NamespaceKind, number> = { host: 0, overlay: 1, ingress: 2, loadBalancer: 3, container: 4, named: 5, other: 6 };
 
 function namespaceSortName(ns: TopoNamespace): string {
   return ns.containers[0]?.name ?? ns.name ?? '';

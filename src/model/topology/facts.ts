@@ -42,9 +42,15 @@ export interface LinkFact {
   state?: string;
   /** Addresses as CIDR (10.0.0.2/24, fd00::2/64); link-local IPv6 left out. */
   addresses: string[];
+  /**
+   * Read through procfs: addresses listed on this link that could as well be on another one of
+   * its namespace (both have a connected route to their subnet). The model settles them.
+   */
+  ambiguousAddresses?: string[];
 }
 
-export type NamespaceKind = 'host' | 'container' | 'overlay' | 'ingress' | 'loadBalancer' | 'other';
+/** `named`: a namespace made with `ip netns add` (a file under /var/run/netns), not Docker's. */
+export type NamespaceKind = 'host' | 'container' | 'overlay' | 'ingress' | 'loadBalancer' | 'named' | 'other';
 
 export interface NamespaceFact {
   /** `host`, or the file name under /var/run/docker/netns, or `pid:<pid>` when read through procfs. */
@@ -55,12 +61,22 @@ export interface NamespaceFact {
   /** Containers known to run in it (from SandboxKey or State.Pid). */
   containerIds: string[];
   links: LinkFact[];
+  /** The links could not be read (a namespace listed without root): it exists, its insides are unknown. */
+  unread?: boolean;
+}
+
+/** A default route of the host namespace: the interface it leaves by, and its gateway. */
+export interface DefaultRoute {
+  interface: string;
+  gateway?: string;
 }
 
 export interface HostFacts {
   level: ProbeLevel;
   reason: ProbeReason;
   namespaces: NamespaceFact[];
+  /** The host's default routes (IPv4 and IPv6): they name its uplink. Absent in facts recorded before they were read. */
+  defaultRoutes?: DefaultRoute[];
   /** Problems met on the way (a namespace vanished, a file unreadable); never fatal. */
   warnings: string[];
   /** Milliseconds the probe took. */

@@ -9,7 +9,7 @@
  */
 import type { RevealTarget } from '../revealTarget';
 import { filterTopology, focusTopology } from './scope';
-import type { DiagramOptions, TopoEdge, TopoInterface, TopoNamespace, Topology, TopologyScope } from './types';
+import type { DiagramOptions, TopoEdge, TopoInterface, TopoNamespace, TopoNetwork, Topology, TopologyScope } from './types';
 
 export interface DiagramLabels {
   hostNamespace: string;
@@ -19,12 +19,21 @@ export interface DiagramLabels {
   ingressNamespace: string;
   loadBalancerNamespace: string;
   otherNamespace: string;
+  /** Title word of a namespace made with `ip netns add`. */
+  namedNamespace: string;
   stopped: string;
   network: string;
   aliases: string;
   inferredHostEnd: string;
   inferredContainerEnd: string;
   unmanaged: string;
+  /** `default route` on the host's uplink, `default route via` when followed by its gateways. */
+  defaultRoute: string;
+  defaultRouteVia: string;
+  /** `parent of` (followed by the network) on a macvlan/ipvlan parent. */
+  parentOf: string;
+  /** `probe level:` in the diagram's first comment (followed by the level and why). */
+  probeLevel: string;
   legendTitle: string;
   legendObserved: string;
   legendInferred: string;
@@ -122,20 +131,34 @@ function interfaceName(iface: TopoInterface, labels: DiagramLabels): string {
   return iface.name;
 }
 
-function interfaceLines(iface: TopoInterface, networkNames: Map<string, string>, options: DiagramOptions, labels: DiagramLabels): string[] {
-  const lines = [interfaceName(iface, labels)];
+/** `network mvnet (macvlan bridge)`: a network's name, with its driver and mode when it has a mode. */
+function networkLine(network: TopoNetwork, labels: DiagramLabels, prefix = labels.network): string {
+  return network.mode ? `${prefix} ${network.name} (${network.driver} ${network.mode})` : `${prefix} ${network.name}`;
+}
+
+/** The lines naming the networks an interface serves: a bridge's, a macvlan link's, a parent's, an inferred end's. */
+function networkLines(iface: TopoInterface, networks: Map<string, TopoNetwork>, labels: DiagramLabels): string[] {
+  const served = iface.networkIds.map((id) => networks.get(id)).filter((network): network is TopoNetwork => network !== undefined);
   if (iface.kind === 'bridge' || iface.kind === 'vxlan') {
-    for (const networkId of iface.networkIds) {
-      const network = networkNames.get(networkId);
-      if (network !== undefined) {
-        lines.push(`${labels.network} ${network}`);
-      }
-    }
-  } else if (!iface.name && iface.networkIds.length > 0 && iface.containerId) {
-    const network = networkNames.get(iface.networkIds[0]);
-    if (network !== undefined) {
-      lines.push(`${labels.network} ${network}`);
-    }
+    return served.map((network) => networkLine(network, labels));
+  }
+  if (iface.kind === 'macvlan' || iface.kind === 'ipvlan') {
+    return served.slice(0, 1).map((network) => networkLine(network, labels));
+  }
+  const parentOf = served.filter((network) => network.mode !== undefined && network.anchorInterfaceIds.includes(iface.id));
+  if (iface.namespaceId === 'ns:host' && parentOf.length > 0) {
+    return parentOf.map((network) => networkLine(network, labels, labels.parentOf));
+  }
+  if (!iface.name && iface.containerId && served.length > 0) {
+    return [networkLine(served[0], labels)];
+  }
+  return [];
+}
+
+function interfaceLines(iface: TopoInterface, networks: Map<string, TopoNetwork>, options: DiagramOptions, labels: DiagramLabels): string[] {
+  const lines = [interfaceName(iface, labels), ...networkLines(iface, networks, labels)];
+  if (iface.uplinkGateways) {
+    lines.push(iface.uplinkGateways.length > 0 ? `${labels.defaultRouteVia} ${iface.uplinkGateways.join(', ')}` : labels.defaultRoute);
   }
   if (options.showIPs) {
     lines.push(...iface.addresses);
@@ -180,6 +203,8 @@ function namespaceTitle(ns: TopoNamespace, topology: Topology, labels: DiagramLa
       return [`${labels.ingressNamespace} ${ns.name ?? ''}`.trim()];
     case 'loadBalancer':
       return [`${labels.loadBalancerNamespace} ${ns.name ?? ''}`.trim(), ...(networkName ? [`${labels.network} ${networkName}`] : [])];
+    case 'named':
+      return [`${labels.namedNamespace} ${ns.name ?? ''}`.trim()];
     default:
       return [`${labels.otherNamespace} ${ns.name ?? ''}`.trim()];
   }
@@ -225,14 +250,16 @@ export function generateMermaid(topology: Topology, scope: TopologyScope, option
   const shown = filterTopology(focusTopology(topology, scope), options);
   const collapsed = options.collapse === true || (options.collapse === 'auto' && shown.namespaces.filter((ns) => ns.kind === 'container').length > COLLAPSE_THRESHOLD);
   const ids = assignIds(shown, collapsed);
-  const nodes = drawNodes({ shown, ids, collapsed, options, labels, networkNames: new Map(shown.networks.map((network) => [network.id, network.name])) });
+  const nodes = drawNodes({ shown, ids, collapsed, options, labels, networks: new Map(shown.networks.map((network) => [network.id, network])) });
   const edges = drawEdges(shown.edges, ids);
   const legend = options.showLegend ? legendLines(labels) : [];
   // The legend's samples take the styles they explain.
   const classes: StyleClasses = options.showLegend
     ? { ...nodes.classes, inferred: [...nodes.classes.inferred, 'legend_inferred'], unmanaged: [...nodes.classes.unmanaged, 'legend_unmanaged'] }
     : nodes.classes;
-  const lines = ['flowchart LR', ...nodes.lines, ...edges.lines, ...legend, ...styleLines(classes, edges.unmanaged)];
+  // Whoever reads an export learns how deep the probe looked (a comment: Mermaid draws nothing for it).
+  const level = `%% ${labels.probeLevel} ${topology.level} (${topology.reason})`;
+  const lines = ['flowchart LR', level, ...nodes.lines, ...edges.lines, ...legend, ...styleLines(classes, edges.unmanaged)];
   return { text: lines.join('\n') + '\n', nodeTargets: nodes.nodeTargets, nodeCount: nodes.nodeCount, edgeCount: edges.count, collapsed };
 }
 
@@ -246,9 +273,9 @@ interface NodeIds {
   folded: Set<string>;
 }
 
-/** A container namespace drawn as one node: all of them when collapsed, and any with no interface to show. */
+/** A namespace drawn as one node: container ones when collapsed, and any with no interface to show. */
 function drawnAsOneNode(ns: TopoNamespace, collapsed: boolean): boolean {
-  return ns.kind === 'container' && (collapsed || ns.interfaces.length === 0);
+  return (ns.kind === 'container' && collapsed) || ns.interfaces.length === 0;
 }
 
 function assignIds(shown: Topology, collapsed: boolean): NodeIds {
@@ -297,7 +324,7 @@ interface DrawContext {
   collapsed: boolean;
   options: DiagramOptions;
   labels: DiagramLabels;
-  networkNames: Map<string, string>;
+  networks: Map<string, TopoNetwork>;
 }
 
 /** Node ids by the style class they take (`class <ids> <name>` lines). */
@@ -336,16 +363,19 @@ function drawNodes(context: DrawContext): NodeDrawing {
 }
 
 /** The namespace's title, then one line per interface: name, addresses and MAC as the toggles ask. */
-function drawOneNodeNamespace(drawing: NodeDrawing, { shown, options, labels }: DrawContext, ns: TopoNamespace, nsId: string): void {
+function drawOneNodeNamespace(drawing: NodeDrawing, { shown, options, labels, networks }: DrawContext, ns: TopoNamespace, nsId: string): void {
   const lines = namespaceTitle(ns, shown, labels);
   for (const iface of ns.interfaces) {
-    lines.push([interfaceName(iface, labels), ...(options.showIPs ? iface.addresses : []), ...(options.showMACs && iface.mac ? [iface.mac] : [])].join(' '));
+    // Each interface keeps its tags on its line: a hand-made link stays told apart from Docker's.
+    const macvlan = iface.kind === 'macvlan' || iface.kind === 'ipvlan' ? networkLines(iface, networks, labels) : [];
+    const tags = [...macvlan, ...(iface.managed ? [] : [`(${labels.unmanaged})`])];
+    lines.push([interfaceName(iface, labels), ...(options.showIPs ? iface.addresses : []), ...(options.showMACs && iface.mac ? [iface.mac] : []), ...tags].join(' '));
   }
   drawing.lines.push(`  ${nsId}[${label(lines)}]`);
   drawing.nodeCount++;
 }
 
-function drawSubgraphNamespace(drawing: NodeDrawing, { shown, ids, options, labels, networkNames }: DrawContext, ns: TopoNamespace, nsId: string): void {
+function drawSubgraphNamespace(drawing: NodeDrawing, { shown, ids, options, labels, networks }: DrawContext, ns: TopoNamespace, nsId: string): void {
   // One line: dagre reserves room for a single title line only, so a second line would be
   // drawn over the namespace's first interface.
   drawing.lines.push(`  subgraph ${nsId}["${namespaceTitle(ns, shown, labels).map(escapeLabel).join(' · ')}"]`);
@@ -355,7 +385,7 @@ function drawSubgraphNamespace(drawing: NodeDrawing, { shown, ids, options, labe
       continue;
     }
     const id = ids.anchors.get(iface.id)!;
-    drawing.lines.push(`    ${id}${shape(iface, label(interfaceLines(iface, networkNames, options, labels)))}`);
+    drawing.lines.push(`    ${id}${shape(iface, label(interfaceLines(iface, networks, options, labels)))}`);
     drawing.nodeCount++;
     // A bridge reveals the network it stands for; a container's interface, the container.
     const networkId = iface.kind === 'bridge' ? iface.networkIds[0] : undefined;
@@ -393,7 +423,8 @@ function drawEdges(edges: TopoEdge[], ids: NodeIds): DrawnEdges {
     if (!from || !to || from === to) {
       continue;
     }
-    const key = `${from}|${to}|${edge.kind}`;
+    // A Docker link and a hand-made one between the same two nodes stay two edges (one orange).
+    const key = `${from}|${to}|${edge.kind}|${edge.managed}`;
     if (seen.has(key)) {
       continue;
     }

@@ -14,43 +14,57 @@ function interfaceIndex(topology: Topology): Map<string, TopoInterface> {
   return index;
 }
 
-/**
- * Keeps what a scope is about. From seed interfaces (a network's bridge and endpoints, or a
- * container's interfaces) it follows veth pairs and bridge ports, and expands through a bridge
- * only when that bridge is a seed: the devops scope shows every port of devops' bridge (also a
- * hand-made veth) and the far ends, but not the other ports of the bridges those reach.
- */
-export function focusTopology(topology: Topology, scope: TopologyScope): Topology {
-  if (scope.kind === 'host') {
-    return topology;
-  }
-  const index = interfaceIndex(topology);
-  const seeds = new Set<string>();
-  const seedNamespaces = new Set<string>();
+/** The host's own interfaces a host-mode container or the `host` network shares: its uplink. */
+function hostOwnInterfaces(ns: TopoNamespace): TopoInterface[] {
+  return ns.interfaces.filter((iface) => iface.uplinkGateways !== undefined);
+}
+
+/** Where the search starts: interfaces, and namespaces kept even without an interface. */
+interface Seeds {
+  interfaces: Set<string>;
+  namespaces: Set<string>;
+}
+
+function seedsOf(topology: Topology, scope: Exclude<TopologyScope, { kind: 'host' }>, index: Map<string, TopoInterface>): Seeds {
+  const seeds: Seeds = { interfaces: new Set(), namespaces: new Set() };
   if (scope.kind === 'network') {
+    const network = topology.networks.find((candidate) => candidate.id === scope.networkId);
+    if (network?.driver === 'host') {
+      // The host network is the host's own stack: its namespace (with the host-mode containers) and uplink.
+      const host = topology.namespaces.find((ns) => ns.kind === 'host');
+      if (host) {
+        seeds.namespaces.add(host.id);
+        hostOwnInterfaces(host).forEach((iface) => seeds.interfaces.add(iface.id));
+      }
+      return seeds;
+    }
     for (const iface of index.values()) {
       if (iface.networkIds.includes(scope.networkId)) {
-        seeds.add(iface.id);
+        seeds.interfaces.add(iface.id);
       }
     }
     for (const ns of topology.namespaces) {
       if (ns.networkId === scope.networkId) {
-        seedNamespaces.add(ns.id);
+        seeds.namespaces.add(ns.id);
       }
     }
-    for (const anchor of topology.networks.find((network) => network.id === scope.networkId)?.anchorInterfaceIds ?? []) {
-      seeds.add(anchor);
+    for (const anchor of network?.anchorInterfaceIds ?? []) {
+      seeds.interfaces.add(anchor);
     }
-  } else {
-    for (const ns of topology.namespaces) {
-      if (ns.containers.some((container) => container.id === scope.containerId)) {
-        seedNamespaces.add(ns.id);
-        for (const iface of ns.interfaces) {
-          seeds.add(iface.id);
-        }
-      }
+    return seeds;
+  }
+  for (const ns of topology.namespaces) {
+    if (ns.containers.some((container) => container.id === scope.containerId)) {
+      seeds.namespaces.add(ns.id);
+      // A host-mode container shares the host's stack: its uplink, not every bridge of the host.
+      (ns.kind === 'host' ? hostOwnInterfaces(ns) : ns.interfaces).forEach((iface) => seeds.interfaces.add(iface.id));
     }
   }
+  return seeds;
+}
+
+/** Interfaces reached from the seeds along veth pairs, bridge ports and parent links, spreading only through the seeds' bridges. */
+function reachable(topology: Topology, seeds: Set<string>, index: Map<string, TopoInterface>): Set<string> {
   const adjacency = new Map<string, TopoEdge[]>();
   for (const edge of topology.edges) {
     for (const end of [edge.from, edge.to]) {
@@ -78,18 +92,43 @@ export function focusTopology(topology: Topology, scope: TopologyScope): Topolog
       }
     }
   }
+  return keep;
+}
+
+/** The host-mode containers a scope is about: all of them for the host and the `host` network, else the focused one if it is one. */
+function hostModeShown(topology: Topology, scope: Exclude<TopologyScope, { kind: 'host' }>, ns: TopoNamespace): TopoNamespace['containers'] {
+  if (scope.kind === 'network') {
+    return topology.networks.find((network) => network.id === scope.networkId)?.driver === 'host' ? ns.containers : [];
+  }
+  return ns.containers.filter((container) => container.id === scope.containerId);
+}
+
+/**
+ * Keeps what a scope is about. From seed interfaces (a network's bridge and endpoints, or a
+ * container's interfaces) it follows veth pairs and bridge ports, and expands through a bridge
+ * only when that bridge is a seed: the devops scope shows every port of devops' bridge (also a
+ * hand-made veth) and the far ends, but not the other ports of the bridges those reach. The host
+ * namespace names the host-mode containers only where the scope is about them.
+ */
+export function focusTopology(topology: Topology, scope: TopologyScope): Topology {
+  if (scope.kind === 'host') {
+    return topology;
+  }
+  const index = interfaceIndex(topology);
+  const seeds = seedsOf(topology, scope, index);
+  const keep = reachable(topology, seeds.interfaces, index);
   // Stopped containers on the focused network, or the focused stopped container.
   for (const edge of topology.edges) {
-    if (edge.kind === 'stoppedMember' && (keep.has(edge.to) || seedNamespaces.has(edge.from))) {
-      seedNamespaces.add(edge.from);
+    if (edge.kind === 'stoppedMember' && (keep.has(edge.to) || seeds.namespaces.has(edge.from))) {
+      seeds.namespaces.add(edge.from);
       keep.add(edge.to);
     }
   }
   const namespaces: TopoNamespace[] = [];
   for (const ns of topology.namespaces) {
     const interfaces = ns.interfaces.filter((iface) => keep.has(iface.id));
-    if (interfaces.length > 0 || seedNamespaces.has(ns.id)) {
-      namespaces.push({ ...ns, interfaces });
+    if (interfaces.length > 0 || seeds.namespaces.has(ns.id)) {
+      namespaces.push({ ...ns, interfaces, containers: ns.kind === 'host' ? hostModeShown(topology, scope, ns) : ns.containers });
     }
   }
   const kept = new Set<string>([...keep, ...namespaces.map((ns) => ns.id)]);

@@ -36,6 +36,8 @@ export interface TopoInterface {
   aliases?: string[];
   /** A container that owns this interface (container-side interfaces), for reveal. */
   containerId?: string;
+  /** The host's uplink: set (to the default routes' gateways, maybe none) on the interface the default routes leave by. */
+  uplinkGateways?: string[];
 }
 
 export interface TopoNamespace {
@@ -68,6 +70,8 @@ export interface TopoNetwork {
   id: string;
   name: string;
   driver: string;
+  /** macvlan/ipvlan mode (`macvlan_mode`, default bridge; `ipvlan_mode`, default l2). */
+  mode?: string;
   /** The bridge (or overlay br0, or macvlan parent) interface standing for this network. */
   anchorInterfaceIds: string[];
 }
