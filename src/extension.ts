@@ -10,6 +10,7 @@ import { SessionManager } from './sessionManager';
 import { registerTopology } from './topology/register';
 import type { DockerTreeProvider } from './views/dockerTreeProvider';
 import { INSPECT_SCHEME, InspectDocumentProvider } from './views/inspectDocuments';
+import { ReachDocuments } from './views/reachDocuments';
 import { TREE_SETTINGS, TreeViews } from './views/treeViews';
 
 /** What activate() returns: used by the extension-host tests, not a public API. */
@@ -22,8 +23,9 @@ export interface ExtensionTestApi {
 export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const log = vscode.window.createOutputChannel('Docker Network Explorer', { log: true });
   const sessions = new SessionManager(context, log);
+  const reachReports = new ReachDocuments();
   const trees = new TreeViews(() => sessions.session);
-  context.subscriptions.push(log, sessions, trees, sessions.onDidChange((session) => trees.showState(session)));
+  context.subscriptions.push(log, sessions, reachReports, trees, sessions.onDidChange((session) => trees.showState(session)));
   sessions.start();
 
   const services: Services = {
@@ -38,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
     revealInTree: (target) => trees.reveal(target),
     nameFilter: { get: () => trees.filterText, set: (text) => trees.setNameFilter(text) },
     switchContext: (contextName) => sessions.switchContext(contextName),
+    reachReports,
   };
 
   context.subscriptions.push(

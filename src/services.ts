@@ -4,6 +4,7 @@
 import type * as vscode from 'vscode';
 import type { EngineSession } from './engine/engineSession';
 import type { RevealTarget } from './model/revealTarget';
+import type { ReachDocuments } from './views/reachDocuments';
 import type { Inventory } from './model/inventory';
 
 
@@ -22,6 +23,8 @@ export interface Services {
   revealInTree(target: RevealTarget): Promise<void>;
   /** The trees' name filter (view title: Filter by Name…, Clear Name Filter). */
   readonly nameFilter: { get(): string | undefined; set(text: string | undefined): void };
+  /** Connectivity reports: stored and shown in the Markdown preview. */
+  readonly reachReports: ReachDocuments;
   /** Switches to another engine target (a docker context name, or undefined for the default resolution). */
   switchContext(contextName: string | undefined): Promise<void>;
 }

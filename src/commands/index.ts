@@ -3,6 +3,7 @@
  * and declare it in package.json (title in package.nls.json and package.nls.fr.json).
  */
 import type { CommandDefinition } from './command';
+import { checkConnectivityCommand, checkConnectivityToCommand } from './checkConnectivity';
 import { connectContainerCommand } from './connectContainer';
 import { connectToNetworkCommand } from './connectToNetwork';
 import { createNetworkCommand } from './createNetwork';
@@ -36,4 +37,6 @@ export const allCommands: CommandDefinition[] = [
   removeNetworkCommand,
   pruneNetworksCommand,
   showTopologyCommand,
+  checkConnectivityCommand,
+  checkConnectivityToCommand,
 ];

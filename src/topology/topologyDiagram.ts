@@ -6,6 +6,8 @@
  */
 import * as vscode from 'vscode';
 import type { Inventory } from '../model/inventory';
+import { pathHighlightLines } from '../model/reachability/highlight';
+import type { ReachPath } from '../model/reachability/types';
 import { generateMermaid } from '../model/topology/mermaid';
 import { DEFAULT_DIAGRAM_OPTIONS, TopologyScope } from '../model/topology/types';
 import type { PanelToWebview, ScopeChoice, ScopeValue } from '../protocol';
@@ -34,6 +36,8 @@ export class TopologyDiagram {
   private revision = 0;
   private source = '';
   private levelLine = '';
+  /** The last connectivity check's path, drawn over every redraw until another check replaces it. */
+  highlight: ReachPath | undefined;
 
   constructor(
     private readonly services: Services,
@@ -77,11 +81,11 @@ export class TopologyDiagram {
     }
     const toggles = this.viewState.toggles;
     const diagram = generateMermaid(topology, this.viewState.scope, { ...DEFAULT_DIAGRAM_OPTIONS, ...toggles }, localizedDiagramLabels());
-    this.source = diagram.text;
+    this.source = this.highlight ? [diagram.text.trimEnd(), ...pathHighlightLines(this.highlight, diagram.interfaceNodes)].join('\n') + '\n' : diagram.text;
     this.levelLine = levelLine(facts.level, facts.reason);
     post({
       type: 'diagram',
-      source: diagram.text,
+      source: this.source,
       nodeTargets: diagram.nodeTargets,
       scope: this.viewState.scopeValue,
       scopes: scopeChoices(inventory, toggles.showStopped),

@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { EngineSession } from '../engine/engineSession';
+import type { ReachPath } from '../model/reachability/types';
 import { DEFAULT_DIAGRAM_OPTIONS, TopologyScope } from '../model/topology/types';
 import { parseWebviewMessage, type PanelToWebview, type TopologyToggles, type WebviewToPanel } from '../protocol';
 import type { Services } from '../services';
@@ -132,6 +133,12 @@ export class TopologyPanel {
       retainContextWhenHidden: false,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
     };
+  }
+
+  /** Draws a connectivity check's path over the diagram (kept across redraws until the next check). */
+  highlightPath(path: ReachPath): void {
+    this.diagram.highlight = path;
+    this.scheduler.request(0);
   }
 
   private constructor(

@@ -46,6 +46,8 @@ export interface DiagramResult {
   text: string;
   /** Mermaid node or subgraph id -> what clicking it reveals in the tree. */
   nodeTargets: Record<string, RevealTarget>;
+  /** Topology interface id -> the Mermaid node it is drawn in (its own, or its namespace's when folded). */
+  interfaceNodes: Record<string, string>;
   nodeCount: number;
   edgeCount: number;
   collapsed: boolean;
@@ -260,7 +262,7 @@ export function generateMermaid(topology: Topology, scope: TopologyScope, option
   // Whoever reads an export learns how deep the probe looked (a comment: Mermaid draws nothing for it).
   const level = `%% ${labels.probeLevel} ${topology.level} (${topology.reason})`;
   const lines = ['flowchart LR', level, ...nodes.lines, ...edges.lines, ...legend, ...styleLines(classes, edges.unmanaged)];
-  return { text: lines.join('\n') + '\n', nodeTargets: nodes.nodeTargets, nodeCount: nodes.nodeCount, edgeCount: edges.count, collapsed };
+  return { text: lines.join('\n') + '\n', nodeTargets: nodes.nodeTargets, interfaceNodes: Object.fromEntries(ids.anchors), nodeCount: nodes.nodeCount, edgeCount: edges.count, collapsed };
 }
 
 /** The Mermaid ids of a diagram: derived from stable keys, computed once. */

@@ -1,0 +1,114 @@
+/**
+ * Check Connectivity: can A reach B (by address or by a name, ping or a TCP port), explained from
+ * the engine's facts and observed from inside A, shown as a report beside the editor and as a
+ * highlighted path on the topology diagram. From a container's context menu ("Check Connectivity
+ * To…": A is the clicked container), from the palette and from the topology panel (asks both).
+ */
+import * as vscode from 'vscode';
+import { checkReach, HOST_SIDE, ReachRequestError } from '../engine/reachability/checkReach';
+import type { ContainerModel, Inventory } from '../model/inventory';
+import type { ReachReport } from '../model/reachability/types';
+import type { TopologyScope } from '../model/topology/types';
+import type { TreeNode } from '../model/treeModel';
+import type { Services } from '../services';
+import { TopologyPanel } from '../topology/topologyPanel';
+import { Cancelled, CommandDefinition, UserFacingError } from './command';
+
+type SidePick = vscode.QuickPickItem & { ref: string };
+
+function sideItems(inventory: Inventory, except?: string): SidePick[] {
+  const containers = inventory.containers
+    .filter((container) => container.id !== except)
+    .map((container: ContainerModel): SidePick => ({ label: `$(vm) ${container.name}`, description: container.running ? undefined : container.state, ref: container.id }));
+  const host: SidePick = { label: `$(server) ${vscode.l10n.t('The host')}`, description: vscode.l10n.t('the machine the engine runs on'), ref: HOST_SIDE };
+  return except === HOST_SIDE ? containers : [...containers, host];
+}
+
+async function pickSide(inventory: Inventory, title: string, placeHolder: string, except?: string): Promise<string> {
+  const chosen = await vscode.window.showQuickPick(sideItems(inventory, except), { title, placeHolder, matchOnDescription: true });
+  if (!chosen) {
+    throw new Cancelled();
+  }
+  return chosen.ref;
+}
+
+/** Optional: a TCP port (empty: ping), then optional: a name to reach B by (empty: its addresses). */
+async function askHow(title: string): Promise<{ port?: number; name?: string }> {
+  const port = await vscode.window.showInputBox({
+    title,
+    prompt: vscode.l10n.t('TCP port to connect to (leave empty to ping)'),
+    validateInput: (value) => (value.trim() === '' || (/^\d+$/.test(value.trim()) && Number(value) >= 1 && Number(value) <= 65535) ? undefined : vscode.l10n.t('A port is a number from 1 to 65535.')),
+  });
+  if (port === undefined) {
+    throw new Cancelled();
+  }
+  const name = await vscode.window.showInputBox({
+    title,
+    prompt: vscode.l10n.t('Name to reach the target by (leave empty to use its addresses)'),
+    validateInput: (value) => (/\s/.test(value.trim()) ? vscode.l10n.t('A name has no spaces.') : undefined),
+  });
+  if (name === undefined) {
+    throw new Cancelled();
+  }
+  return { port: port.trim() ? Number(port) : undefined, name: name.trim() || undefined };
+}
+
+/** The doctor refused the question: the engine went away, or a side vanished since it was picked. */
+function requestError(error: unknown): unknown {
+  if (!(error instanceof ReachRequestError)) {
+    return error;
+  }
+  return error.code === 'engineUnreachable'
+    ? new UserFacingError(vscode.l10n.t('The Docker engine is not reachable.'))
+    : new UserFacingError(vscode.l10n.t('{0} is no longer on this engine: refresh and try again.', error.ref));
+}
+
+/** Where a new topology panel looks: the network the path runs over, else the source, else the host. */
+function diagramScope(report: ReachReport): TopologyScope {
+  if (report.path.networkId) {
+    return { kind: 'network', networkId: report.path.networkId };
+  }
+  const from = report.effectiveFrom;
+  return from.kind === 'container' ? { kind: 'container', containerId: from.id } : { kind: 'host' };
+}
+
+function sourceOfNode(node: unknown): string | undefined {
+  const treeNode = node && typeof node === 'object' && 'kind' in node ? (node as TreeNode) : undefined;
+  return treeNode && (treeNode.kind === 'container' || treeNode.kind === 'endpoint' || treeNode.kind === 'membership') ? treeNode.containerId : undefined;
+}
+
+async function checkConnectivity(services: Services, node?: unknown): Promise<void> {
+    const inventory = services.inventory();
+    if (!inventory) {
+      throw new UserFacingError(vscode.l10n.t('The Docker engine is not reachable.'));
+    }
+    const title = vscode.l10n.t('Check Connectivity');
+    const from = sourceOfNode(node) ?? (await pickSide(inventory, title, vscode.l10n.t('From (A)')));
+    const fromName = from === HOST_SIDE ? vscode.l10n.t('the host') : inventory.containerById.get(from)?.name ?? from;
+    const to = await pickSide(inventory, title, vscode.l10n.t('From {0} to (B)', fromName), from);
+    const how = await askHow(title);
+    const report = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking whether {0} reaches the target…', fromName) },
+      () =>
+        checkReach(services.session, { from, to, ...how }).catch((error: unknown) => {
+          throw requestError(error);
+        }),
+    );
+    services.log.info(`connectivity: ${from} -> ${to}${how.name ? ` by ${how.name}` : ''}${how.port ? ` port ${how.port}` : ''}: ${report.verdict.final} (explained ${report.verdict.explained}, observed ${report.verdict.observed ?? 'no'})`);
+    // The diagram first (the active column), the report beside it.
+    const panel = TopologyPanel.current ?? TopologyPanel.createOrShow(services, diagramScope(report));
+    panel.highlightPath(report.path);
+    await services.reachReports.show(report);
+}
+
+/** From the palette and the topology panel's title bar: asks A and B. */
+export const checkConnectivityCommand: CommandDefinition = {
+  id: 'dockerNetworks.checkConnectivity',
+  run: (services: Services, node?: unknown) => checkConnectivity(services, node),
+};
+
+/** From a container's context menu: A is the clicked container, asks B. */
+export const checkConnectivityToCommand: CommandDefinition = {
+  id: 'dockerNetworks.checkConnectivityTo',
+  run: (services: Services, node?: unknown) => checkConnectivity(services, node),
+};
