@@ -19,12 +19,11 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
-  dismissNotifications, ensureViewExpanded, expandRow, launchBrowser, openViewContainer, rowLocator,
-  runCommandFromPalette, screenshot, waitForRow, waitForTree,
+  answer, contextMenu, dismissNotifications, ensureViewExpanded, expandRow, launchBrowser, openViewContainer,
+  runCommandFromPalette, screenshot, waitForQuickInput, waitForRow, waitForTree,
 } from '../harness/browser';
 import { openWorkbench } from '../harness/browser';
 import { CodeServer, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
-import { waitFor } from '../support/waitFor';
 import { docker } from '../support/dockerCli';
 
 const LABEL = 'dne.test=1';
@@ -44,56 +43,6 @@ function cleanup(): void {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits until the quick input shows text (title, prompt, message, placeholder) matching `re`. */
-async function waitForQuickInput(page: Page, re: RegExp, timeoutMs = 15_000): Promise<string> {
-  const widget = page.locator('.quick-input-widget');
-  let seen = '';
-  return waitFor(
-    `the quick input to show ${re}`,
-    async () => {
-      if (!(await widget.isVisible().catch(() => false))) return undefined;
-      const text = (await widget.innerText().catch(() => '')) ?? '';
-      const placeholder = (await widget.locator('input').first().getAttribute('placeholder').catch(() => '')) ?? '';
-      const aria = (await widget.locator('input').first().getAttribute('aria-label').catch(() => '')) ?? '';
-      seen = `${text}\n${placeholder}\n${aria}`;
-      return re.test(seen) ? seen : undefined;
-    },
-    { timeoutMs, intervalMs: 100, lastSeen: () => JSON.stringify(seen) },
-  );
-}
-
-/** Types a value into the current input step and accepts it, once the step asked for `re` is shown. */
-async function answer(page: Page, re: RegExp, value: string): Promise<void> {
-  await waitForQuickInput(page, re);
-  const input = page.locator('.quick-input-widget input').first();
-  await input.fill(value);
-  await sleep(150);
-  await page.keyboard.press('Enter');
-  await sleep(250);
-}
-
-async function contextMenu(page: Page, view: string, labelPath: string[], item: RegExp): Promise<void> {
-  const row = await rowLocator(page, view, labelPath);
-  assert.ok(row, `row ${JSON.stringify(labelPath)} not found in ${view}`);
-  await row.click({ button: 'right' });
-  const entry = page.locator('.monaco-menu .action-label', { hasText: item }).first();
-  await entry.waitFor({ state: 'visible', timeout: 10_000 });
-  // The workbench ignores a click that lands right after the menu opened (it guards against the
-  // right-click's own mouse-up): hover first, and if the menu is still open after the click,
-  // choose the hovered entry with Enter.
-  await entry.hover();
-  await sleep(300);
-  await entry.click();
-  const menu = page.locator('.monaco-menu').first();
-  if (await menu.isVisible().catch(() => false)) {
-    await sleep(500);
-    if (await menu.isVisible().catch(() => false)) {
-      await page.keyboard.press('Enter');
-    }
-  }
-  await menu.waitFor({ state: 'hidden', timeout: 5_000 });
-}
 
 describe('network actions (e2e: VSIX in code-server + Chromium + real engine)', { timeout: 600_000 }, () => {
   let server: CodeServer | undefined;

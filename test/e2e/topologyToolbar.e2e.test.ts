@@ -261,7 +261,8 @@ describe('topology toolbar (e2e: VSIX in code-server + Chromium + real engine)',
       await waitFor(`${fileName} in the workspace`, () => (fs.existsSync(file) && fs.statSync(file).size > 0 ? true : undefined), { timeoutMs: 10_000, intervalMs: 100 });
     }
     const markdown = fs.readFileSync(path.join(workspace, 'docker-topology.md'), 'utf8');
-    assert.match(markdown, /^# Docker Network Topology\n\n```mermaid\nflowchart LR\n/);
+    // The title, the probe level it was made at, then the diagram.
+    assert.match(markdown, /^# Docker Network Topology\n\nProbe level: (netns|sysfs|api) \([^)]*\)\. [^\n]+\n\n```mermaid\nflowchart LR\n%% probe level: /);
     assert.ok(markdown.includes(WEB) && markdown.includes(macOn(WEB, FRONT)), 'the Markdown lacks the diagram');
     const svg = fs.readFileSync(path.join(workspace, 'docker-topology.svg'), 'utf8');
     assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);

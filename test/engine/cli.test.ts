@@ -1,20 +1,17 @@
 /** The built command line (dist/cli.js) against the real engine, as a user runs it. */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { runScriptAsUser } from '../support/asUser';
 import { createNetwork, removeLabelled } from '../support/dockerCli';
 
 const root = path.join(__dirname, '..', '..', '..');
 const LABEL = 'dne.test.cli';
 const NET = 'dnecli-net';
 
-function cli(args: string[], user?: string, script = path.join(root, 'dist', 'cli.js')) {
-  const command = user ? 'runuser' : process.execPath;
-  const argv = user ? ['-u', user, '--', process.execPath, script, ...args] : [script, ...args];
-  const result = spawnSync(command, argv, { encoding: 'utf8', timeout: 60_000, env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '' } });
+function cli(args: string[]) {
+  const result = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '' } });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
@@ -47,18 +44,10 @@ describe('command line against the real engine', () => {
   });
 
   test('a user outside the docker group gets the docker-group hint (EACCES), exit 1', { skip: process.getuid?.() === 0 ? false : 'needs root to run as nobody' }, () => {
-    // A copy nobody can read (the checkout may sit in a folder only root enters).
-    const folder = mkdtempSync(path.join(os.tmpdir(), 'dne-cli-'));
-    const script = path.join(folder, 'cli.js');
-    copyFileSync(path.join(root, 'dist', 'cli.js'), script);
-    spawnSync('chmod', ['-R', 'a+rX', folder]);
-    try {
-      const { code, err } = cli(['diagram'], 'nobody', script);
-      assert.equal(code, 1);
-      assert.match(err, /Permission denied on the Docker socket\. Add your user to the docker group/);
-      assert.match(err, /EACCES/);
-    } finally {
-      rmSync(folder, { recursive: true, force: true });
-    }
+    const { status, stderr } = runScriptAsUser(path.join(root, 'dist', 'cli.js'), ['diagram'], { env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '' } });
+    assert.equal(status, 1, stderr);
+    assert.match(stderr, /Permission denied on the Docker socket\. Add your user to the docker group/);
+    assert.match(stderr, /EACCES/);
   });
+
 });
