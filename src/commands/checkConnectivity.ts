@@ -95,8 +95,8 @@ async function checkConnectivity(services: Services, node?: unknown): Promise<vo
         }),
     );
     services.log.info(`connectivity: ${from} -> ${to}${how.name ? ` by ${how.name}` : ''}${how.port ? ` port ${how.port}` : ''}: ${report.verdict.final} (explained ${report.verdict.explained}, observed ${report.verdict.observed ?? 'no'})`);
-    // The diagram first (the active column), the report beside it.
-    const panel = TopologyPanel.current ?? TopologyPanel.createOrShow(services, diagramScope(report));
+    // The diagram first, scoped to where the path runs, the report beside it.
+    const panel = TopologyPanel.createOrShow(services, diagramScope(report));
     panel.highlightPath(report.path);
     await services.reachReports.show(report);
 }

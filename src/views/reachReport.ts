@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { Blocker, Check, PathHop, ReachReport, ReachSide, SharedNetwork, VerdictValue } from '../model/reachability/types';
 import { CHECK_KINDS, FIXES, NOTES, OBSERVATION_REASONS, OUTCOMES, RULES } from './reachSentences';
 import { code, field, md } from './treeItems';
+import { dateTime } from './uiFormat';
 
 type Params = Record<string, string>;
 
@@ -34,8 +35,8 @@ export function reachTitle(report: ReachReport): string {
   return vscode.l10n.t('Can {0} reach {1}? ({2})', md(sideName(question.from)), md(sideName(question.to)), how);
 }
 
-export function reachReportMarkdown(report: ReachReport): string {
-  const parts = [`# ${reachTitle(report)}`];
+export function reachReportMarkdown(report: ReachReport, checkedAt: Date = new Date()): string {
+  const parts = [`# ${reachTitle(report)}`, `_${vscode.l10n.t('Checked at {0}.', md(dateTime(checkedAt)))}_`];
   if (report.disagreement) {
     parts.push(disagreementBlock(report));
   }
@@ -60,7 +61,7 @@ function disagreementBlock(report: ReachReport): string {
 
 function verdictBlock(report: ReachReport): string {
   const { verdict, observation } = report;
-  const icon = verdict.final === 'reachable' ? '✅' : '❌';
+  const icon = verdict.final === 'reachable' ? '✓' : '✗';
   const basis =
     verdict.observed !== undefined
       ? vscode.l10n.t('observed from inside {0}; the explanation says {1}', md(sideName(report.question.from)), verdictWord(verdict.explained))
@@ -97,9 +98,9 @@ function blockersBlock(blockers: Blocker[]): string {
     const observed = blocker.source === 'observed' ? ` _(${vscode.l10n.t('observed')})_` : '';
     const lines = [`- ${RULES[blocker.rule](escaped(blocker.params))}${observed}`];
     if (blocker.fix) {
-      lines.push(`  ${field(`**${vscode.l10n.t('Fix')}**`, FIXES[blocker.fix.code](escaped(blocker.fix.params)))}`);
+      lines.push(`  - ${field(`**${vscode.l10n.t('Fix')}**`, FIXES[blocker.fix.code](escaped(blocker.fix.params)))}`);
       if (blocker.fix.command) {
-        lines.push(`  ${code(blocker.fix.command.join(' '))}`);
+        lines.push(`    ${code(blocker.fix.command.join(' '))}`);
       }
     }
     return lines.join('\n');
@@ -128,7 +129,7 @@ function checksBlock(checks: Check[]): string {
 
 function hopText(hop: PathHop): string {
   if (hop.kind === 'drop') {
-    return hop.rule ? `⛔ ${code(hop.rule.chain)}` : `⛔ ${md(hop.blocker ?? '')}`;
+    return hop.rule ? `✗ ${code(hop.rule.chain)}` : `✗ ${md(hop.blocker ?? '')}`;
   }
   return code(hop.name ?? hop.kind);
 }

@@ -5,6 +5,8 @@
  * report in the Markdown preview says "not reachable", names the rule and the fix, and says it was
  * observed; the topology diagram opens with the path drawn and the node where it stops marked.
  * Then the same question between two containers on one network: reachable, path drawn, no stop.
+ * Then a DROP rule added by hand in DOCKER-USER between those two: the report opens with the
+ * disagreement between explanation and observation and names the rule.
  * Packets go only between the containers this test creates. Everything carries dne.test=1.
  */
 import * as assert from 'node:assert';
@@ -27,18 +29,22 @@ const A = 'dne-reach-1';
 const B = 'dne-reach-2';
 const C = 'dne-reach-3';
 
-/** The text of the first frame (the Markdown preview's) that shows the report for `from -> to`. */
-async function reportText(page: Page, from: string, to: string, timeoutMs = 60_000): Promise<string> {
+/** The texts of the frames (Markdown previews) that show a connectivity report now. */
+async function reportTexts(page: Page): Promise<string[]> {
+  const texts: string[] = [];
+  for (const frame of page.frames()) {
+    const text = await frame.locator('body').innerText({ timeout: 1000 }).catch(() => '');
+    if (/^Can .+ reach .+\?/m.test(text)) texts.push(text);
+  }
+  return texts;
+}
+
+/** The report for `from -> to` that was not shown before (each report says when it was made). */
+async function newReportText(page: Page, from: string, to: string, before: readonly string[], timeoutMs = 60_000): Promise<string> {
   const title = new RegExp(`Can ${from} reach ${to}\\?`);
   return waitFor(
-    `the connectivity report ${from} -> ${to}`,
-    async () => {
-      for (const frame of page.frames()) {
-        const text = await frame.locator('body').innerText({ timeout: 1000 }).catch(() => '');
-        if (title.test(text)) return text;
-      }
-      return undefined;
-    },
+    `a new connectivity report ${from} -> ${to}`,
+    async () => (await reportTexts(page)).find((text) => title.test(text) && !before.includes(text)),
     { timeoutMs, intervalMs: 250 },
   );
 }
@@ -50,12 +56,13 @@ async function pathClasses(page: Page): Promise<{ path: number; stop: number }> 
 }
 
 async function check(page: Page, from: string, to: string): Promise<string> {
+  const before = await reportTexts(page);
   await waitForRow(page, 'Containers', [from], 20_000);
   await contextMenu(page, 'Containers', [from], /^Check Connectivity To/);
   await answer(page, new RegExp(`From ${from} to \\(B\\)`), to);
   await answer(page, /TCP port to connect to/, '');
   await answer(page, /Name to reach the target by/, '');
-  return reportText(page, from, to);
+  return newReportText(page, from, to, before);
 }
 
 describe('connectivity doctor (e2e: VSIX in code-server + Chromium + real engine)', { timeout: 600_000 }, () => {
@@ -91,7 +98,7 @@ describe('connectivity doctor (e2e: VSIX in code-server + Chromium + real engine
     const p = page!;
     const text = await check(p, A, B);
     await screenshot(p, 'reach-e2e-not-reachable');
-    assert.match(text, /not reachable/, text);
+    assert.match(text, /✗ not reachable/, text);
     assert.match(text, new RegExp(`${A} and ${B} share no network`), text);
     assert.match(text, /Docker isolates bridge networks from each other/, text);
     assert.match(text, new RegExp(`Connect ${A} to ${NET_B}|Connect ${B} to ${NET_A}`), text);
@@ -110,12 +117,31 @@ describe('connectivity doctor (e2e: VSIX in code-server + Chromium + real engine
   it('says two containers on one network reach each other, and draws the path without a stop', async () => {
     const p = page!;
     const text = await check(p, A, C);
-    assert.match(text, /✅/, text);
+    assert.match(text, /✓ reachable/, text);
     assert.doesNotMatch(text, /not reachable/, text);
     assert.match(text, new RegExp(NET_A), text);
     await waitFor('the new path on the diagram', async () => {
       const found = await pathClasses(p);
-      return found.stop === 0 && found.path >= 3 ? found : undefined;
+      // Scoped to their network: both containers' eth0, both veths and the bridge.
+      return found.stop === 0 && found.path >= 5 ? found : undefined;
     }, { timeoutMs: 30_000, intervalMs: 250 });
+  });
+
+  it('says first that explanation and observation disagree when a hand-made DOCKER-USER rule drops, and names the rule', async () => {
+    const p = page!;
+    const address = (container: string) => docker(['inspect', '-f', `{{(index .NetworkSettings.Networks "${NET_A}").IPAddress}}`, container]);
+    const rule = ['DOCKER-USER', '-s', `${address(A)}/32`, '-d', `${address(C)}/32`, '-j', 'DROP'];
+    execFileSync('iptables', ['-I', ...rule]);
+    try {
+      const text = await check(p, A, C);
+      await screenshot(p, 'reach-e2e-disagreement');
+      const disagreement = text.indexOf('The explanation and the observation disagree.');
+      assert.ok(disagreement >= 0, text);
+      assert.ok(disagreement < text.indexOf('✗ not reachable'), 'the disagreement comes before the verdict');
+      assert.match(text, /DOCKER-USER/, text);
+      assert.match(text, /The engine's facts say reachable; from inside the source, it is not reachable/, text);
+    } finally {
+      execFileSync('iptables', ['-D', ...rule]);
+    }
   });
 });
