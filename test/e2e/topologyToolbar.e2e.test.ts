@@ -265,7 +265,9 @@ describe('topology toolbar (e2e: VSIX in code-server + Chromium + real engine)',
     assert.match(markdown, /^# Docker Network Topology\n\nProbe level: (netns|sysfs|api) \([^)]*\)\. [^\n]+\n\n```mermaid\nflowchart LR\n%% probe level: /);
     assert.ok(markdown.includes(WEB) && markdown.includes(macOn(WEB, FRONT)), 'the Markdown lacks the diagram');
     const svg = fs.readFileSync(path.join(workspace, 'docker-topology.svg'), 'utf8');
-    assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    // A comment that says the probe level, then the SVG itself (with the same sentence in <desc>).
+    assert.match(svg, /^<!-- Probe level: (netns|sysfs|api) [^\n]*-->\n<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.match(svg, /<desc>Probe level: /);
     assert.ok(svg.includes(DB) && svg.includes(macOn(DB, BACK)), 'the SVG lacks the diagram');
     await dismissNotifications(p);
   });
