@@ -64,8 +64,8 @@ function verdictBlock(report: ReachReport): string {
   const icon = verdict.final === 'reachable' ? '✓' : '✗';
   const basis =
     verdict.observed !== undefined
-      ? vscode.l10n.t('observed from inside {0}; the explanation says {1}', md(sideName(report.question.from)), verdictWord(verdict.explained))
-      : vscode.l10n.t('explained from the engine\'s facts, not observed');
+      ? vscode.l10n.t('Observed from inside {0}; the explanation says {1}.', md(sideName(report.question.from)), verdictWord(verdict.explained))
+      : vscode.l10n.t('Explained from the engine\'s facts, not observed.');
   const lines = [`## ${icon} ${verdictWord(verdict.final)}`, basis];
   if (observation.method === 'none' || observation.reason) {
     lines.push(OBSERVATION_REASONS[observation.reason ?? 'notRequested']());

@@ -102,7 +102,7 @@ describe('connectivity doctor (e2e: VSIX in code-server + Chromium + real engine
     assert.match(text, new RegExp(`${A} and ${B} share no network`), text);
     assert.match(text, /Docker isolates bridge networks from each other/, text);
     assert.match(text, new RegExp(`Connect ${A} to ${NET_B}|Connect ${B} to ${NET_A}`), text);
-    assert.match(text, /observed from inside/, text);
+    assert.match(text, /Observed from inside/, text);
     // Observed for real: what ping inside A says.
     const targetAddress = docker(['inspect', '-f', `{{(index .NetworkSettings.Networks "${NET_B}").IPAddress}}`, B]);
     assert.throws(() => execFileSync('docker', ['exec', A, 'ping', '-c', '1', '-W', '1', targetAddress], { stdio: 'ignore', timeout: 10_000 }), 'ping inside A fails too');
