@@ -11,7 +11,9 @@
  *    by hand, or an address added inside it, without any engine event;
  *  - every namespace that is not a container's (overlay `1-<id>`, ingress_sbox, lb_<id>, `ip netns
  *    add`): they are few, nothing names them in engine events, and they change with the containers.
- * Namespaces that are gone drop out of the cache. Without `changedContainerIds` every namespace is
+ * A file that could not be read (Docker unmounts a removed container's namespace at once and deletes
+ * the file about a minute later) is not tried again while its identity stays: the same warning is
+ * given. Namespaces that are gone drop out of the cache. Without `changedContainerIds` every namespace is
  * read (a first probe, a Refresh). The result is the same HostFacts as probeHost's.
  * Below the netns level (no root, remote engine) there is no nsenter to save: it is a full probe.
  */
@@ -46,6 +48,8 @@ interface CacheEntry {
   identity: string;
   fingerprint: string;
   links: LinkFact[];
+  /** The read failed: a file left behind, its namespace unmounted (Docker removes such files a minute later). */
+  error?: string;
 }
 
 /** Options of probeHost that stay the same from probe to probe (paths, platform, readers for tests). */
@@ -95,14 +99,24 @@ export class IncrementalProbe {
       if (!reason && cached) {
         reused++;
         seen.set(target.nsPath, cached);
+        if (cached.error !== undefined) {
+          throw new Error(cached.error);
+        }
         return structuredClone(cached.links);
       }
       reasons[target.nsPath] = reason ?? 'new';
-      const links = await read();
-      if (identity) {
-        seen.set(target.nsPath, { identity, fingerprint, links: structuredClone(links) });
+      try {
+        const links = await read();
+        if (identity) {
+          seen.set(target.nsPath, { identity, fingerprint, links: structuredClone(links) });
+        }
+        return links;
+      } catch (error) {
+        if (identity) {
+          seen.set(target.nsPath, { identity, fingerprint, links: [], error: (error as Error).message });
+        }
+        throw error;
       }
-      return links;
     };
     const facts = await probeHost({ ...this.options, sandboxes: request.sandboxes, maxLevel: request.maxLevel, readNamespace });
     if (facts.level === 'netns') {
@@ -139,6 +153,10 @@ function readReason(target: NamespaceTarget, cached: CacheEntry | undefined, ide
   }
   if (cached.identity !== identity) {
     return 'identityChanged';
+  }
+  if (cached.error !== undefined) {
+    // The same file that could not be read: a namespace mounted on it later changes its identity.
+    return undefined;
   }
   if (target.named || target.containerIds.length === 0) {
     return 'notContainer';

@@ -142,6 +142,19 @@ describe('incremental host probe (recorded seed facts)', () => {
     assert.deepEqual(withoutTiming(facts), withoutTiming(await full()));
   });
 
+  test('a file left behind whose namespace is unmounted is tried once, then answered with the same warning', async () => {
+    const file = path.join(host.dirs.netnsDir, 'left-behind');
+    writeFileSync(file, '');
+    let facts = await changedOnce([]);
+    assert.ok(host.reads.includes('left-behind'));
+    assert.deepEqual(withoutTiming(facts), withoutTiming(await full()));
+    assert.ok(facts.warnings.some((w) => w.startsWith(file)));
+    facts = await changedOnce([]);
+    assert.equal(host.reads.includes('left-behind'), false, 'not tried again');
+    assert.deepEqual(withoutTiming(facts), withoutTiming(await full()));
+    rmSync(file);
+  });
+
   test('a Refresh (no container named) reads everything again; a probe limited to the API empties the cache', async () => {
     const facts = await changedOnce(undefined);
     assert.equal(host.reads.length, host.truth.size);
