@@ -19,6 +19,7 @@ import { probeHost } from '../../src/probe/hostProbe';
 import { IncrementalProbe } from '../../src/probe/incrementalProbe';
 import { sandboxesOf } from '../../src/topology/collect';
 import { createNetwork, docker, removeLabelled, runContainer } from '../support/dockerCli';
+import { processAlive } from '../support/processes';
 import { waitFor } from '../support/waitFor';
 import { sh } from './probeSeed';
 
@@ -28,15 +29,6 @@ const NETWORKS = ['n1', 'n2', 'n3'].map((n) => `${PREFIX}${n}`);
 const VETH_HOST = 'dneincrA';
 const VETH_MOVED = 'dneincrB';
 const isRoot = process.getuid?.() === 0;
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 function cleanup(): void {
   sh('ip', ['link', 'del', VETH_HOST], true);
@@ -163,7 +155,7 @@ describe('incremental host probe on the real engine (root)', { skip: isRoot ? fa
     } finally {
       watcher.dispose();
     }
-    await waitFor('ip monitor to end', () => !alive(pid!), { timeoutMs: 3000 });
+    await waitFor('ip monitor to end', () => !processAlive(pid!), { timeoutMs: 3000 });
     assert.equal(sh('ps', ['-o', 'pid=', '-p', String(pid)], true), '', 'no ip monitor process left');
   });
 });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { HostInterfaceChange, HostInterfaceWatcher, interfaceNameOfMonitorLine } from '../../src/probe/hostInterfaceWatcher';
+import { processAlive } from '../support/processes';
 import { waitFor } from '../support/waitFor';
 
 const RECORDED = [
@@ -18,15 +19,6 @@ const RECORDED = [
   'Deleted 2285: dnepA@NONE: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN group default \\    link/ether 3e:2f:dd:91:fc:ee brd ff:ff:ff:ff:ff:ff',
   '2276: br-eae66e5a256b    inet 172.26.0.1/16 brd 172.26.255.255 scope global br-eae66e5a256b\\       valid_lft forever preferred_lft forever',
 ];
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('host interface watcher', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'dne-watch-'));
@@ -54,7 +46,7 @@ describe('host interface watcher', () => {
     } finally {
       watcher.dispose();
     }
-    await waitFor('the monitor process to end', () => !alive(pid!), { timeoutMs: 5000 });
+    await waitFor('the monitor process to end', () => !processAlive(pid!), { timeoutMs: 5000 });
     assert.equal(watcher.running, false);
   });
 
