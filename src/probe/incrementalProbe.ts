@@ -24,6 +24,8 @@ import { NamespaceTarget, probeHost, ProbeOptions } from './hostProbe';
 import { parseFibTrieLocal, parseNetDev } from './readers';
 
 export interface IncrementalProbeRequest {
+  /** Overrides the constructor's `local` (the session's engine may change). */
+  local?: boolean;
   sandboxes: SandboxInfo[];
   /** Containers an engine event named; undefined: read every namespace (first probe, Refresh). */
   changedContainerIds?: readonly string[];
@@ -118,7 +120,8 @@ export class IncrementalProbe {
         throw error;
       }
     };
-    const facts = await probeHost({ ...this.options, sandboxes: request.sandboxes, maxLevel: request.maxLevel, readNamespace });
+    const local = request.local ?? this.options.local;
+    const facts = await probeHost({ ...this.options, local, sandboxes: request.sandboxes, maxLevel: request.maxLevel, readNamespace });
     if (facts.level === 'netns') {
       this.cache = seen;
       reasons.host = 'full';

@@ -13,6 +13,34 @@ import type { Topology } from '../model/topology/types';
 import { probeHost } from '../probe/hostProbe';
 import type { IncrementalProbe } from '../probe/incrementalProbe';
 
+/**
+ * The containers engine events named since the last take: what an incremental probe must re-read.
+ * `take()` gives undefined ("read everything") at first, after `markAll()` (a Refresh, a failed
+ * collection) and after the event stream ended (events may have been missed).
+ */
+export class ChangedContainers {
+  private ids: Set<string> | undefined;
+  private readonly subscription: { dispose(): void };
+
+  constructor(source: { onDidSeeContainerEvent(listener: (containerId: string | undefined) => void): { dispose(): void } }) {
+    this.subscription = source.onDidSeeContainerEvent((id) => (id === undefined ? this.markAll() : this.ids?.add(id)));
+  }
+
+  markAll(): void {
+    this.ids = undefined;
+  }
+
+  take(): string[] | undefined {
+    const ids = this.ids ? [...this.ids] : undefined;
+    this.ids = new Set();
+    return ids;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}
+
 /** Probe through an IncrementalProbe: only the namespaces of `changedContainerIds` (and the host) are re-read. */
 export interface IncrementalCollect {
   probe: IncrementalProbe;
@@ -65,7 +93,7 @@ export async function collectTopology(source: TopologySource, maxLevel?: ProbeLe
   // Inspections give State.Pid and SandboxKey (for the probe) and the aliases (for the labels).
   const sandboxes = await sandboxesOf(inventory, (id) => source.containerDetails(id));
   const facts = incremental
-    ? await incremental.probe.probe({ sandboxes: Object.values(sandboxes), changedContainerIds: incremental.changedContainerIds, maxLevel })
+    ? await incremental.probe.probe({ local: source.isLocal, sandboxes: Object.values(sandboxes), changedContainerIds: incremental.changedContainerIds, maxLevel })
     : await probeHost({ local: source.isLocal, sandboxes: Object.values(sandboxes), maxLevel });
   const topology = buildTopology({ inventory, sandboxes, facts, endpointNames });
   return { inventory, topology, facts, sandboxes };
