@@ -99,6 +99,16 @@ export class EngineSession {
     return { dispose: () => this.emitter.off('change', listener) };
   }
 
+  /**
+   * Fires for each engine event that names a container (its id: its namespace may have changed),
+   * and with undefined when events may have been missed (the stream ended). The topology's
+   * incremental probe re-reads only the namespaces of the containers named.
+   */
+  onDidSeeContainerEvent(listener: (containerId: string | undefined) => void): { dispose(): void } {
+    this.emitter.on('containerEvent', listener);
+    return { dispose: () => this.emitter.off('containerEvent', listener) };
+  }
+
   start(): Promise<void> {
     return this.refresh();
   }
@@ -245,6 +255,7 @@ export class EngineSession {
       return;
     }
     this.subscription = undefined;
+    this.emitter.emit('containerEvent', undefined);
     this.options.log?.(`event stream ended${error ? `: ${String(error)}` : ''}; refreshing`);
     // The stream ends when the engine stops: a refresh tells whether it is gone, and either
     // re-subscribes (connected) or starts the retry backoff (unreachable).
@@ -261,6 +272,7 @@ export class EngineSession {
     const containerId = event.Type === 'container' ? event.Actor?.ID : event.Actor?.Attributes?.container;
     if (containerId) {
       this.inspections.delete(containerId);
+      this.emitter.emit('containerEvent', containerId);
     }
     this.eventRefresh.schedule();
   }

@@ -10,7 +10,7 @@
  */
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { HostFacts, NamespaceFact, ProbeLevel, SandboxInfo } from '../model/topology/facts';
+import type { HostFacts, LinkFact, NamespaceFact, ProbeLevel, SandboxInfo } from '../model/topology/facts';
 import { emptyFacts, namespaceKindOf } from '../model/topology/facts';
 import { readDefaultRoutes, readHostLinksFromSysfs, readHostLinksWithIp, readNamespaceLinks, readProcNetLinks } from './readers';
 
@@ -28,7 +28,29 @@ export interface ProbeOptions {
   procRoot?: string;
   platform?: NodeJS.Platform;
   isRoot?: boolean;
+  /** Netns level: how links are read (tests replace `ip`/`nsenter`; then neither is looked up on PATH). */
+  readers?: NetnsReaders;
+  /** Netns level: asked for each namespace instead of reading it (the incremental probe answers from its cache). */
+  readNamespace?: NamespaceReader;
 }
+
+/** How the netns level reads the host's links and a namespace's links. */
+export interface NetnsReaders {
+  hostLinks(): Promise<LinkFact[]>;
+  namespaceLinks(nsPath: string): Promise<LinkFact[]>;
+}
+
+/** A namespace file the netns level reads: Docker's (/var/run/docker/netns) or `ip netns add`'s (named). */
+export interface NamespaceTarget {
+  file: string;
+  nsPath: string;
+  named: boolean;
+  /** Containers whose SandboxKey names this file. */
+  containerIds: string[];
+}
+
+/** Gives a namespace's links; `read` reads them now. */
+export type NamespaceReader = (target: NamespaceTarget, read: () => Promise<LinkFact[]>) => Promise<LinkFact[]>;
 
 async function accessible(file: string, mode = constants.R_OK): Promise<boolean> {
   try {
@@ -89,9 +111,12 @@ async function probe(options: ProbeOptions): Promise<HostFacts> {
   const isRoot = options.isRoot ?? process.getuid?.() === 0;
   const netnsDir = options.netnsDir ?? '/var/run/docker/netns';
   if (options.maxLevel !== 'sysfs' && isRoot) {
+    if (options.readers) {
+      return probeNetns(options, options.readers, netnsDir);
+    }
     const [ip, nsenter] = await Promise.all([findOnPath('ip'), findOnPath('nsenter')]);
     if (ip && nsenter) {
-      return probeNetns(options, ip, nsenter, netnsDir);
+      return probeNetns(options, { hostLinks: () => readHostLinksWithIp(ip), namespaceLinks: (nsPath) => readNamespaceLinks(nsPath, nsenter, ip) }, netnsDir);
     }
     const facts = await probeSysfs(options, sysClassNet);
     facts.reason = 'noIpTool';
@@ -137,9 +162,9 @@ async function namedNamespaceFiles(namedDir: string, dockerFiles: string[], warn
   return named.filter((_, i) => inodes[i] === undefined || !dockerInodes.has(inodes[i]));
 }
 
-async function probeNetns(options: ProbeOptions, ip: string, nsenter: string, netnsDir: string): Promise<HostFacts> {
+async function probeNetns(options: ProbeOptions, readers: NetnsReaders, netnsDir: string): Promise<HostFacts> {
   const warnings: string[] = [];
-  const hostLinks = await readHostLinksWithIp(ip);
+  const hostLinks = await readers.hostLinks();
   const namespaces: NamespaceFact[] = [{ name: 'host', kind: 'host', containerIds: [], links: hostLinks }];
   const files = await listDir(netnsDir, warnings);
   const namedDir = options.namedNetnsDir ?? '/var/run/netns';
@@ -151,11 +176,15 @@ async function probeNetns(options: ProbeOptions, ip: string, nsenter: string, ne
       containersByFile.set(file, [...(containersByFile.get(file) ?? []), sandbox.containerId]);
     }
   }
-  const targets = [...files.map((file) => ({ file, nsPath: path.join(netnsDir, file), named: false })), ...named.map((file) => ({ file, nsPath: path.join(namedDir, file), named: true }))];
-  const read = await pool(targets, 8, async ({ file, nsPath, named: isNamed }) => {
+  const targets: NamespaceTarget[] = [
+    ...files.map((file) => ({ file, nsPath: path.join(netnsDir, file), named: false, containerIds: containersByFile.get(file) ?? [] })),
+    ...named.map((file) => ({ file, nsPath: path.join(namedDir, file), named: true, containerIds: [] })),
+  ];
+  const readNamespace: NamespaceReader = options.readNamespace ?? ((_target, read) => read());
+  const read = await pool(targets, 8, async (target) => {
+    const { file, nsPath, named: isNamed, containerIds } = target;
     try {
-      const links = await readNamespaceLinks(nsPath, nsenter, ip);
-      const containerIds = isNamed ? [] : containersByFile.get(file) ?? [];
+      const links = await readNamespace(target, () => readers.namespaceLinks(nsPath));
       const kind = isNamed ? 'named' : containerIds.length > 0 ? 'container' : namespaceKindOf(file);
       return { name: file, kind, path: nsPath, containerIds, links } as NamespaceFact;
     } catch (error) {

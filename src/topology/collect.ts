@@ -11,6 +11,42 @@ import type { HostFacts, ProbeLevel, SandboxInfo } from '../model/topology/facts
 import { buildTopology } from '../model/topology/build';
 import type { Topology } from '../model/topology/types';
 import { probeHost } from '../probe/hostProbe';
+import type { IncrementalProbe } from '../probe/incrementalProbe';
+
+/**
+ * The containers engine events named since the last take: what an incremental probe must re-read.
+ * `take()` gives undefined ("read everything") at first, after `markAll()` (a Refresh, a failed
+ * collection) and after the event stream ended (events may have been missed).
+ */
+export class ChangedContainers {
+  private ids: Set<string> | undefined;
+  private readonly subscription: { dispose(): void };
+
+  constructor(source: { onDidSeeContainerEvent(listener: (containerId: string | undefined) => void): { dispose(): void } }) {
+    this.subscription = source.onDidSeeContainerEvent((id) => (id === undefined ? this.markAll() : this.ids?.add(id)));
+  }
+
+  markAll(): void {
+    this.ids = undefined;
+  }
+
+  take(): string[] | undefined {
+    const ids = this.ids ? [...this.ids] : undefined;
+    this.ids = new Set();
+    return ids;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}
+
+/** Probe through an IncrementalProbe: only the namespaces of `changedContainerIds` (and the host) are re-read. */
+export interface IncrementalCollect {
+  probe: IncrementalProbe;
+  /** Containers the engine event named; undefined: every namespace (a Refresh). */
+  changedContainerIds?: readonly string[];
+}
 
 /** What a topology is made from: an EngineSession offers exactly this. */
 export interface TopologySource {
@@ -48,7 +84,7 @@ export async function sandboxesOf(inventory: Inventory, inspect: TopologySource[
 }
 
 /** The topology of the source's current inventory; undefined while the engine is unreachable. */
-export async function collectTopology(source: TopologySource, maxLevel?: ProbeLevel): Promise<Collected | undefined> {
+export async function collectTopology(source: TopologySource, maxLevel?: ProbeLevel, incremental?: IncrementalCollect): Promise<Collected | undefined> {
   const inventory = source.inventory;
   const endpointNames = source.endpointNames;
   if (!inventory) {
@@ -56,7 +92,9 @@ export async function collectTopology(source: TopologySource, maxLevel?: ProbeLe
   }
   // Inspections give State.Pid and SandboxKey (for the probe) and the aliases (for the labels).
   const sandboxes = await sandboxesOf(inventory, (id) => source.containerDetails(id));
-  const facts = await probeHost({ local: source.isLocal, sandboxes: Object.values(sandboxes), maxLevel });
+  const facts = incremental
+    ? await incremental.probe.probe({ local: source.isLocal, sandboxes: Object.values(sandboxes), changedContainerIds: incremental.changedContainerIds, maxLevel })
+    : await probeHost({ local: source.isLocal, sandboxes: Object.values(sandboxes), maxLevel });
   const topology = buildTopology({ inventory, sandboxes, facts, endpointNames });
   return { inventory, topology, facts, sandboxes };
 }
