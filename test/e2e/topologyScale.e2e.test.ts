@@ -5,7 +5,8 @@
  *  1. Hidden behind another editor tab, the panel does not probe: 20 engine events (a test
  *     container disconnected from and connected to a network, 10 times) add no "topology: probe #"
  *     line to the extension's log (the "Docker Network Explorer" log file the workbench writes).
- *  2. Shown again, it draws the current state, the address of the last connect, with one probe.
+ *  2. Shown again, it draws the current state, the address of the last connect, with one probe
+ *     (more only for engine events after the reveal: the engine is shared with other tests).
  *  3. The toolbar's "Search scopes…" opens VS Code's quick pick: typing part of a subnet finds the
  *     network (matched on its description), typing part of its name and Enter draws that network
  *     alone (a container on another network only is no longer drawn).
@@ -88,6 +89,13 @@ async function quickPickRows(page: Page): Promise<string[]> {
   return page.locator('.quick-input-widget .monaco-list-row').allInnerTexts();
 }
 
+/** Network and container events of the (shared) engine between two instants: other tests' too. */
+function engineEventsBetween(sinceMs: number, untilMs: number): number {
+  const out = docker(['events', '--since', (sinceMs / 1000).toFixed(3), '--until', (untilMs / 1000).toFixed(3),
+    '--filter', 'type=network', '--filter', 'type=container', '--format', '{{.Type}}']);
+  return out.split('\n').filter(Boolean).length;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('topology at scale (e2e: VSIX in code-server + Chromium + real engine)', { timeout: 600_000 }, () => {
@@ -147,12 +155,17 @@ describe('topology at scale (e2e: VSIX in code-server + Chromium + real engine)'
     await sleep(5000);
     assert.strictEqual(probesLogged(server!) - before, 0, 'the hidden panel probed the host');
 
+    const revealedAt = Date.now();
     await p.locator('.tabs-container .tab', { hasText: 'Docker Network Topology' }).first().click();
     const revealed = await waitForPanel(p, `the last connect (${addressOf(10)})`, (s) => s.text.includes(addressOf(10)), 30_000);
     assert.ok(!revealed.text.includes(addressOf(9)), 'an earlier address is still drawn');
     await sleep(2000);
     await screenshot(p, 'topology-scale-revealed');
-    assert.strictEqual(probesLogged(server!) - before, 1, 'shown again, the panel probes once');
+    // One probe for the reveal; more only for engine events after it (the engine is shared).
+    const later = engineEventsBetween(revealedAt, Date.now());
+    const probes = probesLogged(server!) - before;
+    console.log(`  shown again: ${probes} probe(s), ${later} engine event(s) after the reveal`);
+    assert.ok(probes >= 1 && probes <= 1 + later, `shown again, the panel probed ${probes} times for ${later} later engine events`);
   });
 
   it('"Search scopes…" finds a network by part of its subnet or its name; Enter draws that network', async () => {
