@@ -96,6 +96,21 @@ function engineEventsBetween(sinceMs: number, untilMs: number): number {
   return out.split('\n').filter(Boolean).length;
 }
 
+/** The engine up, then the two networks and two containers (none of that name may exist already). */
+function createResources(): void {
+  execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
+  removeLabelled(OWN_LABEL);
+  for (const network of [HOME, MOVING]) {
+    assert.strictEqual(docker(['network', 'ls', '-q', '--filter', `name=^${network}$`]), '', `a network "${network}" not made by this test exists`);
+  }
+  docker(['network', 'create', ...labelArgs, HOME]);
+  docker(['network', 'create', ...labelArgs, '--subnet', MOVING_SUBNET, MOVING]);
+  for (const container of [APP, BYSTANDER]) {
+    docker(['run', '-d', '--name', container, ...labelArgs, '--network', HOME, TEST_IMAGE, 'sleep', '100000']);
+  }
+  docker(['network', 'connect', '--ip', addressOf(0), MOVING, APP]);
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('topology at scale (e2e: VSIX in code-server + Chromium + real engine)', { timeout: 600_000 }, () => {
@@ -104,17 +119,7 @@ describe('topology at scale (e2e: VSIX in code-server + Chromium + real engine)'
   let page: Page | undefined;
 
   before(async () => {
-    execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
-    removeLabelled(OWN_LABEL);
-    for (const network of [HOME, MOVING]) {
-      assert.strictEqual(docker(['network', 'ls', '-q', '--filter', `name=^${network}$`]), '', `a network "${network}" not made by this test exists`);
-    }
-    docker(['network', 'create', ...labelArgs, HOME]);
-    docker(['network', 'create', ...labelArgs, '--subnet', MOVING_SUBNET, MOVING]);
-    docker(['run', '-d', '--name', APP, ...labelArgs, '--network', HOME, TEST_IMAGE, 'sleep', '100000']);
-    docker(['run', '-d', '--name', BYSTANDER, ...labelArgs, '--network', HOME, TEST_IMAGE, 'sleep', '100000']);
-    docker(['network', 'connect', '--ip', addressOf(0), MOVING, APP]);
-
+    createResources();
     server = await startCodeServer({ vsix: [packagedVsix('docker-network-explorer-scale-e2e')], echo: process.env.DNE_DEBUG ? process.stderr : undefined });
     browser = await launchBrowser();
     page = await openWorkbench(browser, server.workspaceUrl(), { width: 1400, height: 860 });
