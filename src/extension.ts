@@ -8,6 +8,7 @@ import { registerCommands } from './commands/registry';
 import type { Services } from './services';
 import { SessionManager } from './sessionManager';
 import { registerTopology } from './topology/register';
+import { TopologyPanel } from './topology/topologyPanel';
 import type { DockerTreeProvider } from './views/dockerTreeProvider';
 import { INSPECT_SCHEME, InspectDocumentProvider } from './views/inspectDocuments';
 import { ReachDocuments } from './views/reachDocuments';
@@ -18,6 +19,8 @@ export interface ExtensionTestApi {
   services: Services;
   networksTree: DockerTreeProvider;
   containersTree: DockerTreeProvider;
+  /** The open topology panel, if any. */
+  topologyPanel(): TopologyPanel | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
@@ -54,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
     }),
   );
 
-  return { services, networksTree: trees.networksTree, containersTree: trees.containersTree };
+  return { services, networksTree: trees.networksTree, containersTree: trees.containersTree, topologyPanel: () => TopologyPanel.current };
 }
 
 export function deactivate(): void {

@@ -35,6 +35,8 @@ export interface ScopeChoice {
 /** Toolbar words, localized by the panel. */
 export interface WebviewStrings {
   scope: string;
+  /** The button that opens VS Code's searchable scope picker. */
+  pickScope: string;
   ips: string;
   macs: string;
   stopped: string;
@@ -79,6 +81,8 @@ export interface WebviewToPanelMessages {
   ready: NoFields;
   /** Request: draw this scope. */
   setScope: { scope: ScopeValue };
+  /** Request: let the user choose the scope in VS Code's quick pick (type-to-search). */
+  pickScope: NoFields;
   /** Request: change these toggles (only the ones the user changed), keep the others. */
   setToggles: { toggles: Partial<TopologyToggles> };
   refresh: NoFields;
@@ -141,7 +145,7 @@ function isToggleChange(value: unknown): value is Partial<TopologyToggles> {
 }
 
 const STRING_KEYS: Record<keyof WebviewStrings, true> = {
-  scope: true, ips: true, macs: true, stopped: true, unmanaged: true, inferred: true, refresh: true,
+  scope: true, pickScope: true, ips: true, macs: true, stopped: true, unmanaged: true, inferred: true, refresh: true,
   exportSvg: true, copySource: true, saveMarkdown: true, resetView: true, renderError: true,
 };
 
@@ -161,6 +165,7 @@ function isScopeChoices(value: unknown): value is ScopeChoice[] {
 const WEBVIEW_TO_PANEL: ChecksOf<WebviewToPanelMessages> = {
   ready: {},
   setScope: { scope: isScopeValue },
+  pickScope: {},
   setToggles: { toggles: isToggleChange },
   refresh: {},
   reveal: { target: isExactRevealTarget },

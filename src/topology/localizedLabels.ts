@@ -38,6 +38,7 @@ export function localizedWebviewStrings(): WebviewStrings {
     scope: vscode.l10n.t('Scope'),
     ips: vscode.l10n.t('IPs'),
     macs: vscode.l10n.t('MACs'),
+    pickScope: vscode.l10n.t('Search scopes…'),
     stopped: vscode.l10n.t('Stopped containers'),
     unmanaged: vscode.l10n.t('Unmanaged interfaces'),
     inferred: vscode.l10n.t('Inferred parts'),

@@ -7,6 +7,10 @@
  * - Work only when someone looks: until the page said it is ready, and while the panel is hidden,
  *   a request only marks the diagram stale; it is redrawn when the panel is shown again.
  * - A new page (first load, or a reload after the panel was hidden) is drawn at once.
+ * - No redraw faster than the page draws: a redraw that posted a diagram waits for the page to say
+ *   it drew it (acknowledged()); requests meanwhile only mark the diagram stale, redrawn after the
+ *   acknowledgement. A page that went away without a word (a closed browser tab keeps its
+ *   extension host for minutes) thus costs one redraw, not one per engine event.
  * - After dispose() nothing runs again: no timer is left, no further redraw follows.
  */
 import { Debouncer } from '../common/debounce';
@@ -18,6 +22,9 @@ export interface RenderSchedulerOptions {
   onError(error: unknown): void;
 }
 
+/** One redraw; resolves true when it posted a diagram the page is to acknowledge. */
+export type Render = () => Promise<boolean | void>;
+
 export class RenderScheduler {
   private readonly debouncer: Debouncer;
   private ready = false;
@@ -26,9 +33,11 @@ export class RenderScheduler {
   private rendering = false;
   private again = false;
   private disposed = false;
+  /** A diagram was posted and the page has not yet said it drew it. */
+  private awaitingPage = false;
 
   constructor(
-    private readonly render: () => Promise<void>,
+    private readonly render: Render,
     private readonly options: RenderSchedulerOptions,
   ) {
     this.debouncer = new Debouncer(() => this.run(), options.delayMs);
@@ -37,6 +46,11 @@ export class RenderScheduler {
   /** Whether a redraw waits for the panel to be shown (or for its page to be ready). */
   get isStale(): boolean {
     return this.stale;
+  }
+
+  /** Whether the last diagram posted waits for the page's acknowledgement. */
+  get awaitingAcknowledgement(): boolean {
+    return this.awaitingPage;
   }
 
   /** Whether a redraw is waiting for its timer. */
@@ -49,11 +63,23 @@ export class RenderScheduler {
     if (this.disposed) {
       return;
     }
-    if (!this.ready || !this.visible) {
+    if (!this.canRender) {
       this.stale = true;
       return;
     }
     this.debouncer.schedule(delayMs);
+  }
+
+  /** The page drew (or failed to draw) the last diagram: a redraw asked for meanwhile runs now. */
+  acknowledged(): void {
+    if (this.disposed || !this.awaitingPage) {
+      return;
+    }
+    this.awaitingPage = false;
+    if (this.stale && this.ready && this.visible) {
+      this.stale = false;
+      this.request(0);
+    }
   }
 
   /** The page is loaded and listens: it has nothing drawn, so draw now. */
@@ -63,6 +89,7 @@ export class RenderScheduler {
     }
     this.ready = true;
     this.stale = false;
+    this.awaitingPage = false;
     this.request(0);
   }
 
@@ -83,7 +110,7 @@ export class RenderScheduler {
       }
       return;
     }
-    if (this.stale) {
+    if (this.stale && !this.awaitingPage) {
       this.stale = false;
       this.request();
     }
@@ -92,14 +119,19 @@ export class RenderScheduler {
   dispose(): void {
     this.disposed = true;
     this.again = false;
+    this.awaitingPage = false;
     this.debouncer.dispose();
+  }
+
+  private get canRender(): boolean {
+    return this.ready && this.visible && !this.awaitingPage;
   }
 
   private run(): void {
     if (this.disposed) {
       return;
     }
-    if (!this.ready || !this.visible) {
+    if (!this.canRender) {
       this.stale = true;
       return;
     }
@@ -120,7 +152,9 @@ export class RenderScheduler {
   /** One redraw; never rejects (a failure goes to onError). */
   private async renderOnce(): Promise<void> {
     try {
-      await this.render();
+      if ((await this.render()) === true && !this.disposed) {
+        this.awaitingPage = true;
+      }
     } catch (error) {
       try {
         this.options.onError(error);

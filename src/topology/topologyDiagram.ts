@@ -36,6 +36,7 @@ export class TopologyDiagram {
   private revision = 0;
   private source = '';
   private levelLine = '';
+  private probes = 0;
   /** The last connectivity check's path, drawn over every redraw until another check replaces it. */
   highlight: ReachPath | undefined;
 
@@ -43,6 +44,16 @@ export class TopologyDiagram {
     private readonly services: Services,
     private readonly viewState: TopologyViewState,
   ) {}
+
+  /** How many times the host was probed for this panel (each redraw that reached the engine probes once). */
+  get probeCount(): number {
+    return this.probes;
+  }
+
+  /** The revision of the last diagram posted. */
+  get lastRevision(): number {
+    return this.revision;
+  }
 
   /** The Mermaid source of the last diagram sent (for Copy and Save as Markdown). */
   get lastSource(): string {
@@ -54,25 +65,29 @@ export class TopologyDiagram {
     return this.levelLine;
   }
 
-  /** Draws the current state; rejects on failure (the panel reports it). */
-  async render(post: (message: PanelToWebview) => void): Promise<void> {
+  /**
+   * Draws the current state; resolves true when a diagram was posted (the page acknowledges it),
+   * rejects on failure (the panel reports it).
+   */
+  async render(post: (message: PanelToWebview) => void): Promise<boolean> {
     const session = this.services.session;
     if (session.state.kind === 'connecting' || (session.state.kind === 'connected' && !session.inventory)) {
       // The session's change event brings the first snapshot: no error meanwhile (panel restored at startup).
       post({ type: 'notice', message: vscode.l10n.t('Connecting to the Docker engine…') });
-      return;
+      return false;
     }
     if (session.state.kind !== 'connected') {
       post({ type: 'error', message: vscode.l10n.t('The Docker engine is not reachable.') });
-      return;
+      return false;
     }
     post({ type: 'busy' });
     const started = Date.now();
+    const probe = ++this.probes;
     const collected = await collectTopology(session);
     if (!collected) {
       // The engine went away while the containers were inspected.
       post({ type: 'error', message: vscode.l10n.t('The Docker engine is not reachable.') });
-      return;
+      return false;
     }
     const { inventory, topology, facts } = collected;
     if (!scopeExists(this.viewState.scope, inventory)) {
@@ -95,10 +110,11 @@ export class TopologyDiagram {
       revision: ++this.revision,
     });
     this.services.log.info(
-      `topology: level ${facts.level} (${facts.reason}), ${topology.namespaces.length} namespaces, ${diagram.nodeCount} nodes, probe ${facts.elapsedMs ?? 0} ms, total ${Date.now() - started} ms`,
+      `topology: probe #${probe}: level ${facts.level} (${facts.reason}), ${topology.namespaces.length} namespaces, ${diagram.nodeCount} nodes, probe ${facts.elapsedMs ?? 0} ms, total ${Date.now() - started} ms`,
     );
     for (const warning of facts.warnings) {
       this.services.log.warn(`topology probe: ${warning}`);
     }
+    return true;
   }
 }

@@ -17,6 +17,7 @@ import { parseWebviewMessage, type PanelToWebview, type TopologyToggles, type We
 import type { Services } from '../services';
 import { copyMermaidSource, saveMarkdown, saveSvg } from './fileExport';
 import { RenderScheduler } from './renderScheduler';
+import { pickScope } from './scopePicker';
 import { TopologyDiagram } from './topologyDiagram';
 import { scopeFromValue, TopologyViewState } from './viewState';
 
@@ -135,6 +136,16 @@ export class TopologyPanel {
     };
   }
 
+  /** How many times this panel probed the host (tests read it; the log has one line per probe). */
+  get probeCount(): number {
+    return this.diagram.probeCount;
+  }
+
+  /** Whether the panel is shown (a hidden panel neither probes nor draws). */
+  get visible(): boolean {
+    return this.panel.visible;
+  }
+
   /** Draws a connectivity check's path over the diagram (kept across redraws until the next check). */
   highlightPath(path: ReachPath): void {
     this.diagram.highlight = path;
@@ -192,6 +203,23 @@ export class TopologyPanel {
     this.post({ type: 'error', message: vscode.l10n.t('Could not draw the topology: {0}', errorText(error)) });
   }
 
+  /** The searchable scope picker, asked for by the page; the chosen scope is drawn. */
+  private async pickScope(): Promise<void> {
+    const inventory = this.services.session.inventory;
+    if (!inventory) {
+      return;
+    }
+    const chosen = await pickScope(inventory, {
+      title: vscode.l10n.t('Topology scope'),
+      placeHolder: vscode.l10n.t('Type part of a name, a driver, a subnet or an address'),
+      showStopped: this.viewState.toggles.showStopped,
+      current: this.viewState.scopeValue,
+    });
+    if (chosen && !this.disposed) {
+      this.showScope(scopeFromValue(chosen));
+    }
+  }
+
   /** A message from the page: acted on if it has the shape of one, else logged and ignored. */
   private receive(value: unknown): void {
     const message = parseWebviewMessage(value);
@@ -205,6 +233,10 @@ export class TopologyPanel {
   }
 
   private async handle(message: WebviewToPanel): Promise<void> {
+    if (message.type === 'setScope' || message.type === 'setToggles' || message.type === 'refresh' || message.type === 'pickScope') {
+      // The user acts in the page: it is there, whatever it has acknowledged so far.
+      this.scheduler.acknowledged();
+    }
     switch (message.type) {
       case 'ready':
         this.scheduler.pageReady();
@@ -213,6 +245,9 @@ export class TopologyPanel {
         // Unchanged, the page still wants an answer: it shows what it asked for until told otherwise.
         this.viewState.setScope(scopeFromValue(message.scope));
         this.scheduler.request(0);
+        break;
+      case 'pickScope':
+        await this.pickScope();
         break;
       case 'setToggles':
         this.viewState.changeToggles(message.toggles);
@@ -236,9 +271,13 @@ export class TopologyPanel {
         break;
       case 'rendered':
         this.services.log.info(`topology: rendered revision ${message.revision} (${message.nodeCount} nodes) in ${message.milliseconds} ms`);
+        if (message.revision >= this.diagram.lastRevision) {
+          this.scheduler.acknowledged();
+        }
         break;
       case 'renderError':
         this.services.log.error(`topology: Mermaid could not render: ${message.message}`);
+        this.scheduler.acknowledged();
         break;
     }
   }

@@ -10,6 +10,7 @@ describe('parseWebviewMessage', () => {
     { type: 'setScope', scope: 'host' },
     { type: 'setScope', scope: 'network:0123456789abcdef' },
     { type: 'setScope', scope: 'container:a1b2c3' },
+    { type: 'pickScope' },
     { type: 'setToggles', toggles: { showIPs: false } },
     { type: 'setToggles', toggles: { ...TOGGLES } },
     { type: 'refresh' },
@@ -40,6 +41,7 @@ describe('parseWebviewMessage', () => {
     ['__proto__ as type', JSON.parse('{"type":"__proto__"}')],
     ['setScope with a number', { type: 'setScope', scope: 42 }],
     ['setScope without scope', { type: 'setScope' }],
+    ['pickScope with a scope in it (the host picks, the page only asks)', { type: 'pickScope', scope: 'host' }],
     ['setScope with an unknown kind', { type: 'setScope', scope: 'volume:abc' }],
     ['setScope with an empty id', { type: 'setScope', scope: 'network:' }],
     ['setScope with a crafted id', { type: 'setScope', scope: 'network:x"]; click' }],
@@ -70,7 +72,7 @@ describe('parseWebviewMessage', () => {
 
 describe('parsePanelMessage', () => {
   const strings = {
-    scope: 'Scope', ips: 'IPs', macs: 'MACs', stopped: 'Stopped', unmanaged: 'Unmanaged', inferred: 'Inferred', refresh: 'Refresh',
+    scope: 'Scope', pickScope: 'Search scopes…', ips: 'IPs', macs: 'MACs', stopped: 'Stopped', unmanaged: 'Unmanaged', inferred: 'Inferred', refresh: 'Refresh',
     exportSvg: 'Export SVG', copySource: 'Copy', saveMarkdown: 'Save', resetView: 'Reset', renderError: 'Could not render',
   };
   const diagram: DiagramMessage = {
@@ -99,6 +101,7 @@ describe('parsePanelMessage', () => {
     ['a diagram with a bad node target', { ...diagram, nodeTargets: { n1: { kind: 'volume', id: 'x' } } }],
     ['a diagram with a bad scope choice', { ...diagram, scopes: [{ value: 'nowhere', label: 'x' }] }],
     ['a diagram missing a word', { ...diagram, strings: { ...strings, refresh: undefined } }],
+    ['a diagram without the search button\'s word', { ...diagram, strings: { ...strings, pickScope: undefined } }],
     ['a diagram with junk', { ...diagram, html: '<img src=x onerror=alert(1)>' }],
     ['a notice without message', { type: 'notice' }],
   ];

@@ -7,16 +7,19 @@ const DELAY = 250;
 /** Lets the promise callbacks of a finished render run (setImmediate is not mocked). */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** A render that counts its calls and finishes when the test says so. */
-function controlledRender() {
+/**
+ * A render that counts its calls and finishes when the test says so; with `postsDiagram`, each
+ * render says it posted a diagram (the page is to acknowledge it), as the panel's renders do.
+ */
+function controlledRender(postsDiagram = false) {
   const finishers: (() => void)[] = [];
   let failNext: Error | undefined;
   const render = mock.fn(
     () =>
-      new Promise<void>((resolve, reject) => {
+      new Promise<boolean>((resolve, reject) => {
         const error = failNext;
         failNext = undefined;
-        finishers.push(() => (error ? reject(error) : resolve()));
+        finishers.push(() => (error ? reject(error) : resolve(postsDiagram)));
       }),
   );
   return {
@@ -43,7 +46,7 @@ describe('RenderScheduler', () => {
   });
   afterEach(() => mock.timers.reset());
 
-  const make = (render: () => Promise<void>) => new RenderScheduler(render, { delayMs: DELAY, onError: (error) => errors.push(error) });
+  const make = (render: () => Promise<boolean | void>) => new RenderScheduler(render, { delayMs: DELAY, onError: (error) => errors.push(error) });
 
   test('does not render before the page is ready, then renders at once', async () => {
     const r = controlledRender();
@@ -227,5 +230,100 @@ describe('RenderScheduler', () => {
     await settle();
     assert.equal(r.count, 1, 'requests after dispose do nothing');
     assert.equal(scheduler.pending, false);
+  });
+
+  test('a posted diagram waits for the page: 20 requests before its acknowledgement make no render, the acknowledgement one', async () => {
+    const r = controlledRender(true);
+    const scheduler = make(r.render);
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    await r.finish();
+    assert.equal(scheduler.awaitingAcknowledgement, true);
+    for (let i = 0; i < 20; i++) {
+      scheduler.request();
+      mock.timers.tick(DELAY);
+    }
+    await settle();
+    assert.equal(r.count, 1, 'no render while the page has not drawn the last diagram');
+    assert.equal(scheduler.isStale, true);
+    scheduler.acknowledged();
+    mock.timers.tick(0);
+    assert.equal(r.count, 2, 'one render for everything asked meanwhile');
+    await r.finish();
+    scheduler.acknowledged();
+    mock.timers.tick(10 * DELAY);
+    assert.equal(r.count, 2, 'nothing more asked: nothing more drawn');
+  });
+
+  test('a page gone without a word (a closed browser tab) costs no render until a new page is ready', async () => {
+    const r = controlledRender(true);
+    const scheduler = make(r.render);
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    await r.finish();
+    // Five minutes of engine events, one every two seconds.
+    for (let i = 0; i < 150; i++) {
+      scheduler.request();
+      mock.timers.tick(2000);
+    }
+    await settle();
+    assert.equal(r.count, 1);
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    assert.equal(r.count, 2, 'a new page is drawn at once');
+  });
+
+  test('hidden with 20 requests: no render; shown again: exactly one, for the reloaded page', async () => {
+    const r = controlledRender(true);
+    const scheduler = make(r.render);
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    await r.finish();
+    scheduler.acknowledged();
+    scheduler.setVisible(false);
+    for (let i = 0; i < 20; i++) {
+      scheduler.request(i % 2 === 0 ? 0 : undefined);
+      mock.timers.tick(DELAY);
+    }
+    await settle();
+    assert.equal(r.count, 1, 'no render while hidden');
+    scheduler.setVisible(true);
+    mock.timers.tick(DELAY / 2);
+    scheduler.pageReady();
+    mock.timers.tick(10 * DELAY);
+    await r.finish();
+    mock.timers.tick(10 * DELAY);
+    assert.equal(r.count, 2, 'one render on reveal');
+  });
+
+  test('a diagram left unacknowledged by a page hidden meanwhile does not block the reveal', async () => {
+    const r = controlledRender(true);
+    const scheduler = make(r.render);
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    await r.finish();
+    scheduler.setVisible(false);
+    scheduler.request(0);
+    scheduler.setVisible(true);
+    mock.timers.tick(10 * DELAY);
+    assert.equal(r.count, 1, 'the old page never answers; the new one has not said it is ready yet');
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    assert.equal(r.count, 2);
+  });
+
+  test('after dispose, an acknowledgement renders nothing', async () => {
+    const r = controlledRender(true);
+    const scheduler = make(r.render);
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    scheduler.request(0);
+    scheduler.dispose();
+    await r.finish();
+    scheduler.acknowledged();
+    mock.timers.tick(100 * DELAY);
+    await settle();
+    assert.equal(r.count, 1);
+    assert.equal(scheduler.awaitingAcknowledgement, false);
   });
 });

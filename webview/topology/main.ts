@@ -94,6 +94,7 @@ class TopologyApp {
     this.panZoom = new PanZoom(element('viewport'), element('stage'), this.diagram, parseViewTransform(saved?.view), (view) => this.vscode.setState({ view } satisfies PageState));
     this.toolbar = new Toolbar(element('toolbar'), {
       setScope: (scope) => this.post({ type: 'setScope', scope }),
+      pickScope: () => this.post({ type: 'pickScope' }),
       setToggle: (key, value) => this.post({ type: 'setToggles', toggles: { [key]: value } }),
       refresh: () => this.post({ type: 'refresh' }),
       exportSvg: () => {

@@ -1,5 +1,5 @@
 /**
- * The toolbar: the scope dropdown, the toggles' checkboxes and the buttons. It shows the view state
+ * The toolbar: the scope dropdown and its search button, the toggles' checkboxes and the buttons. It shows the view state
  * the host sent (the last `diagram` message) and turns the user's changes into requests; it keeps
  * no state of its own, the host answers a request with a new diagram that the toolbar then shows.
  */
@@ -16,6 +16,8 @@ provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDro
 
 export interface ToolbarActions {
   setScope(scope: ScopeValue): void;
+  /** Opens VS Code's searchable scope picker (the host shows it and owns the choice). */
+  pickScope(): void;
   setToggle(key: keyof TopologyToggles, value: boolean): void;
   refresh(): void;
   exportSvg(): void;
@@ -41,6 +43,7 @@ type Checkbox = HTMLElement & { checked: boolean };
 export class Toolbar {
   private readonly scopeLabel = document.createElement('span');
   private readonly scopeDropdown = document.createElement('vscode-dropdown') as unknown as Dropdown;
+  private readonly pickButton = document.createElement('vscode-button');
   private readonly checkboxes = new Map<keyof TopologyToggles, Checkbox>();
   private readonly buttons = new Map<ButtonKey, HTMLElement>();
   /** The host's state, as last shown. */
@@ -70,6 +73,7 @@ export class Toolbar {
         return option;
       }));
       this.scopeDropdown.value = message.scope;
+      this.pickButton.textContent = message.strings.pickScope;
       for (const [key, checkbox] of this.checkboxes) {
         checkbox.textContent = message.strings[TOGGLE_LABEL[key]];
         checkbox.checked = message.toggles[key];
@@ -89,7 +93,10 @@ export class Toolbar {
       if (!this.applying && this.shown && value && value !== this.shown.scope) this.actions.setScope(value);
     });
     label.append(this.scopeLabel, this.scopeDropdown);
-    this.root.appendChild(label);
+    this.pickButton.setAttribute('appearance', 'secondary');
+    this.pickButton.dataset.action = 'pickScope';
+    this.pickButton.addEventListener('click', () => this.actions.pickScope());
+    this.root.append(label, this.pickButton);
   }
 
   private buildCheckbox(key: keyof TopologyToggles): void {
