@@ -6,6 +6,7 @@
  * `ip monitor` but ignored (iproute2 6.1 prints text), so the one-line text form (`-o`) is parsed.
  * No child at all when the engine is not on this Linux machine. No `vscode` here.
  */
+import { Debouncer } from '../common/debounce';
 import { ChildProcess, spawn } from 'node:child_process';
 
 export interface HostInterfaceChange {
@@ -38,13 +39,15 @@ export class HostInterfaceWatcher implements Disposable {
   private child: ChildProcess | undefined;
   private readonly listeners = new Set<(change: HostInterfaceChange) => void>();
   private pending = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
+  /** Emits debounceMs after the first change of a burst (coalesce, not postpone). */
+  private readonly burst: Debouncer;
   private buffer = '';
   private disposed = false;
   /** Why the monitor is not running (no `ip`, it exited), if it stopped on its own. */
   lastError: string | undefined;
 
   constructor(private readonly options: HostInterfaceWatcherOptions) {
+    this.burst = new Debouncer(() => this.emit(), options.debounceMs ?? 250);
     if (options.local && (options.platform ?? process.platform) === 'linux') {
       this.start();
     }
@@ -66,10 +69,7 @@ export class HostInterfaceWatcher implements Disposable {
 
   dispose(): void {
     this.disposed = true;
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    this.burst.dispose();
     this.listeners.clear();
     const child = this.child;
     this.child = undefined;
@@ -113,13 +113,12 @@ export class HostInterfaceWatcher implements Disposable {
     }
     // Emitted debounceMs after the first change of a burst (not reset by later ones): a host that
     // never stops changing (another lab running) still gets its events.
-    if (this.pending.size > 0 && !this.disposed && !this.timer) {
-      this.timer = setTimeout(() => this.emit(), this.options.debounceMs ?? 250);
+    if (this.pending.size > 0 && !this.disposed) {
+      this.burst.scheduleIfIdle();
     }
   }
 
   private emit(): void {
-    this.timer = undefined;
     const change = { names: [...this.pending].sort() };
     this.pending = new Set();
     for (const listener of [...this.listeners]) {

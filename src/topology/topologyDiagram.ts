@@ -5,6 +5,7 @@
  * pipeline as the trees and the command line.
  */
 import * as vscode from 'vscode';
+import type { EngineSession } from '../engine/engineSession';
 import type { Inventory } from '../model/inventory';
 import { pathHighlightLines } from '../model/reachability/highlight';
 import type { ReachPath } from '../model/reachability/types';
@@ -12,7 +13,9 @@ import { generateMermaid } from '../model/topology/mermaid';
 import { DEFAULT_DIAGRAM_OPTIONS, TopologyScope } from '../model/topology/types';
 import type { PanelToWebview, ScopeChoice, ScopeValue } from '../protocol';
 import type { Services } from '../services';
-import { collectTopology } from './collect';
+import { HostInterfaceWatcher } from '../probe/hostInterfaceWatcher';
+import { IncrementalProbe } from '../probe/incrementalProbe';
+import { ChangedContainers, collectTopology } from './collect';
 import { levelLine, levelText, localizedDiagramLabels, localizedWebviewStrings } from './localizedLabels';
 import type { TopologyViewState } from './viewState';
 
@@ -40,10 +43,36 @@ export class TopologyDiagram {
   /** The last connectivity check's path, drawn over every redraw until another check replaces it. */
   highlight: ReachPath | undefined;
 
+  /** The incremental probe of the session drawn now, what its events named, and the host watcher. */
+  private live: { session: EngineSession; probe: IncrementalProbe; changed: ChangedContainers; watcher: HostInterfaceWatcher } | undefined;
+
   constructor(
     private readonly services: Services,
     private readonly viewState: TopologyViewState,
   ) {}
+
+  /**
+   * Follows a (new) session: one incremental probe (namespaces cached by file and inode, re-read
+   * only for the containers an event named), and a watcher of the host's interfaces that asks for a
+   * redraw when a link or address changes outside Docker (a veth made by hand).
+   */
+  attach(session: EngineSession, onHostChange: () => void): void {
+    this.detach();
+    const watcher = new HostInterfaceWatcher({ local: session.isLocal });
+    watcher.onDidChange(onHostChange);
+    this.live = { session, probe: new IncrementalProbe({ local: session.isLocal }), changed: new ChangedContainers(session), watcher };
+  }
+
+  /** The next redraw reads every namespace again (Refresh). */
+  readEverythingNextTime(): void {
+    this.live?.changed.markAll();
+  }
+
+  detach(): void {
+    this.live?.changed.dispose();
+    this.live?.watcher.dispose();
+    this.live = undefined;
+  }
 
   /** How many times the host was probed for this panel (each redraw that reached the engine probes once). */
   get probeCount(): number {
@@ -83,8 +112,10 @@ export class TopologyDiagram {
     post({ type: 'busy' });
     const started = Date.now();
     const probe = ++this.probes;
-    const collected = await collectTopology(session);
+    const live = this.live?.session === session ? this.live : undefined;
+    const collected = await collectTopology(session, undefined, live && { probe: live.probe, changedContainerIds: live.changed.take() });
     if (!collected) {
+      live?.changed.markAll();
       // The engine went away while the containers were inspected.
       post({ type: 'error', message: vscode.l10n.t('The Docker engine is not reachable.') });
       return false;

@@ -184,6 +184,8 @@ export class TopologyPanel {
   private watch(session: EngineSession): void {
     this.sessionListener?.dispose();
     this.sessionListener = session.onDidChange(() => this.scheduler.request());
+    // A hidden panel only marks itself stale on these: nothing is probed until it is shown.
+    this.diagram.attach(session, () => this.scheduler.request());
     this.scheduler.request(0);
   }
 
@@ -254,6 +256,7 @@ export class TopologyPanel {
         this.scheduler.request(0);
         break;
       case 'refresh':
+        this.diagram.readEverythingNextTime();
         await this.services.refreshNow().catch(() => undefined);
         this.scheduler.request(0);
         break;
@@ -292,6 +295,7 @@ export class TopologyPanel {
     }
     this.scheduler.dispose();
     this.sessionListener?.dispose();
+    this.diagram.detach();
     this.panel.dispose();
     while (this.disposables.length > 0) {
       this.disposables.pop()?.dispose();

@@ -11,11 +11,15 @@
  *     network (matched on its description), typing part of its name and Enter draws that network
  *     alone (a container on another network only is no longer drawn).
  *
- * Everything carries dne.test=1 and dne.test.scale=1 (cleaned before and after).
+ *  4. A veth made by hand on that network's bridge (as the labs do) appears in the diagram without a
+ *     click and without any engine event: the host's interfaces are watched (ip monitor).
+ *
+ * Everything carries dne.test=1 and dne.test.scale=1 (cleaned before and after); the hand-made
+ * veth is deleted in `after`, even on failure.
  * Screenshots: test-output/topology-scale-revealed.png, test-output/topology-scale-picker.png.
  */
 import * as assert from 'node:assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -38,6 +42,9 @@ const MOVING_SUBNET = '10.213.57.0/24';
 /** The address of connect number i (1..10): each connect its own, so the last one is recognizable. */
 const addressOf = (i: number) => `10.213.57.${20 + i}`;
 const PROBE_LINE = /topology: probe #\d+/g;
+/** A veth pair made by hand, its host end put on the scoped network's bridge (no Docker event). */
+const HAND_MADE = 'dnescale-h0';
+const HAND_MADE_PEER = 'dnescale-h1';
 
 /** The extension's log file, as the workbench writes it (the LogOutputChannel "Docker Network Explorer"). */
 function logFile(userDataDir: string): string | undefined {
@@ -135,6 +142,7 @@ describe('topology at scale (e2e: VSIX in code-server + Chromium + real engine)'
       await server.stop();
     }
     removeLabelled(OWN_LABEL);
+    spawnSync('ip', ['link', 'del', HAND_MADE], { stdio: 'ignore' });
   });
 
   it('hidden behind another tab, 20 engine events cause no probe; shown again, it draws the last connect with one probe', async () => {
@@ -200,5 +208,21 @@ describe('topology at scale (e2e: VSIX in code-server + Chromium + real engine)'
     const scope = await topologyWebview(p).locator('#scope').evaluate((element: unknown) => (element as { value: string }).value);
     const movingId = docker(['network', 'inspect', '--format', '{{.Id}}', MOVING]);
     assert.strictEqual(scope, `network:${movingId}`, 'the toolbar shows the chosen scope');
+  });
+
+  it('a veth made by hand on the bridge appears without a click (the host interfaces are watched)', async () => {
+    const p = page!;
+    const before = await waitForPanel(p, `${MOVING} drawn`, (s) => s.text.includes(APP), 30_000);
+    assert.ok(!before.text.includes(HAND_MADE));
+    const bridge = `br-${docker(['network', 'inspect', '--format', '{{.Id}}', MOVING]).slice(0, 12)}`;
+    spawnSync('ip', ['link', 'del', HAND_MADE], { stdio: 'ignore' });
+    execFileSync('ip', ['link', 'add', HAND_MADE, 'type', 'veth', 'peer', 'name', HAND_MADE_PEER]);
+    execFileSync('ip', ['link', 'set', HAND_MADE, 'master', bridge]);
+    execFileSync('ip', ['link', 'set', HAND_MADE, 'up']);
+    const t0 = Date.now();
+    const after = await waitForPanel(p, `${HAND_MADE} drawn on ${bridge}`, (s) => s.text.includes(HAND_MADE), 10_000);
+    console.log(`hand-made veth drawn ${Date.now() - t0} ms after ip link set master (no click, no engine event)`);
+    assert.ok(after.revision > before.revision);
+    await screenshot(p, 'topology-scale-handmade');
   });
 });
