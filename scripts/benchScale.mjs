@@ -1,0 +1,156 @@
+// Scale benchmark on the real engine (prints figures, no pass/fail), for issue #9's targets:
+//   npm run build && npx tsc -p test/tsconfig.json && node scripts/benchScale.mjs [--networks 30] [--containers 150]
+// Creates its networks and running containers (label dne.bench.scale=1), measures, removes them.
+//  A. Tree refresh: EngineSession.refresh vs the two raw API calls vs the CLI approach
+//     (docker network ls + docker network inspect <all> + docker ps -a); median of 5; both ratios.
+//  B. Probe cost of one event (IncrementalProbe, as the panel uses it): namespaces read and ms after a
+//     `docker network connect`, at 10, 100 and all container namespaces (full probe for comparison).
+//  C. Outside `docker network connect` -> the new veth pair in the model's diagram, through the
+//     extension's own path (session events, debounced refresh, incremental collect, Mermaid text):
+//     10 connects, p50 and p95, whole host and network scope. (The webview's render comes on top:
+//     see scripts/bench.mjs step 3 for render times.)
+// Needs root (nsenter) and a local engine; `--keep` leaves the containers for a second run.
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const out = (p) => require(path.join(root, 'out', p));
+const { EngineClient } = out('src/engine/engineClient.js');
+const { EngineSession } = out('src/engine/engineSession.js');
+const { resolveTarget } = out('src/engine/connection.js');
+const { collectTopology, ChangedContainers } = out('src/topology/collect.js');
+const { IncrementalProbe } = out('src/probe/incrementalProbe.js');
+const { probeHost } = out('src/probe/hostProbe.js');
+const { generateMermaid } = out('src/model/topology/mermaid.js');
+const { DEFAULT_DIAGRAM_OPTIONS } = out('src/model/topology/types.js');
+const { ENGLISH_LABELS } = out('src/topology/englishLabels.js');
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const NETWORKS = arg('networks', 30);
+const CONTAINERS = arg('containers', 150);
+const LABEL = 'dne.bench.scale=1';
+const docker = (args) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 }).trim();
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
+const ms = (t0) => performance.now() - t0;
+const sleep = (t) => new Promise((resolve) => setTimeout(resolve, t));
+
+function cleanup() {
+  const containers = docker(['ps', '-aq', '--filter', `label=${LABEL}`]).split('\n').filter(Boolean);
+  for (let i = 0; i < containers.length; i += 50) docker(['rm', '-f', ...containers.slice(i, i + 50)]);
+  const networks = docker(['network', 'ls', '-q', '--filter', `label=${LABEL}`]).split('\n').filter(Boolean);
+  for (const network of networks) docker(['network', 'rm', network]);
+}
+
+/** Grows the host to `count` running bench containers (networks made first). */
+function growHost(count) {
+  const networks = docker(['network', 'ls', '-q', '--filter', `label=${LABEL}`]).split('\n').filter(Boolean).length;
+  for (let n = networks; n < NETWORKS; n++) docker(['network', 'create', '--label', LABEL, '--subnet', `10.250.${n}.0/24`, `dnescale-n${n}`]);
+  const existing = docker(['ps', '-aq', '--filter', `label=${LABEL}`]).split('\n').filter(Boolean).length;
+  const t0 = performance.now();
+  for (let c = existing; c < count; c++) {
+    docker(['run', '-d', '--label', LABEL, '--name', `dnescale-c${c}`, '--network', `dnescale-n${c % NETWORKS}`, 'local/busybox:latest', 'sleep', '100000']);
+  }
+  if (count > existing) console.log(`(host grown to ${count} bench containers on ${NETWORKS} networks in ${(ms(t0) / 1000).toFixed(0)} s)`);
+}
+
+async function timeOf(run, times = 5) {
+  const values = [];
+  for (let i = 0; i < times; i++) {
+    const t0 = performance.now();
+    await run();
+    values.push(ms(t0));
+  }
+  return median(values);
+}
+
+async function treeRefresh(client, session) {
+  const raw = await timeOf(() => Promise.all([client.listNetworks(), client.listContainers()]));
+  const refresh = await timeOf(() => session.refresh());
+  const cli = await timeOf(() => {
+    const ids = docker(['network', 'ls', '-q']).split('\n').filter(Boolean);
+    docker(['network', 'inspect', ...ids]);
+    docker(['ps', '-a', '--no-trunc']);
+  }, 3);
+  const { networks, containers } = session.snapshot;
+  console.log(`A. tree refresh at ${networks.length} networks x ${containers.length} containers: refresh ${refresh.toFixed(1)} ms, raw two API calls ${raw.toFixed(1)} ms ` +
+    `(ratio ${(refresh / raw).toFixed(2)}x, target <= 1.2x), CLI approach ${cli.toFixed(0)} ms (${(cli / refresh).toFixed(1)}x slower, target >= 5x)`);
+}
+
+/** One `docker network connect` as the panel sees it: only the named container's namespace (and the host) is read again. */
+async function probeCost(session) {
+  await session.refresh();
+  const probe = new IncrementalProbe({ local: true });
+  const first = await collectTopology(session, undefined, { probe, changedContainerIds: undefined });
+  const full = probe.lastCounters;
+  const target = session.inventory.containers.find((c) => c.name === 'dnescale-c0');
+  const network = `dnescale-n${NETWORKS - 1}`;
+  docker(['network', 'connect', network, target.name]);
+  await session.refresh();
+  await collectTopology(session, undefined, { probe, changedContainerIds: [target.id] });
+  const one = probe.lastCounters;
+  docker(['network', 'disconnect', network, target.name]);
+  const containerNamespaces = Object.keys(first.sandboxes).length;
+  console.log(`B. probe cost of one event with ${containerNamespaces} container namespaces: ${one.namespacesRead} read, ${one.namespacesReused} reused, ${one.elapsedMs} ms ` +
+    `(the full probe before it: ${full.namespacesRead} read, ${full.elapsedMs} ms)`);
+}
+
+async function connectLatency(session, scopeName) {
+  const probe = new IncrementalProbe({ local: true });
+  const changed = new ChangedContainers(session);
+  await collectTopology(session, undefined, { probe, changedContainerIds: changed.take() });
+  const target = 'dnescale-c0';
+  const network = `dnescale-n${NETWORKS - 1}`;
+  const networkId = docker(['network', 'inspect', '-f', '{{.Id}}', network]);
+  const scope = scopeName === 'network' ? { kind: 'network', networkId } : { kind: 'host' };
+  const latencies = [];
+  for (let i = 0; i < 10; i++) {
+    let seen;
+    const drawn = new Promise((resolve) => {
+      const listener = session.onDidChange(async () => {
+        const collected = await collectTopology(session, undefined, { probe, changedContainerIds: changed.take() });
+        const container = collected?.inventory.containers.find((c) => c.name === target);
+        const endpoint = container?.memberships.find((m) => m.networkName === network);
+        const text = collected && endpoint ? generateMermaid(collected.topology, scope, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text : '';
+        if (endpoint && text.includes(endpoint.ipv4 ?? '#')) {
+          seen = performance.now();
+          listener.dispose();
+          resolve();
+        }
+      });
+    });
+    const t0 = performance.now();
+    docker(['network', 'connect', network, target]);
+    await Promise.race([drawn, sleep(10_000)]);
+    latencies.push(seen ? seen - t0 : 10_000);
+    docker(['network', 'disconnect', network, target]);
+    await sleep(400);
+  }
+  changed.dispose();
+  console.log(`C. outside docker network connect -> new endpoint's veth in the diagram text (${scopeName} scope): p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms (target p95 <= 700 ms)`);
+}
+
+const client = new EngineClient(resolveTarget(undefined), 30_000);
+const keep = process.argv.includes('--keep');
+try {
+  const session = new EngineSession(client, { debounceMs: 150 });
+  await session.start();
+  for (const size of [...new Set([10, 100, CONTAINERS].filter((n) => n <= CONTAINERS))].sort((x, y) => x - y)) {
+    growHost(size);
+    await probeCost(session);
+  }
+  await session.refresh();
+  await sleep(500);
+  await treeRefresh(client, session);
+  await connectLatency(session, 'whole host');
+  await connectLatency(session, 'network');
+  session.dispose();
+} finally {
+  if (!keep) cleanup();
+}
