@@ -117,7 +117,7 @@ describe('overview: engine strings and the rule', () => {
     for (let i = 0; i < 12; i++) {
       assert.ok(holds(devops.text, `${P}AppDev-${i}`), devops.text);
     }
-    assert.ok(!devops.text.includes('10.213.8.2,'), 'names only above 8 containers');
+    assert.ok(!devops.text.includes('10.213.8.2,'), 'names only above 4 containers');
   });
 
   test('stopped containers, when shown, sit on the networks they would join', async () => {

@@ -44,9 +44,10 @@ export const ENGLISH_OVERVIEW_LABELS: OverviewLabels = {
 /**
  * Whole-host diagrams with more container namespaces than this, or more drawn networks than
  * OVERVIEW_NETWORKS, are drawn as the overview. `npm run bench`, section 5 (30 networks, fitted
- * to 1400 x 900): the full plumbing draws its text at 2.2 px with 5 containers and 1.4 px with 40;
- * the overview at 10.4 px and 10.2 px. The recorded lab (12 containers, 8 networks drawn) keeps
- * the full plumbing.
+ * to 1400 x 900, node text at that scale): full plumbing 2.2 px with 5 containers, 1.4 px with 40,
+ * 0.2 px and a 3.2-3.7 s render with 500; the overview 10.4, 10.1, 8.3 (150) and 6.6 px (500),
+ * each drawn in under 0.5 s. The recorded lab (12 containers, 9 networks drawn) keeps its full
+ * plumbing (3.1 px fitted: read by zooming, every veth end there) as the issue asks.
  */
 export const OVERVIEW_THRESHOLD = 20;
 export const OVERVIEW_NETWORKS = 12;
@@ -58,14 +59,15 @@ function networkTitle(network: TopoNetwork, count: number, overview: OverviewLab
 
 /**
  * Mermaid's layout settings for the overview (a directive: the panel's and the CLI's Mermaid
- * take it from the text): labels wrap at 600 px instead of 200, so a network's node is a few wide
+ * take it from the text): labels wrap at 800 px (WRAP_PX) instead of 200, so a network's node is a few wide
  * lines rather than a tall column; nodes and ranks closer than the defaults (50).
  */
-const LAYOUT_DIRECTIVE = '%%{init: {"flowchart": {"wrappingWidth": 600, "nodeSpacing": 24, "rankSpacing": 28, "padding": 6}}}%%';
+const LAYOUT_DIRECTIVE = '%%{init: {"flowchart": {"wrappingWidth": 800, "nodeSpacing": 24, "rankSpacing": 28, "padding": 6}}}%%';
 /** Above this many containers, a node lists their names only (a click on the network shows their addresses). */
-const NAMES_ONLY_ABOVE = 8;
-/** Width / height of a network's node, for the grid's columns. */
-const REGION_BOX_ASPECT = 4;
+const NAMES_ONLY_ABOVE = 4;
+const GRID_ASPECT = 0.9;
+/** Where Mermaid wraps the overview's labels (the directive's wrappingWidth). */
+const WRAP_PX = 800;
 
 type RegionKey = 'bridge' | 'swarm' | 'macvlan' | 'host' | 'detached';
 
@@ -189,7 +191,7 @@ function memberLines(member: Member, networkId: string | undefined, options: Dia
 
 /**
  * The containers of a node, several to a line: name and address (3 to a line), or names only
- * (6 to a line) when there are more than NAMES_ONLY_ABOVE — lines that fit the 600 px wrap.
+ * (6 to a line) when there are more than NAMES_ONLY_ABOVE — lines that fit the 800 px wrap.
  */
 function listLines(members: Member[], networkId: string | undefined, options: DiagramOptions): string[] {
   const namesOnly = members.length > NAMES_ONLY_ABOVE;
@@ -202,9 +204,12 @@ function listLines(members: Member[], networkId: string | undefined, options: Di
   return lines;
 }
 
-/** Columns for `count` boxes so that the grid is about as wide as tall on a 14:9 panel. */
+/**
+ * Columns for `count` boxes so that the grid is GRID_ASPECT times as wide as tall: narrower than
+ * the 14:9 panel, since the other regions and the multi-homed groups stand beside it (bench).
+ */
 function columnsFor(count: number, boxAspect: number): number {
-  return Math.max(1, Math.min(count, Math.round(Math.sqrt((count * 14) / (9 * boxAspect)))));
+  return Math.max(1, Math.min(count, Math.round(Math.sqrt((count * GRID_ASPECT) / boxAspect))));
 }
 
 /** Invisible links that stack `ids` in `columns` columns (each id under the one `columns` before it). */
@@ -230,7 +235,7 @@ function drawMembers(drawing: Drawing, members: Member[], networkId: string | un
 }
 
 /** A network as one node: its name, driver and gateway, then its own containers (see listLines). */
-function drawNetwork(drawing: Drawing, network: TopoNetwork, members: Member[], context: OverviewContext): string {
+function drawNetwork(drawing: Drawing, network: TopoNetwork, members: Member[], context: OverviewContext): { id: string; lines: string[] } {
   const { options, overview } = context;
   const node = mermaidId('nw', network.id);
   const joined = members.length + context.plan.multi.filter((member) => member.networkIds.includes(network.id)).length;
@@ -242,7 +247,23 @@ function drawNetwork(drawing: Drawing, network: TopoNetwork, members: Member[], 
   drawing.networkNodes.set(network.id, node);
   drawing.bridges.push(node);
   drawing.nodeCount++;
-  return node;
+  return { id: node, lines };
+}
+
+/**
+ * Width / height of the average network node with its spacing, estimated from its text: about
+ * 8 px a character and 24 px a line at Mermaid's 16 px font, lines wrapped at WRAP_PX, 30 px of
+ * padding, the directive's node and rank spacing. The grid's columns follow from it.
+ */
+function boxAspect(nodes: string[][]): number {
+  let width = 0;
+  let height = 0;
+  for (const lines of nodes) {
+    const widest = Math.max(...lines.map((line) => line.length * 8));
+    width += Math.min(WRAP_PX, widest) + 30 + 24;
+    height += lines.reduce((sum, line) => sum + Math.ceil((line.length * 8) / WRAP_PX), 0) * 24 + 30 + 28;
+  }
+  return width / height;
 }
 
 interface OverviewContext {
@@ -281,8 +302,9 @@ function drawRegion(drawing: Drawing, key: 'bridge' | 'swarm' | 'macvlan', title
   if (networks.length === 0) return;
   const sg = `region_${key}`;
   drawing.lines.push(`  subgraph ${sg}[${quoted([title])}]`, '    direction TB');
-  const ids = networks.map((network) => drawNetwork(drawing, network, context.plan.single.get(network.id) ?? [], context));
-  drawing.lines.push(...gridLinks(ids, columnsFor(ids.length, REGION_BOX_ASPECT), '    '));
+  const nodes = networks.map((network) => drawNetwork(drawing, network, context.plan.single.get(network.id) ?? [], context));
+  const ids = nodes.map((node) => node.id);
+  drawing.lines.push(...gridLinks(ids, columnsFor(ids.length, boxAspect(nodes.map((node) => node.lines))), '    '));
   // Containers joining networks of this region only sit inside it, under their networks.
   drawMultiHomed(drawing, context, key, '    ');
   drawing.lines.push('  end');
