@@ -8,6 +8,11 @@
 //     The 2000-container case is printed for information. Every browser step is bounded.
 //  4. API calls of one tree refresh (EngineSession.refresh, EngineClient.apiCallCount) with 5 and with 50
 //     extra networks (label dne.bench=1, removed afterwards).
+//  5. Large hosts (issue #9): 5, 40, 150 and 500 containers on 30 networks (one in ten also on the next network,
+//     net28 macvlan, net29 overlay), the full plumbing and the overview (src/model/topology/overview.ts):
+//     first render in Chromium, the scale that fits the SVG to a 1400 x 900 panel (as webview/topology/panZoom.ts
+//     fits it) and the node text's size in px at that scale. Targets: whole host <= 1.5 s, text >= 10 px;
+//     at 500 containers render <= 3 s. `DNE_BENCH_ONLY=5` runs this section alone.
 // Environment: DNE_CHROMIUM (default /usr/bin/chromium), DNE_BENCH_LAYOUT (e.g. `elk` to compare Mermaid's
 // default layout with the webview's dagre), DNE_BENCH_QUICK=1 (skips the informational large cases).
 import { execFileSync } from 'node:child_process';
@@ -29,6 +34,8 @@ const { DEFAULT_DIAGRAM_OPTIONS } = require(out('src/model/topology/types.js'));
 const { MERMAID_RENDER_CONFIG } = require(out('src/model/topology/renderConfig.js'));
 const { emptyFacts } = require(out('src/model/topology/facts.js'));
 const { ENGLISH_LABELS } = require(out('src/topology/englishLabels.js'));
+const { generateOverview, chooseDiagram, overviewApplies } = require(out('src/model/topology/overview.js'));
+const only = process.env.DNE_BENCH_ONLY;
 
 const quick = process.env.DNE_BENCH_QUICK === '1';
 const benchStarted = Date.now();
@@ -37,20 +44,23 @@ const hex = (n, len) => n.toString(16).padStart(len, '0').slice(-len);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Synthetic engine lists: `networks` bridge networks and `containers` running containers spread over them in turn. */
-function syntheticSnapshot(networks, containers) {
+function syntheticSnapshot(networks, containers, { mixed = false } = {}) {
   const nets = [];
   const list = [];
   for (let n = 0; n < networks; n++) {
     const id = hex(0xa000 + n, 12).padEnd(64, '0');
-    nets.push({ Name: `net${n}`, Id: id, Driver: 'bridge', Scope: 'local', IPAM: { Config: [{ Subnet: `10.${n}.0.0/16`, Gateway: `10.${n}.0.1` }] }, Options: {}, Labels: {} });
+    // mixed: the last two networks are a macvlan and a swarm overlay.
+    const driver = mixed && n === networks - 2 ? 'macvlan' : mixed && n === networks - 1 ? 'overlay' : 'bridge';
+    nets.push({ Name: `net${n}`, Id: id, Driver: driver, Scope: driver === 'overlay' ? 'swarm' : 'local', IPAM: { Config: [{ Subnet: `10.${n}.0.0/16`, Gateway: `10.${n}.0.1` }] }, Options: {}, Labels: {} });
   }
+  const endpoint = (n, c, cid) => ({ NetworkID: nets[n].Id, EndpointID: `${cid.slice(0, 60)}${hex(n, 4)}`, IPAddress: `10.${n}.${(c >> 8) & 255}.${c & 255}`, IPPrefixLen: 16, MacAddress: `02:42:0a:${hex(n, 2)}:${hex(c >> 8, 2)}:${hex(c, 2)}` });
   for (let c = 0; c < containers; c++) {
     const n = c % networks;
     const cid = (hex(n, 6) + hex(c, 6)).padEnd(64, 'c');
-    list.push({
-      Id: cid, Names: [`/c${n}_${c}`], State: 'running', Labels: {}, HostConfig: { NetworkMode: `net${n}` },
-      NetworkSettings: { Networks: { [`net${n}`]: { NetworkID: nets[n].Id, EndpointID: cid, IPAddress: `10.${n}.${(c >> 8) & 255}.${c & 255}`, IPPrefixLen: 16, MacAddress: `02:42:0a:${hex(n, 2)}:${hex(c >> 8, 2)}:${hex(c, 2)}` } } },
-    });
+    const attached = { [`net${n}`]: endpoint(n, c, cid) };
+    // mixed: one container in ten also joins the next network.
+    if (mixed && c % 10 === 9) attached[`net${(n + 1) % networks}`] = endpoint((n + 1) % networks, c, cid);
+    list.push({ Id: cid, Names: [`/c${n}_${c}`], State: 'running', Labels: {}, HostConfig: { NetworkMode: `net${n}` }, NetworkSettings: { Networks: attached } });
   }
   return { networks: nets, containers: list };
 }
@@ -90,13 +100,15 @@ function generatorBench(networks, containers, collapse, { warmup = 10, runs = 25
   );
 }
 
-console.log(`1. Generator: model + Mermaid text, synthetic API-only topology (median of 25 runs after 10 warm-up runs; node ${process.version})`);
-generatorBench(100, 500, 'auto');
-generatorBench(100, 500, true);
-generatorBench(100, 500, false);
-if (!quick) {
-  console.log('  for information, 500 endpoints on each network (50 000 endpoints), one run after one warm-up:');
-  generatorBench(100, 50_000, 'auto', { warmup: 1, runs: 1 });
+if (!only) {
+  console.log(`1. Generator: model + Mermaid text, synthetic API-only topology (median of 25 runs after 10 warm-up runs; node ${process.version})`);
+  generatorBench(100, 500, 'auto');
+  generatorBench(100, 500, true);
+  generatorBench(100, 500, false);
+  if (!quick) {
+    console.log('  for information, 500 endpoints on each network (50 000 endpoints), one run after one warm-up:');
+    generatorBench(100, 50_000, 'auto', { warmup: 1, runs: 1 });
+  }
 }
 
 // ---- engine access (steps 2 and 4) ---------------------------------------------------------------
@@ -146,7 +158,7 @@ async function withEngineRetry(step) {
 }
 
 // ---- 2. probe ------------------------------------------------------------------------------------
-let engineUp = await engineReady();
+let engineUp = only ? false : await engineReady();
 if (engineUp) {
   try {
     await withEngineRetry(async () => {
@@ -243,6 +255,7 @@ if (existsSync(chromiumPath)) {
       await tab.goto(`file://${page}`, { timeout: 30_000 });
       await tab.waitForFunction(() => Boolean(window.mermaid), undefined, { timeout: 30_000 });
       const times = [];
+      let fitted;
       const deadline = Date.now() + limitS * 1000;
       for (let i = 0; i <= warm; i++) {
         const left = deadline - Date.now();
@@ -255,19 +268,37 @@ if (existsSync(chromiumPath)) {
             const host = document.getElementById('d');
             host.innerHTML = svg;
             host.getBoundingClientRect();
-            return performance.now() - t;
+            const ms = performance.now() - t;
+            // As panZoom.fit does: the SVG's size, the panel's less a 16 px margin, at most 1.5.
+            const box = host.querySelector('svg').getBoundingClientRect();
+            const scale = Math.min(1.5, Math.min((1400 - 32) / box.width, (900 - 32) / box.height));
+            const label = host.querySelector('.nodeLabel, .label foreignObject div, text');
+            const fontPx = label ? parseFloat(getComputedStyle(label).fontSize) : NaN;
+            return { ms, width: box.width, height: box.height, scale, fontPx };
           }, { source: diagram.text, config, n: i }),
           left,
           kill,
         );
-        if (ms === undefined) {
+        const measured = ms;
+        if (measured === undefined) {
           console.log(`${name}: did not finish in ${limitS} s${times.length ? ` (first render ${times[0].toFixed(0)} ms)` : ''}; browser closed`);
           return;
         }
-        times.push(ms);
+        times.push(measured.ms);
+        fitted ??= measured;
+      }
+      if (process.env.DNE_BENCH_SHOTS === '1') {
+        // The drawing as the panel fits it, to look at: test-output/bench/<case>.png.
+        await tab.setViewportSize({ width: 1400, height: 900 });
+        await tab.evaluate((scale) => {
+          const host = document.getElementById('d');
+          host.style.cssText = `transform-origin: 0 0; transform: translate(16px, 16px) scale(${scale})`;
+        }, fitted.scale);
+        await tab.screenshot({ path: path.join(dir, `${title.replace(/[^A-Za-z0-9]+/g, '-')}.png`), timeout: 30_000 });
       }
       const warmTimes = times.slice(1);
-      console.log(`${name}: first render ${times[0].toFixed(0)} ms${warmTimes.length ? `, then ${warmTimes.map((t) => t.toFixed(0)).join(', ')} ms (median ${median(warmTimes).toFixed(0)} ms)` : ''}`);
+      const fit = `; SVG ${fitted.width.toFixed(0)} x ${fitted.height.toFixed(0)} px, fitted to 1400 x 900 at scale ${fitted.scale.toFixed(3)}: node text ${(fitted.fontPx * fitted.scale).toFixed(1)} px`;
+      console.log(`${name}: first render ${times[0].toFixed(0)} ms${fit}${warmTimes.length ? `, then ${warmTimes.map((t) => t.toFixed(0)).join(', ')} ms (median ${median(warmTimes).toFixed(0)} ms)` : ''}`);
     } catch (error) {
       console.log(`${name}: failed (${error.message.split('\n')[0]})`);
     } finally {
@@ -275,10 +306,24 @@ if (existsSync(chromiumPath)) {
     }
   }
 
-  await renderCase('20 networks, 100 containers in all, default options', diagramFor(20, 100, 'auto'), { limitS: 30, warm: 3 });
-  await renderCase('20 networks, 100 containers in all, uncollapsed', diagramFor(20, 100, false), { limitS: 30, warm: 3 });
-  if (!quick) {
+  if (!only) {
+    await renderCase('20 networks, 100 containers in all, default options', diagramFor(20, 100, 'auto'), { limitS: 30, warm: 3 });
+    await renderCase('20 networks, 100 containers in all, uncollapsed', diagramFor(20, 100, false), { limitS: 30, warm: 3 });
+  }
+  if (!quick && !only) {
     await renderCase('for information: 20 networks, 2000 containers in all, default options', diagramFor(20, 2000, 'auto'), { limitS: 40, warm: 0 });
+  }
+  console.log('5. Large hosts: 30 networks (net28 macvlan, net29 overlay, one container in ten on two networks), full plumbing vs overview, fitted to 1400 x 900');
+  for (const containers of [5, 40, 150, 500]) {
+    const inventory = buildInventory(syntheticSnapshot(30, containers, { mixed: true }));
+    const topology = buildTopology({ inventory, sandboxes: {}, facts: emptyFacts('remoteEngine') });
+    const t0 = performance.now();
+    chooseDiagram(topology, { kind: 'host' }, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS);
+    const textMs = performance.now() - t0;
+    console.log(`  ${containers} containers: the rule picks ${overviewApplies(topology, { kind: 'host' }, DEFAULT_DIAGRAM_OPTIONS) ? 'the overview' : 'the full plumbing'} (text ${textMs.toFixed(1)} ms)`);
+    const full = generateMermaid(topology, { kind: 'host' }, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS);
+    await renderCase(`${containers} containers, full plumbing`, full, { limitS: 40, warm: 0 });
+    await renderCase(`${containers} containers, overview`, generateOverview(topology, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS), { limitS: 40, warm: 0 });
   }
 } else {
   console.log(`3. Render: skipped (no Chromium at ${chromiumPath})`);

@@ -16,6 +16,8 @@ export interface DiagramArguments {
   network?: string;
   container?: string;
   format: 'mermaid' | 'json';
+  /** `overview` or `full` when asked; by default the panel's rule (chooseDiagram) picks. */
+  view?: 'overview' | 'full';
   level?: ProbeLevel;
   host?: string;
   context?: string;
@@ -50,6 +52,8 @@ const OPTIONS = {
   'no-inferred': { type: 'boolean' },
   'no-legend': { type: 'boolean' },
   collapse: { type: 'boolean' },
+  overview: { type: 'boolean' },
+  full: { type: 'boolean' },
   port: { type: 'string' },
   name: { type: 'string' },
   'no-verify': { type: 'boolean' },
@@ -81,6 +85,10 @@ Options of diagram:
   --no-inferred         Hide what was inferred from the API rather than observed on the host.
   --no-legend           Leave the legend out.
   --collapse            One node per namespace instead of one per interface.
+  --overview            The whole host by network: each network one node listing its containers,
+                        containers on several networks between them. By default the overview is
+                        printed above 20 containers or 12 networks, as the topology panel shows it.
+  --full                Every veth end, however large the host.
   --host URL            The engine to ask (unix:///var/run/docker.sock, tcp://host:2376, ssh://user@host);
                         default: DOCKER_HOST, then the current docker context, then the default socket.
   --context NAME        The docker context to use.
@@ -166,11 +174,18 @@ function diagramArguments(values: Values): DiagramArguments {
   if (values.network !== undefined && values.container !== undefined) {
     throw new UsageError('--network and --container cannot be used together.');
   }
+  if (values.overview && values.full) {
+    throw new UsageError('--overview and --full cannot be used together.');
+  }
+  if (values.overview && (values.network !== undefined || values.container !== undefined)) {
+    throw new UsageError('--overview draws the whole host: leave out --network and --container.');
+  }
   return {
     command: 'diagram',
     network: values.network,
     container: values.container,
     format,
+    view: values.overview ? 'overview' : values.full ? 'full' : undefined,
     level: values.level as ProbeLevel | undefined,
     host: values.host,
     context: values.context,

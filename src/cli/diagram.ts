@@ -8,6 +8,7 @@ import { EngineSession } from '../engine/engineSession';
 import type { UnreachableCause } from '../model/engineErrors';
 import type { Inventory } from '../model/inventory';
 import { generateMermaid } from '../model/topology/mermaid';
+import { chooseDiagram, generateOverview } from '../model/topology/overview';
 import { filterTopology, focusTopology } from '../model/topology/scope';
 import type { TopologyScope } from '../model/topology/types';
 import { collectTopology } from '../topology/collect';
@@ -42,7 +43,15 @@ export async function runDiagram(args: DiagramArguments): Promise<string> {
     if (args.format === 'json') {
       return JSON.stringify(filterTopology(focusTopology(collected.topology, scope), args.options), null, 2) + '\n';
     }
-    return generateMermaid(collected.topology, scope, args.options, ENGLISH_LABELS).text;
+    // By default the panel's rule: the overview for a large whole host, the full plumbing otherwise.
+    switch (args.view) {
+      case 'overview':
+        return generateOverview(collected.topology, args.options, ENGLISH_LABELS).text;
+      case 'full':
+        return generateMermaid(collected.topology, scope, args.options, ENGLISH_LABELS).text;
+      default:
+        return chooseDiagram(collected.topology, scope, args.options, ENGLISH_LABELS).text;
+    }
   } finally {
     session.dispose();
   }

@@ -18,7 +18,7 @@ describe('command line', () => {
       const { code, out, err } = await run(argv);
       assert.equal(code, 0);
       assert.equal(err, '');
-      for (const option of ['--network', '--container', '--format', '--level', '--macs', '--no-ips', '--stopped', '--collapse', '--host', '--context', '--version']) {
+      for (const option of ['--network', '--container', '--format', '--level', '--macs', '--no-ips', '--stopped', '--collapse', '--overview', '--full', '--host', '--context', '--version']) {
         assert.match(out, new RegExp(`^\\s+(-\\w, )?${option}\\b.*\\S`, 'm'), option);
       }
     });
@@ -44,6 +44,16 @@ describe('command line', () => {
     }
   });
 
+  test('diagram: the panel\'s rule by default, --overview or --full when asked', () => {
+    const view = (argv: string[]) => {
+      const parsed = parseCommandLine(argv);
+      return parsed.command === 'diagram' ? parsed.view : 'not a diagram';
+    };
+    assert.equal(view(['diagram']), undefined);
+    assert.equal(view(['diagram', '--overview']), 'overview');
+    assert.equal(view(['diagram', '--full', '--network', 'dev']), 'full');
+  });
+
   const usageCases: [string[], RegExp][] = [
     [[], /a command is missing/],
     [['draw'], /"draw" is not a command/],
@@ -54,6 +64,8 @@ describe('command line', () => {
     [['diagram', '--level', 'root'], /--level takes api, sysfs or netns/],
     [['diagram', '--network', 'a', '--container', 'b'], /cannot be used together/],
     [['diagram', 'extra'], /unexpected argument "extra"/],
+    [['diagram', '--overview', '--full'], /--overview and --full cannot be used together/],
+    [['diagram', '--overview', '--network', 'dev'], /--overview draws the whole host/],
   ];
   for (const [argv, expected] of usageCases) {
     test(`usage error: ${JSON.stringify(argv)} -> a sentence on stderr, exit 2`, async () => {

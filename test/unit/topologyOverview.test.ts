@@ -1,0 +1,129 @@
+/** The whole-host overview for large hosts (src/model/topology/overview.ts), on the recorded seed labs. */
+import { strict as assert } from 'node:assert';
+import { describe, test } from 'node:test';
+import { buildTopology } from '../../src/model/topology/build';
+import { generateMermaid } from '../../src/model/topology/mermaid';
+import { chooseDiagram, generateOverview, OVERVIEW_THRESHOLD, overviewApplies } from '../../src/model/topology/overview';
+import { DEFAULT_DIAGRAM_OPTIONS, TopoNamespace, Topology } from '../../src/model/topology/types';
+import { ENGLISH_LABELS } from '../../src/topology/englishLabels';
+import { decodeMermaidText, fixtureInput, loadTopologyFixture, ParsedFlowchart, parseFlowchart } from './topologySupport';
+
+const HOSTILE = 'x"]; click a call alert(1); y["';
+const HTML = '<img src=x onerror=alert(1)>';
+
+const fixture = loadTopologyFixture();
+const P = fixture.recordedWith.prefix;
+const HOST = { kind: 'host' } as const;
+const running = fixture.containers.filter((container) => container.State === 'running').map((container) => container.Names![0].slice(1));
+const userNetworks = fixture.networks.filter((network) => !['host', 'null'].includes(network.Driver ?? '')).map((network) => network.Name!);
+
+const texts = (flow: ParsedFlowchart) => flow.vertices.map((vertex) => ({ id: vertex.id, text: decodeMermaidText(vertex.text ?? '') }));
+/** A whole name in a label: not part of a longer name (`c1` in `c12`). */
+const holds = (text: string, name: string) => new RegExp(`(^|[^\\w.-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w.-])`).test(text);
+
+/** The seed with `copies` more containers made from AppDev's recorded namespace (new ids and names). */
+function grown(topology: Topology, copies: number): Topology {
+  const appDev = topology.namespaces.find((ns) => ns.containers.some((container) => container.name === `${P}AppDev`))!;
+  const extra: TopoNamespace[] = [];
+  for (let i = 0; i < copies; i++) {
+    const id = `${appDev.id}-copy${i}`;
+    extra.push({
+      ...appDev,
+      id,
+      containers: appDev.containers.map((container) => ({ ...container, id: `${container.id}${i}`, name: `${container.name}-${i}` })),
+      interfaces: appDev.interfaces.map((iface) => ({ ...iface, id: iface.id.replace(appDev.id, id), namespaceId: id })),
+    });
+  }
+  return { ...topology, namespaces: [...topology.namespaces, ...extra] };
+}
+
+for (const level of ['netns', 'sysfs', 'api'] as const) {
+  describe(`overview of the recorded seed labs (${level})`, () => {
+    const topology = buildTopology(fixtureInput(fixture, level));
+    const result = generateOverview(topology, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS);
+
+    test('parses with Mermaid; every running container appears in exactly one node, every network in exactly one', async () => {
+      const flow = await parseFlowchart(result.text);
+      const labels = texts(flow);
+      for (const name of running) {
+        const holders = labels.filter((label) => holds(label.text, name));
+        assert.equal(holders.length, 1, `${name} in ${holders.length} nodes: ${holders.map((h) => h.text).join(' | ')}`);
+      }
+      for (const name of userNetworks) {
+        const nodes = labels.filter((label) => label.text.startsWith(`${name} · `));
+        assert.equal(nodes.length, 1, `network ${name}: ${nodes.length} nodes`);
+        assert.deepEqual(result.nodeTargets[nodes[0].id], { kind: 'network', id: fixture.networks.find((network) => network.Name === name)!.Id });
+      }
+    });
+
+    test('a container on two networks is linked to each; no edge joins two containers; no interface drawn', async () => {
+      const flow = await parseFlowchart(result.text);
+      const labels = texts(flow);
+      const networkNodes = new Map(userNetworks.map((name) => [labels.find((label) => label.text.startsWith(`${name} · `))!.id, name]));
+      const multi = labels.find((label) => holds(label.text, `${P}multi`))!;
+      const linked = flow.edges.filter((edge) => edge.end === multi.id || edge.start === multi.id).map((edge) => networkNodes.get(edge.start === multi.id ? edge.end : edge.start));
+      assert.deepEqual(linked.sort(), [`${P}bnet`, `${P}devops`]);
+      assert.deepEqual(result.nodeTargets[multi.id], { kind: 'container', id: fixture.containers.find((c) => c.Names![0] === `/${P}multi`)!.Id });
+      for (const edge of flow.edges) {
+        assert.ok(networkNodes.has(edge.start) || networkNodes.has(edge.end), `edge ${edge.start} - ${edge.end} joins no network`);
+      }
+      assert.deepEqual(result.interfaceNodes, {});
+      assert.ok(!/veth/.test(result.text), 'no veth end in the overview');
+    });
+  });
+}
+
+describe('overview: engine strings and the rule', () => {
+  const topology = buildTopology(fixtureInput(fixture, 'netns'));
+
+  test('hostile container and network names render as literal text: no click, no link, no extra node', async () => {
+    const hostile = structuredClone(topology);
+    const appDev = hostile.namespaces.find((ns) => ns.containers.some((container) => container.name === `${P}AppDev`))!;
+    appDev.containers[0].name = HOSTILE;
+    hostile.networks.find((network) => network.name === `${P}devops`)!.name = HTML;
+    const result = generateOverview(hostile, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS);
+    assert.ok(!result.text.includes(HOSTILE) && !result.text.includes(HTML));
+    const flow = await parseFlowchart(result.text);
+    const plain = await parseFlowchart(generateOverview(topology, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text);
+    assert.equal(flow.vertices.length, plain.vertices.length);
+    assert.ok(flow.vertices.every((vertex) => !vertex.link && !vertex.haveCallback));
+    const labels = texts(flow).map((label) => label.text);
+    assert.ok(labels.some((text) => text.includes(HOSTILE)), 'the container keeps its name, as text');
+    assert.ok(labels.some((text) => text.startsWith(`${HTML} · `)), 'the network keeps its name, as text');
+  });
+
+  test('the lab-sized seed keeps the full plumbing: the rule picks generateMermaid', () => {
+    assert.equal(overviewApplies(topology, { kind: 'host' }, DEFAULT_DIAGRAM_OPTIONS), false);
+    assert.equal(chooseDiagram(topology, HOST, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text, generateMermaid(topology, HOST, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text);
+  });
+
+  test(`above ${OVERVIEW_THRESHOLD} container namespaces the whole host is the overview; a scope or collapse set by hand keeps the plumbing`, () => {
+    const large = grown(topology, OVERVIEW_THRESHOLD);
+    assert.equal(chooseDiagram(large, HOST, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text, generateOverview(large, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text);
+    const devops = { kind: 'network', networkId: fixture.networks.find((network) => network.Name === `${P}devops`)!.Id } as const;
+    assert.equal(chooseDiagram(large, devops, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text, generateMermaid(large, devops, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text);
+    const byHand = { ...DEFAULT_DIAGRAM_OPTIONS, collapse: true };
+    assert.equal(chooseDiagram(large, HOST, byHand, ENGLISH_LABELS).text, generateMermaid(large, HOST, byHand, ENGLISH_LABELS).text);
+    // One fewer container namespace than the threshold allows: still the plumbing.
+    const containerNs = topology.namespaces.filter((ns) => ns.kind === 'container' && !ns.stopped).length;
+    assert.equal(overviewApplies(grown(topology, OVERVIEW_THRESHOLD - containerNs), HOST, DEFAULT_DIAGRAM_OPTIONS), false);
+    assert.equal(overviewApplies(grown(topology, OVERVIEW_THRESHOLD - containerNs + 1), HOST, DEFAULT_DIAGRAM_OPTIONS), true);
+  });
+
+  test('the devops node lists its copies; with many, names only (addresses in the drill-down)', async () => {
+    const large = grown(topology, 12);
+    const flow = await parseFlowchart(generateOverview(large, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text);
+    const devops = texts(flow).find((label) => label.text.startsWith(`${P}devops · `))!;
+    for (let i = 0; i < 12; i++) {
+      assert.ok(holds(devops.text, `${P}AppDev-${i}`), devops.text);
+    }
+    assert.ok(!devops.text.includes('10.213.8.2,'), 'names only above 4 containers');
+  });
+
+  test('stopped containers, when shown, sit on the networks they would join', async () => {
+    const options = { ...DEFAULT_DIAGRAM_OPTIONS, showStopped: true };
+    const flow = await parseFlowchart(generateOverview(topology, options, ENGLISH_LABELS).text);
+    const bnet = texts(flow).find((label) => label.text.startsWith(`${P}bnet · `))!;
+    assert.ok(bnet.text.includes(`${P}stopped (stopped)`), bnet.text);
+  });
+});
