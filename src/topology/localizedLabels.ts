@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ProbeLevel, ProbeReason } from '../model/topology/facts';
 import type { DiagramLabels } from '../model/topology/mermaid';
+import type { OverviewLabels } from '../model/topology/overview';
 import type { WebviewStrings } from '../protocol';
 
 /** The diagram's words in the UI language (English ones: englishLabels.ts). */
@@ -30,6 +31,20 @@ export function localizedDiagramLabels(): DiagramLabels {
     legendUnmanaged: vscode.l10n.t('orange: not managed by Docker'),
     legendVeth: vscode.l10n.t('<--> veth pair'),
     legendBridgePort: vscode.l10n.t('--- bridge port, --> parent link'),
+  };
+}
+
+/** The overview's words in the UI language (English ones: ENGLISH_OVERVIEW_LABELS). */
+export function localizedOverviewLabels(): OverviewLabels {
+  return {
+    bridgeRegion: vscode.l10n.t('bridge networks'),
+    swarmRegion: vscode.l10n.t('swarm (overlay) networks'),
+    macvlanRegion: vscode.l10n.t('macvlan / ipvlan networks'),
+    hostRegion: vscode.l10n.t('host network'),
+    detachedRegion: vscode.l10n.t('no network'),
+    multiHomedRegion: vscode.l10n.t('on several networks'),
+    containers: vscode.l10n.t('containers:'),
+    overviewComment: vscode.l10n.t('overview by network: click a network or a container to see its plumbing'),
   };
 }
 

@@ -9,14 +9,14 @@ import type { EngineSession } from '../engine/engineSession';
 import type { Inventory } from '../model/inventory';
 import { pathHighlightLines } from '../model/reachability/highlight';
 import type { ReachPath } from '../model/reachability/types';
-import { generateMermaid } from '../model/topology/mermaid';
+import { chooseDiagram, overviewApplies } from '../model/topology/overview';
 import { DEFAULT_DIAGRAM_OPTIONS, TopologyScope } from '../model/topology/types';
 import type { PanelToWebview, ScopeChoice, ScopeValue } from '../protocol';
 import type { Services } from '../services';
 import { HostInterfaceWatcher } from '../probe/hostInterfaceWatcher';
 import { IncrementalProbe } from '../probe/incrementalProbe';
 import { ChangedContainers, collectTopology } from './collect';
-import { levelLine, levelText, localizedDiagramLabels, localizedWebviewStrings } from './localizedLabels';
+import { levelLine, levelText, localizedDiagramLabels, localizedOverviewLabels, localizedWebviewStrings } from './localizedLabels';
 import type { TopologyViewState } from './viewState';
 
 /** Whether the scope's network or container still exists (the whole host always does). */
@@ -40,6 +40,8 @@ export class TopologyDiagram {
   private source = '';
   private levelLine = '';
   private probes = 0;
+  /** Whether the last diagram was the overview (a click on it drills down instead of only revealing). */
+  overview = false;
   /** The last connectivity check's path, drawn over every redraw until another check replaces it. */
   highlight: ReachPath | undefined;
 
@@ -126,7 +128,10 @@ export class TopologyDiagram {
       this.viewState.setScope({ kind: 'host' });
     }
     const toggles = this.viewState.toggles;
-    const diagram = generateMermaid(topology, this.viewState.scope, { ...DEFAULT_DIAGRAM_OPTIONS, ...toggles }, localizedDiagramLabels());
+    const options = { ...DEFAULT_DIAGRAM_OPTIONS, ...toggles };
+    // Large hosts get the overview by network (the same rule as the command line's `diagram`).
+    this.overview = overviewApplies(topology, this.viewState.scope, options);
+    const diagram = chooseDiagram(topology, this.viewState.scope, options, localizedDiagramLabels(), localizedOverviewLabels());
     this.source = this.highlight ? [diagram.text.trimEnd(), ...pathHighlightLines(this.highlight, diagram.interfaceNodes)].join('\n') + '\n' : diagram.text;
     this.levelLine = levelLine(facts.level, facts.reason);
     post({

@@ -261,6 +261,10 @@ export class TopologyPanel {
         this.scheduler.request(0);
         break;
       case 'reveal':
+        if (this.diagram.overview) {
+          // The overview drills down: the clicked network or container, with its plumbing.
+          this.showScope(message.target.kind === 'network' ? { kind: 'network', networkId: message.target.id } : { kind: 'container', containerId: message.target.id });
+        }
         await this.services.revealInTree(message.target);
         break;
       case 'copySource':
