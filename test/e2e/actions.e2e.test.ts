@@ -14,17 +14,14 @@
  * Everything carries dne.test=1 and is removed in `after`, even on failure.
  */
 import * as assert from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
-  answer, contextMenu, dismissNotifications, ensureViewExpanded, expandRow, launchBrowser, openViewContainer,
+  answer, contextMenu, expandRow, dismissNotifications,
   runCommandFromPalette, screenshot, waitForQuickInput, waitForRow, waitForTree,
 } from '../harness/browser';
-import { openWorkbench } from '../harness/browser';
-import { CodeServer, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
 import { docker } from '../support/dockerCli';
+import { closeExtensionWorkbench, ensureDocker, ExtensionWorkbench, openExtensionWorkbench } from '../harness/workbench';
 
 const LABEL = 'dne.test=1';
 const NET = 'dev';
@@ -45,32 +42,21 @@ function cleanup(): void {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('network actions (e2e: VSIX in code-server + Chromium + real engine)', { timeout: 600_000 }, () => {
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
+  let workbench: ExtensionWorkbench | undefined;
   let page: Page | undefined;
 
   before(async () => {
-    execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
+    ensureDocker();
     cleanup();
     assert.equal(docker(['network', 'ls', '-q', '--filter', `name=^${NET}$`]), '', `a network "${NET}" without label ${LABEL} exists; remove it first`);
     docker(['network', 'create', '--label', LABEL, NET]);
     docker(['run', '-d', '--name', BOX, '--label', LABEL, IMAGE, 'sleep', '100000']);
-    server = await startCodeServer({ vsix: [packagedVsix('docker-network-explorer-actions-e2e')], echo: process.env.DNE_DEBUG ? process.stderr : undefined });
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, server.workspaceUrl(), { width: 1280, height: 900 });
-    await dismissNotifications(page);
-    await openViewContainer(page, 'Docker Networks');
-    await ensureViewExpanded(page, 'Networks');
-    await ensureViewExpanded(page, 'Containers');
+    workbench = await openExtensionWorkbench('docker-network-explorer-actions-e2e', { width: 1280, height: 900, views: ['Networks', 'Containers'] });
+    page = workbench.page;
   });
 
   after(async () => {
-    if (page) await screenshot(page, 'actions-e2e-final').catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (server) {
-      if (process.env.DNE_DEBUG) console.log(server.logTail(40));
-      await server.stop();
-    }
+    await closeExtensionWorkbench(workbench, 'actions-e2e-final');
     cleanup();
   });
 

@@ -18,7 +18,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { CodeServer, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
+import { CodeServer, packagedVsix, startCodeServer } from '../harness/codeServer';
+import { ensureDocker } from '../harness/workbench';
 import { docker, removeLabelled } from '../support/dockerCli';
 import {
   dismissNotifications, ensureViewExpanded, expandRow, launchBrowser, openViewContainer,
@@ -45,10 +46,6 @@ function engineAnswers(): boolean {
   } catch {
     return false;
   }
-}
-
-function ensureDocker(): void {
-  execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
 }
 
 function removeTestObjects(): void {

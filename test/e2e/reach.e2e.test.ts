@@ -11,16 +11,15 @@
  */
 import * as assert from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
-  answer, contextMenu, dismissNotifications, ensureViewExpanded, launchBrowser, openViewContainer, openWorkbench, screenshot,
+  answer, contextMenu, screenshot,
   topologyWebview, waitForRow,
 } from '../harness/browser';
-import { CodeServer, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
 import { createNetwork, docker, removeLabelled, runContainer } from '../support/dockerCli';
 import { waitFor } from '../support/waitFor';
+import { closeExtensionWorkbench, ensureDocker, ExtensionWorkbench, openExtensionWorkbench } from '../harness/workbench';
 
 const LABEL = 'dne.test.reache2e';
 const NET_A = 'dne-reach-a';
@@ -66,12 +65,11 @@ async function check(page: Page, from: string, to: string): Promise<string> {
 }
 
 describe('connectivity doctor (e2e: VSIX in code-server + Chromium + real engine)', { timeout: 600_000 }, () => {
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
+  let workbench: ExtensionWorkbench | undefined;
   let page: Page | undefined;
 
   before(async () => {
-    execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
+    ensureDocker();
     removeLabelled(LABEL);
     createNetwork(NET_A, [], LABEL);
     createNetwork(NET_B, [], LABEL);
@@ -79,18 +77,12 @@ describe('connectivity doctor (e2e: VSIX in code-server + Chromium + real engine
     runContainer(A, ['--network', NET_A, '--dns', '127.0.0.1'], LABEL);
     runContainer(B, ['--network', NET_B, '--dns', '127.0.0.1'], LABEL);
     runContainer(C, ['--network', NET_A, '--dns', '127.0.0.1'], LABEL);
-    server = await startCodeServer({ vsix: [packagedVsix('docker-network-explorer-reach-e2e')], echo: process.env.DNE_DEBUG ? process.stderr : undefined });
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, server.workspaceUrl(), { width: 1400, height: 900 });
-    await dismissNotifications(page);
-    await openViewContainer(page, 'Docker Networks');
-    await ensureViewExpanded(page, 'Containers');
+    workbench = await openExtensionWorkbench('docker-network-explorer-reach-e2e', { width: 1400, height: 900, views: ['Containers'] });
+    page = workbench.page;
   });
 
   after(async () => {
-    if (page) await screenshot(page, 'reach-e2e-final').catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
+    await closeExtensionWorkbench(workbench, 'reach-e2e-final');
     removeLabelled(LABEL);
   });
 

@@ -7,17 +7,15 @@
  * Everything carries dne.test.overview=1 and is removed afterwards.
  */
 import * as assert from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
-  dismissNotifications, ensureViewExpanded, launchBrowser, openViewContainer, openWorkbench, runCommandFromPalette, screenshot,
+  runCommandFromPalette, screenshot,
   topologyWebview, waitForQuickInput,
 } from '../harness/browser';
-import { CodeServer, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
 import { createNetwork, docker, removeLabelled, runContainer } from '../support/dockerCli';
 import { waitFor } from '../support/waitFor';
+import { closeExtensionWorkbench, ensureDocker, ExtensionWorkbench, openExtensionWorkbench } from '../harness/workbench';
 
 const LABEL = 'dne.test.overview';
 const NETWORKS = 6;
@@ -30,27 +28,21 @@ async function diagramText(page: Page): Promise<string> {
 }
 
 describe('topology overview (e2e: VSIX in code-server + Chromium + real engine)', { timeout: 600_000 }, () => {
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
+  let workbench: ExtensionWorkbench | undefined;
   let page: Page | undefined;
 
   before(async () => {
-    execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
+    ensureDocker();
     removeLabelled(LABEL);
     for (let n = 0; n < NETWORKS; n++) createNetwork(net(n), ['--subnet', `10.212.${n}.0/24`], LABEL);
     for (let c = 0; c < CONTAINERS; c++) runContainer(box(c), ['--network', net(c % NETWORKS)], LABEL);
     for (let c = 0; c < 4; c++) docker(['network', 'connect', net((c + 1) % NETWORKS), box(c)]);
-    server = await startCodeServer({ vsix: [packagedVsix('docker-network-explorer-overview-e2e')], echo: process.env.DNE_DEBUG ? process.stderr : undefined });
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, server.workspaceUrl(), { width: 1400, height: 900 });
-    await dismissNotifications(page);
-    await openViewContainer(page, 'Docker Networks');
-    await ensureViewExpanded(page, 'Networks');
+    workbench = await openExtensionWorkbench('docker-network-explorer-overview-e2e', { width: 1400, height: 900, views: ['Networks'] });
+    page = workbench.page;
   });
 
   after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
+    await closeExtensionWorkbench(workbench);
     removeLabelled(LABEL);
   });
 

@@ -6,17 +6,15 @@
  * Everything carries the label dne.test.trees and is removed in `after`, even on failure.
  */
 import * as assert from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
-  dismissNotifications, ensureViewExpanded, expandRow, launchBrowser, openViewContainer, openWorkbench, rowLocator,
+  expandRow, rowLocator,
   runCommandFromPalette, screenshot, treeMessage, waitForRow, waitForTree,
 } from '../harness/browser';
-import { CodeServer, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
 import { docker, removeLabelled } from '../support/dockerCli';
 import { waitFor } from '../support/waitFor';
+import { closeExtensionWorkbench, ensureDocker, ExtensionWorkbench, openExtensionWorkbench } from '../harness/workbench';
 
 const LABEL = 'dne.test.trees';
 const NET = 'dnx-e2e-tips';
@@ -64,30 +62,20 @@ async function hoverText(page: Page, view: string, labelPath: string[]): Promise
 }
 
 describe('trees (e2e: VSIX in code-server + Chromium + real engine)', { timeout: 600_000 }, () => {
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
+  let workbench: ExtensionWorkbench | undefined;
   let page: Page | undefined;
 
   before(async () => {
-    execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
+    ensureDocker();
     removeLabelled(LABEL);
     docker(['network', 'create', '--label', `${LABEL}=1`, '--label', `dnx.tricky=${TRICKY}`, '--label', `dnx.lines=${MULTILINE}`, NET]);
     docker(['run', '-d', '--name', BOX, '--label', `${LABEL}=1`, '--network', NET, 'local/busybox:latest', 'sleep', '100000']);
-    server = await startCodeServer({ vsix: [packagedVsix('docker-network-explorer-trees-e2e')], echo: process.env.DNE_DEBUG ? process.stderr : undefined });
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, server.workspaceUrl(), { width: 1280, height: 900 });
-    await dismissNotifications(page);
-    await openViewContainer(page, 'Docker Networks');
-    await ensureViewExpanded(page, 'Networks');
+    workbench = await openExtensionWorkbench('docker-network-explorer-trees-e2e', { width: 1280, height: 900, views: ['Networks'] });
+    page = workbench.page;
   });
 
   after(async () => {
-    if (page) await screenshot(page, 'trees-e2e-final').catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (server) {
-      if (process.env.DNE_DEBUG) console.log(server.logTail(40));
-      await server.stop();
-    }
+    await closeExtensionWorkbench(workbench, 'trees-e2e-final');
     removeLabelled(LABEL);
   });
 

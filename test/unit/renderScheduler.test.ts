@@ -47,6 +47,15 @@ describe('RenderScheduler', () => {
   afterEach(() => mock.timers.reset());
 
   const make = (render: () => Promise<boolean | void>) => new RenderScheduler(render, { delayMs: DELAY, onError: (error) => errors.push(error) });
+  /** A scheduler whose page said it is ready, and whose first render has finished. */
+  const afterFirstRender = async () => {
+    const r = controlledRender();
+    const scheduler = make(r.render);
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    await r.finish();
+    return { r, scheduler };
+  };
 
   test('does not render before the page is ready, then renders at once', async () => {
     const r = controlledRender();
@@ -62,11 +71,7 @@ describe('RenderScheduler', () => {
   });
 
   test('a burst of requests coalesces into one render, delayMs after the last', async () => {
-    const r = controlledRender();
-    const scheduler = make(r.render);
-    scheduler.pageReady();
-    mock.timers.tick(0);
-    await r.finish();
+    const { r, scheduler } = await afterFirstRender();
     assert.equal(r.count, 1);
     for (let i = 0; i < 10; i++) {
       scheduler.request();
@@ -82,11 +87,7 @@ describe('RenderScheduler', () => {
   });
 
   test('a request of delay 0 replaces a waiting one', async () => {
-    const r = controlledRender();
-    const scheduler = make(r.render);
-    scheduler.pageReady();
-    mock.timers.tick(0);
-    await r.finish();
+    const { r, scheduler } = await afterFirstRender();
     scheduler.request();
     scheduler.request(0);
     mock.timers.tick(0);
@@ -116,11 +117,7 @@ describe('RenderScheduler', () => {
   });
 
   test('a hidden panel does not render, marks itself stale and renders on reveal', async () => {
-    const r = controlledRender();
-    const scheduler = make(r.render);
-    scheduler.pageReady();
-    mock.timers.tick(0);
-    await r.finish();
+    const { r, scheduler } = await afterFirstRender();
     scheduler.setVisible(false);
     scheduler.request();
     scheduler.request(0);
@@ -134,11 +131,7 @@ describe('RenderScheduler', () => {
   });
 
   test('hiding drops a waiting render and keeps it as stale; a fresh panel shown again does not render', async () => {
-    const r = controlledRender();
-    const scheduler = make(r.render);
-    scheduler.pageReady();
-    mock.timers.tick(0);
-    await r.finish();
+    const { r, scheduler } = await afterFirstRender();
     scheduler.request();
     scheduler.setVisible(false);
     mock.timers.tick(10 * DELAY);
@@ -155,11 +148,7 @@ describe('RenderScheduler', () => {
   });
 
   test('on reveal, the ready of a reloaded page and the stale redraw make one render', async () => {
-    const r = controlledRender();
-    const scheduler = make(r.render);
-    scheduler.pageReady();
-    mock.timers.tick(0);
-    await r.finish();
+    const { r, scheduler } = await afterFirstRender();
     scheduler.setVisible(false);
     scheduler.request();
     scheduler.setVisible(true);
