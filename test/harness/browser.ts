@@ -324,11 +324,20 @@ export async function answer(page: Page, re: RegExp, value: string): Promise<voi
 }
 
 export async function contextMenu(page: Page, view: string, labelPath: string[], item: RegExp): Promise<void> {
-  const row = await rowLocator(page, view, labelPath);
-  if (!row) throw new Error(`row ${JSON.stringify(labelPath)} not found in ${view}`);
-  await row.click({ button: 'right' });
   const entry = page.locator('.monaco-menu .action-label', { hasText: item }).first();
-  await entry.waitFor({ state: 'visible', timeout: 10_000 });
+  // A live tree may re-render the row (an engine event) while the menu opens, and the menu then
+  // closes or never shows: right-click the row as it is now, up to three times.
+  for (let attempt = 1; ; attempt++) {
+    const row = await rowLocator(page, view, labelPath);
+    if (!row) throw new Error(`row ${JSON.stringify(labelPath)} not found in ${view}`);
+    await row.click({ button: 'right' });
+    const shown = await entry.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+    if (shown) break;
+    const offered = await page.locator('.monaco-menu .action-label').allInnerTexts().catch(() => []);
+    if (attempt === 3) throw new Error(`the context menu of ${JSON.stringify(labelPath)} in ${view} did not offer ${item}; it offered ${JSON.stringify(offered)}`);
+    await page.keyboard.press('Escape');
+    await sleep(500);
+  }
   // The workbench ignores a click that lands right after the menu opened (it guards against the
   // right-click's own mouse-up): hover first, and if the menu is still open after the click,
   // choose the hovered entry with Enter.
