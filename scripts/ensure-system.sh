@@ -11,6 +11,10 @@ command -v iptables >/dev/null 2>&1 || need+=(iptables)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
+# A private sshd and a TLS terminator in front of the engine (the SSH and TLS engine tests).
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v socat >/dev/null 2>&1 || need+=(socat)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 for dev in libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev; do
   dpkg -s "$dev" >/dev/null 2>&1 || need+=("$dev")
 done
@@ -24,5 +28,10 @@ if [ "$(id -u)" != "0" ]; then
 fi
 echo "ensure-system: installing ${need[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# Installing openssh-server must not start the system sshd: the tests run their own on 127.0.0.1.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+  chmod 755 /usr/sbin/policy-rc.d
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
