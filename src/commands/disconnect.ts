@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { validationMessage } from './validationMessages';
 import { disconnectEndpoints } from '../engine/networkActions';
 import type { ContainerModel, Inventory } from '../model/inventory';
 import { disconnectableMemberships, DisconnectTarget, disconnectTargets } from '../model/networkActions';
@@ -75,6 +76,11 @@ export const disconnectCommand: CommandDefinition = {
       pairs.push(...(await pickMemberships(inventory, [chosen.value], title)));
     }
     const targets = disconnectTargets(inventory, pairs);
+    const managed = targets.filter((target) => target.managedBy);
+    if (managed.length > 0 && managed.length === targets.length) {
+      // Swarm task containers: their networks belong to the service; refused before anything is sent.
+      throw new UserFacingError(managed.map((target) => validationMessage(target.managedBy!.issue)).join(' '));
+    }
     const { message, detail } = confirmation(targets);
     const disconnectLabel = vscode.l10n.t('Disconnect');
     const forceLabel = vscode.l10n.t('Force Disconnect');

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { classifyOperationError, classifyUnreachable, OperationError } from '../model/engineErrors';
+import { swarmOperationMessage } from './swarmErrorMessages';
 
 export function engineErrorMessage(error: unknown): string | undefined {
   switch (classifyUnreachable(error)) {
@@ -71,6 +72,10 @@ export function operationErrorMessage(error: OperationError): string {
       return vscode.l10n.t('The engine has no network driver "{0}". Install the plugin, or choose one of the drivers the engine lists.', p.driver ?? '');
     case 'swarmRequired':
       return vscode.l10n.t('Overlay networks need a swarm manager. Run "docker swarm init" (or join a swarm as a manager) and try again.');
+    case 'swarmWorker':
+    case 'notAttachable':
+    case 'networkInUseByService':
+      return swarmOperationMessage(error);
     case 'parentInUse':
       return vscode.l10n.t('The interface {0} is already the parent of another macvlan network. Use another interface, or a VLAN sub-interface like {0}.10.', p.parent ?? '');
     case 'parentInvalid':

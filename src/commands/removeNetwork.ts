@@ -5,6 +5,7 @@ import type { Services } from '../services';
 import { confirmModal, removalAction, requireInventory, runAction, selectedNetworkIds, selectedNodes } from './actionUi';
 import { CommandDefinition, UserFacingError } from './command';
 import { operationErrorMessage } from './engineErrorMessages';
+import { validationMessage } from './validationMessages';
 import { pickStep } from './multiStepInput';
 import { plural } from '../views/uiFormat';
 
@@ -39,13 +40,19 @@ export const removeNetworkCommand: CommandDefinition = {
     const removable = plans.filter((plan) => !plan.blocked);
     if (removable.length === 0) {
       throw new UserFacingError(
-        blocked.map((plan) => operationErrorMessage({ kind: 'predefinedNetwork', params: { network: plan.network.name }, engineMessage: '' })).join(' ') ||
+        blocked
+          .map((plan) => (plan.issue ? validationMessage(plan.issue) : operationErrorMessage({ kind: 'predefinedNetwork', params: { network: plan.network.name }, engineMessage: '' })))
+          .join(' ') ||
           vscode.l10n.t('There is no user-defined network to remove.'),
       );
     }
     const endpoints = removable.flatMap((plan) => plan.endpoints.map((endpoint) => vscode.l10n.t('{0} on {1}', endpoint.containerName, plan.network.name)));
     const names = removable.map((plan) => plan.network.name).join(', ');
-    const skipped = blocked.length > 0 ? vscode.l10n.t('Predefined networks are kept: {0}.', blocked.map((plan) => plan.network.name).join(', ')) : '';
+    const predefined = blocked.filter((plan) => plan.blocked === 'predefined');
+    const skipped = [
+      predefined.length > 0 ? vscode.l10n.t('Predefined networks are kept: {0}.', predefined.map((plan) => plan.network.name).join(', ')) : '',
+      ...blocked.flatMap((plan) => (plan.issue ? [validationMessage(plan.issue)] : [])),
+    ].filter(Boolean).join('\n');
     const disconnectFirst = endpoints.length > 0;
     if (disconnectFirst) {
       await confirmModal(

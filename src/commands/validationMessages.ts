@@ -56,6 +56,14 @@ const MESSAGES: Record<ValidationCode, (p: Params) => string> = {
   alreadyConnected: (p) => vscode.l10n.t('{0} is already connected to {1}.', p.container ?? '', p.network ?? ''),
   containerNotConnectable: (p) => vscode.l10n.t('{0} uses the network stack of the host, of another container, or none: it cannot join networks.', p.container ?? ''),
   networkNotConnectable: (p) => vscode.l10n.t('Containers cannot be connected to "{0}" after they are created.', p.network ?? ''),
+  overlayNotAttachable: (p) =>
+    vscode.l10n.t('The swarm network "{0}" is not attachable: only service tasks may join it. Create it with --attachable to connect standalone containers.', p.network ?? ''),
+  networkUsedByService: (p) =>
+    vscode.l10n.t('"{0}" is used by the service {1}: remove the service or take the network out of it (docker service update --network-rm {0} {1}) first.', p.network ?? '', p.services ?? ''),
+  swarmNetworkNeedsManager: (p) =>
+    vscode.l10n.t('"{0}" is a swarm network and this engine is a swarm worker: remove it on a manager node.', p.network ?? ''),
+  taskNetworkManaged: (p) =>
+    vscode.l10n.t('{0} is a task of the service {1}: its networks belong to the service. Use docker service update --network-rm {2} {1} instead.', p.container ?? '', p.service ?? '', p.network ?? ''),
 };
 
 export function validationMessage(found: ValidationIssue): string {

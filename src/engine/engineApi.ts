@@ -4,7 +4,7 @@
  * logic (debounce, refresh-again, backoff, generations) is tested in milliseconds. A claim about
  * what the engine does is tested against the real one (test/engine).
  */
-import type { ContainerInspectJson, ContainerSummaryJson, EngineEventJson, EngineInfoJson, NetworkJson } from '../model/dockerTypes';
+import type { ContainerInspectJson, ContainerSummaryJson, EngineEventJson, EngineInfoJson, NetworkJson, SwarmNodeJson, SwarmServiceJson, SwarmTaskJson } from '../model/dockerTypes';
 import type { EngineTarget } from '../model/connectionResolution';
 import type { NetworkCreateRequest } from '../model/createNetworkSpec';
 
@@ -35,6 +35,10 @@ export interface EngineApi {
   listContainers(): Promise<ContainerSummaryJson[]>;
   inspectContainer(id: string): Promise<ContainerInspectJson>;
   inspectNetwork(id: string, verbose?: boolean): Promise<NetworkJson>;
+  /** Swarm managers only (`GET /nodes`, `GET /tasks`, `GET /services`): one call each, whatever the size. */
+  listSwarmNodes(): Promise<SwarmNodeJson[]>;
+  listTasks(): Promise<SwarmTaskJson[]>;
+  listServices(): Promise<SwarmServiceJson[]>;
   createNetwork(request: NetworkCreateRequest): Promise<string>;
   connect(networkId: string, containerId: string, request?: ConnectRequest): Promise<void>;
   disconnect(networkId: string, containerId: string, force?: boolean): Promise<void>;

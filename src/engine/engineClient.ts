@@ -10,6 +10,9 @@ import type {
   EngineEventJson,
   EngineInfoJson,
   NetworkJson,
+  SwarmNodeJson,
+  SwarmServiceJson,
+  SwarmTaskJson,
 } from '../model/dockerTypes';
 import type { EngineTarget } from '../model/connectionResolution';
 import type { NetworkCreateRequest } from '../model/createNetworkSpec';
@@ -67,6 +70,18 @@ export class EngineClient implements EngineApi {
     // @types/dockerode omits the options argument; dockerode passes it as the query string.
     const inspect = this.docker.getNetwork(id).inspect as unknown as (options: object) => Promise<NetworkJson>;
     return this.count(inspect.call(this.docker.getNetwork(id), verbose ? { verbose: true } : {}));
+  }
+
+  listSwarmNodes(): Promise<SwarmNodeJson[]> {
+    return this.count(this.docker.listNodes() as unknown as Promise<SwarmNodeJson[]>);
+  }
+
+  listTasks(): Promise<SwarmTaskJson[]> {
+    return this.count(this.docker.listTasks() as unknown as Promise<SwarmTaskJson[]>);
+  }
+
+  listServices(): Promise<SwarmServiceJson[]> {
+    return this.count(this.docker.listServices() as unknown as Promise<SwarmServiceJson[]>);
   }
 
   async createNetwork(request: NetworkCreateRequest): Promise<string> {

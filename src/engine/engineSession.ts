@@ -8,11 +8,12 @@
 import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
 import { Debouncer } from '../common/debounce';
-import type { ContainerInspectJson, EngineEventJson, EngineSnapshot } from '../model/dockerTypes';
+import type { ContainerInspectJson, EngineEventJson, EngineInfoJson, EngineSnapshot, SwarmSnapshot } from '../model/dockerTypes';
 import { EngineTarget, isLocalEngine } from '../model/connectionResolution';
 import { classifyUnreachable, UnreachableCause } from '../model/engineErrors';
 import { EndpointNamesLookup, namesFromInspections } from '../model/endpointNames';
 import { buildInventory, Inventory } from '../model/inventory';
+import { peersOf, SwarmPeer, SwarmPeersLookup } from '../model/swarm';
 import type { EngineApi } from './engineApi';
 
 export type SessionState =
@@ -31,7 +32,14 @@ export interface SessionOptions {
   /** Where the locality facts come from (tests pass their own). */
   platform?: string;
   localHostName?: string;
+  /**
+   * On a swarm manager, refresh this often even without events: a task placed on another node
+   * makes no event on this engine (default 2000 ms; 0 turns it off).
+   */
+  swarmPollMs?: number;
 }
+
+type SwarmInfo = NonNullable<EngineInfoJson['Swarm']>;
 
 /** The container events that change what the trees show (others, like exec or health, do not). */
 const CONTAINER_ACTIONS = new Set(['create', 'start', 'restart', 'die', 'stop', 'kill', 'pause', 'unpause', 'destroy', 'rename', 'update']);
@@ -53,6 +61,12 @@ export class EngineSession {
   private disposed = false;
   /** Tells the current event subscription from older ones whose callbacks may still arrive. */
   private generation = 0;
+  /** `/info`'s swarm part, read once per connection (undefined until connected). */
+  private swarmInfo: SwarmInfo | undefined;
+  private connectionInfo: EngineInfoJson | undefined;
+  /** Peers of swarm networks, read lazily, kept while the network's placement stays the same. */
+  private readonly peers = new Map<string, { signature: string; peers: SwarmPeer[] }>();
+  private swarmPoll: ReturnType<typeof setInterval> | undefined;
 
   constructor(readonly client: EngineApi, private readonly options: SessionOptions) {
     this.backoffMs = this.minBackoffMs;
@@ -134,21 +148,80 @@ export class EngineSession {
 
   private async runRefresh(): Promise<void> {
     try {
-      const [networks, containers] = await Promise.all([this.client.listNetworks(), this.client.listContainers()]);
+      const connected = this.stateValue.kind === 'connected';
+      const [networks, containers, info, knownSwarm] = await Promise.all([
+        this.client.listNetworks(),
+        this.client.listContainers(),
+        connected ? Promise.resolve(this.connectionInfo) : this.client.info().catch(() => undefined),
+        connected ? this.readSwarm(this.swarmInfo) : Promise.resolve(undefined),
+      ]);
+      if (!connected) {
+        this.connectionInfo = info;
+        this.swarmInfo = info?.Swarm?.LocalNodeState === 'active' ? info.Swarm : undefined;
+      }
+      // The first refresh of a connection learns the swarm role from /info, then reads the swarm lists.
+      const swarm = connected ? knownSwarm : await this.readSwarm(this.swarmInfo);
       if (this.disposed) {
         return;
       }
-      const snapshot: EngineSnapshot = { networks, containers };
+      const snapshot: EngineSnapshot = { networks, containers, ...(swarm ? { swarm } : {}) };
       this.forgetInspectionsOfGoneContainers(snapshot);
       this.current = { snapshot, inventory: buildInventory(snapshot) };
       if (this.stateValue.kind !== 'connected') {
-        await this.becomeConnected();
+        await this.becomeConnected(info);
       }
       this.emitter.emit('change');
     } catch (error) {
       if (!this.disposed) {
         this.becomeUnreachable(error);
       }
+    }
+  }
+
+  /** On a manager, three list calls (nodes, tasks, services); on a worker, only what /info said. */
+  private async readSwarm(info: SwarmInfo | undefined): Promise<SwarmSnapshot | undefined> {
+    if (!info) {
+      return undefined;
+    }
+    if (!info.ControlAvailable) {
+      return { nodes: [], tasks: [], services: [], info };
+    }
+    const [nodes, tasks, services] = await Promise.all([this.client.listSwarmNodes(), this.client.listTasks(), this.client.listServices()]);
+    return { nodes, tasks, services, info };
+  }
+
+  /** Peers of the swarm networks whose verbose inspection was read (and is still current). */
+  get swarmPeers(): SwarmPeersLookup {
+    return (networkId) => {
+      const known = this.peers.get(networkId);
+      return known && known.signature === this.placementSignature(networkId) ? known.peers : undefined;
+    };
+  }
+
+  private placementSignature(networkId: string): string | undefined {
+    const network = this.current?.inventory.swarm?.networkById.get(networkId);
+    return network ? network.spans.map((span) => `${span.nodeId}:${span.tasks.map((task) => task.id).join(',')}`).join(';') : undefined;
+  }
+
+  /**
+   * The Peers of one swarm network (`GET /networks/{id}?verbose=true`), read when the network is
+   * expanded or drawn, never per refresh; read again once its task placement changed.
+   */
+  async readSwarmPeers(networkId: string): Promise<SwarmPeer[] | undefined> {
+    const signature = this.placementSignature(networkId);
+    if (signature === undefined || this.current?.inventory.swarm?.role !== 'manager') {
+      return undefined;
+    }
+    const known = this.swarmPeers(networkId);
+    if (known) {
+      return known;
+    }
+    try {
+      const peers = peersOf(await this.client.inspectNetwork(networkId, true));
+      this.peers.set(networkId, { signature, peers });
+      return peers;
+    } catch {
+      return undefined;
     }
   }
 
@@ -161,16 +234,34 @@ export class EngineSession {
     }
   }
 
-  private async becomeConnected(): Promise<void> {
+  private async becomeConnected(info: EngineInfoJson | undefined): Promise<void> {
     // Shown in the UI and used for the locality check; the lists already answered, so a failure
-    // here only leaves these unknown. One pair of calls per connection, not per refresh.
-    const [version, info] = await Promise.all([this.client.version().catch(() => undefined), this.client.info().catch(() => undefined)]);
+    // here only leaves these unknown. One pair of calls (version, info) per connection, not per refresh.
+    const version = await this.client.version().catch(() => undefined);
+    this.startSwarmPoll();
     this.stateValue = { kind: 'connected', engineVersion: version?.Version, apiVersion: version?.ApiVersion, engineHostName: info?.Name };
     this.backoffMs = this.minBackoffMs;
     this.options.log?.(`connected to ${this.client.target.host} (engine ${version?.Version ?? '?'}, API ${version?.ApiVersion ?? '?'})`);
     if (this.watching) {
       void this.subscribe();
     }
+  }
+
+  private startSwarmPoll(): void {
+    const every = this.options.swarmPollMs ?? 2000;
+    if (this.swarmPoll || !this.watching || every <= 0 || !this.swarmInfo?.ControlAvailable) {
+      return;
+    }
+    this.swarmPoll = setInterval(() => {
+      if (this.stateValue.kind === 'connected') {
+        void this.refresh();
+      }
+    }, every);
+  }
+
+  private stopSwarmPoll(): void {
+    clearInterval(this.swarmPoll);
+    this.swarmPoll = undefined;
   }
 
   private get watching(): boolean {
@@ -196,6 +287,8 @@ export class EngineSession {
     this.stateValue = { kind: 'unreachable', cause, detail };
     this.current = undefined;
     this.inspections.clear();
+    this.peers.clear();
+    this.stopSwarmPoll();
     this.subscription?.close();
     this.subscription = undefined;
     if (changed) {
@@ -307,6 +400,7 @@ export class EngineSession {
 
   dispose(): void {
     this.disposed = true;
+    this.stopSwarmPoll();
     this.subscription?.close();
     this.eventRefresh.dispose();
     this.retry.dispose();

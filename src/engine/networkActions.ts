@@ -133,6 +133,10 @@ export async function disconnectEndpoints(
   const outcomes: StepOutcome<DisconnectTarget>[] = [];
   for (const target of targets) {
     onStep?.(target);
+    if (target.managedBy) {
+      outcomes.push({ item: target, ok: false, issues: [target.managedBy.issue] });
+      continue;
+    }
     try {
       await client.disconnect(target.networkId, target.containerId, force);
       outcomes.push({ item: target, ok: true });
@@ -165,6 +169,10 @@ export async function removeNetworks(
   for (const plan of plans) {
     const item: RemovalItem = { networkId: plan.network.id, networkName: plan.network.name, endpoints: plan.endpoints.map((endpoint) => endpoint.containerName) };
     onStep?.(item);
+    if (plan.blocked === 'swarm' && plan.issue) {
+      outcomes.push({ item, ok: false, issues: [plan.issue] });
+      continue;
+    }
     if (plan.blocked) {
       outcomes.push({ item, ok: false, error: { kind: 'predefinedNetwork', params: { network: plan.network.name }, engineMessage: '' } });
       continue;

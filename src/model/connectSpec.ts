@@ -73,6 +73,10 @@ export function canConnect(container: ContainerModel, network: NetworkModel): Va
   if (network.predefined === 'host' || network.predefined === 'none' || network.predefined === 'ingress' || network.predefined === 'docker_gwbridge' || network.configOnly) {
     return issue('networkNotConnectable', 'network', { network: network.name });
   }
+  if (network.scope === 'swarm' && !network.attachable) {
+    // The engine refuses too ("not manually attachable"), but only after the request.
+    return issue('overlayNotAttachable', 'network', { network: network.name });
+  }
   if (container.memberships.some((endpoint) => endpoint.networkId === network.id)) {
     return issue('alreadyConnected', 'network', { container: container.name, network: network.name });
   }

@@ -108,7 +108,7 @@ export interface EngineInfoJson {
   ServerVersion?: string;
   OperatingSystem?: string;
   OSType?: string;
-  Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; NodeID?: string } | null;
+  Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; NodeID?: string; NodeAddr?: string; Cluster?: { DataPathPort?: number } | null } | null;
   Plugins?: { Network?: string[] | null } | null;
   /** The engine's default address pools (listed by newer engines only). */
   DefaultAddressPools?: { Base?: string; Size?: number }[] | null;
@@ -131,4 +131,51 @@ export interface EngineEventJson {
 export interface EngineSnapshot {
   networks: NetworkJson[];
   containers: ContainerSummaryJson[];
+  /** Only on a swarm manager: three more list calls (nodes, tasks, services), whatever the size. */
+  swarm?: SwarmSnapshot;
+}
+
+/** One item of `GET /nodes` (swarm managers only). */
+export interface SwarmNodeJson {
+  ID: string;
+  Spec?: { Role?: string; Availability?: string; Labels?: StringMap | null } | null;
+  Description?: { Hostname?: string } | null;
+  Status?: { State?: string; Addr?: string; Message?: string } | null;
+  ManagerStatus?: { Leader?: boolean; Reachability?: string; Addr?: string } | null;
+}
+
+/** One network attachment of a swarm task: the network as the manager allocated it, and the task's addresses. */
+export interface TaskNetworkAttachmentJson {
+  Network?: {
+    ID?: string;
+    Spec?: { Name?: string; Attachable?: boolean; Scope?: string } | null;
+    DriverState?: { Name?: string; Options?: StringMap | null } | null;
+    IPAMOptions?: { Configs?: IpamConfigJson[] | null } | null;
+  } | null;
+  Addresses?: string[] | null;
+}
+
+/** One item of `GET /tasks` (swarm managers only). */
+export interface SwarmTaskJson {
+  ID: string;
+  ServiceID?: string;
+  Slot?: number;
+  NodeID?: string;
+  DesiredState?: string;
+  Status?: { State?: string; Message?: string; Err?: string; ContainerStatus?: { ContainerID?: string } | null } | null;
+  NetworksAttachments?: TaskNetworkAttachmentJson[] | null;
+}
+
+/** One item of `GET /services` (swarm managers only). */
+export interface SwarmServiceJson {
+  ID: string;
+  Spec?: { Name?: string; TaskTemplate?: { Networks?: { Target?: string }[] | null } | null; Networks?: { Target?: string }[] | null } | null;
+}
+
+/** What a swarm manager adds to a snapshot; `info` is the engine's `/info` Swarm part. */
+export interface SwarmSnapshot {
+  nodes: SwarmNodeJson[];
+  tasks: SwarmTaskJson[];
+  services: SwarmServiceJson[];
+  info: NonNullable<EngineInfoJson['Swarm']>;
 }

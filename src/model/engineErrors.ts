@@ -85,6 +85,9 @@ export type OperationErrorKind =
   | 'containerNotRunning'
   | 'driverNotFound'
   | 'swarmRequired'
+  | 'swarmWorker'
+  | 'notAttachable'
+  | 'networkInUseByService'
   | 'parentInUse'
   | 'parentInvalid'
   | 'invalidDriverMode'
@@ -140,6 +143,9 @@ const OPERATION_RULES: OperationRule[] = [
   { kind: 'networkNotFound', pattern: /network (\S+) not found/i, captures: ['network'] },
   { kind: 'networkNotFound', pattern: /No such network: (\S+)/i, captures: ['network'] },
   { kind: 'driverNotFound', pattern: /plugin "([^"]+)" not found/i, captures: ['driver'] },
+  { kind: 'notAttachable', pattern: /network (\S+) not manually attachable/i, captures: ['network'] },
+  { kind: 'networkInUseByService', pattern: /network (\S+) is in use by service (\S+)/i, captures: ['network', 'service'] },
+  { kind: 'swarmWorker', pattern: /Worker nodes can't be used to view or modify cluster state|from a worker node/i },
   { kind: 'swarmRequired', pattern: /This node is not a swarm manager/i },
   { kind: 'parentInUse', pattern: /network (\S+) is already using parent interface (\S+)/i, captures: ['network', 'parent'] },
   { kind: 'parentInvalid', pattern: /invalid subinterface vlan name (\S+?),/i, captures: ['parent'] },

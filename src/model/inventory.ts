@@ -4,6 +4,7 @@
  * one snapshot (two list calls) plus whatever container inspections are already known. Pure.
  */
 import type { ContainerSummaryJson, EndpointSettingsJson, EngineSnapshot, NetworkJson, PortJson, StringMap } from './dockerTypes';
+import { buildSwarmModel, SwarmModel } from './swarm';
 
 /** The label Docker Compose puts on the containers and networks of a project. */
 export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
@@ -136,6 +137,8 @@ export interface Inventory {
   containers: ContainerModel[];
   networkById: Map<string, NetworkModel>;
   containerById: Map<string, ContainerModel>;
+  /** When the engine is in a swarm: its role, and on a manager the nodes, tasks and swarm networks. */
+  swarm?: SwarmModel;
 }
 
 export function shortId(id: string): string {
@@ -253,7 +256,8 @@ export function buildInventory(snapshot: EngineSnapshot): Inventory {
   attachEndpoints(snapshot.containers, containers, networkById);
   attachBorrowedEndpoints(containers, containerById, networkById);
   sortInventory(networks, containers);
-  return { networks, containers, networkById, containerById };
+  const swarm = snapshot.swarm ? buildSwarmModel(snapshot.swarm, snapshot.networks) : undefined;
+  return { networks, containers, networkById, containerById, ...(swarm ? { swarm } : {}) };
 }
 
 function networkModelOf(network: NetworkJson): NetworkModel {

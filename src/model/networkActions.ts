@@ -6,7 +6,7 @@
 import type { OperationError } from './engineErrors';
 import { ContainerModel, EndpointModel, Inventory, isConnectable, isDisconnectable, isUserDefinedNetwork, NetworkModel } from './inventory';
 import { canConnect } from './connectSpec';
-import type { ValidationIssue } from './validation';
+import { issue, ValidationIssue } from './validation';
 
 /** One step of an action and how it ended. */
 export interface StepOutcome<T> {
@@ -57,6 +57,19 @@ export interface DisconnectTarget {
   stopped: boolean;
   /** After this, the container is on no network at all (only loopback). */
   leavesLoopbackOnly: boolean;
+  /** The container is a swarm task attached to this swarm network by its service: refused before sending. */
+  managedBy?: { service: string; issue: ValidationIssue };
+}
+
+/** Swarm labels its task containers with their service; the service owns the task's swarm networks. */
+const SERVICE_NAME_LABEL = 'com.docker.swarm.service.name';
+
+function managingService(container: ContainerModel | undefined, network: NetworkModel | undefined): DisconnectTarget['managedBy'] {
+  const service = container?.labels[SERVICE_NAME_LABEL];
+  if (!container || !service || network?.scope !== 'swarm') {
+    return undefined;
+  }
+  return { service, issue: issue('taskNetworkManaged', 'container', { container: container.name, service, network: network.name }) };
 }
 
 /** The memberships of a container that can be disconnected. */
@@ -93,6 +106,7 @@ export function disconnectTargets(inventory: Inventory, pairs: { containerId: st
       containerName: container?.name ?? pair.containerId.slice(0, 12),
       stopped: !container || !container.running,
       leavesLoopbackOnly: remaining.length === 0,
+      managedBy: managingService(container, network),
     });
   }
   return targets;
@@ -106,7 +120,22 @@ export interface RemovalPlan {
   /** Endpoints to disconnect first (only when the user chose "Disconnect N endpoints and remove"). */
   endpoints: EndpointModel[];
   /** Why it cannot be removed at all. */
-  blocked?: 'predefined';
+  blocked?: 'predefined' | 'swarm';
+  /** For `swarm`: what to tell (a service uses it, or this engine is a worker). */
+  issue?: ValidationIssue;
+}
+
+/** Swarm networks: a service that uses it (named), or a worker engine, blocks the removal. */
+function swarmRemovalIssue(inventory: Inventory, network: NetworkModel): ValidationIssue | undefined {
+  const swarm = inventory.swarm;
+  if (network.scope !== 'swarm' || !swarm) {
+    return undefined;
+  }
+  if (swarm.role === 'worker') {
+    return issue('swarmNetworkNeedsManager', 'network', { network: network.name });
+  }
+  const services = swarm.networkById.get(network.id)?.services ?? [];
+  return services.length > 0 ? issue('networkUsedByService', 'network', { network: network.name, services: services.join(', ') }) : undefined;
 }
 
 export function removalPlans(inventory: Inventory, networkIds: string[]): RemovalPlan[] {
@@ -118,7 +147,8 @@ export function removalPlans(inventory: Inventory, networkIds: string[]): Remova
     }
     // Borrowed stacks (container: mode) are listed under the network but have no endpoint of their own.
     const endpoints = network.endpoints.filter((endpoint) => !endpoint.viaContainer);
-    plans.push({ network, endpoints, blocked: isUserDefinedNetwork(network) ? undefined : 'predefined' });
+    const swarmIssue = isUserDefinedNetwork(network) ? swarmRemovalIssue(inventory, network) : undefined;
+    plans.push({ network, endpoints, blocked: !isUserDefinedNetwork(network) ? 'predefined' : swarmIssue ? 'swarm' : undefined, ...(swarmIssue ? { issue: swarmIssue } : {}) });
   }
   return plans;
 }

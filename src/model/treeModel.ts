@@ -6,6 +6,7 @@
 import { EndpointNamesLookup, NO_NAMES_KNOWN } from './endpointNames';
 import type { ContainerModel, DnsNameSource, EndpointModel, Inventory, LegacyLink, NetworkModel, PublishedPort } from './inventory';
 import { cidrOf } from './inventory';
+import { networkSpans, SwarmPeersLookup } from './swarm';
 
 export type TreeKind = 'networks' | 'containers';
 
@@ -20,13 +21,17 @@ export type TreeNode =
   | { kind: 'link'; id: string; link: LegacyLink }
   | { kind: 'sharedStack'; id: string; containerId: string; ownerId: string }
   | { kind: 'sharedBy'; id: string; containerId: string; guestId: string }
-  | { kind: 'address'; id: string; field: 'mac' | 'gateway' | 'ipv6Gateway' | 'ipv6'; value: string };
+  | { kind: 'address'; id: string; field: 'mac' | 'gateway' | 'ipv6Gateway' | 'ipv6'; value: string }
+  | { kind: 'swarmNode'; id: string; networkId: string; nodeId: string }
+  | { kind: 'swarmTask'; id: string; networkId: string; nodeId: string; taskId: string };
 
 export type NetworkNode = Extract<TreeNode, { kind: 'network' }>;
 export type EndpointNode = Extract<TreeNode, { kind: 'endpoint' }>;
 export type ContainerNode = Extract<TreeNode, { kind: 'container' }>;
 export type MembershipNode = Extract<TreeNode, { kind: 'membership' }>;
 export type ComposeProjectNode = Extract<TreeNode, { kind: 'composeProject' }>;
+export type SwarmNodeNode = Extract<TreeNode, { kind: 'swarmNode' }>;
+export type SwarmTaskNode = Extract<TreeNode, { kind: 'swarmTask' }>;
 
 /** What the view-title toggles and the name filter choose; the optional fields default to "show all". */
 export interface TreeFilter {
@@ -57,6 +62,20 @@ export function membershipNode(endpoint: EndpointModel): MembershipNode {
 
 export function composeProjectNode(tree: TreeKind, project: string): ComposeProjectNode {
   return { kind: 'composeProject', id: `project:${tree}:${project}`, tree, project };
+}
+
+/** Under a swarm-scoped network (on a manager): the nodes it spans, each with its tasks there. */
+function swarmNodesOf(inventory: Inventory, networkId: string, peers?: SwarmPeersLookup): SwarmNodeNode[] {
+  const swarm = inventory.swarm;
+  if (!swarm || swarm.role !== 'manager' || !swarm.networkById.has(networkId)) {
+    return [];
+  }
+  return networkSpans(swarm, networkId, peers).map((span) => ({ kind: 'swarmNode', id: `network:${networkId}/node:${span.nodeId}`, networkId, nodeId: span.nodeId }));
+}
+
+function swarmTasksOf(inventory: Inventory, node: SwarmNodeNode, peers?: SwarmPeersLookup): SwarmTaskNode[] {
+  const span = inventory.swarm ? networkSpans(inventory.swarm, node.networkId, peers).find((entry) => entry.nodeId === node.nodeId) : undefined;
+  return (span?.tasks ?? []).map((task) => ({ kind: 'swarmTask', id: `${node.id}/task:${task.id}`, networkId: node.networkId, nodeId: node.nodeId, taskId: task.id }));
 }
 
 export function findEndpoint(inventory: Inventory, networkId: string, containerId: string): EndpointModel | undefined {
@@ -140,8 +159,10 @@ export function mayHaveChildren(inventory: Inventory, node: TreeNode, filter: Tr
       return true;
     case 'network': {
       const network = inventory.networkById.get(node.networkId);
-      return network ? shownEndpoints(network, filter).length > 0 : false;
+      return network ? shownEndpoints(network, filter).length > 0 || swarmNodesOf(inventory, node.networkId).length > 0 : false;
     }
+    case 'swarmNode':
+      return swarmTasksOf(inventory, node).length > 0;
     case 'endpoint':
     case 'membership': {
       const endpoint = findEndpoint(inventory, node.networkId, node.containerId);
@@ -163,7 +184,7 @@ export function mayHaveChildren(inventory: Inventory, node: TreeNode, filter: Tr
 }
 
 /** Children of a node; aliases and DNS names appear once `namesOf` knows them (after an inspection). */
-export function childrenOf(inventory: Inventory, node: TreeNode, filter: TreeFilter, namesOf: EndpointNamesLookup = NO_NAMES_KNOWN): TreeNode[] {
+export function childrenOf(inventory: Inventory, node: TreeNode, filter: TreeFilter, namesOf: EndpointNamesLookup = NO_NAMES_KNOWN, peers?: SwarmPeersLookup): TreeNode[] {
   switch (node.kind) {
     case 'composeProject':
       return node.tree === 'networks'
@@ -171,8 +192,11 @@ export function childrenOf(inventory: Inventory, node: TreeNode, filter: TreeFil
         : shownContainers(inventory, filter).filter((container) => container.composeProject === node.project).map(containerNode);
     case 'network': {
       const network = inventory.networkById.get(node.networkId);
-      return network ? shownEndpoints(network, filter).map(endpointNode) : [];
+      // A swarm network lists the nodes it spans first, then this engine's own endpoints as before.
+      return network ? [...swarmNodesOf(inventory, node.networkId, peers), ...shownEndpoints(network, filter).map(endpointNode)] : [];
     }
+    case 'swarmNode':
+      return swarmTasksOf(inventory, node, peers);
     case 'endpoint': {
       const endpoint = findEndpoint(inventory, node.networkId, node.containerId);
       return endpoint ? nameNodes(endpoint, node.id, namesOf, true) : [];
@@ -232,7 +256,10 @@ export function childrenOf(inventory: Inventory, node: TreeNode, filter: TreeFil
 export function parentOf(node: TreeNode, inventory?: Inventory, filter?: TreeFilter): TreeNode | undefined {
   switch (node.kind) {
     case 'endpoint':
+    case 'swarmNode':
       return { kind: 'network', id: `network:${node.networkId}`, networkId: node.networkId };
+    case 'swarmTask':
+      return { kind: 'swarmNode', id: `network:${node.networkId}/node:${node.nodeId}`, networkId: node.networkId, nodeId: node.nodeId };
     case 'membership':
       return { kind: 'container', id: `container:${node.containerId}`, containerId: node.containerId };
     case 'network': {

@@ -67,7 +67,11 @@ export type ValidationCode =
   | 'staticIpInUse'
   | 'alreadyConnected'
   | 'containerNotConnectable'
-  | 'networkNotConnectable';
+  | 'networkNotConnectable'
+  | 'overlayNotAttachable'
+  | 'networkUsedByService'
+  | 'swarmNetworkNeedsManager'
+  | 'taskNetworkManaged';
 
 export interface ValidationIssue {
   code: ValidationCode;

@@ -7,6 +7,7 @@
 import type { ContainerInspectJson } from '../model/dockerTypes';
 import type { EndpointNamesLookup } from '../model/endpointNames';
 import type { Inventory } from '../model/inventory';
+import type { SwarmPeer, SwarmPeersLookup } from '../model/swarm';
 import type { HostFacts, ProbeLevel, SandboxInfo } from '../model/topology/facts';
 import { buildTopology } from '../model/topology/build';
 import type { Topology } from '../model/topology/types';
@@ -55,6 +56,9 @@ export interface TopologySource {
   /** Whether the engine's namespaces are this machine's (otherwise: API level only). */
   readonly isLocal: boolean;
   containerDetails(containerId: string): Promise<ContainerInspectJson | undefined>;
+  /** On a swarm manager: the Peers of swarm networks, read lazily (one verbose inspection each, when drawn). */
+  readonly swarmPeers?: SwarmPeersLookup;
+  readSwarmPeers?(networkId: string): Promise<SwarmPeer[] | undefined>;
 }
 
 export interface Collected {
@@ -95,6 +99,9 @@ export async function collectTopology(source: TopologySource, maxLevel?: ProbeLe
   const facts = incremental
     ? await incremental.probe.probe({ local: source.isLocal, sandboxes: Object.values(sandboxes), changedContainerIds: incremental.changedContainerIds, maxLevel })
     : await probeHost({ local: source.isLocal, sandboxes: Object.values(sandboxes), maxLevel });
-  const topology = buildTopology({ inventory, sandboxes, facts, endpointNames });
+  if (inventory.swarm?.role === 'manager' && source.readSwarmPeers) {
+    await Promise.all([...inventory.swarm.networkById.keys()].map((id) => source.readSwarmPeers?.(id)));
+  }
+  const topology = buildTopology({ inventory, sandboxes, facts, endpointNames, swarmPeers: source.swarmPeers });
   return { inventory, topology, facts, sandboxes };
 }

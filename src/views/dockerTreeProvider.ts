@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { childrenOf, containerRoots, findEndpoint, mayHaveChildren, networkRoots, parentOf, TreeFilter, TreeKind, TreeNode } from '../model/treeModel';
 import type { EngineSession } from '../engine/engineSession';
 import { composeProjectItem, containerItem, containerTooltip, copyFlags, endpointItem, leafItem, membershipItem, networkItem } from './treeItems';
+import { swarmNodeItem, swarmTaskItem, withSwarmTooltip } from './swarmItems';
 
 export type { TreeKind } from '../model/treeModel';
 
@@ -49,8 +50,12 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         await session.containerDetails(element.containerId);
       }
     }
+    if (element.kind === 'network' && inventory.swarm?.networkById.has(element.networkId)) {
+      // The nodes a swarm network spans include its Peers: one verbose inspection, on expand.
+      await session.readSwarmPeers(element.networkId);
+    }
     const current = this.getSession();
-    return current.inventory ? childrenOf(current.inventory, element, this.getFilter(), current.endpointNames) : [];
+    return current.inventory ? childrenOf(current.inventory, element, this.getFilter(), current.endpointNames, current.swarmPeers) : [];
   }
 
   getTreeItem(element: TreeNode): vscode.TreeItem {
@@ -69,9 +74,15 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         break;
       case 'network': {
         const network = inventory.networkById.get(element.networkId);
-        item = network ? networkItem(network, collapsible()) : new vscode.TreeItem(element.networkId);
+        item = network ? withSwarmTooltip(networkItem(network, collapsible()), inventory.swarm?.networkById.get(element.networkId)) : new vscode.TreeItem(element.networkId);
         break;
       }
+      case 'swarmNode':
+        item = swarmNodeItem(element, inventory, session.swarmPeers);
+        break;
+      case 'swarmTask':
+        item = swarmTaskItem(element, inventory);
+        break;
       case 'endpoint': {
         const endpoint = findEndpoint(inventory, element.networkId, element.containerId);
         item = endpoint ? endpointItem(endpoint, inventory.networkById.get(element.networkId), collapsible(), namesOf(endpoint)?.aliases) : new vscode.TreeItem(element.containerId.slice(0, 12));

@@ -50,7 +50,7 @@ export function copyFlags(inventory: Inventory, node: TreeNode): string {
   return COPY_FIELDS.filter((key) => values[key] !== undefined).map((key) => `|${key}`).join('');
 }
 
-function markdown(lines: string[]): vscode.MarkdownString {
+export function markdown(lines: string[]): vscode.MarkdownString {
   const tooltip = new vscode.MarkdownString(lines.join('\n\n'));
   tooltip.isTrusted = false;
   tooltip.supportHtml = false;

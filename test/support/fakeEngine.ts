@@ -6,10 +6,10 @@
 import type { ConnectRequest, EngineApi, EngineVersion, EventSubscription } from '../../src/engine/engineApi';
 import type { NetworkCreateRequest } from '../../src/model/createNetworkSpec';
 import type { EngineTarget } from '../../src/model/connectionResolution';
-import type { ContainerInspectJson, ContainerSummaryJson, EngineEventJson, EngineInfoJson, NetworkJson } from '../../src/model/dockerTypes';
+import type { ContainerInspectJson, ContainerSummaryJson, EngineEventJson, EngineInfoJson, NetworkJson, SwarmNodeJson, SwarmServiceJson, SwarmTaskJson } from '../../src/model/dockerTypes';
 import type { RecordedFixture } from './fixtures';
 
-type Call = 'ping' | 'version' | 'info' | 'listNetworks' | 'listContainers' | 'inspectContainer' | 'inspectNetwork' | 'subscribe' | 'mutation';
+type Call = 'ping' | 'version' | 'info' | 'listNetworks' | 'listContainers' | 'inspectContainer' | 'inspectNetwork' | 'listSwarmNodes' | 'listTasks' | 'listServices' | 'subscribe' | 'mutation';
 
 /** An error shaped like the socket error node gives when the engine's socket is gone. */
 export function socketMissingError(): Error {
@@ -37,11 +37,23 @@ export class FakeEngine implements EngineApi {
   /** When it returns an error for a mutation, that mutation fails with it (an engine refusal). */
   refuse: ((mutation: string) => Error | undefined) | undefined;
   private readonly listeners: Listener[] = [];
+  /** What `/info` says (a recorded swarm node's info makes this a swarm manager or worker). */
+  infoJson: EngineInfoJson;
+  swarmNodes: SwarmNodeJson[];
+  tasks: SwarmTaskJson[];
+  services: SwarmServiceJson[];
+  /** `GET /networks/{id}?verbose=true` answers, by network id (recorded on a swarm manager). */
+  readonly verboseNetworks: Record<string, NetworkJson>;
 
   constructor(fixture: RecordedFixture) {
     this.networks = structuredClone(fixture.networks);
     this.containers = structuredClone(fixture.containers);
     this.inspections = structuredClone(fixture.containerDetails);
+    this.infoJson = fixture.info?.Swarm?.LocalNodeState === 'active' ? structuredClone(fixture.info) : { Name: 'fake-host' };
+    this.swarmNodes = structuredClone(fixture.swarm?.nodes ?? []);
+    this.tasks = structuredClone(fixture.swarm?.tasks ?? []);
+    this.services = structuredClone(fixture.swarm?.services ?? []);
+    this.verboseNetworks = structuredClone(fixture.swarm?.verboseNetworks ?? {});
   }
 
   get apiCallCount(): number {
@@ -78,7 +90,7 @@ export class FakeEngine implements EngineApi {
   }
 
   info(): Promise<EngineInfoJson> {
-    return this.answer('info', () => ({ Name: 'fake-host' }));
+    return this.answer('info', () => structuredClone(this.infoJson));
   }
 
   listNetworks(): Promise<NetworkJson[]> {
@@ -99,8 +111,20 @@ export class FakeEngine implements EngineApi {
     });
   }
 
-  inspectNetwork(id: string): Promise<NetworkJson> {
-    return this.answer('inspectNetwork', () => structuredClone(this.networks.find((n) => n.Id === id || n.Name === id)!));
+  inspectNetwork(id: string, verbose?: boolean): Promise<NetworkJson> {
+    return this.answer('inspectNetwork', () => structuredClone((verbose ? this.verboseNetworks[id] : undefined) ?? this.networks.find((n) => n.Id === id || n.Name === id)!));
+  }
+
+  listSwarmNodes(): Promise<SwarmNodeJson[]> {
+    return this.listed('listSwarmNodes', () => structuredClone(this.swarmNodes));
+  }
+
+  listTasks(): Promise<SwarmTaskJson[]> {
+    return this.listed('listTasks', () => structuredClone(this.tasks));
+  }
+
+  listServices(): Promise<SwarmServiceJson[]> {
+    return this.listed('listServices', () => structuredClone(this.services));
   }
 
   private mutate<T>(mutation: string, value: T): Promise<T> {

@@ -1,7 +1,7 @@
 /** Loads the fixtures recorded from a real engine by scripts/recordFixtures.ts. */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ContainerInspectJson, ContainerSummaryJson, EngineInfoJson, EngineSnapshot, NetworkJson } from '../../src/model/dockerTypes';
+import type { ContainerInspectJson, ContainerSummaryJson, EngineInfoJson, EngineSnapshot, NetworkJson, SwarmSnapshot } from '../../src/model/dockerTypes';
 import { EndpointNamesLookup, namesFromInspections } from '../../src/model/endpointNames';
 import type { Inventory } from '../../src/model/inventory';
 
@@ -12,6 +12,8 @@ export interface RecordedFixture {
   containers: ContainerSummaryJson[];
   containerDetails: Record<string, ContainerInspectJson>;
   networkDetails: Record<string, NetworkJson>;
+  /** Recorded on a swarm node (scripts/recordSwarmFixtures.ts): the swarm lists and verbose network inspections. */
+  swarm?: SwarmSnapshot & { verboseNetworks: Record<string, NetworkJson> };
 }
 
 export const FIXTURES_FOLDER = path.join(__dirname, '..', '..', '..', 'test', 'fixtures');
@@ -26,6 +28,14 @@ export function loadFixture(version = 'engine-1.41', name = 'seed-labs.json'): R
 
 /** The snapshot a refresh would produce (2 list calls). */
 export function snapshotOf(fixture: RecordedFixture): EngineSnapshot {
+  if (fixture.swarm) {
+    const { nodes, tasks, services, info } = fixture.swarm;
+    return { networks: fixture.networks, containers: fixture.containers, swarm: { nodes, tasks, services, info } };
+  }
+  if (fixture.info?.Swarm?.LocalNodeState === 'active') {
+    // A worker: no swarm lists, only its role from /info.
+    return { networks: fixture.networks, containers: fixture.containers, swarm: { nodes: [], tasks: [], services: [], info: fixture.info.Swarm } };
+  }
   return { networks: fixture.networks, containers: fixture.containers };
 }
 

@@ -28,6 +28,9 @@ const label = (node: TreeNode): string => {
       return inventory.containerById.get(node.ownerId)!.name;
     case 'composeProject':
       return node.project;
+    case 'swarmNode':
+    case 'swarmTask':
+      return node.id;
     case 'port':
       return `${node.port.hostPort}`;
   }

@@ -18,6 +18,8 @@ import { cidrOf } from '../inventory';
 import type { EndpointNamesLookup } from '../endpointNames';
 import type { FactSource, HostFacts, LinkFact, LinkKind, NamespaceFact, NamespaceKind, SandboxInfo } from './facts';
 import type { TopoContainerRef, TopoEdge, TopoEdgeKind, TopoInterface, TopoNamespace, TopoNetwork, Topology } from './types';
+import type { SwarmPeersLookup } from '../swarm';
+import { withSwarmNodes } from './swarmNodes';
 
 export interface TopologyInput {
   inventory: Inventory;
@@ -26,6 +28,8 @@ export interface TopologyInput {
   facts: HostFacts;
   /** Aliases of the endpoints whose containers were inspected (kept beside the inventory). */
   endpointNames?: EndpointNamesLookup;
+  /** On a swarm manager: the Peers of the swarm networks read so far (the nodes each spans). */
+  swarmPeers?: SwarmPeersLookup;
 }
 
 /** The user's aliases of an endpoint, or undefined when it has none or they are not known. */
@@ -54,7 +58,7 @@ export function buildTopology(input: TopologyInput): Topology {
   inferFromApi(inference, seenOwners);
   inferSwarmNamespaces(inference);
   placeStoppedContainers(graph, inventory);
-  return ordered(graph, facts);
+  return withSwarmNodes(ordered(graph, facts), inventory.swarm, input.swarmPeers);
 }
 
 /** A network as the diagram names it: name, driver, and the macvlan/ipvlan mode. */

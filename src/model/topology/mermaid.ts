@@ -159,6 +159,9 @@ function networkLines(iface: TopoInterface, networks: Map<string, TopoNetwork>, 
 
 function interfaceLines(iface: TopoInterface, networks: Map<string, TopoNetwork>, options: DiagramOptions, labels: DiagramLabels): string[] {
   const lines = [interfaceName(iface, labels), ...networkLines(iface, networks, labels)];
+  if (iface.vni) {
+    lines.push(`VNI ${iface.vni}`);
+  }
   if (iface.uplinkGateways) {
     lines.push(iface.uplinkGateways.length > 0 ? `${labels.defaultRouteVia} ${iface.uplinkGateways.join(', ')}` : labels.defaultRoute);
   }
@@ -199,8 +202,10 @@ function namespaceTitle(ns: TopoNamespace, topology: Topology, labels: DiagramLa
       }
       return lines;
     }
-    case 'overlay':
-      return [`${labels.overlayNamespace} ${ns.name ?? ''}`.trim(), ...(networkName ? [`${labels.network} ${networkName}`] : [])];
+    case 'overlay': {
+      const node = ns.swarmNode ? [[ns.swarmNode.hostname, ns.swarmNode.address].filter(Boolean).join(' · ')] : [];
+      return [`${labels.overlayNamespace} ${ns.name ?? ''}`.trim(), ...(networkName ? [`${labels.network} ${networkName}`] : []), ...node];
+    }
     case 'ingress':
       return [`${labels.ingressNamespace} ${ns.name ?? ''}`.trim()];
     case 'loadBalancer':
@@ -230,6 +235,11 @@ function shape(iface: TopoInterface, text: string): string {
 function edgeArrow(edge: TopoEdge): string {
   const dashed = edge.source === 'inferred';
   switch (edge.kind) {
+    case 'vxlanTunnel': {
+      // Between two nodes' addresses: the label says which VNI and which UDP port carry it.
+      const text = [edge.tunnel?.vni ? `VNI ${edge.tunnel.vni}` : '', `udp/${edge.tunnel?.port ?? 4789}`].filter(Boolean).join(' · ');
+      return `${dashed ? '<-.->' : '<-->'}|${label([text])}|`;
+    }
     case 'veth':
       return dashed ? '<-.->' : '<-->';
     case 'parent':

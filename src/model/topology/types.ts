@@ -38,6 +38,17 @@ export interface TopoInterface {
   containerId?: string;
   /** The host's uplink: set (to the default routes' gateways, maybe none) on the interface the default routes leave by. */
   uplinkGateways?: string[];
+  /** A vxlan0 of a swarm overlay: its VXLAN network identifier. */
+  vni?: string;
+}
+
+/** The swarm node an overlay namespace lives on (swarm networks seen from a manager). */
+export interface TopoSwarmNode {
+  id: string;
+  hostname: string;
+  address?: string;
+  /** The node the extension's engine runs on (its namespaces may be observed). */
+  self: boolean;
 }
 
 export interface TopoNamespace {
@@ -53,9 +64,11 @@ export interface TopoNamespace {
   source: FactSource;
   /** A stopped container: no namespace exists now; drawn from the API alone. */
   stopped?: boolean;
+  /** For a swarm network's overlay namespace: the node it lives on. */
+  swarmNode?: TopoSwarmNode;
 }
 
-export type TopoEdgeKind = 'veth' | 'bridgePort' | 'parent' | 'stoppedMember';
+export type TopoEdgeKind = 'veth' | 'bridgePort' | 'parent' | 'stoppedMember' | 'vxlanTunnel';
 
 export interface TopoEdge {
   id: string;
@@ -64,6 +77,8 @@ export interface TopoEdge {
   to: string;
   source: FactSource;
   managed: boolean;
+  /** A VXLAN tunnel between two swarm nodes' vxlan0: the node addresses (from, to), VNI and UDP port. */
+  tunnel?: { addresses: [string, string]; vni?: string; port: number };
 }
 
 export interface TopoNetwork {
