@@ -178,6 +178,12 @@ describe('swarm topology', () => {
     }
     const parsed = await parseFlowchart(text);
     assert.ok(parsed.edges.length >= 3);
+    // Focused on the network: its namespaces on every node and the tunnels stay in the picture.
+    const focused = generateMermaid(topology, { kind: 'network', networkId: serviceNetwork.id }, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text;
+    assert.equal(focused.split('\n').filter((line) => line.includes(`|"${escapeLabel(`VNI ${vni} · udp/4789`)}"|`)).length, 3);
+    for (const [name, node] of Object.entries(overlay.nodes)) {
+      assert.ok(focused.includes(escapeLabel(`${name} · ${node.address}`)), name);
+    }
   });
 });
 
