@@ -60,6 +60,7 @@ const MESSAGES: Record<ValidationCode, (p: Params) => string> = {
     vscode.l10n.t('The swarm network "{0}" is not attachable: only service tasks may join it. Create it with --attachable to connect standalone containers.', p.network ?? ''),
   networkUsedByService: (p) =>
     vscode.l10n.t('"{0}" is used by the service {1}: remove the service or take the network out of it (docker service update --network-rm {0} {1}) first.', p.network ?? '', p.services ?? ''),
+  overlayOnWorker: () => vscode.l10n.t('This engine is a swarm worker: overlay networks are created on a manager node.'),
   swarmNetworkNeedsManager: (p) =>
     vscode.l10n.t('"{0}" is a swarm network and this engine is a swarm worker: remove it on a manager node.', p.network ?? ''),
   taskNetworkManaged: (p) =>

@@ -30,6 +30,7 @@ export async function readDriverContext(client: EngineApi): Promise<DriverContex
   return {
     engineDrivers: info.Plugins?.Network ?? undefined,
     swarmManager: Boolean(info.Swarm?.ControlAvailable),
+    swarmWorker: info.Swarm?.LocalNodeState === 'active' && !info.Swarm.ControlAvailable,
   };
 }
 

@@ -72,6 +72,8 @@ export interface DriverContext {
   engineDrivers?: readonly string[];
   /** `Swarm.ControlAvailable` of `GET /info`. */
   swarmManager: boolean;
+  /** In a swarm, but a worker (`LocalNodeState` active without control): overlays are made on a manager. */
+  swarmWorker?: boolean;
 }
 
 export function validateDriver(driver: string, context: DriverContext): ValidationIssue | undefined {
@@ -79,7 +81,7 @@ export function validateDriver(driver: string, context: DriverContext): Validati
     return issue('driverNotCreatable', 'driver', { driver });
   }
   if (driver === 'overlay' && !context.swarmManager) {
-    return issue('overlayNeedsSwarm', 'driver', { driver });
+    return issue(context.swarmWorker ? 'overlayOnWorker' : 'overlayNeedsSwarm', 'driver', { driver });
   }
   if (context.engineDrivers && context.engineDrivers.length > 0 && !context.engineDrivers.includes(driver)) {
     return issue('driverUnknown', 'driver', { driver });

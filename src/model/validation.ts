@@ -69,6 +69,7 @@ export type ValidationCode =
   | 'containerNotConnectable'
   | 'networkNotConnectable'
   | 'overlayNotAttachable'
+  | 'overlayOnWorker'
   | 'networkUsedByService'
   | 'swarmNetworkNeedsManager'
   | 'taskNetworkManaged';

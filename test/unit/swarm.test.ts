@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { EngineSession } from '../../src/engine/engineSession';
+import { readDriverContext } from '../../src/engine/networkActions';
 import { canConnect } from '../../src/model/connectSpec';
+import { validateDriver } from '../../src/model/createNetworkSpec';
 import type { NetworkJson } from '../../src/model/dockerTypes';
 import { classifyOperationError } from '../../src/model/engineErrors';
 import { buildInventory, Inventory } from '../../src/model/inventory';
@@ -108,6 +110,13 @@ describe('swarm model (recorded from a three-node swarm)', () => {
     const root = networkRoots(workerInventory, all).find((node) => node.kind === 'network' && node.networkId === network.id)!;
     assert.ok(childrenOf(workerInventory, root, all).every((node) => node.kind !== 'swarmNode'));
     assert.equal(removalPlans(workerInventory, [network.id])[0].issue?.code, 'swarmNetworkNeedsManager');
+  });
+
+  test('creating an overlay on a worker says to use a manager (not to run swarm init)', async () => {
+    const context = await readDriverContext(new FakeEngine(worker));
+    assert.equal(validateDriver('overlay', context)?.code, 'overlayOnWorker');
+    assert.equal(validateDriver('overlay', await readDriverContext(new FakeEngine(loadFixture())))?.code, 'overlayNeedsSwarm');
+    assert.equal(validateDriver('overlay', await readDriverContext(new FakeEngine(manager))), undefined);
   });
 });
 
