@@ -5,6 +5,7 @@
 import english from '../../package.nls.json';
 import french from '../../package.nls.fr.json';
 import { ConnectionResolutionError } from '../model/connectionResolution';
+import { displayHost } from '../model/displayHost';
 import { classifyUnreachable, UnreachableCause } from '../model/engineErrors';
 
 type Messages = Record<string, string>;
@@ -35,5 +36,5 @@ export function causeSentence(cause: UnreachableCause, locale: 'fr' | 'en'): str
 export function unreachableSentence(error: unknown, locale: 'fr' | 'en', reason?: UnreachableCause): string {
   const cause = reason ?? classifyUnreachable(error);
   const detail = error instanceof ConnectionResolutionError ? error.detail : error instanceof Error ? error.message : String(error);
-  return `${causeSentence(cause, locale)} (${detail})`;
+  return `${causeSentence(cause, locale)} (${displayHost(detail)})`;
 }

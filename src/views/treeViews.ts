@@ -3,7 +3,9 @@
  * the context keys that pick the welcome view, and reveal. They read the session's inventory.
  */
 import * as vscode from 'vscode';
+import { tlsNotVerifiedLabel } from '../commands/tlsErrorMessages';
 import type { EngineSession } from '../engine/engineSession';
+import { displayHost } from '../model/displayHost';
 import type { RevealTarget } from '../model/revealTarget';
 import { containerNode, networkNode, shownContainers, shownNetworks, TreeFilter, TreeNode } from '../model/treeModel';
 import { DockerTreeProvider } from './dockerTreeProvider';
@@ -41,9 +43,11 @@ export class TreeViews implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'dockerNetworks.state', state.kind);
     void vscode.commands.executeCommand('setContext', 'dockerNetworks.unreachableCause', state.kind === 'unreachable' ? state.cause : '');
     const target = session.target;
-    // Short enough for the view header: the context name, or the socket/host without its scheme.
-    const where = target.source === 'context' ? target.contextName : target.host.replace(/^unix:\/\//, '');
-    const description = state.kind === 'connected' ? `${where} · Docker ${state.engineVersion ?? '?'}` : where;
+    // Short enough for the view header: the context name, or the socket/host without its scheme
+    // (and without a password). A connection whose certificate is not checked says so.
+    const where = target.source === 'context' ? target.contextName : displayHost(target.host).replace(/^unix:\/\//, '');
+    const unverified = target.tls?.verify === false ? ` · ⚠ ${tlsNotVerifiedLabel()}` : '';
+    const description = (state.kind === 'connected' ? `${where} · Docker ${state.engineVersion ?? '?'}` : where) + unverified;
     this.networksView.description = description;
     this.containersView.description = description;
     // No TreeView.message but the filter's: a view with a message hides its welcome content (the
