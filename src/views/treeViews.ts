@@ -56,6 +56,11 @@ export class TreeViews implements vscode.Disposable {
     this.refresh();
   }
 
+  /** The header's description (engine, version, TLS warning): the tests read it. */
+  get description(): string | undefined {
+    return this.networksView.description;
+  }
+
   private filter(): TreeFilter {
     return { ...treeSettings(), nameFilter: this.nameFilter };
   }
