@@ -158,15 +158,16 @@ export function tlsFromContext(context: ContextMeta): TlsFiles | undefined {
 
 /**
  * The certificate file that TLS needs and that is missing, if any (what the CLI would refuse):
- * the CA when verifying with the variables' files (the CLI loads it then), and the other half of
- * a client key pair. A missing client pair is not an error: the CLI then sends no certificate,
- * like here. Files that are absent otherwise are simply not used.
+ * the CA when TLS comes from the variables (docker 28 loads it even without verifying: "open
+ * …/ca.pem: no such file or directory"), and the other half of a client key pair. A missing
+ * client pair is not an error: the CLI then sends no certificate, like here. Files that are
+ * absent otherwise (an https:// host, a context) are simply not used.
  */
 export function missingTlsFile(tls: TlsFiles | undefined, exists: (file: string) => boolean): string | undefined {
   if (!tls) {
     return undefined;
   }
-  if (tls.verify && tls.origin === 'environment' && tls.ca && !exists(tls.ca)) {
+  if (tls.origin === 'environment' && tls.ca && !exists(tls.ca)) {
     return tls.ca;
   }
   const hasCert = Boolean(tls.cert && exists(tls.cert));
@@ -215,6 +216,11 @@ export function resolveEngineTarget(inputs: ResolutionInputs): EngineTarget {
       throw new ConnectionResolutionError('unknownContext', contextName);
     }
     return fromContext(context);
+  }
+  if (nonEmpty(env.DOCKER_TLS_VERIFY) || nonEmpty(env.DOCKER_TLS)) {
+    // The CLI's default host when TLS is on and no host is given (opts.ParseHost with defaultToTLS).
+    const host = `tcp://localhost:${DOCKER_TLS_PORT}`;
+    return { source: 'environment', contextName: 'default', ...parseDockerHost(host, true), tls: tlsFromEnvironment(env, host) };
   }
   const candidates = defaultSocketCandidates(env, inputs.platform);
   const found = inputs.platform === 'win32' ? candidates[0] : candidates.find((candidate) => inputs.socketExists(candidate)) ?? candidates[0];

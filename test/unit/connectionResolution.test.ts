@@ -119,6 +119,14 @@ describe('engine connection resolution', () => {
       assert.equal(fromEnv({}, 'http://engine.example').tls, undefined);
     });
 
+    test('TLS variables without any host: tcp://localhost:2376, as the CLI (a context still wins)', () => {
+      const target = resolveEngineTarget(inputs({ env: { HOME: '/home/u', DOCKER_TLS: '1' } }));
+      assert.equal(target.host, 'tcp://localhost:2376');
+      assert.equal(target.port, 2376);
+      assert.equal(target.tls?.verify, false);
+      assert.equal(resolveEngineTarget(inputs({ env: { DOCKER_TLS_VERIFY: '1' }, configCurrentContext: 'remote' })).protocol, 'ssh');
+    });
+
     test('the setting follows the same TLS rules as DOCKER_HOST; unix and ssh hosts never get TLS', () => {
       const target = resolveEngineTarget(inputs({ setting: 'tcp://h', env: { HOME: '/home/u', DOCKER_TLS_VERIFY: '0' } }));
       assert.equal(target.tls?.verify, true);
@@ -146,7 +154,7 @@ describe('engine connection resolution', () => {
       assert.equal(missingTlsFile(tls, only('/c/ca.pem')), undefined, 'no client pair at all: sent without one, like the CLI');
       assert.equal(missingTlsFile(tls, only('/c/ca.pem', '/c/cert.pem')), '/c/key.pem');
       assert.equal(missingTlsFile(tls, only('/c/ca.pem', '/c/key.pem')), '/c/cert.pem');
-      assert.equal(missingTlsFile({ ...tls, verify: false }, only()), undefined, 'not verifying: the CA is not read');
+      assert.equal(missingTlsFile({ ...tls, verify: false }, only()), '/c/ca.pem', 'docker 28 reads the CA even without verifying');
       const scheme = tlsFromEnvironment({ HOME: '/h' }, 'https://h')!;
       assert.equal(missingTlsFile(scheme, only()), undefined, 'https:// without files: the system CAs');
       assert.equal(missingTlsFile(undefined, only()), undefined);
