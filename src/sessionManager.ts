@@ -100,7 +100,7 @@ export class SessionManager implements vscode.Disposable {
       return;
     }
     this.tlsNoticeShown.set(session, state.tls.check);
-    const message = tlsFailureMessage(state.tls);
+    const message = tlsFailureMessage(state.tls, vscode.l10n);
     this.log.error(message);
     void vscode.window.showErrorMessage(message);
   }

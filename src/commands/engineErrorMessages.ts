@@ -11,7 +11,7 @@ import { tlsFailureMessage } from './tlsErrorMessages';
 export function engineErrorMessage(error: unknown): string | undefined {
   const tls = classifyTlsFailure(error);
   if (tls) {
-    return tlsFailureMessage(tls);
+    return tlsFailureMessage(tls, vscode.l10n);
   }
   switch (classifyUnreachable(error)) {
     case 'socketMissing':

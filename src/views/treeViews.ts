@@ -3,7 +3,6 @@
  * the context keys that pick the welcome view, and reveal. They read the session's inventory.
  */
 import * as vscode from 'vscode';
-import { tlsNotVerifiedLabel } from '../commands/tlsErrorMessages';
 import type { EngineSession } from '../engine/engineSession';
 import { displayHost } from '../model/displayHost';
 import type { RevealTarget } from '../model/revealTarget';
@@ -46,7 +45,7 @@ export class TreeViews implements vscode.Disposable {
     // Short enough for the view header: the context name, or the socket/host without its scheme
     // (and without a password). A connection whose certificate is not checked says so.
     const where = target.source === 'context' ? target.contextName : displayHost(target.host).replace(/^unix:\/\//, '');
-    const unverified = target.tls?.verify === false ? ` · ⚠ ${tlsNotVerifiedLabel()}` : '';
+    const unverified = target.tls?.verify === false ? ` · ⚠ ${vscode.l10n.t('TLS not verified')}` : '';
     const description = (state.kind === 'connected' ? `${where} · Docker ${state.engineVersion ?? '?'}` : where) + unverified;
     this.networksView.description = description;
     this.containersView.description = description;

@@ -10,6 +10,9 @@ import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { runCli } from '../../src/cli';
+import { cliTranslator } from '../../src/cli/messages';
+import { tlsFailureMessage as translatedMessage } from '../../src/commands/tlsErrorMessages';
 import { resolveTarget } from '../../src/engine/connection';
 import { EngineClient } from '../../src/engine/engineClient';
 import { EngineSession } from '../../src/engine/engineSession';
@@ -17,7 +20,6 @@ import type { EngineEventJson } from '../../src/model/dockerTypes';
 import { classifyTlsFailure, TlsFailure } from '../../src/model/tlsFailure';
 import { createNetwork, docker, removeLabelled } from '../support/dockerCli';
 import { makeTlsMaterial, removeTlsMaterial, startTlsEndpoint, TlsEndpoint, TlsMaterial } from '../support/tlsEndpoint';
-import { installVscodeL10nStub } from '../support/vscodeL10nStub';
 import { waitFor } from '../support/waitFor';
 
 const LABEL = 'dne.test.tls';
@@ -28,7 +30,8 @@ describe('TLS engines against a real TLS endpoint', () => {
   let scratch: string;
   const endpoints: Record<'good' | 'otherCa' | 'wrongSan' | 'plain', TlsEndpoint> = {} as never;
   const sessions: EngineSession[] = [];
-  let tlsFailureMessage: (failure: TlsFailure) => string;
+  /** The sentence the user sees, in English (the CLI's translator formats like vscode.l10n). */
+  const tlsFailureMessage = (failure: TlsFailure) => translatedMessage(failure, cliTranslator('en'));
   /** A folder with the given files of the client side (ca.pem, cert.pem, key.pem). */
   const certFolder = (name: string, files: Record<string, string>) => {
     const folder = path.join(scratch, name);
@@ -63,8 +66,6 @@ describe('TLS engines against a real TLS endpoint', () => {
   }
 
   before(async () => {
-    installVscodeL10nStub();
-    ({ tlsFailureMessage } = await import('../../src/commands/tlsErrorMessages'));
     removeLabelled(LABEL);
     material = makeTlsMaterial();
     scratch = mkdtempSync(path.join(os.tmpdir(), 'dne-tls-env-'));
@@ -209,5 +210,31 @@ describe('TLS engines against a real TLS endpoint', () => {
     const lines = [...log, ...refused.log];
     assert.ok(lines.some((line) => line.includes('tcp://admin:***@127.0.0.1')), lines.join('\n'));
     assert.ok(!lines.some((line) => line.includes('s3cr3t-pw')), lines.join('\n'));
+  });
+
+  test('the command line says which check failed, in English and in French', async () => {
+    const folder = certFolder('clientCli', client());
+    const variables: Record<string, string> = { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: folder, LC_ALL: 'C' };
+    const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
+    const run = async () => {
+      let err = '';
+      const code = await runCli(['diagram', '--host', `tcp://admin:s3cr3t-pw@127.0.0.1:${endpoints.otherCa.port}`], { out: () => undefined, err: (text) => (err += text) });
+      return { code, err };
+    };
+    try {
+      Object.assign(process.env, variables);
+      const english = await run();
+      assert.equal(english.code, 1);
+      assert.ok(english.err.includes('TLS refused: the engine\'s certificate is signed by a certificate authority that is not trusted.'), english.err);
+      assert.ok(!english.err.includes('s3cr3t-pw'), english.err);
+      process.env.LC_ALL = 'fr_FR.UTF-8';
+      const french = await run();
+      assert.ok(french.err.includes('TLS refusé\u00a0: le certificat du moteur est signé par une autorité de certification qui n\'est pas reconnue.'), french.err);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 });
