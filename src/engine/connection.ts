@@ -137,7 +137,10 @@ export function dockerodeOptions(target: EngineTarget, timeoutMs: number): Docke
  * The TLS settings travel in an https.Agent: docker-modem ignores `rejectUnauthorized`, and the
  * agent's options win over the ones docker-modem puts on each request (Node merges the agent's
  * last), so skip-verify really applies, to the events stream too. Files that are absent are not
- * sent (the CLI's rule); the resolver already refused a missing file that is required.
+ * sent (the CLI's rule); the resolver already refused a missing file that is required. No TLS
+ * session resumption, like the docker CLI: an OpenSSL server that asks for client certificates
+ * without a session id context (socat) refuses every resumed session ("tlsv1 alert internal
+ * error"), so the third request on a fresh agent failed.
  */
 export function tlsAgent(tls: NonNullable<EngineTarget['tls']>): https.Agent {
   return new https.Agent({
@@ -145,5 +148,6 @@ export function tlsAgent(tls: NonNullable<EngineTarget['tls']>): https.Agent {
     cert: readIfPresent(tls.cert),
     key: readIfPresent(tls.key),
     rejectUnauthorized: tls.verify,
+    maxCachedSessions: 0,
   });
 }

@@ -45,8 +45,9 @@ export class TreeViews implements vscode.Disposable {
     // Short enough for the view header: the context name, or the socket/host without its scheme
     // (and without a password). A connection whose certificate is not checked says so.
     const where = target.source === 'context' ? target.contextName : displayHost(target.host).replace(/^unix:\/\//, '');
-    const unverified = target.tls?.verify === false ? ` · ⚠ ${vscode.l10n.t('TLS not verified')}` : '';
-    const description = (state.kind === 'connected' ? `${where} · Docker ${state.engineVersion ?? '?'}` : where) + unverified;
+    // The warning first: a narrow side bar cuts the end of the description.
+    const unverified = target.tls?.verify === false ? `⚠ ${vscode.l10n.t('TLS not verified')} · ` : '';
+    const description = unverified + (state.kind === 'connected' ? `${where} · Docker ${state.engineVersion ?? '?'}` : where);
     this.networksView.description = description;
     this.containersView.description = description;
     // No TreeView.message but the filter's: a view with a message hides its welcome content (the

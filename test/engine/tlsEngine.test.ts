@@ -100,6 +100,9 @@ describe('TLS engines against a real TLS endpoint', () => {
     assert.equal(session.state.kind, 'connected', log.join('\n'));
     assert.equal(target.tls?.verify, true);
     assert.ok(!log.some((line) => /NOT VERIFIED/.test(line)));
+    // Version and info come after the two list calls, on new connections: a resumed TLS session
+    // that the server refuses would leave them unknown.
+    assert.equal(session.state.kind === 'connected' && session.state.engineVersion, docker(['version', '--format', '{{.Server.Version}}']));
     const names = docker(['network', 'ls', '--format', '{{.Name}}']).split('\n').sort();
     assert.deepEqual(session.inventory!.networks.map((n) => n.name).sort(), names);
     const name = `${PREFIX}verified`;
@@ -122,6 +125,11 @@ describe('TLS engines against a real TLS endpoint', () => {
     assert.equal(session.state.kind, 'connected', log.join('\n'));
     assert.equal(target.tls?.verify, false);
     assert.ok(log.some((line) => /TLS NOT VERIFIED/.test(line)), log.join('\n'));
+    assert.ok(session.state.kind === 'connected' && session.state.engineVersion, 'the engine version over unverified TLS');
+    for (let i = 0; i < 3; i++) {
+      await session.refresh();
+      assert.equal(session.state.kind, 'connected', `refresh ${i + 1} over unverified TLS`);
+    }
     const events: EngineEventJson[] = [];
     const subscription = await session.client.subscribe((event) => events.push(event), () => undefined);
     const name = `${PREFIX}skip`;
