@@ -18,7 +18,8 @@ import { EngineClient } from '../../src/engine/engineClient';
 import { EngineSession } from '../../src/engine/engineSession';
 import type { EngineEventJson } from '../../src/model/dockerTypes';
 import { classifyTlsFailure, TlsFailure } from '../../src/model/tlsFailure';
-import { createNetwork, docker, removeLabelled } from '../support/dockerCli';
+import { dockerExecRunner } from '../../src/engine/reachability/runners';
+import { createNetwork, docker, removeLabelled, runContainer } from '../support/dockerCli';
 import { makeTlsMaterial, removeTlsMaterial, startTlsEndpoint, TlsEndpoint, TlsMaterial } from '../support/tlsEndpoint';
 import { waitFor } from '../support/waitFor';
 
@@ -244,5 +245,13 @@ describe('TLS engines against a real TLS endpoint', () => {
         else process.env[name] = value;
       }
     }
+  });
+
+  test("the connectivity doctor's docker exec runs over TLS too (hijacked exec stream)", async () => {
+    const folder = certFolder('clientExec', client());
+    const target = resolveTarget(undefined, undefined, env({ DOCKER_HOST: host(endpoints.good), DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: folder }));
+    const id = runContainer(`${PREFIX}exec`, [], LABEL);
+    const result = await dockerExecRunner(target, id).run('echo', ['over-tls'], 10_000);
+    assert.deepEqual({ code: result.code, output: result.output }, { code: 0, output: 'over-tls' });
   });
 });
