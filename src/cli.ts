@@ -63,7 +63,7 @@ function sentenceFor(error: unknown): string {
   if (error instanceof UsageError) {
     return error.message;
   }
-  return unreachableSentence(error, cliLocale(), error instanceof EngineUnreachable ? error.reason : undefined);
+  return error instanceof EngineUnreachable ? unreachableSentence(error, cliLocale(), error.reason, error.tls) : unreachableSentence(error, cliLocale());
 }
 
 if (require.main === module) {

@@ -21,6 +21,8 @@ export interface ExtensionTestApi {
   containersTree: DockerTreeProvider;
   /** The open topology panel, if any. */
   topologyPanel(): TopologyPanel | undefined;
+  /** The views' header description (which engine, TLS warning). */
+  viewDescription(): string | undefined;
 }
 
 /** When this module was loaded: activation time counts from here (the bundle's own load included). */
@@ -63,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
 
   // Read by the benchmark from the log (the extension host's own timing, not the workbench's).
   log.info(`activated in ${Math.round(performance.now() - activationStarted)} ms (module load + activate: ${Math.round(performance.now() - loadedAt)} ms)`);
-  return { services, networksTree: trees.networksTree, containersTree: trees.containersTree, topologyPanel: () => TopologyPanel.current };
+  return { services, networksTree: trees.networksTree, containersTree: trees.containersTree, topologyPanel: () => TopologyPanel.current, viewDescription: () => trees.description };
 }
 
 export function deactivate(): void {

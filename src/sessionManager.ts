@@ -8,7 +8,9 @@ import * as vscode from 'vscode';
 import { resolveTarget } from './engine/connection';
 import { EngineClient } from './engine/engineClient';
 import { EngineSession } from './engine/engineSession';
+import { tlsFailureMessage } from './commands/tlsErrorMessages';
 import { ConnectionResolutionError, EngineTarget } from './model/connectionResolution';
+import { displayHost } from './model/displayHost';
 
 const CONTEXT_KEY = 'dockerNetworks.context';
 /** Settings whose change needs a new session (a new connection). */
@@ -30,7 +32,7 @@ function targetFor(dockerHost: string, contextOverride: string | undefined): { t
   } catch (error) {
     if (error instanceof ConnectionResolutionError) {
       return {
-        target: { source: 'setting', contextName: contextOverride ?? 'default', host: error.detail, protocol: 'unix', socketPath: '/nonexistent' },
+        target: { source: 'setting', contextName: contextOverride ?? 'default', host: error.host ?? error.detail, protocol: 'unix', socketPath: '/nonexistent' },
         error,
       };
     }
@@ -42,6 +44,7 @@ export class SessionManager implements vscode.Disposable {
   private sessionValue!: EngineSession;
   private sessionListener: { dispose(): void } | undefined;
   private contextOverride: string | undefined;
+  private readonly tlsNoticeShown = new WeakMap<EngineSession, string>();
   private readonly sessionChanged = new vscode.EventEmitter<EngineSession>();
   private readonly stateChanged = new vscode.EventEmitter<EngineSession>();
   /** Fires when the session is replaced (switch context, settings change). */
@@ -68,16 +71,38 @@ export class SessionManager implements vscode.Disposable {
       log: (message) => this.log.info(message),
     });
     this.sessionValue = session;
-    this.sessionListener = session.onDidChange(() => this.stateChanged.fire(session));
-    this.log.info(`engine: ${target.host} (from ${target.source}${target.source === 'context' ? ` "${target.contextName}"` : ''})`);
+    this.sessionListener = session.onDidChange(() => {
+      this.noticeTlsFailure(session);
+      this.stateChanged.fire(session);
+    });
+    this.log.info(`engine: ${displayHost(target.host)} (from ${target.source}${target.source === 'context' ? ` "${target.contextName}"` : ''})`);
+    if (target.tls?.verify === false) {
+      this.log.warn(`TLS not verified: the certificate of ${displayHost(target.host)} is not checked (DOCKER_TLS without DOCKER_TLS_VERIFY, or the context's SkipTLSVerify)`);
+    }
     if (error) {
       // Show the resolution failure through the same welcome view as any other unreachable engine.
       session.reportResolutionFailure(error);
+      this.noticeTlsFailure(session);
     } else {
       void session.start();
     }
     this.stateChanged.fire(session);
     this.sessionChanged.fire(session);
+  }
+
+  /**
+   * A TLS refusal says which check failed: in the log, and once per session and check as a
+   * notice (the welcome view only has room for the generic TLS advice).
+   */
+  private noticeTlsFailure(session: EngineSession): void {
+    const state = session.state;
+    if (state.kind !== 'unreachable' || !state.tls || this.tlsNoticeShown.get(session) === state.tls.check) {
+      return;
+    }
+    this.tlsNoticeShown.set(session, state.tls.check);
+    const message = tlsFailureMessage(state.tls, vscode.l10n);
+    this.log.error(message);
+    void vscode.window.showErrorMessage(message);
   }
 
   restart(): void {

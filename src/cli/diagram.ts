@@ -6,6 +6,7 @@ import { resolveTarget } from '../engine/connection';
 import { EngineClient } from '../engine/engineClient';
 import { EngineSession } from '../engine/engineSession';
 import type { UnreachableCause } from '../model/engineErrors';
+import type { TlsFailure } from '../model/tlsFailure';
 import type { Inventory } from '../model/inventory';
 import { generateMermaid } from '../model/topology/mermaid';
 import { chooseDiagram, generateOverview } from '../model/topology/overview';
@@ -20,6 +21,8 @@ export class EngineUnreachable extends Error {
   constructor(
     readonly reason: UnreachableCause,
     readonly detail: string,
+    /** The TLS check that refused the connection, when one did. */
+    readonly tls?: TlsFailure,
   ) {
     super(detail);
   }
@@ -33,7 +36,7 @@ export async function runDiagram(args: DiagramArguments): Promise<string> {
     const inventory = session.inventory;
     if (!inventory) {
       const state = session.state;
-      throw state.kind === 'unreachable' ? new EngineUnreachable(state.cause, state.detail) : new EngineUnreachable('other', 'no answer');
+      throw state.kind === 'unreachable' ? new EngineUnreachable(state.cause, state.detail, state.tls) : new EngineUnreachable('other', 'no answer');
     }
     const scope = scopeOf(args, inventory);
     const collected = await collectTopology(session, args.level);

@@ -1,11 +1,16 @@
 /**
  * What the command line says when the engine cannot answer: the same sentences as the views'
- * welcome content (package.nls*.json), without their buttons, in French when the locale is French.
+ * welcome content (package.nls*.json), without their buttons, in French when the locale is French;
+ * a TLS refusal with the extension's sentence for the check that failed (l10n/fr/tls.json).
  */
 import english from '../../package.nls.json';
 import french from '../../package.nls.fr.json';
+import frenchTls from '../../l10n/fr/tls.json';
+import { tlsFailureMessage, Translator } from '../commands/tlsErrorMessages';
 import { ConnectionResolutionError } from '../model/connectionResolution';
+import { displayHost } from '../model/displayHost';
 import { classifyUnreachable, UnreachableCause } from '../model/engineErrors';
+import { classifyTlsFailure, TlsFailure } from '../model/tlsFailure';
 
 type Messages = Record<string, string>;
 
@@ -28,12 +33,21 @@ export function causeSentence(cause: UnreachableCause, locale: 'fr' | 'en'): str
     .replace(/`/g, '');
 }
 
+/** vscode.l10n's formatting ({0}, {1}, …) over the English text or its French translation. */
+export function cliTranslator(locale: 'fr' | 'en'): Translator {
+  const bundle: Messages = locale === 'fr' ? (frenchTls as Messages) : {};
+  return { t: (message, ...args) => (bundle[message] ?? message).replace(/\{(\d+)\}/g, (_match, index: string) => args[Number(index)] ?? '') };
+}
+
 /**
- * One paragraph for an engine that could not be reached (or resolved): the cause's sentence, then
- * the raw detail. `reason` is the session's classification when there is one.
+ * One paragraph for an engine that could not be reached (or resolved): the cause's sentence (the
+ * failed check's, for TLS), then the raw detail. `reason` and `tls` are the session's
+ * classification when there is one.
  */
-export function unreachableSentence(error: unknown, locale: 'fr' | 'en', reason?: UnreachableCause): string {
+export function unreachableSentence(error: unknown, locale: 'fr' | 'en', reason?: UnreachableCause, tls?: TlsFailure): string {
   const cause = reason ?? classifyUnreachable(error);
   const detail = error instanceof ConnectionResolutionError ? error.detail : error instanceof Error ? error.message : String(error);
-  return `${causeSentence(cause, locale)} (${detail})`;
+  const failure = tls ?? classifyTlsFailure(error);
+  const sentence = failure ? tlsFailureMessage(failure, cliTranslator(locale)) : causeSentence(cause, locale);
+  return `${sentence} (${displayHost(detail)})`;
 }

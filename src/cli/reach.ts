@@ -24,7 +24,7 @@ export async function runReach(args: ReachArguments): Promise<ReachOutcome> {
     await session.start();
     const state = session.state;
     if (!session.inventory) {
-      throw state.kind === 'unreachable' ? new EngineUnreachable(state.cause, state.detail) : new EngineUnreachable('other', 'no answer');
+      throw state.kind === 'unreachable' ? new EngineUnreachable(state.cause, state.detail, state.tls) : new EngineUnreachable('other', 'no answer');
     }
     const report = await checkReach(session, { from: args.from, to: args.to, name: args.name, port: args.port, verify: args.verify }).catch((error: unknown) => {
       throw error instanceof ReachRequestError ? usageErrorOf(error) : error;

@@ -6,8 +6,14 @@
 import * as vscode from 'vscode';
 import { classifyOperationError, classifyUnreachable, OperationError } from '../model/engineErrors';
 import { swarmOperationMessage } from './swarmErrorMessages';
+import { classifyTlsFailure } from '../model/tlsFailure';
+import { tlsFailureMessage } from './tlsErrorMessages';
 
 export function engineErrorMessage(error: unknown): string | undefined {
+  const tls = classifyTlsFailure(error);
+  if (tls) {
+    return tlsFailureMessage(tls, vscode.l10n);
+  }
   switch (classifyUnreachable(error)) {
     case 'socketMissing':
     case 'refused':

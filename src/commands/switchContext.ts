@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { currentContextName, listContexts } from '../engine/connection';
+import { displayHost } from '../model/displayHost';
 import type { CommandDefinition } from './command';
 
 interface ContextPick extends vscode.QuickPickItem {
@@ -20,7 +21,7 @@ export const switchContextCommand: CommandDefinition = {
       },
       ...listContexts().map((context) => ({
         label: context.name,
-        description: context.host,
+        description: displayHost(context.host),
         detail: context.name === cliCurrent ? vscode.l10n.t('current docker context') : undefined,
         contextName: context.name,
       })),
@@ -32,7 +33,7 @@ export const switchContextCommand: CommandDefinition = {
     }
     const chosen = await vscode.window.showQuickPick(picks, {
       title: vscode.l10n.t('Switch Engine Context'),
-      placeHolder: vscode.l10n.t('Now showing {0}', current.host),
+      placeHolder: vscode.l10n.t('Now showing {0}', displayHost(current.host)),
     });
     if (chosen) {
       await services.switchContext(chosen.contextName);

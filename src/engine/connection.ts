@@ -4,10 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DockerOptions } from 'dockerode';
-import { ContextMeta, EngineTarget, resolveEngineTarget } from '../model/connectionResolution';
+import { ConnectionResolutionError, ContextMeta, EngineTarget, missingTlsFile, resolveEngineTarget } from '../model/connectionResolution';
 
 export function dockerConfigFolder(env: NodeJS.ProcessEnv = process.env): string {
   return env.DOCKER_CONFIG || path.join(os.homedir(), '.docker');
@@ -82,7 +83,7 @@ function isSocket(file: string): boolean {
 export function resolveTarget(setting: string | undefined, contextOverride?: string, env: NodeJS.ProcessEnv = process.env): EngineTarget {
   const configFolder = dockerConfigFolder(env);
   const effectiveEnv = contextOverride ? { ...env, DOCKER_HOST: undefined, DOCKER_CONTEXT: contextOverride } : env;
-  return resolveEngineTarget({
+  const target = resolveEngineTarget({
     setting: contextOverride ? undefined : setting,
     env: effectiveEnv,
     platform: process.platform,
@@ -90,6 +91,11 @@ export function resolveTarget(setting: string | undefined, contextOverride?: str
     findContext: (name) => readContext(name, configFolder),
     socketExists: isSocket,
   });
+  const missing = missingTlsFile(target.tls, existsSync);
+  if (missing) {
+    throw new ConnectionResolutionError('tlsFile', missing, target.host);
+  }
+  return target;
 }
 
 function readIfPresent(file: string | undefined): Buffer | undefined {
@@ -122,17 +128,26 @@ export function dockerodeOptions(target: EngineTarget, timeoutMs: number): Docke
       if (!tls) {
         return { protocol: 'http', host: target.hostname, port: target.port, timeout: timeoutMs };
       }
-      return {
-        protocol: 'https',
-        host: target.hostname,
-        port: target.port,
-        ca: readIfPresent(tls.ca),
-        cert: readIfPresent(tls.cert),
-        key: readIfPresent(tls.key),
-        timeout: timeoutMs,
-        // DOCKER_TLS_VERIFY unset with certificates present: the CLI encrypts without verifying.
-        ...(tls.verify ? {} : { rejectUnauthorized: false }),
-      } as DockerOptions;
+      return { protocol: 'https', host: target.hostname, port: target.port, agent: tlsAgent(tls), timeout: timeoutMs } as DockerOptions;
     }
   }
+}
+
+/**
+ * The TLS settings travel in an https.Agent: docker-modem ignores `rejectUnauthorized`, and the
+ * agent's options win over the ones docker-modem puts on each request (Node merges the agent's
+ * last), so skip-verify really applies, to the events stream too. Files that are absent are not
+ * sent (the CLI's rule); the resolver already refused a missing file that is required. No TLS
+ * session resumption, like the docker CLI: an OpenSSL server that asks for client certificates
+ * without a session id context (socat) refuses every resumed session ("tlsv1 alert internal
+ * error"), so the third request on a fresh agent failed.
+ */
+export function tlsAgent(tls: NonNullable<EngineTarget['tls']>): https.Agent {
+  return new https.Agent({
+    ca: readIfPresent(tls.ca),
+    cert: readIfPresent(tls.cert),
+    key: readIfPresent(tls.key),
+    rejectUnauthorized: tls.verify,
+    maxCachedSessions: 0,
+  });
 }

@@ -14,12 +14,14 @@ import { classifyUnreachable, UnreachableCause } from '../model/engineErrors';
 import { EndpointNamesLookup, namesFromInspections } from '../model/endpointNames';
 import { buildInventory, Inventory } from '../model/inventory';
 import { peersOf, SwarmPeer, SwarmPeersLookup } from '../model/swarm';
+import { displayHost } from '../model/displayHost';
+import { classifyTlsFailure, TlsFailure } from '../model/tlsFailure';
 import type { EngineApi } from './engineApi';
 
 export type SessionState =
   | { kind: 'connecting' }
   | { kind: 'connected'; engineVersion?: string; apiVersion?: string; engineHostName?: string }
-  | { kind: 'unreachable'; cause: UnreachableCause; detail: string };
+  | { kind: 'unreachable'; cause: UnreachableCause; detail: string; tls?: TlsFailure };
 
 export interface SessionOptions {
   debounceMs: number;
@@ -241,7 +243,8 @@ export class EngineSession {
     this.startSwarmPoll();
     this.stateValue = { kind: 'connected', engineVersion: version?.Version, apiVersion: version?.ApiVersion, engineHostName: info?.Name };
     this.backoffMs = this.minBackoffMs;
-    this.options.log?.(`connected to ${this.client.target.host} (engine ${version?.Version ?? '?'}, API ${version?.ApiVersion ?? '?'})`);
+    const unverified = this.client.target.tls?.verify === false ? '; TLS NOT VERIFIED: the server certificate is not checked' : '';
+    this.options.log?.(`connected to ${displayHost(this.client.target.host)} (engine ${version?.Version ?? '?'}, API ${version?.ApiVersion ?? '?'}${unverified})`);
     if (this.watching) {
       void this.subscribe();
     }
@@ -281,10 +284,11 @@ export class EngineSession {
   }
 
   private becomeUnreachable(error: unknown, retry = true): void {
-    const cause = classifyUnreachable(error);
-    const detail = error instanceof Error ? error.message : String(error);
-    const changed = this.stateValue.kind !== 'unreachable' || this.stateValue.cause !== cause;
-    this.stateValue = { kind: 'unreachable', cause, detail };
+    const tls = classifyTlsFailure(error, this.client.target);
+    const cause = tls ? 'tls' : classifyUnreachable(error);
+    const detail = displayHost(error instanceof Error ? error.message : String(error));
+    const changed = this.stateValue.kind !== 'unreachable' || this.stateValue.cause !== cause || this.stateValue.tls?.check !== tls?.check;
+    this.stateValue = { kind: 'unreachable', cause, detail, tls };
     this.current = undefined;
     this.inspections.clear();
     this.peers.clear();
@@ -292,7 +296,7 @@ export class EngineSession {
     this.subscription?.close();
     this.subscription = undefined;
     if (changed) {
-      this.options.log?.(`engine ${this.client.target.host} unreachable (${cause}): ${detail}`);
+      this.options.log?.(`engine ${displayHost(this.client.target.host)} unreachable (${tls ? `tls: ${tls.check}` : cause}): ${detail}`);
       this.emitter.emit('change');
     }
     if (retry && this.watching) {

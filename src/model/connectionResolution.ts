@@ -11,7 +11,13 @@ export interface TlsFiles {
   ca?: string;
   cert?: string;
   key?: string;
+  /** False: encrypted but the server's certificate is not checked (the user asked for it). */
   verify: boolean;
+  /**
+   * What turned TLS on: DOCKER_TLS_VERIFY / DOCKER_TLS ('environment'), an https:// host
+   * ('scheme'), or a docker context's TLS material or SkipTLSVerify ('context').
+   */
+  origin: 'environment' | 'scheme' | 'context';
 }
 
 export interface EngineTarget {
@@ -49,13 +55,29 @@ export interface ResolutionInputs {
 }
 
 export class ConnectionResolutionError extends Error {
-  constructor(readonly reason: 'badHost' | 'unknownContext', readonly detail: string) {
+  /** `tlsFile`: a certificate file TLS needs is missing; `detail` is its path. */
+  constructor(
+    readonly reason: 'badHost' | 'unknownContext' | 'tlsFile',
+    readonly detail: string,
+    /** The host that was being resolved, when known (tlsFile). */
+    readonly host?: string,
+  ) {
     super(`${reason}: ${detail}`);
   }
 }
 
-/** Parses a docker host URL. Throws ConnectionResolutionError for what docker would refuse. */
-export function parseDockerHost(host: string): Pick<EngineTarget, 'host' | 'protocol' | 'socketPath' | 'hostname' | 'port' | 'username'> {
+/** The IANA ports of the Docker API: 2376 with TLS, 2375 without. */
+export const DOCKER_TLS_PORT = 2376;
+export const DOCKER_PLAIN_PORT = 2375;
+
+/**
+ * Parses a docker host URL. Throws ConnectionResolutionError for what docker would refuse.
+ * `defaultToTls`: TLS is on (variables, context), so a tcp host without a port means 2376.
+ */
+export function parseDockerHost(
+  host: string,
+  defaultToTls = false,
+): Pick<EngineTarget, 'host' | 'protocol' | 'socketPath' | 'hostname' | 'port' | 'username'> {
   const trimmed = host.trim();
   if (trimmed.startsWith('unix://')) {
     return { host: trimmed, protocol: 'unix', socketPath: trimmed.slice('unix://'.length) || '/var/run/docker.sock' };
@@ -73,7 +95,7 @@ export function parseDockerHost(host: string): Pick<EngineTarget, 'host' | 'prot
     if (!url.hostname) {
       throw new ConnectionResolutionError('badHost', trimmed);
     }
-    const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 2376 : 2375;
+    const port = url.port ? Number(url.port) : url.protocol === 'https:' || defaultToTls ? DOCKER_TLS_PORT : DOCKER_PLAIN_PORT;
     return { host: trimmed, protocol: 'tcp', hostname: url.hostname, port };
   }
   if (url.protocol === 'ssh:') {
@@ -91,26 +113,74 @@ export function parseDockerHost(host: string): Pick<EngineTarget, 'host' | 'prot
   throw new ConnectionResolutionError('badHost', trimmed);
 }
 
-function tlsFromEnvironment(env: Record<string, string | undefined>, protocol: EngineTarget['protocol']): TlsFiles | undefined {
-  const verify = Boolean(env.DOCKER_TLS_VERIFY) && env.DOCKER_TLS_VERIFY !== '0';
-  const certPath = env.DOCKER_CERT_PATH || (env.HOME ? `${env.HOME}/.docker` : undefined);
-  if (protocol !== 'tcp' || (!verify && !env.DOCKER_CERT_PATH)) {
+const nonEmpty = (value: string | undefined): boolean => value !== undefined && value !== '';
+const isHttpsHost = (host: string): boolean => /^https:\/\//i.test(host.trim());
+const isTcpHost = (host: string): boolean => /^(tcp|http|https):\/\//i.test(host.trim());
+
+/** The docker CLI's config folder: DOCKER_CONFIG, else ~/.docker. */
+export function dockerConfigDir(env: Record<string, string | undefined>): string | undefined {
+  const home = env.HOME || env.USERPROFILE;
+  return env.DOCKER_CONFIG || (home ? `${home}/.docker` : undefined);
+}
+
+function filesIn(folder: string | undefined): Pick<TlsFiles, 'ca' | 'cert' | 'key'> {
+  return folder ? { ca: `${folder}/ca.pem`, cert: `${folder}/cert.pem`, key: `${folder}/key.pem` } : {};
+}
+
+/**
+ * TLS for a host given by the setting or DOCKER_HOST, with the docker CLI's rules (cli/flags):
+ * DOCKER_TLS_VERIFY set to ANY non-empty value (even "0" or "false") means TLS and verify;
+ * DOCKER_TLS non-empty alone means TLS without verifying; the files are ca.pem, cert.pem and
+ * key.pem in DOCKER_CERT_PATH, else the config folder. An https:// host means TLS too, verified
+ * unless DOCKER_TLS alone asks otherwise. DOCKER_CERT_PATH alone does not turn TLS on.
+ */
+export function tlsFromEnvironment(env: Record<string, string | undefined>, host: string): TlsFiles | undefined {
+  const tlsVerify = nonEmpty(env.DOCKER_TLS_VERIFY);
+  const tlsOnly = nonEmpty(env.DOCKER_TLS);
+  const https = isHttpsHost(host);
+  if (!isTcpHost(host) || (!tlsVerify && !tlsOnly && !https)) {
     return undefined;
   }
-  return {
-    verify,
-    ca: certPath ? `${certPath}/ca.pem` : undefined,
-    cert: certPath ? `${certPath}/cert.pem` : undefined,
-    key: certPath ? `${certPath}/key.pem` : undefined,
-  };
+  const certPath = env.DOCKER_CERT_PATH || dockerConfigDir(env);
+  return { verify: tlsVerify || !tlsOnly, origin: tlsVerify || tlsOnly ? 'environment' : 'scheme', ...filesIn(certPath) };
+}
+
+/**
+ * TLS for a context's endpoint (docker CLI's context/docker rules): on when the context stores
+ * TLS material or SkipTLSVerify (or its host is https://); what is stored is used, the rest is not.
+ */
+export function tlsFromContext(context: ContextMeta): TlsFiles | undefined {
+  if (!isTcpHost(context.host) || (!context.tlsFolder && !context.skipTlsVerify && !isHttpsHost(context.host))) {
+    return undefined;
+  }
+  return { verify: !context.skipTlsVerify, origin: 'context', ...filesIn(context.tlsFolder) };
+}
+
+/**
+ * The certificate file that TLS needs and that is missing, if any (what the CLI would refuse):
+ * the CA when TLS comes from the variables (docker 28 loads it even without verifying: "open
+ * …/ca.pem: no such file or directory"), and the other half of a client key pair. A missing
+ * client pair is not an error: the CLI then sends no certificate, like here. Files that are
+ * absent otherwise (an https:// host, a context) are simply not used.
+ */
+export function missingTlsFile(tls: TlsFiles | undefined, exists: (file: string) => boolean): string | undefined {
+  if (!tls) {
+    return undefined;
+  }
+  if (tls.origin === 'environment' && tls.ca && !exists(tls.ca)) {
+    return tls.ca;
+  }
+  const hasCert = Boolean(tls.cert && exists(tls.cert));
+  const hasKey = Boolean(tls.key && exists(tls.key));
+  if (hasCert !== hasKey) {
+    return hasCert ? tls.key : tls.cert;
+  }
+  return undefined;
 }
 
 function fromContext(context: ContextMeta): EngineTarget {
-  const parsed = parseDockerHost(context.host);
-  const tls: TlsFiles | undefined =
-    parsed.protocol === 'tcp' && context.tlsFolder
-      ? { verify: !context.skipTlsVerify, ca: `${context.tlsFolder}/ca.pem`, cert: `${context.tlsFolder}/cert.pem`, key: `${context.tlsFolder}/key.pem` }
-      : undefined;
+  const tls = tlsFromContext(context);
+  const parsed = parseDockerHost(context.host, Boolean(tls));
   return { source: 'context', contextName: context.name, ...parsed, tls };
 }
 
@@ -132,12 +202,12 @@ export function defaultSocketCandidates(env: Record<string, string | undefined>,
 export function resolveEngineTarget(inputs: ResolutionInputs): EngineTarget {
   const { env } = inputs;
   if (inputs.setting && inputs.setting.trim()) {
-    const parsed = parseDockerHost(inputs.setting);
-    return { source: 'setting', contextName: 'default', ...parsed, tls: tlsFromEnvironment(env, parsed.protocol) };
+    const tls = tlsFromEnvironment(env, inputs.setting);
+    return { source: 'setting', contextName: 'default', ...parseDockerHost(inputs.setting, Boolean(tls)), tls };
   }
   if (env.DOCKER_HOST && env.DOCKER_HOST.trim()) {
-    const parsed = parseDockerHost(env.DOCKER_HOST);
-    return { source: 'environment', contextName: 'default', ...parsed, tls: tlsFromEnvironment(env, parsed.protocol) };
+    const tls = tlsFromEnvironment(env, env.DOCKER_HOST);
+    return { source: 'environment', contextName: 'default', ...parseDockerHost(env.DOCKER_HOST, Boolean(tls)), tls };
   }
   const contextName = env.DOCKER_CONTEXT?.trim() || inputs.configCurrentContext?.trim();
   if (contextName && contextName !== 'default') {
@@ -146,6 +216,11 @@ export function resolveEngineTarget(inputs: ResolutionInputs): EngineTarget {
       throw new ConnectionResolutionError('unknownContext', contextName);
     }
     return fromContext(context);
+  }
+  if (nonEmpty(env.DOCKER_TLS_VERIFY) || nonEmpty(env.DOCKER_TLS)) {
+    // The CLI's default host when TLS is on and no host is given (opts.ParseHost with defaultToTLS).
+    const host = `tcp://localhost:${DOCKER_TLS_PORT}`;
+    return { source: 'environment', contextName: 'default', ...parseDockerHost(host, true), tls: tlsFromEnvironment(env, host) };
   }
   const candidates = defaultSocketCandidates(env, inputs.platform);
   const found = inputs.platform === 'win32' ? candidates[0] : candidates.find((candidate) => inputs.socketExists(candidate)) ?? candidates[0];

@@ -34,6 +34,9 @@ export function classifyUnreachable(error: unknown): UnreachableCause {
   if (reason === 'badHost' || reason === 'unknownContext') {
     return reason;
   }
+  if (reason === 'tlsFile') {
+    return 'tls';
+  }
   if (code === 'ENOENT' || /ENOENT/.test(message)) {
     return 'socketMissing';
   }

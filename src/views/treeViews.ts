@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { EngineSession } from '../engine/engineSession';
+import { displayHost } from '../model/displayHost';
 import type { RevealTarget } from '../model/revealTarget';
 import { containerNode, networkNode, shownContainers, shownNetworks, TreeFilter, TreeNode } from '../model/treeModel';
 import { DockerTreeProvider } from './dockerTreeProvider';
@@ -41,15 +42,23 @@ export class TreeViews implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'dockerNetworks.state', state.kind);
     void vscode.commands.executeCommand('setContext', 'dockerNetworks.unreachableCause', state.kind === 'unreachable' ? state.cause : '');
     const target = session.target;
-    // Short enough for the view header: the context name, or the socket/host without its scheme.
-    const where = target.source === 'context' ? target.contextName : target.host.replace(/^unix:\/\//, '');
-    const description = state.kind === 'connected' ? `${where} · Docker ${state.engineVersion ?? '?'}` : where;
+    // Short enough for the view header: the context name, or the socket/host without its scheme
+    // (and without a password). A connection whose certificate is not checked says so.
+    const where = target.source === 'context' ? target.contextName : displayHost(target.host).replace(/^unix:\/\//, '');
+    // The warning first: a narrow side bar cuts the end of the description.
+    const unverified = target.tls?.verify === false ? `⚠ ${vscode.l10n.t('TLS not verified')} · ` : '';
+    const description = unverified + (state.kind === 'connected' ? `${where} · Docker ${state.engineVersion ?? '?'}` : where);
     this.networksView.description = description;
     this.containersView.description = description;
     // No TreeView.message but the filter's: a view with a message hides its welcome content (the
     // cause and the Retry button). The raw error goes to the log instead.
     this.showFilter();
     this.refresh();
+  }
+
+  /** The header's description (engine, version, TLS warning): the tests read it. */
+  get description(): string | undefined {
+    return this.networksView.description;
   }
 
   private filter(): TreeFilter {

@@ -20,8 +20,16 @@ export function ensureDocker(): void {
   execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
 }
 
-export async function openExtensionWorkbench(vsixName: string, options: { width?: number; height?: number; views: string[]; settings?: Record<string, unknown> }): Promise<ExtensionWorkbench> {
-  const server = await startCodeServer({ vsix: [packagedVsix(vsixName)], echo: process.env.DNE_DEBUG ? process.stderr : undefined, settings: options.settings });
+export async function openExtensionWorkbench(
+  vsixName: string,
+  options: { width?: number; height?: number; views: string[]; settings?: Record<string, unknown>; env?: NodeJS.ProcessEnv },
+): Promise<ExtensionWorkbench> {
+  const server = await startCodeServer({
+    vsix: [packagedVsix(vsixName)],
+    echo: process.env.DNE_DEBUG ? process.stderr : undefined,
+    settings: options.settings,
+    env: options.env,
+  });
   const browser = await launchBrowser();
   const page = await openWorkbench(browser, server.workspaceUrl(), { width: options.width ?? 1400, height: options.height ?? 900 });
   await dismissNotifications(page);

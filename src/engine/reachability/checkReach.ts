@@ -7,6 +7,7 @@
 import type { Inventory } from '../../model/inventory';
 import type { EngineTarget } from '../../model/connectionResolution';
 import type { ContainerInspectJson } from '../../model/dockerTypes';
+import { displayHost } from '../../model/displayHost';
 import { concludeReach, NOT_OBSERVED, ObservationResult } from '../../model/reachability/conclude';
 import { Explanation, explainReach, publishedPorts } from '../../model/reachability/explain';
 import { reachPath } from '../../model/reachability/path';
@@ -64,7 +65,7 @@ export function sideOf(inventory: Inventory, ref: string): ReachSide {
 export async function checkReach(source: ReachSource, request: ReachRequest): Promise<ReachReport> {
   const inventory = source.inventory;
   if (!inventory) {
-    throw new ReachRequestError('engineUnreachable', source.target.host);
+    throw new ReachRequestError('engineUnreachable', displayHost(source.target.host));
   }
   const from = sideOf(inventory, request.from);
   const to = sideOf(inventory, request.to);
