@@ -1,0 +1,337 @@
+/**
+ * One SSH connection to an engine's host, opened like `ssh` would (~/.ssh/config, known_hosts,
+ * agent and identity files) and reused: every HTTP connection of the engine client is one
+ * `docker system dial-stdio` channel on it, as the docker CLI does. The connect has its own
+ * deadline (paused while the user answers a prompt), so a port that never speaks SSH fails in time.
+ */
+import * as net from 'node:net';
+import { Client, utils, type AnyAuthMethod, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { checkHostKey, knownHostName, knownHostsLine, keyTypeOfBlob, sha256Fingerprint } from '../../model/knownHosts';
+import { SshConnectionError, SshFailureKind, SshFailureParams } from '../../model/sshErrors';
+import { SshEndpoint } from '../../model/sshEndpoint';
+import { appendKnownHost, readIdentityFiles, readKnownHosts, resolveSshSetup, ResolvedSshSetup, SshFileLocations } from './sshFiles';
+import { NO_SSH_PROMPTS, SshPrompts } from './sshPrompts';
+
+export interface SshTransportOptions extends SshFileLocations {
+  prompts?: SshPrompts;
+  /** How long the TCP connect + SSH handshake + authentication may take (prompts excluded). */
+  connectTimeoutMs: number;
+  /** Close the SSH connection after this long without any channel (default 5 minutes). */
+  idleCloseMs?: number;
+}
+
+/** A timer that stops while the user is being asked something. */
+class PausableDeadline {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ms: number,
+    private readonly onExpire: () => void,
+  ) {
+    this.resume();
+  }
+
+  pause(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  resume(): void {
+    this.pause();
+    this.timer = setTimeout(this.onExpire, this.ms);
+  }
+
+  async around<T>(work: () => Promise<T>): Promise<T> {
+    this.pause();
+    try {
+      return await work();
+    } finally {
+      this.resume();
+    }
+  }
+}
+
+/** The state of one connection attempt. */
+interface Attempt {
+  setup: ResolvedSshSetup;
+  deadline?: PausableDeadline;
+  failure?: SshConnectionError;
+  tried: string[];
+}
+
+export class SshTransport {
+  private connection: Promise<Client> | undefined;
+  private socket: net.Socket | undefined;
+  private openChannels = 0;
+  private opened = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** Passphrases that opened a key, per identity file: asked once per transport. */
+  private readonly passphrases = new Map<string, string>();
+
+  constructor(
+    readonly hostUrl: string,
+    private readonly options: SshTransportOptions,
+  ) {}
+
+  private get prompts(): SshPrompts {
+    return this.options.prompts ?? NO_SSH_PROMPTS;
+  }
+
+  /**
+   * Opens a `docker system dial-stdio` channel (connecting first when needed). The channel counts
+   * as busy until its holder calls `channelIdle` (ChannelSocket does, on unref and on close).
+   */
+  async openChannel(): Promise<{ channel: ClientChannel; destination: string }> {
+    const client = await this.connected();
+    const destination = this.destination;
+    this.channelBusy();
+    try {
+      const channel = await new Promise<ClientChannel>((resolve, reject) => {
+        client.exec('docker system dial-stdio', (error, stream) => (error ? reject(error) : resolve(stream)));
+      });
+      return { channel, destination };
+    } catch (error) {
+      this.channelIdle();
+      throw new SshConnectionError('dialStdioFailed', { destination, detail: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private destinationValue = '';
+
+  /** SSH connections opened so far, and whether one is open now (1 or 0). */
+  get connections(): { opened: number; open: number } {
+    return { opened: this.opened, open: this.socket ? 1 : 0 };
+  }
+
+  get destination(): string {
+    return this.destinationValue;
+  }
+
+  /** Called whenever the SSH connection goes away (idle close, server gone, dispose). */
+  onClosed: (() => void) | undefined;
+
+  close(): void {
+    clearTimeout(this.idleTimer);
+    const hadSocket = this.socket !== undefined;
+    const connection = this.connection;
+    this.connection = undefined;
+    connection?.then((client) => client.end(), () => undefined);
+    this.socket?.destroy();
+    this.socket = undefined;
+    if (hadSocket) {
+      this.onClosed?.();
+    }
+  }
+
+  private connected(): Promise<Client> {
+    if (!this.connection) {
+      const connection = this.connect();
+      this.connection = connection;
+      connection.catch(() => {
+        if (this.connection === connection) {
+          this.connection = undefined;
+        }
+      });
+    }
+    return this.connection;
+  }
+
+  /** A channel carries a request: the connection keeps the process alive and stays open. */
+  channelBusy(): void {
+    this.openChannels++;
+    clearTimeout(this.idleTimer);
+    this.socket?.ref();
+  }
+
+  /** A channel closed, or waits in the HTTP agent's free list. */
+  channelIdle(): void {
+    this.openChannels = Math.max(0, this.openChannels - 1);
+    if (this.openChannels === 0) {
+      // An idle connection must not keep a command-line process alive, nor stay open forever.
+      this.socket?.unref();
+      clearTimeout(this.idleTimer);
+      this.idleTimer = setTimeout(() => this.close(), this.options.idleCloseMs ?? 300_000);
+      this.idleTimer.unref();
+    }
+  }
+
+  private connect(): Promise<Client> {
+    const setup = resolveSshSetup(this.hostUrl, this.options);
+    const { endpoint } = setup;
+    this.destinationValue = `${endpoint.user}@${endpoint.hostName}:${endpoint.port}`;
+    const attempt: Attempt = { setup, tried: [] };
+    return new Promise<Client>((resolve, reject) => {
+      const client = new Client();
+      const socket = net.connect({ host: endpoint.hostName, port: endpoint.port });
+      let settled = false;
+      const fail = (error: SshConnectionError) => {
+        if (!settled) {
+          settled = true;
+          attempt.deadline?.pause();
+          socket.destroy();
+          reject(error);
+        }
+      };
+      attempt.deadline = new PausableDeadline(this.options.connectTimeoutMs, () =>
+        fail(attempt.failure ?? this.failure('timeout', attempt, { timeoutMs: this.options.connectTimeoutMs })),
+      );
+      client.on('ready', () => {
+        settled = true;
+        attempt.deadline?.pause();
+        this.opened++;
+        this.socket = socket;
+        if (this.openChannels === 0) {
+          socket.unref();
+        }
+        resolve(client);
+      });
+      client.on('error', (error: Error & { level?: string }) => {
+        if (error.level === 'agent') {
+          return; // ssh2 goes on with the next method
+        }
+        fail(this.translate(error, attempt));
+      });
+      client.on('close', () => {
+        fail(attempt.failure ?? this.failure('other', attempt, { detail: 'connection closed' }));
+        if (this.socket === socket) {
+          this.connection = undefined;
+          this.socket = undefined;
+          this.onClosed?.();
+        }
+      });
+      client.connect(this.connectConfig(socket, attempt));
+    });
+  }
+
+  private connectConfig(socket: net.Socket, attempt: Attempt): ConnectConfig {
+    const { endpoint } = attempt.setup;
+    return {
+      sock: socket,
+      username: endpoint.user,
+      readyTimeout: 0,
+      keepaliveInterval: 30_000,
+      hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
+        this.verifyHostKey(key, attempt).then(verify, (error: unknown) => {
+          attempt.failure ??= this.failure('other', attempt, { detail: String(error) });
+          verify(false);
+        });
+      },
+      authHandler: this.authHandler(attempt),
+    } as ConnectConfig;
+  }
+
+  private failure(kind: SshFailureKind, attempt: Attempt, extra: Partial<SshFailureParams> = {}): SshConnectionError {
+    const { endpoint, knownHostsFile } = attempt.setup;
+    return new SshConnectionError(kind, {
+      destination: this.destinationValue,
+      host: endpoint.hostName,
+      port: endpoint.port,
+      knownHostsFile,
+      tried: attempt.tried,
+      ...extra,
+    });
+  }
+
+  private translate(error: Error & { level?: string; code?: string }, attempt: Attempt): SshConnectionError {
+    if (attempt.failure) {
+      return attempt.failure;
+    }
+    if (error.code === 'ECONNREFUSED') {
+      return this.failure('refused', attempt);
+    }
+    if (error.code === 'ETIMEDOUT') {
+      return this.failure('timeout', attempt, { timeoutMs: this.options.connectTimeoutMs });
+    }
+    if (error.level === 'client-authentication') {
+      return this.failure('authFailed', attempt);
+    }
+    return this.failure('other', attempt, { detail: error.message });
+  }
+
+  private async verifyHostKey(key: Buffer, attempt: Attempt): Promise<boolean> {
+    const { endpoint, knownHostsFile } = attempt.setup;
+    const keyType = keyTypeOfBlob(key);
+    const fingerprint = sha256Fingerprint(key);
+    const details = { keyType, fingerprint };
+    switch (checkHostKey(readKnownHosts(knownHostsFile), endpoint.hostKeyName, endpoint.port, keyType, key.toString('base64'))) {
+      case 'known':
+        return true;
+      case 'changed':
+        attempt.failure = this.failure('hostKeyChanged', attempt, details);
+        return false;
+      case 'revoked':
+        attempt.failure = this.failure('hostKeyRevoked', attempt, details);
+        return false;
+      case 'unknown':
+        break;
+    }
+    const shownHost = knownHostName(endpoint.hostKeyName, endpoint.port);
+    const accepted = await (attempt.deadline?.around(() => this.prompts.confirmHostKey(shownHost, keyType, fingerprint)) ??
+      this.prompts.confirmHostKey(shownHost, keyType, fingerprint));
+    if (!accepted) {
+      attempt.failure = this.failure('hostKeyNotAccepted', attempt, details);
+      return false;
+    }
+    appendKnownHost(knownHostsFile, knownHostsLine(endpoint.hostKeyName, endpoint.port, keyType, key.toString('base64')));
+    return true;
+  }
+
+  /** The agent first (when there is one), then each identity file, like ssh. */
+  private authHandler(attempt: Attempt) {
+    const { endpoint, agentSocket } = attempt.setup;
+    const steps: (() => Promise<AnyAuthMethod | undefined>)[] = [];
+    if (agentSocket) {
+      steps.push(async () => {
+        attempt.tried.push('agent');
+        return { type: 'agent', username: endpoint.user, agent: agentSocket };
+      });
+    }
+    for (const file of endpoint.identityFiles) {
+      steps.push(() => this.identityStep(file, endpoint, attempt));
+    }
+    return (_methodsLeft: unknown, _partial: unknown, next: (method: AnyAuthMethod | false) => void): void => {
+      void (async () => {
+        while (steps.length > 0) {
+          const method = await steps.shift()!();
+          if (method) {
+            next(method);
+            return;
+          }
+        }
+        next(false);
+      })();
+    };
+  }
+
+  private async identityStep(file: string, endpoint: SshEndpoint, attempt: Attempt): Promise<AnyAuthMethod | undefined> {
+    const [identity] = readIdentityFiles([file]);
+    if (!identity) {
+      return undefined;
+    }
+    const plain = utils.parseKey(identity.data);
+    if (!(plain instanceof Error)) {
+      attempt.tried.push(file);
+      return { type: 'publickey', username: endpoint.user, key: identity.data };
+    }
+    if (!/encrypted|passphrase/i.test(plain.message)) {
+      attempt.tried.push(`${file} (unreadable key)`);
+      return undefined;
+    }
+    let passphrase = this.passphrases.get(file);
+    if (passphrase === undefined) {
+      const ask = () => this.prompts.passphrase(file);
+      passphrase = await (attempt.deadline?.around(ask) ?? ask());
+    }
+    if (passphrase === undefined) {
+      attempt.tried.push(`${file} (no passphrase given)`);
+      return undefined;
+    }
+    if (utils.parseKey(identity.data, passphrase) instanceof Error) {
+      attempt.tried.push(`${file} (wrong passphrase)`);
+      return undefined;
+    }
+    this.passphrases.set(file, passphrase);
+    attempt.tried.push(file);
+    return { type: 'publickey', username: endpoint.user, key: identity.data, passphrase };
+  }
+}

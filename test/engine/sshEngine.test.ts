@@ -1,0 +1,225 @@
+/**
+ * ssh:// engines against a real OpenSSH server (test/support/sshServer.ts) whose
+ * `docker system dial-stdio` reaches the shared local engine: listing and events through our own
+ * HTTP-over-SSH agent, the host key checked against known_hosts (unknown -> asked with the
+ * fingerprint ssh-keygen prints; changed -> refused without asking), ~/.ssh/config aliases, a
+ * passphrase asked once, and a port that never speaks SSH failing within the timeout.
+ */
+import { strict as assert } from 'node:assert';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parseDockerHost } from '../../src/model/connectionResolution';
+import type { EngineTarget } from '../../src/model/connectionResolution';
+import type { EngineEventJson } from '../../src/model/dockerTypes';
+import { SshConnectionError } from '../../src/model/sshErrors';
+import { EngineClient } from '../../src/engine/engineClient';
+import { EngineSession } from '../../src/engine/engineSession';
+import type { SshFileLocations } from '../../src/engine/ssh/sshFiles';
+import { createNetwork, docker, removeLabelled } from '../support/dockerCli';
+import { KEY_PASSPHRASE, SshTestServer, startSshServer } from '../support/sshServer';
+import { waitFor } from '../support/waitFor';
+
+const LABEL = 'dne.test.ssh';
+
+function targetOf(url: string): EngineTarget {
+  return { source: 'setting', contextName: 'default', ...parseDockerHost(url) };
+}
+
+/** Prompts that record what they were asked and answer as told. */
+function recordingPrompts(acceptHostKey: boolean, passphrase?: string) {
+  const asked = { hostKeys: [] as { host: string; keyType: string; fingerprint: string }[], passphrases: [] as string[] };
+  return {
+    asked,
+    prompts: {
+      confirmHostKey: (host: string, keyType: string, fingerprint: string) => {
+        asked.hostKeys.push({ host, keyType, fingerprint });
+        return Promise.resolve(acceptHostKey);
+      },
+      passphrase: (file: string) => {
+        asked.passphrases.push(file);
+        return Promise.resolve(passphrase);
+      },
+    },
+  };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<SshConnectionError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof SshConnectionError, `an SshConnectionError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('the request should have failed');
+}
+
+describe('ssh:// engines against a real OpenSSH server', () => {
+  let server: SshTestServer;
+  let home: string;
+  let files: SshFileLocations;
+  let url: string;
+  const clients: EngineClient[] = [];
+  const uncaught: unknown[] = [];
+  const onUncaught = (error: unknown) => uncaught.push(error);
+
+  /** A home with the plain key as its default identity (~/.ssh/id_ed25519) and no agent. */
+  function freshHome(): { home: string; files: SshFileLocations } {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'dne-ssh-home-'));
+    mkdirSync(path.join(folder, '.ssh'), { mode: 0o700 });
+    copyFileSync(server.plainKey, path.join(folder, '.ssh', 'id_ed25519'));
+    return { home: folder, files: { homeDir: folder, agentSocket: '' } };
+  }
+
+  function client(target: string, options: ConstructorParameters<typeof EngineClient>[2], timeoutMs = 5000): EngineClient {
+    const made = new EngineClient(targetOf(target), timeoutMs, options);
+    clients.push(made);
+    return made;
+  }
+
+  before(async () => {
+    process.on('uncaughtException', onUncaught);
+    server = await startSshServer();
+    ({ home, files } = freshHome());
+    url = `ssh://${server.user}@127.0.0.1:${server.port}`;
+  });
+
+  after(() => {
+    process.off('uncaughtException', onUncaught);
+    clients.forEach((made) => made.dispose());
+    removeLabelled(LABEL);
+    server?.stop();
+    rmSync(home, { recursive: true, force: true });
+    assert.deepEqual(uncaught, [], 'no uncaught exception');
+  });
+
+  test('an unknown host key asks with the fingerprint ssh-keygen prints; declined: nothing is sent', async () => {
+    const { asked, prompts } = recordingPrompts(false);
+    const error = await rejection(client(url, { sshPrompts: prompts, sshFiles: files }).ping());
+    assert.equal(error.kind, 'hostKeyNotAccepted');
+    assert.match(error.message, /not accepted/);
+    assert.deepEqual(asked.hostKeys, [{ host: `[127.0.0.1]:${server.port}`, keyType: 'ssh-ed25519', fingerprint: server.hostFingerprint() }]);
+    assert.equal(readFileSync(path.join(home, '.ssh', 'known_hosts'), { encoding: 'utf8', flag: 'a+' }), '');
+  });
+
+  test('accepted: known_hosts gets a hashed line and the next connection does not ask', async () => {
+    const first = recordingPrompts(true);
+    await client(url, { sshPrompts: first.prompts, sshFiles: files }).ping();
+    assert.equal(first.asked.hostKeys.length, 1);
+    const knownHosts = readFileSync(path.join(home, '.ssh', 'known_hosts'), 'utf8');
+    assert.match(knownHosts, /^\|1\|[^|]+\|[^ ]+ ssh-ed25519 AAAA\S+\n$/);
+    assert.ok(knownHosts.includes(readFileSync(`${server.hostKey}.pub`, 'utf8').split(' ')[1]), 'the server key itself');
+    const second = recordingPrompts(false);
+    await client(url, { sshPrompts: second.prompts, sshFiles: files }).ping();
+    assert.deepEqual(second.asked.hostKeys, []);
+  });
+
+  test('lists the networks `docker network ls` lists and receives an event; connect time', async () => {
+    const started = performance.now();
+    const engine = client(url, { sshFiles: files });
+    await engine.ping();
+    const connectMs = performance.now() - started;
+    const pingStarted = performance.now();
+    await engine.ping();
+    console.log(`SSH engine: connect + first ping ${connectMs.toFixed(0)} ms, next ping ${(performance.now() - pingStarted).toFixed(0)} ms`);
+    const session = new EngineSession(engine, { debounceMs: 0, watch: false });
+    await session.start();
+    const expected = docker(['network', 'ls', '-q', '--no-trunc']).split('\n').sort();
+    assert.deepEqual(session.inventory?.networks.map((network) => network.id).sort(), expected);
+    session.dispose();
+
+    const events: EngineEventJson[] = [];
+    const subscription = await engine.subscribe((event) => events.push(event), () => undefined);
+    try {
+      const id = createNetwork(`dne-ssh-event-${process.pid}`, [], LABEL);
+      await waitFor('the create event over SSH', () => events.some((event) => event.Actor?.ID === id && event.Action === 'create'), {
+        timeoutMs: 10_000,
+        lastSeen: () => JSON.stringify(events.map((event) => `${event.Type}/${event.Action}`)),
+      });
+    } finally {
+      subscription.close();
+    }
+  });
+
+  test('a ~/.ssh/config Host alias gives HostName, User, Port and IdentityFile', async () => {
+    const aliasHome = mkdtempSync(path.join(os.tmpdir(), 'dne-ssh-alias-'));
+    try {
+      mkdirSync(path.join(aliasHome, '.ssh'));
+      writeFileSync(
+        path.join(aliasHome, '.ssh', 'config'),
+        `Host dne-ssh-alias\n  HostName 127.0.0.1\n  User ${server.user}\n  Port ${server.port}\n  IdentityFile ${server.plainKey}\n`,
+      );
+      const { asked, prompts } = recordingPrompts(true);
+      // No user in the URL, and a local user name the server does not know: the config's User wins.
+      const engine = client('ssh://dne-ssh-alias', { sshPrompts: prompts, sshFiles: { homeDir: aliasHome, localUser: 'no-such-user', agentSocket: '' } });
+      await engine.ping();
+      assert.equal(asked.hostKeys[0]?.host, `[127.0.0.1]:${server.port}`);
+      assert.match(readFileSync(path.join(aliasHome, '.ssh', 'known_hosts'), 'utf8'), /ssh-ed25519/);
+    } finally {
+      rmSync(aliasHome, { recursive: true, force: true });
+    }
+  });
+
+  test('an encrypted identity file asks its passphrase once, across a reconnection', async () => {
+    const keyHome = mkdtempSync(path.join(os.tmpdir(), 'dne-ssh-pass-'));
+    try {
+      mkdirSync(path.join(keyHome, '.ssh'));
+      copyFileSync(path.join(home, '.ssh', 'known_hosts'), path.join(keyHome, '.ssh', 'known_hosts'));
+      writeFileSync(path.join(keyHome, '.ssh', 'config'), `Host 127.0.0.1\n  IdentityFile ${server.passphraseKey}\n`);
+      const { asked, prompts } = recordingPrompts(false, KEY_PASSPHRASE);
+      const engine = client(url, { sshPrompts: prompts, sshFiles: { homeDir: keyHome, agentSocket: '', idleCloseMs: 100 } });
+      await engine.ping();
+      await waitFor('the idle SSH connection closed', () => engine.sshConnections.open === 0, { timeoutMs: 5000 });
+      await engine.listNetworks();
+      assert.equal(engine.sshConnections.opened, 2, 'two SSH connections');
+      assert.deepEqual(asked.passphrases, [server.passphraseKey]);
+    } finally {
+      rmSync(keyHome, { recursive: true, force: true });
+    }
+  });
+
+  test('no usable key: the authentication failure says what was tried', async () => {
+    const { prompts } = recordingPrompts(false);
+    const emptyHome = mkdtempSync(path.join(os.tmpdir(), 'dne-ssh-nokey-'));
+    try {
+      mkdirSync(path.join(emptyHome, '.ssh'));
+      copyFileSync(path.join(home, '.ssh', 'known_hosts'), path.join(emptyHome, '.ssh', 'known_hosts'));
+      writeFileSync(path.join(emptyHome, '.ssh', 'config'), `Host 127.0.0.1\n  IdentityFile ${server.passphraseKey}\n`);
+      const error = await rejection(client(url, { sshPrompts: prompts, sshFiles: { homeDir: emptyHome, agentSocket: '' } }).ping());
+      assert.equal(error.kind, 'authFailed');
+      assert.deepEqual(error.params.tried, [`${server.passphraseKey} (no passphrase given)`]);
+    } finally {
+      rmSync(emptyHome, { recursive: true, force: true });
+    }
+  });
+
+  test('a port that accepts TCP but never speaks SSH fails within the timeout', async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    try {
+      const started = performance.now();
+      const error = await rejection(client(`ssh://${server.user}@127.0.0.1:${port}`, { sshFiles: files }, 1500).ping());
+      const elapsed = performance.now() - started;
+      assert.equal(error.kind, 'timeout');
+      assert.equal(error.code, 'ETIMEDOUT');
+      assert.ok(elapsed >= 1400 && elapsed < 4000, `failed after ${elapsed.toFixed(0)} ms`);
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      silent.close();
+    }
+  });
+
+  test('a changed host key is refused with its own message, without asking', async () => {
+    await server.restartWithNewHostKey();
+    const { asked, prompts } = recordingPrompts(true);
+    const error = await rejection(client(url, { sshPrompts: prompts, sshFiles: files }).ping());
+    assert.equal(error.kind, 'hostKeyChanged');
+    assert.equal(error.params.fingerprint, server.hostFingerprint());
+    assert.match(error.message, /CHANGED/);
+    assert.deepEqual(asked.hostKeys, []);
+  });
+});
