@@ -118,3 +118,15 @@ export function keyTypeOfBlob(blob: Buffer): string {
 export function sha256Fingerprint(blob: Buffer): string {
   return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
 }
+
+const CLIENT_HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+
+/**
+ * The host key algorithms to ask the server for first, for the key types known_hosts holds (as
+ * ssh does): otherwise a server with both an RSA and an Ed25519 key, known by its RSA key, would
+ * present the Ed25519 one and look unknown. An `ssh-rsa` key is used with the rsa-sha2 signatures.
+ */
+export function preferredHostKeyAlgorithms(knownTypes: readonly string[]): string[] {
+  const algorithms = knownTypes.flatMap((type) => (type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [type]));
+  return [...new Set(algorithms)].filter((algorithm) => CLIENT_HOST_KEY_ALGORITHMS.includes(algorithm));
+}

@@ -180,6 +180,21 @@ describe('ssh:// engines against a real OpenSSH server', () => {
     }
   });
 
+  test('a host known by another key type (ECDSA) is asked for that type first: no prompt', async () => {
+    const ecdsaHome = mkdtempSync(path.join(os.tmpdir(), 'dne-ssh-ecdsa-'));
+    try {
+      mkdirSync(path.join(ecdsaHome, '.ssh'));
+      copyFileSync(server.plainKey, path.join(ecdsaHome, '.ssh', 'id_ed25519'));
+      const [keyType, key] = readFileSync(`${server.ecdsaHostKey}.pub`, 'utf8').split(' ');
+      writeFileSync(path.join(ecdsaHome, '.ssh', 'known_hosts'), `[127.0.0.1]:${server.port} ${keyType} ${key}\n`);
+      const { asked, prompts } = recordingPrompts(false);
+      await client(url, { sshPrompts: prompts, sshFiles: { homeDir: ecdsaHome, agentSocket: '' } }).ping();
+      assert.deepEqual(asked.hostKeys, []);
+    } finally {
+      rmSync(ecdsaHome, { recursive: true, force: true });
+    }
+  });
+
   test('no usable key: the authentication failure says what was tried', async () => {
     const { prompts } = recordingPrompts(false);
     const emptyHome = mkdtempSync(path.join(os.tmpdir(), 'dne-ssh-nokey-'));

@@ -20,6 +20,8 @@ export interface SshTestServer {
   user: string;
   /** The host key currently served (private key path; `.pub` beside it). */
   hostKey: string;
+  /** A second host key the server also has (ECDSA), which clients do not prefer by default. */
+  ecdsaHostKey: string;
   plainKey: string;
   passphraseKey: string;
   /** What `ssh-keygen -lf HOSTKEY.pub` prints as the fingerprint (SHA256:...). */
@@ -39,8 +41,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-function keygen(file: string, passphrase = ''): void {
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', 'dne-test', '-f', file], { stdio: 'ignore' });
+function keygen(file: string, passphrase = '', type = 'ed25519'): void {
+  execFileSync('ssh-keygen', ['-q', '-t', type, '-N', passphrase, '-C', 'dne-test', '-f', file], { stdio: 'ignore' });
 }
 
 function portOpen(port: number): Promise<boolean> {
@@ -65,12 +67,15 @@ export async function startSshServer(): Promise<SshTestServer> {
   mkdirSync('/run/sshd', { recursive: true });
   let generation = 0;
   let hostKey = '';
+  let ecdsaHostKey = '';
   let pidFile = '';
 
   const start = async (): Promise<void> => {
     generation++;
     hostKey = path.join(folder, `host_ed25519_${generation}`);
     keygen(hostKey);
+    ecdsaHostKey = path.join(folder, `host_ecdsa_${generation}`);
+    keygen(ecdsaHostKey, '', 'ecdsa');
     pidFile = path.join(folder, `sshd_${generation}.pid`);
     const config = path.join(folder, `sshd_config_${generation}`);
     writeFileSync(
@@ -78,6 +83,7 @@ export async function startSshServer(): Promise<SshTestServer> {
       [
         `ListenAddress 127.0.0.1:${port}`,
         `HostKey ${hostKey}`,
+        `HostKey ${ecdsaHostKey}`,
         `PidFile ${pidFile}`,
         `AuthorizedKeysFile ${path.join(folder, 'authorized_keys')}`,
         'UsePAM no',
@@ -113,6 +119,9 @@ export async function startSshServer(): Promise<SshTestServer> {
     user,
     get hostKey() {
       return hostKey;
+    },
+    get ecdsaHostKey() {
+      return ecdsaHostKey;
     },
     plainKey,
     passphraseKey,

@@ -6,7 +6,15 @@
  */
 import * as net from 'node:net';
 import { Client, utils, type AnyAuthMethod, type ClientChannel, type ConnectConfig } from 'ssh2';
-import { checkHostKey, knownHostName, knownHostsLine, keyTypeOfBlob, sha256Fingerprint } from '../../model/knownHosts';
+import {
+  checkHostKey,
+  knownHostName,
+  knownHostsLine,
+  knownKeyTypes,
+  keyTypeOfBlob,
+  preferredHostKeyAlgorithms,
+  sha256Fingerprint,
+} from '../../model/knownHosts';
 import { SshConnectionError, SshFailureKind, SshFailureParams } from '../../model/sshErrors';
 import { SshEndpoint } from '../../model/sshEndpoint';
 import { appendKnownHost, readIdentityFiles, readKnownHosts, resolveSshSetup, ResolvedSshSetup, SshFileLocations } from './sshFiles';
@@ -204,9 +212,11 @@ export class SshTransport {
   }
 
   private connectConfig(socket: net.Socket, attempt: Attempt): ConnectConfig {
-    const { endpoint } = attempt.setup;
+    const { endpoint, knownHostsFile } = attempt.setup;
+    const preferred = preferredHostKeyAlgorithms(knownKeyTypes(readKnownHosts(knownHostsFile), endpoint.hostKeyName, endpoint.port));
     return {
       sock: socket,
+      ...(preferred.length > 0 ? { algorithms: { serverHostKey: { remove: preferred, prepend: preferred } } } : {}),
       username: endpoint.user,
       readyTimeout: 0,
       keepaliveInterval: 30_000,
