@@ -9,6 +9,7 @@ import { resolveTarget } from './engine/connection';
 import { EngineClient } from './engine/engineClient';
 import { EngineSession } from './engine/engineSession';
 import { ConnectionResolutionError, EngineTarget } from './model/connectionResolution';
+import { forgetSshAnswers, vscodeSshPrompts } from './views/sshPrompts';
 
 const CONTEXT_KEY = 'dockerNetworks.context';
 /** Settings whose change needs a new session (a new connection). */
@@ -40,6 +41,7 @@ function targetFor(dockerHost: string, contextOverride: string | undefined): { t
 
 export class SessionManager implements vscode.Disposable {
   private sessionValue!: EngineSession;
+  private client: EngineClient | undefined;
   private sessionListener: { dispose(): void } | undefined;
   private contextOverride: string | undefined;
   private readonly sessionChanged = new vscode.EventEmitter<EngineSession>();
@@ -63,7 +65,9 @@ export class SessionManager implements vscode.Disposable {
   start(): void {
     const config = settings();
     const { target, error } = targetFor(config.dockerHost, this.contextOverride);
-    const session = new EngineSession(new EngineClient(target, config.timeoutMs), {
+    // An ssh:// engine asks through VS Code (unknown host key, passphrase) and says why it failed.
+    this.client = new EngineClient(target, config.timeoutMs, { sshPrompts: vscodeSshPrompts });
+    const session = new EngineSession(this.client, {
       debounceMs: config.debounceMs,
       log: (message) => this.log.info(message),
     });
@@ -82,6 +86,7 @@ export class SessionManager implements vscode.Disposable {
 
   restart(): void {
     this.stopCurrent();
+    forgetSshAnswers();
     void vscode.commands.executeCommand('setContext', 'dockerNetworks.state', 'connecting');
     this.start();
   }
@@ -104,6 +109,7 @@ export class SessionManager implements vscode.Disposable {
   private stopCurrent(): void {
     this.sessionListener?.dispose();
     this.sessionValue?.dispose();
+    this.client?.dispose();
   }
 
   dispose(): void {

@@ -5,8 +5,13 @@
  */
 import * as vscode from 'vscode';
 import { classifyOperationError, classifyUnreachable, OperationError } from '../model/engineErrors';
+import { sshErrorMessage } from './sshErrorMessages';
 
 export function engineErrorMessage(error: unknown): string | undefined {
+  const ssh = sshErrorMessage(error);
+  if (ssh) {
+    return ssh;
+  }
   switch (classifyUnreachable(error)) {
     case 'socketMissing':
     case 'refused':

@@ -24,7 +24,7 @@ export class ChannelSocket extends Duplex {
   constructor(
     private readonly channel: ClientChannel,
     private readonly destination: string,
-    private readonly activity: { channelBusy(): void; channelIdle(): void },
+    private readonly activity: { channelBusy(): void; channelIdle(): void; reportFailure(error: SshConnectionError): void },
   ) {
     super();
     channel.on('data', (chunk: Buffer) => {
@@ -50,7 +50,9 @@ export class ChannelSocket extends Duplex {
     this.unref();
     if (!this.received && this.exitCode !== undefined && this.exitCode !== 0) {
       const kind = dialStdioFailureKind(this.exitCode, this.stderr);
-      this.destroy(new SshConnectionError(kind, { destination: this.destination, detail: this.stderr.trim() || `exit status ${this.exitCode}` }));
+      const failure = new SshConnectionError(kind, { destination: this.destination, detail: this.stderr.trim() || `exit status ${this.exitCode}` });
+      this.activity.reportFailure(failure);
+      this.destroy(failure);
       return;
     }
     if (!this.destroyed) {

@@ -1,5 +1,7 @@
+import type { SshConnectionError } from '../../model/sshErrors';
+
 /**
- * What an SSH connection may have to ask the user. The extension answers with VS Code dialogs
+ * What an SSH connection may have to ask (or tell) the user. The extension answers with VS Code dialogs
  * (src/views/sshPrompts.ts); the command line with a non-interactive refusal (src/cli/sshPrompts.ts).
  */
 export interface SshPrompts {
@@ -10,6 +12,8 @@ export interface SshPrompts {
   confirmHostKey(host: string, keyType: string, fingerprint: string): Promise<boolean>;
   /** The passphrase of an encrypted identity file; undefined when the user cancels. */
   passphrase(identityFile: string): Promise<string | undefined>;
+  /** A connection attempt failed (host key, login, dial-stdio...): tell the user why, if wanted. */
+  failed?(error: SshConnectionError): void;
 }
 
 /** Refuses every unknown host key and never asks a passphrase (for callers without a user). */

@@ -100,7 +100,9 @@ export class SshTransport {
       return { channel, destination };
     } catch (error) {
       this.channelIdle();
-      throw new SshConnectionError('dialStdioFailed', { destination, detail: error instanceof Error ? error.message : String(error) });
+      const failure = new SshConnectionError('dialStdioFailed', { destination, detail: error instanceof Error ? error.message : String(error) });
+      this.reportFailure(failure);
+      throw failure;
     }
   }
 
@@ -131,14 +133,20 @@ export class SshTransport {
     }
   }
 
+  /** Tells the prompts' `failed` hook (the extension shows the sentence). */
+  reportFailure(error: SshConnectionError): void {
+    this.prompts.failed?.(error);
+  }
+
   private connected(): Promise<Client> {
     if (!this.connection) {
       const connection = this.connect();
       this.connection = connection;
-      connection.catch(() => {
+      connection.catch((error: SshConnectionError) => {
         if (this.connection === connection) {
           this.connection = undefined;
         }
+        this.reportFailure(error);
       });
     }
     return this.connection;
