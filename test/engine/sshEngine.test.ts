@@ -6,6 +6,7 @@
  * passphrase asked once, and a port that never speaks SSH failing within the timeout.
  */
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -23,6 +24,15 @@ import { KEY_PASSPHRASE, SshTestServer, startSshServer } from '../support/sshSer
 import { waitFor } from '../support/waitFor';
 
 const LABEL = 'dne.test.ssh';
+const root = path.join(__dirname, '..', '..', '..');
+
+/** The built command line (dist/cli.js) with another HOME (its ~/.ssh) and no SSH agent. */
+function cli(args: string[], homeDir: string) {
+  const env = { ...process.env, HOME: homeDir, LANG: 'C.UTF-8', LC_ALL: '', SSH_AUTH_SOCK: '' };
+  const started = performance.now();
+  const result = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), ...args], { encoding: 'utf8', timeout: 60_000, env });
+  return { code: result.status, out: result.stdout, err: result.stderr, ms: performance.now() - started };
+}
 
 function targetOf(url: string): EngineTarget {
   return { source: 'setting', contextName: 'default', ...parseDockerHost(url) };
@@ -225,6 +235,26 @@ describe('ssh:// engines against a real OpenSSH server', () => {
     } finally {
       sockets.forEach((socket) => socket.destroy());
       silent.close();
+    }
+  });
+
+  test('the command line refuses an unknown host key, says to run ssh once, and works (and exits) once it is known', () => {
+    const cliHome = mkdtempSync(path.join(os.tmpdir(), 'dne-ssh-cli-'));
+    try {
+      mkdirSync(path.join(cliHome, '.ssh'));
+      copyFileSync(server.plainKey, path.join(cliHome, '.ssh', 'id_ed25519'));
+      const refused = cli(['diagram', '--host', url], cliHome);
+      assert.equal(refused.code, 1, refused.err);
+      assert.match(refused.err, /can't be established/);
+      assert.ok(refused.err.includes(`run "ssh -p ${server.port} 127.0.0.1" once`), refused.err);
+      assert.ok(refused.err.includes(server.hostFingerprint()), refused.err);
+      copyFileSync(path.join(home, '.ssh', 'known_hosts'), path.join(cliHome, '.ssh', 'known_hosts'));
+      const drawn = cli(['diagram', '--host', url], cliHome);
+      assert.equal(drawn.code, 0, drawn.err);
+      assert.match(drawn.out, /^flowchart /);
+      assert.ok(drawn.ms < 20_000, `the command exited after ${drawn.ms.toFixed(0)} ms`);
+    } finally {
+      rmSync(cliHome, { recursive: true, force: true });
     }
   });
 
