@@ -75,13 +75,30 @@ describe('ssh:// engines against a real OpenSSH server', () => {
   const uncaught: unknown[] = [];
   const onUncaught = (error: unknown) => uncaught.push(error);
 
-  /** A home with the plain key as its default identity (~/.ssh/id_ed25519) and no agent. */
-  function freshHome(): { home: string; files: SshFileLocations } {
+  const homes: string[] = [];
+
+  /**
+   * A home folder of its own (removed after the tests) with `.ssh/`: the plain key as the default
+   * identity (id_ed25519) unless `defaultKey` is false, and the given config and known_hosts.
+   */
+  function sshHome(contents: { config?: string; knownHosts?: string; defaultKey?: boolean } = {}): string {
     const folder = mkdtempSync(path.join(os.tmpdir(), 'dne-ssh-home-'));
+    homes.push(folder);
     mkdirSync(path.join(folder, '.ssh'), { mode: 0o700 });
-    copyFileSync(server.plainKey, path.join(folder, '.ssh', 'id_ed25519'));
-    return { home: folder, files: { homeDir: folder, agentSocket: '' } };
+    if (contents.defaultKey !== false) {
+      copyFileSync(server.plainKey, path.join(folder, '.ssh', 'id_ed25519'));
+    }
+    if (contents.config !== undefined) {
+      writeFileSync(path.join(folder, '.ssh', 'config'), contents.config);
+    }
+    if (contents.knownHosts !== undefined) {
+      writeFileSync(path.join(folder, '.ssh', 'known_hosts'), contents.knownHosts);
+    }
+    return folder;
   }
+
+  /** The known_hosts the first tests filled (the server's key, accepted). */
+  const acceptedKnownHosts = () => readFileSync(path.join(home, '.ssh', 'known_hosts'), 'utf8');
 
   function client(target: string, options: ConstructorParameters<typeof EngineClient>[2], timeoutMs = 5000): EngineClient {
     const made = new EngineClient(targetOf(target), timeoutMs, options);
@@ -92,7 +109,8 @@ describe('ssh:// engines against a real OpenSSH server', () => {
   before(async () => {
     process.on('uncaughtException', onUncaught);
     server = await startSshServer();
-    ({ home, files } = freshHome());
+    home = sshHome();
+    files = { homeDir: home, agentSocket: '' };
     url = `ssh://${server.user}@127.0.0.1:${server.port}`;
   });
 
@@ -101,7 +119,7 @@ describe('ssh:// engines against a real OpenSSH server', () => {
     clients.forEach((made) => made.dispose());
     removeLabelled(LABEL);
     server?.stop();
-    rmSync(home, { recursive: true, force: true });
+    homes.forEach((folder) => rmSync(folder, { recursive: true, force: true }));
     assert.deepEqual(uncaught, [], 'no uncaught exception');
   });
 
@@ -154,70 +172,41 @@ describe('ssh:// engines against a real OpenSSH server', () => {
   });
 
   test('a ~/.ssh/config Host alias gives HostName, User, Port and IdentityFile', async () => {
-    const aliasHome = mkdtempSync(path.join(os.tmpdir(), 'dne-ssh-alias-'));
-    try {
-      mkdirSync(path.join(aliasHome, '.ssh'));
-      writeFileSync(
-        path.join(aliasHome, '.ssh', 'config'),
-        `Host dne-ssh-alias\n  HostName 127.0.0.1\n  User ${server.user}\n  Port ${server.port}\n  IdentityFile ${server.plainKey}\n`,
-      );
-      const { asked, prompts } = recordingPrompts(true);
-      // No user in the URL, and a local user name the server does not know: the config's User wins.
-      const engine = client('ssh://dne-ssh-alias', { sshPrompts: prompts, sshFiles: { homeDir: aliasHome, localUser: 'no-such-user', agentSocket: '' } });
-      await engine.ping();
-      assert.equal(asked.hostKeys[0]?.host, `[127.0.0.1]:${server.port}`);
-      assert.match(readFileSync(path.join(aliasHome, '.ssh', 'known_hosts'), 'utf8'), /ssh-ed25519/);
-    } finally {
-      rmSync(aliasHome, { recursive: true, force: true });
-    }
+    const config = `Host dne-ssh-alias\n  HostName 127.0.0.1\n  User ${server.user}\n  Port ${server.port}\n  IdentityFile ${server.plainKey}\n`;
+    const aliasHome = sshHome({ config, defaultKey: false });
+    const { asked, prompts } = recordingPrompts(true);
+    // No user in the URL, and a local user name the server does not know: the config's User wins.
+    const engine = client('ssh://dne-ssh-alias', { sshPrompts: prompts, sshFiles: { homeDir: aliasHome, localUser: 'no-such-user', agentSocket: '' } });
+    await engine.ping();
+    assert.equal(asked.hostKeys[0]?.host, `[127.0.0.1]:${server.port}`);
+    assert.match(readFileSync(path.join(aliasHome, '.ssh', 'known_hosts'), 'utf8'), /ssh-ed25519/);
   });
 
   test('an encrypted identity file asks its passphrase once, across a reconnection', async () => {
-    const keyHome = mkdtempSync(path.join(os.tmpdir(), 'dne-ssh-pass-'));
-    try {
-      mkdirSync(path.join(keyHome, '.ssh'));
-      copyFileSync(path.join(home, '.ssh', 'known_hosts'), path.join(keyHome, '.ssh', 'known_hosts'));
-      writeFileSync(path.join(keyHome, '.ssh', 'config'), `Host 127.0.0.1\n  IdentityFile ${server.passphraseKey}\n`);
-      const { asked, prompts } = recordingPrompts(false, KEY_PASSPHRASE);
-      const engine = client(url, { sshPrompts: prompts, sshFiles: { homeDir: keyHome, agentSocket: '', idleCloseMs: 100 } });
-      await engine.ping();
-      await waitFor('the idle SSH connection closed', () => engine.sshConnections.open === 0, { timeoutMs: 5000 });
-      await engine.listNetworks();
-      assert.equal(engine.sshConnections.opened, 2, 'two SSH connections');
-      assert.deepEqual(asked.passphrases, [server.passphraseKey]);
-    } finally {
-      rmSync(keyHome, { recursive: true, force: true });
-    }
+    const keyHome = sshHome({ config: `Host 127.0.0.1\n  IdentityFile ${server.passphraseKey}\n`, knownHosts: acceptedKnownHosts(), defaultKey: false });
+    const { asked, prompts } = recordingPrompts(false, KEY_PASSPHRASE);
+    const engine = client(url, { sshPrompts: prompts, sshFiles: { homeDir: keyHome, agentSocket: '', idleCloseMs: 100 } });
+    await engine.ping();
+    await waitFor('the idle SSH connection closed', () => engine.sshConnections.open === 0, { timeoutMs: 5000 });
+    await engine.listNetworks();
+    assert.equal(engine.sshConnections.opened, 2, 'two SSH connections');
+    assert.deepEqual(asked.passphrases, [server.passphraseKey]);
   });
 
   test('a host known by another key type (ECDSA) is asked for that type first: no prompt', async () => {
-    const ecdsaHome = mkdtempSync(path.join(os.tmpdir(), 'dne-ssh-ecdsa-'));
-    try {
-      mkdirSync(path.join(ecdsaHome, '.ssh'));
-      copyFileSync(server.plainKey, path.join(ecdsaHome, '.ssh', 'id_ed25519'));
-      const [keyType, key] = readFileSync(`${server.ecdsaHostKey}.pub`, 'utf8').split(' ');
-      writeFileSync(path.join(ecdsaHome, '.ssh', 'known_hosts'), `[127.0.0.1]:${server.port} ${keyType} ${key}\n`);
-      const { asked, prompts } = recordingPrompts(false);
-      await client(url, { sshPrompts: prompts, sshFiles: { homeDir: ecdsaHome, agentSocket: '' } }).ping();
-      assert.deepEqual(asked.hostKeys, []);
-    } finally {
-      rmSync(ecdsaHome, { recursive: true, force: true });
-    }
+    const [keyType, key] = readFileSync(`${server.ecdsaHostKey}.pub`, 'utf8').split(' ');
+    const ecdsaHome = sshHome({ knownHosts: `[127.0.0.1]:${server.port} ${keyType} ${key}\n` });
+    const { asked, prompts } = recordingPrompts(false);
+    await client(url, { sshPrompts: prompts, sshFiles: { homeDir: ecdsaHome, agentSocket: '' } }).ping();
+    assert.deepEqual(asked.hostKeys, []);
   });
 
   test('no usable key: the authentication failure says what was tried', async () => {
     const { prompts } = recordingPrompts(false);
-    const emptyHome = mkdtempSync(path.join(os.tmpdir(), 'dne-ssh-nokey-'));
-    try {
-      mkdirSync(path.join(emptyHome, '.ssh'));
-      copyFileSync(path.join(home, '.ssh', 'known_hosts'), path.join(emptyHome, '.ssh', 'known_hosts'));
-      writeFileSync(path.join(emptyHome, '.ssh', 'config'), `Host 127.0.0.1\n  IdentityFile ${server.passphraseKey}\n`);
-      const error = await rejection(client(url, { sshPrompts: prompts, sshFiles: { homeDir: emptyHome, agentSocket: '' } }).ping());
-      assert.equal(error.kind, 'authFailed');
-      assert.deepEqual(error.params.tried, [`${server.passphraseKey} (no passphrase given)`]);
-    } finally {
-      rmSync(emptyHome, { recursive: true, force: true });
-    }
+    const noKeyHome = sshHome({ config: `Host 127.0.0.1\n  IdentityFile ${server.passphraseKey}\n`, knownHosts: acceptedKnownHosts(), defaultKey: false });
+    const error = await rejection(client(url, { sshPrompts: prompts, sshFiles: { homeDir: noKeyHome, agentSocket: '' } }).ping());
+    assert.equal(error.kind, 'authFailed');
+    assert.deepEqual(error.params.tried, [`${server.passphraseKey} (no passphrase given)`]);
   });
 
   test('a port that accepts TCP but never speaks SSH fails within the timeout', async () => {
@@ -239,23 +228,17 @@ describe('ssh:// engines against a real OpenSSH server', () => {
   });
 
   test('the command line refuses an unknown host key, says to run ssh once, and works (and exits) once it is known', () => {
-    const cliHome = mkdtempSync(path.join(os.tmpdir(), 'dne-ssh-cli-'));
-    try {
-      mkdirSync(path.join(cliHome, '.ssh'));
-      copyFileSync(server.plainKey, path.join(cliHome, '.ssh', 'id_ed25519'));
-      const refused = cli(['diagram', '--host', url], cliHome);
-      assert.equal(refused.code, 1, refused.err);
-      assert.match(refused.err, /can't be established/);
-      assert.ok(refused.err.includes(`run "ssh -p ${server.port} 127.0.0.1" once`), refused.err);
-      assert.ok(refused.err.includes(server.hostFingerprint()), refused.err);
-      copyFileSync(path.join(home, '.ssh', 'known_hosts'), path.join(cliHome, '.ssh', 'known_hosts'));
-      const drawn = cli(['diagram', '--host', url], cliHome);
-      assert.equal(drawn.code, 0, drawn.err);
-      assert.match(drawn.out, /^flowchart /);
-      assert.ok(drawn.ms < 20_000, `the command exited after ${drawn.ms.toFixed(0)} ms`);
-    } finally {
-      rmSync(cliHome, { recursive: true, force: true });
-    }
+    const cliHome = sshHome();
+    const refused = cli(['diagram', '--host', url], cliHome);
+    assert.equal(refused.code, 1, refused.err);
+    assert.match(refused.err, /can't be established/);
+    assert.ok(refused.err.includes(`run "ssh -p ${server.port} 127.0.0.1" once`), refused.err);
+    assert.ok(refused.err.includes(server.hostFingerprint()), refused.err);
+    writeFileSync(path.join(cliHome, '.ssh', 'known_hosts'), acceptedKnownHosts());
+    const drawn = cli(['diagram', '--host', url], cliHome);
+    assert.equal(drawn.code, 0, drawn.err);
+    assert.match(drawn.out, /^flowchart /);
+    assert.ok(drawn.ms < 20_000, `the command exited after ${drawn.ms.toFixed(0)} ms`);
   });
 
   test('a changed host key is refused with its own message, without asking', async () => {
