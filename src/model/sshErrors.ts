@@ -75,5 +75,6 @@ export function isSshConnectionError(error: unknown): error is SshConnectionErro
 
 /** The kind of failure `docker system dial-stdio`'s stderr and exit code tell. */
 export function dialStdioFailureKind(exitCode: number | undefined, stderr: string): 'dockerNotFound' | 'dialStdioFailed' {
-  return exitCode === 127 || /docker: (command )?not found|No such file or directory/i.test(stderr) ? 'dockerNotFound' : 'dialStdioFailed';
+  // Not "No such file or directory": dial-stdio itself says so when the engine's socket is missing.
+  return exitCode === 127 || /docker: (command )?not found/i.test(stderr) ? 'dockerNotFound' : 'dialStdioFailed';
 }

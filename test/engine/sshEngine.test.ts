@@ -7,7 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -66,7 +66,7 @@ async function rejection(promise: Promise<unknown>): Promise<SshConnectionError>
   assert.fail('the request should have failed');
 }
 
-describe('ssh:// engines against a real OpenSSH server', () => {
+describe('ssh:// engines against a real OpenSSH server', { skip: !existsSync('/usr/sbin/sshd') && 'openssh-server is not installed (scripts/ensure-system.sh installs it)' }, () => {
   let server: SshTestServer;
   let home: string;
   let files: SshFileLocations;
@@ -224,6 +224,25 @@ describe('ssh:// engines against a real OpenSSH server', () => {
     } finally {
       sockets.forEach((socket) => socket.destroy());
       silent.close();
+    }
+  });
+
+  test('the far side without docker, or with an engine dial-stdio cannot reach, fails with its own kind', async () => {
+    const cases = [
+      { config: 'SetEnv PATH=/nonexistent', kind: 'dockerNotFound', detail: /docker: (command )?not found/ },
+      { config: 'SetEnv DOCKER_HOST=unix:///nonexistent/docker.sock', kind: 'dialStdioFailed', detail: /nonexistent\/docker\.sock/ },
+    ];
+    for (const { config, kind, detail } of cases) {
+      const odd = await startSshServer({ extraConfig: [config] });
+      try {
+        const oddHome = sshHome({ config: `Host 127.0.0.1\n  IdentityFile ${odd.plainKey}\n`, defaultKey: false });
+        const engine = client(`ssh://${odd.user}@127.0.0.1:${odd.port}`, { sshPrompts: recordingPrompts(true).prompts, sshFiles: { homeDir: oddHome, agentSocket: '' } });
+        const error = await rejection(engine.ping());
+        assert.equal(error.kind, kind, error.message);
+        assert.match(error.params.detail ?? '', detail);
+      } finally {
+        odd.stop();
+      }
     }
   });
 

@@ -55,7 +55,8 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-export async function startSshServer(): Promise<SshTestServer> {
+/** `extraConfig`: more sshd_config lines (e.g. `SetEnv PATH=/nonexistent` for a host without docker). */
+export async function startSshServer(options: { extraConfig?: string[] } = {}): Promise<SshTestServer> {
   const folder = mkdtempSync(path.join(os.tmpdir(), 'dne-sshd-'));
   const port = await freePort();
   const user = os.userInfo().username;
@@ -93,6 +94,7 @@ export async function startSshServer(): Promise<SshTestServer> {
         'PermitRootLogin prohibit-password',
         'PubkeyAuthentication yes',
         'LogLevel ERROR',
+        ...(options.extraConfig ?? []),
         '',
       ].join('\n'),
     );

@@ -163,6 +163,11 @@ describe('SSH failures', () => {
     assert.equal(dialStdioFailureKind(127, 'sh: 1: docker: not found'), 'dockerNotFound');
     assert.equal(dialStdioFailureKind(1, 'bash: docker: command not found'), 'dockerNotFound');
     assert.equal(dialStdioFailureKind(1, 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock'), 'dialStdioFailed');
+    // What dial-stdio really says when DOCKER_HOST names a missing socket (seen in sshEngine.test.ts).
+    assert.equal(
+      dialStdioFailureKind(1, 'failed to open the raw stream connection: dial unix /nonexistent/docker.sock: connect: no such file or directory'),
+      'dialStdioFailed',
+    );
   });
 });
 
