@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { dismissNotifications, ensureViewExpanded, launchBrowser, openViewContainer, openWorkbench, screenshot } from './browser';
-import { CodeServer, packagedVsix, REPO_ROOT, startCodeServer } from './codeServer';
+import { CodeServer, CodeServerOptions, packagedVsix, REPO_ROOT, startCodeServer } from './codeServer';
 
 export interface ExtensionWorkbench {
   server: CodeServer;
@@ -20,8 +20,12 @@ export function ensureDocker(): void {
   execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
 }
 
-export async function openExtensionWorkbench(vsixName: string, options: { width?: number; height?: number; views: string[] }): Promise<ExtensionWorkbench> {
-  const server = await startCodeServer({ vsix: [packagedVsix(vsixName)], echo: process.env.DNE_DEBUG ? process.stderr : undefined });
+/** `server`: more code-server options (user settings, environment of the extension host). */
+export async function openExtensionWorkbench(
+  vsixName: string,
+  options: { width?: number; height?: number; views: string[]; server?: Pick<CodeServerOptions, 'settings' | 'env'> },
+): Promise<ExtensionWorkbench> {
+  const server = await startCodeServer({ ...options.server, vsix: [packagedVsix(vsixName)], echo: process.env.DNE_DEBUG ? process.stderr : undefined });
   const browser = await launchBrowser();
   const page = await openWorkbench(browser, server.workspaceUrl(), { width: options.width ?? 1400, height: options.height ?? 900 });
   await dismissNotifications(page);
