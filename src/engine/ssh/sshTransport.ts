@@ -5,7 +5,7 @@
  * deadline (paused while the user answers a prompt), so a port that never speaks SSH fails in time.
  */
 import * as net from 'node:net';
-import { Client, utils, type AnyAuthMethod, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { Client, utils, type AnyAuthMethod, type ClientChannel, type ConnectConfig, type ParsedKey } from 'ssh2';
 import {
   checkHostKey,
   knownHostName,
@@ -73,8 +73,11 @@ export class SshTransport {
   private openChannels = 0;
   private opened = 0;
   private idleTimer: NodeJS.Timeout | undefined;
-  /** Passphrases that opened a key, per identity file: asked once per transport. */
-  private readonly passphrases = new Map<string, string>();
+  /**
+   * Keys opened so far, per identity file: a passphrase is asked once per transport, and an
+   * encrypted key (bcrypt KDF, slow in JavaScript) is decrypted once.
+   */
+  private readonly openedKeys = new Map<string, { data: Buffer; key: ParsedKey }>();
 
   constructor(
     readonly hostUrl: string,
@@ -326,30 +329,38 @@ export class SshTransport {
     if (!identity) {
       return undefined;
     }
-    const plain = utils.parseKey(identity.data);
+    const opened = this.openedKeys.get(file);
+    const key = opened && opened.data.equals(identity.data) ? opened.key : await this.openKey(file, identity.data, attempt);
+    if (!key) {
+      return undefined;
+    }
+    this.openedKeys.set(file, { data: identity.data, key });
+    attempt.tried.push(file);
+    return { type: 'publickey', username: endpoint.user, key };
+  }
+
+  /** Parses an identity file, asking its passphrase when it is encrypted; undefined when unusable. */
+  private async openKey(file: string, data: Buffer, attempt: Attempt): Promise<ParsedKey | undefined> {
+    const plain = utils.parseKey(data);
     if (!(plain instanceof Error)) {
-      attempt.tried.push(file);
-      return { type: 'publickey', username: endpoint.user, key: identity.data };
+      return Array.isArray(plain) ? (plain[0] as ParsedKey) : plain;
     }
     if (!/encrypted|passphrase/i.test(plain.message)) {
       attempt.tried.push(`${file} (unreadable key)`);
       return undefined;
     }
-    let passphrase = this.passphrases.get(file);
-    if (passphrase === undefined) {
-      const ask = () => this.prompts.passphrase(file);
-      passphrase = await (attempt.deadline?.around(ask) ?? ask());
-    }
+    const ask = () => this.prompts.passphrase(file);
+    const passphrase = await (attempt.deadline?.around(ask) ?? ask());
     if (passphrase === undefined) {
       attempt.tried.push(`${file} (no passphrase given)`);
       return undefined;
     }
-    if (utils.parseKey(identity.data, passphrase) instanceof Error) {
+    const decrypted = utils.parseKey(data, passphrase);
+    if (decrypted instanceof Error) {
       attempt.tried.push(`${file} (wrong passphrase)`);
       return undefined;
     }
-    this.passphrases.set(file, passphrase);
-    attempt.tried.push(file);
-    return { type: 'publickey', username: endpoint.user, key: identity.data, passphrase };
+    return Array.isArray(decrypted) ? (decrypted[0] as ParsedKey) : decrypted;
   }
+
 }
