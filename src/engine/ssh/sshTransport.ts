@@ -72,6 +72,9 @@ export class SshTransport {
   private socket: net.Socket | undefined;
   private openChannels = 0;
   private opened = 0;
+  private destinationValue = '';
+  /** Called whenever the SSH connection goes away (idle close, server gone, dispose). */
+  onClosed: (() => void) | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   /**
    * Keys opened so far, per identity file: a passphrase is asked once per transport, and an
@@ -103,13 +106,13 @@ export class SshTransport {
       return { channel, destination };
     } catch (error) {
       this.channelIdle();
-      const failure = new SshConnectionError('dialStdioFailed', { destination, detail: error instanceof Error ? error.message : String(error) });
+      const detail = error instanceof Error ? error.message : String(error);
+      // "Not connected": the connection went away between the two steps; the next request reconnects.
+      const failure = new SshConnectionError(/not connected/i.test(detail) ? 'other' : 'dialStdioFailed', { destination, detail });
       this.reportFailure(failure);
       throw failure;
     }
   }
-
-  private destinationValue = '';
 
   /** SSH connections opened so far, and whether one is open now (1 or 0). */
   get connections(): { opened: number; open: number } {
@@ -119,9 +122,6 @@ export class SshTransport {
   get destination(): string {
     return this.destinationValue;
   }
-
-  /** Called whenever the SSH connection goes away (idle close, server gone, dispose). */
-  onClosed: (() => void) | undefined;
 
   close(): void {
     clearTimeout(this.idleTimer);
