@@ -48,7 +48,7 @@ describe('ssh:// engine (e2e: VSIX in code-server + Chromium + a real sshd)', { 
 
   after(async () => {
     await closeExtensionWorkbench(workbench, 'ssh-e2e-final');
-    server?.stop();
+    await server?.stop();
     if (home) rmSync(home, { recursive: true, force: true });
     removeLabelled(LABEL);
   });

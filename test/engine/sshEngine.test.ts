@@ -114,11 +114,11 @@ describe('ssh:// engines against a real OpenSSH server', { skip: !existsSync('/u
     url = `ssh://${server.user}@127.0.0.1:${server.port}`;
   });
 
-  after(() => {
+  after(async () => {
     process.off('uncaughtException', onUncaught);
     clients.forEach((made) => made.dispose());
     removeLabelled(LABEL);
-    server?.stop();
+    await server?.stop();
     homes.forEach((folder) => rmSync(folder, { recursive: true, force: true }));
     assert.deepEqual(uncaught, [], 'no uncaught exception');
   });
@@ -273,7 +273,7 @@ describe('ssh:// engines against a real OpenSSH server', { skip: !existsSync('/u
         assert.equal(error.kind, kind, error.message);
         assert.match(error.params.detail ?? '', detail);
       } finally {
-        odd.stop();
+        await odd.stop();
       }
     }
   });

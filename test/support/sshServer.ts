@@ -28,7 +28,8 @@ export interface SshTestServer {
   hostFingerprint(): string;
   /** Restarts the server with another host key (a "changed" host). */
   restartWithNewHostKey(): Promise<void>;
-  stop(): void;
+  /** Stops sshd, waits until it is gone (it writes its log on the way out), removes the folder. */
+  stop(): Promise<void>;
 }
 
 export function freePort(): Promise<number> {
@@ -103,13 +104,21 @@ export async function startSshServer(options: { extraConfig?: string[] } = {}): 
     await waitFor(`sshd listening on 127.0.0.1:${port}`, () => portOpen(port), { timeoutMs: 10_000 });
   };
 
-  const stopCurrent = (): void => {
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  const stopCurrent = async (): Promise<void> => {
     if (existsSync(pidFile)) {
       const pid = Number(readFileSync(pidFile, 'utf8').trim());
-      try {
+      if (alive(pid)) {
         process.kill(pid, 'SIGTERM');
-      } catch {
-        // already gone
+        await waitFor(`sshd ${pid} to exit`, () => !alive(pid), { timeoutMs: 10_000 });
       }
     }
   };
@@ -129,13 +138,13 @@ export async function startSshServer(options: { extraConfig?: string[] } = {}): 
     passphraseKey,
     hostFingerprint: () => execFileSync('ssh-keygen', ['-lf', `${hostKey}.pub`], { encoding: 'utf8' }).split(/\s+/)[1],
     restartWithNewHostKey: async () => {
-      stopCurrent();
+      await stopCurrent();
       await waitFor('sshd stopped', async () => !(await portOpen(port)), { timeoutMs: 10_000 });
       await start();
     },
-    stop: () => {
-      stopCurrent();
-      rmSync(folder, { recursive: true, force: true });
+    stop: async () => {
+      await stopCurrent();
+      rmSync(folder, { recursive: true, force: true, maxRetries: 3 });
     },
   };
 }
