@@ -11,6 +11,7 @@ import { EngineSession } from './engine/engineSession';
 import { tlsFailureMessage } from './commands/tlsErrorMessages';
 import { ConnectionResolutionError, EngineTarget } from './model/connectionResolution';
 import { displayHost } from './model/displayHost';
+import { forgetSshAnswers, vscodeSshPrompts } from './views/sshPrompts';
 
 const CONTEXT_KEY = 'dockerNetworks.context';
 /** Settings whose change needs a new session (a new connection). */
@@ -42,6 +43,7 @@ function targetFor(dockerHost: string, contextOverride: string | undefined): { t
 
 export class SessionManager implements vscode.Disposable {
   private sessionValue!: EngineSession;
+  private client: EngineClient | undefined;
   private sessionListener: { dispose(): void } | undefined;
   private contextOverride: string | undefined;
   private readonly tlsNoticeShown = new WeakMap<EngineSession, string>();
@@ -66,7 +68,9 @@ export class SessionManager implements vscode.Disposable {
   start(): void {
     const config = settings();
     const { target, error } = targetFor(config.dockerHost, this.contextOverride);
-    const session = new EngineSession(new EngineClient(target, config.timeoutMs), {
+    // An ssh:// engine asks through VS Code (unknown host key, passphrase) and says why it failed.
+    this.client = new EngineClient(target, config.timeoutMs, { sshPrompts: vscodeSshPrompts });
+    const session = new EngineSession(this.client, {
       debounceMs: config.debounceMs,
       log: (message) => this.log.info(message),
     });
@@ -107,6 +111,7 @@ export class SessionManager implements vscode.Disposable {
 
   restart(): void {
     this.stopCurrent();
+    forgetSshAnswers();
     void vscode.commands.executeCommand('setContext', 'dockerNetworks.state', 'connecting');
     this.start();
   }
@@ -129,6 +134,7 @@ export class SessionManager implements vscode.Disposable {
   private stopCurrent(): void {
     this.sessionListener?.dispose();
     this.sessionValue?.dispose();
+    this.client?.dispose();
   }
 
   dispose(): void {

@@ -4,6 +4,7 @@
  */
 import { resolveTarget } from '../engine/connection';
 import { EngineClient } from '../engine/engineClient';
+import { cliSshPrompts } from './sshPrompts';
 import { EngineSession } from '../engine/engineSession';
 import type { UnreachableCause } from '../model/engineErrors';
 import type { TlsFailure } from '../model/tlsFailure';
@@ -30,7 +31,8 @@ export class EngineUnreachable extends Error {
 
 export async function runDiagram(args: DiagramArguments): Promise<string> {
   const target = resolveTarget(args.host, args.context);
-  const session = new EngineSession(new EngineClient(target, 10_000), { debounceMs: 0, watch: false });
+  const client = new EngineClient(target, 10_000, { sshPrompts: cliSshPrompts() });
+  const session = new EngineSession(client, { debounceMs: 0, watch: false });
   try {
     await session.start();
     const inventory = session.inventory;
@@ -57,6 +59,7 @@ export async function runDiagram(args: DiagramArguments): Promise<string> {
     }
   } finally {
     session.dispose();
+    client.dispose();
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { resolveTarget } from '../engine/connection';
 import { EngineClient } from '../engine/engineClient';
+import { cliSshPrompts } from './sshPrompts';
 import { EngineSession } from '../engine/engineSession';
 import { checkReach, ReachRequestError } from '../engine/reachability/checkReach';
 import type { Check, PathHop, ReachReport, ReachSide } from '../model/reachability/types';
@@ -19,7 +20,8 @@ export interface ReachOutcome {
 
 export async function runReach(args: ReachArguments): Promise<ReachOutcome> {
   const target = resolveTarget(args.host, args.context);
-  const session = new EngineSession(new EngineClient(target, 10_000), { debounceMs: 0, watch: false });
+  const client = new EngineClient(target, 10_000, { sshPrompts: cliSshPrompts() });
+  const session = new EngineSession(client, { debounceMs: 0, watch: false });
   try {
     await session.start();
     const state = session.state;
@@ -33,6 +35,7 @@ export async function runReach(args: ReachArguments): Promise<ReachOutcome> {
     return { output, exitCode: report.verdict.final === 'reachable' ? 0 : 1 };
   } finally {
     session.dispose();
+    client.dispose();
   }
 }
 

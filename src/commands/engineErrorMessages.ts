@@ -8,8 +8,13 @@ import { classifyOperationError, classifyUnreachable, OperationError } from '../
 import { swarmOperationMessage } from './swarmErrorMessages';
 import { classifyTlsFailure } from '../model/tlsFailure';
 import { tlsFailureMessage } from './tlsErrorMessages';
+import { sshErrorMessage } from './sshErrorMessages';
 
 export function engineErrorMessage(error: unknown): string | undefined {
+  const ssh = sshErrorMessage(error);
+  if (ssh) {
+    return ssh;
+  }
   const tls = classifyTlsFailure(error);
   if (tls) {
     return tlsFailureMessage(tls, vscode.l10n);

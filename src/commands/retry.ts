@@ -1,7 +1,12 @@
+import { forgetSshAnswers } from '../views/sshPrompts';
 import type { CommandDefinition } from './command';
 
 /** The welcome view's Retry button: try the engine now instead of waiting for the backoff. */
 export const retryCommand: CommandDefinition = {
   id: 'dockerNetworks.retry',
-  run: (services) => services.session.retryNow(),
+  run: (services) => {
+    // Retry also asks again what the user declined (an SSH host key, a passphrase).
+    forgetSshAnswers();
+    return services.session.retryNow();
+  },
 };

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as https from 'node:https';
+import type * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DockerOptions } from 'dockerode';
@@ -109,20 +110,15 @@ function readIfPresent(file: string | undefined): Buffer | undefined {
   }
 }
 
-export function dockerodeOptions(target: EngineTarget, timeoutMs: number): DockerOptions {
+/** `sshAgent`: the HTTP agent over SSH (src/engine/ssh/sshAgent.ts) that an ssh:// target needs. */
+export function dockerodeOptions(target: EngineTarget, timeoutMs: number, sshAgent?: http.Agent): DockerOptions {
   switch (target.protocol) {
     case 'unix':
     case 'npipe':
       return { socketPath: target.socketPath, timeout: timeoutMs };
     case 'ssh':
-      return {
-        protocol: 'ssh',
-        host: target.hostname,
-        port: target.port,
-        username: target.username,
-        sshOptions: { agent: process.env.SSH_AUTH_SOCK },
-        timeout: timeoutMs,
-      } as DockerOptions;
+      // Plain HTTP through our own agent: each connection is a `docker system dial-stdio` channel.
+      return { protocol: 'http', host: target.hostname, port: target.port, agent: sshAgent, timeout: timeoutMs } as DockerOptions;
     case 'tcp': {
       const tls = target.tls;
       if (!tls) {

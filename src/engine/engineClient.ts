@@ -18,18 +18,45 @@ import type { EngineTarget } from '../model/connectionResolution';
 import type { NetworkCreateRequest } from '../model/createNetworkSpec';
 import { dockerodeOptions } from './connection';
 import type { ConnectRequest, EngineApi, EngineVersion, EventSubscription } from './engineApi';
+import { SshHttpAgent } from './ssh/sshAgent';
+import type { SshPrompts } from './ssh/sshPrompts';
+import { SshFileLocations } from './ssh/sshFiles';
+import { SshTransport } from './ssh/sshTransport';
+
+export interface EngineClientOptions {
+  /** How an ssh:// engine asks the user (unknown host key, passphrase); none: refuse and never ask. */
+  sshPrompts?: SshPrompts;
+  /** Where the SSH files are (tests); default: the user's ~/.ssh. */
+  sshFiles?: SshFileLocations & { idleCloseMs?: number };
+}
 
 export class EngineClient implements EngineApi {
   private readonly docker: Docker;
   /** A second client without a request timeout: the events stream is idle for long stretches. */
   private readonly streamingDocker: Docker;
   private calls = 0;
+  /** For ssh:// targets: the one SSH connection both clients share. */
+  private readonly sshAgent: SshHttpAgent | undefined;
 
-  constructor(readonly target: EngineTarget, timeoutMs = 5000) {
-    this.docker = new Docker(dockerodeOptions(target, timeoutMs));
-    const streamingOptions = dockerodeOptions(target, timeoutMs);
+  constructor(readonly target: EngineTarget, timeoutMs = 5000, options: EngineClientOptions = {}) {
+    if (target.protocol === 'ssh') {
+      const transport = new SshTransport(target.host, { ...options.sshFiles, prompts: options.sshPrompts, connectTimeoutMs: timeoutMs });
+      this.sshAgent = new SshHttpAgent(transport);
+    }
+    this.docker = new Docker(dockerodeOptions(target, timeoutMs, this.sshAgent));
+    const streamingOptions = dockerodeOptions(target, timeoutMs, this.sshAgent);
     delete (streamingOptions as { timeout?: number }).timeout;
     this.streamingDocker = new Docker(streamingOptions);
+  }
+
+  /** Closes what the client holds open (the SSH connection of an ssh:// engine). */
+  dispose(): void {
+    this.sshAgent?.destroy();
+  }
+
+  /** SSH connections opened so far and open now (ssh:// engines; zeros otherwise). */
+  get sshConnections(): { opened: number; open: number } {
+    return this.sshAgent?.transport.connections ?? { opened: 0, open: 0 };
   }
 
   /** How many API requests this client has made; the benchmark reads it around a refresh. */

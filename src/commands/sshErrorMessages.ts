@@ -1,0 +1,77 @@
+/**
+ * SSH connection failures (src/model/sshErrors.ts) as sentences a user can act on. Used by
+ * engineErrorMessage for command errors and by the SSH prompts when a connection fails.
+ */
+import * as vscode from 'vscode';
+import { knownHostName } from '../model/knownHosts';
+import { isSshConnectionError, SshConnectionError } from '../model/sshErrors';
+
+export function sshErrorMessage(error: unknown): string | undefined {
+  return isSshConnectionError(error) ? sshFailureSentence(error) : undefined;
+}
+
+function hostOf(error: SshConnectionError): string {
+  const { host, port, destination } = error.params;
+  return host !== undefined && port !== undefined ? knownHostName(host, port) : destination;
+}
+
+function hostKeySentence(error: SshConnectionError): string {
+  const p = error.params;
+  const host = hostOf(error);
+  switch (error.kind) {
+    case 'hostKeyChanged':
+      return vscode.l10n.t(
+        'The SSH host key of {0} has CHANGED since it was recorded in {1}: the server now presents {2} {3}. Someone may be intercepting the connection, or the server was reinstalled. Nothing was sent. If the change is expected, remove the old key (ssh-keygen -R "{0}" -f {1}) and connect again.',
+        host,
+        p.knownHostsFile ?? '~/.ssh/known_hosts',
+        p.keyType ?? '?',
+        p.fingerprint ?? '?',
+      );
+    case 'hostKeyRevoked':
+      return vscode.l10n.t('The SSH host key of {0} is marked as revoked in {1}. Nothing was sent.', host, p.knownHostsFile ?? '~/.ssh/known_hosts');
+    default:
+      return vscode.l10n.t(
+        'The SSH host key of {0} ({1} {2}) was not accepted, so nothing was sent. Check the fingerprint (for example with ssh {0}), then use Retry to be asked again.',
+        host,
+        p.keyType ?? '?',
+        p.fingerprint ?? '?',
+      );
+  }
+}
+
+export function sshFailureSentence(error: SshConnectionError): string {
+  const p = error.params;
+  switch (error.kind) {
+    case 'authFailed':
+      return vscode.l10n.t(
+        'The SSH server {0} refused the login (tried: {1}). Add your public key to the server\'s authorized_keys, load it into your SSH agent, or name it with IdentityFile in ~/.ssh/config.',
+        p.destination,
+        p.tried && p.tried.length > 0 ? p.tried.join(', ') : vscode.l10n.t('no SSH agent and no identity file'),
+      );
+    case 'hostKeyChanged':
+    case 'hostKeyRevoked':
+    case 'hostKeyNotAccepted':
+      return hostKeySentence(error);
+    case 'refused':
+      return vscode.l10n.t('The SSH server {0} refused the connection: check the host and the port (ssh://user@host:port) and that sshd runs there.', hostOf(error));
+    case 'timeout':
+      return vscode.l10n.t(
+        'The SSH server {0} did not answer within {1} ms: check the host and the port, and whether a firewall drops the connection.',
+        hostOf(error),
+        String(p.timeoutMs ?? '?'),
+      );
+    case 'dockerNotFound':
+      return vscode.l10n.t(
+        'Connected over SSH to {0}, but the docker command was not found there (on the PATH of a non-interactive login). Install the docker CLI on the server or add it to that PATH.',
+        p.destination,
+      );
+    case 'dialStdioFailed':
+      return vscode.l10n.t(
+        'Connected over SSH to {0}, but "docker system dial-stdio" failed there ({1}). Check that the Docker engine runs on the server and that this user may use it (docker group).',
+        p.destination,
+        p.detail ?? '?',
+      );
+    default:
+      return vscode.l10n.t('The SSH connection to {0} failed: {1}', p.destination, p.detail ?? '?');
+  }
+}

@@ -1,0 +1,23 @@
+import type { SshConnectionError } from '../../model/sshErrors';
+
+/**
+ * What an SSH connection may have to ask (or tell) the user. The extension answers with VS Code dialogs
+ * (src/views/sshPrompts.ts); the command line with a non-interactive refusal (src/cli/sshPrompts.ts).
+ */
+export interface SshPrompts {
+  /**
+   * The server's key is not in known_hosts: may the connection go on (and the key be remembered)?
+   * `host` is written as known_hosts names it (`host`, or `[host]:port` for ports other than 22).
+   */
+  confirmHostKey(host: string, keyType: string, fingerprint: string): Promise<boolean>;
+  /** The passphrase of an encrypted identity file; undefined when the user cancels. */
+  passphrase(identityFile: string): Promise<string | undefined>;
+  /** A connection attempt failed (host key, login, dial-stdio...): tell the user why, if wanted. */
+  failed?(error: SshConnectionError): void;
+}
+
+/** Refuses every unknown host key and never asks a passphrase (for callers without a user). */
+export const NO_SSH_PROMPTS: SshPrompts = {
+  confirmHostKey: () => Promise.resolve(false),
+  passphrase: () => Promise.resolve(undefined),
+};

@@ -1,0 +1,304 @@
+/**
+ * ssh:// engines against a real OpenSSH server (test/support/sshServer.ts) whose
+ * `docker system dial-stdio` reaches the shared local engine: listing and events through our own
+ * HTTP-over-SSH agent, the host key checked against known_hosts (unknown -> asked with the
+ * fingerprint ssh-keygen prints; changed -> refused without asking), ~/.ssh/config aliases, a
+ * passphrase asked once, and a port that never speaks SSH failing within the timeout.
+ */
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parseDockerHost } from '../../src/model/connectionResolution';
+import type { EngineTarget } from '../../src/model/connectionResolution';
+import type { EngineEventJson } from '../../src/model/dockerTypes';
+import { SshConnectionError } from '../../src/model/sshErrors';
+import { EngineClient } from '../../src/engine/engineClient';
+import { EngineSession } from '../../src/engine/engineSession';
+import type { SshFileLocations } from '../../src/engine/ssh/sshFiles';
+import { createNetwork, docker, removeLabelled } from '../support/dockerCli';
+import { KEY_PASSPHRASE, SshTestServer, startSshServer } from '../support/sshServer';
+import { waitFor } from '../support/waitFor';
+
+const LABEL = 'dne.test.ssh';
+const root = path.join(__dirname, '..', '..', '..');
+
+/** The built command line (dist/cli.js) with another HOME (its ~/.ssh) and no SSH agent. */
+function cli(args: string[], homeDir: string) {
+  const env = { ...process.env, HOME: homeDir, LANG: 'C.UTF-8', LC_ALL: '', SSH_AUTH_SOCK: '' };
+  const started = performance.now();
+  const result = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), ...args], { encoding: 'utf8', timeout: 60_000, env });
+  return { code: result.status, out: result.stdout, err: result.stderr, ms: performance.now() - started };
+}
+
+function targetOf(url: string): EngineTarget {
+  return { source: 'setting', contextName: 'default', ...parseDockerHost(url) };
+}
+
+/** Prompts that record what they were asked and answer as told. */
+function recordingPrompts(acceptHostKey: boolean, passphrase?: string) {
+  const asked = { hostKeys: [] as { host: string; keyType: string; fingerprint: string }[], passphrases: [] as string[] };
+  return {
+    asked,
+    prompts: {
+      confirmHostKey: (host: string, keyType: string, fingerprint: string) => {
+        asked.hostKeys.push({ host, keyType, fingerprint });
+        return Promise.resolve(acceptHostKey);
+      },
+      passphrase: (file: string) => {
+        asked.passphrases.push(file);
+        return Promise.resolve(passphrase);
+      },
+    },
+  };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<SshConnectionError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof SshConnectionError, `an SshConnectionError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('the request should have failed');
+}
+
+describe('ssh:// engines against a real OpenSSH server', { skip: !existsSync('/usr/sbin/sshd') && 'openssh-server is not installed (scripts/ensure-system.sh installs it)' }, () => {
+  let server: SshTestServer;
+  let home: string;
+  let files: SshFileLocations;
+  let url: string;
+  const clients: EngineClient[] = [];
+  const uncaught: unknown[] = [];
+  const onUncaught = (error: unknown) => uncaught.push(error);
+
+  const homes: string[] = [];
+
+  /**
+   * A home folder of its own (removed after the tests) with `.ssh/`: the plain key as the default
+   * identity (id_ed25519) unless `defaultKey` is false, and the given config and known_hosts.
+   */
+  function sshHome(contents: { config?: string; knownHosts?: string; defaultKey?: boolean } = {}): string {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'dne-ssh-home-'));
+    homes.push(folder);
+    mkdirSync(path.join(folder, '.ssh'), { mode: 0o700 });
+    if (contents.defaultKey !== false) {
+      copyFileSync(server.plainKey, path.join(folder, '.ssh', 'id_ed25519'));
+    }
+    if (contents.config !== undefined) {
+      writeFileSync(path.join(folder, '.ssh', 'config'), contents.config);
+    }
+    if (contents.knownHosts !== undefined) {
+      writeFileSync(path.join(folder, '.ssh', 'known_hosts'), contents.knownHosts);
+    }
+    return folder;
+  }
+
+  /** The known_hosts the first tests filled (the server's key, accepted). */
+  const acceptedKnownHosts = () => readFileSync(path.join(home, '.ssh', 'known_hosts'), 'utf8');
+
+  function client(target: string, options: ConstructorParameters<typeof EngineClient>[2], timeoutMs = 5000): EngineClient {
+    const made = new EngineClient(targetOf(target), timeoutMs, options);
+    clients.push(made);
+    return made;
+  }
+
+  before(async () => {
+    process.on('uncaughtException', onUncaught);
+    server = await startSshServer();
+    home = sshHome();
+    files = { homeDir: home, agentSocket: '' };
+    url = `ssh://${server.user}@127.0.0.1:${server.port}`;
+  });
+
+  after(async () => {
+    process.off('uncaughtException', onUncaught);
+    clients.forEach((made) => made.dispose());
+    removeLabelled(LABEL);
+    await server?.stop();
+    homes.forEach((folder) => rmSync(folder, { recursive: true, force: true }));
+    assert.deepEqual(uncaught, [], 'no uncaught exception');
+  });
+
+  test('an unknown host key asks with the fingerprint ssh-keygen prints; declined: nothing is sent', async () => {
+    const { asked, prompts } = recordingPrompts(false);
+    const error = await rejection(client(url, { sshPrompts: prompts, sshFiles: files }).ping());
+    assert.equal(error.kind, 'hostKeyNotAccepted');
+    assert.match(error.message, /not accepted/);
+    assert.deepEqual(asked.hostKeys, [{ host: `[127.0.0.1]:${server.port}`, keyType: 'ssh-ed25519', fingerprint: server.hostFingerprint() }]);
+    assert.equal(readFileSync(path.join(home, '.ssh', 'known_hosts'), { encoding: 'utf8', flag: 'a+' }), '');
+  });
+
+  test('accepted: known_hosts gets a hashed line and the next connection does not ask', async () => {
+    const first = recordingPrompts(true);
+    await client(url, { sshPrompts: first.prompts, sshFiles: files }).ping();
+    assert.equal(first.asked.hostKeys.length, 1);
+    const knownHosts = readFileSync(path.join(home, '.ssh', 'known_hosts'), 'utf8');
+    assert.match(knownHosts, /^\|1\|[^|]+\|[^ ]+ ssh-ed25519 AAAA\S+\n$/);
+    assert.ok(knownHosts.includes(readFileSync(`${server.hostKey}.pub`, 'utf8').split(' ')[1]), 'the server key itself');
+    const second = recordingPrompts(false);
+    await client(url, { sshPrompts: second.prompts, sshFiles: files }).ping();
+    assert.deepEqual(second.asked.hostKeys, []);
+  });
+
+  test('lists the networks `docker network ls` lists and receives an event; connect time', async () => {
+    const started = performance.now();
+    const engine = client(url, { sshFiles: files });
+    await engine.ping();
+    const connectMs = performance.now() - started;
+    const pingStarted = performance.now();
+    await engine.ping();
+    console.log(`SSH engine: connect + first ping ${connectMs.toFixed(0)} ms, next ping ${(performance.now() - pingStarted).toFixed(0)} ms`);
+    const session = new EngineSession(engine, { debounceMs: 0, watch: false });
+    await session.start();
+    assert.deepEqual(
+      session.inventory?.networks.filter((network) => ['bridge', 'host', 'none'].includes(network.name)).map((network) => network.name).sort(),
+      ['bridge', 'host', 'none'],
+    );
+    session.dispose();
+    // The engine is shared: other test files may add or remove networks meanwhile, so read both
+    // sides again until they agree.
+    let seen = '';
+    await waitFor(
+      'the networks over SSH to be those `docker network ls` lists',
+      async () => {
+        const cli = docker(['network', 'ls', '-q', '--no-trunc']).split('\n').sort();
+        const ours = (await engine.listNetworks()).map((network) => network.Id).sort();
+        seen = `cli ${cli.length}, ssh ${ours.length}`;
+        return JSON.stringify(cli) === JSON.stringify(ours);
+      },
+      { timeoutMs: 15_000, intervalMs: 200, lastSeen: () => seen },
+    );
+
+    const events: EngineEventJson[] = [];
+    const subscription = await engine.subscribe((event) => events.push(event), () => undefined);
+    try {
+      const id = createNetwork(`dne-ssh-event-${process.pid}`, [], LABEL);
+      await waitFor('the create event over SSH', () => events.some((event) => event.Actor?.ID === id && event.Action === 'create'), {
+        timeoutMs: 10_000,
+        lastSeen: () => JSON.stringify(events.map((event) => `${event.Type}/${event.Action}`)),
+      });
+    } finally {
+      subscription.close();
+    }
+  });
+
+  test('a ~/.ssh/config Host alias gives HostName, User, Port and IdentityFile', async () => {
+    const config = `Host dne-ssh-alias\n  HostName 127.0.0.1\n  User ${server.user}\n  Port ${server.port}\n  IdentityFile ${server.plainKey}\n`;
+    const aliasHome = sshHome({ config, defaultKey: false });
+    const { asked, prompts } = recordingPrompts(true);
+    // No user in the URL, and a local user name the server does not know: the config's User wins.
+    const engine = client('ssh://dne-ssh-alias', { sshPrompts: prompts, sshFiles: { homeDir: aliasHome, localUser: 'no-such-user', agentSocket: '' } });
+    await engine.ping();
+    assert.equal(asked.hostKeys[0]?.host, `[127.0.0.1]:${server.port}`);
+    assert.match(readFileSync(path.join(aliasHome, '.ssh', 'known_hosts'), 'utf8'), /ssh-ed25519/);
+  });
+
+  test('an encrypted identity file asks its passphrase once, across a reconnection', async () => {
+    const keyHome = sshHome({ config: `Host 127.0.0.1\n  IdentityFile ${server.passphraseKey}\n`, knownHosts: acceptedKnownHosts(), defaultKey: false });
+    const { asked, prompts } = recordingPrompts(false, KEY_PASSPHRASE);
+    const engine = client(url, { sshPrompts: prompts, sshFiles: { homeDir: keyHome, agentSocket: '', idleCloseMs: 100 } });
+    await engine.ping();
+    await waitFor('the idle SSH connection closed', () => engine.sshConnections.open === 0, { timeoutMs: 5000 });
+    await engine.listNetworks();
+    assert.equal(engine.sshConnections.opened, 2, 'two SSH connections');
+    assert.deepEqual(asked.passphrases, [server.passphraseKey]);
+  });
+
+  test('a host known by another key type (ECDSA) is asked for that type first: no prompt', async () => {
+    const [keyType, key] = readFileSync(`${server.ecdsaHostKey}.pub`, 'utf8').split(' ');
+    const ecdsaHome = sshHome({ knownHosts: `[127.0.0.1]:${server.port} ${keyType} ${key}\n` });
+    const { asked, prompts } = recordingPrompts(false);
+    await client(url, { sshPrompts: prompts, sshFiles: { homeDir: ecdsaHome, agentSocket: '' } }).ping();
+    assert.deepEqual(asked.hostKeys, []);
+  });
+
+  test('the SSH agent logs in when there is no identity file', async () => {
+    const agentHome = sshHome({ knownHosts: acceptedKnownHosts(), defaultKey: false });
+    const socket = path.join(agentHome, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+    try {
+      await waitFor('the ssh-agent socket', () => existsSync(socket), { timeoutMs: 5000 });
+      const added = spawnSync('ssh-add', [server.plainKey], { env: { ...process.env, SSH_AUTH_SOCK: socket }, encoding: 'utf8' });
+      assert.equal(added.status, 0, added.stderr);
+      await client(url, { sshFiles: { homeDir: agentHome, agentSocket: socket } }).ping();
+      const withoutAgent = await rejection(client(url, { sshFiles: { homeDir: agentHome, agentSocket: '' } }).ping());
+      assert.equal(withoutAgent.kind, 'authFailed');
+      assert.deepEqual(withoutAgent.params.tried, []);
+    } finally {
+      agent.kill();
+    }
+  });
+
+  test('no usable key: the authentication failure says what was tried', async () => {
+    const { prompts } = recordingPrompts(false);
+    const noKeyHome = sshHome({ config: `Host 127.0.0.1\n  IdentityFile ${server.passphraseKey}\n`, knownHosts: acceptedKnownHosts(), defaultKey: false });
+    const error = await rejection(client(url, { sshPrompts: prompts, sshFiles: { homeDir: noKeyHome, agentSocket: '' } }).ping());
+    assert.equal(error.kind, 'authFailed');
+    assert.deepEqual(error.params.tried, [`${server.passphraseKey} (no passphrase given)`]);
+  });
+
+  test('a port that accepts TCP but never speaks SSH fails within the timeout', async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    try {
+      const started = performance.now();
+      const error = await rejection(client(`ssh://${server.user}@127.0.0.1:${port}`, { sshFiles: files }, 1500).ping());
+      const elapsed = performance.now() - started;
+      assert.equal(error.kind, 'timeout');
+      assert.equal(error.code, 'ETIMEDOUT');
+      assert.ok(elapsed >= 1400 && elapsed < 4000, `failed after ${elapsed.toFixed(0)} ms`);
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      silent.close();
+    }
+  });
+
+  test('the far side without docker, or with an engine dial-stdio cannot reach, fails with its own kind', async () => {
+    const cases = [
+      { config: 'SetEnv PATH=/nonexistent', kind: 'dockerNotFound', detail: /docker: (command )?not found/ },
+      { config: 'SetEnv DOCKER_HOST=unix:///nonexistent/docker.sock', kind: 'dialStdioFailed', detail: /nonexistent\/docker\.sock/ },
+    ];
+    for (const { config, kind, detail } of cases) {
+      const odd = await startSshServer({ extraConfig: [config] });
+      try {
+        const oddHome = sshHome({ config: `Host 127.0.0.1\n  IdentityFile ${odd.plainKey}\n`, defaultKey: false });
+        const engine = client(`ssh://${odd.user}@127.0.0.1:${odd.port}`, { sshPrompts: recordingPrompts(true).prompts, sshFiles: { homeDir: oddHome, agentSocket: '' } });
+        const error = await rejection(engine.ping());
+        assert.equal(error.kind, kind, error.message);
+        assert.match(error.params.detail ?? '', detail);
+      } finally {
+        await odd.stop();
+      }
+    }
+  });
+
+  test('the command line refuses an unknown host key, says to run ssh once, and works (and exits) once it is known', () => {
+    const cliHome = sshHome();
+    const refused = cli(['diagram', '--host', url], cliHome);
+    assert.equal(refused.code, 1, refused.err);
+    assert.match(refused.err, /can't be established/);
+    assert.ok(refused.err.includes(`run "ssh -p ${server.port} 127.0.0.1" once`), refused.err);
+    assert.ok(refused.err.includes(server.hostFingerprint()), refused.err);
+    writeFileSync(path.join(cliHome, '.ssh', 'known_hosts'), acceptedKnownHosts());
+    const drawn = cli(['diagram', '--host', url], cliHome);
+    assert.equal(drawn.code, 0, drawn.err);
+    assert.match(drawn.out, /^flowchart /m);
+    assert.ok(drawn.ms < 20_000, `the command exited after ${drawn.ms.toFixed(0)} ms`);
+  });
+
+  test('a changed host key is refused with its own message, without asking', async () => {
+    await server.restartWithNewHostKey();
+    const { asked, prompts } = recordingPrompts(true);
+    const error = await rejection(client(url, { sshPrompts: prompts, sshFiles: files }).ping());
+    assert.equal(error.kind, 'hostKeyChanged');
+    assert.equal(error.params.fingerprint, server.hostFingerprint());
+    assert.match(error.message, /CHANGED/);
+    assert.deepEqual(asked.hostKeys, []);
+  });
+});
