@@ -148,6 +148,16 @@ export class TopologyPanel {
     return this.diagram.probeCount;
   }
 
+  /** The probe level of the last diagram drawn, as a sentence (tests read it: a remote engine is drawn from the API). */
+  get lastLevelLine(): string {
+    return this.diagram.lastLevelLine;
+  }
+
+  /** The Mermaid source of the last diagram drawn. */
+  get lastSource(): string {
+    return this.diagram.lastSource;
+  }
+
   /** Whether the panel is shown (a hidden panel neither probes nor draws). */
   get visible(): boolean {
     return this.panel.visible;
