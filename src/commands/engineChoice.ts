@@ -12,7 +12,11 @@ import { Cancelled, CommandDefinition } from './command';
 
 async function pickEngine(engines: readonly EngineEntry[]): Promise<string> {
   const chosen = await vscode.window.showQuickPick(
-    engines.map((entry) => ({ label: `$(server-environment) ${entry.label}`, description: engineStateText(entry), detail: displayHost(entry.session.target.host), key: entry.key })),
+    engines.map((entry) => {
+      const host = displayHost(entry.session.target.host);
+      // A context's host is worth a line; a host URL is its own label already.
+      return { label: `$(server-environment) ${entry.label}`, description: engineStateText(entry), detail: host === entry.label ? undefined : host, key: entry.key };
+    }),
     { title: vscode.l10n.t('Which engine?'), placeHolder: vscode.l10n.t('The engine to act on') },
   );
   if (!chosen) {

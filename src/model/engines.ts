@@ -48,6 +48,17 @@ export interface EngineRootNode {
   engine: string;
 }
 
+/** The one row under an unreachable engine's root: the cause, as the welcome view would say it. */
+export interface EngineCauseNode {
+  kind: 'engineCause';
+  id: string;
+  engine: string;
+}
+
+export function engineCauseNode(key: string): EngineCauseNode {
+  return { kind: 'engineCause', id: `engineCause:${key}`, engine: key };
+}
+
 /** A tree node under an engine root: the node of that engine's tree, with the engine's key. */
 export type EngineTreeNode = TreeNode & { engine?: string };
 

@@ -6,16 +6,16 @@
  * every node under it carries the engine's key, and a change of one engine refreshes its root only.
  */
 import * as vscode from 'vscode';
-import { EngineRootNode, engineRootNode, EngineTreeNode, onEngine } from '../model/engines';
+import { EngineCauseNode, engineCauseNode, EngineRootNode, engineRootNode, EngineTreeNode, onEngine } from '../model/engines';
 import { childrenOf, containerRoots, findEndpoint, mayHaveChildren, networkRoots, parentOf, TreeFilter, TreeKind, TreeNode } from '../model/treeModel';
 import type { EngineEntry } from '../sessionManager';
-import { engineItem } from './engineItems';
+import { engineCauseItem, engineItem } from './engineItems';
 import { composeProjectItem, containerItem, containerTooltip, copyFlags, endpointItem, leafItem, membershipItem, networkItem } from './treeItems';
 
 export type { TreeKind } from '../model/treeModel';
 
 /** What the trees hold: the model's nodes (with their engine's key, with several engines) and the engine roots. */
-export type ViewNode = EngineTreeNode | EngineRootNode;
+export type ViewNode = EngineTreeNode | EngineRootNode | EngineCauseNode;
 
 /** After this long, a hovered container row is rebuilt, so that the next hover computes its times again. */
 const TOOLTIP_FRESHNESS_MS = 30_000;
@@ -70,8 +70,11 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<ViewNode>, vs
       return this.getEngines().map((entry) => this.rootOf(entry.key));
     }
     const entry = this.engineOf(element);
-    if (!entry) {
+    if (!entry || element?.kind === 'engineCause') {
       return [];
+    }
+    if (element?.kind === 'engine' && entry.session.state.kind === 'unreachable') {
+      return [engineCauseNode(entry.key)];
     }
     return this.placed(entry, await this.childrenIn(entry, element?.kind === 'engine' ? undefined : element));
   }
@@ -99,8 +102,9 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<ViewNode>, vs
 
   getTreeItem(element: ViewNode): vscode.TreeItem {
     const entry = this.engineOf(element);
-    if (element.kind === 'engine') {
-      return entry ? engineItem(entry, this.kind) : new vscode.TreeItem(element.engine);
+    if (element.kind === 'engine' || element.kind === 'engineCause') {
+      const make = element.kind === 'engine' ? engineItem : engineCauseItem;
+      return entry ? make(entry, this.kind) : new vscode.TreeItem(element.engine);
     }
     const inventory = entry?.session.inventory;
     if (!entry || !inventory) {
@@ -186,6 +190,9 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<ViewNode>, vs
     const entry = this.engineOf(element);
     if (element.kind === 'engine' || !entry) {
       return undefined;
+    }
+    if (element.kind === 'engineCause') {
+      return this.rootOf(entry.key);
     }
     const parent = parentOf(element, entry.session.inventory, this.getFilter());
     if (!this.several) {

@@ -62,10 +62,14 @@ function engineTooltip(entry: EngineEntry): vscode.MarkdownString {
   return tooltip;
 }
 
+/**
+ * An engine's root. Always expanded: VS Code keeps a row's collapsible state across refreshes of the
+ * same id, so a root that started as a leaf (connecting) would never show its networks.
+ */
 export function engineItem(entry: EngineEntry, tree: TreeKind): vscode.TreeItem {
   const state = entry.session.state;
   const connected = state.kind === 'connected';
-  const item = new vscode.TreeItem(entry.label, connected ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(entry.label, vscode.TreeItemCollapsibleState.Expanded);
   item.id = `${tree}/engine:${entry.key}`;
   item.description = engineStateText(entry);
   item.tooltip = engineTooltip(entry);
@@ -74,5 +78,16 @@ export function engineItem(entry: EngineEntry, tree: TreeKind): vscode.TreeItem 
     state.kind === 'unreachable'
       ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
       : new vscode.ThemeIcon(connected ? 'server-environment' : 'loading~spin');
+  return item;
+}
+
+/** The row under an unreachable engine's root: the cause, with the engine's own error in the tooltip. */
+export function engineCauseItem(entry: EngineEntry, tree: TreeKind): vscode.TreeItem {
+  const state = entry.session.state;
+  const item = new vscode.TreeItem(state.kind === 'unreachable' ? unreachableSentence(state.cause) : engineStateText(entry), vscode.TreeItemCollapsibleState.None);
+  item.id = `${tree}/engineCause:${entry.key}`;
+  item.tooltip = engineTooltip(entry);
+  item.contextValue = 'engineCause';
+  item.iconPath = new vscode.ThemeIcon('info');
   return item;
 }

@@ -20,8 +20,11 @@ export function ensureDocker(): void {
   execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
 }
 
-export async function openExtensionWorkbench(vsixName: string, options: { width?: number; height?: number; views: string[] }): Promise<ExtensionWorkbench> {
-  const server = await startCodeServer({ vsix: [packagedVsix(vsixName)], echo: process.env.DNE_DEBUG ? process.stderr : undefined });
+export async function openExtensionWorkbench(
+  vsixName: string,
+  options: { width?: number; height?: number; views: string[]; machineSettings?: Record<string, unknown> },
+): Promise<ExtensionWorkbench> {
+  const server = await startCodeServer({ vsix: [packagedVsix(vsixName)], echo: process.env.DNE_DEBUG ? process.stderr : undefined, machineSettings: options.machineSettings });
   const browser = await launchBrowser();
   const page = await openWorkbench(browser, server.workspaceUrl(), { width: options.width ?? 1400, height: options.height ?? 900 });
   await dismissNotifications(page);
