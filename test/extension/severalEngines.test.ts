@@ -5,6 +5,8 @@
  * event on one engine refreshes its root only; a command on a node acts on that node's engine.
  */
 import * as assert from 'node:assert';
+import { spawn } from 'node:child_process';
+import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { ExtensionTestApi } from '../../src/extension';
 import { freePort } from '../harness/codeServer';
@@ -130,5 +132,25 @@ describe('several engines at once', function () {
       vscode.window.tabGroups.all.flatMap((group) => group.tabs).some((tab) => tab.label === 'Docker Network Topology · /var/run/docker.sock') &&
       /^Probe level: (sysfs|netns) /.test(api.topologyPanel()?.lastLevelLine ?? '') ? true : undefined, { timeoutMs: 20_000 });
     assert.ok(!api.topologyPanel()!.lastSource.includes(NET));
+  });
+
+  it('retries the engine of the clicked root only: a relay on the refused port makes it connect', async () => {
+    const port = new URL(closed).port;
+    // A TCP relay to the shared engine on the port that refused so far (loopback only).
+    const relay = spawn('socat', [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork`, 'UNIX-CONNECT:/var/run/docker.sock'], { stdio: 'ignore' });
+    try {
+      await waitFor('the relay listening', async () => new Promise<true | undefined>((resolve) => {
+        const probe = net.connect(Number(port), '127.0.0.1', () => { probe.destroy(); resolve(true); });
+        probe.on('error', () => resolve(undefined));
+      }));
+      const started = Date.now();
+      await vscode.commands.executeCommand('dockerNetworks.retry', (await root(2)).node);
+      await waitFor('the third root connected', async () => (String((await root(2)).item.description).startsWith('connected · ') ? true : undefined), { timeoutMs: 3000 });
+      console.log(`      (connected ${Date.now() - started} ms after Retry on its root)`);
+      assert.strictEqual(api.services.severalEngines()[1].session.state.kind, 'connected');
+      assert.match(String((await root(1)).item.description), /^connected · /);
+    } finally {
+      relay.kill();
+    }
   });
 });
