@@ -7,6 +7,7 @@ import { allCommands } from './commands';
 import { registerCommands } from './commands/registry';
 import type { Services } from './services';
 import { SessionManager } from './sessionManager';
+import { createServices } from './engineServices';
 import { registerTopology } from './topology/register';
 import { TopologyPanel } from './topology/topologyPanel';
 import type { DockerTreeProvider } from './views/dockerTreeProvider';
@@ -33,27 +34,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const log = vscode.window.createOutputChannel('Docker Network Explorer', { log: true });
   const sessions = new SessionManager(context, log);
   const reachReports = new ReachDocuments();
-  const trees = new TreeViews(() => sessions.session);
-  context.subscriptions.push(log, sessions, reachReports, trees, sessions.onDidChange((session) => trees.showState(session)));
+  const trees = new TreeViews(() => sessions.engines);
+  context.subscriptions.push(log, sessions, reachReports, trees, sessions.onDidChange((entry) => trees.showState(entry)), sessions.onDidChangeSession(() => trees.refresh()));
   sessions.start();
 
-  const services: Services = {
-    context,
-    log,
-    get session() {
-      return sessions.session;
-    },
-    onDidChangeSession: sessions.onDidChangeSession,
-    inventory: () => sessions.session.inventory,
-    refreshNow: () => sessions.session.refresh(),
-    revealInTree: (target) => trees.reveal(target),
-    nameFilter: { get: () => trees.filterText, set: (text) => trees.setNameFilter(text) },
-    switchContext: (contextName) => sessions.switchContext(contextName),
-    reachReports,
-  };
+  const services = createServices(context, log, sessions, trees, reachReports);
 
   context.subscriptions.push(
-    vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(() => sessions.session)),
+    vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider((key) => (key && sessions.engine(key)?.session) || sessions.session)),
     ...registerCommands(services, allCommands),
     ...registerTopology(services),
     vscode.workspace.onDidChangeConfiguration((event) => {

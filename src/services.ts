@@ -6,6 +6,7 @@ import type { EngineSession } from './engine/engineSession';
 import type { RevealTarget } from './model/revealTarget';
 import type { ReachDocuments } from './views/reachDocuments';
 import type { Inventory } from './model/inventory';
+import type { EngineEntry } from './sessionManager';
 
 
 export interface Services {
@@ -27,4 +28,10 @@ export interface Services {
   readonly reachReports: ReachDocuments;
   /** Switches to another engine target (a docker context name, or undefined for the default resolution). */
   switchContext(contextName: string | undefined): Promise<void>;
+  /** With several engines shown: each of them (commands from the palette ask which); empty with one. */
+  severalEngines(): readonly EngineEntry[];
+  /** The same services acting on one engine (`session`, `inventory`, `refreshNow`, `revealInTree`). */
+  forEngine(key: string): Services;
+  /** The engine these services act on, when several are shown: it names the engine in titles. */
+  readonly engine?: { key: string; label: string };
 }

@@ -1,7 +1,9 @@
 /**
- * Owns the session of the engine the views show: reads the settings, resolves the engine target
- * (setting, DOCKER_HOST, docker context, default sockets), starts the session and replaces it when
- * the user switches context or changes a connection setting. Glue: the session itself is pure
+ * Owns the sessions of the engines the views show: reads the settings, resolves each engine target
+ * (setting, DOCKER_HOST, docker context, default sockets), starts the sessions and replaces them
+ * when the user switches context or changes a connection setting. With `dockerNetworks.engines`
+ * empty there is one engine (the resolved one, as before); with several entries, one session per
+ * entry, each with its own connection state, events and retry. Glue: the session itself is pure
  * Node (src/engine/engineSession.ts).
  */
 import * as vscode from 'vscode';
@@ -11,11 +13,20 @@ import { EngineSession } from './engine/engineSession';
 import { tlsFailureMessage } from './commands/tlsErrorMessages';
 import { ConnectionResolutionError, EngineTarget } from './model/connectionResolution';
 import { displayHost } from './model/displayHost';
+import { EngineSpec, engineLabel, parseEngineEntries } from './model/engines';
 import { forgetSshAnswers, vscodeSshPrompts } from './views/sshPrompts';
+
+/** One engine the views show: its key (the setting's entry, or "default"), its label, its session. */
+export interface EngineEntry {
+  readonly key: string;
+  readonly label: string;
+  readonly session: EngineSession;
+  readonly client: EngineClient;
+}
 
 const CONTEXT_KEY = 'dockerNetworks.context';
 /** Settings whose change needs a new session (a new connection). */
-const CONNECTION_SETTINGS = ['dockerNetworks.dockerHost', 'dockerNetworks.requestTimeoutMs', 'dockerNetworks.eventDebounceMs'];
+const CONNECTION_SETTINGS = ['dockerNetworks.dockerHost', 'dockerNetworks.engines', 'dockerNetworks.requestTimeoutMs', 'dockerNetworks.eventDebounceMs'];
 
 export function settings() {
   const config = vscode.workspace.getConfiguration('dockerNetworks');
@@ -23,6 +34,7 @@ export function settings() {
     dockerHost: config.get<string>('dockerHost', ''),
     debounceMs: config.get<number>('eventDebounceMs', 150),
     timeoutMs: config.get<number>('requestTimeoutMs', 5000),
+    engines: parseEngineEntries(config.get<unknown>('engines', [])),
   };
 }
 
@@ -42,16 +54,15 @@ function targetFor(dockerHost: string, contextOverride: string | undefined): { t
 }
 
 export class SessionManager implements vscode.Disposable {
-  private sessionValue!: EngineSession;
-  private client: EngineClient | undefined;
-  private sessionListener: { dispose(): void } | undefined;
+  private entries: EngineEntry[] = [];
+  private listeners: { dispose(): void }[] = [];
   private contextOverride: string | undefined;
   private readonly tlsNoticeShown = new WeakMap<EngineSession, string>();
   private readonly sessionChanged = new vscode.EventEmitter<EngineSession>();
-  private readonly stateChanged = new vscode.EventEmitter<EngineSession>();
-  /** Fires when the session is replaced (switch context, settings change). */
+  private readonly stateChanged = new vscode.EventEmitter<EngineEntry>();
+  /** Fires when the sessions are replaced (switch context, settings change), with the first one. */
   readonly onDidChangeSession = this.sessionChanged.event;
-  /** Fires after every refresh or state change of the current session. */
+  /** Fires after every refresh or state change of one engine's session. */
   readonly onDidChange = this.stateChanged.event;
 
   constructor(
@@ -61,24 +72,53 @@ export class SessionManager implements vscode.Disposable {
     this.contextOverride = context.workspaceState.get<string>(CONTEXT_KEY);
   }
 
+  /** The first engine's session (the only one unless several engines are configured). */
   get session(): EngineSession {
-    return this.sessionValue;
+    return this.entries[0].session;
+  }
+
+  /** Every engine shown, in the setting's order. */
+  get engines(): readonly EngineEntry[] {
+    return this.entries;
+  }
+
+  /** Whether the trees show one root per engine. */
+  get several(): boolean {
+    return this.entries.length > 1;
+  }
+
+  engine(key: string): EngineEntry | undefined {
+    return this.entries.find((entry) => entry.key === key);
   }
 
   start(): void {
     const config = settings();
-    const { target, error } = targetFor(config.dockerHost, this.contextOverride);
+    // One configured engine, or none: a single engine as before (Switch Engine Context still applies).
+    const specs: (EngineSpec | undefined)[] = config.engines.length > 1 ? config.engines : [this.contextOverride ? undefined : config.engines[0]];
+    this.entries = specs.map((spec) => this.startEngine(spec, config));
+    for (const entry of this.entries) {
+      this.stateChanged.fire(entry);
+    }
+    this.sessionChanged.fire(this.session);
+  }
+
+  private startEngine(spec: EngineSpec | undefined, config: ReturnType<typeof settings>): EngineEntry {
+    const resolved =
+      spec === undefined ? targetFor(config.dockerHost, this.contextOverride) : spec.kind === 'host' ? targetFor(spec.value, undefined) : targetFor('', spec.value);
+    const { target, error } = resolved;
     // An ssh:// engine asks through VS Code (unknown host key, passphrase) and says why it failed.
-    this.client = new EngineClient(target, config.timeoutMs, { sshPrompts: vscodeSshPrompts });
-    const session = new EngineSession(this.client, {
+    const client = new EngineClient(target, config.timeoutMs, { sshPrompts: vscodeSshPrompts });
+    const session = new EngineSession(client, {
       debounceMs: config.debounceMs,
-      log: (message) => this.log.info(message),
+      log: (message) => this.log.info(spec ? `[${engineLabel(spec)}] ${message}` : message),
     });
-    this.sessionValue = session;
-    this.sessionListener = session.onDidChange(() => {
-      this.noticeTlsFailure(session);
-      this.stateChanged.fire(session);
-    });
+    const entry: EngineEntry = { key: spec?.key ?? 'default', label: spec ? engineLabel(spec) : target.contextName, session, client };
+    this.listeners.push(
+      session.onDidChange(() => {
+        this.noticeTlsFailure(session);
+        this.stateChanged.fire(entry);
+      }),
+    );
     this.log.info(`engine: ${displayHost(target.host)} (from ${target.source}${target.source === 'context' ? ` "${target.contextName}"` : ''})`);
     if (target.tls?.verify === false) {
       this.log.warn(`TLS not verified: the certificate of ${displayHost(target.host)} is not checked (DOCKER_TLS without DOCKER_TLS_VERIFY, or the context's SkipTLSVerify)`);
@@ -90,8 +130,7 @@ export class SessionManager implements vscode.Disposable {
     } else {
       void session.start();
     }
-    this.stateChanged.fire(session);
-    this.sessionChanged.fire(session);
+    return entry;
   }
 
   /**
@@ -122,7 +161,7 @@ export class SessionManager implements vscode.Disposable {
     this.restart();
   }
 
-  /** A new session when a connection setting changes; true when it did. */
+  /** New sessions when a connection setting changes; true when it did. */
   restartOnConnectionSettings(event: vscode.ConfigurationChangeEvent): boolean {
     if (CONNECTION_SETTINGS.some((setting) => event.affectsConfiguration(setting))) {
       this.restart();
@@ -132,9 +171,13 @@ export class SessionManager implements vscode.Disposable {
   }
 
   private stopCurrent(): void {
-    this.sessionListener?.dispose();
-    this.sessionValue?.dispose();
-    this.client?.dispose();
+    for (const listener of this.listeners.splice(0)) {
+      listener.dispose();
+    }
+    for (const entry of this.entries) {
+      entry.session.dispose();
+      entry.client.dispose();
+    }
   }
 
   dispose(): void {

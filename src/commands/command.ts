@@ -6,6 +6,11 @@ import type { Services } from '../services';
  */
 export interface CommandDefinition {
   id: string;
+  /**
+   * 'none': the command does not act on one engine (settings, view toggles, refresh of all). Else,
+   * with several engines, it runs on the clicked node's engine, or asks which (engineChoice.ts).
+   */
+  engine?: 'none';
   run(services: Services, ...args: unknown[]): unknown;
 }
 

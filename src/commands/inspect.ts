@@ -66,7 +66,7 @@ export const inspectCommand: CommandDefinition = {
       targets.push(await pickTarget(services));
     }
     for (const target of targets) {
-      const document = await vscode.workspace.openTextDocument(inspectUri(target));
+      const document = await vscode.workspace.openTextDocument(inspectUri(target, services.engine?.key));
       await vscode.languages.setTextDocumentLanguage(document, 'json');
       await vscode.window.showTextDocument(document, { preview: targets.length === 1 });
     }

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { Cancelled, CommandDefinition, UserFacingError } from './command';
+import { onChosenEngine } from './engineChoice';
 import { engineErrorMessage } from './engineErrorMessages';
 
 export function messageFor(error: unknown): string {
@@ -26,7 +27,8 @@ export function registerCommands(services: Services, commands: CommandDefinition
     vscode.commands.registerCommand(command.id, async (...args: unknown[]) => {
       services.log.debug(`run ${command.id}`);
       try {
-        return await command.run(services, ...args);
+        const chosen = await onChosenEngine(services, command, args);
+        return await command.run(chosen.services, ...chosen.args);
       } catch (error) {
         if (error instanceof Cancelled) {
           services.log.debug(`${command.id} cancelled`);

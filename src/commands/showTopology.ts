@@ -26,7 +26,7 @@ async function askScope(services: Services): Promise<TopologyScope> {
   if (!inventory) {
     return { kind: 'host' };
   }
-  const chosen = await pickScope(inventory, { title: vscode.l10n.t('Show Topology'), placeHolder: vscode.l10n.t('What to draw'), showStopped: true });
+  const chosen = await pickScope(inventory, { title: vscode.l10n.t('Show Topology'), placeHolder: vscode.l10n.t('What to draw'), showStopped: true, engine: services.engine?.label });
   if (!chosen) {
     throw new Cancelled();
   }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { currentContextName, listContexts } from '../engine/connection';
 import { displayHost } from '../model/displayHost';
-import type { CommandDefinition } from './command';
+import { CommandDefinition, UserFacingError } from './command';
 
 interface ContextPick extends vscode.QuickPickItem {
   contextName: string | undefined;
@@ -10,7 +10,11 @@ interface ContextPick extends vscode.QuickPickItem {
 /** Lists the docker CLI's contexts (and the default resolution) and switches the views to one. */
 export const switchContextCommand: CommandDefinition = {
   id: 'dockerNetworks.switchContext',
+  engine: 'none',
   run: async (services) => {
+    if (services.severalEngines().length > 0) {
+      throw new UserFacingError(vscode.l10n.t('Several engines are shown: choose them in the setting dockerNetworks.engines.'));
+    }
     const current = services.session.target;
     const cliCurrent = currentContextName();
     const picks: ContextPick[] = [

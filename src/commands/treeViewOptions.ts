@@ -19,11 +19,12 @@ async function setFlag(key: string, value: boolean): Promise<void> {
 }
 
 function flagCommand(id: string, key: string, value: boolean): CommandDefinition {
-  return { id, run: () => setFlag(key, value) };
+  return { id, engine: 'none', run: () => setFlag(key, value) };
 }
 
 export const filterByNameCommand: CommandDefinition = {
   id: 'dockerNetworks.filterByName',
+  engine: 'none',
   run: async (services) => {
     const text = await vscode.window.showInputBox({
       title: vscode.l10n.t('Filter the trees by name'),
@@ -39,6 +40,7 @@ export const filterByNameCommand: CommandDefinition = {
 
 export const clearNameFilterCommand: CommandDefinition = {
   id: 'dockerNetworks.clearNameFilter',
+  engine: 'none',
   run: (services) => services.nameFilter.set(undefined),
 };
 

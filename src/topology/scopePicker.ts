@@ -29,10 +29,12 @@ export interface ScopePickOptions {
   showStopped: boolean;
   /** The scope drawn now, marked in the list. */
   current?: ScopeValue;
+  /** The engine's label, when several engines are shown: the title and the whole-host entry name it. */
+  engine?: string;
 }
 
 /** The picker's entries: the whole host, then the networks, then the containers, each group sorted by name. */
-function scopeItems(inventory: Inventory, showStopped: boolean, current: ScopeValue | undefined): ScopeItem[] {
+function scopeItems(inventory: Inventory, showStopped: boolean, current: ScopeValue | undefined, engine: string | undefined): ScopeItem[] {
   const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
   const mark = (value: ScopeValue) => (value === current ? vscode.l10n.t('(shown now)') : undefined);
   const networks = [...inventory.networks].sort(byName).map((network): ScopeItem => {
@@ -47,7 +49,7 @@ function scopeItems(inventory: Inventory, showStopped: boolean, current: ScopeVa
       return { label: `$(vm) ${container.name}`, description: containerDescription(container), detail: mark(value), value };
     });
   return [
-    { label: `$(server) ${vscode.l10n.t('Whole host')}`, detail: mark('host'), value: 'host' },
+    { label: `$(server) ${engine ? vscode.l10n.t('Whole host: {0}', engine) : vscode.l10n.t('Whole host')}`, detail: mark('host'), value: 'host' },
     { label: vscode.l10n.t('Networks'), kind: vscode.QuickPickItemKind.Separator },
     ...networks,
     { label: vscode.l10n.t('Containers'), kind: vscode.QuickPickItemKind.Separator },
@@ -57,8 +59,8 @@ function scopeItems(inventory: Inventory, showStopped: boolean, current: ScopeVa
 
 /** Shows the picker; resolves to the chosen scope, or undefined when dismissed. */
 export async function pickScope(inventory: Inventory, options: ScopePickOptions): Promise<ScopeValue | undefined> {
-  const picked = await vscode.window.showQuickPick(scopeItems(inventory, options.showStopped, options.current), {
-    title: options.title,
+  const picked = await vscode.window.showQuickPick(scopeItems(inventory, options.showStopped, options.current, options.engine), {
+    title: options.engine ? vscode.l10n.t('{0} · {1}', options.title, options.engine) : options.title,
     placeHolder: options.placeHolder,
     matchOnDescription: true,
   });

@@ -24,10 +24,10 @@ function scopeExists(scope: TopologyScope, inventory: Inventory): boolean {
   return scope.kind === 'host' || (scope.kind === 'network' ? inventory.networkById.has(scope.networkId) : inventory.containerById.has(scope.containerId));
 }
 
-/** The scope dropdown's entries: the whole host, every network, every container shown. */
-function scopeChoices(inventory: Inventory, showStopped: boolean): ScopeChoice[] {
+/** The scope dropdown's entries: the whole host (naming the engine, with several), every network, every container shown. */
+function scopeChoices(inventory: Inventory, showStopped: boolean, engine: string | undefined): ScopeChoice[] {
   return [
-    { value: 'host', label: vscode.l10n.t('Whole host') },
+    { value: 'host', label: engine ? vscode.l10n.t('Whole host: {0}', engine) : vscode.l10n.t('Whole host') },
     ...inventory.networks.map((network) => ({ value: `network:${network.id}` as ScopeValue, label: vscode.l10n.t('Network: {0}', network.name) })),
     ...inventory.containers
       .filter((container) => container.running || showStopped)
@@ -49,7 +49,8 @@ export class TopologyDiagram {
   private live: { session: EngineSession; probe: IncrementalProbe; changed: ChangedContainers; watcher: HostInterfaceWatcher } | undefined;
 
   constructor(
-    private readonly services: Services,
+    /** The services of the engine drawn (replaced when the panel follows another engine). */
+    public services: Services,
     private readonly viewState: TopologyViewState,
   ) {}
 
@@ -139,7 +140,7 @@ export class TopologyDiagram {
       source: this.source,
       nodeTargets: diagram.nodeTargets,
       scope: this.viewState.scopeValue,
-      scopes: scopeChoices(inventory, toggles.showStopped),
+      scopes: scopeChoices(inventory, toggles.showStopped, this.services.engine?.label),
       toggles,
       levelText: levelText(facts.level, facts.reason),
       strings: localizedWebviewStrings(),

@@ -83,6 +83,11 @@ function topologyHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string
 </html>`;
 }
 
+/** The panel's title: it names the engine when several are shown. */
+function panelTitle(services: Services): string {
+  return services.engine ? vscode.l10n.t('Docker Network Topology · {0}', services.engine.label) : vscode.l10n.t('Docker Network Topology');
+}
+
 /** The toggles of a first panel: the diagram's defaults, MAC addresses as the setting says. */
 function defaultToggles(): TopologyToggles {
   return {
@@ -99,6 +104,7 @@ export class TopologyPanel {
 
   private readonly disposables: vscode.Disposable[] = [];
   private sessionListener: { dispose(): void } | undefined;
+  private sessionsListener: { dispose(): void } | undefined;
   private readonly viewState: TopologyViewState;
   private readonly diagram: TopologyDiagram;
   private readonly scheduler: RenderScheduler;
@@ -109,12 +115,13 @@ export class TopologyPanel {
     const existing = TopologyPanel.current;
     if (existing) {
       existing.panel.reveal(column);
+      existing.useEngine(services);
       if (scope) {
         existing.showScope(scope);
       }
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(TOPOLOGY_VIEW_TYPE, vscode.l10n.t('Docker Network Topology'), column, TopologyPanel.webviewOptions(services.context.extensionUri));
+    const panel = vscode.window.createWebviewPanel(TOPOLOGY_VIEW_TYPE, panelTitle(services), column, TopologyPanel.webviewOptions(services.context.extensionUri));
     const created = new TopologyPanel(panel, services);
     TopologyPanel.current = created;
     created.showScope(scope ?? { kind: 'host' });
@@ -141,6 +148,16 @@ export class TopologyPanel {
     return this.diagram.probeCount;
   }
 
+  /** The probe level of the last diagram drawn, as a sentence (tests read it: a remote engine is drawn from the API). */
+  get lastLevelLine(): string {
+    return this.diagram.lastLevelLine;
+  }
+
+  /** The Mermaid source of the last diagram drawn. */
+  get lastSource(): string {
+    return this.diagram.lastSource;
+  }
+
   /** Whether the panel is shown (a hidden panel neither probes nor draws). */
   get visible(): boolean {
     return this.panel.visible;
@@ -154,7 +171,7 @@ export class TopologyPanel {
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
-    private readonly services: Services,
+    private services: Services,
   ) {
     this.viewState = new TopologyViewState(services.context.workspaceState, defaultToggles());
     this.diagram = new TopologyDiagram(services, this.viewState);
@@ -169,9 +186,25 @@ export class TopologyPanel {
       this.panel.onDidDispose(() => this.dispose()),
       this.panel.onDidChangeViewState((event) => this.scheduler.setVisible(event.webviewPanel.visible)),
       this.panel.webview.onDidReceiveMessage((value: unknown) => this.receive(value)),
-      this.services.onDidChangeSession((session) => this.watch(session)),
     );
+    this.follow(services);
+  }
+
+  /** Follows the engine these services act on (and its next session when the settings change). */
+  private follow(services: Services): void {
+    this.services = services;
+    this.diagram.services = services;
+    this.panel.title = panelTitle(services);
+    this.sessionsListener?.dispose();
+    this.sessionsListener = services.onDidChangeSession((session) => this.watch(session));
     this.watch(services.session);
+  }
+
+  /** Several engines: "Show Topology" on another engine's node draws that engine in this panel. */
+  private useEngine(services: Services): void {
+    if (services.engine?.key !== this.services.engine?.key) {
+      this.follow(services);
+    }
   }
 
   /** Draws this scope (the tree's "Show Topology" on a node, or the palette's choice). */
@@ -216,6 +249,7 @@ export class TopologyPanel {
       placeHolder: vscode.l10n.t('Type part of a name, a driver, a subnet or an address'),
       showStopped: this.viewState.toggles.showStopped,
       current: this.viewState.scopeValue,
+      engine: this.services.engine?.label,
     });
     if (chosen && !this.disposed) {
       this.showScope(scopeFromValue(chosen));
@@ -299,6 +333,7 @@ export class TopologyPanel {
     }
     this.scheduler.dispose();
     this.sessionListener?.dispose();
+    this.sessionsListener?.dispose();
     this.diagram.detach();
     this.panel.dispose();
     while (this.disposables.length > 0) {

@@ -2,42 +2,89 @@
  * One TreeDataProvider class for both trees. It owns no data: it reads the session's inventory
  * (built once per snapshot) and the names known from inspections, and fires a change when the
  * session refreshes. Node ids are stable across refreshes, so expansion and selection survive
- * live updates.
+ * live updates. With several engines, each engine is a root whose children are that engine's tree;
+ * every node under it carries the engine's key, and a change of one engine refreshes its root only.
  */
 import * as vscode from 'vscode';
+import { EngineCauseNode, engineCauseNode, EngineRootNode, engineRootNode, EngineTreeNode, onEngine } from '../model/engines';
 import { childrenOf, containerRoots, findEndpoint, mayHaveChildren, networkRoots, parentOf, TreeFilter, TreeKind, TreeNode } from '../model/treeModel';
-import type { EngineSession } from '../engine/engineSession';
+import type { EngineEntry } from '../sessionManager';
+import { engineCauseItem, engineItem } from './engineItems';
 import { composeProjectItem, containerItem, containerTooltip, copyFlags, endpointItem, leafItem, membershipItem, networkItem } from './treeItems';
 import { swarmNodeItem, swarmTaskItem, withSwarmTooltip } from './swarmItems';
 
 export type { TreeKind } from '../model/treeModel';
 
+/** What the trees hold: the model's nodes (with their engine's key, with several engines) and the engine roots. */
+export type ViewNode = EngineTreeNode | EngineRootNode | EngineCauseNode;
+
 /** After this long, a hovered container row is rebuilt, so that the next hover computes its times again. */
 const TOOLTIP_FRESHNESS_MS = 30_000;
 
-export class DockerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+export class DockerTreeProvider implements vscode.TreeDataProvider<ViewNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ViewNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   /** Rows whose tooltip was computed on hover, waiting to be rebuilt (VS Code resolves a row once). */
   private readonly staleTooltips = new Map<string, ReturnType<typeof setTimeout>>();
 
+  /** The root node of each engine, kept: VS Code finds the element to refresh by its identity. */
+  private readonly roots = new Map<string, EngineRootNode>();
+
   constructor(
     readonly kind: TreeKind,
-    private readonly getSession: () => EngineSession,
+    private readonly getEngines: () => readonly EngineEntry[],
     private readonly getFilter: () => TreeFilter,
   ) {}
 
-  /** Called by the glue after every session change. */
-  refresh(): void {
+  /** Called by the glue after every session change: the whole tree, or one engine's root (several engines). */
+  refresh(engineKey?: string): void {
     this.clearTooltipTimers();
-    this.changed.fire(undefined);
+    this.changed.fire(engineKey !== undefined && this.several ? this.rootOf(engineKey) : undefined);
   }
 
-  async getChildren(element?: TreeNode): Promise<TreeNode[]> {
-    const session = this.getSession();
+  private get several(): boolean {
+    return this.getEngines().length > 1;
+  }
+
+  rootOf(key: string): EngineRootNode {
+    let root = this.roots.get(key);
+    if (!root) {
+      root = engineRootNode(key);
+      this.roots.set(key, root);
+    }
+    return root;
+  }
+
+  /** The engine a node belongs to: the only one, or the one whose key the node carries. */
+  private engineOf(element: ViewNode | undefined): EngineEntry | undefined {
+    const engines = this.getEngines();
+    return engines.length > 1 ? engines.find((entry) => entry.key === element?.engine) : engines[0];
+  }
+
+  /** The nodes as placed in this tree: under their engine's root when there are several. */
+  private placed(entry: EngineEntry, nodes: TreeNode[]): EngineTreeNode[] {
+    return this.several ? nodes.map((node) => onEngine(node, entry.key)) : nodes;
+  }
+
+  async getChildren(element?: ViewNode): Promise<ViewNode[]> {
+    if (!element && this.several) {
+      return this.getEngines().map((entry) => this.rootOf(entry.key));
+    }
+    const entry = this.engineOf(element);
+    if (!entry || element?.kind === 'engineCause') {
+      return [];
+    }
+    if (element?.kind === 'engine' && entry.session.state.kind === 'unreachable') {
+      return [engineCauseNode(entry.key)];
+    }
+    return this.placed(entry, await this.childrenIn(entry, element?.kind === 'engine' ? undefined : element));
+  }
+
+  private async childrenIn(entry: EngineEntry, element: TreeNode | undefined): Promise<TreeNode[]> {
+    const session = entry.session;
     const inventory = session.inventory;
     if (!inventory) {
-      // Empty: the welcome view names the cause.
+      // Empty: the welcome view (or, with several engines, the engine's root) names the cause.
       return [];
     }
     if (!element) {
@@ -54,18 +101,22 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       // The nodes a swarm network spans include its Peers: one verbose inspection, on expand.
       await session.readSwarmPeers(element.networkId);
     }
-    const current = this.getSession();
+    const current = entry.session;
     return current.inventory ? childrenOf(current.inventory, element, this.getFilter(), current.endpointNames, current.swarmPeers) : [];
   }
 
-  getTreeItem(element: TreeNode): vscode.TreeItem {
-    const session = this.getSession();
-    const inventory = session.inventory;
-    if (!inventory) {
+  getTreeItem(element: ViewNode): vscode.TreeItem {
+    const entry = this.engineOf(element);
+    if (element.kind === 'engine' || element.kind === 'engineCause') {
+      const make = element.kind === 'engine' ? engineItem : engineCauseItem;
+      return entry ? make(entry, this.kind) : new vscode.TreeItem(element.engine);
+    }
+    const inventory = entry?.session.inventory;
+    if (!entry || !inventory) {
       return new vscode.TreeItem('');
     }
     const filter = this.getFilter();
-    const namesOf = session.endpointNames;
+    const namesOf = entry.session.endpointNames;
     const collapsible = () => mayHaveChildren(inventory, element, filter, namesOf);
     let item: vscode.TreeItem;
     switch (element.kind) {
@@ -78,7 +129,7 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         break;
       }
       case 'swarmNode':
-        item = swarmNodeItem(element, inventory, session.swarmPeers);
+        item = swarmNodeItem(element, inventory, entry.session.swarmPeers);
         break;
       case 'swarmTask':
         item = swarmTaskItem(element, inventory);
@@ -103,7 +154,7 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       default:
         item = leafItem(element, inventory);
     }
-    item.id = `${this.kind}/${element.id}`;
+    item.id = this.several ? `${this.kind}/${entry.key}/${element.id}` : `${this.kind}/${element.id}`;
     if (item.contextValue) {
       item.contextValue += copyFlags(inventory, element);
     }
@@ -111,13 +162,13 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   /** On hover: a container's tooltip, with its state and times computed now (not at the last refresh). */
-  async resolveTreeItem(item: vscode.TreeItem, element: TreeNode): Promise<vscode.TreeItem> {
+  async resolveTreeItem(item: vscode.TreeItem, element: ViewNode): Promise<vscode.TreeItem> {
     if (element.kind !== 'container' || item.tooltip !== undefined) {
       return item;
     }
-    const session = this.getSession();
-    const container = session.inventory?.containerById.get(element.containerId);
-    if (!container) {
+    const session = this.engineOf(element)?.session;
+    const container = session?.inventory?.containerById.get(element.containerId);
+    if (!session || !container) {
       return item;
     }
     const details = await session.containerDetails(element.containerId).catch(() => undefined);
@@ -126,7 +177,7 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return item;
   }
 
-  private rebuildLater(element: TreeNode): void {
+  private rebuildLater(element: ViewNode): void {
     if (this.staleTooltips.has(element.id)) {
       return;
     }
@@ -146,8 +197,19 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     this.staleTooltips.clear();
   }
 
-  getParent(element: TreeNode): TreeNode | undefined {
-    return parentOf(element, this.getSession().inventory, this.getFilter());
+  getParent(element: ViewNode): ViewNode | undefined {
+    const entry = this.engineOf(element);
+    if (element.kind === 'engine' || !entry) {
+      return undefined;
+    }
+    if (element.kind === 'engineCause') {
+      return this.rootOf(entry.key);
+    }
+    const parent = parentOf(element, entry.session.inventory, this.getFilter());
+    if (!this.several) {
+      return parent;
+    }
+    return parent ? onEngine(parent, entry.key) : this.rootOf(entry.key);
   }
 
   dispose(): void {

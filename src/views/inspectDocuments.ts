@@ -3,7 +3,8 @@
  *   docker-network-inspect:/network/<name>.json?<id>
  *   docker-network-inspect:/container/<name>.json?<id>
  *   docker-network-inspect:/endpoint/<container>@<network>.json?<containerId>/<networkId>
- * The engine is asked when the document opens (one inspect call), never to fill a tree.
+ * The engine is asked when the document opens (one inspect call), never to fill a tree. With
+ * several engines, the URI's fragment names the engine (its key).
  */
 import * as vscode from 'vscode';
 import type { EngineSession } from '../engine/engineSession';
@@ -19,26 +20,29 @@ function safe(name: string): string {
   return name.replace(/[^\w.@-]+/g, '_');
 }
 
-export function inspectUri(target: InspectTarget): vscode.Uri {
+export function inspectUri(target: InspectTarget, engineKey?: string): vscode.Uri {
+  const fragment = engineKey ?? '';
   switch (target.kind) {
     case 'network':
-      return vscode.Uri.from({ scheme: INSPECT_SCHEME, path: `/network/${safe(target.name)}.json`, query: target.id });
+      return vscode.Uri.from({ scheme: INSPECT_SCHEME, path: `/network/${safe(target.name)}.json`, query: target.id, fragment });
     case 'container':
-      return vscode.Uri.from({ scheme: INSPECT_SCHEME, path: `/container/${safe(target.name)}.json`, query: target.id });
+      return vscode.Uri.from({ scheme: INSPECT_SCHEME, path: `/container/${safe(target.name)}.json`, query: target.id, fragment });
     case 'endpoint':
       return vscode.Uri.from({
         scheme: INSPECT_SCHEME,
         path: `/endpoint/${safe(target.containerName)}@${safe(target.networkName)}.json`,
         query: `${target.containerId}/${target.networkId}`,
+        fragment,
       });
   }
 }
 
 export class InspectDocumentProvider implements vscode.TextDocumentContentProvider {
-  constructor(private readonly getSession: () => EngineSession) {}
+  /** The session of the engine a URI names (its fragment), or the only one. */
+  constructor(private readonly getSession: (engineKey: string | undefined) => EngineSession) {}
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const client = this.getSession().client;
+    const client = this.getSession(uri.fragment || undefined).client;
     const kind = uri.path.split('/')[1];
     let value: unknown;
     if (kind === 'network') {

@@ -3,11 +3,12 @@
  * the context keys that pick the welcome view, and reveal. They read the session's inventory.
  */
 import * as vscode from 'vscode';
-import type { EngineSession } from '../engine/engineSession';
 import { displayHost } from '../model/displayHost';
+import { onEngine } from '../model/engines';
 import type { RevealTarget } from '../model/revealTarget';
 import { containerNode, networkNode, shownContainers, shownNetworks, TreeFilter, TreeNode } from '../model/treeModel';
-import { DockerTreeProvider } from './dockerTreeProvider';
+import type { EngineEntry } from '../sessionManager';
+import { DockerTreeProvider, ViewNode } from './dockerTreeProvider';
 
 /** The settings that shape the trees (the view-title toggles write them). */
 export const TREE_SETTINGS = ['dockerNetworks.showStoppedContainers', 'dockerNetworks.showPredefinedNetworks', 'dockerNetworks.groupByComposeProject'];
@@ -24,20 +25,29 @@ function treeSettings(): Omit<TreeFilter, 'nameFilter'> {
 export class TreeViews implements vscode.Disposable {
   readonly networksTree: DockerTreeProvider;
   readonly containersTree: DockerTreeProvider;
-  private readonly networksView: vscode.TreeView<TreeNode>;
-  private readonly containersView: vscode.TreeView<TreeNode>;
+  private readonly networksView: vscode.TreeView<ViewNode>;
+  private readonly containersView: vscode.TreeView<ViewNode>;
   private nameFilter: string | undefined;
 
-  constructor(private readonly getSession: () => EngineSession) {
+  constructor(private readonly getEngines: () => readonly EngineEntry[]) {
     const filter = (): TreeFilter => this.filter();
-    this.networksTree = new DockerTreeProvider('networks', getSession, filter);
-    this.containersTree = new DockerTreeProvider('containers', getSession, filter);
+    this.networksTree = new DockerTreeProvider('networks', getEngines, filter);
+    this.containersTree = new DockerTreeProvider('containers', getEngines, filter);
     this.networksView = vscode.window.createTreeView('dockerNetworks.networks', { treeDataProvider: this.networksTree, showCollapseAll: true, canSelectMany: true });
     this.containersView = vscode.window.createTreeView('dockerNetworks.containers', { treeDataProvider: this.containersTree, showCollapseAll: true, canSelectMany: true });
   }
 
-  /** Shows the session's state: welcome view context keys, the header, fresh trees. */
-  showState(session: EngineSession): void {
+  private get several(): boolean {
+    return this.getEngines().length > 1;
+  }
+
+  /** Shows an engine's state: welcome view context keys, the header, fresh trees (its root only, with several). */
+  showState(entry: EngineEntry): void {
+    if (this.several) {
+      this.showSeveral(entry);
+      return;
+    }
+    const session = entry.session;
     const state = session.state;
     void vscode.commands.executeCommand('setContext', 'dockerNetworks.state', state.kind);
     void vscode.commands.executeCommand('setContext', 'dockerNetworks.unreachableCause', state.kind === 'unreachable' ? state.cause : '');
@@ -61,6 +71,23 @@ export class TreeViews implements vscode.Disposable {
     return this.networksView.description;
   }
 
+  /**
+   * Several engines: the roots carry each engine's state and cause, so the welcome view (shown only
+   * by an empty tree) never applies; the header counts the engines.
+   */
+  private showSeveral(entry: EngineEntry): void {
+    const engines = this.getEngines();
+    const anyConnected = engines.some((engine) => engine.session.state.kind === 'connected');
+    void vscode.commands.executeCommand('setContext', 'dockerNetworks.state', anyConnected ? 'connected' : entry.session.state.kind);
+    void vscode.commands.executeCommand('setContext', 'dockerNetworks.unreachableCause', '');
+    const description = vscode.l10n.t('{0} engines', engines.length);
+    this.networksView.description = description;
+    this.containersView.description = description;
+    this.showFilter();
+    this.networksTree.refresh(entry.key);
+    this.containersTree.refresh(entry.key);
+  }
+
   private filter(): TreeFilter {
     return { ...treeSettings(), nameFilter: this.nameFilter };
   }
@@ -79,7 +106,7 @@ export class TreeViews implements vscode.Disposable {
 
   /** While a filter is active, both views say so (only when connected: the welcome must stay visible). */
   private showFilter(): void {
-    const message = this.nameFilter && this.getSession().state.kind === 'connected'
+    const message = this.nameFilter && this.getEngines().some((engine) => engine.session.state.kind === 'connected')
       ? vscode.l10n.t('Filtered by name: "{0}". Clear the filter from the view\'s title bar.', this.nameFilter)
       : undefined;
     this.networksView.message = message;
@@ -91,22 +118,25 @@ export class TreeViews implements vscode.Disposable {
     this.containersTree.refresh();
   }
 
-  /** Reveals and selects a network or container (by id, or by name) in its tree. */
-  async reveal(target: RevealTarget): Promise<void> {
-    const inventory = this.getSession().inventory;
+  /** Reveals and selects a network or container (by id, or by name) in its tree (of this engine, with several). */
+  async reveal(target: RevealTarget, engineKey?: string): Promise<void> {
+    const engines = this.getEngines();
+    const engine = (engineKey !== undefined && engines.find((entry) => entry.key === engineKey)) || engines[0];
+    const inventory = engine.session.inventory;
     if (!inventory) {
       return;
     }
+    const placed = <T extends TreeNode>(node: T): T => (this.several ? onEngine(node, engine.key) : node);
     if (target.kind === 'network') {
       const network = inventory.networkById.get(target.id) ?? inventory.networks.find((n) => n.name === target.id);
       // A network the toggles or the filter hide is not in the tree: there is nothing to reveal.
       if (network && shownNetworks(inventory, this.filter()).includes(network)) {
-        await this.networksView.reveal(networkNode(network), { select: true, focus: true, expand: true });
+        await this.networksView.reveal(placed(networkNode(network)), { select: true, focus: true, expand: true });
       }
     } else {
       const container = inventory.containerById.get(target.id) ?? inventory.containers.find((c) => c.name === target.id);
       if (container && shownContainers(inventory, this.filter()).includes(container)) {
-        await this.containersView.reveal(containerNode(container), { select: true, focus: true, expand: true });
+        await this.containersView.reveal(placed(containerNode(container)), { select: true, focus: true, expand: true });
       }
     }
   }

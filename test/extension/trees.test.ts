@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionTestApi } from '../../src/extension';
-import type { TreeNode } from '../../src/model/treeModel';
+import type { ViewNode as TreeNode } from '../../src/views/dockerTreeProvider';
 import { docker, removeLabelled } from '../support/dockerCli';
 import { waitFor } from '../support/waitFor';
 

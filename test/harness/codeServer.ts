@@ -44,6 +44,11 @@ export interface CodeServerOptions {
   vsix?: string[];
   /** Extra user settings merged over the defaults. */
   settings?: Record<string, unknown>;
+  /**
+   * Machine settings (userDataDir/Machine/settings.json): the window is remote, so settings whose
+   * scope is `machine` or `machine-overridable` (dockerNetworks.dockerHost, .engines) are read there.
+   */
+  machineSettings?: Record<string, unknown>;
   /** Keep the temp folder after stop() (for debugging). */
   keepTemp?: boolean;
   /** Base folder for the instance's state (default: a new temp folder). */
@@ -165,6 +170,10 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   }
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'),
     JSON.stringify({ ...DEFAULT_SETTINGS, ...(opts.settings ?? {}) }, null, 2));
+  if (opts.machineSettings) {
+    fs.mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
+    fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(opts.machineSettings, null, 2));
+  }
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,

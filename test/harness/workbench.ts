@@ -22,12 +22,20 @@ export function ensureDocker(): void {
 
 export async function openExtensionWorkbench(
   vsixName: string,
-  options: { width?: number; height?: number; views: string[]; settings?: Record<string, unknown>; env?: NodeJS.ProcessEnv },
+  options: {
+    width?: number;
+    height?: number;
+    views: string[];
+    settings?: Record<string, unknown>;
+    machineSettings?: Record<string, unknown>;
+    env?: NodeJS.ProcessEnv;
+  },
 ): Promise<ExtensionWorkbench> {
   const server = await startCodeServer({
     vsix: [packagedVsix(vsixName)],
     echo: process.env.DNE_DEBUG ? process.stderr : undefined,
     settings: options.settings,
+    machineSettings: options.machineSettings,
     env: options.env,
   });
   const browser = await launchBrowser();

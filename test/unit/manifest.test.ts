@@ -50,7 +50,7 @@ describe('manifest (package.json)', () => {
     const trust = manifest.capabilities?.untrustedWorkspaces;
     assert.ok(trust, 'capabilities.untrustedWorkspaces is missing (VS Code then disables the extension in Restricted Mode)');
     assert.strictEqual(trust.supported, 'limited');
-    assert.deepStrictEqual(trust.restrictedConfigurations, ['dockerNetworks.dockerHost']);
+    assert.deepStrictEqual(trust.restrictedConfigurations, ['dockerNetworks.dockerHost', 'dockerNetworks.engines']);
     assert.ok(trust.restrictedConfigurations.every((key) => key in manifest.contributes.configuration.properties), 'a restricted setting that does not exist');
     const nls = JSON.parse(readFileSync(path.join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
     const key = /^%(.+)%$/.exec(trust.description ?? '')?.[1];

@@ -1,0 +1,93 @@
+/**
+ * The root node of one engine when several are shown: its name, its state in the description, and
+ * in the tooltip the cause the welcome view would give (socket missing, refused, TLS…) with the
+ * engine's own error, so each engine says what is wrong with it.
+ */
+import * as vscode from 'vscode';
+import { displayHost } from '../model/engines';
+import type { UnreachableCause } from '../model/engineErrors';
+import type { TreeKind } from '../model/treeModel';
+import type { EngineEntry } from '../sessionManager';
+import { code, field } from './treeItems';
+
+/** The cause of an unreachable engine, as the welcome view says it (without its buttons). */
+export function unreachableSentence(cause: UnreachableCause): string {
+  switch (cause) {
+    case 'socketMissing':
+      return vscode.l10n.t("The Docker engine's socket was not found: Docker is not running here, or it listens somewhere else.");
+    case 'permissionDenied':
+      return vscode.l10n.t('Permission denied on the Docker socket. Add your user to the `docker` group or point the setting at another engine.');
+    case 'refused':
+      return vscode.l10n.t('The Docker engine refused the connection: it is not running (or restarting).');
+    case 'timeout':
+      return vscode.l10n.t('The Docker engine timed out: it did not answer in time.');
+    case 'tls':
+      return vscode.l10n.t("The TLS handshake with the Docker engine failed: check DOCKER_CERT_PATH and the context's certificates.");
+    case 'ssh':
+      return vscode.l10n.t('The SSH connection to the Docker engine failed: check the host, your SSH agent and keys.');
+    case 'badHost':
+      return vscode.l10n.t('The Docker host address is not valid: it must look like unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host.');
+    case 'unknownContext':
+      return vscode.l10n.t('The selected docker context does not exist.');
+    default:
+      return vscode.l10n.t('The Docker engine could not be reached.');
+  }
+}
+
+/** "connected · 20.10.24", "unreachable", "connecting…". */
+export function engineStateText(entry: EngineEntry): string {
+  const state = entry.session.state;
+  switch (state.kind) {
+    case 'connected':
+      return vscode.l10n.t('connected · {0}', state.engineVersion ?? '?');
+    case 'unreachable':
+      return vscode.l10n.t('unreachable');
+    default:
+      return vscode.l10n.t('connecting…');
+  }
+}
+
+function engineTooltip(entry: EngineEntry): vscode.MarkdownString {
+  const session = entry.session;
+  const state = session.state;
+  const lines = [`**${code(entry.label)}**`, field(vscode.l10n.t('Engine'), code(displayHost(session.target.host)))];
+  if (state.kind === 'unreachable') {
+    lines.push(unreachableSentence(state.cause), code(displayHost(state.detail)));
+  } else if (state.kind === 'connected') {
+    lines.push(session.isLocal ? vscode.l10n.t('Runs on this machine.') : vscode.l10n.t('A remote engine: its topology is drawn from the API (inferred, dashed).'));
+  }
+  const tooltip = new vscode.MarkdownString(lines.join('\n\n'));
+  tooltip.isTrusted = false;
+  tooltip.supportHtml = false;
+  return tooltip;
+}
+
+/**
+ * An engine's root. Always expanded: VS Code keeps a row's collapsible state across refreshes of the
+ * same id, so a root that started as a leaf (connecting) would never show its networks.
+ */
+export function engineItem(entry: EngineEntry, tree: TreeKind): vscode.TreeItem {
+  const state = entry.session.state;
+  const connected = state.kind === 'connected';
+  const item = new vscode.TreeItem(entry.label, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `${tree}/engine:${entry.key}`;
+  item.description = engineStateText(entry);
+  item.tooltip = engineTooltip(entry);
+  item.contextValue = `engine:${state.kind}`;
+  item.iconPath =
+    state.kind === 'unreachable'
+      ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+      : new vscode.ThemeIcon(connected ? 'server-environment' : 'loading~spin');
+  return item;
+}
+
+/** The row under an unreachable engine's root: the cause, with the engine's own error in the tooltip. */
+export function engineCauseItem(entry: EngineEntry, tree: TreeKind): vscode.TreeItem {
+  const state = entry.session.state;
+  const item = new vscode.TreeItem(state.kind === 'unreachable' ? unreachableSentence(state.cause) : engineStateText(entry), vscode.TreeItemCollapsibleState.None);
+  item.id = `${tree}/engineCause:${entry.key}`;
+  item.tooltip = engineTooltip(entry);
+  item.contextValue = 'engineCause';
+  item.iconPath = new vscode.ThemeIcon('info');
+  return item;
+}
