@@ -35,8 +35,9 @@ export interface SessionOptions {
   platform?: string;
   localHostName?: string;
   /**
-   * On a swarm manager, refresh this often even without events: a task placed on another node
-   * makes no event on this engine (default 2000 ms; 0 turns it off).
+   * On a swarm manager, read the swarm lists (nodes, tasks, services) this often even without
+   * events, and refresh when they changed: a task placed on another node makes no event on this
+   * engine (default 2000 ms; 0 turns it off).
    */
   swarmPollMs?: number;
 }
@@ -47,6 +48,11 @@ type SwarmInfo = NonNullable<EngineInfoJson['Swarm']>;
 const CONTAINER_ACTIONS = new Set(['create', 'start', 'restart', 'die', 'stop', 'kill', 'pause', 'unpause', 'destroy', 'rename', 'update']);
 /** After the event stream ends, wait this long before asking whether the engine is still there. */
 const STREAM_END_REFRESH_MS = 100;
+
+/** What the swarm poll compares: the three lists as the engine gave them. */
+function swarmSignature(swarm: SwarmSnapshot | undefined): string {
+  return swarm ? JSON.stringify([swarm.nodes, swarm.tasks, swarm.services]) : '';
+}
 
 export class EngineSession {
   private readonly emitter = new EventEmitter();
@@ -255,11 +261,21 @@ export class EngineSession {
     if (this.swarmPoll || !this.watching || every <= 0 || !this.swarmInfo?.ControlAvailable) {
       return;
     }
-    this.swarmPoll = setInterval(() => {
-      if (this.stateValue.kind === 'connected') {
-        void this.refresh();
-      }
-    }, every);
+    this.swarmPoll = setInterval(() => void this.pollSwarm(), every);
+  }
+
+  /**
+   * Tasks placed on other nodes make no event here, so the swarm lists are read on a timer; the
+   * whole refresh (and the views' redraw) only follows when they changed.
+   */
+  private async pollSwarm(): Promise<void> {
+    if (this.stateValue.kind !== 'connected' || this.refreshing) {
+      return;
+    }
+    const swarm = await this.readSwarm(this.swarmInfo).catch(() => undefined);
+    if (!this.disposed && swarmSignature(swarm) !== swarmSignature(this.current?.snapshot.swarm)) {
+      void this.refresh();
+    }
   }
 
   private stopSwarmPoll(): void {
