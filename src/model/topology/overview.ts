@@ -48,7 +48,7 @@ export const ENGLISH_OVERVIEW_LABELS: OverviewLabels = {
  * Whole-host diagrams with more container namespaces than this, or more drawn networks than
  * OVERVIEW_NETWORKS, are drawn as the overview. `npm run bench`, section 5 (30 networks, fitted
  * to 1400 x 900, node text at that scale): full plumbing 2.2 px with 5 containers, 2.1 px with 24,
- * 0.2 px and a 6 s render with 500; the overview 15.2, 10.9, 10.9 (150) and 10.4 px (500), each
+ * 0.2 px and a 6 s render with 500; the overview 15.2, 12.7, 10.8 (150) and 10.4 px (500), each
  * drawn in under 1 s. The recorded lab (12 containers, 9 networks drawn) keeps its full plumbing
  * (3.1 px fitted: read by zooming, every veth end there) as the issue asks.
  */
@@ -227,6 +227,16 @@ interface Cell {
   links: [string, string][];
   size: Size;
   key: string;
+  /** A joined cell's direction: left to right, or top to bottom for long chains (bestLayout tries both). */
+  direction?: Direction;
+}
+
+type Direction = 'LR' | 'TB';
+
+/** One candidate of bestLayout: the width of the name lines, the direction of the joined cells. */
+interface LineLayout {
+  width: number;
+  direction: Direction;
 }
 
 function networkBox(network: TopoNetwork, context: OverviewContext, width: number): Box {
@@ -247,22 +257,29 @@ function groupBox(key: string, members: Member[], context: OverviewContext, widt
   return { id: mermaidId('mh', key), lines, target, kind: 'group' };
 }
 
-/** The size of a joined cell laid out left to right: one rank per step of its links. */
-function joinedSize(boxes: Box[], links: [string, string][]): Size {
+/** The size of a joined cell: one rank per step of its links, left to right (LR) or top to bottom (TB). */
+function joinedSize(boxes: Box[], links: [string, string][], direction: Direction): Size {
   const rank = new Map<string, number>([[boxes[0].id, 0]]);
   for (const [from, to] of links) if (!rank.has(to)) rank.set(to, (rank.get(from) ?? 0) + 1);
-  const columns = new Map<number, Size>();
+  const across = direction === 'LR' ? (size: Size) => size.height : (size: Size) => size.width;
+  const along = direction === 'LR' ? (size: Size) => size.width : (size: Size) => size.height;
+  const ranks = new Map<number, { along: number; across: number }>();
   for (const box of boxes) {
     const size = nodeSize(box.lines);
-    const column = columns.get(rank.get(box.id) ?? 0);
-    columns.set(rank.get(box.id) ?? 0, column ? { width: Math.max(column.width, size.width), height: column.height + NODE_GAP + size.height } : size);
+    const at = rank.get(box.id) ?? 0;
+    const current = ranks.get(at);
+    ranks.set(at, current ? { along: Math.max(current.along, along(size)), across: current.across + NODE_GAP + across(size) } : { along: along(size), across: across(size) });
   }
-  const all = [...columns.values()];
-  return { width: all.reduce((sum, size) => sum + size.width, 0) + LINK_GAP * (all.length - 1) + 2 * CLUSTER_PAD, height: Math.max(...all.map((size) => size.height)) + 2 * CLUSTER_PAD + TITLE_PX };
+  const all = [...ranks.values()];
+  const length = all.reduce((sum, r) => sum + r.along, 0) + LINK_GAP * (all.length - 1);
+  const breadth = Math.max(...all.map((r) => r.across));
+  const [width, height] = direction === 'LR' ? [length, breadth] : [breadth, length];
+  return { width: width + 2 * CLUSTER_PAD, height: height + 2 * CLUSTER_PAD + TITLE_PX };
 }
 
 /** Networks joined by multi-homed containers: breadth first from `start`, network, group, its other networks... */
-function joinedCell(start: TopoNetwork, context: OverviewContext, width: number, placed: Set<string>): Cell {
+function joinedCell(start: TopoNetwork, context: OverviewContext, layout: LineLayout, placed: Set<string>): Cell {
+  const { width, direction } = layout;
   const networks = new Map([...context.plan.regions.values()].flat().map((network) => [network.id, network]));
   const boxes: Box[] = [];
   const links: [string, string][] = [];
@@ -288,7 +305,7 @@ function joinedCell(start: TopoNetwork, context: OverviewContext, width: number,
       }
     }
   }
-  return { boxes, links, size: joinedSize(boxes, links), key: start.id };
+  return { boxes, links, size: joinedSize(boxes, links, direction), key: start.id, direction };
 }
 
 /** Host-mode containers, or containers on no network: one node listing them. */
@@ -311,7 +328,8 @@ interface Region {
 }
 
 /** The regions' cells for one width of the name lines: networks alone in their region, joined ones in the `joined` region. */
-function regionsFor(context: OverviewContext, width: number): Region[] {
+function regionsFor(context: OverviewContext, layout: LineLayout): Region[] {
+  const { width } = layout;
   const { overview, plan: p } = context;
   const joinedIds = new Set([...p.groups.values()].flatMap((members) => members[0].networkIds));
   const placed = new Set<string>();
@@ -322,7 +340,7 @@ function regionsFor(context: OverviewContext, width: number): Region[] {
       if (placed.has(network.id)) continue;
       const grid: GridKey = joinedIds.has(network.id) ? 'joined' : key;
       const box = networkBox(network, context, width);
-      const cell = grid === 'joined' ? joinedCell(network, context, width, placed) : { boxes: [box], links: [], size: nodeSize(box.lines), key: network.id };
+      const cell = grid === 'joined' ? joinedCell(network, context, layout, placed) : { boxes: [box], links: [], size: nodeSize(box.lines), key: network.id };
       cells.set(grid, [...(cells.get(grid) ?? []), cell]);
     }
   }
@@ -333,8 +351,9 @@ function regionsFor(context: OverviewContext, width: number): Region[] {
 /** The layout that fits the panel best, over the widths of the name lines and each region's columns. */
 function bestLayout(context: OverviewContext): { main?: Region; side: Region[]; loose: Cell[] } {
   let best: { main?: Region; side: Region[]; loose: Cell[]; scale: number } | undefined;
-  for (const width of LINE_WIDTHS) {
-    const regions = regionsFor(context, width);
+  for (const layout of LINE_WIDTHS.flatMap((width) => (['LR', 'TB'] as const).map((direction) => ({ width, direction })))) {
+    const { width } = layout;
+    const regions = regionsFor(context, layout);
     const main = regions.find((region) => region.key === 'bridge');
     const side = regions.filter((region) => region !== main);
     const loose = [looseCell('host', context.overview.hostRegion, context, width), looseCell('detached', context.overview.detachedRegion, context, width)].filter((cell): cell is Cell => cell !== undefined);
@@ -359,12 +378,12 @@ interface Drawing {
   invisible: string[];
 }
 
-/** Mermaid lines of one cell: a node, or a subgraph `direction LR` with its links inside. */
+/** Mermaid lines of one cell: a node, or a subgraph (its direction) with its links inside. */
 function cellLines(cell: Cell, indent: string, drawing: Drawing): { id: string; lines: string[] } {
   const joined = cell.links.length > 0;
   const id = joined ? mermaidId('cell', cell.key) : cell.boxes[0].id;
   const inner = joined ? `${indent}  ` : indent;
-  const lines = joined ? [`${indent}subgraph ${id}[" "]`, `${inner}direction LR`] : [];
+  const lines = joined ? [`${indent}subgraph ${id}[" "]`, `${inner}direction ${cell.direction ?? 'LR'}`] : [];
   if (joined) drawing.plain.push(id);
   for (const box of cell.boxes) {
     lines.push(`${inner}${box.id}[${quoted(box.lines)}]`);
