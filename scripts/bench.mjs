@@ -8,7 +8,7 @@
 //     The 2000-container case is printed for information. Every browser step is bounded.
 //  4. API calls of one tree refresh (EngineSession.refresh, EngineClient.apiCallCount) with 5 and with 50
 //     extra networks (label dne.bench=1, removed afterwards).
-//  5. Large hosts (issue #9): 5, 40, 150 and 500 containers on 30 networks (one in ten also on the next network,
+//  5. Large hosts (issue #9): 5, 24, 150 and 500 containers on 30 networks (one in ten also on the next network,
 //     net28 macvlan, net29 overlay), the full plumbing and the overview (src/model/topology/overview.ts):
 //     first render in Chromium, the scale that fits the SVG to a 1400 x 900 panel (as webview/topology/panZoom.ts
 //     fits it) and the node text's size in px at that scale. Targets: whole host <= 1.5 s, text >= 10 px;
@@ -215,6 +215,47 @@ async function bounded(promise, ms, onTimeout) {
 }
 const TIMED_OUT = Symbol('timed out');
 
+/**
+ * Installed in the bench's page as `window.edgeCrossings(host)`: every drawn edge (Mermaid's
+ * `L_<from>_<to>_<n>` paths) sampled every 3 px along its path, in page coordinates; an edge
+ * crosses a node when one of its points lies inside (2 px in from the border) a node it does not
+ * join. Returns the edge count, the crossing count and a few examples.
+ */
+const EDGE_CROSSINGS = `window.edgeCrossings = (host) => {
+  const nodes = [...host.querySelectorAll('g.node')].map((node) => {
+    const match = /flowchart-(.+)-\\d+$/.exec(node.id);
+    return { id: match ? match[1] : node.id, rect: node.getBoundingClientRect() };
+  });
+  const ids = nodes.map((node) => node.id);
+  let edges = 0, crossing = 0;
+  const examples = [];
+  for (const path of host.querySelectorAll('path.flowchart-link')) {
+    const name = (path.dataset.id || path.id.replace(/^.*?-(L_)/, '$1')).replace(/^L_/, '');
+    const known = new Set(ids);
+    const from = ids.find((id) => name.startsWith(id + '_') && known.has(name.slice(id.length + 1).replace(/_\\d+$/, '')));
+    const to = from && name.slice(from.length + 1).replace(/_\\d+$/, '');
+    edges++;
+    const matrix = path.getScreenCTM();
+    const length = path.getTotalLength();
+    const hit = new Set();
+    const span = path.getBoundingClientRect();
+    const near = nodes.filter((node) => node.rect.right > span.left && node.rect.left < span.right && node.rect.bottom > span.top && node.rect.top < span.bottom);
+    for (let at = 0; near.length > 0 && at <= length; at += 3) {
+      const point = new DOMPoint(path.getPointAtLength(at).x, path.getPointAtLength(at).y).matrixTransform(matrix);
+      for (const node of near) {
+        if (node.id === from || node.id === to) continue;
+        const r = node.rect;
+        if (point.x > r.left + 2 && point.x < r.right - 2 && point.y > r.top + 2 && point.y < r.bottom - 2) hit.add(node.id);
+      }
+    }
+    if (hit.size > 0) {
+      crossing++;
+      if (examples.length < 3) examples.push(from + ' - ' + to + ' over ' + [...hit].slice(0, 2).join(', '));
+    }
+  }
+  return { edges, crossing, examples };
+};`;
+
 const chromiumPath = process.env.DNE_CHROMIUM || '/usr/bin/chromium';
 if (existsSync(chromiumPath)) {
   const { chromium } = require('playwright-core');
@@ -238,7 +279,7 @@ if (existsSync(chromiumPath)) {
       `securityLevel ${config.securityLevel}, layout ${config.layout}, htmlLabels ${config.flowchart.htmlLabels}): mermaid.render + insert the SVG`,
   );
 
-  /** One case in a fresh browser: the first render (cold, as when the panel opens) and then `warm` more. */
+  /** One case in a fresh browser: the first render (cold, as when the panel opens) and then `warm` more; see EDGE_CROSSINGS. */
   async function renderCase(title, diagram, { limitS, warm }) {
     let browser;
     const kill = async () => {
@@ -254,6 +295,7 @@ if (existsSync(chromiumPath)) {
       const tab = await browser.newPage();
       await tab.goto(`file://${page}`, { timeout: 30_000 });
       await tab.waitForFunction(() => Boolean(window.mermaid), undefined, { timeout: 30_000 });
+      await tab.evaluate(EDGE_CROSSINGS);
       const times = [];
       let fitted;
       const deadline = Date.now() + limitS * 1000;
@@ -274,7 +316,7 @@ if (existsSync(chromiumPath)) {
             const scale = Math.min(1.5, Math.min((1400 - 32) / box.width, (900 - 32) / box.height));
             const label = host.querySelector('.nodeLabel, .label foreignObject div, text');
             const fontPx = label ? parseFloat(getComputedStyle(label).fontSize) : NaN;
-            return { ms, width: box.width, height: box.height, scale, fontPx };
+            return { ms, width: box.width, height: box.height, scale, fontPx, ...window.edgeCrossings(host) };
           }, { source: diagram.text, config, n: i }),
           left,
           kill,
@@ -297,7 +339,8 @@ if (existsSync(chromiumPath)) {
         await tab.screenshot({ path: path.join(dir, `${title.replace(/[^A-Za-z0-9]+/g, '-')}.png`), timeout: 30_000 });
       }
       const warmTimes = times.slice(1);
-      const fit = `; SVG ${fitted.width.toFixed(0)} x ${fitted.height.toFixed(0)} px, fitted to 1400 x 900 at scale ${fitted.scale.toFixed(3)}: node text ${(fitted.fontPx * fitted.scale).toFixed(1)} px`;
+      const fit = `; SVG ${fitted.width.toFixed(0)} x ${fitted.height.toFixed(0)} px, fitted to 1400 x 900 at scale ${fitted.scale.toFixed(3)}: node text ${(fitted.fontPx * fitted.scale).toFixed(1)} px` +
+        `; edges crossing a node they do not join: ${fitted.crossing} of ${fitted.edges}${fitted.crossing ? ` (${fitted.examples.join('; ')})` : ''}`;
       console.log(`${name}: first render ${times[0].toFixed(0)} ms${fit}${warmTimes.length ? `, then ${warmTimes.map((t) => t.toFixed(0)).join(', ')} ms (median ${median(warmTimes).toFixed(0)} ms)` : ''}`);
     } catch (error) {
       console.log(`${name}: failed (${error.message.split('\n')[0]})`);
@@ -314,7 +357,7 @@ if (existsSync(chromiumPath)) {
     await renderCase('for information: 20 networks, 2000 containers in all, default options', diagramFor(20, 2000, 'auto'), { limitS: 40, warm: 0 });
   }
   console.log('5. Large hosts: 30 networks (net28 macvlan, net29 overlay, one container in ten on two networks), full plumbing vs overview, fitted to 1400 x 900');
-  for (const containers of [5, 40, 150, 500]) {
+  for (const containers of [5, 24, 150, 500]) {
     const inventory = buildInventory(syntheticSnapshot(30, containers, { mixed: true }));
     const topology = buildTopology({ inventory, sandboxes: {}, facts: emptyFacts('remoteEngine') });
     const t0 = performance.now();

@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -34,14 +34,16 @@ const arg = (name, fallback) => {
 };
 const NETWORKS = arg('networks', 30);
 const CONTAINERS = arg('containers', 150);
-const LABEL = 'dne.bench.scale=1';
+// scripts/benchTargets.mjs imports these measurements with its own label (DNE_BENCH_LABEL).
+const LABEL = process.env.DNE_BENCH_LABEL ?? 'dne.bench.scale=1';
+const PREFIX = process.env.DNE_BENCH_PREFIX ?? 'dnescale';
 const docker = (args) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 }).trim();
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
 const ms = (t0) => performance.now() - t0;
 const sleep = (t) => new Promise((resolve) => setTimeout(resolve, t));
 
-function cleanup() {
+export function cleanup() {
   const containers = docker(['ps', '-aq', '--filter', `label=${LABEL}`]).split('\n').filter(Boolean);
   for (let i = 0; i < containers.length; i += 50) docker(['rm', '-f', ...containers.slice(i, i + 50)]);
   const networks = docker(['network', 'ls', '-q', '--filter', `label=${LABEL}`]).split('\n').filter(Boolean);
@@ -49,15 +51,16 @@ function cleanup() {
 }
 
 /** Grows the host to `count` running bench containers (networks made first). */
-function growHost(count) {
-  const networks = docker(['network', 'ls', '-q', '--filter', `label=${LABEL}`]).split('\n').filter(Boolean).length;
-  for (let n = networks; n < NETWORKS; n++) docker(['network', 'create', '--label', LABEL, '--subnet', `10.250.${n}.0/24`, `dnescale-n${n}`]);
+export function growHost(count, networks = NETWORKS, subnet = (n) => `10.250.${n}.0/24`, { running = count } = {}) {
+  const made = docker(['network', 'ls', '-q', '--filter', `label=${LABEL}`]).split('\n').filter(Boolean).length;
+  for (let n = made; n < networks; n++) docker(['network', 'create', '--label', LABEL, '--subnet', subnet(n), `${PREFIX}-n${n}`]);
   const existing = docker(['ps', '-aq', '--filter', `label=${LABEL}`]).split('\n').filter(Boolean).length;
   const t0 = performance.now();
   for (let c = existing; c < count; c++) {
-    docker(['run', '-d', '--label', LABEL, '--name', `dnescale-c${c}`, '--network', `dnescale-n${c % NETWORKS}`, 'local/busybox:latest', 'sleep', '100000']);
+    // Beyond `running`, containers are created only (the tree lists them all; nothing runs).
+    docker([c < running ? 'run' : 'create', ...(c < running ? ['-d'] : []), '--label', LABEL, '--name', `${PREFIX}-c${c}`, '--network', `${PREFIX}-n${c % NETWORKS}`, 'local/busybox:latest', 'sleep', '100000']);
   }
-  if (count > existing) console.log(`(host grown to ${count} bench containers on ${NETWORKS} networks in ${(ms(t0) / 1000).toFixed(0)} s)`);
+  if (count > existing) console.log(`(host grown to ${count} bench containers on ${networks} networks in ${(ms(t0) / 1000).toFixed(0)} s)`);
 }
 
 async function timeOf(run, times = 5) {
@@ -70,7 +73,7 @@ async function timeOf(run, times = 5) {
   return median(values);
 }
 
-async function treeRefresh(client, session) {
+export async function treeRefresh(client, session) {
   const raw = await timeOf(() => Promise.all([client.listNetworks(), client.listContainers()]));
   const refresh = await timeOf(() => session.refresh());
   const cli = await timeOf(() => {
@@ -79,24 +82,32 @@ async function treeRefresh(client, session) {
     docker(['ps', '-a', '--no-trunc']);
   }, 3);
   const { networks, containers } = session.snapshot;
-  console.log(`A. tree refresh at ${networks.length} networks x ${containers.length} containers: refresh ${refresh.toFixed(1)} ms, raw two API calls ${raw.toFixed(1)} ms ` +
+  return { networks: networks.length, containers: containers.length, refresh, raw, cli };
+}
+
+function printTreeRefresh({ networks, containers, refresh, raw, cli }) {
+  console.log(`A. tree refresh at ${networks} networks x ${containers} containers: refresh ${refresh.toFixed(1)} ms, raw two API calls ${raw.toFixed(1)} ms ` +
     `(ratio ${(refresh / raw).toFixed(2)}x, target <= 1.2x), CLI approach ${cli.toFixed(0)} ms (${(cli / refresh).toFixed(1)}x slower, target >= 5x)`);
 }
 
 /** One `docker network connect` as the panel sees it: only the named container's namespace (and the host) is read again. */
-async function probeCost(session) {
+export async function probeCost(session) {
   await session.refresh();
   const probe = new IncrementalProbe({ local: true });
   const first = await collectTopology(session, undefined, { probe, changedContainerIds: undefined });
   const full = probe.lastCounters;
-  const target = session.inventory.containers.find((c) => c.name === 'dnescale-c0');
-  const network = `dnescale-n${NETWORKS - 1}`;
+  const target = session.inventory.containers.find((c) => c.name === `${PREFIX}-c0`);
+  const network = `${PREFIX}-n${NETWORKS - 1}`;
   docker(['network', 'connect', network, target.name]);
   await session.refresh();
   await collectTopology(session, undefined, { probe, changedContainerIds: [target.id] });
   const one = probe.lastCounters;
   docker(['network', 'disconnect', network, target.name]);
   const containerNamespaces = Object.keys(first.sandboxes).length;
+  return { containerNamespaces, one, full };
+}
+
+function printProbeCost({ containerNamespaces, one, full }) {
   console.log(`B. probe cost of one event with ${containerNamespaces} container namespaces: ${one.namespacesRead} read, ${one.namespacesReused} reused, ${one.elapsedMs} ms ` +
     `(the full probe before it: ${full.namespacesRead} read, ${full.elapsedMs} ms)`);
 }
@@ -105,8 +116,8 @@ async function connectLatency(session, scopeName) {
   const probe = new IncrementalProbe({ local: true });
   const changed = new ChangedContainers(session);
   await collectTopology(session, undefined, { probe, changedContainerIds: changed.take() });
-  const target = 'dnescale-c0';
-  const network = `dnescale-n${NETWORKS - 1}`;
+  const target = `${PREFIX}-c0`;
+  const network = `${PREFIX}-n${NETWORKS - 1}`;
   const networkId = docker(['network', 'inspect', '-f', '{{.Id}}', network]);
   const scope = scopeName === 'network' ? { kind: 'network', networkId } : { kind: 'host' };
   const latencies = [];
@@ -136,6 +147,7 @@ async function connectLatency(session, scopeName) {
   console.log(`C. outside docker network connect -> new endpoint's veth in the diagram text (${scopeName} scope): p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms (target p95 <= 700 ms)`);
 }
 
+async function main() {
 const client = new EngineClient(resolveTarget(undefined), 30_000);
 const keep = process.argv.includes('--keep');
 try {
@@ -143,14 +155,17 @@ try {
   await session.start();
   for (const size of [...new Set([10, 100, CONTAINERS].filter((n) => n <= CONTAINERS))].sort((x, y) => x - y)) {
     growHost(size);
-    await probeCost(session);
+    printProbeCost(await probeCost(session));
   }
   await session.refresh();
   await sleep(500);
-  await treeRefresh(client, session);
+  printTreeRefresh(await treeRefresh(client, session));
   await connectLatency(session, 'whole host');
   await connectLatency(session, 'network');
   session.dispose();
 } finally {
   if (!keep) cleanup();
 }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) await main();

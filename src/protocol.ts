@@ -75,10 +75,19 @@ export interface PanelToWebviewMessages {
   error: { message: string };
 }
 
+/** How often a shown page says it is alive; the host draws for it while it heard from it within 3 of these. */
+export const ALIVE_INTERVAL_MS = 5_000;
+export const ALIVE_LEASE_MS = 3 * ALIVE_INTERVAL_MS;
+
 /** Webview -> host, by message type. */
 export interface WebviewToPanelMessages {
   /** The page is loaded and listens: the host may post. Sent by every new page (reload, reveal). */
   ready: NoFields;
+  /**
+   * The page is there and shown (sent every ALIVE_INTERVAL_MS while the document is visible, and
+   * when it becomes visible): a page that stopped saying it (a closed browser tab) is not drawn for.
+   */
+  alive: NoFields;
   /** Request: draw this scope. */
   setScope: { scope: ScopeValue };
   /** Request: let the user choose the scope in VS Code's quick pick (type-to-search). */
@@ -164,6 +173,7 @@ function isScopeChoices(value: unknown): value is ScopeChoice[] {
 
 const WEBVIEW_TO_PANEL: ChecksOf<WebviewToPanelMessages> = {
   ready: {},
+  alive: {},
   setScope: { scope: isScopeValue },
   pickScope: {},
   setToggles: { toggles: isToggleChange },

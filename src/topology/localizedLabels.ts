@@ -45,6 +45,8 @@ export function localizedOverviewLabels(): OverviewLabels {
     multiHomedRegion: vscode.l10n.t('on several networks'),
     containers: vscode.l10n.t('containers:'),
     overviewComment: vscode.l10n.t('overview by network: click a network or a container to see its plumbing'),
+    // {0} is a number: the containers a node does not list.
+    more: vscode.l10n.t('{0} more'),
   };
 }
 

@@ -11,6 +11,9 @@
  *   it drew it (acknowledged()); requests meanwhile only mark the diagram stale, redrawn after the
  *   acknowledgement. A page that went away without a word (a closed browser tab keeps its
  *   extension host for minutes) thus costs one redraw, not one per engine event.
+ * - With `leaseMs`, a page not heard from (heard(): any message) for that long is taken as gone:
+ *   requests only mark the diagram stale, drawn when the page speaks again. A closed browser tab
+ *   thus costs no redraw at all, even when its last diagram was acknowledged.
  * - After dispose() nothing runs again: no timer is left, no further redraw follows.
  */
 import { Debouncer } from '../common/debounce';
@@ -20,6 +23,15 @@ export interface RenderSchedulerOptions {
   delayMs: number;
   /** A redraw failed (rejected or threw); the scheduler goes on. */
   onError(error: unknown): void;
+  /** How long the page may stay quiet and still be drawn for (none: always). */
+  leaseMs?: number;
+  /**
+   * The page goes away when the panel is hidden (a webview not retained): shown again, nothing is
+   * drawn until the new page says it is ready (a redraw before would be one probe too many).
+   */
+  reloadsWhenShown?: boolean;
+  /** The clock (tests). */
+  now?: () => number;
 }
 
 /** One redraw; resolves true when it posted a diagram the page is to acknowledge. */
@@ -35,6 +47,7 @@ export class RenderScheduler {
   private disposed = false;
   /** A diagram was posted and the page has not yet said it drew it. */
   private awaitingPage = false;
+  private lastHeard = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly render: Render,
@@ -70,6 +83,19 @@ export class RenderScheduler {
     this.debouncer.schedule(delayMs);
   }
 
+  /** The page said something (it is there): a diagram that went stale while it was quiet is drawn now. */
+  heard(): void {
+    if (this.disposed) {
+      return;
+    }
+    const wasQuiet = !this.pageHeard;
+    this.lastHeard = this.now();
+    if (wasQuiet && this.stale && this.canRender) {
+      this.stale = false;
+      this.request(0);
+    }
+  }
+
   /** The page drew (or failed to draw) the last diagram: a redraw asked for meanwhile runs now. */
   acknowledged(): void {
     if (this.disposed || !this.awaitingPage) {
@@ -90,6 +116,7 @@ export class RenderScheduler {
     this.ready = true;
     this.stale = false;
     this.awaitingPage = false;
+    this.lastHeard = this.now();
     this.request(0);
   }
 
@@ -104,6 +131,10 @@ export class RenderScheduler {
     }
     this.visible = visible;
     if (!visible) {
+      if (this.options.reloadsWhenShown) {
+        this.ready = false;
+        this.awaitingPage = false;
+      }
       if (this.debouncer.pending) {
         this.debouncer.cancel();
         this.stale = true;
@@ -124,7 +155,16 @@ export class RenderScheduler {
   }
 
   private get canRender(): boolean {
-    return this.ready && this.visible && !this.awaitingPage;
+    return this.ready && this.visible && !this.awaitingPage && this.pageHeard;
+  }
+
+  /** Whether the page spoke within the lease (always, without one). */
+  private get pageHeard(): boolean {
+    return this.options.leaseMs === undefined || this.now() - this.lastHeard <= this.options.leaseMs;
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
   }
 
   private run(): void {

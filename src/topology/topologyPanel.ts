@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import type { EngineSession } from '../engine/engineSession';
 import type { ReachPath } from '../model/reachability/types';
 import { DEFAULT_DIAGRAM_OPTIONS, TopologyScope } from '../model/topology/types';
-import { parseWebviewMessage, type PanelToWebview, type TopologyToggles, type WebviewToPanel } from '../protocol';
+import { ALIVE_LEASE_MS, parseWebviewMessage, type PanelToWebview, type TopologyToggles, type WebviewToPanel } from '../protocol';
 import type { Services } from '../services';
 import { copyMermaidSource, saveMarkdown, saveSvg } from './fileExport';
 import { RenderScheduler } from './renderScheduler';
@@ -178,6 +178,8 @@ export class TopologyPanel {
     this.scheduler = new RenderScheduler(() => this.diagram.render((message) => this.post(message)), {
       delayMs: REDRAW_DELAY_MS,
       onError: (error) => this.renderFailed(error),
+      leaseMs: ALIVE_LEASE_MS,
+      reloadsWhenShown: true, // retainContextWhenHidden is false
     });
     this.scheduler.setVisible(panel.visible);
     this.panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'network.svg');
@@ -269,6 +271,8 @@ export class TopologyPanel {
   }
 
   private async handle(message: WebviewToPanel): Promise<void> {
+    // Any message says the page is there (a closed browser tab says nothing: see ALIVE_LEASE_MS).
+    this.scheduler.heard();
     if (message.type === 'setScope' || message.type === 'setToggles' || message.type === 'refresh' || message.type === 'pickScope') {
       // The user acts in the page: it is there, whatever it has acknowledged so far.
       this.scheduler.acknowledged();
@@ -276,6 +280,8 @@ export class TopologyPanel {
     switch (message.type) {
       case 'ready':
         this.scheduler.pageReady();
+        break;
+      case 'alive':
         break;
       case 'setScope':
         // Unchanged, the page still wants an answer: it shows what it asked for until told otherwise.

@@ -13,6 +13,8 @@
  *
  *  4. A veth made by hand on that network's bridge (as the labs do) appears in the diagram without a
  *     click and without any engine event: the host's interfaces are watched (ip monitor).
+ *  5. The browser tab closed while the panel is open (the extension host lives on): once the page's
+ *     lease has run out (it said "alive" every 5 s), 20 engine events cause no probe.
  *
  * Everything carries dne.test=1 and dne.test.scale=1 (cleaned before and after); the hand-made
  * veth is deleted in `after`, even on failure.
@@ -224,5 +226,23 @@ describe('topology at scale (e2e: VSIX in code-server + Chromium + real engine)'
     console.log(`hand-made veth drawn ${Date.now() - t0} ms after ip link set master (no click, no engine event)`);
     assert.ok(after.revision > before.revision);
     await screenshot(p, 'topology-scale-handmade');
+  });
+
+  it('the browser tab closed with the panel open: after the page\'s lease (15 s) no engine event probes the host', async () => {
+    const p = page!;
+    await waitForPanel(p, `${APP} drawn`, (s) => s.text.includes(APP), 30_000);
+    await p.close();
+    page = undefined;
+    // The last words of the page may still count for ALIVE_LEASE_MS (15 s).
+    await sleep(17_000);
+    const before = probesLogged(server!);
+    for (let i = 1; i <= 10; i++) {
+      docker(['network', 'disconnect', MOVING, APP]);
+      docker(['network', 'connect', '--ip', addressOf(i), MOVING, APP]);
+    }
+    await sleep(6000);
+    const probes = probesLogged(server!) - before;
+    console.log(`  tab closed: ${probes} probe(s) for 20 engine events`);
+    assert.strictEqual(probes, 0, 'the extension host probed for a closed tab');
   });
 });

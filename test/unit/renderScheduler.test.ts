@@ -315,4 +315,59 @@ describe('RenderScheduler', () => {
     assert.equal(r.count, 1);
     assert.equal(scheduler.awaitingAcknowledgement, false);
   });
+
+  test('a page quiet for longer than the lease (a closed browser tab, its last diagram acknowledged) costs no render; its next word draws the stale diagram', async () => {
+    let clock = 1_000;
+    const r = controlledRender(true);
+    const scheduler = new RenderScheduler(r.render, { delayMs: DELAY, onError: (error) => errors.push(error), leaseMs: 15_000, now: () => clock });
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    await r.finish();
+    scheduler.heard();
+    scheduler.acknowledged();
+    assert.equal(r.count, 1);
+    // Alive every 5 s: still drawn for.
+    clock += 14_000;
+    scheduler.heard();
+    scheduler.request();
+    mock.timers.tick(DELAY);
+    await r.finish();
+    scheduler.acknowledged();
+    assert.equal(r.count, 2);
+    // The tab closes: nothing more is heard; 20 engine events later, no render.
+    clock += 16_000;
+    for (let i = 0; i < 20; i++) {
+      scheduler.request();
+      mock.timers.tick(DELAY);
+      await settle();
+    }
+    assert.equal(r.count, 2, 'no render for a page not heard from within the lease');
+    assert.equal(scheduler.isStale, true);
+    // The same page speaks again (its tab shown again): one render, at once.
+    scheduler.heard();
+    mock.timers.tick(0);
+    await r.finish();
+    assert.equal(r.count, 3);
+    scheduler.dispose();
+  });
+
+  test('a page that reloads when shown: hidden with 20 requests, shown again, exactly one render, once the new page is ready (however late)', async () => {
+    const r = controlledRender(true);
+    const scheduler = new RenderScheduler(r.render, { delayMs: DELAY, onError: (error) => errors.push(error), reloadsWhenShown: true });
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    await r.finish();
+    scheduler.acknowledged();
+    scheduler.setVisible(false);
+    for (let i = 0; i < 20; i++) scheduler.request();
+    scheduler.setVisible(true);
+    mock.timers.tick(5 * DELAY);
+    await settle();
+    assert.equal(r.count, 1, 'nothing drawn before the new page is ready');
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    await r.finish();
+    assert.equal(r.count, 2);
+    scheduler.dispose();
+  });
 });

@@ -64,7 +64,8 @@ for (const level of ['netns', 'sysfs', 'api'] as const) {
       const linked = flow.edges.filter((edge) => edge.end === multi.id || edge.start === multi.id).map((edge) => networkNodes.get(edge.start === multi.id ? edge.end : edge.start));
       assert.deepEqual(linked.sort(), [`${P}bnet`, `${P}devops`]);
       assert.deepEqual(result.nodeTargets[multi.id], { kind: 'container', id: fixture.containers.find((c) => c.Names![0] === `/${P}multi`)!.Id });
-      for (const edge of flow.edges) {
+      // Drawn links only: the invisible ones (~~~) chain the cells of a grid row.
+      for (const edge of flow.edges.filter((edge) => edge.stroke !== 'invisible')) {
         assert.ok(networkNodes.has(edge.start) || networkNodes.has(edge.end), `edge ${edge.start} - ${edge.end} joins no network`);
       }
       assert.deepEqual(result.interfaceNodes, {});
@@ -110,14 +111,40 @@ describe('overview: engine strings and the rule', () => {
     assert.equal(overviewApplies(grown(topology, OVERVIEW_THRESHOLD - containerNs + 1), HOST, DEFAULT_DIAGRAM_OPTIONS), true);
   });
 
-  test('the devops node lists its copies; with many, names only (addresses in the drill-down)', async () => {
+  test('the devops node lists its copies; with many, names only, the first 8 and how many more (all in the drill-down)', async () => {
     const large = grown(topology, 12);
     const flow = await parseFlowchart(generateOverview(large, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text);
     const devops = texts(flow).find((label) => label.text.startsWith(`${P}devops · `))!;
-    for (let i = 0; i < 12; i++) {
-      assert.ok(holds(devops.text, `${P}AppDev-${i}`), devops.text);
-    }
+    const copies = Array.from({ length: 12 }, (_, i) => `${P}AppDev-${i}`);
+    const listed = copies.filter((name) => holds(devops.text, name));
+    const more = Number(/(\d+) more/.exec(devops.text)?.[1]);
+    // AppDev and its 12 copies are on devops alone: those listed and the "more" count them all.
+    assert.equal(listed.length + (holds(devops.text, `${P}AppDev`) ? 1 : 0) + more, 1 + copies.length, devops.text);
+    assert.ok(listed.length >= 6 && more > 0, devops.text);
     assert.ok(!devops.text.includes('10.213.8.2,'), 'names only above 4 containers');
+    const devopsId = fixture.networks.find((network) => network.Name === `${P}devops`)!.Id;
+    const drill = generateMermaid(large, { kind: 'network', networkId: devopsId }, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text;
+    for (const name of copies) assert.ok(drill.includes(name), `${name} in the drill-down`);
+  });
+
+  test('every link stays inside its own joined cell (a subgraph of its own), so none can cross an unrelated node', () => {
+    const large = grown(topology, 12);
+    const text = generateOverview(large, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text;
+    const stack: string[] = [];
+    const home = new Map<string, string>();
+    const links: [string, string][] = [];
+    for (const line of text.split('\n').map((l) => l.trim())) {
+      const subgraph = /^subgraph (\S+?)\[/.exec(line);
+      if (subgraph) stack.push(subgraph[1]);
+      else if (line === 'end') stack.pop();
+      else if (/^\w+ --- \w+$/.test(line)) links.push(line.split(' --- ') as [string, string]);
+      else if (/^\w+\[/.test(line)) home.set(line.slice(0, line.indexOf('[')), stack[stack.length - 1] ?? '');
+    }
+    assert.ok(links.length > 0, 'the seed has a container on two networks');
+    for (const [from, to] of links) {
+      assert.ok(home.get(from)?.startsWith('cell_'), `${from} is in a joined cell: ${home.get(from)}`);
+      assert.equal(home.get(from), home.get(to), `${from} --- ${to} leaves its cell`);
+    }
   });
 
   test('stopped containers, when shown, sit on the networks they would join', async () => {

@@ -10,7 +10,7 @@
  */
 import type { Mermaid } from 'mermaid';
 import { MERMAID_RENDER_CONFIG } from '../../src/model/topology/renderConfig';
-import { parsePanelMessage, type DiagramMessage, type PanelToWebview, type WebviewToPanel } from '../../src/protocol';
+import { ALIVE_INTERVAL_MS, parsePanelMessage, type DiagramMessage, type PanelToWebview, type WebviewToPanel } from '../../src/protocol';
 import { PanZoom, parseViewTransform, type ViewTransform } from './panZoom';
 import { installStyles } from './styles';
 import { Toolbar } from './toolbar';
@@ -114,6 +114,13 @@ class TopologyApp {
       if (this.last) this.render(this.last);
     }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
     this.post({ type: 'ready' });
+    // While the document is shown, say so now and then: the host stops drawing for a page that
+    // went quiet (a closed browser tab keeps its extension host for minutes).
+    const alive = () => {
+      if (document.visibilityState === 'visible') this.post({ type: 'alive' });
+    };
+    setInterval(alive, ALIVE_INTERVAL_MS);
+    document.addEventListener('visibilitychange', alive);
     void loadMermaid().catch(() => undefined); // a failure shows at the first render
   }
 

@@ -1,18 +1,18 @@
 /**
- * The whole-host overview for large hosts: laid out by network instead of by veth end. Regions
- * (subgraphs) for the bridge, swarm (overlay) and macvlan/ipvlan networks, host-mode containers
- * and containers on no network. Each network is one node: its name, driver, gateway and the
- * containers attached to it alone, several to a line (names only when there are many); a click
- * focuses the network, whose own diagram shows every veth end. Containers on several networks
- * are grouped by the networks they join, one node per group linked from each of those networks'
- * nodes (dagre puts it below them, between them). No edge joins two containers. Networks stand
- * in a grid of columns made with invisible links (`~~~`), so the picture grows about as wide as
- * tall instead of as one row. Sizes and settings come from `npm run bench` (section 5).
- * `chooseDiagram` is the rule the panel and the CLI share. Pure; engine strings go through
- * `escapeLabel`.
+ * The whole-host overview for large hosts: laid out by network instead of by veth end. Each network
+ * is one node: its name, driver and gateway, then the containers attached to it alone (names,
+ * wrapped; the first few and how many more on a crowded network); a click focuses the network,
+ * whose own diagram shows every veth end. Containers on several networks are grouped by the
+ * networks they join, one node per group drawn between those networks, in a subgraph of its own
+ * (a "joined cell") so that its links stay inside it. No edge joins two containers. The bridge
+ * networks stand in a grid; the joined cells, the swarm (overlay) and macvlan/ipvlan regions,
+ * host mode and no network are stacked beside it (overviewGrid.ts chooses the columns and the
+ * line width that fit a 1400 x 900 panel best). `chooseDiagram` is the rule the panel and the CLI
+ * share. Pure; engine strings go through `escapeLabel`.
  */
 import type { RevealTarget } from '../revealTarget';
 import { DiagramLabels, DiagramResult, escapeLabel, generateMermaid, mermaidId } from './mermaid';
+import { bestColumns, CLUSTER_PAD, fittedScale, LINK_GAP, NODE_GAP, nodeSize, ROOT_RANK_GAP, rowsOf, Size, TITLE_PX, wrapNames } from './overviewGrid';
 import { filterTopology } from './scope';
 import type { DiagramOptions, TopoNamespace, TopoNetwork, Topology, TopologyScope } from './types';
 
@@ -28,6 +28,8 @@ export interface OverviewLabels {
   containers: string;
   /** The first comment line, telling the reader this is the overview and how to see more. */
   overviewComment: string;
+  /** After the names a node lists: how many more ({0}) its drill-down shows. */
+  more: string;
 }
 
 export const ENGLISH_OVERVIEW_LABELS: OverviewLabels = {
@@ -39,35 +41,38 @@ export const ENGLISH_OVERVIEW_LABELS: OverviewLabels = {
   multiHomedRegion: 'on several networks',
   containers: 'containers:',
   overviewComment: 'overview by network: click a network or a container to see its plumbing',
+  more: '{0} more',
 };
 
 /**
  * Whole-host diagrams with more container namespaces than this, or more drawn networks than
  * OVERVIEW_NETWORKS, are drawn as the overview. `npm run bench`, section 5 (30 networks, fitted
- * to 1400 x 900, node text at that scale): full plumbing 2.2 px with 5 containers, 1.4 px with 40,
- * 0.2 px and a 3.2-3.7 s render with 500; the overview 10.4, 10.1, 8.3 (150) and 6.6 px (500),
- * each drawn in under 0.5 s. The recorded lab (12 containers, 9 networks drawn) keeps its full
- * plumbing (3.1 px fitted: read by zooming, every veth end there) as the issue asks.
+ * to 1400 x 900, node text at that scale): full plumbing 2.2 px with 5 containers, 2.1 px with 24,
+ * 0.2 px and a 6 s render with 500; the overview 15.2, 12.7, 10.8 (150) and 10.4 px (500), each
+ * drawn in under 1 s. The recorded lab (12 containers, 9 networks drawn) keeps its full plumbing
+ * (3.1 px fitted: read by zooming, every veth end there) as the issue asks.
  */
 export const OVERVIEW_THRESHOLD = 20;
 export const OVERVIEW_NETWORKS = 12;
 
-function networkTitle(network: TopoNetwork, count: number, overview: OverviewLabels): string {
+/** A network node's first line: name, driver (and mode), gateway. */
+function networkTitle(network: TopoNetwork, gateway: string | undefined): string {
   const driver = network.mode ? `${network.driver} ${network.mode}` : network.driver;
-  return `${network.name} · ${driver} · ${overview.containers} ${count}`;
+  return [network.name, driver, ...(gateway ? [gateway] : [])].join(' · ');
 }
 
 /**
- * Mermaid's layout settings for the overview (a directive: the panel's and the CLI's Mermaid
- * take it from the text): labels wrap at 800 px (WRAP_PX) instead of 200, so a network's node is a few wide
- * lines rather than a tall column; nodes and ranks closer than the defaults (50).
+ * Mermaid's layout settings for the overview (a directive: the panel's and the CLI's Mermaid take
+ * it from the text): labels wrap at 800 px instead of 200 (the lines are made shorter than that
+ * here), nodes and ranks closer than the defaults (50). See overviewGrid.ts for the sizes.
  */
-const LAYOUT_DIRECTIVE = '%%{init: {"flowchart": {"wrappingWidth": 800, "nodeSpacing": 24, "rankSpacing": 28, "padding": 6}}}%%';
+const LAYOUT_DIRECTIVE = `%%{init: {"flowchart": {"wrappingWidth": 800, "nodeSpacing": ${NODE_GAP}, "rankSpacing": ${ROOT_RANK_GAP}, "padding": 6}}}%%`;
 /** Above this many containers, a node lists their names only (a click on the network shows their addresses). */
 const NAMES_ONLY_ABOVE = 4;
-const GRID_ASPECT = 0.9;
-/** Where Mermaid wraps the overview's labels (the directive's wrappingWidth). */
-const WRAP_PX = 800;
+/** A node lists at most this many containers. */
+const LISTED_AT_MOST = 10;
+/** Characters a line of names may take: the one that fits the panel best is chosen (bestLayout). */
+const LINE_WIDTHS = [18, 24, 30, 38, 48, 60];
 
 type RegionKey = 'bridge' | 'swarm' | 'macvlan' | 'host' | 'detached';
 
@@ -171,99 +176,27 @@ function plan(shown: Topology, labels: DiagramLabels): Plan {
   return { regions, single, multi, groups };
 }
 
-interface Drawing {
-  lines: string[];
-  nodeTargets: Record<string, RevealTarget>;
-  /** Network id -> its node, where multi-homed containers' edges end. */
-  networkNodes: Map<string, string>;
-  nodeCount: number;
-  edgeCount: number;
-  bridges: string[];
-  stopped: string[];
-}
-
 const quoted = (lines: string[]) => `"${lines.map(escapeLabel).join('<br/>')}"`;
 
-function memberLines(member: Member, networkId: string | undefined, options: DiagramOptions): string[] {
-  const addresses = options.showIPs ? (networkId ? member.addresses.get(networkId) ?? [] : [...member.addresses.values()].flat()) : [];
-  return [member.title, ...(addresses.length > 0 ? [addresses.join(', ')] : [])];
+/** A container as listed in a node: its name, and its addresses when the node lists few. */
+function entry(member: Member, networkId: string | undefined, options: DiagramOptions, namesOnly: boolean): string {
+  if (namesOnly || !options.showIPs) return member.title;
+  const addresses = networkId ? member.addresses.get(networkId) ?? [] : [...member.addresses.values()].flat();
+  return addresses.length > 0 ? `${member.title} ${addresses.join(' ')}` : member.title;
 }
 
 /**
- * The containers of a node, several to a line: name and address (3 to a line), or names only
- * (6 to a line) when there are more than NAMES_ONLY_ABOVE — lines that fit the 800 px wrap.
+ * The containers of a node after `head`, wrapped at `width` characters: names and addresses, names
+ * only above NAMES_ONLY_ABOVE; above LISTED_AT_MOST, the first ones and how many more (a click on
+ * the network lists them all).
  */
-function listLines(members: Member[], networkId: string | undefined, options: DiagramOptions): string[] {
+function listLines(members: Member[], networkId: string | undefined, options: DiagramOptions, overview: OverviewLabels, width: number, head: string): string[] {
+  if (members.length === 0) return [head.replace(/ ·$/, '')];
   const namesOnly = members.length > NAMES_ONLY_ABOVE;
-  const perLine = namesOnly ? 6 : 3;
-  const lines: string[] = [];
-  for (let i = 0; i < members.length; i += perLine) {
-    const slice = members.slice(i, i + perLine);
-    lines.push(slice.map((member) => (namesOnly ? member.title : memberLines(member, networkId, options).join(' '))).join('  ·  '));
-  }
-  return lines;
-}
-
-/**
- * Columns for `count` boxes so that the grid is GRID_ASPECT times as wide as tall: narrower than
- * the 14:9 panel, since the other regions and the multi-homed groups stand beside it (bench).
- */
-function columnsFor(count: number, boxAspect: number): number {
-  return Math.max(1, Math.min(count, Math.round(Math.sqrt((count * GRID_ASPECT) / boxAspect))));
-}
-
-/** Invisible links that stack `ids` in `columns` columns (each id under the one `columns` before it). */
-function gridLinks(ids: string[], columns: number, indent: string): string[] {
-  const lines: string[] = [];
-  for (let i = columns; i < ids.length; i++) {
-    lines.push(`${indent}${ids[i - columns]} ~~~ ${ids[i]}`);
-  }
-  return lines;
-}
-
-function drawMembers(drawing: Drawing, members: Member[], networkId: string | undefined, options: DiagramOptions, indent: string): string[] {
-  const ids: string[] = [];
-  for (const member of members) {
-    const id = mermaidId('ct', member.ns.id);
-    drawing.lines.push(`${indent}${id}[${quoted(memberLines(member, networkId, options))}]`);
-    drawing.nodeTargets[id] = { kind: 'container', id: member.ownerId };
-    if (member.ns.stopped) drawing.stopped.push(id);
-    drawing.nodeCount++;
-    ids.push(id);
-  }
-  return ids;
-}
-
-/** A network as one node: its name, driver and gateway, then its own containers (see listLines). */
-function drawNetwork(drawing: Drawing, network: TopoNetwork, members: Member[], context: OverviewContext): { id: string; lines: string[] } {
-  const { options, overview } = context;
-  const node = mermaidId('nw', network.id);
-  const joined = members.length + context.plan.multi.filter((member) => member.networkIds.includes(network.id)).length;
-  const gateway = options.showIPs ? context.gateways.get(network.id) : undefined;
-  const lines = [networkTitle(network, joined, overview), ...(gateway ? [gateway] : [])];
-  lines.push(...listLines(members, network.id, options));
-  drawing.lines.push(`    ${node}[${quoted(lines)}]`);
-  drawing.nodeTargets[node] = { kind: 'network', id: network.id };
-  drawing.networkNodes.set(network.id, node);
-  drawing.bridges.push(node);
-  drawing.nodeCount++;
-  return { id: node, lines };
-}
-
-/**
- * Width / height of the average network node with its spacing, estimated from its text: about
- * 8 px a character and 24 px a line at Mermaid's 16 px font, lines wrapped at WRAP_PX, 30 px of
- * padding, the directive's node and rank spacing. The grid's columns follow from it.
- */
-function boxAspect(nodes: string[][]): number {
-  let width = 0;
-  let height = 0;
-  for (const lines of nodes) {
-    const widest = Math.max(...lines.map((line) => line.length * 8));
-    width += Math.min(WRAP_PX, widest) + 30 + 24;
-    height += lines.reduce((sum, line) => sum + Math.ceil((line.length * 8) / WRAP_PX), 0) * 24 + 30 + 28;
-  }
-  return width / height;
+  const listed = members.length > LISTED_AT_MOST ? members.slice(0, LISTED_AT_MOST - 2) : members;
+  const entries = listed.map((member) => entry(member, networkId, options, namesOnly));
+  if (listed.length < members.length) entries.push(overview.more.replace('{0}', String(members.length - listed.length)));
+  return wrapNames(entries, width, `${head} `);
 }
 
 interface OverviewContext {
@@ -274,16 +207,207 @@ interface OverviewContext {
   /** Network id -> its gateway address(es) as the anchor interface shows them. */
   gateways: Map<string, string>;
   networkNames: Map<string, string>;
+  /** The host and none networks, targets of a click on the host-mode and no-network nodes. */
+  hostNetworkId?: string;
+  noneNetworkId?: string;
 }
 
-/** A region of containers with no network of their own (host mode, none): one subgraph, a grid. */
-function drawLooseRegion(drawing: Drawing, key: 'host' | 'detached', title: string, context: OverviewContext): void {
+/** One Mermaid node of the overview, before it is written. */
+interface Box {
+  id: string;
+  lines: string[];
+  target: RevealTarget;
+  kind: 'network' | 'group' | 'list';
+}
+
+/** One cell of a grid: a node alone, or networks with the multi-homed containers between them. */
+interface Cell {
+  boxes: Box[];
+  /** Links of a joined cell, in order, so that dagre (left to right) puts each group between its networks. */
+  links: [string, string][];
+  size: Size;
+  key: string;
+  /** A joined cell's direction: left to right, or top to bottom for long chains (bestLayout tries both). */
+  direction?: Direction;
+}
+
+type Direction = 'LR' | 'TB';
+
+/** One candidate of bestLayout: the width of the name lines, the direction of the joined cells. */
+interface LineLayout {
+  width: number;
+  direction: Direction;
+}
+
+function networkBox(network: TopoNetwork, context: OverviewContext, width: number): Box {
+  const { options, overview, plan: p } = context;
+  const members = p.single.get(network.id) ?? [];
+  const joined = members.length + p.multi.filter((member) => member.networkIds.includes(network.id)).length;
+  const gateway = options.showIPs ? context.gateways.get(network.id) : undefined;
+  const lines = [networkTitle(network, gateway), ...listLines(members, network.id, options, overview, width, `${overview.containers} ${joined} ·`)];
+  return { id: mermaidId('nw', network.id), lines, target: { kind: 'network', id: network.id }, kind: 'network' };
+}
+
+/** A group of multi-homed containers: the networks it joins, then its containers. */
+function groupBox(key: string, members: Member[], context: OverviewContext, width: number): Box {
+  const networkIds = members[0].networkIds;
+  const names = networkIds.map((networkId) => context.networkNames.get(networkId) ?? networkId);
+  const lines = listLines(members, undefined, context.options, context.overview, width, `${names.join(' + ')}:`);
+  const target: RevealTarget = members.length === 1 ? { kind: 'container', id: members[0].ownerId } : { kind: 'network', id: networkIds[0] };
+  return { id: mermaidId('mh', key), lines, target, kind: 'group' };
+}
+
+/** The size of a joined cell: one rank per step of its links, left to right (LR) or top to bottom (TB). */
+function joinedSize(boxes: Box[], links: [string, string][], direction: Direction): Size {
+  const rank = new Map<string, number>([[boxes[0].id, 0]]);
+  for (const [from, to] of links) if (!rank.has(to)) rank.set(to, (rank.get(from) ?? 0) + 1);
+  const across = direction === 'LR' ? (size: Size) => size.height : (size: Size) => size.width;
+  const along = direction === 'LR' ? (size: Size) => size.width : (size: Size) => size.height;
+  const ranks = new Map<number, { along: number; across: number }>();
+  for (const box of boxes) {
+    const size = nodeSize(box.lines);
+    const at = rank.get(box.id) ?? 0;
+    const current = ranks.get(at);
+    ranks.set(at, current ? { along: Math.max(current.along, along(size)), across: current.across + NODE_GAP + across(size) } : { along: along(size), across: across(size) });
+  }
+  const all = [...ranks.values()];
+  const length = all.reduce((sum, r) => sum + r.along, 0) + LINK_GAP * (all.length - 1);
+  const breadth = Math.max(...all.map((r) => r.across));
+  const [width, height] = direction === 'LR' ? [length, breadth] : [breadth, length];
+  return { width: width + 2 * CLUSTER_PAD, height: height + 2 * CLUSTER_PAD + TITLE_PX };
+}
+
+/** Networks joined by multi-homed containers: breadth first from `start`, network, group, its other networks... */
+function joinedCell(start: TopoNetwork, context: OverviewContext, layout: LineLayout, placed: Set<string>): Cell {
+  const { width, direction } = layout;
+  const networks = new Map([...context.plan.regions.values()].flat().map((network) => [network.id, network]));
+  const boxes: Box[] = [];
+  const links: [string, string][] = [];
+  const queue = [start.id];
+  const seenGroups = new Set<string>();
+  placed.add(start.id);
+  while (queue.length > 0) {
+    const networkId = queue.shift()!;
+    const from = networkBox(networks.get(networkId)!, context, width);
+    boxes.push(from);
+    for (const [key, members] of context.plan.groups) {
+      if (seenGroups.has(key) || !members[0].networkIds.includes(networkId)) continue;
+      seenGroups.add(key);
+      const box = groupBox(key, members, context, width);
+      boxes.push(box);
+      links.push([from.id, box.id]);
+      for (const other of members[0].networkIds.filter((id) => id !== networkId)) {
+        links.push([box.id, mermaidId('nw', other)]);
+        if (!placed.has(other)) {
+          placed.add(other);
+          queue.push(other);
+        }
+      }
+    }
+  }
+  return { boxes, links, size: joinedSize(boxes, links, direction), key: start.id, direction };
+}
+
+/** Host-mode containers, or containers on no network: one node listing them. */
+function looseCell(key: 'host' | 'detached', title: string, context: OverviewContext, width: number): Cell | undefined {
   const members = context.plan.single.get(key) ?? [];
-  if (members.length === 0) return;
-  const sg = `region_${key}`;
-  drawing.lines.push(`  subgraph ${sg}[${quoted([title])}]`, '    direction TB');
-  const ids = drawMembers(drawing, members, undefined, context.options, '    ');
-  drawing.lines.push(...gridLinks(ids, columnsFor(ids.length, 2.5), '    '), '  end');
+  if (members.length === 0) return undefined;
+  const networkId = key === 'host' ? context.hostNetworkId : context.noneNetworkId;
+  const target: RevealTarget = networkId ? { kind: 'network', id: networkId } : { kind: 'container', id: members[0].ownerId };
+  const box: Box = { id: `region_${key}`, lines: [title, ...listLines(members, undefined, context.options, context.overview, width, `${context.overview.containers} ${members.length} ·`)], target, kind: 'list' };
+  return { boxes: [box], links: [], size: nodeSize(box.lines), key };
+}
+
+type GridKey = 'bridge' | 'swarm' | 'macvlan' | 'joined';
+
+interface Region {
+  key: GridKey;
+  title: string;
+  cells: Cell[];
+  columns: number;
+}
+
+/** The regions' cells for one width of the name lines: networks alone in their region, joined ones in the `joined` region. */
+function regionsFor(context: OverviewContext, layout: LineLayout): Region[] {
+  const { width } = layout;
+  const { overview, plan: p } = context;
+  const joinedIds = new Set([...p.groups.values()].flatMap((members) => members[0].networkIds));
+  const placed = new Set<string>();
+  const titles: Record<GridKey, string> = { bridge: overview.bridgeRegion, swarm: overview.swarmRegion, macvlan: overview.macvlanRegion, joined: overview.multiHomedRegion };
+  const cells = new Map<GridKey, Cell[]>();
+  for (const key of ['bridge', 'swarm', 'macvlan'] as const) {
+    for (const network of p.regions.get(key) ?? []) {
+      if (placed.has(network.id)) continue;
+      const grid: GridKey = joinedIds.has(network.id) ? 'joined' : key;
+      const box = networkBox(network, context, width);
+      const cell = grid === 'joined' ? joinedCell(network, context, layout, placed) : { boxes: [box], links: [], size: nodeSize(box.lines), key: network.id };
+      cells.set(grid, [...(cells.get(grid) ?? []), cell]);
+    }
+  }
+  // Taller cells first: rows of alike heights waste less room.
+  return [...cells].map(([key, list]) => ({ key, title: titles[key], cells: list.sort((a, b) => b.size.height - a.size.height), columns: 1 }));
+}
+
+/** The layout that fits the panel best, over the widths of the name lines and each region's columns. */
+function bestLayout(context: OverviewContext): { main?: Region; side: Region[]; loose: Cell[] } {
+  let best: { main?: Region; side: Region[]; loose: Cell[]; scale: number } | undefined;
+  for (const layout of LINE_WIDTHS.flatMap((width) => (['LR', 'TB'] as const).map((direction) => ({ width, direction })))) {
+    const { width } = layout;
+    const regions = regionsFor(context, layout);
+    const main = regions.find((region) => region.key === 'bridge');
+    const side = regions.filter((region) => region !== main);
+    const loose = [looseCell('host', context.overview.hostRegion, context, width), looseCell('detached', context.overview.detachedRegion, context, width)].filter((cell): cell is Cell => cell !== undefined);
+    const sizes = (region: Region) => region.cells.map((cell) => cell.size);
+    const chosen = bestColumns(main ? sizes(main) : [], side.map(sizes), loose.map((cell) => cell.size));
+    if (main) main.columns = chosen.main;
+    side.forEach((region, i) => (region.columns = chosen.side[i]));
+    const scale = fittedScale(chosen.size);
+    if (!best || scale > best.scale + 1e-9) best = { main, side, loose, scale };
+  }
+  return best!;
+}
+
+interface Drawing {
+  nodeTargets: Record<string, RevealTarget>;
+  nodeCount: number;
+  edgeCount: number;
+  classes: Map<string, string[]>;
+  /** Subgraphs drawn without fill: the joined cells. */
+  plain: string[];
+  /** Subgraphs drawn without fill or border: the column beside the main region. */
+  invisible: string[];
+}
+
+/** Mermaid lines of one cell: a node, or a subgraph (its direction) with its links inside. */
+function cellLines(cell: Cell, indent: string, drawing: Drawing): { id: string; lines: string[] } {
+  const joined = cell.links.length > 0;
+  const id = joined ? mermaidId('cell', cell.key) : cell.boxes[0].id;
+  const inner = joined ? `${indent}  ` : indent;
+  const lines = joined ? [`${indent}subgraph ${id}[" "]`, `${inner}direction ${cell.direction ?? 'LR'}`] : [];
+  if (joined) drawing.plain.push(id);
+  for (const box of cell.boxes) {
+    lines.push(`${inner}${box.id}[${quoted(box.lines)}]`);
+    drawing.nodeTargets[box.id] = box.target;
+    drawing.classes.set(box.kind, [...(drawing.classes.get(box.kind) ?? []), box.id]);
+    drawing.nodeCount++;
+  }
+  for (const [from, to] of cell.links) lines.push(`${inner}${from} --- ${to}`);
+  drawing.edgeCount += cell.links.length;
+  if (joined) lines.push(`${indent}end`);
+  return { id, lines };
+}
+
+/** A region: a subgraph `direction LR` whose rows are cells chained by invisible links (see overviewGrid.ts). */
+function regionLines(region: Region, drawing: Drawing, indent: string): string[] {
+  const inner = `${indent}  `;
+  const lines = [`${indent}subgraph region_${region.key}[${quoted([region.title])}]`, `${inner}direction LR`];
+  for (const row of rowsOf(region.cells.length, region.columns)) {
+    const cells = row.map((index) => cellLines(region.cells[index], inner, drawing));
+    lines.push(...cells.flatMap((cell) => cell.lines));
+    if (cells.length > 1) lines.push(`${inner}${cells.map((cell) => cell.id).join(' ~~~ ')}`);
+  }
+  lines.push(`${indent}end`);
+  return lines;
 }
 
 function gatewaysOf(shown: Topology): Map<string, string> {
@@ -296,26 +420,6 @@ function gatewaysOf(shown: Topology): Map<string, string> {
   return gateways;
 }
 
-/** A region (bridge, swarm, macvlan/ipvlan networks): one subgraph, its networks' nodes in a grid. */
-function drawRegion(drawing: Drawing, key: 'bridge' | 'swarm' | 'macvlan', title: string, context: OverviewContext): void {
-  const networks = context.plan.regions.get(key) ?? [];
-  if (networks.length === 0) return;
-  const sg = `region_${key}`;
-  drawing.lines.push(`  subgraph ${sg}[${quoted([title])}]`, '    direction TB');
-  const nodes = networks.map((network) => drawNetwork(drawing, network, context.plan.single.get(network.id) ?? [], context));
-  const ids = nodes.map((node) => node.id);
-  drawing.lines.push(...gridLinks(ids, columnsFor(ids.length, boxAspect(nodes.map((node) => node.lines))), '    '));
-  // Containers joining networks of this region only sit inside it, under their networks.
-  drawMultiHomed(drawing, context, key, '    ');
-  drawing.lines.push('  end');
-}
-
-/** The region a multi-homed group is drawn in: its networks' when they share one, none (outside) otherwise. */
-function groupRegion(member: Member, context: OverviewContext): RegionKey | undefined {
-  const regions = new Set(member.networkIds.map((networkId) => [...context.plan.regions].find(([, networks]) => networks.some((network) => network.id === networkId))?.[0]));
-  return regions.size === 1 ? [...regions][0] : undefined;
-}
-
 /**
  * The overview of the whole host (see the file's comment). Same result shape as generateMermaid:
  * `nodeTargets` point at networks and containers, so a click focuses them; `interfaceNodes` is
@@ -323,45 +427,32 @@ function groupRegion(member: Member, context: OverviewContext): RegionKey | unde
  */
 export function generateOverview(topology: Topology, options: DiagramOptions, labels: DiagramLabels, overview: OverviewLabels = ENGLISH_OVERVIEW_LABELS): DiagramResult {
   const shown = filterTopology(topology, options);
-  const context: OverviewContext = { plan: plan(shown, labels), options, labels, overview, gateways: gatewaysOf(shown), networkNames: new Map(shown.networks.map((network) => [network.id, network.name])) };
-  const drawing: Drawing = { lines: [], nodeTargets: {}, networkNodes: new Map(), nodeCount: 0, edgeCount: 0, bridges: [], stopped: [] };
-  // Regions side by side (invisible links between the subgraphs made the drawing wider, not taller: bench).
-  drawRegion(drawing, 'bridge', overview.bridgeRegion, context);
-  drawRegion(drawing, 'swarm', overview.swarmRegion, context);
-  drawRegion(drawing, 'macvlan', overview.macvlanRegion, context);
-  drawLooseRegion(drawing, 'host', overview.hostRegion, context);
-  drawLooseRegion(drawing, 'detached', overview.detachedRegion, context);
-  drawMultiHomed(drawing, context, undefined, '  ');
-  const level = `%% ${labels.probeLevel} ${topology.level} (${topology.reason})`;
-  const styles = ['  classDef bridge stroke-width:2px', '  classDef stopped stroke-dasharray:6 4'];
-  if (drawing.bridges.length > 0) styles.push(`  class ${drawing.bridges.join(',')} bridge`);
-  if (drawing.stopped.length > 0) styles.push(`  class ${drawing.stopped.join(',')} stopped`);
-  const lines = [LAYOUT_DIRECTIVE, 'flowchart TB', level, `%% ${overview.overviewComment}`, ...drawing.lines, ...styles];
-  return { text: lines.join('\n') + '\n', nodeTargets: drawing.nodeTargets, interfaceNodes: {}, nodeCount: drawing.nodeCount, edgeCount: drawing.edgeCount, collapsed: true };
-}
-
-/**
- * Containers on several networks, grouped by the networks they join: one node per group, outside
- * every network, linked from each of its networks' nodes (so dagre places it below them, between
- * them). A group of one reveals its container; a larger group lists its containers and reveals
- * its first network.
- */
-function drawMultiHomed(drawing: Drawing, context: OverviewContext, region: RegionKey | undefined, indent: string): void {
-  for (const [key, members] of context.plan.groups) {
-    if (groupRegion(members[0], context) !== region) continue;
-    const networkIds = members[0].networkIds;
-    const id = mermaidId('mh', key);
-    const names = networkIds.map((networkId) => context.networkNames.get(networkId) ?? networkId);
-    const lines = [`${context.overview.multiHomedRegion}: ${names.join(' + ')}`];
-    lines.push(...listLines(members, undefined, context.options));
-    drawing.lines.push(`${indent}${id}[${quoted(lines)}]`);
-    drawing.nodeTargets[id] = members.length === 1 ? { kind: 'container', id: members[0].ownerId } : { kind: 'network', id: networkIds[0] };
-    drawing.nodeCount++;
-    for (const networkId of networkIds) {
-      drawing.lines.push(`${indent}${drawing.networkNodes.get(networkId)!} --- ${id}`);
-      drawing.edgeCount++;
-    }
+  const context: OverviewContext = {
+    plan: plan(shown, labels), options, labels, overview, gateways: gatewaysOf(shown),
+    networkNames: new Map(shown.networks.map((network) => [network.id, network.name])),
+    hostNetworkId: shown.networks.find((network) => network.driver === 'host')?.id,
+    noneNetworkId: shown.networks.find((network) => network.driver === 'null')?.id,
+  };
+  const layout = bestLayout(context);
+  const drawing: Drawing = { nodeTargets: {}, nodeCount: 0, edgeCount: 0, classes: new Map(), plain: [], invisible: [] };
+  // The main region and the column beside it side by side (the root is top to bottom: unlinked,
+  // they share its one rank); the column (`direction LR`) stacks its regions.
+  const body = layout.main ? regionLines(layout.main, drawing, '  ') : [];
+  if (layout.side.length > 0 || layout.loose.length > 0) {
+    body.push('  subgraph side[" "]', '    direction LR');
+    for (const cell of [...layout.loose].reverse()) body.push(...cellLines(cell, '    ', drawing).lines);
+    for (const region of [...layout.side].reverse()) body.push(...regionLines(region, drawing, '    '));
+    body.push('  end');
+    drawing.invisible.push('side');
   }
+  const level = `%% ${labels.probeLevel} ${topology.level} (${topology.reason})`;
+  const styles = ['  classDef network stroke-width:2px'];
+  const networks = drawing.classes.get('network') ?? [];
+  if (networks.length > 0) styles.push(`  class ${networks.join(',')} network`);
+  for (const id of drawing.plain) styles.push(`  style ${id} fill:none`);
+  for (const id of drawing.invisible) styles.push(`  style ${id} fill:none,stroke:none`);
+  const lines = [LAYOUT_DIRECTIVE, 'flowchart TB', level, `%% ${overview.overviewComment}`, ...body, ...styles];
+  return { text: lines.join('\n') + '\n', nodeTargets: drawing.nodeTargets, interfaceNodes: {}, nodeCount: drawing.nodeCount, edgeCount: drawing.edgeCount, collapsed: true };
 }
 
 /** Container namespaces a whole-host diagram would draw with these options. */

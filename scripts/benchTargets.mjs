@@ -1,0 +1,199 @@
+// Issue #9's targets side by side, in one run (prints figures, no pass/fail):
+//   npm run build && npx tsc -p test/tsconfig.json && node scripts/package.mjs $PWD/test-output/e2e.vsix \
+//     && DNE_E2E_VSIX=$PWD/test-output/e2e.vsix npm run bench:targets
+// On the local engine, as root: 150 running containers on 30 networks plus a swarm service (the
+// engine is put in a swarm only when it is in none, and leaves it afterwards), everything labelled
+// dne.bench.targets=1 and removed afterwards. The extension runs in code-server and Chromium
+// (test/harness): the connect -> diagram latency is measured end to end, until the address is in
+// the webview's drawn SVG. Then the host grows to 100 networks x 300 containers (150 more created,
+// not started) for the tree's ratios. The 500-container render is the synthetic one of
+// `npm run bench` section 5 (the real host stops at 150 running containers: 2 shared CPUs).
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+process.env.DNE_BENCH_LABEL = 'dne.bench.targets=1';
+process.env.DNE_BENCH_PREFIX = 'dnetgt';
+const LABEL = process.env.DNE_BENCH_LABEL;
+const P = process.env.DNE_BENCH_PREFIX;
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const out = (p) => require(path.join(root, 'out', p));
+const scale = await import('./benchScale.mjs');
+const { EngineClient } = out('src/engine/engineClient.js');
+const { EngineSession } = out('src/engine/engineSession.js');
+const { resolveTarget } = out('src/engine/connection.js');
+const { startCodeServer, packagedVsix } = out('test/harness/codeServer.js');
+const { launchBrowser, openWorkbench, dismissNotifications, openViewContainer, runCommandFromPalette, topologyWebview } = out('test/harness/browser.js');
+
+const docker = (args) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 }).trim();
+const sleep = (t) => new Promise((resolve) => setTimeout(resolve, t));
+const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
+const figures = [];
+const figure = (what, value, target) => {
+  figures.push({ what, value, target });
+  console.log(`  ${what}: ${value}${target ? ` (target ${target})` : ''}`);
+};
+
+/** Joins a swarm only when the engine is in none; returns whether this bench must leave it. */
+function swarmService() {
+  const state = docker(['info', '--format', '{{.Swarm.LocalNodeState}}']);
+  const joined = state === 'inactive';
+  if (joined) docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
+  docker(['network', 'create', '--driver', 'overlay', '--attachable', '--label', LABEL, '--subnet', '10.252.0.0/24', `${P}-ov`]);
+  docker(['service', 'create', '--detach', '--name', `${P}-svc`, '--label', LABEL, '--container-label', LABEL, '--no-resolve-image', '--network', `${P}-ov`, 'local/busybox:latest', 'sleep', '100000']);
+  console.log(`(swarm ${joined ? 'initialised for the bench' : `already ${state}: joined as it is`}; service ${P}-svc on ${P}-ov)`);
+  return joined;
+}
+
+function swarmCleanup(leave) {
+  for (const args of [['service', 'rm', `${P}-svc`], ['network', 'rm', `${P}-ov`]]) {
+    try {
+      docker(args);
+    } catch {
+      // already gone
+    }
+  }
+  if (leave) docker(['swarm', 'leave', '--force']);
+}
+
+/** The extension's log file in code-server's user data (the LogOutputChannel "Docker Network Explorer"). */
+function logText(userDataDir) {
+  const found = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.includes('Docker Network Explorer') && entry.name.endsWith('.log')) found.push(full);
+    }
+  };
+  const logs = path.join(userDataDir, 'logs');
+  if (fs.existsSync(logs)) walk(logs);
+  return found.map((file) => fs.readFileSync(file, 'utf8')).join('\n');
+}
+const probes = (server) => (logText(server.userDataDir).match(/topology: probe #\d+/g) ?? []).length;
+
+/** The drawn diagram's text, and the scale the panel fitted it at (its stage's transform, set by panZoom.fit). */
+async function drawn(page) {
+  return topologyWebview(page).locator('body').evaluate((body) => {
+    const svg = body.querySelector('#diagram svg');
+    const viewport = body.querySelector('#viewport');
+    const stage = body.querySelector('#stage');
+    if (!svg || !viewport || !stage) return { text: '' };
+    const fit = new DOMMatrixReadOnly(getComputedStyle(stage).transform).a;
+    const label = svg.querySelector('.nodeLabel');
+    return { text: svg.textContent ?? '', fit, fontPx: label ? parseFloat(getComputedStyle(label).fontSize) : NaN, panel: `${viewport.clientWidth} x ${viewport.clientHeight}` };
+  }).catch(() => ({ text: '' }));
+}
+
+async function until(page, check, timeoutMs) {
+  const t0 = Date.now();
+  for (;;) {
+    const shown = await drawn(page);
+    if (check(shown)) return shown;
+    if (Date.now() - t0 > timeoutMs) return undefined;
+    await sleep(40);
+  }
+}
+
+/** Outside connects, each with its own address, until that address is in the drawn SVG. */
+async function connectLatencies(page, label, count = 10) {
+  const latencies = [];
+  const network = `${P}-n29`;
+  for (let i = 1; i <= count; i++) {
+    const address = `10.251.29.${100 + i}`;
+    const t0 = performance.now();
+    docker(['network', 'connect', '--ip', address, network, `${P}-c0`]);
+    const seen = await until(page, (s) => s.text.includes(address), 15_000);
+    latencies.push(seen ? performance.now() - t0 : 15_000);
+    docker(['network', 'disconnect', network, `${P}-c0`]);
+    await sleep(600);
+  }
+  figure(`outside docker network connect -> the new endpoint drawn in the webview, ${label}, 10 connects (p50 ${percentile(latencies, 50).toFixed(0)} ms)`, `p95 ${percentile(latencies, 95).toFixed(0)} ms`, '<= 700 ms');
+}
+
+async function inCodeServer() {
+  const server = await startCodeServer({ vsix: [packagedVsix('docker-network-explorer-bench')] });
+  const browser = await launchBrowser();
+  try {
+    const page = await openWorkbench(browser, server.workspaceUrl(), { width: 1400, height: 900 });
+    await dismissNotifications(page);
+    await openViewContainer(page, 'Docker Networks');
+    const t0 = performance.now();
+    await runCommandFromPalette(page, 'Docker Networks: Show Topology');
+    const whole = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Whole host' }).first();
+    await whole.waitFor({ state: 'visible', timeout: 10_000 });
+    const t1 = performance.now();
+    await whole.click();
+    const first = await until(page, (s) => s.text.includes(`${P}-c149`), 60_000);
+    const rendered = /rendered revision \d+ \((\d+) nodes\) in (\d+) ms/.exec(logText(server.userDataDir));
+    figure('whole host first render: Enter on "Whole host" -> every container drawn in the webview (collect + Mermaid + render)', `${(performance.now() - t1).toFixed(0)} ms (the webview's own render: ${rendered ? `${rendered[2]} ms, ${rendered[1]} nodes` : '?'}; with the palette ${(performance.now() - t0).toFixed(0)} ms)`, '<= 1.5 s');
+    await sleep(1000);
+    const fitted = first ? await drawn(page) : undefined;
+    if (fitted?.fit) figure(`whole host (150 containers + the swarm service) as the panel fitted it (${fitted.panel} px in code-server's 1400 x 900 window, the sidebar open)`, `scale ${fitted.fit.toFixed(3)}, node text ${(fitted.fit * fitted.fontPx).toFixed(1)} px`, '>= 10 px at 1400 x 900');
+    await connectLatencies(page, 'whole host (the overview: the container on a second network, with its address)');
+    const networkId = docker(['network', 'inspect', '-f', '{{.Id}}', `${P}-n29`]);
+    await topologyWebview(page).locator(`g.node[data-reveal="network:${networkId}"]`).first().click();
+    await until(page, (s) => /veth[0-9a-f]{7}/.test(s.text), 30_000);
+    await connectLatencies(page, `network scope (${P}-n29, full plumbing: the veth pair and the address)`);
+    await runCommandFromPalette(page, 'File: New Untitled Text File');
+    await sleep(2000);
+    const before = probes(server);
+    for (let i = 1; i <= 10; i++) {
+      docker(['network', 'connect', `${P}-n29`, `${P}-c1`]);
+      docker(['network', 'disconnect', `${P}-n29`, `${P}-c1`]);
+    }
+    await sleep(5000);
+    figure('hidden panel (behind an editor tab): probes over 20 engine events', String(probes(server) - before), '0');
+    // Read last: the workbench writes the extension's log file some time after activation.
+    const activated = /activated in (\d+) ms \(module load \+ activate: (\d+) ms\)/.exec(logText(server.userDataDir));
+    figure('extension activation, as the extension host measured it ("activated in N ms" in its log; with loading the bundle)', activated ? `${activated[1]} ms (${activated[2]} ms)` : 'not found in the log', '<= 150 ms');
+  } finally {
+    await browser.close().catch(() => undefined);
+    await server.stop();
+  }
+}
+
+/** The overview lines of `npm run bench` section 5 (synthetic hosts in Chromium, 1400 x 900). */
+function syntheticRenders() {
+  const text = execFileSync('node', [path.join(root, 'scripts', 'bench.mjs')], { env: { ...process.env, DNE_BENCH_ONLY: '5', DNE_BENCH_QUICK: '1' }, encoding: 'utf8', timeout: 300_000 });
+  for (const containers of [150, 500]) {
+    const line = text.split('\n').find((l) => l.includes(`${containers} containers, overview`)) ?? '';
+    const m = /first render (\d+) ms.*scale ([\d.]+): node text ([\d.]+) px; edges crossing a node they do not join: (\d+) of (\d+)/.exec(line);
+    figure(`overview of ${containers} containers on 30 networks (synthetic, bench section 5) fitted to 1400 x 900`, m ? `scale ${m[2]}, node text ${m[3]} px, first render ${m[1]} ms, ${m[4]} of ${m[5]} edges over a node they do not join` : line.trim(), containers === 500 ? 'render <= 3 s, readable (>= 10 px)' : '>= 10 px');
+  }
+}
+
+const client = new EngineClient(resolveTarget(undefined), 30_000);
+let leave = false;
+const started = Date.now();
+try {
+  scale.cleanup();
+  const subnet = (n) => `10.251.${n}.0/24`;
+  const session = new EngineSession(client, { debounceMs: 150 });
+  await session.start();
+  console.log('Issue #9 targets, one run:');
+  for (const size of [10, 100, 150]) {
+    scale.growHost(size, 30, subnet);
+    const { containerNamespaces, one, full } = await scale.probeCost(session);
+    figure(`probe cost of one event (docker network connect) at ${containerNamespaces} container namespaces`, `${one.namespacesRead} namespaces read, ${one.elapsedMs} ms (a full probe: ${full.namespacesRead}, ${full.elapsedMs} ms)`, 'grows with the changed namespaces, not the host');
+  }
+  leave = swarmService();
+  await inCodeServer();
+  syntheticRenders();
+  scale.growHost(300, 100, subnet, { running: 150 });
+  await session.refresh();
+  await sleep(500);
+  const tree = await scale.treeRefresh(client, session);
+  figure(`tree refresh at ${tree.networks} networks x ${tree.containers} containers vs the two raw API calls (${tree.refresh.toFixed(1)} vs ${tree.raw.toFixed(1)} ms)`, `${(tree.refresh / tree.raw).toFixed(2)}x`, '<= 1.2x');
+  figure(`the CLI approach (docker network ls + inspect of all + docker ps -a, ${tree.cli.toFixed(0)} ms) vs the tree refresh`, `${(tree.cli / tree.refresh).toFixed(1)}x slower`, '>= 5x');
+  session.dispose();
+} finally {
+  swarmCleanup(leave);
+  scale.cleanup();
+}
+console.log(`\nIssue #9 targets side by side (${((Date.now() - started) / 1000).toFixed(0)} s):`);
+for (const { what, value, target } of figures) console.log(`- ${what}: ${value}${target ? `  [target ${target}]` : ''}`);
+process.exit(0);
