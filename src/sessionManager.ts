@@ -32,7 +32,7 @@ export function settings() {
   const config = vscode.workspace.getConfiguration('dockerNetworks');
   return {
     dockerHost: config.get<string>('dockerHost', ''),
-    debounceMs: config.get<number>('eventDebounceMs', 150),
+    debounceMs: config.get<number>('eventDebounceMs', 50),
     timeoutMs: config.get<number>('requestTimeoutMs', 5000),
     engines: parseEngineEntries(config.get<unknown>('engines', [])),
   };

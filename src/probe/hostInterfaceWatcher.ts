@@ -12,6 +12,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 export interface HostInterfaceChange {
   /** Interface names the monitor reported during the debounce window (sorted, unique). */
   names: string[];
+  /** When the last of these changes was seen (Date.now()): a probe begun after it already saw it. */
+  lastSeenAt: number;
 }
 
 export interface HostInterfaceWatcherOptions {
@@ -39,6 +41,7 @@ export class HostInterfaceWatcher implements Disposable {
   private child: ChildProcess | undefined;
   private readonly listeners = new Set<(change: HostInterfaceChange) => void>();
   private pending = new Set<string>();
+  private lastSeenAt = 0;
   /** Emits debounceMs after the first change of a burst (coalesce, not postpone). */
   private readonly burst: Debouncer;
   private buffer = '';
@@ -109,6 +112,7 @@ export class HostInterfaceWatcher implements Disposable {
       const name = interfaceNameOfMonitorLine(line);
       if (name) {
         this.pending.add(name);
+        this.lastSeenAt = Date.now();
       }
     }
     // Emitted debounceMs after the first change of a burst (not reset by later ones): a host that
@@ -119,7 +123,7 @@ export class HostInterfaceWatcher implements Disposable {
   }
 
   private emit(): void {
-    const change = { names: [...this.pending].sort() };
+    const change = { names: [...this.pending].sort(), lastSeenAt: this.lastSeenAt };
     this.pending = new Set();
     for (const listener of [...this.listeners]) {
       listener(change);

@@ -40,6 +40,8 @@ export class TopologyDiagram {
   private source = '';
   private levelLine = '';
   private probes = 0;
+  /** When the last collect began (Date.now()): host changes seen before it are already drawn. */
+  private collectStartedAt = 0;
   /** Whether the last diagram was the overview (a click on it drills down instead of only revealing). */
   overview = false;
   /** The last connectivity check's path, drawn over every redraw until another check replaces it. */
@@ -62,7 +64,13 @@ export class TopologyDiagram {
   attach(session: EngineSession, onHostChange: () => void): void {
     this.detach();
     const watcher = new HostInterfaceWatcher({ local: session.isLocal });
-    watcher.onDidChange(onHostChange);
+    watcher.onDidChange((change) => {
+      // A Docker veth shows here and in the engine's event at once: the redraw the event asked for
+      // (begun after the link appeared) already has it, so no second redraw waits behind it.
+      if (change.lastSeenAt >= this.collectStartedAt) {
+        onHostChange();
+      }
+    });
     this.live = { session, probe: new IncrementalProbe({ local: session.isLocal }), changed: new ChangedContainers(session), watcher };
   }
 
@@ -116,6 +124,7 @@ export class TopologyDiagram {
     const started = Date.now();
     const probe = ++this.probes;
     const live = this.live?.session === session ? this.live : undefined;
+    this.collectStartedAt = Date.now();
     const collected = await collectTopology(session, undefined, live && { probe: live.probe, changedContainerIds: live.changed.take() });
     if (!collected) {
       live?.changed.markAll();

@@ -22,8 +22,10 @@ import { TopologyDiagram } from './topologyDiagram';
 import { scopeFromValue, TopologyViewState } from './viewState';
 
 export const TOPOLOGY_VIEW_TYPE = 'dockerNetworks.topology';
-/** Wait after an engine event before redrawing: a burst of events makes one redraw. */
+/** Wait after a change of the host's interfaces before redrawing: a burst of them makes one redraw. */
 const REDRAW_DELAY_MS = 250;
+/** After a session refresh, which already gathered a burst of engine events. */
+const SESSION_REDRAW_DELAY_MS = 20;
 
 /** A fresh script nonce per page: unpredictable, so only our bundled script can run. */
 function nonce(): string {
@@ -218,9 +220,15 @@ export class TopologyPanel {
 
   private watch(session: EngineSession): void {
     this.sessionListener?.dispose();
-    this.sessionListener = session.onDidChange(() => this.scheduler.request());
+    // The session already gathered the engine's events (eventDebounceMs): redraw at once.
+    this.sessionListener = session.onDidChange(() => this.scheduler.request(SESSION_REDRAW_DELAY_MS));
     // A hidden panel only marks itself stale on these: nothing is probed until it is shown.
-    this.diagram.attach(session, () => this.scheduler.request());
+    // A redraw already waiting will read the host after this change: it is not postponed.
+    this.diagram.attach(session, () => {
+      if (!this.scheduler.pending) {
+        this.scheduler.request();
+      }
+    });
     this.scheduler.request(0);
   }
 

@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
-import { describe, test } from 'node:test';
+import { mkdtempSync, writeFileSync, chmodSync, rmSync } from 'node:fs';
+import { after, describe, test } from 'node:test';
 import { classifyUnreachable } from '../../src/model/engineErrors';
 
 /** Connects to a unix socket path and returns the real error Node raises. */
@@ -20,6 +20,7 @@ function connectError(socketPath: string): Promise<unknown> {
 
 describe('unreachable engine causes, from real socket errors', () => {
   const folder = mkdtempSync(path.join(os.tmpdir(), 'dne-sock-'));
+  after(() => rmSync(folder, { recursive: true, force: true }));
 
   test('a missing socket', async () => {
     assert.equal(classifyUnreachable(await connectError(path.join(folder, 'missing.sock'))), 'socketMissing');

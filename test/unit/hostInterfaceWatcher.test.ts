@@ -35,6 +35,7 @@ describe('host interface watcher', () => {
     writeFileSync(fakeIp, `#!/bin/sh\n[ "$*" = "-o monitor link address" ] || exit 2\n${lines}\nexec sleep 1000\n`);
     chmodSync(fakeIp, 0o755);
     const watcher = new HostInterfaceWatcher({ local: true, ip: fakeIp, platform: 'linux', debounceMs: 100 });
+    const startedAt = Date.now();
     const changes: HostInterfaceChange[] = [];
     watcher.onDidChange((change) => changes.push(change));
     const pid = watcher.pid;
@@ -42,7 +43,12 @@ describe('host interface watcher', () => {
     try {
       await waitFor('a change event', () => changes.length > 0, { timeoutMs: 5000 });
       await new Promise((resolve) => setTimeout(resolve, 300));
-      assert.deepEqual(changes, [{ names: ['br-eae66e5a256b', 'dnepA', 'dnepB'] }]);
+      assert.deepEqual(
+        changes.map((change) => change.names),
+        [['br-eae66e5a256b', 'dnepA', 'dnepB']],
+      );
+      // When the last line was read: a probe begun after it has seen these changes.
+      assert.ok(changes[0].lastSeenAt >= startedAt && changes[0].lastSeenAt <= Date.now(), `lastSeenAt ${changes[0].lastSeenAt}`);
     } finally {
       watcher.dispose();
     }

@@ -121,7 +121,14 @@ class TopologyApp {
     };
     setInterval(alive, ALIVE_INTERVAL_MS);
     document.addEventListener('visibilitychange', alive);
-    void loadMermaid().catch(() => undefined); // a failure shows at the first render
+    // Mermaid loads its flowchart and layout modules at its first render (a quarter of a second
+    // here): a tiny one now, while the host collects the first diagram, which then draws warm.
+    this.rendering = loadMermaid()
+      .then(async (mermaid) => {
+        initializeMermaid(mermaid);
+        await mermaid.render('topology-warmup', 'flowchart LR\n  a --> b');
+      })
+      .catch(() => undefined); // a failure shows at the first render
   }
 
   private post(message: WebviewToPanel): void {
