@@ -15,7 +15,7 @@ import type { PanelToWebview, ScopeChoice, ScopeValue } from '../protocol';
 import type { Services } from '../services';
 import { HostInterfaceWatcher } from '../probe/hostInterfaceWatcher';
 import { IncrementalProbe } from '../probe/incrementalProbe';
-import { ChangedContainers, collectTopology } from './collect';
+import { ChangedContainers, Collected, collectTopology } from './collect';
 import { levelLine, levelText, localizedDiagramLabels, localizedOverviewLabels, localizedWebviewStrings } from './localizedLabels';
 import type { TopologyViewState } from './viewState';
 
@@ -42,6 +42,8 @@ export class TopologyDiagram {
   private probes = 0;
   /** When the last collect began (Date.now()): host changes seen before it are already drawn. */
   private collectStartedAt = 0;
+  /** A collect begun while the page boots, for the snapshot it read (see prefetch()). */
+  private prefetched: { session: EngineSession; inventory: Inventory; result: Promise<Collected | undefined> } | undefined;
   /** Whether the last diagram was the overview (a click on it drills down instead of only revealing). */
   overview = false;
   /** The last connectivity check's path, drawn over every redraw until another check replaces it. */
@@ -72,6 +74,34 @@ export class TopologyDiagram {
       }
     });
     this.live = { session, probe: new IncrementalProbe({ local: session.isLocal }), changed: new ChangedContainers(session), watcher };
+  }
+
+  /**
+   * Collects while a new page boots (a webview takes longer to load than the probe takes), so the
+   * first redraw only has to post, unless the engine changed meanwhile.
+   */
+  prefetch(): void {
+    const session = this.services.session;
+    const inventory = session.inventory;
+    if (session.state.kind !== 'connected' || !inventory) {
+      return;
+    }
+    this.prefetched = { session, inventory, result: this.collect(session).catch(() => undefined) };
+  }
+
+  /** Reads the host for the session's current snapshot (incrementally, when following it). */
+  private collect(session: EngineSession): Promise<Collected | undefined> {
+    const live = this.live?.session === session ? this.live : undefined;
+    this.collectStartedAt = Date.now();
+    return collectTopology(session, undefined, live && { probe: live.probe, changedContainerIds: live.changed.take() });
+  }
+
+  /** The prefetched collect when it read the snapshot drawn now, else a new one. */
+  private async collectForRender(session: EngineSession): Promise<Collected | undefined> {
+    const prefetched = this.prefetched;
+    this.prefetched = undefined;
+    const early = prefetched?.session === session ? await prefetched.result : undefined;
+    return early && prefetched?.inventory === session.inventory ? early : this.collect(session);
   }
 
   /** The next redraw reads every namespace again (Refresh). */
@@ -123,11 +153,9 @@ export class TopologyDiagram {
     post({ type: 'busy' });
     const started = Date.now();
     const probe = ++this.probes;
-    const live = this.live?.session === session ? this.live : undefined;
-    this.collectStartedAt = Date.now();
-    const collected = await collectTopology(session, undefined, live && { probe: live.probe, changedContainerIds: live.changed.take() });
+    const collected = await this.collectForRender(session);
     if (!collected) {
-      live?.changed.markAll();
+      this.live?.changed.markAll();
       // The engine went away while the containers were inspected.
       post({ type: 'error', message: vscode.l10n.t('The Docker engine is not reachable.') });
       return false;

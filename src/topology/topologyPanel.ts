@@ -111,6 +111,8 @@ export class TopologyPanel {
   private readonly diagram: TopologyDiagram;
   private readonly scheduler: RenderScheduler;
   private disposed = false;
+  /** When the page began loading (the log says how long a webview takes to boot). */
+  private pageLoadStartedAt: number | undefined = Date.now();
 
   static createOrShow(services: Services, scope?: TopologyScope): TopologyPanel {
     const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
@@ -192,6 +194,8 @@ export class TopologyPanel {
       this.panel.webview.onDidReceiveMessage((value: unknown) => this.receive(value)),
     );
     this.follow(services);
+    // The page takes longer to boot than the host takes to collect: collect meanwhile.
+    this.diagram.prefetch();
   }
 
   /** Follows the engine these services act on (and its next session when the settings change). */
@@ -287,6 +291,10 @@ export class TopologyPanel {
     }
     switch (message.type) {
       case 'ready':
+        if (this.pageLoadStartedAt !== undefined) {
+          this.services.log.info(`topology: page ready ${Date.now() - this.pageLoadStartedAt} ms after it began loading`);
+          this.pageLoadStartedAt = undefined;
+        }
         this.scheduler.pageReady();
         break;
       case 'alive':
