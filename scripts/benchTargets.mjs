@@ -128,8 +128,15 @@ async function inCodeServer() {
     const t1 = performance.now();
     await whole.click();
     const first = await until(page, (s) => s.text.includes(`${P}-c149`), 60_000);
-    const rendered = /rendered revision \d+ \((\d+) nodes\) in (\d+) ms/.exec(logText(server.userDataDir));
-    figure('whole host first render: Enter on "Whole host" -> every container drawn in the webview (collect + Mermaid + render)', `${(performance.now() - t1).toFixed(0)} ms (the webview's own render: ${rendered ? `${rendered[2]} ms, ${rendered[1]} nodes` : '?'}; with the palette ${(performance.now() - t0).toFixed(0)} ms)`, '<= 1.5 s');
+    const log = logText(server.userDataDir);
+    const rendered = /rendered revision \d+ \((\d+) nodes\) in (\d+) ms/.exec(log);
+    const booted = /page ready (\d+) ms after it began loading/.exec(log);
+    const collected = /probe #1: .*probe (\d+) ms/.exec(log);
+    figure(
+      'whole host first render: Enter on "Whole host" -> every container drawn in the webview (page boot, collect meanwhile, Mermaid render)',
+      `${(performance.now() - t1).toFixed(0)} ms (the webview page booting: ${booted ? booted[1] : '?'} ms; the host probe, during the boot: ${collected ? collected[1] : '?'} ms; the webview's own render: ${rendered ? `${rendered[2]} ms, ${rendered[1]} nodes` : '?'}; with the palette ${(performance.now() - t0).toFixed(0)} ms)`,
+      '<= 1.5 s',
+    );
     await sleep(1000);
     const fitted = first ? await drawn(page) : undefined;
     if (fitted?.fit) figure(`whole host (150 containers + the swarm service) as the panel fitted it (${fitted.panel} px in code-server's 1400 x 900 window, the sidebar open)`, `scale ${fitted.fit.toFixed(3)}, node text ${(fitted.fit * fitted.fontPx).toFixed(1)} px`, '>= 10 px at 1400 x 900');
