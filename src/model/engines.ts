@@ -48,7 +48,7 @@ export interface EngineRootNode {
   engine: string;
 }
 
-/** The one row under an unreachable engine's root: the cause, as the welcome view would say it. */
+/** The one row under an unreachable engine's root (the cause, as the welcome view would say it), or under a connected engine's empty root (why it is empty). */
 export interface EngineCauseNode {
   kind: 'engineCause';
   id: string;

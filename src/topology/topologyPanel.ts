@@ -162,6 +162,14 @@ export class TopologyPanel {
     return this.diagram.lastSource;
   }
 
+  /**
+   * Several engines: the engine this panel draws while it is the active editor (its title bar, or
+   * the palette with the panel in front), else undefined.
+   */
+  get activeEngine(): string | undefined {
+    return this.panel.active ? this.services.engine?.key : undefined;
+  }
+
   /** Whether the panel is shown (a hidden panel neither probes nor draws). */
   get visible(): boolean {
     return this.panel.visible;

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { EngineCauseNode, engineCauseNode, EngineRootNode, engineRootNode, EngineTreeNode, onEngine } from '../model/engines';
 import { childrenOf, containerRoots, findEndpoint, mayHaveChildren, networkRoots, parentOf, TreeFilter, TreeKind, TreeNode } from '../model/treeModel';
 import type { EngineEntry } from '../sessionManager';
-import { engineCauseItem, engineItem } from './engineItems';
+import { emptyEngineSentence, engineCauseItem, engineItem } from './engineItems';
 import { composeProjectItem, containerItem, containerTooltip, copyFlags, endpointItem, leafItem, membershipItem, networkItem } from './treeItems';
 import { swarmNodeItem, swarmTaskItem, withSwarmTooltip } from './swarmItems';
 
@@ -77,7 +77,9 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<ViewNode>, vs
     if (element?.kind === 'engine' && entry.session.state.kind === 'unreachable') {
       return [engineCauseNode(entry.key)];
     }
-    return this.placed(entry, await this.childrenIn(entry, element?.kind === 'engine' ? undefined : element));
+    const children = this.placed(entry, await this.childrenIn(entry, element?.kind === 'engine' ? undefined : element));
+    // A connected engine's root with nothing under it says why (nothing there, or the filters).
+    return element?.kind === 'engine' && children.length === 0 && entry.session.inventory ? [engineCauseNode(entry.key)] : children;
   }
 
   private async childrenIn(entry: EngineEntry, element: TreeNode | undefined): Promise<TreeNode[]> {
@@ -107,9 +109,12 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<ViewNode>, vs
 
   getTreeItem(element: ViewNode): vscode.TreeItem {
     const entry = this.engineOf(element);
-    if (element.kind === 'engine' || element.kind === 'engineCause') {
-      const make = element.kind === 'engine' ? engineItem : engineCauseItem;
-      return entry ? make(entry, this.kind) : new vscode.TreeItem(element.engine);
+    if (element.kind === 'engine') {
+      return entry ? engineItem(entry, this.kind) : new vscode.TreeItem(element.engine);
+    }
+    if (element.kind === 'engineCause') {
+      const inventory = entry?.session.inventory;
+      return entry ? engineCauseItem(entry, this.kind, inventory && emptyEngineSentence(this.kind, inventory, this.getFilter())) : new vscode.TreeItem(element.engine);
     }
     const inventory = entry?.session.inventory;
     if (!entry || !inventory) {

@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import { displayHost } from '../model/engines';
 import type { UnreachableCause } from '../model/engineErrors';
-import type { TreeKind } from '../model/treeModel';
+import type { Inventory } from '../model/inventory';
+import type { TreeFilter, TreeKind } from '../model/treeModel';
 import type { EngineEntry } from '../sessionManager';
 import { code, field } from './treeItems';
 
@@ -81,13 +82,28 @@ export function engineItem(entry: EngineEntry, tree: TreeKind): vscode.TreeItem 
   return item;
 }
 
-/** The row under an unreachable engine's root: the cause, with the engine's own error in the tooltip. */
-export function engineCauseItem(entry: EngineEntry, tree: TreeKind): vscode.TreeItem {
+/** Why a connected engine's root has nothing under it: nothing there, or the filters hide it all. */
+export function emptyEngineSentence(tree: TreeKind, inventory: Inventory, filter: TreeFilter): string {
+  if (filter.nameFilter) {
+    return tree === 'networks' ? vscode.l10n.t('No networks match the filter') : vscode.l10n.t('No containers match the filter');
+  }
+  if (tree === 'networks') {
+    return vscode.l10n.t('No networks to show');
+  }
+  return inventory.containers.length === 0 ? vscode.l10n.t('No containers') : vscode.l10n.t('No running containers');
+}
+
+/**
+ * The row under an engine's root that has no tree: an unreachable engine's cause (the engine's own
+ * error in the tooltip, Retry beside it), or, given `empty`, why a connected engine shows nothing.
+ */
+export function engineCauseItem(entry: EngineEntry, tree: TreeKind, empty?: string): vscode.TreeItem {
   const state = entry.session.state;
-  const item = new vscode.TreeItem(state.kind === 'unreachable' ? unreachableSentence(state.cause) : engineStateText(entry), vscode.TreeItemCollapsibleState.None);
+  const label = state.kind === 'unreachable' ? unreachableSentence(state.cause) : empty ?? engineStateText(entry);
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
   item.id = `${tree}/engineCause:${entry.key}`;
   item.tooltip = engineTooltip(entry);
-  item.contextValue = 'engineCause';
+  item.contextValue = state.kind === 'unreachable' ? 'engineCause' : 'engineEmpty';
   item.iconPath = new vscode.ThemeIcon('info');
   return item;
 }

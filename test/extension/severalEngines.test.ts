@@ -79,7 +79,9 @@ describe('several engines at once', function () {
     // The Containers tree has the same roots; the second engine has no container, the first has.
     const containerRoots = await rows(api.containersTree);
     assert.deepStrictEqual(containerRoots.map((row) => text(row.item.label)), shown.map((row) => text(row.item.label)));
-    assert.deepStrictEqual(await api.containersTree.getChildren(containerRoots[1].node), []);
+    // Under a connected engine without containers, one row says so (not an empty expanded root).
+    const none = await rows(api.containersTree, containerRoots[1].node);
+    assert.deepStrictEqual(none.map((row) => [text(row.item.label), row.item.contextValue]), [['No containers', 'engineEmpty']]);
     // The second engine's own networks: its predefined ones, its docker0 subnet (not the main engine's).
     const bridge = await waitFor('bridge under the second root', () => childByLabel(api.networksTree, shown[1].node, 'bridge'));
     const subnet = nodeDocker(node!, ['network', 'inspect', '--format', '{{(index .IPAM.Config 0).Subnet}}', 'bridge']);
@@ -132,6 +134,42 @@ describe('several engines at once', function () {
       vscode.window.tabGroups.all.flatMap((group) => group.tabs).some((tab) => tab.label === 'Docker Network Topology · /var/run/docker.sock') &&
       /^Probe level: (sysfs|netns) /.test(api.topologyPanel()?.lastLevelLine ?? '') ? true : undefined, { timeoutMs: 20_000 });
     assert.ok(!api.topologyPanel()!.lastSource.includes(NET));
+  });
+
+  it('says "No networks match the filter" under an engine whose networks the name filter hides all', async () => {
+    const second = await root(1);
+    api.services.nameFilter.set('dnx-multi-matches-nothing');
+    try {
+      const shown = await waitFor('the second root emptied by the filter', async () => {
+        const found = await rows(api.networksTree, second.node);
+        return found.length === 1 && found[0].item.contextValue === 'engineEmpty' ? found : undefined;
+      });
+      assert.strictEqual(text(shown[0].item.label), 'No networks match the filter');
+    } finally {
+      api.services.nameFilter.set(undefined);
+    }
+    await waitFor('the filter cleared', () => childByLabel(api.networksTree, second.node, NET));
+  });
+
+  it('Check Connectivity from the topology panel acts on the engine the panel draws (no "Which engine?")', async () => {
+    await vscode.commands.executeCommand('dockerNetworks.showTopology', (await root(1)).node);
+    await waitFor('the panel in front, drawing the second engine', async () => (api.topologyPanel()?.activeEngine === node!.host ? true : undefined));
+    // The first question asked is recorded and answered "cancel": no check runs.
+    const asked: { placeHolder?: string; items: string[] }[] = [];
+    const window = vscode.window as { showQuickPick: unknown };
+    const original = window.showQuickPick;
+    window.showQuickPick = async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>, options?: vscode.QuickPickOptions) => {
+      asked.push({ placeHolder: options?.placeHolder, items: (await items).map((item) => item.label) });
+      return undefined;
+    };
+    try {
+      // As the panel's title-bar button runs it: no tree node among the arguments.
+      await vscode.commands.executeCommand('dockerNetworks.checkConnectivity');
+    } finally {
+      window.showQuickPick = original;
+    }
+    // The second engine has no container: "From (A)" offers only its host.
+    assert.deepStrictEqual(asked, [{ placeHolder: 'From (A)', items: ['$(server) The host'] }]);
   });
 
   it('retries the engine of the clicked root only: a relay on the refused port makes it connect', async () => {
