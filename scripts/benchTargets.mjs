@@ -25,7 +25,7 @@ const scale = await import('./benchScale.mjs');
 const { EngineClient } = out('src/engine/engineClient.js');
 const { EngineSession } = out('src/engine/engineSession.js');
 const { resolveTarget } = out('src/engine/connection.js');
-const { startCodeServer, packagedVsix } = out('test/harness/codeServer.js');
+const { startCodeServer, packagedVsix, extensionLogFiles } = out('test/harness/codeServer.js');
 const { launchBrowser, openWorkbench, dismissNotifications, openViewContainer, runCommandFromPalette, topologyWebview } = out('test/harness/browser.js');
 
 const docker = (args) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 }).trim();
@@ -59,20 +59,8 @@ function swarmCleanup(leave) {
   if (leave) docker(['swarm', 'leave', '--force']);
 }
 
-/** The extension's log file in code-server's user data (the LogOutputChannel "Docker Network Explorer"). */
-function logText(userDataDir) {
-  const found = [];
-  const walk = (dir) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.includes('Docker Network Explorer') && entry.name.endsWith('.log')) found.push(full);
-    }
-  };
-  const logs = path.join(userDataDir, 'logs');
-  if (fs.existsSync(logs)) walk(logs);
-  return found.map((file) => fs.readFileSync(file, 'utf8')).join('\n');
-}
+/** The extension's log (every file of it, oldest first) in code-server's user data. */
+const logText = (userDataDir) => extensionLogFiles(userDataDir).reverse().map((file) => fs.readFileSync(file, 'utf8')).join('\n');
 const probes = (server) => (logText(server.userDataDir).match(/topology: probe #\d+/g) ?? []).length;
 
 /** The drawn diagram's text, and the scale the panel fitted it at (its stage's transform, set by panZoom.fit). */

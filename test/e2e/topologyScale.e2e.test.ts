@@ -30,7 +30,7 @@ import {
   dismissNotifications, ensureViewExpanded, launchBrowser, openViewContainer, openWorkbench,
   runCommandFromPalette, screenshot, topologyWebview, waitForQuickInput,
 } from '../harness/browser';
-import { CodeServer, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
+import { CodeServer, extensionLogFiles, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
 import { docker, removeLabelled, TEST_IMAGE } from '../support/dockerCli';
 import { waitFor } from '../support/waitFor';
 
@@ -48,24 +48,9 @@ const PROBE_LINE = /topology: probe #\d+/g;
 const HAND_MADE = 'dnescale-h0';
 const HAND_MADE_PEER = 'dnescale-h1';
 
-/** The extension's log file, as the workbench writes it (the LogOutputChannel "Docker Network Explorer"). */
-function logFile(userDataDir: string): string | undefined {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.includes('Docker Network Explorer') && entry.name.endsWith('.log')) found.push(full);
-    }
-  };
-  const logs = path.join(userDataDir, 'logs');
-  if (fs.existsSync(logs)) walk(logs);
-  return found.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
-}
-
 /** How many probes the panel logged so far. */
 function probesLogged(server: CodeServer): number {
-  const file = logFile(server.userDataDir);
+  const file = extensionLogFiles(server.userDataDir)[0];
   return file ? (fs.readFileSync(file, 'utf8').match(PROBE_LINE) ?? []).length : 0;
 }
 

@@ -317,3 +317,21 @@ export function packagedVsix(name: string): string {
   }
   return out;
 }
+
+/**
+ * The extension's log files (its LogOutputChannel "Docker Network Explorer") in a code-server's
+ * user data, newest first (a reloaded window starts a new one).
+ */
+export function extensionLogFiles(userDataDir: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.includes('Docker Network Explorer') && entry.name.endsWith('.log')) found.push(full);
+    }
+  };
+  const logs = path.join(userDataDir, 'logs');
+  if (fs.existsSync(logs)) walk(logs);
+  return found.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+}
