@@ -165,6 +165,14 @@ for tier in "${tiers[@]}"; do
         cannot_run e2e "Docker, code-server or Chromium could not be installed"; continue
       fi
       if [ ! -x "${DNE_CHROMIUM:-/usr/bin/chromium}" ]; then cannot_run e2e "no Chromium at ${DNE_CHROMIUM:-/usr/bin/chromium}"; continue; fi
+      # The topology e2e uses the labs' names (devops, AppDev), as `npm run demo` does: a demo topology
+      # left on this engine would collide with it, so it is removed first (it is ours: labelled dne.demo=1;
+      # `npm run demo` makes it again).
+      demo_left=$(docker ps -aq --filter label=dne.demo=1; docker network ls -q --filter label=dne.demo=1)
+      if [ -n "$demo_left" ]; then
+        echo "test-all: removing the demo topology left on this engine (scripts/demo.sh --clean)"
+        bash scripts/demo.sh --clean || { cannot_run e2e "the demo topology could not be removed"; continue; }
+      fi
       # One VSIX for every e2e file (each would otherwise package its own).
       if [ -z "${DNE_E2E_VSIX:-}" ]; then
         if quiet_step package "$logs/package.log" node scripts/package.mjs "$root/test-output/e2e.vsix"; then
