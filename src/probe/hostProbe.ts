@@ -32,6 +32,11 @@ export interface ProbeOptions {
   readers?: NetnsReaders;
   /** Netns level: asked for each namespace instead of reading it (the incremental probe answers from its cache). */
   readNamespace?: NamespaceReader;
+  /**
+   * Read the host namespace only (its links, addresses and routes), no other namespace: what the
+   * whole-host overview draws comes from the engine, except the gateways, which are the host's bridges.
+   */
+  hostOnly?: boolean;
 }
 
 /** How the netns level reads the host's links and a namespace's links. */
@@ -166,6 +171,9 @@ async function probeNetns(options: ProbeOptions, readers: NetnsReaders, netnsDir
   const warnings: string[] = [];
   const hostLinks = await readers.hostLinks();
   const namespaces: NamespaceFact[] = [{ name: 'host', kind: 'host', containerIds: [], links: hostLinks }];
+  if (options.hostOnly) {
+    return { level: 'netns', reason: 'full', namespaces, warnings };
+  }
   const files = await listDir(netnsDir, warnings);
   const namedDir = options.namedNetnsDir ?? '/var/run/netns';
   const named = await namedNamespaceFiles(namedDir, files.map((file) => path.join(netnsDir, file)), warnings);
@@ -200,6 +208,9 @@ async function probeSysfs(options: ProbeOptions, sysClassNet: string): Promise<H
   const warnings: string[] = [];
   const hostLinks = await readHostLinksFromSysfs(sysClassNet, path.join(options.procRoot ?? '/proc', 'self', 'net'));
   const namespaces: NamespaceFact[] = [{ name: 'host', kind: 'host', containerIds: [], links: hostLinks }];
+  if (options.hostOnly) {
+    return { level: 'sysfs', reason: 'notRoot', namespaces, warnings };
+  }
   // One reading per sandbox (containers sharing a stack share the sandbox).
   const bySandbox = new Map<string, SandboxInfo[]>();
   for (const sandbox of options.sandboxes) {

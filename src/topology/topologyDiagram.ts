@@ -10,12 +10,12 @@ import type { Inventory } from '../model/inventory';
 import { pathHighlightLines } from '../model/reachability/highlight';
 import type { ReachPath } from '../model/reachability/types';
 import { chooseDiagram, overviewApplies } from '../model/topology/overview';
-import { DEFAULT_DIAGRAM_OPTIONS, TopologyScope } from '../model/topology/types';
+import { DEFAULT_DIAGRAM_OPTIONS, DiagramOptions, TopologyScope } from '../model/topology/types';
 import type { PanelToWebview, ScopeChoice, ScopeValue } from '../protocol';
 import type { Services } from '../services';
 import { HostInterfaceWatcher } from '../probe/hostInterfaceWatcher';
 import { IncrementalProbe } from '../probe/incrementalProbe';
-import { ChangedContainers, Collected, collectTopology } from './collect';
+import { ChangedContainers, Collected, collectOverview, collectTopology } from './collect';
 import { levelLine, levelText, localizedDiagramLabels, localizedOverviewLabels, localizedWebviewStrings } from './localizedLabels';
 import type { TopologyViewState } from './viewState';
 
@@ -89,11 +89,20 @@ export class TopologyDiagram {
     this.prefetched = { session, inventory, result: this.collect(session).catch(() => undefined) };
   }
 
-  /** Reads the host for the session's current snapshot (incrementally, when following it). */
-  private collect(session: EngineSession): Promise<Collected | undefined> {
+  /**
+   * Reads the host for the session's current snapshot: the host namespace alone when the whole host
+   * is drawn as the overview, else every namespace (incrementally, when following the session; the
+   * containers events named meanwhile stay marked for that read).
+   */
+  private async collect(session: EngineSession): Promise<Collected | undefined> {
     const live = this.live?.session === session ? this.live : undefined;
     this.collectStartedAt = Date.now();
-    return collectTopology(session, undefined, live && { probe: live.probe, changedContainerIds: live.changed.take() });
+    const overview = this.viewState.scope.kind === 'host' ? await collectOverview(session, this.diagramOptions()) : undefined;
+    return overview ?? collectTopology(session, undefined, live && { probe: live.probe, changedContainerIds: live.changed.take() });
+  }
+
+  private diagramOptions(): DiagramOptions {
+    return { ...DEFAULT_DIAGRAM_OPTIONS, ...this.viewState.toggles };
   }
 
   /** The prefetched collect when it read the snapshot drawn now, else a new one. */
@@ -166,7 +175,7 @@ export class TopologyDiagram {
       this.viewState.setScope({ kind: 'host' });
     }
     const toggles = this.viewState.toggles;
-    const options = { ...DEFAULT_DIAGRAM_OPTIONS, ...toggles };
+    const options = this.diagramOptions();
     // Large hosts get the overview by network (the same rule as the command line's `diagram`).
     this.overview = overviewApplies(topology, this.viewState.scope, options);
     const diagram = chooseDiagram(topology, this.viewState.scope, options, localizedDiagramLabels(), localizedOverviewLabels());
@@ -184,7 +193,7 @@ export class TopologyDiagram {
       revision: ++this.revision,
     });
     this.services.log.info(
-      `topology: probe #${probe}: level ${facts.level} (${facts.reason}), ${topology.namespaces.length} namespaces, ${diagram.nodeCount} nodes, probe ${facts.elapsedMs ?? 0} ms, total ${Date.now() - started} ms`,
+      `topology: probe #${probe}: level ${facts.level} (${facts.reason})${this.overview ? ', overview: the host namespace only' : ''}, ${topology.namespaces.length} namespaces, ${diagram.nodeCount} nodes, probe ${facts.elapsedMs ?? 0} ms, total ${Date.now() - started} ms`,
     );
     for (const warning of facts.warnings) {
       this.services.log.warn(`topology probe: ${warning}`);

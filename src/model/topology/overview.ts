@@ -130,7 +130,10 @@ function memberOf(ns: TopoNamespace, drawn: Set<string>, labels: DiagramLabels, 
     if (drawn.has(networkId) && !addresses.has(networkId)) addresses.set(networkId, []);
   }
   const names = ns.containers.map((container) => container.name).join(', ');
-  return { ns, ownerId: owner.id, title: ns.stopped ? `${names} (${labels.stopped})` : names, addresses, networkIds: [...addresses.keys()] };
+  // The networks in the engine's order (`drawn`'s), not the interfaces' (eth0 first when the host was
+  // read, the API's order when the overview was drawn from the host namespace alone): one picture either way.
+  const ordered = new Map([...drawn].filter((id) => addresses.has(id)).map((id) => [id, addresses.get(id) ?? []]));
+  return { ns, ownerId: owner.id, title: ns.stopped ? `${names} (${labels.stopped})` : names, addresses: ordered, networkIds: [...ordered.keys()] };
 }
 
 /** Stopped namespace id -> the networks of the anchors its `stoppedMember` edges end at. */
