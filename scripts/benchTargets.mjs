@@ -156,8 +156,12 @@ async function inCodeServer() {
     await sleep(5000);
     figure('hidden panel (behind an editor tab): probes over 20 engine events', String(probes(server) - before), '0');
     // Read last: the workbench writes the extension's log file some time after activation.
-    const activated = /activated in (\d+) ms \(module load \+ activate: (\d+) ms\)/.exec(logText(server.userDataDir));
-    figure('extension activation, as the extension host measured it ("activated in N ms" in its log; with loading the bundle)', activated ? `${activated[1]} ms (${activated[2]} ms)` : 'not found in the log', '<= 150 ms');
+    const activated = /activated in (\d+) ms \(loading the bundle: (\d+) ms; the extension host between the two: (\d+) ms\)/.exec(logText(server.userDataDir));
+    figure(
+      'extension activation, as the extension host measured it: loading the bundle + activate() (its log\'s "activated in" line; the wait between the two, the extension host preparing the context while the workbench boots, apart)',
+      activated ? `${Number(activated[1]) + Number(activated[2])} ms (bundle ${activated[2]} ms + activate() ${activated[1]} ms; the host's wait between them ${activated[3]} ms)` : 'not found in the log',
+      '<= 150 ms',
+    );
   } finally {
     await browser.close().catch(() => undefined);
     await server.stop();

@@ -26,7 +26,10 @@ export interface ExtensionTestApi {
   viewDescription(): string | undefined;
 }
 
-/** When this module was loaded: activation time counts from here (the bundle's own load included). */
+/** Set by the bundle's first line (scripts/build.mjs, banner); absent when the tests load tsc's output. */
+declare const __dneBundleStartedAt: number | undefined;
+const bundleStartedAt = typeof __dneBundleStartedAt === 'number' ? __dneBundleStartedAt : undefined;
+/** When this module's own code ran: the bundle's modules before it are loaded. */
 const loadedAt = performance.now();
 
 export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
@@ -52,7 +55,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   );
 
   // Read by the benchmark from the log (the extension host's own timing, not the workbench's).
-  log.info(`activated in ${Math.round(performance.now() - activationStarted)} ms (module load + activate: ${Math.round(performance.now() - loadedAt)} ms)`);
+  // Our cost is loading the bundle plus activate(); between the two the extension host prepares the
+  // extension's context (its storage, read from the workbench), which is the host's time, not ours.
+  const activated = performance.now();
+  const loading = bundleStartedAt === undefined ? 'the bundle not timed' : `loading the bundle: ${Math.round(loadedAt - bundleStartedAt)} ms`;
+  log.info(`activated in ${Math.round(activated - activationStarted)} ms (${loading}; the extension host between the two: ${Math.round(activationStarted - loadedAt)} ms)`);
   return { services, networksTree: trees.networksTree, containersTree: trees.containersTree, topologyPanel: () => TopologyPanel.current, viewDescription: () => trees.description };
 }
 

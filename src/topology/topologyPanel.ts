@@ -9,6 +9,7 @@
  * Every message from the page is shape-checked (protocol.ts) before it is acted on.
  */
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { EngineSession } from '../engine/engineSession';
 import type { ReachPath } from '../model/reachability/types';
@@ -61,6 +62,9 @@ function describeMessage(value: unknown): string {
 function topologyHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'topology.js'));
   const n = nonce();
+  const preloads = firstDiagramChunks(extensionUri)
+    .map((file) => `<link rel="modulepreload" nonce="${n}" href="${webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'chunks', file))}">`)
+    .join('\n');
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${n}'`,
@@ -75,6 +79,7 @@ function topologyHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>${vscode.l10n.t('Docker Network Topology')}</title>
+${preloads}
 </head>
 <body>
 <div id="toolbar" role="toolbar"></div>
@@ -83,6 +88,19 @@ function topologyHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string
 <script type="module" nonce="${n}" src="${script}"></script>
 </body>
 </html>`;
+}
+
+/**
+ * The chunks the first diagram loads (Mermaid's core and what it shares, the flowchart, dagre),
+ * fetched and compiled while the page boots, side by side, instead of one after the other once the
+ * page asks for them. KaTeX and the other lazy chunks stay unfetched until a diagram needs them.
+ */
+function firstDiagramChunks(extensionUri: vscode.Uri): string[] {
+  try {
+    return readdirSync(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'chunks').fsPath).filter((file) => /^(chunk|mermaid\.core|flowDiagram|dagre)-[\w-]+\.js$/.test(file));
+  } catch {
+    return []; // only slower: the page imports them itself
+  }
 }
 
 /** The panel's title: it names the engine when several are shown. */
@@ -126,9 +144,8 @@ export class TopologyPanel {
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(TOPOLOGY_VIEW_TYPE, panelTitle(services), column, TopologyPanel.webviewOptions(services.context.extensionUri));
-    const created = new TopologyPanel(panel, services);
+    const created = new TopologyPanel(panel, services, scope ?? { kind: 'host' });
     TopologyPanel.current = created;
-    created.showScope(scope ?? { kind: 'host' });
     return created;
   }
 
@@ -184,8 +201,14 @@ export class TopologyPanel {
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     private services: Services,
+    /** The scope asked for (a new panel); a restored panel keeps the one it had. */
+    scope?: TopologyScope,
   ) {
     this.viewState = new TopologyViewState(services.context.workspaceState, defaultToggles());
+    if (scope) {
+      // Before the prefetch below, which reads what this scope draws.
+      this.viewState.setScope(scope);
+    }
     this.diagram = new TopologyDiagram(services, this.viewState);
     this.scheduler = new RenderScheduler(() => this.diagram.render((message) => this.post(message)), {
       delayMs: REDRAW_DELAY_MS,

@@ -123,8 +123,10 @@ class TopologyApp {
     document.addEventListener('visibilitychange', alive);
     // Mermaid loads its flowchart and layout modules at its first render (a quarter of a second
     // here): a tiny one now, while the host collects the first diagram, which then draws warm.
+    // When that diagram came first (the host collected while the page booted), it is drawn at once.
     this.rendering = loadMermaid()
       .then(async (mermaid) => {
+        if (this.last) return;
         initializeMermaid(mermaid);
         await mermaid.render('topology-warmup', 'flowchart LR\n  a --> b');
       })
