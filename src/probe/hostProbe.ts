@@ -169,11 +169,14 @@ async function namedNamespaceFiles(namedDir: string, dockerFiles: string[], warn
 
 async function probeNetns(options: ProbeOptions, readers: NetnsReaders, netnsDir: string): Promise<HostFacts> {
   const warnings: string[] = [];
-  const hostLinks = await readers.hostLinks();
-  const namespaces: NamespaceFact[] = [{ name: 'host', kind: 'host', containerIds: [], links: hostLinks }];
-  if (options.hostOnly) {
-    return { level: 'netns', reason: 'full', namespaces, warnings };
-  }
+  // The host and the other namespaces are read side by side (an engine event's probe is mostly these two).
+  const [hostLinks, others] = await Promise.all([readers.hostLinks(), options.hostOnly ? Promise.resolve([]) : otherNamespaces(options, readers, netnsDir, warnings)]);
+  const namespaces: NamespaceFact[] = [{ name: 'host', kind: 'host', containerIds: [], links: hostLinks }, ...others];
+  return { level: 'netns', reason: 'full', namespaces, warnings };
+}
+
+/** Docker's namespaces and those of `ip netns add`, each read (or answered by options.readNamespace). */
+async function otherNamespaces(options: ProbeOptions, readers: NetnsReaders, netnsDir: string, warnings: string[]): Promise<NamespaceFact[]> {
   const files = await listDir(netnsDir, warnings);
   const namedDir = options.namedNetnsDir ?? '/var/run/netns';
   const named = await namedNamespaceFiles(namedDir, files.map((file) => path.join(netnsDir, file)), warnings);
@@ -200,8 +203,7 @@ async function probeNetns(options: ProbeOptions, readers: NetnsReaders, netnsDir
       return undefined;
     }
   });
-  namespaces.push(...read.filter((ns): ns is NamespaceFact => Boolean(ns)));
-  return { level: 'netns', reason: 'full', namespaces, warnings };
+  return read.filter((ns): ns is NamespaceFact => Boolean(ns));
 }
 
 async function probeSysfs(options: ProbeOptions, sysClassNet: string): Promise<HostFacts> {

@@ -17,7 +17,7 @@
  * read (a first probe, a Refresh). The result is the same HostFacts as probeHost's.
  * Below the netns level (no root, remote engine) there is no nsenter to save: it is a full probe.
  */
-import { promises as fs } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { HostFacts, LinkFact, ProbeLevel, SandboxInfo } from '../model/topology/facts';
 import { NamespaceTarget, probeHost, ProbeOptions } from './hostProbe';
@@ -94,8 +94,8 @@ export class IncrementalProbe {
     const reasons: Record<string, ReadReason> = {};
     let reused = 0;
     const readNamespace = async (target: NamespaceTarget, read: () => Promise<LinkFact[]>): Promise<LinkFact[]> => {
-      const identity = await identityOf(target.nsPath);
-      const fingerprint = await this.fingerprintOf(target.containerIds.map((id) => pids.get(id)));
+      const identity = identityOf(target.nsPath);
+      const fingerprint = this.fingerprintOf(target.containerIds.map((id) => pids.get(id)));
       const cached = this.cache.get(target.nsPath);
       const reason = readReason(target, cached, identity, fingerprint, changed);
       if (!reason && cached) {
@@ -133,15 +133,26 @@ export class IncrementalProbe {
     return facts;
   }
 
-  /** Interface names, IPv4 local addresses and IPv6 addresses seen through /proc/<pid>/net; '' without a pid. */
-  private async fingerprintOf(pids: (number | undefined)[]): Promise<string> {
+  /**
+   * Interface names, IPv4 local addresses and IPv6 addresses seen through /proc/<pid>/net; '' without
+   * a pid. Read synchronously: procfs answers from memory, and at 164 containers the 492 reads take
+   * about 8 ms this way against 36-49 ms through the thread pool (every event pays this, for every
+   * container, so that a change made by hand inside one is seen).
+   */
+  private fingerprintOf(pids: (number | undefined)[]): string {
     const pid = pids.find((p): p is number => p !== undefined);
     if (pid === undefined) {
       return '';
     }
     const dir = path.join(this.options.procRoot ?? '/proc', String(pid), 'net');
-    const readOr = (file: string) => fs.readFile(path.join(dir, file), 'utf8').catch(() => '?');
-    const [dev, fib, inet6] = await Promise.all([readOr('dev'), readOr('fib_trie'), readOr('if_inet6')]);
+    const readOr = (file: string) => {
+      try {
+        return readFileSync(path.join(dir, file), 'utf8');
+      } catch {
+        return '?';
+      }
+    };
+    const [dev, fib, inet6] = [readOr('dev'), readOr('fib_trie'), readOr('if_inet6')];
     // Counters in dev and the trie's layout change with traffic and routes: keep the names and addresses.
     return JSON.stringify([dev === '?' ? '?' : parseNetDev(dev).sort(), fib === '?' ? '?' : parseFibTrieLocal(fib).sort(), inet6.split('\n').sort()]);
   }
@@ -170,10 +181,10 @@ function readReason(target: NamespaceTarget, cached: CacheEntry | undefined, ide
   return cached.fingerprint !== fingerprint ? 'contentChanged' : undefined;
 }
 
-/** `dev:inode` of the namespace file, or undefined when it cannot be stat'ed (gone). */
-async function identityOf(file: string): Promise<string | undefined> {
+/** `dev:inode` of the namespace file, or undefined when it cannot be stat'ed (gone). Synchronous, like the fingerprint. */
+function identityOf(file: string): string | undefined {
   try {
-    const stat = await fs.stat(file);
+    const stat = statSync(file);
     return `${stat.dev}:${stat.ino}`;
   } catch {
     return undefined;
