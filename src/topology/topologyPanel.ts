@@ -25,8 +25,8 @@ import { scopeFromValue, TopologyViewState } from './viewState';
 export const TOPOLOGY_VIEW_TYPE = 'dockerNetworks.topology';
 /** Wait after a change of the host's interfaces before redrawing: a burst of them makes one redraw. */
 const REDRAW_DELAY_MS = 250;
-/** After a session refresh, which already gathered a burst of engine events. */
-const SESSION_REDRAW_DELAY_MS = 20;
+/** After a session refresh, which already gathered a burst of engine events: at once (the next turn). */
+const SESSION_REDRAW_DELAY_MS = 0;
 
 /** A fresh script nonce per page: unpredictable, so only our bundled script can run. */
 function nonce(): string {
