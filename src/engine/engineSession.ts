@@ -1,9 +1,10 @@
 /**
- * Keeps the current view of one engine: the latest snapshot (2 list calls per refresh) and the
- * Inventory built from it (once per snapshot), the container inspections asked for so far (beside
- * the snapshot, never written into it), the connection state, and one events subscription that
- * drives debounced refreshes and re-subscribes with backoff. No `vscode` import: the views, the
- * topology panel and the CLI read `inventory` and listen to `onDidChange`.
+ * Keeps the current view of one engine: the latest snapshot (2 list calls per refresh, 5 on a swarm
+ * manager when the swarm lists may have changed) and the Inventory built from it (once per
+ * snapshot), the container inspections asked for so far (beside the snapshot, never written into
+ * it), the connection state, and one events subscription that drives refreshes (at once for an
+ * isolated event, coalesced for a burst) and re-subscribes with backoff. No `vscode` import: the
+ * views, the topology panel and the CLI read `inventory` and listen to `onDidChange`.
  */
 import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
@@ -48,6 +49,25 @@ type SwarmInfo = NonNullable<EngineInfoJson['Swarm']>;
 const CONTAINER_ACTIONS = new Set(['create', 'start', 'restart', 'die', 'stop', 'kill', 'pause', 'unpause', 'destroy', 'rename', 'update']);
 /** After the event stream ends, wait this long before asking whether the engine is still there. */
 const STREAM_END_REFRESH_MS = 100;
+/** Event types that are about the swarm itself (only a manager sends them). */
+const SWARM_EVENT_TYPES = new Set(['service', 'node', 'config', 'secret']);
+/** Labels the engine puts on a container that runs a swarm task (events carry them as attributes). */
+const SWARM_TASK_LABELS = ['com.docker.swarm.task.id', 'com.docker.swarm.service.id'];
+
+/**
+ * Whether an event may change the swarm lists (nodes, tasks, services); the others leave them as
+ * the last refresh read them, so that refresh costs the two list calls only.
+ */
+function mayChangeSwarmLists(event: EngineEventJson, inventory: Inventory | undefined): boolean {
+  if (SWARM_EVENT_TYPES.has(event.Type ?? '') || event.scope === 'swarm') {
+    return true;
+  }
+  const attributes = event.Actor?.Attributes ?? {};
+  if (event.Type === 'container') {
+    return SWARM_TASK_LABELS.some((label) => attributes[label] !== undefined);
+  }
+  return event.Type === 'network' && inventory?.networkById.get(event.Actor?.ID ?? '')?.scope === 'swarm';
+}
 
 /** What the swarm poll compares: the three lists as the engine gave them. */
 function swarmSignature(swarm: SwarmSnapshot | undefined): string {
@@ -75,10 +95,21 @@ export class EngineSession {
   /** Peers of swarm networks, read lazily, kept while the network's placement stays the same. */
   private readonly peers = new Map<string, { signature: string; peers: SwarmPeer[] }>();
   private swarmPoll: ReturnType<typeof setInterval> | undefined;
+  /**
+   * Whether the next refresh must read the swarm lists: set by an event that may concern the swarm,
+   * by a refresh nobody's event asked for (a user's Refresh, a lost or new event stream: events may
+   * have been missed); cleared when a refresh takes it.
+   */
+  private swarmMayHaveChanged = true;
+  /** Lists the swarm poll read and found changed: the next refresh uses them instead of reading. */
+  private polledSwarm: SwarmSnapshot | undefined;
+  /** Counts the refreshes' reads of the swarm lists, so a poll can tell that a refresh read newer ones. */
+  private swarmReads = 0;
 
   constructor(readonly client: EngineApi, private readonly options: SessionOptions) {
     this.backoffMs = this.minBackoffMs;
-    this.eventRefresh = new Debouncer(() => void this.refresh(), options.debounceMs);
+    // Refreshes that follow events read the swarm lists only when an event asked for it.
+    this.eventRefresh = new Debouncer(() => void this.refreshOnce(), options.debounceMs);
     this.retry = new Debouncer(() => void this.refresh(), this.backoffMs);
   }
 
@@ -136,10 +167,21 @@ export class EngineSession {
   }
 
   /**
-   * Reads networks and containers (two calls). Concurrent calls share one run; a call that arrives
-   * during a run schedules exactly one more, so the last event is never lost.
+   * A refresh nobody's event asked for (start, the Refresh button, a retry): events may have been
+   * missed, so it reads everything, the swarm lists included.
    */
   refresh(): Promise<void> {
+    this.swarmMayHaveChanged = true;
+    return this.refreshOnce();
+  }
+
+  /**
+   * Reads networks and containers (two calls), plus the swarm lists (three more, on a manager) only
+   * when they may have changed: a constant number of calls whatever the engine's size. Concurrent
+   * calls share one run; a call that arrives during a run schedules exactly one more, so the last
+   * event is never lost.
+   */
+  private refreshOnce(): Promise<void> {
     if (this.refreshing) {
       this.refreshAgain = true;
       return this.refreshing;
@@ -148,7 +190,7 @@ export class EngineSession {
       this.refreshing = undefined;
       if (this.refreshAgain && !this.disposed) {
         this.refreshAgain = false;
-        void this.refresh();
+        void this.refreshOnce();
       }
     });
     return this.refreshing;
@@ -161,14 +203,14 @@ export class EngineSession {
         this.client.listNetworks(),
         this.client.listContainers(),
         connected ? Promise.resolve(this.connectionInfo) : this.client.info().catch(() => undefined),
-        connected ? this.readSwarm(this.swarmInfo) : Promise.resolve(undefined),
+        connected ? this.swarmForRefresh() : Promise.resolve(undefined),
       ]);
       if (!connected) {
         this.connectionInfo = info;
         this.swarmInfo = info?.Swarm?.LocalNodeState === 'active' ? info.Swarm : undefined;
       }
       // The first refresh of a connection learns the swarm role from /info, then reads the swarm lists.
-      const swarm = connected ? knownSwarm : await this.readSwarm(this.swarmInfo);
+      const swarm = connected ? knownSwarm : await this.swarmForRefresh(true);
       if (this.disposed) {
         return;
       }
@@ -184,6 +226,23 @@ export class EngineSession {
         this.becomeUnreachable(error);
       }
     }
+  }
+
+  /**
+   * The swarm lists for this refresh: read (three calls) on a new connection or when they may have
+   * changed; else the lists the poll just read and found changed; else the last snapshot's, the same
+   * object (no call). Takes the flag now, so an event during the read asks for the next refresh.
+   */
+  private swarmForRefresh(newConnection = false): Promise<SwarmSnapshot | undefined> {
+    const polled = this.polledSwarm;
+    const mayHaveChanged = this.swarmMayHaveChanged || newConnection || !this.current;
+    this.polledSwarm = undefined;
+    this.swarmMayHaveChanged = false;
+    if (mayHaveChanged) {
+      this.swarmReads++;
+      return this.readSwarm(this.swarmInfo);
+    }
+    return Promise.resolve(polled ?? this.current?.snapshot.swarm);
   }
 
   /** On a manager, three list calls (nodes, tasks, services); on a worker, only what /info said. */
@@ -266,16 +325,25 @@ export class EngineSession {
 
   /**
    * Tasks placed on other nodes make no event here, so the swarm lists are read on a timer; the
-   * whole refresh (and the views' redraw) only follows when they changed.
+   * whole refresh (and the views' redraw) only follows when they changed, and uses the lists read
+   * here rather than reading them again (two calls, not five).
    */
   private async pollSwarm(): Promise<void> {
     if (this.stateValue.kind !== 'connected' || this.refreshing) {
       return;
     }
+    const readsBefore = this.swarmReads;
     const swarm = await this.readSwarm(this.swarmInfo).catch(() => undefined);
-    if (!this.disposed && swarmSignature(swarm) !== swarmSignature(this.current?.snapshot.swarm)) {
-      void this.refresh();
+    // A refresh that read the lists meanwhile has lists at least as new as these.
+    if (this.disposed || this.swarmReads !== readsBefore || swarmSignature(swarm) === swarmSignature(this.current?.snapshot.swarm)) {
+      return;
     }
+    if (swarm) {
+      this.polledSwarm = swarm;
+    } else {
+      this.swarmMayHaveChanged = true; // the read failed: the refresh tells whether the engine is still there
+    }
+    void this.refreshOnce();
   }
 
   private stopSwarmPoll(): void {
@@ -356,7 +424,9 @@ export class EngineSession {
         return;
       }
       this.subscription = subscription;
-      // Anything that changed between the list calls and the subscription is caught by one more refresh.
+      // Anything that changed between the list calls and the subscription is caught by one more
+      // refresh, which reads everything: no event told what it was.
+      this.swarmMayHaveChanged = true;
       this.eventRefresh.schedule();
     } catch (error) {
       this.becomeUnreachable(error);
@@ -373,6 +443,7 @@ export class EngineSession {
     // The stream ends when the engine stops: a refresh tells whether it is gone, and either
     // re-subscribes (connected) or starts the retry backoff (unreachable).
     this.stateValue = this.stateValue.kind === 'connected' ? { kind: 'connecting' } : this.stateValue;
+    this.swarmMayHaveChanged = true;
     this.eventRefresh.schedule(STREAM_END_REFRESH_MS);
   }
 
@@ -387,7 +458,12 @@ export class EngineSession {
       this.inspections.delete(containerId);
       this.emitter.emit('containerEvent', containerId);
     }
-    this.eventRefresh.schedule();
+    if (mayChangeSwarmLists(event, this.current?.inventory)) {
+      this.swarmMayHaveChanged = true;
+    }
+    // An isolated change shows at once; a burst, or events during a refresh, make one more refresh
+    // at most one debounce window after the first of them (never postponed by later ones).
+    this.eventRefresh.runOrCoalesce(this.refreshing !== undefined);
   }
 
   /**

@@ -119,6 +119,8 @@ export interface EngineEventJson {
   Type?: string;
   Action?: string;
   Actor?: { ID?: string; Attributes?: StringMap | null } | null;
+  /** `local` or `swarm` (API 1.24+): a swarm-scoped event may change the swarm lists. */
+  scope?: string;
   time?: number;
   timeNano?: number;
 }
@@ -131,7 +133,10 @@ export interface EngineEventJson {
 export interface EngineSnapshot {
   networks: NetworkJson[];
   containers: ContainerSummaryJson[];
-  /** Only on a swarm manager: three more list calls (nodes, tasks, services), whatever the size. */
+  /**
+   * Only on a swarm manager: three more list calls (nodes, tasks, services), whatever the size, made
+   * only when the swarm may have changed (else the last refresh's lists, kept as they were).
+   */
   swarm?: SwarmSnapshot;
 }
 

@@ -6,12 +6,12 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import { EngineSession } from '../../src/engine/engineSession';
 import { readDriverContext } from '../../src/engine/networkActions';
 import { canConnect } from '../../src/model/connectSpec';
 import { validateDriver } from '../../src/model/createNetworkSpec';
-import type { NetworkJson } from '../../src/model/dockerTypes';
+import type { EngineEventJson, NetworkJson } from '../../src/model/dockerTypes';
 import { classifyOperationError } from '../../src/model/engineErrors';
 import { buildInventory, Inventory } from '../../src/model/inventory';
 import { disconnectTargets, removalPlans } from '../../src/model/networkActions';
@@ -230,5 +230,114 @@ describe('swarm reads in the session', () => {
         session.dispose();
       }
     }
+  });
+});
+
+describe('swarm lists in a watching session: read only when they may have changed', () => {
+  const DEBOUNCE = 50;
+  const POLL = 2000;
+  const SWARM_CALLS = ['listServices', 'listSwarmNodes', 'listTasks'];
+  const LIST_CALLS = ['listContainers', 'listNetworks'];
+  let engine: FakeEngine;
+  let session: EngineSession;
+
+  async function settle(): Promise<void> {
+    for (let i = 0; i < 20; i++) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  async function advance(ms: number): Promise<void> {
+    mock.timers.tick(ms);
+    await settle();
+  }
+  /** Connected, subscribed, past the refresh that follows the subscription and its debounce window. */
+  async function open(swarmPollMs = 0): Promise<void> {
+    session = new EngineSession(engine, { debounceMs: DEBOUNCE, swarmPollMs, platform: 'linux', localHostName: 'fake-host' });
+    await session.start();
+    await settle();
+    await advance(DEBOUNCE * 2);
+  }
+  /** The client calls one event's refresh makes (sorted), once its window is over. */
+  async function callsFor(event: EngineEventJson): Promise<string[]> {
+    const before = engine.calls.length;
+    engine.emit(event);
+    await advance(DEBOUNCE * 2);
+    return engine.calls.slice(before).sort();
+  }
+  const standalone = manager.containers.find((container) => !container.Labels?.['com.docker.swarm.task.id'])!;
+  const taskContainer = manager.containers.find((container) => container.Labels?.['com.docker.swarm.task.id'])!;
+  const bridge = manager.networks.find((network) => network.Name === 'bridge')!;
+  /** A container event carries the container's labels as attributes, with its name and image. */
+  const containerEvent = (container: typeof standalone, Action: string): EngineEventJson => ({
+    Type: 'container',
+    Action,
+    scope: 'local',
+    Actor: { ID: container.Id, Attributes: { ...container.Labels, name: container.Names![0].slice(1), image: container.Image! } },
+  });
+
+  beforeEach(() => {
+    mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+    engine = new FakeEngine(manager);
+  });
+  afterEach(() => {
+    session?.dispose();
+    mock.timers.reset();
+  });
+
+  test('a plain container event costs the two list calls and keeps the same swarm snapshot', async () => {
+    await open();
+    const swarmBefore = session.snapshot?.swarm;
+    assert.ok(swarmBefore);
+    assert.deepEqual(await callsFor(containerEvent(standalone, 'restart')), LIST_CALLS);
+    assert.equal(session.snapshot?.swarm, swarmBefore, 'the same object: not read again');
+    assert.deepEqual(
+      await callsFor({ Type: 'network', Action: 'connect', scope: 'local', Actor: { ID: bridge.Id, Attributes: { container: standalone.Id, name: 'bridge', type: 'bridge' } } }),
+      LIST_CALLS,
+      'a local network',
+    );
+  });
+
+  test('a service event, a task container event, a swarm network event or a swarm-scoped event costs five', async () => {
+    await open();
+    const five = [...LIST_CALLS, ...SWARM_CALLS].sort();
+    const service = manager.swarm!.services[0];
+    assert.deepEqual(await callsFor({ Type: 'service', Action: 'update', scope: 'swarm', Actor: { ID: service.ID, Attributes: { name: service.Spec!.Name! } } }), five, 'service');
+    assert.deepEqual(await callsFor(containerEvent(taskContainer, 'die')), five, 'task container');
+    assert.deepEqual(
+      await callsFor({ Type: 'network', Action: 'disconnect', Actor: { ID: serviceNetwork.id, Attributes: { container: taskContainer.Id, name: serviceNetwork.name, type: 'overlay' } } }),
+      five,
+      'a swarm network in the inventory',
+    );
+    assert.deepEqual(await callsFor({ Type: 'network', Action: 'create', scope: 'swarm', Actor: { ID: 'not-listed-yet', Attributes: { name: 'new-overlay', type: 'overlay' } } }), five, 'swarm scope');
+    assert.deepEqual(await callsFor(containerEvent(standalone, 'stop')), LIST_CALLS, 'and back to two');
+  });
+
+  test('a user Refresh and a new event stream read the swarm lists', async () => {
+    await open();
+    const before = engine.calls.length;
+    await session.refresh();
+    assert.deepEqual(engine.calls.slice(before).sort(), [...LIST_CALLS, ...SWARM_CALLS].sort());
+    engine.stop();
+    engine.start();
+    await advance(1000);
+    assert.equal(session.state.kind, 'connected');
+    const afterReconnect = engine.calls.length;
+    await advance(DEBOUNCE * 2); // the refresh that follows the new subscription: events may have been missed
+    assert.deepEqual(engine.calls.slice(afterReconnect).sort(), [...LIST_CALLS, ...SWARM_CALLS].sort());
+  });
+
+  test('the poll that saw the lists change refreshes with them: no second read', async () => {
+    await open(POLL);
+    const before = engine.calls.length;
+    await advance(POLL);
+    assert.deepEqual(engine.calls.slice(before).sort(), SWARM_CALLS, 'nothing changed: the poll reads, no refresh');
+    // A task stops on another node: no event here, the poll sees it.
+    const gone = engine.tasks.find((task) => task.NodeID !== manager.info.Swarm?.NodeID)!;
+    engine.tasks = engine.tasks.filter((task) => task !== gone);
+    const beforeChange = engine.calls.length;
+    await advance(POLL);
+    assert.deepEqual(engine.calls.slice(beforeChange).sort(), [...LIST_CALLS, ...SWARM_CALLS].sort(), 'three for the poll, two for the refresh');
+    assert.equal(session.inventory?.swarm?.taskById.has(gone.ID), false, 'the refresh shows the lists the poll read');
+    assert.equal(session.inventory?.swarm?.tasks.length, manager.swarm!.tasks.length - 1);
   });
 });
