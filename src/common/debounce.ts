@@ -1,14 +1,10 @@
 /**
  * One debounce/coalesce helper for the session's event refreshes, its retry timer and the
- * topology panel's redraws: `schedule()` (re)starts the wait, `scheduleIfIdle()` coalesces without
- * postponing, `runOrCoalesce()` runs at once on a quiet edge and coalesces otherwise, `flush()` runs
- * now, `cancel()` and `dispose()` stop it. A disposed debouncer never runs again, so a disposed owner
- * leaves no timer.
+ * topology panel's redraws: `schedule()` (re)starts the wait, `flush()` runs now, `cancel()` and
+ * `dispose()` stop it. A disposed debouncer never runs again, so a disposed owner leaves no timer.
  */
 export class Debouncer {
   private timer: ReturnType<typeof setTimeout> | undefined;
-  /** Running while the last run is less than `delayMs` old: `runOrCoalesce()` then waits. */
-  private quiet: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
 
   constructor(
@@ -28,7 +24,7 @@ export class Debouncer {
     this.cancel();
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.run();
+      this.action();
     }, delayMs);
   }
 
@@ -36,23 +32,6 @@ export class Debouncer {
   scheduleIfIdle(delayMs: number = this.delayMs): void {
     if (!this.timer) {
       this.schedule(delayMs);
-    }
-  }
-
-  /**
-   * Leading edge: runs the action now when none is pending, none ran within the last `delayMs` and
-   * the owner is not `busy` with the work the action starts. Otherwise one run `delayMs` after the
-   * first of the calls that waited (scheduleIfIdle): a burst costs at most two runs, an isolated
-   * call none of the wait, and a steady stream still runs about once per `delayMs`.
-   */
-  runOrCoalesce(busy = false): void {
-    if (this.disposed) {
-      return;
-    }
-    if (busy || this.timer || this.quiet) {
-      this.scheduleIfIdle();
-    } else {
-      this.run();
     }
   }
 
@@ -64,7 +43,7 @@ export class Debouncer {
   flush(): void {
     if (this.timer) {
       this.cancel();
-      this.run();
+      this.action();
     }
   }
 
@@ -78,15 +57,5 @@ export class Debouncer {
   dispose(): void {
     this.disposed = true;
     this.cancel();
-    clearTimeout(this.quiet);
-    this.quiet = undefined;
-  }
-
-  private run(): void {
-    clearTimeout(this.quiet);
-    // Only marks the window: it runs nothing, so it must not keep a process alive by itself.
-    this.quiet = setTimeout(() => (this.quiet = undefined), this.delayMs);
-    this.quiet.unref?.();
-    this.action();
   }
 }

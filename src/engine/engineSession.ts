@@ -2,9 +2,9 @@
  * Keeps the current view of one engine: the latest snapshot (2 list calls per refresh, 5 on a swarm
  * manager when the swarm lists may have changed) and the Inventory built from it (once per
  * snapshot), the container inspections asked for so far (beside the snapshot, never written into
- * it), the connection state, and one events subscription that drives refreshes (at once for an
- * isolated event, coalesced for a burst) and re-subscribes with backoff. No `vscode` import: the
- * views, the topology panel and the CLI read `inventory` and listen to `onDidChange`.
+ * it), the connection state, and one events subscription that drives debounced refreshes and
+ * re-subscribes with backoff. No `vscode` import: the views, the topology panel and the CLI read
+ * `inventory` and listen to `onDidChange`.
  */
 import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
@@ -461,9 +461,7 @@ export class EngineSession {
     if (mayChangeSwarmLists(event, this.current?.inventory)) {
       this.swarmMayHaveChanged = true;
     }
-    // An isolated change shows at once; a burst, or events during a refresh, make one more refresh
-    // at most one debounce window after the first of them (never postponed by later ones).
-    this.eventRefresh.runOrCoalesce(this.refreshing !== undefined);
+    this.eventRefresh.schedule();
   }
 
   /**

@@ -255,7 +255,7 @@ export class TopologyPanel {
 
   private watch(session: EngineSession): void {
     this.sessionListener?.dispose();
-    // The session already coalesces bursts of engine events (eventDebounceMs): redraw soon after its refresh.
+    // The session already gathered the engine's events (eventDebounceMs): redraw at once.
     this.sessionListener = session.onDidChange(() => this.scheduler.request(SESSION_REDRAW_DELAY_MS));
     // A hidden panel only marks itself stale on these: nothing is probed until it is shown.
     // A redraw already waiting will read the host after this change: it is not postponed.
