@@ -461,6 +461,8 @@ export class EngineSession {
     if (mayChangeSwarmLists(event, this.current?.inventory)) {
       this.swarmMayHaveChanged = true;
     }
+    // Trailing, one window after the last event: the engine sends `network connect` before its list
+    // shows the new endpoint (a refresh begun on the event itself missed it in 3 of 6 connects here).
     this.eventRefresh.schedule();
   }
 
