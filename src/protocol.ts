@@ -99,7 +99,8 @@ export interface WebviewToPanelMessages {
   exportSvg: { svg: string };
   copySource: NoFields;
   saveMarkdown: NoFields;
-  rendered: { revision: number; milliseconds: number; nodeCount: number };
+  /** `milliseconds`: Mermaid's render; `waitedMs`: the diagram's wait in the page before it (Mermaid loading, an earlier draw). */
+  rendered: { revision: number; milliseconds: number; waitedMs: number; nodeCount: number };
   renderError: { message: string };
 }
 
@@ -182,7 +183,7 @@ const WEBVIEW_TO_PANEL: ChecksOf<WebviewToPanelMessages> = {
   exportSvg: { svg: isString },
   copySource: {},
   saveMarkdown: {},
-  rendered: { revision: isCount, milliseconds: isDuration, nodeCount: isCount },
+  rendered: { revision: isCount, milliseconds: isDuration, waitedMs: isDuration, nodeCount: isCount },
   renderError: { message: isString },
 };
 

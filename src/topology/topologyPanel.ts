@@ -364,7 +364,7 @@ export class TopologyPanel {
         await saveMarkdown(this.diagram.lastSource, this.diagram.lastLevelLine);
         break;
       case 'rendered':
-        this.services.log.info(`topology: rendered revision ${message.revision} (${message.nodeCount} nodes) in ${message.milliseconds} ms`);
+        this.services.log.info(`topology: rendered revision ${message.revision} (${message.nodeCount} nodes) in ${message.milliseconds} ms, after ${message.waitedMs} ms in the page`);
         if (message.revision >= this.diagram.lastRevision) {
           this.scheduler.acknowledged();
         }

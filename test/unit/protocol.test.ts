@@ -19,7 +19,7 @@ describe('parseWebviewMessage', () => {
     { type: 'exportSvg', svg: '<svg></svg>' },
     { type: 'copySource' },
     { type: 'saveMarkdown' },
-    { type: 'rendered', revision: 3, milliseconds: 12, nodeCount: 40 },
+    { type: 'rendered', revision: 3, milliseconds: 12, waitedMs: 140, nodeCount: 40 },
     { type: 'renderError', message: 'Parse error on line 2' },
   ];
   for (const message of valid) {
@@ -58,9 +58,9 @@ describe('parseWebviewMessage', () => {
     ['extra junk on a message', { type: 'ready', junk: 1 }],
     ['extra junk beside a valid field', { type: 'setScope', scope: 'host', evil: '<script>' }],
     ['exportSvg without svg', { type: 'exportSvg' }],
-    ['rendered with a negative count', { type: 'rendered', revision: -1, milliseconds: 1, nodeCount: 1 }],
-    ['rendered with NaN', { type: 'rendered', revision: 1, milliseconds: Number.NaN, nodeCount: 1 }],
-    ['rendered with a missing field', { type: 'rendered', revision: 1, milliseconds: 1 }],
+    ['rendered with a negative count', { type: 'rendered', revision: -1, milliseconds: 1, waitedMs: 0, nodeCount: 1 }],
+    ['rendered with NaN', { type: 'rendered', revision: 1, milliseconds: Number.NaN, waitedMs: 0, nodeCount: 1 }],
+    ['rendered with a missing field', { type: 'rendered', revision: 1, milliseconds: 1, nodeCount: 1 }],
     ['renderError with an object', { type: 'renderError', message: { text: 'x' } }],
   ];
   for (const [what, value] of malformed) {

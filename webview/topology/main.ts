@@ -173,14 +173,16 @@ class TopologyApp {
 
   /** Draws one diagram message; draws run one after the other. */
   private render(message: DiagramMessage): void {
-    this.rendering = this.rendering.then(() => this.draw(message));
+    const arrived = performance.now();
+    this.rendering = this.rendering.then(() => this.draw(message, arrived));
   }
 
-  private async draw(message: DiagramMessage): Promise<void> {
+  private async draw(message: DiagramMessage, arrived: number): Promise<void> {
     try {
       const mermaid = await loadMermaid();
       initializeMermaid(mermaid);
       const started = performance.now();
+      const waitedMs = Math.round(started - arrived);
       const { svg } = await mermaid.render(`topology-${++this.renderCount}`, message.source);
       this.diagram.innerHTML = svg;
       this.wireClicks(message.nodeTargets);
@@ -188,7 +190,7 @@ class TopologyApp {
       this.diagram.dataset.revision = String(message.revision);
       this.diagram.dataset.renderMs = String(milliseconds);
       this.showStatus(message.levelText, false);
-      this.post({ type: 'rendered', revision: message.revision, milliseconds, nodeCount: this.diagram.querySelectorAll('g.node').length });
+      this.post({ type: 'rendered', revision: message.revision, milliseconds, waitedMs, nodeCount: this.diagram.querySelectorAll('g.node').length });
       // Keeps the user's pan and zoom across redraws; fits while they have not moved it.
       this.panZoom.fitIfAuto();
     } catch (error) {
