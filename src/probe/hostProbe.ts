@@ -43,6 +43,25 @@ export interface ProbeOptions {
 export interface NetnsReaders {
   hostLinks(): Promise<LinkFact[]>;
   namespaceLinks(nsPath: string): Promise<LinkFact[]>;
+  /** Whether the file is a mounted namespace (absent: every file is read). */
+  isNamespace?(nsPath: string): Promise<boolean>;
+}
+
+/** statfs's f_type of a bind-mounted network namespace file. */
+const NSFS_MAGIC = 0x6e736673;
+
+/**
+ * A file under /var/run/docker/netns whose namespace was unmounted (its container is gone; Docker
+ * deletes the file later, or never when it restarted meanwhile) is an empty file of the disk it
+ * lies on, not nsfs: it names no namespace, so it is skipped instead of warned about at every probe.
+ * When statfs cannot tell, the file is read (and a failure is a warning).
+ */
+async function isMountedNamespace(nsPath: string): Promise<boolean> {
+  try {
+    return (await fs.statfs(nsPath)).type === NSFS_MAGIC;
+  } catch {
+    return true;
+  }
 }
 
 /** A namespace file the netns level reads: Docker's (/var/run/docker/netns) or `ip netns add`'s (named). */
@@ -121,7 +140,7 @@ async function probe(options: ProbeOptions): Promise<HostFacts> {
     }
     const [ip, nsenter] = await Promise.all([findOnPath('ip'), findOnPath('nsenter')]);
     if (ip && nsenter) {
-      return probeNetns(options, { hostLinks: () => readHostLinksWithIp(ip), namespaceLinks: (nsPath) => readNamespaceLinks(nsPath, nsenter, ip) }, netnsDir);
+      return probeNetns(options, { hostLinks: () => readHostLinksWithIp(ip), namespaceLinks: (nsPath) => readNamespaceLinks(nsPath, nsenter, ip), isNamespace: isMountedNamespace }, netnsDir);
     }
     const facts = await probeSysfs(options, sysClassNet);
     facts.reason = 'noIpTool';
@@ -177,7 +196,9 @@ async function probeNetns(options: ProbeOptions, readers: NetnsReaders, netnsDir
 
 /** Docker's namespaces and those of `ip netns add`, each read (or answered by options.readNamespace). */
 async function otherNamespaces(options: ProbeOptions, readers: NetnsReaders, netnsDir: string, warnings: string[]): Promise<NamespaceFact[]> {
-  const files = await listDir(netnsDir, warnings);
+  const listed = await listDir(netnsDir, warnings);
+  const mounted = readers.isNamespace ? await Promise.all(listed.map((file) => readers.isNamespace!(path.join(netnsDir, file)))) : listed.map(() => true);
+  const files = listed.filter((_, i) => mounted[i]);
   const namedDir = options.namedNetnsDir ?? '/var/run/netns';
   const named = await namedNamespaceFiles(namedDir, files.map((file) => path.join(netnsDir, file)), warnings);
   const containersByFile = new Map<string, string[]>();

@@ -7,7 +7,7 @@
  * inferred equivalents. Everything is labelled dne.test=1 and removed in `after`.
  */
 import { strict as assert } from 'node:assert';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { resolveTarget } from '../../src/engine/connection';
 import { EngineClient } from '../../src/engine/engineClient';
@@ -15,6 +15,7 @@ import { EngineSession } from '../../src/engine/engineSession';
 import { buildTopology } from '../../src/model/topology/build';
 import { mermaidId, generateMermaid } from '../../src/model/topology/mermaid';
 import { DEFAULT_DIAGRAM_OPTIONS, Topology, TopoInterface, TopoNamespace } from '../../src/model/topology/types';
+import { probeHost } from '../../src/probe/hostProbe';
 import { collectTopology, Collected } from '../../src/topology/collect';
 import { ENGLISH_LABELS } from '../../src/topology/englishLabels';
 import { docker } from '../support/dockerCli';
@@ -154,6 +155,22 @@ describe('host probe on the real engine (root)', { skip: isRoot ? false : 'needs
     assert.ok(topology.namespaces.find((ns) => ns.kind === 'host')!.containers.some((c) => c.name === `${PREFIX}hostbox`));
     const isolated = topology.namespaces.find((ns) => ns.containers.some((c) => c.name === `${PREFIX}isolated`))!;
     assert.deepEqual(isolated.interfaces.map((i) => i.name), ['lo']);
+  });
+
+  test('a file left under /var/run/docker/netns whose namespace is unmounted is skipped, without a warning', async () => {
+    const file = '/var/run/docker/netns/dne-left-behind';
+    writeFileSync(file, '');
+    try {
+      assert.equal(sh('stat', ['-f', '-c', '%T', file]) === 'nsfs', false, 'a plain file, as Docker leaves one behind');
+      const facts = await probeHost({ local: true, sandboxes: [] });
+      assert.equal(facts.level, 'netns');
+      assert.equal(facts.namespaces.some((ns) => ns.name === 'dne-left-behind'), false);
+      assert.deepEqual(facts.warnings.filter((w) => w.includes('dne-left-behind')), []);
+      // The mounted ones are still read: every overlay / ingress namespace of the seed is there.
+      assert.ok(facts.namespaces.some((ns) => ns.name === 'ingress_sbox'));
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 
   test('the hand-made veth int_hote <-> eth1 (AppProd) is there and marked not managed by Docker', () => {
