@@ -10,7 +10,7 @@ import type { UnreachableCause } from '../model/engineErrors';
 import type { TlsFailure } from '../model/tlsFailure';
 import type { Inventory } from '../model/inventory';
 import { generateMermaid } from '../model/topology/mermaid';
-import { generateOverview } from '../model/topology/overview';
+import { chooseDiagram, generateOverview } from '../model/topology/overview';
 import { filterTopology, focusTopology } from '../model/topology/scope';
 import type { TopologyScope } from '../model/topology/types';
 import { collectOverview, collectTopology } from '../topology/collect';
@@ -42,7 +42,8 @@ export async function runDiagram(args: DiagramArguments): Promise<string> {
     }
     const scope = scopeOf(args, inventory);
     // The overview, when asked for or by the panel's rule on a large whole host (chooseDiagram's rule,
-    // decided in collectOverview), reads the host namespace only.
+    // decided in collectOverview), reads the host namespace only; with inferred parts hidden it is
+    // drawn from a full read below.
     const overview = args.format !== 'json' && scope.kind === 'host' && args.view !== 'full' ? await collectOverview(session, args.options, args.level, args.view === 'overview') : undefined;
     if (overview) {
       return generateOverview(overview.topology, args.options, ENGLISH_LABELS).text;
@@ -54,8 +55,15 @@ export async function runDiagram(args: DiagramArguments): Promise<string> {
     if (args.format === 'json') {
       return JSON.stringify(filterTopology(focusTopology(collected.topology, scope), args.options), null, 2) + '\n';
     }
-    // Not the overview (above): the full plumbing of the scope.
-    return generateMermaid(collected.topology, scope, args.options, ENGLISH_LABELS).text;
+    // By default the panel's rule: the overview for a large whole host, the full plumbing otherwise.
+    switch (args.view) {
+      case 'overview':
+        return generateOverview(collected.topology, args.options, ENGLISH_LABELS).text;
+      case 'full':
+        return generateMermaid(collected.topology, scope, args.options, ENGLISH_LABELS).text;
+      default:
+        return chooseDiagram(collected.topology, scope, args.options, ENGLISH_LABELS).text;
+    }
   } finally {
     session.dispose();
     client.dispose();

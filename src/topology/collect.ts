@@ -8,7 +8,7 @@ import type { ContainerInspectJson } from '../model/dockerTypes';
 import type { EndpointNamesLookup } from '../model/endpointNames';
 import type { Inventory } from '../model/inventory';
 import type { SwarmPeer, SwarmPeersLookup } from '../model/swarm';
-import type { HostFacts, ProbeLevel, SandboxInfo } from '../model/topology/facts';
+import { emptyFacts, type HostFacts, type ProbeLevel, type SandboxInfo } from '../model/topology/facts';
 import { buildTopology } from '../model/topology/build';
 import { overviewApplies } from '../model/topology/overview';
 import type { DiagramOptions, Topology } from '../model/topology/types';
@@ -119,10 +119,17 @@ export async function collectTopology(source: TopologySource, maxLevel?: ProbeLe
  */
 export async function collectOverview(source: TopologySource, options: DiagramOptions, maxLevel?: ProbeLevel, always = false): Promise<Collected | undefined> {
   const inventory = source.inventory;
-  if (!inventory || (options.collapse !== 'auto' && !always)) {
+  // Unread, the containers' namespaces are inferred: with inferred parts hidden they would vanish,
+  // so that view reads every namespace (collectTopology).
+  if (!inventory || !options.showInferred || (options.collapse !== 'auto' && !always)) {
+    return undefined;
+  }
+  const build = (facts: HostFacts) => buildTopology({ inventory, sandboxes: {}, facts, endpointNames: source.endpointNames, swarmPeers: source.swarmPeers });
+  // The rule is decided from the engine's lists alone (the same networks and container namespaces),
+  // so a lab-sized host, drawn in full, does not read the host twice.
+  if (!always && !overviewApplies(build(emptyFacts('limitedByOption')), { kind: 'host' }, options)) {
     return undefined;
   }
   const facts = await probeHost({ local: source.isLocal, sandboxes: [], maxLevel, hostOnly: true });
-  const topology = buildTopology({ inventory, sandboxes: {}, facts, endpointNames: source.endpointNames, swarmPeers: source.swarmPeers });
-  return always || overviewApplies(topology, { kind: 'host' }, options) ? { inventory, topology, facts, sandboxes: {} } : undefined;
+  return { inventory, topology: build(facts), facts, sandboxes: {} };
 }

@@ -4,7 +4,9 @@
  * same overview as a full collect (every container inspected, every namespace read), without one
  * inspection and with one namespace read; each network's gateway is its bridge's address as
  * `ip -j addr` shows it; and below the rule's size it answers nothing (the full plumbing is drawn).
- * The command line's default `diagram` prints that overview. Everything carries dne.test.hostonly.
+ * With inferred parts hidden the overview comes from a full read (its containers would otherwise be
+ * inferred, then hidden). The command line's default `diagram` prints that overview. Everything
+ * carries dne.test.hostonly.
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
@@ -95,6 +97,15 @@ describe('overview from the host namespace alone (real engine)', { skip: isRoot 
       assert.ok(address);
       assert.ok(text.includes(`${net(n)} #183; bridge #183; ${address.local}/${address.prefixlen}`), `${net(n)}'s gateway ${address.local}/${address.prefixlen}`);
     }
+  });
+
+  test('with inferred parts hidden, the overview comes from a full read: every container is still listed', async () => {
+    const hidden = { ...DEFAULT_DIAGRAM_OPTIONS, showInferred: false };
+    assert.equal(await collectOverview(session, hidden), undefined, 'unread namespaces would be inferred, then hidden');
+    const cli = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
+    const printed = execFileSync(process.execPath, [cli, 'diagram', '--no-inferred'], { encoding: 'utf8' });
+    assert.match(printed, /%% overview by network/);
+    for (let c = 0; c < CONTAINERS; c++) assert.ok(printed.includes(box(c)), `${box(c)} is printed`);
   });
 
   test('the command line prints that overview by default', () => {
