@@ -9,14 +9,9 @@ import { EngineSession } from '../../src/engine/engineSession';
 import { ChangedContainers } from '../../src/topology/collect';
 import { FakeEngine } from '../support/fakeEngine';
 import { loadFixture } from '../support/fixtures';
+import { settle } from '../support/fakeTime';
 
 const fixture = loadFixture();
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-}
 
 describe('containers named by engine events, for the incremental probe', () => {
   test('everything at first; then the containers of the events since the last take; everything again after a Refresh or a lost stream', async () => {

@@ -8,21 +8,10 @@ import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import { EngineSession, SessionOptions } from '../../src/engine/engineSession';
 import { FakeEngine, socketMissingError } from '../support/fakeEngine';
 import { loadFixture } from '../support/fixtures';
+import { advance, settle } from '../support/fakeTime';
 
 const fixture = loadFixture();
 const DEBOUNCE = 150;
-
-/** Lets pending promise callbacks run (the fake answers asynchronously). */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-}
-
-async function advance(ms: number): Promise<void> {
-  mock.timers.tick(ms);
-  await settle();
-}
 
 describe('EngineSession on a fake engine', () => {
   let engine: FakeEngine;

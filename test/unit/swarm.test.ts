@@ -23,6 +23,7 @@ import { DEFAULT_DIAGRAM_OPTIONS } from '../../src/model/topology/types';
 import { childrenOf, mayHaveChildren, networkRoots, TreeNode } from '../../src/model/treeModel';
 import { ENGLISH_LABELS } from '../../src/topology/englishLabels';
 import { FakeEngine } from '../support/fakeEngine';
+import { advance, settle } from '../support/fakeTime';
 import { FIXTURES_FOLDER, loadFixture, snapshotOf } from '../support/fixtures';
 import { parseFlowchart } from './topologySupport';
 
@@ -241,15 +242,6 @@ describe('swarm lists in a watching session: read only when they may have change
   let engine: FakeEngine;
   let session: EngineSession;
 
-  async function settle(): Promise<void> {
-    for (let i = 0; i < 20; i++) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  }
-  async function advance(ms: number): Promise<void> {
-    mock.timers.tick(ms);
-    await settle();
-  }
   /** Connected, subscribed, past the refresh that follows the subscription and its debounce window. */
   async function open(swarmPollMs = 0): Promise<void> {
     session = new EngineSession(engine, { debounceMs: DEBOUNCE, swarmPollMs, platform: 'linux', localHostName: 'fake-host' });
