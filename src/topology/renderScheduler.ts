@@ -7,6 +7,11 @@
  * - Work only when someone looks: until the page said it is ready, and while the panel is hidden,
  *   a request only marks the diagram stale; it is redrawn when the panel is shown again.
  * - A new page (first load, or a reload after the panel was hidden) is drawn at once.
+ * - A page whose HTML was just set (pageLoading()) gets its first diagram while it loads: VS Code
+ *   holds the messages for a page until it has loaded, so the diagram is there when the page's
+ *   script starts, instead of one round trip after the page said it is ready. That ready then
+ *   costs no second redraw: the diagram is posted once more (`repost`; the page ignores a revision
+ *   it has), in case a webview dropped it.
  * - No redraw faster than the page draws: a redraw that posted a diagram waits for the page to say
  *   it drew it (acknowledged()); requests meanwhile only mark the diagram stale, redrawn after the
  *   acknowledgement. A page that went away without a word (a closed browser tab keeps its
@@ -30,6 +35,11 @@ export interface RenderSchedulerOptions {
    * drawn until the new page says it is ready (a redraw before would be one probe too many).
    */
   reloadsWhenShown?: boolean;
+  /**
+   * Posts the diagram drawn while the page loaded once more, when the page says it is ready (the
+   * page ignores a revision it already has).
+   */
+  repost?: () => void;
   /** The clock (tests). */
   now?: () => number;
 }
@@ -40,6 +50,10 @@ export type Render = () => Promise<boolean | void>;
 export class RenderScheduler {
   private readonly debouncer: Debouncer;
   private ready = false;
+  /** The page's HTML was set and it has not said it is ready: its first diagram may be posted. */
+  private loading = false;
+  /** A diagram was posted while the page loaded (its ready then asks for no redraw). */
+  private postedWhileLoading = false;
   private visible = true;
   private stale = false;
   private rendering = false;
@@ -108,9 +122,39 @@ export class RenderScheduler {
     }
   }
 
-  /** The page is loaded and listens: it has nothing drawn, so draw now. */
+  /** A new page is loading (its HTML was just set): draw its first diagram now, without waiting for its ready. */
+  pageLoading(): void {
+    if (this.disposed) {
+      return;
+    }
+    this.loading = true;
+    this.postedWhileLoading = false;
+    this.ready = false;
+    this.awaitingPage = false;
+    // What was asked for before (the panel's first requests) is what this draw shows.
+    this.stale = false;
+    this.request(0);
+  }
+
+  /**
+   * The page is loaded and listens. It has nothing drawn, so draw now, unless its first diagram was
+   * drawn while it loaded: then that diagram is posted again (or, still being drawn, posted soon),
+   * and what was asked for meanwhile is drawn after the page's acknowledgement.
+   */
   pageReady(): void {
     if (this.disposed) {
+      return;
+    }
+    const drawnWhileLoading = this.loading && (this.postedWhileLoading || this.rendering);
+    const repost = this.loading && this.postedWhileLoading;
+    this.loading = false;
+    this.postedWhileLoading = false;
+    if (drawnWhileLoading) {
+      this.ready = true;
+      this.lastHeard = this.now();
+      if (repost) {
+        this.options.repost?.();
+      }
       return;
     }
     this.ready = true;
@@ -133,6 +177,8 @@ export class RenderScheduler {
     if (!visible) {
       if (this.options.reloadsWhenShown) {
         this.ready = false;
+        this.loading = false;
+        this.postedWhileLoading = false;
         this.awaitingPage = false;
       }
       if (this.debouncer.pending) {
@@ -155,7 +201,8 @@ export class RenderScheduler {
   }
 
   private get canRender(): boolean {
-    return this.ready && this.visible && !this.awaitingPage && this.pageHeard;
+    // A loading page has not spoken yet: the lease starts with its ready.
+    return (this.ready || this.loading) && this.visible && !this.awaitingPage && (this.loading || this.pageHeard);
   }
 
   /** Whether the page spoke within the lease (always, without one). */
@@ -194,6 +241,7 @@ export class RenderScheduler {
     try {
       if ((await this.render()) === true && !this.disposed) {
         this.awaitingPage = true;
+        this.postedWhileLoading = this.loading;
       }
     } catch (error) {
       try {

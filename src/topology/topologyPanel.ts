@@ -129,6 +129,8 @@ export class TopologyPanel {
   private readonly diagram: TopologyDiagram;
   private readonly scheduler: RenderScheduler;
   private disposed = false;
+  /** The last diagram posted (posted again when the page that loaded with it says it is ready). */
+  private lastDiagram: PanelToWebview | undefined;
   /** When the page began loading (the log says how long a webview takes to boot). */
   private pageLoadStartedAt: number | undefined = Date.now();
 
@@ -215,6 +217,11 @@ export class TopologyPanel {
       onError: (error) => this.renderFailed(error),
       leaseMs: ALIVE_LEASE_MS,
       reloadsWhenShown: true, // retainContextWhenHidden is false
+      repost: () => {
+        if (this.lastDiagram) {
+          this.post(this.lastDiagram);
+        }
+      },
     });
     this.scheduler.setVisible(panel.visible);
     this.panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'network.svg');
@@ -225,8 +232,10 @@ export class TopologyPanel {
       this.panel.webview.onDidReceiveMessage((value: unknown) => this.receive(value)),
     );
     this.follow(services);
-    // The page takes longer to boot than the host takes to collect: collect meanwhile.
+    // The page takes longer to boot than the host takes to collect: collect meanwhile, and post the
+    // diagram while the page loads (VS Code delivers it once the page listens).
     this.diagram.prefetch();
+    this.scheduler.pageLoading();
   }
 
   /** Follows the engine these services act on (and its next session when the settings change). */
@@ -271,6 +280,9 @@ export class TopologyPanel {
   private post(message: PanelToWebview): void {
     if (this.disposed) {
       return;
+    }
+    if (message.type === 'diagram') {
+      this.lastDiagram = message;
     }
     void this.panel.webview.postMessage(message);
   }

@@ -2,7 +2,8 @@
  * Tier 4, the topology panel when the host is busy: the packaged VSIX in code-server, Chromium, the
  * real engine.
  *
- *  1. Hidden behind another editor tab, the panel does not probe: 20 engine events (a test
+ *  1. Opened, the panel probes once and the page draws once (its first diagram, posted while it
+ *     loads, comes again when it is ready and is not drawn twice). Hidden behind another editor tab, the panel does not probe: 20 engine events (a test
  *     container disconnected from and connected to a network, 10 times) add no "topology: probe #"
  *     line to the extension's log (the "Docker Network Explorer" log file the workbench writes).
  *  2. Shown again, it draws the current state, the address of the last connect, with one probe
@@ -137,9 +138,21 @@ describe('topology at scale (e2e: VSIX in code-server + Chromium + real engine)'
     await runCommandFromPalette(p, 'Docker Networks: Show Topology');
     const whole = p.locator('.quick-input-widget .monaco-list-row', { hasText: 'Whole host' }).first();
     await whole.waitFor({ state: 'visible', timeout: 10_000 });
+    const openedAt = Date.now();
     await whole.click();
     await waitForPanel(p, `${APP} at ${addressOf(0)}`, (s) => s.text.includes(APP) && s.text.includes(addressOf(0)), 60_000);
     await waitFor('the first probe in the log', async () => (probesLogged(server!) > 0 ? true : undefined), { timeoutMs: 10_000, intervalMs: 200 });
+    // The first diagram is posted while the page loads, and once more when it is ready: one probe,
+    // and the page draws it once (more only for engine events meanwhile: the engine is shared).
+    await sleep(2000);
+    const opening = engineEventsBetween(openedAt, Date.now());
+    const log = fs.readFileSync(extensionLogFiles(server!.userDataDir)[0], 'utf8');
+    const firstRenders = (log.match(/topology: rendered revision 1 /g) ?? []).length;
+    const renders = (log.match(/topology: rendered revision \d+ /g) ?? []).length;
+    console.log(`  opened: ${probesLogged(server!)} probe(s), ${renders} render(s), ${opening} engine event(s) meanwhile`);
+    assert.strictEqual(firstRenders, 1, 'the page drew the first diagram twice (the repost when it said it was ready)');
+    assert.ok(probesLogged(server!) <= 1 + opening, `opening the panel probed ${probesLogged(server!)} times for ${opening} engine events`);
+    assert.ok(renders <= 1 + opening, `opening the panel drew ${renders} times for ${opening} engine events`);
 
     // Another editor in the panel's group hides it.
     await runCommandFromPalette(p, 'File: New Untitled Text File');

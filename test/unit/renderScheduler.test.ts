@@ -370,4 +370,119 @@ describe('RenderScheduler', () => {
     assert.equal(r.count, 2);
     scheduler.dispose();
   });
+
+  describe('a page that is loading (its HTML just set)', () => {
+    /** As the panel makes it: a lease, a page that reloads when shown, a repost counted here. */
+    const makeLoading = (render: () => Promise<boolean | void>) => {
+      const repost = mock.fn();
+      const scheduler = new RenderScheduler(render, { delayMs: DELAY, onError: (error) => errors.push(error), leaseMs: 60_000, reloadsWhenShown: true, repost });
+      return { scheduler, reposts: () => repost.mock.callCount() };
+    };
+
+    test('its first diagram is drawn at once, before its ready; the ready reposts it and draws nothing more', async () => {
+      const r = controlledRender(true);
+      const { scheduler, reposts } = makeLoading(r.render);
+      // The panel's own first requests (following the session) come before the HTML is set.
+      scheduler.request(0);
+      scheduler.pageLoading();
+      mock.timers.tick(0);
+      assert.equal(r.count, 1, 'drawn while the page loads');
+      await r.finish();
+      assert.equal(scheduler.awaitingAcknowledgement, true);
+      scheduler.heard();
+      scheduler.pageReady();
+      mock.timers.tick(10 * DELAY);
+      await settle();
+      assert.equal(r.count, 1, 'the ready costs no second redraw (no second probe)');
+      assert.equal(reposts(), 1, 'the diagram is posted once more');
+      scheduler.acknowledged();
+      mock.timers.tick(10 * DELAY);
+      assert.equal(r.count, 1, 'nothing was asked meanwhile: nothing more is drawn');
+      scheduler.dispose();
+    });
+
+    test('what is asked for while it loads is drawn once, after the page acknowledged the first diagram', async () => {
+      const r = controlledRender(true);
+      const { scheduler, reposts } = makeLoading(r.render);
+      scheduler.pageLoading();
+      mock.timers.tick(0);
+      await r.finish();
+      for (let i = 0; i < 5; i++) {
+        scheduler.request();
+        mock.timers.tick(DELAY);
+      }
+      await settle();
+      assert.equal(r.count, 1);
+      scheduler.pageReady();
+      mock.timers.tick(10 * DELAY);
+      assert.equal(r.count, 1, 'not before the acknowledgement');
+      assert.equal(reposts(), 1);
+      scheduler.acknowledged();
+      mock.timers.tick(0);
+      assert.equal(r.count, 2, 'one redraw for everything asked meanwhile');
+      scheduler.dispose();
+    });
+
+    test('a ready while its first diagram is still being collected: no second redraw and no repost', async () => {
+      const r = controlledRender(true);
+      const { scheduler, reposts } = makeLoading(r.render);
+      scheduler.pageLoading();
+      mock.timers.tick(0);
+      assert.equal(r.count, 1);
+      scheduler.pageReady();
+      mock.timers.tick(10 * DELAY);
+      await r.finish();
+      mock.timers.tick(10 * DELAY);
+      assert.equal(r.count, 1);
+      assert.equal(reposts(), 0, 'posted after the ready: nothing to post again');
+      assert.equal(scheduler.awaitingAcknowledgement, true);
+      scheduler.dispose();
+    });
+
+    test('a ready before the first draw began makes exactly one draw', async () => {
+      const r = controlledRender(true);
+      const { scheduler, reposts } = makeLoading(r.render);
+      scheduler.pageLoading();
+      scheduler.pageReady();
+      mock.timers.tick(10 * DELAY);
+      await r.finish();
+      mock.timers.tick(10 * DELAY);
+      assert.equal(r.count, 1);
+      assert.equal(reposts(), 0);
+      scheduler.dispose();
+    });
+
+    test('a first draw that posted no diagram (the engine still connecting): the ready draws again, as before', async () => {
+      const r = controlledRender(false);
+      const { scheduler, reposts } = makeLoading(r.render);
+      scheduler.pageLoading();
+      mock.timers.tick(0);
+      await r.finish();
+      scheduler.pageReady();
+      mock.timers.tick(0);
+      assert.equal(r.count, 2);
+      assert.equal(reposts(), 0);
+      scheduler.dispose();
+    });
+
+    test('hidden while it loads: nothing more is drawn until the page reloaded on reveal says it is ready', async () => {
+      const r = controlledRender(true);
+      const { scheduler, reposts } = makeLoading(r.render);
+      scheduler.pageLoading();
+      mock.timers.tick(0);
+      await r.finish();
+      scheduler.setVisible(false);
+      for (let i = 0; i < 5; i++) scheduler.request();
+      scheduler.setVisible(true);
+      mock.timers.tick(10 * DELAY);
+      await settle();
+      assert.equal(r.count, 1, 'the reloaded page has not said it is ready');
+      scheduler.pageReady();
+      mock.timers.tick(0);
+      await r.finish();
+      assert.equal(r.count, 2, 'the new page is drawn at once');
+      assert.equal(reposts(), 0, 'the page that loaded with the first diagram is gone');
+      scheduler.dispose();
+    });
+  });
 });

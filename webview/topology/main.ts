@@ -150,6 +150,10 @@ class TopologyApp {
   private handle(message: PanelToWebview): void {
     switch (message.type) {
       case 'diagram':
+        if (this.last?.revision === message.revision && this.last.source === message.source) {
+          // The host posts the diagram it sent while this page loaded once more when the page is ready.
+          break;
+        }
         this.last = message;
         this.toolbar.show(message);
         this.render(message);
