@@ -5,9 +5,11 @@
 // engine is put in a swarm only when it is in none, and leaves it afterwards), everything labelled
 // dne.bench.targets=1 and removed afterwards. The extension runs in code-server and Chromium
 // (test/harness): the connect -> diagram latency is measured end to end, until the address is in
-// the webview's drawn SVG. Then the host grows to 100 networks x 300 containers (150 more created,
-// not started) for the tree's ratios. The 500-container render is the synthetic one of
-// `npm run bench` section 5 (the real host stops at 150 running containers: 2 shared CPUs).
+// the webview's drawn SVG. The whole host's first render is timed 5 times, each in a new
+// code-server and a new browser profile, until the page painted it (its own clock). Then the host
+// grows to 100 networks x 300 containers (150 more created, not started) for the tree's ratios.
+// The 500-container render is the synthetic one of `npm run bench` section 5 (the real host stops
+// at 150 running containers: 2 shared CPUs).
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -144,44 +146,96 @@ async function connectLatencies(page, server, label, count = 10) {
   );
 }
 
-/** Show Topology from the palette, Enter on "Whole host": ms until every container is drawn (undefined after 60 s). */
+/**
+ * Show Topology from the palette, Enter on "Whole host". Returns, in ms after the Enter (undefined
+ * when not drawn in 60 s): `painted`, when the page painted the diagram with every container (its
+ * own clock: data-painted-at, the same epoch clock as here); `seen`, when this script's polling saw
+ * it; `worker`, the time code-server's webview host spent registering its service worker (the
+ * first webview of a new browser profile: code-server's, before our page exists).
+ */
 async function openWholeHost(page) {
   await runCommandFromPalette(page, 'Docker Networks: Show Topology');
   // "Whole host" is the first entry, the active one: Enter picks it (as a user does; a click adds
   // Playwright's own checks that the row is still).
   await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: 'Whole host' }).first().waitFor({ state: 'visible', timeout: 10_000 });
   const t1 = performance.now();
+  const enteredAt = Date.now();
   await page.keyboard.press('Enter');
   const shown = await until(page, (s) => s.text.includes(`${P}-c149`), 60_000);
-  return shown ? performance.now() - t1 : undefined;
+  if (!shown) return undefined;
+  const seen = performance.now() - t1;
+  const frame = topologyWebview(page);
+  let paintedAt;
+  for (let i = 0; i < 50 && !paintedAt; i++) {
+    paintedAt = Number(await frame.locator('#diagram').getAttribute('data-painted-at').catch(() => null)) || undefined;
+    if (!paintedAt) await sleep(20);
+  }
+  const marks = await page.frameLocator('iframe.webview[src*="extensionId=docker-network-explorer.docker-network-explorer"]').first().locator('body')
+    .evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((mark) => [mark.name.replace(/^.*\//, ''), mark.startTime])))
+    .catch(() => ({}));
+  const worker = marks.workerReady !== undefined && marks.started !== undefined ? marks.workerReady - marks.started : undefined;
+  return { painted: paintedAt ? paintedAt - enteredAt : seen, seen, worker };
 }
 
+/** Where the first render's time went, from the panel's log lines. */
+function firstRenderBreakdown(log) {
+  const rendered = /rendered revision \d+ \((\d+) nodes\) in (\d+) ms, after (\d+) ms in the page/.exec(log);
+  const booted = /page ready (\d+) ms after it began loading/.exec(log);
+  const collected = /probe #1: .*probe (\d+) ms/.exec(log);
+  return `the webview page booting: ${booted ? booted[1] : '?'} ms; the host probe, during the boot: ${collected ? collected[1] : '?'} ms; ` +
+    `the diagram's wait in the page for Mermaid to load: ${rendered ? rendered[3] : '?'} ms; Mermaid's render: ${rendered ? `${rendered[2]} ms, ${rendered[1]} nodes` : '?'}`;
+}
+
+/** A workbench about 1400 x 900 px of topology panel, the Docker Networks view open, started SETTLE_MS ago. */
+async function workbench(browser, server) {
+  // A window whose topology panel (beside the sidebar, under the tabs and the panel's toolbar) is
+  // about 1400 x 900, the size the issue's readability target names; the figure prints the panel's own size.
+  const page = await openWorkbench(browser, server.workspaceUrl(), { width: 1758, height: 1086 });
+  await dismissNotifications(page);
+  await openViewContainer(page, 'Docker Networks');
+  // A user opens the topology in a workbench that has started: not in the seconds code-server spends
+  // starting itself, which on 2 CPUs slow the page's boot threefold (2.8 s instead of 0.3-0.4 s).
+  await sleep(SETTLE_MS);
+  return page;
+}
+
+/** How many times the first render is measured, each in a new browser (new profile, new extension host). */
+const COLD_OPENS = 5;
+
 async function inCodeServer() {
-  const server = await startCodeServer({ vsix: [packagedVsix('docker-network-explorer-bench')] });
-  const browser = await launchBrowser();
+  let server;
+  let browser;
   try {
-    // A window whose topology panel (beside the sidebar, under the tabs and the panel's toolbar) is
-    // about 1400 x 900, the size the issue's readability target names; the figure prints the panel's own size.
-    const page = await openWorkbench(browser, server.workspaceUrl(), { width: 1758, height: 1086 });
-    await dismissNotifications(page);
-    await openViewContainer(page, 'Docker Networks');
-    // A user opens the topology in a workbench that has started: not in the seconds code-server spends
-    // starting itself, which on 2 CPUs slow the page's boot threefold (2.8 s instead of 0.3-0.4 s).
-    await sleep(SETTLE_MS);
-    const t0 = performance.now();
-    const firstMs = await openWholeHost(page);
-    const first = firstMs !== undefined;
-    const log = logText(server.userDataDir);
-    const rendered = /rendered revision \d+ \((\d+) nodes\) in (\d+) ms, after (\d+) ms in the page/.exec(log);
-    const booted = /page ready (\d+) ms after it began loading/.exec(log);
-    const collected = /probe #1: .*probe (\d+) ms/.exec(log);
+    // The first render, cold: each time a new code-server (a new extension host), a new browser (a new
+    // profile: nothing cached, code-server's webview service worker not yet registered). Not new
+    // windows of one code-server: a closed window's extension host lives on for minutes, and four of
+    // them refreshing on every engine event would slow the measurements that follow. The last
+    // workbench stays open for those.
+    const cold = [];
+    const vsix = packagedVsix('docker-network-explorer-bench');
+    let page;
+    let first;
+    for (let i = 0; i < COLD_OPENS; i++) {
+      await browser?.close().catch(() => undefined);
+      await server?.stop();
+      server = await startCodeServer({ vsix: [vsix] });
+      browser = await launchBrowser();
+      page = await workbench(browser, server);
+      const opened = await openWholeHost(page);
+      cold.push(opened ?? { painted: 60_000, seen: 60_000 });
+      first ??= opened && firstRenderBreakdown(logText(server.userDataDir));
+    }
+    const painted = cold.map((c) => c.painted);
+    const ownPart = cold.filter((c) => c.worker !== undefined).map((c) => c.painted - c.worker);
     figure(
-      `whole host first render: Enter on "Whole host" -> every container drawn in the webview, ${SETTLE_MS / 1000} s after the workbench opened (page boot, collect meanwhile, Mermaid render)`,
-      `${first ? firstMs.toFixed(0) : 'not drawn in 60 s:'} ms (the webview page booting: ${booted ? booted[1] : '?'} ms; the host probe, during the boot: ${collected ? collected[1] : '?'} ms; the diagram's wait in the page for Mermaid to load: ${rendered ? rendered[3] : '?'} ms; Mermaid's render: ${rendered ? `${rendered[2]} ms, ${rendered[1]} nodes` : '?'}; with the palette ${(performance.now() - t0).toFixed(0)} ms)`,
+      `whole host first render: Enter on "Whole host" -> the diagram with every container painted in the webview, ${COLD_OPENS} times, each in a new code-server and browser profile, ${SETTLE_MS / 1000} s after the workbench opened`,
+      `median ${percentile(painted, 50).toFixed(0)} ms (${painted.map((ms) => ms.toFixed(0)).join(', ')} ms; of which code-server registering its webview service worker: ` +
+        `${cold.map((c) => (c.worker === undefined ? '?' : c.worker.toFixed(0))).join(', ')} ms; without it: median ${ownPart.length ? percentile(ownPart, 50).toFixed(0) : '?'} ms, at most ${ownPart.length ? Math.max(...ownPart).toFixed(0) : '?'} ms; ` +
+        `seen by this script's polling: ${cold.map((c) => c.seen.toFixed(0)).join(', ')} ms; the first one: ${first ?? 'not drawn'})`,
       '<= 1.5 s',
     );
     await sleep(1000);
-    const fitted = first ? await drawn(page) : undefined;
+    const fitted = await drawn(page);
     if (fitted?.fit) figure(`whole host (150 containers + the swarm service) as the panel fitted it (a ${fitted.panel} px panel, the sidebar open)`, `scale ${fitted.fit.toFixed(3)}, node text ${(fitted.fit * fitted.fontPx).toFixed(1)} px`, '>= 10 px at 1400 x 900');
     await connectLatencies(page, server, 'whole host (the overview: the container on a second network, with its address)');
     const networkId = docker(['network', 'inspect', '-f', '{{.Id}}', `${P}-n29`]);
@@ -202,9 +256,9 @@ async function inCodeServer() {
     for (let i = 0; i < 4; i++) {
       await runCommandFromPalette(page, 'View: Close All Editors');
       await sleep(1500);
-      again.push((await openWholeHost(page)) ?? 60_000);
+      again.push((await openWholeHost(page))?.painted ?? 60_000);
     }
-    figure('whole host render in a new panel, the panel closed and opened again 4 times (Enter on "Whole host" -> every container drawn)', `median ${percentile(again, 50).toFixed(0)} ms (${again.map((ms) => ms.toFixed(0)).join(', ')} ms)`, '<= 1.5 s');
+    figure('whole host render in a new panel, the panel closed and opened again 4 times (Enter on "Whole host" -> every container painted)', `median ${percentile(again, 50).toFixed(0)} ms (${again.map((ms) => ms.toFixed(0)).join(', ')} ms)`, '<= 1.5 s');
     // Read last: the workbench writes the extension's log file some time after activation.
     const activated = /activated in (\d+) ms \(loading the bundle: (\d+) ms; the extension host between the two: (\d+) ms\)/.exec(logText(server.userDataDir));
     figure(
@@ -213,8 +267,8 @@ async function inCodeServer() {
       '<= 150 ms',
     );
   } finally {
-    await browser.close().catch(() => undefined);
-    await server.stop();
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
   }
 }
 
