@@ -41,6 +41,20 @@ const skipNativeAddons = {
   },
 };
 
+/**
+ * docker-modem requires its own SSH transport, and with it ssh2, as it loads; an ssh:// engine goes
+ * through our agent (src/engine/ssh/sshAgent.ts) instead, which loads ssh2 when first used. The
+ * stub keeps ssh2 out of the extension's activation; see scripts/stubs/.
+ */
+const skipModemSsh = {
+  name: 'skip-modem-ssh',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/ssh$/ }, (args) =>
+      args.importer.includes(`docker-modem${sep}lib`) ? { path: resolvePath('scripts/stubs/docker-modem-ssh.js') } : undefined,
+    );
+  },
+};
+
 /** Leaves dockerode's image-build session (gRPC) out of the bundle; see scripts/stubs/. */
 const skipBuildKitSession = {
   name: 'skip-buildkit-session',
@@ -86,7 +100,7 @@ const builds = [
     external: ['vscode'],
     // The bundle's first line notes when its loading began: activate() logs how long it took.
     banner: { js: '"use strict";\nconst __dneBundleStartedAt = performance.now();' },
-    plugins: [skipNativeAddons, skipBuildKitSession],
+    plugins: [skipNativeAddons, skipBuildKitSession, skipModemSsh],
   },
   {
     ...common,
@@ -96,7 +110,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [skipNativeAddons, skipBuildKitSession],
+    plugins: [skipNativeAddons, skipBuildKitSession, skipModemSsh],
   },
   {
     // An ES module split in chunks (dist/webview/chunks/): the page loads the app, then Mermaid's core,

@@ -5,7 +5,7 @@
  * deadline (paused while the user answers a prompt), so a port that never speaks SSH fails in time.
  */
 import * as net from 'node:net';
-import { Client, utils, type AnyAuthMethod, type ClientChannel, type ConnectConfig, type ParsedKey } from 'ssh2';
+import type { AnyAuthMethod, Client, ClientChannel, ConnectConfig, ParsedKey } from 'ssh2';
 import {
   checkHostKey,
   knownHostName,
@@ -19,6 +19,7 @@ import { SshConnectionError, SshFailureKind, SshFailureParams } from '../../mode
 import { SshEndpoint } from '../../model/sshEndpoint';
 import { appendKnownHost, readIdentityFiles, readKnownHosts, resolveSshSetup, ResolvedSshSetup, SshFileLocations } from './sshFiles';
 import { NO_SSH_PROMPTS, SshPrompts } from './sshPrompts';
+import { ssh2 } from './ssh2Module';
 
 export interface SshTransportOptions extends SshFileLocations {
   prompts?: SshPrompts;
@@ -180,7 +181,7 @@ export class SshTransport {
     this.destinationValue = `${endpoint.user}@${endpoint.hostName}:${endpoint.port}`;
     const attempt: Attempt = { setup, tried: [] };
     return new Promise<Client>((resolve, reject) => {
-      const client = new Client();
+      const client = new (ssh2().Client)();
       const socket = net.connect({ host: endpoint.hostName, port: endpoint.port });
       let settled = false;
       const fail = (error: SshConnectionError) => {
@@ -341,7 +342,7 @@ export class SshTransport {
 
   /** Parses an identity file, asking its passphrase when it is encrypted; undefined when unusable. */
   private async openKey(file: string, data: Buffer, attempt: Attempt): Promise<ParsedKey | undefined> {
-    const plain = utils.parseKey(data);
+    const plain = ssh2().utils.parseKey(data);
     if (!(plain instanceof Error)) {
       return Array.isArray(plain) ? (plain[0] as ParsedKey) : plain;
     }
@@ -355,7 +356,7 @@ export class SshTransport {
       attempt.tried.push(`${file} (no passphrase given)`);
       return undefined;
     }
-    const decrypted = utils.parseKey(data, passphrase);
+    const decrypted = ssh2().utils.parseKey(data, passphrase);
     if (decrypted instanceof Error) {
       attempt.tried.push(`${file} (wrong passphrase)`);
       return undefined;
