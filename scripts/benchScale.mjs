@@ -1,8 +1,8 @@
 // Scale benchmark on the real engine (prints figures, no pass/fail), for issue #9's targets:
 //   npm run build && npx tsc -p test/tsconfig.json && node scripts/benchScale.mjs [--networks 30] [--containers 150]
 // Creates its networks and running containers (label dne.bench.scale=1), measures, removes them.
-//  A. Tree refresh: EngineSession.refresh vs the two raw API calls vs the CLI approach
-//     (docker network ls + docker network inspect <all> + docker ps -a); median of 5; both ratios.
+//  A. Tree refresh: EngineSession.refresh vs the two raw API calls (interleaved, median of 11 each)
+//     vs the CLI approach (docker network ls + docker network inspect <all> + docker ps -a, median of 3); both ratios.
 //  B. Probe cost of one event (IncrementalProbe, as the panel uses it): namespaces read and ms after a
 //     `docker network connect`, at 10, 100 and all container namespaces (full probe for comparison).
 //  C. Outside `docker network connect` -> the new veth pair in the model's diagram, through the
@@ -74,8 +74,19 @@ async function timeOf(run, times = 5) {
 }
 
 export async function treeRefresh(client, session) {
-  const raw = await timeOf(() => Promise.all([client.listNetworks(), client.listContainers()]));
-  const refresh = await timeOf(() => session.refresh());
+  // The two interleaved, 11 of each (medians): both see the same engine and machine load.
+  const raws = [];
+  const refreshes = [];
+  for (let i = 0; i < 11; i++) {
+    let t0 = performance.now();
+    await Promise.all([client.listNetworks(), client.listContainers()]);
+    raws.push(ms(t0));
+    t0 = performance.now();
+    await session.refresh();
+    refreshes.push(ms(t0));
+  }
+  const raw = median(raws);
+  const refresh = median(refreshes);
   const cli = await timeOf(() => {
     const ids = docker(['network', 'ls', '-q']).split('\n').filter(Boolean);
     docker(['network', 'inspect', ...ids]);

@@ -2,7 +2,8 @@
  * The topology webview panel, host side: its lifecycle. One panel at a time (createOrShow),
  * restored after a reload (revive, via the serializer in register.ts), every disposable owned and
  * released in dispose. The page is static HTML with a CSP and a script nonce; the diagram travels
- * by postMessage once the page said it is ready, never interpolated into the HTML.
+ * by postMessage (the first one while the page loads: VS Code delivers it once the page listens),
+ * never interpolated into the HTML.
  *
  * The parts, each in its own file: what to draw (viewState.ts, owned here, on the host), when to
  * redraw (renderScheduler.ts), one redraw (topologyDiagram.ts), the exports (fileExport.ts).
