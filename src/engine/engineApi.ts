@@ -18,6 +18,15 @@ export interface EventSubscription {
   close(): void;
 }
 
+/** A command run in a container (`docker exec`): its exit code and output. */
+export interface ExecResult {
+  /** Exit code; null when the command could not be started or outlived its timeout. */
+  code: number | null;
+  output: string;
+  /** The command is not there (not in the container's image). */
+  missing?: boolean;
+}
+
 export interface EngineVersion {
   Version?: string;
   ApiVersion?: string;
@@ -43,6 +52,11 @@ export interface EngineApi {
   connect(networkId: string, containerId: string, request?: ConnectRequest): Promise<void>;
   disconnect(networkId: string, containerId: string, force?: boolean): Promise<void>;
   removeNetwork(networkId: string): Promise<void>;
+  /**
+   * Runs `argv` (an argument array, never a shell string) in a running container, as `docker exec`
+   * does, over this client's own transport (socket, TLS or SSH), within `timeoutMs`. Never rejects.
+   */
+  execInContainer(containerId: string, argv: string[], timeoutMs: number): Promise<ExecResult>;
   /** Prunes unused networks; `labelFilters` are `key` or `key=value` strings. Returns the removed names. */
   pruneNetworks(labelFilters?: string[]): Promise<string[]>;
   /**

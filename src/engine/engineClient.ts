@@ -4,6 +4,7 @@
  * the benchmark proves that a refresh costs a constant number of API calls.
  */
 import Docker from 'dockerode';
+import { PassThrough } from 'node:stream';
 import type {
   ContainerInspectJson,
   ContainerSummaryJson,
@@ -17,7 +18,7 @@ import type {
 import type { EngineTarget } from '../model/connectionResolution';
 import type { NetworkCreateRequest } from '../model/createNetworkSpec';
 import { dockerodeOptions } from './connection';
-import type { ConnectRequest, EngineApi, EngineVersion, EventSubscription } from './engineApi';
+import type { ConnectRequest, EngineApi, EngineVersion, EventSubscription, ExecResult } from './engineApi';
 import { SshHttpAgent } from './ssh/sshAgent';
 import type { SshPrompts } from './ssh/sshPrompts';
 import { SshFileLocations } from './ssh/sshFiles';
@@ -145,6 +146,43 @@ export class EngineClient implements EngineApi {
 
   async removeNetwork(networkId: string): Promise<void> {
     await this.count(this.docker.getNetwork(networkId).remove());
+  }
+
+  async execInContainer(containerId: string, argv: string[], timeoutMs: number): Promise<ExecResult> {
+    const missing = (text: string) => /executable file not found|no such file or directory/i.test(text);
+    try {
+      const created = await this.count(this.docker.getContainer(containerId).exec({ Cmd: argv, AttachStdout: true, AttachStderr: true }));
+      // The output streams for as long as the command runs: the client without a request timeout,
+      // bounded by timeoutMs here.
+      const stream = await this.count(this.streamingDocker.getExec(created.id).start({ hijack: true, stdin: false }));
+      const sink = new PassThrough();
+      const chunks: Buffer[] = [];
+      sink.on('data', (chunk: Buffer) => chunks.push(chunk));
+      this.streamingDocker.modem.demuxStream(stream, sink, sink);
+      let timer: NodeJS.Timeout | undefined;
+      const ended = await Promise.race([
+        new Promise<boolean>((resolve) => {
+          stream.on('end', () => resolve(true));
+          stream.on('close', () => resolve(true));
+          stream.on('error', () => resolve(true));
+        }),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!ended) {
+        stream.destroy();
+        return { code: null, output: 'timeout' };
+      }
+      const inspected = await this.count(created.inspect());
+      const output = Buffer.concat(chunks).toString('utf8').trim();
+      const code = inspected.ExitCode ?? null;
+      return { code, output, missing: code === 126 || code === 127 || missing(output) };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { code: null, output: message, missing: missing(message) };
+    }
   }
 
   async pruneNetworks(labelFilters: string[] = []): Promise<string[]> {

@@ -17,7 +17,7 @@ import { buildInventory, Inventory } from '../model/inventory';
 import { peersOf, SwarmPeer, SwarmPeersLookup } from '../model/swarm';
 import { displayHost } from '../model/displayHost';
 import { classifyTlsFailure, TlsFailure } from '../model/tlsFailure';
-import type { EngineApi } from './engineApi';
+import type { EngineApi, ExecResult } from './engineApi';
 
 export type SessionState =
   | { kind: 'connecting' }
@@ -115,6 +115,11 @@ export class EngineSession {
 
   get target(): EngineTarget {
     return this.client.target;
+  }
+
+  /** `docker exec` through this session's client: its transport, SSH and TLS included. */
+  execInContainer(containerId: string, argv: string[], timeoutMs: number): Promise<ExecResult> {
+    return this.client.execInContainer(containerId, argv, timeoutMs);
   }
 
   get state(): SessionState {

@@ -19,7 +19,9 @@ import { SshConnectionError } from '../../src/model/sshErrors';
 import { EngineClient } from '../../src/engine/engineClient';
 import { EngineSession } from '../../src/engine/engineSession';
 import type { SshFileLocations } from '../../src/engine/ssh/sshFiles';
-import { createNetwork, docker, removeLabelled } from '../support/dockerCli';
+import { checkReach } from '../../src/engine/reachability/checkReach';
+import { dockerExecRunner } from '../../src/engine/reachability/runners';
+import { createNetwork, docker, removeLabelled, runContainer } from '../support/dockerCli';
 import { KEY_PASSPHRASE, SshTestServer, startSshServer } from '../support/sshServer';
 import { waitFor } from '../support/waitFor';
 
@@ -183,6 +185,27 @@ describe('ssh:// engines against a real OpenSSH server', { skip: !existsSync('/u
       });
     } finally {
       subscription.close();
+    }
+  });
+
+  test("the connectivity doctor observes from inside A over SSH: docker exec through the session's own SSH client", async () => {
+    const engine = client(url, { sshFiles: files });
+    const network = `dne-ssh-reach-${process.pid}`;
+    createNetwork(network, [], LABEL);
+    const [from, to] = [`dne-ssh-reach-a-${process.pid}`, `dne-ssh-reach-b-${process.pid}`];
+    const id = runContainer(from, ['--network', network], LABEL);
+    runContainer(to, ['--network', network], LABEL);
+    const echoed = await dockerExecRunner(engine, id).run('echo', ['over-ssh'], 10_000);
+    assert.deepEqual({ code: echoed.code, output: echoed.output }, { code: 0, output: 'over-ssh' });
+    const session = new EngineSession(engine, { debounceMs: 0, watch: false });
+    try {
+      await session.start();
+      const report = await checkReach(session, { from, to });
+      const detail = JSON.stringify({ verdict: report.verdict, observation: report.observation, checks: report.checks });
+      assert.equal(report.observation.method, 'dockerExec', detail);
+      assert.deepEqual(report.verdict, { explained: 'reachable', observed: 'reachable', final: 'reachable' }, detail);
+    } finally {
+      session.dispose();
     }
   });
 

@@ -251,7 +251,9 @@ describe('TLS engines against a real TLS endpoint', () => {
     const folder = certFolder('clientExec', client());
     const target = resolveTarget(undefined, undefined, env({ DOCKER_HOST: host(endpoints.good), DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: folder }));
     const id = runContainer(`${PREFIX}exec`, [], LABEL);
-    const result = await dockerExecRunner(target, id).run('echo', ['over-tls'], 10_000);
+    const engine = new EngineClient(target, 5000);
+    const result = await dockerExecRunner(engine, id).run('echo', ['over-tls'], 10_000);
+    engine.dispose();
     assert.deepEqual({ code: result.code, output: result.output }, { code: 0, output: 'over-tls' });
   });
 });

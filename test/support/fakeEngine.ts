@@ -3,13 +3,13 @@
  * session's own logic (debounce, refresh-again, backoff, generations, unreachable -> back); it
  * makes no claim about what the engine does (test/engine does that against a real dockerd).
  */
-import type { ConnectRequest, EngineApi, EngineVersion, EventSubscription } from '../../src/engine/engineApi';
+import type { ConnectRequest, EngineApi, EngineVersion, EventSubscription, ExecResult } from '../../src/engine/engineApi';
 import type { NetworkCreateRequest } from '../../src/model/createNetworkSpec';
 import type { EngineTarget } from '../../src/model/connectionResolution';
 import type { ContainerInspectJson, ContainerSummaryJson, EngineEventJson, EngineInfoJson, NetworkJson, SwarmNodeJson, SwarmServiceJson, SwarmTaskJson } from '../../src/model/dockerTypes';
 import type { RecordedFixture } from './fixtures';
 
-type Call = 'ping' | 'version' | 'info' | 'listNetworks' | 'listContainers' | 'inspectContainer' | 'inspectNetwork' | 'listSwarmNodes' | 'listTasks' | 'listServices' | 'subscribe' | 'mutation';
+type Call = 'ping' | 'version' | 'info' | 'listNetworks' | 'listContainers' | 'inspectContainer' | 'inspectNetwork' | 'listSwarmNodes' | 'listTasks' | 'listServices' | 'subscribe' | 'mutation' | 'exec';
 
 /** An error shaped like the socket error node gives when the engine's socket is gone. */
 export function socketMissingError(): Error {
@@ -156,6 +156,11 @@ export class FakeEngine implements EngineApi {
 
   pruneNetworks(): Promise<string[]> {
     return this.mutate('prune', []);
+  }
+
+  /** Runs nothing: what a command prints comes from the real engine (test/engine), not from fixtures. */
+  execInContainer(): Promise<ExecResult> {
+    return this.answer('exec', () => ({ code: null, output: 'the fake engine runs no commands' }));
   }
 
   subscribe(onEvent: (event: EngineEventJson) => void, onEnd: (error?: unknown) => void): Promise<EventSubscription> {

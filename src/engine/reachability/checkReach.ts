@@ -17,11 +17,14 @@ import type { ProbeLevel } from '../../model/topology/facts';
 import type { Topology } from '../../model/topology/types';
 import { collectTopology, TopologySource } from '../../topology/collect';
 import { observe } from './observe';
+import type { ExecResult } from '../engineApi';
 import { dockerExecRunner, findBusybox, localRunner, NamespaceRunner } from './runners';
 
 /** What the doctor reads from: an EngineSession offers exactly this. */
 export interface ReachSource extends TopologySource {
   readonly target: EngineTarget;
+  /** `docker exec` over the session's own client (socket, TLS or SSH), for the observation from inside A. */
+  execInContainer(containerId: string, argv: string[], timeoutMs: number): Promise<ExecResult>;
 }
 
 export interface ReachRequest {
@@ -149,7 +152,7 @@ async function chooseRunner(
   if (context.local && context.root && busybox && pid) {
     return { runner: localRunner(busybox, pid) };
   }
-  return { runner: dockerExecRunner(source.target, asked.id) };
+  return { runner: dockerExecRunner(source, asked.id) };
 }
 
 /** Host -> container on a port: the host ports that publish it on loopback or every address. */

@@ -7,19 +7,11 @@
  */
 import { execFile } from 'node:child_process';
 import { constants, promises as fs } from 'node:fs';
-import Docker from 'dockerode';
-import { PassThrough } from 'node:stream';
-import type { EngineTarget } from '../../model/connectionResolution';
 import type { ObservationMethod } from '../../model/reachability/types';
-import { dockerodeOptions } from '../connection';
+import type { EngineApi, ExecResult } from '../engineApi';
 
-export interface RunResult {
-  /** Exit code; null when the tool could not be started or was killed by the timeout. */
-  code: number | null;
-  output: string;
-  /** The tool is not there (not on the host, not in the image). */
-  missing?: boolean;
-}
+/** A tool's exit code and output (`missing`: not on the host, not in the image). */
+export type RunResult = ExecResult;
 
 export interface NamespaceRunner {
   method: ObservationMethod;
@@ -77,10 +69,12 @@ export function localRunner(busybox: string, pid: number | undefined): Namespace
   };
 }
 
-/** A's own tools through `docker exec` (the Engine API), for remote engines and users without root. */
-export function dockerExecRunner(target: EngineTarget, containerId: string): NamespaceRunner {
-  const docker = new Docker(dockerodeOptions(target, 15_000));
-  const exec = (argv: string[], timeoutMs: number) => execInContainer(docker, containerId, argv, timeoutMs);
+/**
+ * A's own tools through `docker exec` (the Engine API), for remote engines and users without root:
+ * through the session's own client, so an ssh:// or TLS engine is reached as the session reaches it.
+ */
+export function dockerExecRunner(client: Pick<EngineApi, 'execInContainer'>, containerId: string): NamespaceRunner {
+  const exec = (argv: string[], timeoutMs: number) => client.execInContainer(containerId, argv, timeoutMs);
   return {
     method: 'dockerExec',
     tools: ['docker exec'],
@@ -95,32 +89,3 @@ export function dockerExecRunner(target: EngineTarget, containerId: string): Nam
   };
 }
 
-async function execInContainer(docker: Docker, containerId: string, argv: string[], timeoutMs: number): Promise<RunResult> {
-  try {
-    const exec = await docker.getContainer(containerId).exec({ Cmd: argv, AttachStdout: true, AttachStderr: true });
-    const stream = await exec.start({ hijack: true, stdin: false });
-    const sink = new PassThrough();
-    const chunks: Buffer[] = [];
-    sink.on('data', (chunk: Buffer) => chunks.push(chunk));
-    docker.modem.demuxStream(stream, sink, sink);
-    const ended = await Promise.race([
-      new Promise<boolean>((resolve) => {
-        stream.on('end', () => resolve(true));
-        stream.on('close', () => resolve(true));
-        stream.on('error', () => resolve(true));
-      }),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs)),
-    ]);
-    if (!ended) {
-      stream.destroy();
-      return { code: null, output: 'timeout' };
-    }
-    const inspected = await exec.inspect();
-    const output = Buffer.concat(chunks).toString('utf8').trim();
-    const code = inspected.ExitCode ?? null;
-    return { code, output, missing: code === 126 || code === 127 || /executable file not found|no such file or directory/i.test(output) };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { code: null, output: message, missing: /executable file not found|no such file or directory/i.test(message) };
-  }
-}
