@@ -33,7 +33,14 @@ export interface Disposable {
 /** The interface name of one line of `ip -o monitor link address`, if it names one. */
 export function interfaceNameOfMonitorLine(line: string): string | undefined {
   // "2284: dnepB@NONE: <BROADCAST,…>", "Deleted 2285: dnepA@dnepB: …", "2276: br-eae66e5a256b    inet 172.26.0.1/16 …"
-  const match = /^(?:Deleted\s+)?(?:\[[A-Z]+\]\s+)?\d+:\s+([^\s:@]+)/.exec(line.trim());
+  const trimmed = line.trim();
+  const match = /^(?:Deleted\s+)?(?:\[[A-Z]+\]\s+)?\d+:\s+([^\s:@]+)/.exec(trimmed);
+  // A bridge port's own notification (AF_BRIDGE, the link line without a qdisc) repeats what the
+  // interface's link message says, and comes once more by itself when the port's state settles,
+  // about 15 s after a veth joined its bridge: nothing to draw again.
+  if (match && /^[^<]*<[^>]*>/.test(trimmed) && !/\sqdisc\s/.test(trimmed)) {
+    return undefined;
+  }
   return match?.[1];
 }
 

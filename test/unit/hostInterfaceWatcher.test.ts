@@ -29,6 +29,19 @@ describe('host interface watcher', () => {
     assert.equal(interfaceNameOfMonitorLine(''), undefined);
   });
 
+  test("a bridge port's own notifications are not changes (the one 15 s after a veth joined its bridge included)", () => {
+    // Recorded on this host after `docker run --network <bridge network>`: the veth's link messages
+    // (with a qdisc) name it; the bridge's messages about its port (no qdisc) repeat them, the last
+    // one about 15 s later with nothing new.
+    const joined = '25777: veth1da2a1c@veth786c22f: <BROADCAST,MULTICAST,M-DOWN> mtu 1500 qdisc noop master br-fbab33be8e45 state DOWN group default \\    link/ether 12:41:ce:49:dd:db brd ff:ff:ff:ff:ff:ff';
+    const portNotices = [
+      '25777: veth1da2a1c@veth786c22f: <BROADCAST,MULTICAST,M-DOWN> mtu 1500 master br-fbab33be8e45 state DOWN \\    link/ether 12:41:ce:49:dd:db',
+      '25777: veth1da2a1c@if25776: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 master br-fbab33be8e45 state UP \\    link/ether 12:41:ce:49:dd:db',
+    ];
+    assert.equal(interfaceNameOfMonitorLine(joined), 'veth1da2a1c');
+    assert.deepEqual(portNotices.map(interfaceNameOfMonitorLine), [undefined, undefined]);
+  });
+
   test('one burst of lines is one change naming its interfaces; dispose ends the child', async () => {
     const fakeIp = path.join(dir, 'ip');
     const lines = RECORDED.map((line) => `printf '%s\\n' '${line}'`).join('\n');
