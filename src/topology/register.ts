@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { TOPOLOGY_VIEW_TYPE, TopologyPanel } from './topologyPanel';
+import { storedEngineKey } from './viewState';
 
 /** Registers the topology panel's serializer, so an open panel comes back after a reload. */
 export function registerTopology(services: Services): vscode.Disposable[] {
@@ -8,9 +9,12 @@ export function registerTopology(services: Services): vscode.Disposable[] {
     vscode.window.registerWebviewPanelSerializer(TOPOLOGY_VIEW_TYPE, {
       // The page's own state holds only its pan and zoom; what to draw is the host's (workspaceState).
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
-        // With several engines, a restored panel draws the first one, and its title says so.
+        // With several engines, a restored panel draws the engine it drew (the first one when that
+        // engine is no longer configured), and its title says which.
         const several = services.severalEngines();
-        TopologyPanel.revive(panel, several.length > 0 ? services.forEngine(several[0].key) : services);
+        const stored = storedEngineKey(services.context.workspaceState);
+        const engine = several.find((entry) => entry.key === stored) ?? several[0];
+        TopologyPanel.revive(panel, engine ? services.forEngine(engine.key) : services);
       },
     }),
     { dispose: () => TopologyPanel.current?.dispose() },

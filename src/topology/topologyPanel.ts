@@ -242,6 +242,8 @@ export class TopologyPanel {
   /** Follows the engine these services act on (and its next session when the settings change). */
   private follow(services: Services): void {
     this.services = services;
+    // A panel restored after a reload draws this engine again (several engines).
+    this.viewState.setEngine(services.engine?.key);
     this.diagram.services = services;
     this.panel.title = panelTitle(services);
     this.sessionsListener?.dispose();

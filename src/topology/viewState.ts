@@ -1,5 +1,6 @@
 /**
- * The topology's view state, what to draw: the scope and the toggles. Its one owner is the
+ * The topology's view state, what to draw: the scope, the toggles and, with several engines, the
+ * engine. Its one owner is the
  * extension host (this object, one per panel); it is kept in workspaceState so that a reload
  * restores it. The webview only shows it (the `diagram` message carries it) and asks for changes.
  * No `vscode` here: the store is anything with a Memento's get/update.
@@ -14,6 +15,20 @@ export const VIEW_STATE_KEY = 'dockerNetworks.topology.lastView';
 export interface StoredViewState {
   scope?: ScopeValue;
   toggles?: TopologyToggles;
+  /** With several engines: the key of the engine drawn (a restored panel draws it again). */
+  engine?: string;
+}
+
+/** The stored fields, or none when what is stored is not an object. */
+function storedFields(store: StateStore): Record<string, unknown> {
+  const stored = store.get<unknown>(VIEW_STATE_KEY);
+  return typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
+}
+
+/** The engine the last panel drew (with several engines), for the panel restored after a reload. */
+export function storedEngineKey(store: StateStore): string | undefined {
+  const engine = storedFields(store).engine;
+  return typeof engine === 'string' ? engine : undefined;
 }
 
 /** The part of vscode.Memento used here. */
@@ -39,14 +54,15 @@ export function scopeFromValue(value: ScopeValue | undefined): TopologyScope {
 export class TopologyViewState {
   private currentScope: TopologyScope;
   private currentToggles: TopologyToggles;
+  private currentEngine: string | undefined;
 
   /** Starts from the stored state (each part shape-checked), else the whole host and `defaults`. */
   constructor(
     private readonly store: StateStore,
     defaults: TopologyToggles,
   ) {
-    const stored = store.get<unknown>(VIEW_STATE_KEY);
-    const candidate = typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
+    const candidate = storedFields(store);
+    this.currentEngine = storedEngineKey(store);
     this.currentScope = scopeFromValue(isScopeValue(candidate.scope) ? candidate.scope : undefined);
     this.currentToggles = isTopologyToggles(candidate.toggles) ? { ...candidate.toggles } : { ...defaults };
   }
@@ -61,6 +77,19 @@ export class TopologyViewState {
 
   get toggles(): TopologyToggles {
     return { ...this.currentToggles };
+  }
+
+  /** The key of the engine drawn (several engines), as stored. */
+  get engineKey(): string | undefined {
+    return this.currentEngine;
+  }
+
+  /** The panel draws this engine now (undefined: the one engine there is). */
+  setEngine(key: string | undefined): void {
+    if (key !== this.currentEngine) {
+      this.currentEngine = key;
+      this.persist();
+    }
   }
 
   /** Returns whether the scope changed. */
@@ -86,7 +115,7 @@ export class TopologyViewState {
 
   /** Writes the state to the store (a failed write leaves the state in memory as it is). */
   persist(): void {
-    const state: StoredViewState = { scope: this.scopeValue, toggles: this.toggles };
+    const state: StoredViewState = { scope: this.scopeValue, toggles: this.toggles, ...(this.currentEngine ? { engine: this.currentEngine } : {}) };
     this.store.update(VIEW_STATE_KEY, state).then(undefined, () => undefined);
   }
 }

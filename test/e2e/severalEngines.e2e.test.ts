@@ -3,12 +3,13 @@
  * `dockerNetworks.engines` naming a second dockerd (its own network namespace, test/support/
  * dockerdNode.ts), a TCP port where nothing listens, and the shared engine. What the user sees: one
  * root per engine with its state; a network created and removed from the second engine's root
- * (context menu, the create dialogue, the modal) exists on the second engine only.
+ * (context menu, the create dialogue, the modal) exists on the second engine only; a topology
+ * panel of the third engine is restored after a reload for that engine, not the first.
  */
 import * as assert from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { answer, contextMenu, readTree, runCommandFromPalette, screenshot, waitForQuickInput, waitForRow, waitForTree } from '../harness/browser';
+import { answer, contextMenu, readTree, runCommandFromPalette, screenshot, topologyWebview, waitForQuickInput, waitForRow, waitForTree } from '../harness/browser';
 import { freePort } from '../harness/codeServer';
 import { closeExtensionWorkbench, ensureDocker, ExtensionWorkbench, openExtensionWorkbench } from '../harness/workbench';
 import { docker } from '../support/dockerCli';
@@ -94,4 +95,26 @@ describe('several engines (e2e: VSIX in code-server + Chromium + two real engine
     assert.ok(nodeDocker(node!, ['network', 'ls', '--quiet', '--filter', `name=^${name}$`]).length > 0);
     assert.strictEqual(docker(['network', 'ls', '--quiet', '--filter', `name=^${name}$`]), '');
   });
+
+  it('a topology panel restored after a reload draws the engine it drew, not the first one', async () => {
+    const tab = page.locator('.tabs-container .tab', { hasText: 'Docker Network Topology' }).first();
+    await contextMenu(page, 'Networks', ['/var/run/docker.sock'], /^Show Topology$/);
+    await waitFor('the panel drawn for the shared engine', async () => ((await tab.innerText().catch(() => '')).includes('/var/run/docker.sock') && (await drawnRevision(page)) >= 1 ? true : undefined), { timeoutMs: 30_000, intervalMs: 200 });
+
+    // As a user reloads (the workbench saves its editors first; a browser reload may not).
+    await runCommandFromPalette(page, 'Developer: Reload Window');
+    await page.waitForEvent('load', { timeout: 60_000 }).catch(() => undefined);
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    // The restored tab shows its saved title at first: read it once the restored panel has drawn.
+    await waitFor('the restored panel to draw', async () => ((await drawnRevision(page)) >= 1 ? true : undefined), { timeoutMs: 60_000, intervalMs: 200 });
+    const title = await tab.innerText();
+    await screenshot(page, 'engines-e2e-restored-topology');
+    assert.ok(title.includes('/var/run/docker.sock') && !title.includes(node!.socketPath), `the restored panel's title: ${title}`);
+  });
 });
+
+/** The revision of the diagram the topology panel drew (-1 while there is none). */
+async function drawnRevision(page: Page): Promise<number> {
+  const revision = await topologyWebview(page).locator('#diagram').getAttribute('data-revision', { timeout: 500 }).catch(() => null);
+  return revision === null ? -1 : Number(revision);
+}

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { parseWebviewMessage, type TopologyToggles } from '../../src/protocol';
-import { scopeFromValue, scopeToValue, StateStore, TopologyViewState, VIEW_STATE_KEY } from '../../src/topology/viewState';
+import { scopeFromValue, scopeToValue, StateStore, storedEngineKey, TopologyViewState, VIEW_STATE_KEY } from '../../src/topology/viewState';
 
 const DEFAULTS: TopologyToggles = { showIPs: true, showMACs: false, showStopped: false, showUnmanaged: true, showInferred: true };
 
@@ -38,6 +38,24 @@ describe('topology view state (owned by the host)', () => {
     const second = new TopologyViewState(store, DEFAULTS);
     assert.equal(second.scopeValue, 'network:abc');
     assert.deepEqual(second.toggles, { ...DEFAULTS, showMACs: true });
+  });
+
+  test('the engine drawn (several engines) is stored with the rest and read back for the restored panel', () => {
+    const store = memoryStore();
+    const first = new TopologyViewState(store, DEFAULTS);
+    assert.equal(first.engineKey, undefined);
+    first.setEngine('tcp://10.0.0.2:2376');
+    first.setScope({ kind: 'network', networkId: 'abc' });
+    assert.equal(store.writes.length, 2);
+    assert.equal(storedEngineKey(store), 'tcp://10.0.0.2:2376');
+    const restored = new TopologyViewState(store, DEFAULTS);
+    assert.equal(restored.engineKey, 'tcp://10.0.0.2:2376');
+    assert.equal(restored.scopeValue, 'network:abc');
+    restored.setEngine('tcp://10.0.0.2:2376');
+    assert.equal(store.writes.length, 2, 'the same engine again is not written');
+    // A stored engine of the wrong type is not trusted.
+    assert.equal(storedEngineKey(memoryStore({ scope: 'host', engine: 42 })), undefined);
+    assert.equal(storedEngineKey(memoryStore('garbage')), undefined);
   });
 
   test('a change that changes nothing is not written', () => {
