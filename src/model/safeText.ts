@@ -8,9 +8,7 @@
  */
 
 /** C0 and C1 controls, DEL, and the Unicode line/paragraph separators and bidi overrides. */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-// eslint-disable-next-line no-control-regex
 const CONTROL_OR_NEWLINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** Removes control characters; keeps tabs and newlines (for multi-line text such as a report). */
