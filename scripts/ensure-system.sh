@@ -13,6 +13,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
 # A private sshd and a TLS terminator in front of the engine (the SSH and TLS engine tests).
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+# ssh itself: `ssh -G` is the reference the ssh_config resolver is tested against.
+command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
 command -v socat >/dev/null 2>&1 || need+=(socat)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 for dev in libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev; do

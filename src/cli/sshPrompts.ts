@@ -12,9 +12,12 @@ function sshCommand(host: string): string {
 
 export function cliSshPrompts(err: (text: string) => void = (text) => process.stderr.write(text)): SshPrompts {
   return {
-    confirmHostKey: (host, keyType, fingerprint) => {
+    confirmHostKey: (host, keyType, fingerprint, note) => {
+      const certificates = note?.certAuthorityOnly
+        ? 'known_hosts trusts a certificate authority (@cert-authority) for it, but the server showed a plain key, not a certificate, so it is treated as unknown, as ssh does. '
+        : '';
       err(
-        `The authenticity of host "${host}" can't be established (${keyType} key fingerprint ${fingerprint}). ` +
+        `The authenticity of host "${host}" can't be established (${keyType} key fingerprint ${fingerprint}). ${certificates}` +
           `Not connecting: run "${sshCommand(host)}" once to check and accept the key, then try again.\n`,
       );
       return Promise.resolve(false);

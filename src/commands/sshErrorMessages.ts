@@ -17,18 +17,27 @@ function hostOf(error: SshConnectionError): string {
 
 function hostKeySentence(error: SshConnectionError): string {
   const p = error.params;
-  const host = hostOf(error);
+  const host = p.hostKeyName ?? hostOf(error);
   switch (error.kind) {
     case 'hostKeyChanged':
       return vscode.l10n.t(
-        'The SSH host key of {0} has CHANGED since it was recorded in {1}: the server now presents {2} {3}. Someone may be intercepting the connection, or the server was reinstalled. Nothing was sent. If the change is expected, remove the old key (ssh-keygen -R "{0}" -f {1}) and connect again.',
+        'The SSH host key of {0} has CHANGED: the server now presents {1} {2}, but {3} line {4} holds another key ({5}) for it. Someone may be intercepting the connection, or the server was reinstalled. Nothing was sent. If the change is expected, remove the old key (ssh-keygen -R "{0}" -f {3}) and connect again.',
         host,
+        p.keyType ?? '?',
+        p.fingerprint ?? '?',
         p.knownHostsFile ?? '~/.ssh/known_hosts',
+        String(p.knownHostsLine ?? '?'),
+        p.knownKeyType ?? '?',
+      );
+    case 'hostKeyRevoked':
+      return vscode.l10n.t('The SSH host key of {0} is marked as revoked in {1} line {2}. Nothing was sent.', host, p.knownHostsFile ?? '~/.ssh/known_hosts', String(p.knownHostsLine ?? '?'));
+    case 'hostKeyUnknownStrict':
+      return vscode.l10n.t(
+        'The SSH host key of {0} ({1} {2}) is not in known_hosts, and StrictHostKeyChecking is yes: nothing was sent. Check the key and add it (for example with ssh {0}), then use Retry.',
+        host,
         p.keyType ?? '?',
         p.fingerprint ?? '?',
       );
-    case 'hostKeyRevoked':
-      return vscode.l10n.t('The SSH host key of {0} is marked as revoked in {1}. Nothing was sent.', host, p.knownHostsFile ?? '~/.ssh/known_hosts');
     default:
       return vscode.l10n.t(
         'The SSH host key of {0} ({1} {2}) was not accepted, so nothing was sent. Check the fingerprint (for example with ssh {0}), then use Retry to be asked again.',
@@ -37,6 +46,18 @@ function hostKeySentence(error: SshConnectionError): string {
         p.fingerprint ?? '?',
       );
   }
+}
+
+/** A config directive this client does not follow: connecting directly would go around it. */
+function configRefusedSentence(p: SshConnectionError['params']): string {
+  const where = [p.directive ?? '?', p.configFile ?? '~/.ssh/config', String(p.configLine ?? '?')] as const;
+  if (p.directive?.startsWith('Match')) {
+    return vscode.l10n.t('{0} in {1} line {2} would run a command: it is not run here, so nothing was sent. Use Host or Match host/user instead, or remove it.', ...where);
+  }
+  return vscode.l10n.t(
+    '{0} in {1} line {2} is not supported yet: nothing was sent, rather than dialling the host directly. Connect to the engine of the host you reach through it, or remove it.',
+    ...where,
+  );
 }
 
 export function sshFailureSentence(error: SshConnectionError): string {
@@ -51,7 +72,10 @@ export function sshFailureSentence(error: SshConnectionError): string {
     case 'hostKeyChanged':
     case 'hostKeyRevoked':
     case 'hostKeyNotAccepted':
+    case 'hostKeyUnknownStrict':
       return hostKeySentence(error);
+    case 'configRefused':
+      return configRefusedSentence(p);
     case 'refused':
       return vscode.l10n.t('The SSH server {0} refused the connection: check the host and the port (ssh://user@host:port) and that sshd runs there.', hostOf(error));
     case 'timeout':

@@ -5,6 +5,7 @@
  * fingerprint as `ssh-keygen -l` prints it. Pure: the caller reads and appends the file.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { patternListMatches } from './sshConfig';
 
 export interface KnownHostEntry {
   marker?: 'revoked' | 'cert-authority';
@@ -13,13 +14,16 @@ export interface KnownHostEntry {
   keyType: string;
   /** The key blob, base64 as written. */
   key: string;
+  /** The file and line it was read from (for messages). */
+  file?: string;
+  line?: number;
 }
 
 export type HostKeyVerdict = 'known' | 'changed' | 'unknown' | 'revoked';
 
-export function parseKnownHosts(text: string): KnownHostEntry[] {
+export function parseKnownHosts(text: string, file?: string): KnownHostEntry[] {
   const entries: KnownHostEntry[] = [];
-  for (const raw of text.split(/\r?\n/)) {
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) {
       continue;
@@ -31,7 +35,7 @@ export function parseKnownHosts(text: string): KnownHostEntry[] {
       fields.shift();
     }
     if (fields.length >= 3) {
-      entries.push({ marker, hosts: fields[0], keyType: fields[1], key: fields[2] });
+      entries.push({ marker, hosts: fields[0], keyType: fields[1], key: fields[2], file, line: index + 1 });
     }
   }
   return entries;
@@ -51,58 +55,84 @@ export function hashKnownHostName(name: string, salt: Buffer = randomBytes(20)):
   return `|1|${salt.toString('base64')}|${hashedName(name, salt)}`;
 }
 
-function wildcardMatch(pattern: string, name: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-  return regex.test(name);
-}
-
 /** Whether a host field (patterns or a hashed name) names `name` (already in `[host]:port` form). */
 export function hostFieldMatches(hosts: string, name: string): boolean {
   if (hosts.startsWith('|1|')) {
     const [, , salt, hash] = hosts.split('|');
     return Boolean(salt && hash) && hashedName(name, Buffer.from(salt, 'base64')) === hash;
   }
-  let matched = false;
-  for (const pattern of hosts.split(',')) {
-    if (pattern.startsWith('!')) {
-      if (wildcardMatch(pattern.slice(1), name)) {
-        return false;
-      }
-    } else if (wildcardMatch(pattern, name)) {
-      matched = true;
-    }
+  return patternListMatches(hosts, name, true);
+}
+
+/** Who is being checked: the host to connect to and its port, or a HostKeyAlias (looked up as written). */
+export interface HostKeyTarget {
+  host: string;
+  port: number;
+  /** HostKeyAlias: the name looked up as is (no `[ ]:port`), and no fallback to port 22's name. */
+  alias?: boolean;
+}
+
+export interface HostKeyCheck {
+  verdict: HostKeyVerdict;
+  /** The line that decided a `changed` or `revoked` verdict (its file and line number). */
+  entry?: KnownHostEntry;
+  /** `unknown` although a @cert-authority line matches: the server showed a plain key, not a certificate. */
+  certAuthorityOnly?: boolean;
+}
+
+/** The name known_hosts is searched for. */
+export function lookupName(target: HostKeyTarget): string {
+  return target.alias ? target.host : knownHostName(target.host, target.port);
+}
+
+function checkName(entries: readonly KnownHostEntry[], name: string, keyType: string, key: string): HostKeyCheck {
+  const forHost = entries.filter((entry) => entry.marker !== 'cert-authority' && hostFieldMatches(entry.hosts, name));
+  const revoked = forHost.find((entry) => entry.marker === 'revoked' && entry.key === key);
+  if (revoked) {
+    return { verdict: 'revoked', entry: revoked };
   }
-  return matched;
+  const plain = forHost.filter((entry) => entry.marker === undefined);
+  if (plain.some((entry) => entry.keyType === keyType && entry.key === key)) {
+    return { verdict: 'known' };
+  }
+  // A line with another key of this type, else (as strict as can be) a line with a key of another type.
+  const other = plain.find((entry) => entry.keyType === keyType) ?? plain[0];
+  return other ? { verdict: 'changed', entry: other } : { verdict: 'unknown' };
 }
 
 /**
  * What known_hosts says about the key a server presented: `known` (a line with this host and
- * this very key), `changed` (lines for this host and key type, none with this key: refuse),
- * `revoked`, or `unknown` (ask the user).
+ * this very key), `changed` (lines for this host, none with this key, whatever their key type:
+ * refuse), `revoked`, or `unknown` (ask the user). Like ssh, a host on another port than 22 with no
+ * line of its own is also looked up under its bare name (accepted there only with the same key).
  */
+export function checkKnownHost(entries: readonly KnownHostEntry[], target: HostKeyTarget, keyType: string, key: string): HostKeyCheck {
+  const name = lookupName(target);
+  const result = checkName(entries, name, keyType, key);
+  if (result.verdict === 'unknown' && !target.alias && target.port !== 22 && checkName(entries, target.host, keyType, key).verdict === 'known') {
+    return { verdict: 'known' };
+  }
+  if (result.verdict === 'unknown' && entries.some((entry) => entry.marker === 'cert-authority' && hostFieldMatches(entry.hosts, name))) {
+    return { verdict: 'unknown', certAuthorityOnly: true };
+  }
+  return result;
+}
+
+/** checkKnownHost's verdict for `host` on `port`. */
 export function checkHostKey(entries: readonly KnownHostEntry[], host: string, port: number, keyType: string, key: string): HostKeyVerdict {
-  const name = knownHostName(host, port);
-  const forHost = entries.filter((entry) => entry.marker !== 'cert-authority' && hostFieldMatches(entry.hosts, name));
-  if (forHost.some((entry) => entry.marker === 'revoked' && entry.key === key)) {
-    return 'revoked';
-  }
-  const plain = forHost.filter((entry) => entry.marker === undefined);
-  if (plain.some((entry) => entry.keyType === keyType && entry.key === key)) {
-    return 'known';
-  }
-  return plain.some((entry) => entry.keyType === keyType) ? 'changed' : 'unknown';
+  return checkKnownHost(entries, { host, port }, keyType, key).verdict;
 }
 
 /** The key types known_hosts holds for a host, so the client can ask the server for one of them first. */
-export function knownKeyTypes(entries: readonly KnownHostEntry[], host: string, port: number): string[] {
-  const name = knownHostName(host, port);
+export function knownKeyTypes(entries: readonly KnownHostEntry[], target: HostKeyTarget): string[] {
+  const name = lookupName(target);
   const types = entries.filter((entry) => entry.marker === undefined && hostFieldMatches(entry.hosts, name)).map((entry) => entry.keyType);
   return [...new Set(types)];
 }
 
 /** The line to append for an accepted key (hashed host name, as Debian's HashKnownHosts does). */
-export function knownHostsLine(host: string, port: number, keyType: string, key: string, salt?: Buffer): string {
-  return `${hashKnownHostName(knownHostName(host, port), salt)} ${keyType} ${key}`;
+export function knownHostsLine(target: HostKeyTarget, keyType: string, key: string, salt?: Buffer): string {
+  return `${hashKnownHostName(lookupName(target), salt)} ${keyType} ${key}`;
 }
 
 /** The key type written inside an SSH public key blob (its first length-prefixed string). */

@@ -1,69 +1,111 @@
 /**
  * Where an `ssh://` engine really is, decided like the docker CLI (which runs `ssh`): the URL's
- * user and port win, then the `~/.ssh/config` entry computed for the URL's host (HostName, User,
- * Port, IdentityFile, HostKeyAlias, UserKnownHostsFile), then the current OS user and port 22.
- * Pure: the caller computes the config entry (ssh-config's `compute(host)`) and passes it.
+ * user and port win, then what ssh_config gives for the URL's host (src/model/sshConfig.ts, first
+ * value wins), then the current OS user and port 22; the identity files, known_hosts files, agent
+ * and host key policy as `ssh -G` prints them. ProxyJump, ProxyCommand and `Match exec` are not
+ * followed: they come back as refusals naming the file and line, and the caller does not connect.
+ * Pure: the caller reads the config files and passes their text.
  */
-
-/** What `SSHConfig.compute(host)` returns: directive name -> value (IdentityFile is a list). */
-export type ComputedSshConfig = Record<string, string | string[] | undefined>;
+import { createHash } from 'node:crypto';
+import { canonicalHost, expandHostName, IncludeReader, IncludedFile, ResolvedSshConfig, resolveSshConfig, SshConfigRefusal } from './sshConfig';
 
 export interface LocalFacts {
   /** The current OS user name (os.userInfo().username). */
   localUser: string;
   /** The home folder, for `~` and `%d`. */
   homeDir: string;
+  /** The local host name (`%l`, `%L`, `%C`); os.hostname(). */
+  localHostName?: string;
+  /** The local user id (`%i`). */
+  uid?: number;
 }
+
+export type StrictHostKeyChecking = 'yes' | 'no' | 'ask' | 'accept-new';
+
+/** Which SSH agent to use: SSH_AUTH_SOCK (the default), none, or a socket path. */
+export type IdentityAgent = { use: 'environment' } | { use: 'none' } | { use: 'socket'; path: string };
 
 export interface SshEndpoint {
   /** The host as written in the URL (a Host alias of the config, or a real name). */
   alias: string;
-  /** The name or address to connect to (HostName of the config, else the URL's host). */
+  /** The name or address to connect to: HostName (with %h) or the URL's host, lower case unless an address. */
   hostName: string;
   port: number;
   user: string;
-  /** Identity files to try, expanded; the config's when it has some, else OpenSSH's defaults. */
+  /** Identity files to try, expanded; the config's when it has some (`none` dropped), else OpenSSH's defaults. */
   identityFiles: string[];
   identityFilesFromConfig: boolean;
-  /** The name looked up in known_hosts (HostKeyAlias, else hostName). */
+  /** IdentitiesOnly yes: the agent's keys are not offered, only the identity files. */
+  identitiesOnly: boolean;
+  identityAgent: IdentityAgent;
+  /** The name looked up in known_hosts: HostKeyAlias as written (no port added), else hostName. */
   hostKeyName: string;
-  /** UserKnownHostsFile of the config (expanded), when set. */
+  /** Whether hostKeyName is a HostKeyAlias (then it is looked up as is, without `[ ]:port`). */
+  hostKeyAlias: boolean;
+  /** UserKnownHostsFile (expanded; empty for `none`); new keys are appended to the first. */
   knownHostsFiles: string[];
+  /** GlobalKnownHostsFile (expanded; empty for `none`): read, never written. */
+  globalKnownHostsFiles: string[];
+  strictHostKeyChecking: StrictHostKeyChecking;
+  /** Directives this client will not follow (ProxyJump, ProxyCommand, Match exec): do not connect. */
+  refusals: SshConfigRefusal[];
 }
 
 /** OpenSSH's default identity files, in the order it tries them (the ones ssh2 can use). */
-export const DEFAULT_IDENTITY_FILES = ['~/.ssh/id_ed25519', '~/.ssh/id_ecdsa', '~/.ssh/id_rsa'];
+export const DEFAULT_IDENTITY_FILES = ['~/.ssh/id_rsa', '~/.ssh/id_ecdsa', '~/.ssh/id_ed25519'];
+const DEFAULT_USER_KNOWN_HOSTS = ['~/.ssh/known_hosts', '~/.ssh/known_hosts2'];
+export const DEFAULT_GLOBAL_KNOWN_HOSTS = ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
 
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+/** The values the `%` tokens stand for. */
+export interface SshTokens {
+  home: string;
+  localUser: string;
+  /** %h: the host to connect to. */
+  host: string;
+  /** %n: the host as given. */
+  originalHost: string;
+  user: string;
+  port: number;
+  localHostName?: string;
+  uid?: number;
+  /** %k: HostKeyAlias, else the host as given. */
+  hostKeyAlias?: string;
 }
 
-function list(value: string | string[] | undefined): string[] {
-  if (value === undefined) {
-    return [];
+function tokenValue(token: string, tokens: SshTokens): string {
+  const local = tokens.localHostName ?? 'localhost';
+  switch (token) {
+    case 'd':
+      return tokens.home;
+    case 'h':
+      return tokens.host;
+    case 'n':
+      return tokens.originalHost;
+    case 'u':
+      return tokens.localUser;
+    case 'r':
+      return tokens.user;
+    case 'p':
+      return String(tokens.port);
+    case 'l':
+      return local;
+    case 'L':
+      return local.split('.')[0];
+    case 'i':
+      return String(tokens.uid ?? '');
+    case 'k':
+      return tokens.hostKeyAlias ?? tokens.originalHost;
+    case 'C':
+      return createHash('sha1').update(`${local}${tokens.host}${tokens.port}${tokens.user}`).digest('hex');
+    default:
+      return '%';
   }
-  return (Array.isArray(value) ? value : [value]).filter((item) => item && item.toLowerCase() !== 'none');
 }
 
-/** Expands `~` and the tokens OpenSSH allows in IdentityFile and UserKnownHostsFile. */
-export function expandSshPath(value: string, tokens: { home: string; localUser: string; host: string; user: string; port: number }): string {
+/** Expands `~` and the tokens OpenSSH allows in IdentityFile, UserKnownHostsFile and IdentityAgent. */
+export function expandSshPath(value: string, tokens: SshTokens): string {
   const withHome = value === '~' ? tokens.home : value.startsWith('~/') ? `${tokens.home}/${value.slice(2)}` : value;
-  return withHome.replace(/%([%dhupr])/g, (_match, token: string) => {
-    switch (token) {
-      case 'd':
-        return tokens.home;
-      case 'h':
-        return tokens.host;
-      case 'u':
-        return tokens.localUser;
-      case 'r':
-        return tokens.user;
-      case 'p':
-        return String(tokens.port);
-      default:
-        return '%';
-    }
-  });
+  return withHome.replace(/%([%dhnurplLiCk])/g, (_match, token: string) => tokenValue(token, tokens));
 }
 
 /** The user, port and host of the URL itself (`ssh://[user@]host[:port]`); the port only when written. */
@@ -77,39 +119,81 @@ export function sshUrlParts(hostUrl: string): { host: string; user?: string; por
   };
 }
 
-/** Directive names are case-insensitive in ssh_config; ssh-config keeps them as written. */
-function normalized(computed: ComputedSshConfig): ComputedSshConfig {
-  const canonical = ['HostName', 'Port', 'User', 'IdentityFile', 'HostKeyAlias', 'UserKnownHostsFile'];
-  const result: ComputedSshConfig = {};
-  for (const [key, value] of Object.entries(computed)) {
-    const name = canonical.find((candidate) => candidate.toLowerCase() === key.toLowerCase()) ?? key;
-    result[name] = value;
+function strictness(value: string | undefined): StrictHostKeyChecking {
+  switch (value?.toLowerCase()) {
+    case 'yes':
+    case 'true':
+      return 'yes';
+    case 'no':
+    case 'false':
+    case 'off':
+      return 'no';
+    case 'accept-new':
+      return 'accept-new';
+    default:
+      return 'ask';
   }
-  return result;
 }
 
-export function resolveSshEndpoint(hostUrl: string, computedAsWritten: ComputedSshConfig, local: LocalFacts): SshEndpoint {
-  const computed = normalized(computedAsWritten);
+function identityAgent(value: string | undefined, tokens: SshTokens): IdentityAgent {
+  if (value === undefined || value === 'SSH_AUTH_SOCK') {
+    return { use: 'environment' };
+  }
+  return value.toLowerCase() === 'none' ? { use: 'none' } : { use: 'socket', path: expandSshPath(value, tokens) };
+}
+
+/** A list directive's paths, expanded (without tokens: ssh expands only `~` in GlobalKnownHostsFile); `none` gives none; absent gives the defaults. */
+function pathList(config: ResolvedSshConfig, keyword: string, defaults: readonly string[], tokens: SshTokens | undefined): string[] {
+  const args = config.first.get(keyword)?.args ?? defaults;
+  if (args.some((arg) => arg.toLowerCase() === 'none')) {
+    return [];
+  }
+  return args.map((file) => (tokens ? expandSshPath(file, tokens) : file));
+}
+
+/** ProxyJump and ProxyCommand (the first of the two wins, as in ssh) unless `none`. */
+function proxyRefusals(config: ResolvedSshConfig): SshConfigRefusal[] {
+  const proxies = ['proxyjump', 'proxycommand'].flatMap((keyword) => {
+    const directive = config.first.get(keyword);
+    return directive && directive.args[0]?.toLowerCase() !== 'none' ? [directive] : [];
+  });
+  return proxies.map((directive) => ({ directive: directive.keyword === 'proxyjump' ? 'ProxyJump' : 'ProxyCommand', file: directive.file, line: directive.line }));
+}
+
+/** The connection settings from the URL and a resolved config (resolveSshConfig for the URL's host). */
+export function endpointFromConfig(hostUrl: string, config: ResolvedSshConfig, local: LocalFacts): SshEndpoint {
   const parts = sshUrlParts(hostUrl);
-  const hostName = first(computed.HostName) ?? parts.host;
-  const configPort = Number(first(computed.Port));
+  const value = (keyword: string) => config.first.get(keyword)?.args[0];
+  const configured = value('hostname');
+  const hostName = canonicalHost(configured !== undefined ? expandHostName(configured, parts.host) : parts.host);
+  const configPort = Number(value('port'));
   const port = parts.port ?? (Number.isInteger(configPort) && configPort > 0 ? configPort : 22);
-  const user = parts.user ?? first(computed.User) ?? local.localUser;
-  const tokens = { home: local.homeDir, localUser: local.localUser, host: hostName, user, port };
-  const configured = list(computed.IdentityFile);
-  const identityFiles = (configured.length > 0 ? configured : DEFAULT_IDENTITY_FILES).map((file) => expandSshPath(file, tokens));
-  const knownHostsFiles = list(computed.UserKnownHostsFile)
-    .flatMap((value) => value.split(/\s+/))
-    .filter(Boolean)
-    .map((file) => expandSshPath(file, tokens));
+  const user = parts.user ?? value('user') ?? local.localUser;
+  const alias = value('hostkeyalias')?.toLowerCase();
+  const tokens: SshTokens = { home: local.homeDir, localUser: local.localUser, host: hostName, originalHost: parts.host, user, port, localHostName: local.localHostName, uid: local.uid, hostKeyAlias: alias };
+  const configuredFiles = config.identityFiles.map((directive) => directive.args[0]);
+  const identityFiles = (configuredFiles.length > 0 ? configuredFiles : DEFAULT_IDENTITY_FILES).filter((file) => file.toLowerCase() !== 'none');
   return {
     alias: parts.host,
     hostName,
     port,
     user,
-    identityFiles,
-    identityFilesFromConfig: configured.length > 0,
-    hostKeyName: first(computed.HostKeyAlias) ?? hostName,
-    knownHostsFiles,
+    identityFiles: identityFiles.map((file) => expandSshPath(file, tokens)),
+    identityFilesFromConfig: configuredFiles.length > 0,
+    identitiesOnly: ['yes', 'true'].includes(value('identitiesonly')?.toLowerCase() ?? ''),
+    identityAgent: identityAgent(value('identityagent'), tokens),
+    hostKeyName: alias ?? hostName,
+    hostKeyAlias: alias !== undefined,
+    knownHostsFiles: pathList(config, 'userknownhostsfile', DEFAULT_USER_KNOWN_HOSTS, tokens),
+    globalKnownHostsFiles: pathList(config, 'globalknownhostsfile', DEFAULT_GLOBAL_KNOWN_HOSTS, undefined),
+    strictHostKeyChecking: strictness(value('stricthostkeychecking')),
+    refusals: [...config.refusals, ...proxyRefusals(config)],
   };
+}
+
+/** Resolves the config files for an ssh:// URL and gives the connection settings. */
+export function resolveSshEndpoint(hostUrl: string, configFiles: readonly IncludedFile[], local: LocalFacts, readInclude?: IncludeReader): SshEndpoint {
+  const parts = sshUrlParts(hostUrl);
+  const config = resolveSshConfig(configFiles, { host: parts.host, user: parts.user, port: parts.port, localUser: local.localUser }, readInclude);
+  return endpointFromConfig(hostUrl, config, local);
 }

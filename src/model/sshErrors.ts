@@ -10,6 +10,8 @@ export type SshFailureKind =
   | 'hostKeyChanged'
   | 'hostKeyRevoked'
   | 'hostKeyNotAccepted'
+  | 'hostKeyUnknownStrict'
+  | 'configRefused'
   | 'refused'
   | 'timeout'
   | 'dockerNotFound'
@@ -26,6 +28,16 @@ export interface SshFailureParams {
   keyType?: string;
   fingerprint?: string;
   knownHostsFile?: string;
+  /** The name looked up in known_hosts (`host`, `[host]:port`, or the HostKeyAlias). */
+  hostKeyName?: string;
+  /** The known_hosts line that holds the other key (changed) or the @revoked marker. */
+  knownHostsLine?: number;
+  /** The key type of that line. */
+  knownKeyType?: string;
+  /** A config directive this client does not follow (ProxyJump, ProxyCommand, Match exec), and where it is. */
+  directive?: string;
+  configFile?: string;
+  configLine?: number;
   /** The remote side's own words (stderr of dial-stdio, or the transport's message). */
   detail?: string;
   timeoutMs?: number;
@@ -38,11 +50,15 @@ function englishMessage(kind: SshFailureKind, p: SshFailureParams): string {
     case 'authFailed':
       return `SSH authentication to ${p.destination} failed (tried: ${(p.tried ?? []).join(', ') || 'nothing'})`;
     case 'hostKeyChanged':
-      return `SSH host key of ${p.host}:${p.port} CHANGED: the server presented ${p.keyType} ${p.fingerprint}, which differs from ${p.knownHostsFile}; refused`;
+      return `SSH host key of ${p.hostKeyName} CHANGED: the server presented ${p.keyType} ${p.fingerprint}, which differs from the ${p.knownKeyType} key in ${p.knownHostsFile}:${p.knownHostsLine}; refused`;
     case 'hostKeyRevoked':
-      return `SSH host key of ${p.host}:${p.port} is marked @revoked in ${p.knownHostsFile}; refused`;
+      return `SSH host key of ${p.hostKeyName} is marked @revoked in ${p.knownHostsFile}:${p.knownHostsLine}; refused`;
     case 'hostKeyNotAccepted':
-      return `SSH host key of ${p.host}:${p.port} (${p.keyType} ${p.fingerprint}) is not in ${p.knownHostsFile} and was not accepted`;
+      return `SSH host key of ${p.hostKeyName} (${p.keyType} ${p.fingerprint}) is not in ${p.knownHostsFile} and was not accepted`;
+    case 'hostKeyUnknownStrict':
+      return `SSH host key of ${p.hostKeyName} (${p.keyType} ${p.fingerprint}) is not known and StrictHostKeyChecking is yes; refused`;
+    case 'configRefused':
+      return `SSH: ${p.directive} in ${p.configFile} line ${p.configLine} is not supported; not connecting to ${p.destination}`;
     case 'refused':
       return `SSH connection to ${p.host}:${p.port} refused (ECONNREFUSED)`;
     case 'timeout':

@@ -6,7 +6,7 @@
  * until the user presses Retry or the engine setting changes (forgetSshAnswers).
  */
 import * as vscode from 'vscode';
-import type { SshPrompts } from '../engine/ssh/sshPrompts';
+import type { HostKeyNote, SshPrompts } from '../engine/ssh/sshPrompts';
 import type { SshConnectionError } from '../model/sshErrors';
 import { sshFailureSentence } from '../commands/sshErrorMessages';
 
@@ -20,13 +20,16 @@ export function forgetSshAnswers(): void {
   shownFailures.clear();
 }
 
-async function askHostKey(host: string, keyType: string, fingerprint: string): Promise<boolean> {
+async function askHostKey(host: string, keyType: string, fingerprint: string, note?: HostKeyNote): Promise<boolean> {
   const proceed = vscode.l10n.t('Continue');
+  const certificates = note?.certAuthorityOnly
+    ? `\n${vscode.l10n.t('known_hosts trusts a certificate authority (@cert-authority) for this host, but the server showed a plain key, not a certificate: like ssh, the key is treated as unknown.')}`
+    : '';
   const answer = await vscode.window.showWarningMessage(
     vscode.l10n.t('The authenticity of host "{0}" can\'t be established.', host),
     {
       modal: true,
-      detail: vscode.l10n.t('{0} key fingerprint is {1}.\nContinue connecting? The key will be added to known_hosts.', keyType, fingerprint),
+      detail: vscode.l10n.t('{0} key fingerprint is {1}.\nContinue connecting? The key will be added to known_hosts.', keyType, fingerprint) + certificates,
     },
     proceed,
   );
@@ -34,14 +37,14 @@ async function askHostKey(host: string, keyType: string, fingerprint: string): P
 }
 
 export const vscodeSshPrompts: SshPrompts = {
-  confirmHostKey(host, keyType, fingerprint) {
+  confirmHostKey(host, keyType, fingerprint, note) {
     const key = `${host} ${fingerprint}`;
     if (declined.has(key)) {
       return Promise.resolve(false);
     }
     let answer = pending.get(key);
     if (!answer) {
-      answer = askHostKey(host, keyType, fingerprint).then((accepted) => {
+      answer = askHostKey(host, keyType, fingerprint, note).then((accepted) => {
         pending.delete(key);
         if (!accepted) {
           declined.add(key);
@@ -60,7 +63,7 @@ export const vscodeSshPrompts: SshPrompts = {
     }
     const value = await vscode.window.showInputBox({
       title: vscode.l10n.t('SSH key passphrase'),
-      prompt: vscode.l10n.t('Enter the passphrase of {0} (asked once for this session).', identityFile),
+      prompt: vscode.l10n.t('Enter the passphrase of {0} (asked again after the connection has been idle, since the decrypted key is not kept).', identityFile),
       password: true,
       ignoreFocusOut: true,
     });

@@ -9,9 +9,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { computeSshConfig } from '../../src/engine/ssh/sshFiles';
 import {
   checkHostKey,
+  checkKnownHost,
   hostFieldMatches,
   knownHostName,
   knownHostsLine,
@@ -27,6 +27,7 @@ import { classifyUnreachable } from '../../src/model/engineErrors';
 
 const hasKeygen = spawnSync('ssh-keygen', ['-?'], { stdio: 'ignore' }).error === undefined;
 const local = { localUser: 'alice', homeDir: '/home/alice' };
+const configFile = (text: string) => [{ file: '~/.ssh/config', text }];
 
 describe('known_hosts and fingerprints (against ssh-keygen)', { skip: !hasKeygen && 'ssh-keygen is not installed' }, () => {
   let folder: string;
@@ -68,23 +69,26 @@ describe('known_hosts and fingerprints (against ssh-keygen)', { skip: !hasKeygen
 
   test('our own hashed line is one ssh-keygen -F finds', () => {
     const file = path.join(folder, 'ours');
-    writeFileSync(file, `${knownHostsLine('127.0.0.1', 2022, keys[2].type, keys[2].base64)}\n`);
+    writeFileSync(file, `${knownHostsLine({ host: '127.0.0.1', port: 2022 }, keys[2].type, keys[2].base64)}\n`);
     const found = spawnSync('ssh-keygen', ['-F', '[127.0.0.1]:2022', '-f', file], { encoding: 'utf8' });
     assert.equal(found.status, 0, found.stdout + found.stderr);
     assert.match(found.stdout, /\|1\|/);
     assert.equal(spawnSync('ssh-keygen', ['-F', '127.0.0.1', '-f', file]).status, 1, 'not under the port-22 name');
   });
 
-  test('a different key of the same type is a changed key; another type is unknown; @revoked refuses', () => {
+  test('a different key of the same type is a changed key, and so is a key of another type (as ssh says); @revoked refuses', () => {
     const [ed, ecdsa] = keys;
     const text = `# comment\nbuild.example,10.0.0.5 ${ed.type} ${ed.base64}\n@revoked * ${ecdsa.type} ${ecdsa.base64}\n`;
     const entries = parseKnownHosts(text);
     const otherEd = Buffer.from(ed.blob);
     otherEd[otherEd.length - 1] ^= 1;
     assert.equal(checkHostKey(entries, '10.0.0.5', 22, ed.type, otherEd.toString('base64')), 'changed');
-    assert.equal(checkHostKey(entries, '10.0.0.5', 22, keys[2].type, keys[2].base64), 'unknown');
+    const otherType = checkKnownHost(entries, { host: '10.0.0.5', port: 22 }, keys[2].type, keys[2].base64);
+    assert.equal(otherType.verdict, 'changed');
+    assert.deepEqual([otherType.entry?.line, otherType.entry?.keyType], [2, ed.type]);
+    assert.equal(checkHostKey(entries, 'other.example', 22, keys[2].type, keys[2].base64), 'unknown');
     assert.equal(checkHostKey(entries, 'anything', 22, ecdsa.type, ecdsa.base64), 'revoked');
-    assert.deepEqual(knownKeyTypes(entries, 'build.example', 22), [ed.type]);
+    assert.deepEqual(knownKeyTypes(entries, { host: 'build.example', port: 22 }), [ed.type]);
   });
 });
 
@@ -116,7 +120,7 @@ describe('ssh:// endpoint from the URL and ~/.ssh/config', () => {
   ].join('\n');
 
   test('a Host alias gives HostName, User, Port and IdentityFile (tokens and ~ expanded)', () => {
-    const endpoint = resolveSshEndpoint('ssh://build', computeSshConfig(config, 'build'), local);
+    const endpoint = resolveSshEndpoint('ssh://build', configFile(config), local);
     assert.equal(endpoint.hostName, '10.0.0.7');
     assert.equal(endpoint.user, 'deploy');
     assert.equal(endpoint.port, 2222);
@@ -126,22 +130,22 @@ describe('ssh:// endpoint from the URL and ~/.ssh/config', () => {
   });
 
   test('the URL user and port win over the config', () => {
-    const endpoint = resolveSshEndpoint('ssh://root@build:2200', computeSshConfig(config, 'build'), local);
+    const endpoint = resolveSshEndpoint('ssh://root@build:2200', configFile(config), local);
     assert.equal(endpoint.user, 'root');
     assert.equal(endpoint.port, 2200);
     assert.equal(endpoint.hostName, '10.0.0.7');
   });
 
   test('without config: the current user, port 22, the default identity files', () => {
-    const endpoint = resolveSshEndpoint('ssh://plain.example', computeSshConfig(undefined, 'plain.example'), local);
+    const endpoint = resolveSshEndpoint('ssh://plain.example', [], local);
     assert.equal(endpoint.user, 'alice');
     assert.equal(endpoint.port, 22);
-    assert.deepEqual(endpoint.identityFiles, ['/home/alice/.ssh/id_ed25519', '/home/alice/.ssh/id_ecdsa', '/home/alice/.ssh/id_rsa']);
+    assert.deepEqual(endpoint.identityFiles, ['/home/alice/.ssh/id_rsa', '/home/alice/.ssh/id_ecdsa', '/home/alice/.ssh/id_ed25519']);
     assert.equal(endpoint.identityFilesFromConfig, false);
   });
 
   test('lower-case directives, HostKeyAlias and UserKnownHostsFile', () => {
-    const endpoint = resolveSshEndpoint('ssh://db.lab', computeSshConfig(config, 'db.lab'), local);
+    const endpoint = resolveSshEndpoint('ssh://db.lab', configFile(config), local);
     assert.equal(endpoint.user, 'labuser');
     assert.equal(endpoint.hostName, 'db.lab');
     assert.equal(endpoint.hostKeyName, 'lab-alias');

@@ -7,11 +7,12 @@
 import * as net from 'node:net';
 import type { AnyAuthMethod, Client, ClientChannel, ConnectConfig, ParsedKey } from 'ssh2';
 import {
-  checkHostKey,
-  knownHostName,
+  checkKnownHost,
+  HostKeyTarget,
   knownHostsLine,
   knownKeyTypes,
   keyTypeOfBlob,
+  lookupName,
   preferredHostKeyAlgorithms,
   sha256Fingerprint,
 } from '../../model/knownHosts';
@@ -20,6 +21,11 @@ import { SshEndpoint } from '../../model/sshEndpoint';
 import { appendKnownHost, readIdentityFiles, readKnownHosts, resolveSshSetup, ResolvedSshSetup, SshFileLocations } from './sshFiles';
 import { NO_SSH_PROMPTS, SshPrompts } from './sshPrompts';
 import { ssh2 } from './ssh2Module';
+
+/** What known_hosts is searched for: the HostKeyAlias as written, else the host on its port. */
+function hostKeyTarget(endpoint: SshEndpoint): HostKeyTarget {
+  return { host: endpoint.hostKeyName, port: endpoint.port, alias: endpoint.hostKeyAlias };
+}
 
 export interface SshTransportOptions extends SshFileLocations {
   prompts?: SshPrompts;
@@ -78,8 +84,9 @@ export class SshTransport {
   onClosed: (() => void) | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   /**
-   * Keys opened so far, per identity file: a passphrase is asked once per transport, and an
-   * encrypted key (bcrypt KDF, slow in JavaScript) is decrypted once.
+   * Keys opened so far, per identity file, while the connection is open or being opened: dropped
+   * at the idle close, so a decrypted key does not outlive the connection (its passphrase is asked
+   * again on the next connect; the passphrase itself is never kept).
    */
   private readonly openedKeys = new Map<string, { data: Buffer; key: ParsedKey }>();
 
@@ -126,6 +133,7 @@ export class SshTransport {
 
   close(): void {
     clearTimeout(this.idleTimer);
+    this.openedKeys.clear();
     const hadSocket = this.socket !== undefined;
     const connection = this.connection;
     this.connection = undefined;
@@ -180,6 +188,11 @@ export class SshTransport {
     const { endpoint } = setup;
     this.destinationValue = `${endpoint.user}@${endpoint.hostName}:${endpoint.port}`;
     const attempt: Attempt = { setup, tried: [] };
+    const [refusal] = endpoint.refusals;
+    if (refusal) {
+      // Dialling the host directly would offer the user name and keys to whoever answers there.
+      return Promise.reject(this.failure('configRefused', attempt, { directive: refusal.directive, configFile: refusal.file, configLine: refusal.line }));
+    }
     return new Promise<Client>((resolve, reject) => {
       const client = new (ssh2().Client)();
       const socket = net.connect({ host: endpoint.hostName, port: endpoint.port });
@@ -224,8 +237,8 @@ export class SshTransport {
   }
 
   private connectConfig(socket: net.Socket, attempt: Attempt): ConnectConfig {
-    const { endpoint, knownHostsFile } = attempt.setup;
-    const preferred = preferredHostKeyAlgorithms(knownKeyTypes(readKnownHosts(knownHostsFile), endpoint.hostKeyName, endpoint.port));
+    const { endpoint, knownHostsFiles } = attempt.setup;
+    const preferred = preferredHostKeyAlgorithms(knownKeyTypes(readKnownHosts(knownHostsFiles), hostKeyTarget(endpoint)));
     return {
       sock: socket,
       ...(preferred.length > 0 ? { algorithms: { serverHostKey: { remove: preferred, prepend: preferred } } } : {}),
@@ -248,7 +261,8 @@ export class SshTransport {
       destination: this.destinationValue,
       host: endpoint.hostName,
       port: endpoint.port,
-      knownHostsFile,
+      hostKeyName: lookupName(hostKeyTarget(endpoint)),
+      knownHostsFile: knownHostsFile ?? 'UserKnownHostsFile none',
       tried: attempt.tried,
       ...extra,
     });
@@ -271,11 +285,13 @@ export class SshTransport {
   }
 
   private async verifyHostKey(key: Buffer, attempt: Attempt): Promise<boolean> {
-    const { endpoint, knownHostsFile } = attempt.setup;
+    const { endpoint, knownHostsFile, knownHostsFiles } = attempt.setup;
     const keyType = keyTypeOfBlob(key);
     const fingerprint = sha256Fingerprint(key);
-    const details = { keyType, fingerprint };
-    switch (checkHostKey(readKnownHosts(knownHostsFile), endpoint.hostKeyName, endpoint.port, keyType, key.toString('base64'))) {
+    const target = hostKeyTarget(endpoint);
+    const check = checkKnownHost(readKnownHosts(knownHostsFiles), target, keyType, key.toString('base64'));
+    const details = { keyType, fingerprint, knownHostsFile: check.entry?.file, knownHostsLine: check.entry?.line, knownKeyType: check.entry?.keyType };
+    switch (check.verdict) {
       case 'known':
         return true;
       case 'changed':
@@ -287,14 +303,22 @@ export class SshTransport {
       case 'unknown':
         break;
     }
-    const shownHost = knownHostName(endpoint.hostKeyName, endpoint.port);
-    const accepted = await (attempt.deadline?.around(() => this.prompts.confirmHostKey(shownHost, keyType, fingerprint)) ??
-      this.prompts.confirmHostKey(shownHost, keyType, fingerprint));
-    if (!accepted) {
-      attempt.failure = this.failure('hostKeyNotAccepted', attempt, details);
+    if (endpoint.strictHostKeyChecking === 'yes') {
+      attempt.failure = this.failure('hostKeyUnknownStrict', attempt, { keyType, fingerprint });
       return false;
     }
-    appendKnownHost(knownHostsFile, knownHostsLine(endpoint.hostKeyName, endpoint.port, keyType, key.toString('base64')));
+    if (endpoint.strictHostKeyChecking === 'ask') {
+      const shownHost = lookupName(target);
+      const ask = () => this.prompts.confirmHostKey(shownHost, keyType, fingerprint, { certAuthorityOnly: check.certAuthorityOnly === true });
+      const accepted = await (attempt.deadline?.around(ask) ?? ask());
+      if (!accepted) {
+        attempt.failure = this.failure('hostKeyNotAccepted', attempt, { keyType, fingerprint });
+        return false;
+      }
+    }
+    if (knownHostsFile) {
+      appendKnownHost(knownHostsFile, knownHostsLine(target, keyType, key.toString('base64')));
+    }
     return true;
   }
 
