@@ -5,7 +5,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { resolveSshSetup } from '../../src/engine/ssh/sshFiles';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -179,5 +180,95 @@ describe('host key algorithms', () => {
   test('the known key types are asked for first; ssh-rsa with its rsa-sha2 signatures', () => {
     assert.deepEqual(preferredHostKeyAlgorithms(['ssh-rsa']), ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
     assert.deepEqual(preferredHostKeyAlgorithms(['ecdsa-sha2-nistp256', 'sk-ssh-ed25519@openssh.com']), ['ecdsa-sha2-nistp256']);
+  });
+});
+
+describe('known_hosts lookups as ssh does them (port fallback, HostKeyAlias, @cert-authority, line numbers)', () => {
+  const key = Buffer.from('0000000b7373682d65643235353139', 'hex').toString('base64') + 'AAAA';
+  const other = `${key}BBBB`;
+
+  test('a bare `host` line is found for another port only when it holds the very key', () => {
+    const entries = parseKnownHosts(`10.0.0.7 ssh-ed25519 ${key}\n`, '/kh');
+    assert.equal(checkKnownHost(entries, { host: '10.0.0.7', port: 2222 }, 'ssh-ed25519', key).verdict, 'known');
+    assert.equal(checkKnownHost(entries, { host: '10.0.0.7', port: 2222 }, 'ssh-ed25519', other).verdict, 'unknown', 'not "changed": ssh only accepts the fallback');
+    assert.equal(checkKnownHost(entries, { host: '10.0.0.7', port: 22 }, 'ssh-ed25519', other).verdict, 'changed');
+  });
+
+  test('a HostKeyAlias is looked up as written, without [ ]:port and without the port fallback', () => {
+    const entries = parseKnownHosts(`lab-alias:22 ssh-ed25519 ${key}\n[lab-alias]:2222 ssh-ed25519 ${other}\n`);
+    assert.equal(checkKnownHost(entries, { host: 'lab-alias:22', port: 2222, alias: true }, 'ssh-ed25519', key).verdict, 'known');
+    assert.equal(checkKnownHost(entries, { host: 'lab-alias', port: 2222, alias: true }, 'ssh-ed25519', other).verdict, 'unknown');
+    assert.match(knownHostsLine({ host: 'lab-alias:22', port: 2222, alias: true }, 'ssh-ed25519', key, Buffer.alloc(20)), /^\|1\|/);
+  });
+
+  test('changed and revoked name the line that decided; a @cert-authority line alone leaves a plain key unknown, and says so', () => {
+    const entries = parseKnownHosts(`# one\n\n[h]:2022 ssh-rsa ${other}\n@revoked h ssh-ed25519 ${other}\n@cert-authority *.lab ssh-ed25519 ${other}\n`, '/etc/ssh/ssh_known_hosts');
+    const changed = checkKnownHost(entries, { host: 'h', port: 2022 }, 'ssh-ed25519', key);
+    assert.deepEqual([changed.verdict, changed.entry?.file, changed.entry?.line, changed.entry?.keyType], ['changed', '/etc/ssh/ssh_known_hosts', 3, 'ssh-rsa']);
+    const revoked = checkKnownHost(entries, { host: 'h', port: 22 }, 'ssh-ed25519', other);
+    assert.deepEqual([revoked.verdict, revoked.entry?.line], ['revoked', 4]);
+    assert.deepEqual(checkKnownHost(entries, { host: 'db.lab', port: 22 }, 'ssh-ed25519', key), { verdict: 'unknown', certAuthorityOnly: true });
+  });
+});
+
+describe('ssh_config: what is refused, what is lower-cased, what the glue reads', () => {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'dne-ssh-config-'));
+  after(() => rmSync(home, { recursive: true, force: true }));
+
+  function withConfig(config: string, extra: Record<string, string> = {}): string {
+    rmSync(path.join(home, '.ssh'), { recursive: true, force: true });
+    mkdirSync(path.join(home, '.ssh', 'conf.d'), { recursive: true });
+    writeFileSync(path.join(home, '.ssh', 'config'), config);
+    Object.entries(extra).forEach(([name, text]) => writeFileSync(path.join(home, name), text));
+    return home;
+  }
+
+  test('Match exec is never run: it is a refusal naming the file and line', () => {
+    const marker = path.join(home, 'exec-ran');
+    withConfig(`Host other\n  Port 1\nMatch exec "touch ${marker}"\n  Port 2\n`);
+    const { endpoint } = resolveSshSetup('ssh://web', { homeDir: home, systemConfigFile: '' });
+    assert.equal(existsSync(marker), false, 'the command did not run');
+    assert.deepEqual(endpoint.refusals, [{ directive: 'Match exec', file: '~/.ssh/config', line: 3 }]);
+    assert.equal(endpoint.port, 22);
+  });
+
+  test('ProxyJump and ProxyCommand are refused with their file and line (not dialled directly)', () => {
+    withConfig('Host web\n  User deploy\n  ProxyJump bastion\nHost db\n  ProxyCommand nc %h %p\nHost *\n  ProxyJump none\n');
+    assert.deepEqual(resolveSshSetup('ssh://web', { homeDir: home, systemConfigFile: '' }).endpoint.refusals, [{ directive: 'ProxyJump', file: '~/.ssh/config', line: 3 }]);
+    assert.deepEqual(resolveSshSetup('ssh://db', { homeDir: home, systemConfigFile: '' }).endpoint.refusals, [{ directive: 'ProxyCommand', file: '~/.ssh/config', line: 5 }]);
+    assert.deepEqual(resolveSshSetup('ssh://other', { homeDir: home, systemConfigFile: '' }).endpoint.refusals, [], 'ProxyJump none is no proxy');
+    const error = new SshConnectionError('configRefused', { destination: 'deploy@web:22', directive: 'ProxyJump', configFile: '~/.ssh/config', configLine: 3 });
+    assert.match(error.message, /ProxyJump in ~\/\.ssh\/config line 3 is not supported/);
+  });
+
+  test('first value wins whatever the keyword case; a relative Include is under ~/.ssh (globs); the system config comes after', () => {
+    withConfig('Host web\n  port 2201\n  PORT 2202\n  Include conf.d/*.conf\n', { '.ssh/conf.d/b.conf': 'Host *\n  User fromB\n', '.ssh/conf.d/a.conf': 'Host web\n  User fromA\n', system: 'Host *\n  User system\n  Port 9\n  StrictHostKeyChecking yes\n' });
+    const { endpoint } = resolveSshSetup('ssh://web', { homeDir: home, systemConfigFile: path.join(home, 'system') });
+    assert.deepEqual([endpoint.port, endpoint.user, endpoint.strictHostKeyChecking], [2201, 'fromA', 'yes']);
+  });
+
+  test('the URL host is lower-cased for connecting and known_hosts (Host lines still see it as written, like ssh)', () => {
+    withConfig('Host Build\n  Port 2201\n  HostKeyAlias Lab-Alias\n');
+    const endpoint = resolveSshEndpoint('ssh://Build', [{ file: '~/.ssh/config', text: 'Host Build\n  Port 2201\n' }], local);
+    assert.deepEqual([endpoint.hostName, endpoint.hostKeyName, endpoint.port], ['build', 'build', 2201]);
+    assert.equal(resolveSshEndpoint('ssh://build', [{ file: 'c', text: 'Host Build\n  Port 2201\n' }], local).port, 22);
+    const aliased = resolveSshSetup('ssh://Build', { homeDir: home, systemConfigFile: '' }).endpoint;
+    assert.deepEqual([aliased.hostKeyName, aliased.hostKeyAlias], ['lab-alias', true]);
+  });
+
+  test('UserKnownHostsFile: every file is read, none reads none; GlobalKnownHostsFile defaults to /etc/ssh', () => {
+    withConfig('Host *\n  UserKnownHostsFile ~/.ssh/one %d/two\n');
+    const setup = resolveSshSetup('ssh://web', { homeDir: home, systemConfigFile: '' });
+    assert.deepEqual(setup.knownHostsFiles, [`${home}/.ssh/one`, `${home}/two`, '/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2']);
+    assert.equal(setup.knownHostsFile, `${home}/.ssh/one`);
+    withConfig('Host *\n  UserKnownHostsFile none\n  GlobalKnownHostsFile none\n  IdentityFile none\n');
+    const none = resolveSshSetup('ssh://web', { homeDir: home, systemConfigFile: '' });
+    assert.deepEqual([none.knownHostsFiles, none.knownHostsFile, none.endpoint.identityFiles], [[], undefined, []]);
+  });
+
+  test('IdentitiesOnly yes and IdentityAgent none keep the agent out; IdentityAgent names another socket', () => {
+    withConfig('Host a\n  IdentitiesOnly yes\nHost b\n  IdentityAgent none\nHost c\n  IdentityAgent ~/agent-%h.sock\n');
+    const agentOf = (host: string) => resolveSshSetup(`ssh://${host}`, { homeDir: home, systemConfigFile: '', agentSocket: '/run/agent.sock' }).agentSocket;
+    assert.deepEqual([agentOf('a'), agentOf('b'), agentOf('c'), agentOf('d')], [undefined, undefined, `${home}/agent-c.sock`, '/run/agent.sock']);
   });
 });
