@@ -220,15 +220,17 @@ describe('ssh:// engines against a real OpenSSH server', { skip: !existsSync('/u
     assert.match(readFileSync(path.join(aliasHome, '.ssh', 'known_hosts'), 'utf8'), /ssh-ed25519/);
   });
 
-  test('an encrypted identity file asks its passphrase once, across a reconnection', async () => {
+  test('an encrypted identity file asks its passphrase once per connection: the decrypted key is dropped at the idle close', async () => {
     const keyHome = sshHome({ config: `Host 127.0.0.1\n  IdentityFile ${server.passphraseKey}\n`, knownHosts: acceptedKnownHosts(), defaultKey: false });
     const { asked, prompts } = recordingPrompts(false, KEY_PASSPHRASE);
     const engine = client(url, { sshPrompts: prompts, sshFiles: { homeDir: keyHome, agentSocket: '', idleCloseMs: 100 } });
     await engine.ping();
+    await engine.listNetworks();
+    assert.deepEqual(asked.passphrases, [server.passphraseKey], 'asked once while the connection is open');
     await waitFor('the idle SSH connection closed', () => engine.sshConnections.open === 0, { timeoutMs: 5000 });
     await engine.listNetworks();
     assert.equal(engine.sshConnections.opened, 2, 'two SSH connections');
-    assert.deepEqual(asked.passphrases, [server.passphraseKey]);
+    assert.deepEqual(asked.passphrases, [server.passphraseKey, server.passphraseKey], 'asked again: nothing decrypted was kept');
   });
 
   test('a host known by another key type (ECDSA) is asked for that type first: no prompt', async () => {
@@ -313,6 +315,103 @@ describe('ssh:// engines against a real OpenSSH server', { skip: !existsSync('/u
     assert.equal(drawn.code, 0, drawn.err);
     assert.match(drawn.out, /^flowchart /m);
     assert.ok(drawn.ms < 20_000, `the command exited after ${drawn.ms.toFixed(0)} ms`);
+  });
+
+  /** The server's own host key line (type and base64). */
+  const hostKeyLine = () => readFileSync(`${server.hostKey}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+
+  /** What OpenSSH's ssh says with the same files (strict checking, no agent, the test key): the reference. */
+  function realSsh(knownHosts: string, target = `${server.user}@127.0.0.1`, options: string[] = []) {
+    const args = ['-F', 'none', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'GlobalKnownHostsFile=/dev/null'];
+    const result = spawnSync('ssh', [...args, ...options, '-o', 'IdentitiesOnly=yes', '-i', server.plainKey, '-p', String(server.port), target, 'true'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      env: { ...process.env, SSH_AUTH_SOCK: '' },
+    });
+    return { code: result.status, err: result.stderr };
+  }
+
+  test('a host known only by a key of another type is refused as CHANGED, naming the line, as ssh refuses it', async () => {
+    const rsaFolder = mkdtempSync(path.join(os.tmpdir(), 'dne-ssh-rsa-'));
+    homes.push(rsaFolder);
+    spawnSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', path.join(rsaFolder, 'rsa')]);
+    const rsa = readFileSync(path.join(rsaFolder, 'rsa.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
+    const otherTypeHome = sshHome({ knownHosts: `# another key type only\n[127.0.0.1]:${server.port} ${rsa}\n` });
+    const { asked, prompts } = recordingPrompts(true);
+    const error = await rejection(client(url, { sshPrompts: prompts, sshFiles: { homeDir: otherTypeHome, agentSocket: '' } }).ping());
+    assert.equal(error.kind, 'hostKeyChanged', error.message);
+    assert.deepEqual([error.params.knownHostsLine, error.params.knownKeyType], [2, 'ssh-rsa']);
+    assert.deepEqual(asked.hostKeys, [], 'not asked');
+    assert.match(readFileSync(path.join(otherTypeHome, '.ssh', 'known_hosts'), 'utf8'), /^# another key type only\n[^\n]+\n$/, 'nothing appended');
+    const reference = realSsh(path.join(otherTypeHome, '.ssh', 'known_hosts'));
+    assert.equal(reference.code, 255);
+    assert.match(reference.err, /REMOTE HOST IDENTIFICATION HAS CHANGED/);
+    assert.match(reference.err, /known_hosts:2/);
+  });
+
+  test('GlobalKnownHostsFile is read, never written; @revoked there refuses', async () => {
+    const global = path.join(home, `global_known_hosts_${process.pid}`);
+    writeFileSync(global, `[127.0.0.1]:${server.port} ${hostKeyLine()}\n`);
+    const globalHome = sshHome({ config: `Host 127.0.0.1\n  GlobalKnownHostsFile ${global}\n` });
+    const { asked, prompts } = recordingPrompts(false);
+    await client(url, { sshPrompts: prompts, sshFiles: { homeDir: globalHome, agentSocket: '' } }).ping();
+    assert.deepEqual(asked.hostKeys, []);
+    assert.equal(existsSync(path.join(globalHome, '.ssh', 'known_hosts')), false, 'the user file was not written');
+    writeFileSync(global, `[127.0.0.1]:${server.port} ${hostKeyLine()}\n@revoked [127.0.0.1]:${server.port} ${hostKeyLine()}\n`);
+    const error = await rejection(client(url, { sshPrompts: prompts, sshFiles: { homeDir: globalHome, agentSocket: '' } }).ping());
+    assert.deepEqual([error.kind, error.params.knownHostsFile, error.params.knownHostsLine], ['hostKeyRevoked', global, 2]);
+  });
+
+  test('StrictHostKeyChecking yes refuses an unknown key without asking; accept-new records it without asking', async () => {
+    const strictHome = sshHome({ config: 'Host 127.0.0.1\n  StrictHostKeyChecking yes\n' });
+    const { asked, prompts } = recordingPrompts(true);
+    const error = await rejection(client(url, { sshPrompts: prompts, sshFiles: { homeDir: strictHome, agentSocket: '' } }).ping());
+    assert.equal(error.kind, 'hostKeyUnknownStrict');
+    const acceptHome = sshHome({ config: 'Host 127.0.0.1\n  StrictHostKeyChecking accept-new\n' });
+    await client(url, { sshPrompts: prompts, sshFiles: { homeDir: acceptHome, agentSocket: '' } }).ping();
+    assert.deepEqual(asked.hostKeys, [], 'never asked');
+    assert.match(readFileSync(path.join(acceptHome, '.ssh', 'known_hosts'), 'utf8'), /ssh-ed25519/);
+  });
+
+  test('ProxyJump is refused with a sentence naming the line, and the host is not dialled directly', async () => {
+    let dialled = 0;
+    const listener = net.createServer((socket) => {
+      dialled++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (listener.address() as net.AddressInfo).port;
+      const jumpHome = sshHome({ config: `Host dne-behind-bastion\n  HostName 127.0.0.1\n  Port ${port}\n  ProxyJump ${server.user}@127.0.0.1:${server.port}\n` });
+      const error = await rejection(client('ssh://dne-behind-bastion', { sshFiles: { homeDir: jumpHome, agentSocket: '' } }).ping());
+      assert.equal(error.kind, 'configRefused');
+      assert.match(error.message, /ProxyJump in ~\/\.ssh\/config line 4 is not supported/);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(dialled, 0, 'no connection to the host behind the bastion');
+    } finally {
+      listener.close();
+    }
+  });
+
+  test('a URL host in capitals, a bare host line on another port and a HostKeyAlias are found as ssh finds them', async () => {
+    const cases = [
+      { name: 'capitals (hashed line)', target: `ssh://${server.user}@LOCALHOST:${server.port}`, knownHosts: `[localhost]:${server.port} ${hostKeyLine()}\n`, hash: true, ssh: [`${server.user}@LOCALHOST`, []] },
+      { name: 'bare host, port fallback', target: url, knownHosts: `127.0.0.1 ${hostKeyLine()}\n`, hash: false, ssh: [`${server.user}@127.0.0.1`, []] },
+      { name: 'HostKeyAlias with a port, as written', target: url, knownHosts: `dne-alias:22 ${hostKeyLine()}\n`, hash: false, config: 'Host 127.0.0.1\n  HostKeyAlias dne-alias:22\n', ssh: [`${server.user}@127.0.0.1`, ['-o', 'HostKeyAlias=dne-alias:22']] },
+    ] as const;
+    for (const each of cases) {
+      const caseHome = sshHome({ knownHosts: each.knownHosts, config: 'config' in each ? each.config : undefined });
+      const knownHostsFile = path.join(caseHome, '.ssh', 'known_hosts');
+      if (each.hash) {
+        spawnSync('ssh-keygen', ['-H', '-f', knownHostsFile], { stdio: 'ignore' });
+        assert.ok(!readFileSync(knownHostsFile, 'utf8').includes('localhost'), 'hashed');
+      }
+      const reference = realSsh(knownHostsFile, each.ssh[0], [...each.ssh[1]]);
+      assert.equal(reference.code, 0, `${each.name}: ssh ${reference.err}`);
+      const { asked, prompts } = recordingPrompts(false);
+      await client(each.target, { sshPrompts: prompts, sshFiles: { homeDir: caseHome, agentSocket: '' } }).ping();
+      assert.deepEqual(asked.hostKeys, [], `${each.name}: not asked`);
+    }
   });
 
   test('a changed host key is refused with its own message, without asking', async () => {
