@@ -55,7 +55,7 @@ function configRefusedSentence(p: SshConnectionError['params']): string {
     return vscode.l10n.t('{0} in {1} line {2} would run a command: it is not run here, so nothing was sent. Use Host or Match host/user instead, or remove it.', ...where);
   }
   return vscode.l10n.t(
-    '{0} in {1} line {2} is not supported yet: nothing was sent, rather than dialling the host directly. Connect to the engine of the host you reach through it, or remove it.',
+    '{0} in {1} line {2} is not supported: nothing was sent, rather than dialling the host directly. Reach the host with a ProxyJump of one level (a jump host that has no proxy of its own), or remove it.',
     ...where,
   );
 }

@@ -2,8 +2,8 @@
  * Where an `ssh://` engine really is, decided like the docker CLI (which runs `ssh`): the URL's
  * user and port win, then what ssh_config gives for the URL's host (src/model/sshConfig.ts, first
  * value wins), then the current OS user and port 22; the identity files, known_hosts files, agent
- * and host key policy as `ssh -G` prints them. ProxyJump, ProxyCommand and `Match exec` are not
- * followed: they come back as refusals naming the file and line, and the caller does not connect.
+ * and host key policy as `ssh -G` prints them, and the ProxyJump hops. ProxyCommand and `Match exec`
+ * are not followed: they come back as refusals naming the file and line, and the caller does not connect.
  * Pure: the caller reads the config files and passes their text.
  */
 import { createHash } from 'node:crypto';
@@ -47,7 +47,9 @@ export interface SshEndpoint {
   /** GlobalKnownHostsFile (expanded; empty for `none`): read, never written. */
   globalKnownHostsFiles: string[];
   strictHostKeyChecking: StrictHostKeyChecking;
-  /** Directives this client will not follow (ProxyJump, ProxyCommand, Match exec): do not connect. */
+  /** ProxyJump: the hosts to go through, in order (`[user@]host[:port]` each), and where it was set. */
+  proxyJump?: { hops: string[]; file: string; line: number };
+  /** Directives this client will not follow (ProxyCommand, Match exec): do not connect. */
   refusals: SshConfigRefusal[];
 }
 
@@ -151,13 +153,21 @@ function pathList(config: ResolvedSshConfig, keyword: string, defaults: readonly
   return args.map((file) => (tokens ? expandSshPath(file, tokens) : file));
 }
 
-/** ProxyJump and ProxyCommand (the first of the two wins, as in ssh) unless `none`. */
-function proxyRefusals(config: ResolvedSshConfig): SshConfigRefusal[] {
-  const proxies = ['proxyjump', 'proxycommand'].flatMap((keyword) => {
-    const directive = config.first.get(keyword);
-    return directive && directive.args[0]?.toLowerCase() !== 'none' ? [directive] : [];
-  });
-  return proxies.map((directive) => ({ directive: directive.keyword === 'proxyjump' ? 'ProxyJump' : 'ProxyCommand', file: directive.file, line: directive.line }));
+/** ProxyCommand (unless `none`): a command this client does not run. */
+function proxyCommandRefusals(config: ResolvedSshConfig): SshConfigRefusal[] {
+  const directive = config.first.get('proxycommand');
+  return directive && directive.args[0]?.toLowerCase() !== 'none' ? [{ directive: 'ProxyCommand', file: directive.file, line: directive.line }] : [];
+}
+
+/** ProxyJump (unless `none`): `host1,user@host2:port` -> the hops in order. */
+function proxyJump(config: ResolvedSshConfig): SshEndpoint['proxyJump'] {
+  const directive = config.first.get('proxyjump');
+  const value = directive?.args[0];
+  if (!directive || value === undefined || value.toLowerCase() === 'none') {
+    return undefined;
+  }
+  const hops = value.split(',').map((hop) => hop.replace(/^ssh:\/\//, '')).filter(Boolean);
+  return { hops, file: directive.file, line: directive.line };
 }
 
 /** The connection settings from the URL and a resolved config (resolveSshConfig for the URL's host). */
@@ -187,7 +197,8 @@ export function endpointFromConfig(hostUrl: string, config: ResolvedSshConfig, l
     knownHostsFiles: pathList(config, 'userknownhostsfile', DEFAULT_USER_KNOWN_HOSTS, tokens),
     globalKnownHostsFiles: pathList(config, 'globalknownhostsfile', DEFAULT_GLOBAL_KNOWN_HOSTS, undefined),
     strictHostKeyChecking: strictness(value('stricthostkeychecking')),
-    refusals: [...config.refusals, ...proxyRefusals(config)],
+    proxyJump: proxyJump(config),
+    refusals: [...config.refusals, ...proxyCommandRefusals(config)],
   };
 }
 

@@ -58,7 +58,7 @@ function englishMessage(kind: SshFailureKind, p: SshFailureParams): string {
     case 'hostKeyUnknownStrict':
       return `SSH host key of ${p.hostKeyName} (${p.keyType} ${p.fingerprint}) is not known and StrictHostKeyChecking is yes; refused`;
     case 'configRefused':
-      return `SSH: ${p.directive} in ${p.configFile} line ${p.configLine} is not supported; not connecting to ${p.destination}`;
+      return `SSH: ${p.directive} in ${p.configFile} line ${p.configLine} is not supported; nothing was sent (not connecting to ${p.destination} directly)`;
     case 'refused':
       return `SSH connection to ${p.host}:${p.port} refused (ECONNREFUSED)`;
     case 'timeout':

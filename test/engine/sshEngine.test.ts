@@ -99,6 +99,9 @@ describe('ssh:// engines against a real OpenSSH server', { skip: !existsSync('/u
     return folder;
   }
 
+  /** The server's own host key line (type and base64). */
+  const hostKeyLine = () => readFileSync(`${server.hostKey}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+
   /** The known_hosts the first tests filled (the server's key, accepted). */
   const acceptedKnownHosts = () => readFileSync(path.join(home, '.ssh', 'known_hosts'), 'utf8');
 
@@ -221,9 +224,9 @@ describe('ssh:// engines against a real OpenSSH server', { skip: !existsSync('/u
   });
 
   test('an encrypted identity file asks its passphrase once per connection: the decrypted key is dropped at the idle close', async () => {
-    const keyHome = sshHome({ config: `Host 127.0.0.1\n  IdentityFile ${server.passphraseKey}\n`, knownHosts: acceptedKnownHosts(), defaultKey: false });
+    const keyHome = sshHome({ config: `Host 127.0.0.1\n  IdentityFile ${server.passphraseKey}\n`, knownHosts: `[127.0.0.1]:${server.port} ${hostKeyLine()}\n`, defaultKey: false });
     const { asked, prompts } = recordingPrompts(false, KEY_PASSPHRASE);
-    const engine = client(url, { sshPrompts: prompts, sshFiles: { homeDir: keyHome, agentSocket: '', idleCloseMs: 100 } });
+    const engine = client(url, { sshPrompts: prompts, sshFiles: { homeDir: keyHome, agentSocket: '', idleCloseMs: 1000 } });
     await engine.ping();
     await engine.listNetworks();
     assert.deepEqual(asked.passphrases, [server.passphraseKey], 'asked once while the connection is open');
@@ -317,9 +320,6 @@ describe('ssh:// engines against a real OpenSSH server', { skip: !existsSync('/u
     assert.ok(drawn.ms < 20_000, `the command exited after ${drawn.ms.toFixed(0)} ms`);
   });
 
-  /** The server's own host key line (type and base64). */
-  const hostKeyLine = () => readFileSync(`${server.hostKey}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
-
   /** What OpenSSH's ssh says with the same files (strict checking, no agent, the test key): the reference. */
   function realSsh(knownHosts: string, target = `${server.user}@127.0.0.1`, options: string[] = []) {
     const args = ['-F', 'none', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'GlobalKnownHostsFile=/dev/null'];
@@ -373,7 +373,46 @@ describe('ssh:// engines against a real OpenSSH server', { skip: !existsSync('/u
     assert.match(readFileSync(path.join(acceptHome, '.ssh', 'known_hosts'), 'utf8'), /ssh-ed25519/);
   });
 
-  test('ProxyJump is refused with a sentence naming the line, and the host is not dialled directly', async () => {
+  test('ProxyJump: the engine host is reached through the jump host (a channel of its connection); a jump host that may not forward fails', async () => {
+    const jump = await startSshServer();
+    const closed = await startSshServer({ extraConfig: ['AllowTcpForwarding no'] });
+    try {
+      const config = (bastion: SshTestServer) =>
+        [
+          'Host dne-engine-behind',
+          '  HostName 127.0.0.1',
+          `  Port ${server.port}`,
+          `  User ${server.user}`,
+          `  IdentityFile ${server.plainKey}`,
+          '  ProxyJump dne-bastion',
+          'Host dne-bastion',
+          '  HostName 127.0.0.1',
+          `  Port ${bastion.port}`,
+          `  User ${bastion.user}`,
+          `  IdentityFile ${bastion.plainKey}`,
+          '',
+        ].join('\n');
+      const engineKnown = `[127.0.0.1]:${server.port} ${hostKeyLine()}\n`;
+      const jumpHome = sshHome({ config: config(jump), knownHosts: engineKnown, defaultKey: false });
+      const { asked, prompts } = recordingPrompts(true);
+      const engine = client('ssh://dne-engine-behind', { sshPrompts: prompts, sshFiles: { homeDir: jumpHome, agentSocket: '', localUser: 'no-such-user' } });
+      await engine.ping();
+      assert.deepEqual(asked.hostKeys.map((each) => each.host), [`[127.0.0.1]:${jump.port}`], "only the jump host's key was new");
+      assert.equal(engine.sshConnections.opened, 1);
+
+      // The same path with a jump host that refuses to forward: the engine host is not reached
+      // (it would be, directly), so the connection above went through the jump host.
+      const closedHome = sshHome({ config: config(closed), knownHosts: engineKnown, defaultKey: false });
+      const error = await rejection(client('ssh://dne-engine-behind', { sshPrompts: prompts, sshFiles: { homeDir: closedHome, agentSocket: '' } }).ping());
+      assert.equal(error.kind, 'other', error.message);
+      assert.match(error.message, new RegExp(`jump host ${closed.user}@127\\.0\\.0\\.1:${closed.port} did not open a channel to 127\\.0\\.0\\.1:${server.port}`));
+    } finally {
+      await jump.stop();
+      await closed.stop();
+    }
+  });
+
+  test('ProxyCommand, and a jump host with its own ProxyJump, are refused with a sentence naming the line; nothing is dialled', async () => {
     let dialled = 0;
     const listener = net.createServer((socket) => {
       dialled++;
@@ -382,12 +421,16 @@ describe('ssh:// engines against a real OpenSSH server', { skip: !existsSync('/u
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
     try {
       const port = (listener.address() as net.AddressInfo).port;
-      const jumpHome = sshHome({ config: `Host dne-behind-bastion\n  HostName 127.0.0.1\n  Port ${port}\n  ProxyJump ${server.user}@127.0.0.1:${server.port}\n` });
-      const error = await rejection(client('ssh://dne-behind-bastion', { sshFiles: { homeDir: jumpHome, agentSocket: '' } }).ping());
+      const proxiedHome = sshHome({ config: `Host dne-behind-proxy\n  HostName 127.0.0.1\n  Port ${port}\n  ProxyCommand nc %h %p\n` });
+      const error = await rejection(client('ssh://dne-behind-proxy', { sshFiles: { homeDir: proxiedHome, agentSocket: '' } }).ping());
       assert.equal(error.kind, 'configRefused');
-      assert.match(error.message, /ProxyJump in ~\/\.ssh\/config line 4 is not supported/);
+      assert.match(error.message, /ProxyCommand in ~\/\.ssh\/config line 4 is not supported/);
+      // A jump host that has its own ProxyJump (two levels) is refused the same way.
+      const nestedHome = sshHome({ config: `Host dne-a\n  HostName 127.0.0.1\n  Port ${port}\n  ProxyJump dne-b\nHost dne-b\n  HostName 127.0.0.1\n  Port ${port}\n  ProxyJump dne-c\n` });
+      const nested = await rejection(client('ssh://dne-a', { sshFiles: { homeDir: nestedHome, agentSocket: '' } }).ping());
+      assert.deepEqual([nested.kind, nested.params.directive, nested.params.configLine], ['configRefused', 'ProxyJump (of a jump host)', 8]);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      assert.equal(dialled, 0, 'no connection to the host behind the bastion');
+      assert.equal(dialled, 0, 'no connection to the host behind the proxy');
     } finally {
       listener.close();
     }

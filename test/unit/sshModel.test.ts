@@ -232,13 +232,15 @@ describe('ssh_config: what is refused, what is lower-cased, what the glue reads'
     assert.equal(endpoint.port, 22);
   });
 
-  test('ProxyJump and ProxyCommand are refused with their file and line (not dialled directly)', () => {
-    withConfig('Host web\n  User deploy\n  ProxyJump bastion\nHost db\n  ProxyCommand nc %h %p\nHost *\n  ProxyJump none\n');
-    assert.deepEqual(resolveSshSetup('ssh://web', { homeDir: home, systemConfigFile: '' }).endpoint.refusals, [{ directive: 'ProxyJump', file: '~/.ssh/config', line: 3 }]);
+  test('ProxyJump gives the hops to go through; ProxyCommand is refused with its file and line (not dialled directly)', () => {
+    withConfig('Host web\n  User deploy\n  ProxyJump bastion,ops@jump2:2222\nHost db\n  ProxyCommand nc %h %p\nHost *\n  ProxyJump none\n');
+    const web = resolveSshSetup('ssh://web', { homeDir: home, systemConfigFile: '' }).endpoint;
+    assert.deepEqual([web.proxyJump, web.refusals], [{ hops: ['bastion', 'ops@jump2:2222'], file: '~/.ssh/config', line: 3 }, []]);
     assert.deepEqual(resolveSshSetup('ssh://db', { homeDir: home, systemConfigFile: '' }).endpoint.refusals, [{ directive: 'ProxyCommand', file: '~/.ssh/config', line: 5 }]);
-    assert.deepEqual(resolveSshSetup('ssh://other', { homeDir: home, systemConfigFile: '' }).endpoint.refusals, [], 'ProxyJump none is no proxy');
-    const error = new SshConnectionError('configRefused', { destination: 'deploy@web:22', directive: 'ProxyJump', configFile: '~/.ssh/config', configLine: 3 });
-    assert.match(error.message, /ProxyJump in ~\/\.ssh\/config line 3 is not supported/);
+    const other = resolveSshSetup('ssh://other', { homeDir: home, systemConfigFile: '' }).endpoint;
+    assert.deepEqual([other.proxyJump, other.refusals], [undefined, []], 'ProxyJump none is no proxy');
+    const error = new SshConnectionError('configRefused', { destination: 'deploy@db:22', directive: 'ProxyCommand', configFile: '~/.ssh/config', configLine: 5 });
+    assert.match(error.message, /ProxyCommand in ~\/\.ssh\/config line 5 is not supported; nothing was sent/);
   });
 
   test('first value wins whatever the keyword case; a relative Include is under ~/.ssh (globs); the system config comes after', () => {

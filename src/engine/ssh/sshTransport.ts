@@ -5,6 +5,7 @@
  * deadline (paused while the user answers a prompt), so a port that never speaks SSH fails in time.
  */
 import * as net from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { AnyAuthMethod, Client, ClientChannel, ConnectConfig, ParsedKey } from 'ssh2';
 import {
   checkKnownHost,
@@ -183,25 +184,93 @@ export class SshTransport {
     }
   }
 
-  private connect(): Promise<Client> {
+  /**
+   * The SSH connection to the engine's host: directly, or through the ProxyJump hosts (each hop a
+   * `direct-tcpip` channel of the previous one, as `ssh -J` does), each hop with its own config,
+   * host key check and login.
+   */
+  private async connect(): Promise<Client> {
     const setup = resolveSshSetup(this.hostUrl, this.options);
     const { endpoint } = setup;
     this.destinationValue = `${endpoint.user}@${endpoint.hostName}:${endpoint.port}`;
-    const attempt: Attempt = { setup, tried: [] };
-    const [refusal] = endpoint.refusals;
-    if (refusal) {
-      // Dialling the host directly would offer the user name and keys to whoever answers there.
-      return Promise.reject(this.failure('configRefused', attempt, { directive: refusal.directive, configFile: refusal.file, configLine: refusal.line }));
+    const chain = this.jumpChain(setup);
+    const socket = net.connect({ host: chain[0].endpoint.hostName, port: chain[0].endpoint.port });
+    const clients: Client[] = [];
+    try {
+      let stream: Duplex = socket;
+      for (const [index, hop] of chain.entries()) {
+        const client = await this.handshake(hop, stream);
+        clients.push(client);
+        const next = chain[index + 1];
+        if (next) {
+          stream = await this.forward(client, hop, next);
+        }
+      }
+    } catch (error) {
+      clients.forEach((client) => client.end());
+      socket.destroy();
+      throw error;
     }
+    const client = clients[clients.length - 1];
+    this.opened++;
+    this.socket = socket;
+    if (this.openChannels === 0) {
+      socket.unref();
+    }
+    const gone = () => {
+      if (this.socket === socket) {
+        this.connection = undefined;
+        this.socket = undefined;
+        clients.forEach((each) => each.end());
+        socket.destroy();
+        this.onClosed?.();
+      }
+    };
+    clients.forEach((each) => each.on('close', gone));
+    return client;
+  }
+
+  /** The setups to go through, the engine's host last; a directive this client does not follow refuses. */
+  private jumpChain(setup: ResolvedSshSetup): ResolvedSshSetup[] {
+    const hops = (setup.endpoint.proxyJump?.hops ?? []).map((hop) => resolveSshSetup(`ssh://${hop}`, this.options));
+    for (const each of [setup, ...hops]) {
+      const [refusal] = each.endpoint.refusals;
+      const nested = each !== setup && each.endpoint.proxyJump;
+      if (refusal || nested) {
+        // Dialling a host directly would offer the user name and keys to whoever answers there.
+        const where = refusal ?? { directive: 'ProxyJump (of a jump host)', file: nested ? nested.file : '', line: nested ? nested.line : 0 };
+        throw this.failure('configRefused', { setup: each, tried: [] }, { directive: where.directive, configFile: where.file, configLine: where.line });
+      }
+    }
+    return [...hops, setup];
+  }
+
+  /** A `direct-tcpip` channel from a jump host to the next hop. */
+  private forward(client: Client, hop: ResolvedSshSetup, next: ResolvedSshSetup): Promise<Duplex> {
+    const { hostName, port } = next.endpoint;
+    return new Promise((resolve, reject) => {
+      client.forwardOut('127.0.0.1', 0, hostName, port, (error, channel) => {
+        if (error) {
+          const detail = `the jump host ${hop.endpoint.user}@${hop.endpoint.hostName}:${hop.endpoint.port} did not open a channel to ${hostName}:${port} (${error.message})`;
+          reject(this.failure('other', { setup: next, tried: [] }, { detail }));
+        } else {
+          resolve(channel);
+        }
+      });
+    });
+  }
+
+  /** One SSH handshake (host key, login) over a socket or a jump host's channel. */
+  private handshake(setup: ResolvedSshSetup, stream: Duplex): Promise<Client> {
+    const attempt: Attempt = { setup, tried: [] };
     return new Promise<Client>((resolve, reject) => {
       const client = new (ssh2().Client)();
-      const socket = net.connect({ host: endpoint.hostName, port: endpoint.port });
       let settled = false;
       const fail = (error: SshConnectionError) => {
         if (!settled) {
           settled = true;
           attempt.deadline?.pause();
-          socket.destroy();
+          stream.destroy();
           reject(error);
         }
       };
@@ -211,11 +280,6 @@ export class SshTransport {
       client.on('ready', () => {
         settled = true;
         attempt.deadline?.pause();
-        this.opened++;
-        this.socket = socket;
-        if (this.openChannels === 0) {
-          socket.unref();
-        }
         resolve(client);
       });
       client.on('error', (error: Error & { level?: string }) => {
@@ -224,19 +288,12 @@ export class SshTransport {
         }
         fail(this.translate(error, attempt));
       });
-      client.on('close', () => {
-        fail(attempt.failure ?? this.failure('other', attempt, { detail: 'connection closed' }));
-        if (this.socket === socket) {
-          this.connection = undefined;
-          this.socket = undefined;
-          this.onClosed?.();
-        }
-      });
-      client.connect(this.connectConfig(socket, attempt));
+      client.on('close', () => fail(attempt.failure ?? this.failure('other', attempt, { detail: 'connection closed' })));
+      client.connect(this.connectConfig(stream, attempt));
     });
   }
 
-  private connectConfig(socket: net.Socket, attempt: Attempt): ConnectConfig {
+  private connectConfig(socket: Duplex, attempt: Attempt): ConnectConfig {
     const { endpoint, knownHostsFiles } = attempt.setup;
     const preferred = preferredHostKeyAlgorithms(knownKeyTypes(readKnownHosts(knownHostsFiles), hostKeyTarget(endpoint)));
     return {
