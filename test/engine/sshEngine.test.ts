@@ -436,6 +436,24 @@ describe('ssh:// engines against a real OpenSSH server', { skip: !existsSync('/u
     }
   });
 
+  test('a @cert-authority line alone: the plain host key is unknown, as for ssh, and the question says why', async () => {
+    const caHome = sshHome({ knownHosts: `@cert-authority [127.0.0.1]:${server.port} ${hostKeyLine()}\n` });
+    const notes: unknown[] = [];
+    const prompts = {
+      confirmHostKey: (_host: string, _type: string, _fingerprint: string, note?: unknown) => {
+        notes.push(note);
+        return Promise.resolve(false);
+      },
+      passphrase: () => Promise.resolve(undefined),
+    };
+    const error = await rejection(client(url, { sshPrompts: prompts, sshFiles: { homeDir: caHome, agentSocket: '' } }).ping());
+    assert.equal(error.kind, 'hostKeyNotAccepted');
+    assert.deepEqual(notes, [{ certAuthorityOnly: true }]);
+    const reference = realSsh(path.join(caHome, '.ssh', 'known_hosts'));
+    assert.equal(reference.code, 255);
+    assert.match(reference.err, /No ED25519 host key is known/);
+  });
+
   test('a URL host in capitals, a bare host line on another port and a HostKeyAlias are found as ssh finds them', async () => {
     const cases = [
       { name: 'capitals (hashed line)', target: `ssh://${server.user}@LOCALHOST:${server.port}`, knownHosts: `[localhost]:${server.port} ${hostKeyLine()}\n`, hash: true, ssh: [`${server.user}@LOCALHOST`, []] },
