@@ -1,8 +1,11 @@
 /**
  * OpenSSH's known_hosts, read and written the way `ssh` does: host patterns (comma lists, `*` and
  * `?` wildcards, `!` negation), `[host]:port` for ports other than 22, hashed names
- * (`|1|base64(salt)|base64(HMAC-SHA1(salt, name))`), and the `@revoked` marker. Also the SHA256
- * fingerprint as `ssh-keygen -l` prints it. Pure: the caller reads and appends the file.
+ * (`|1|base64(salt)|base64(HMAC-SHA1(salt, name))`), the `@revoked` marker, a key of another type
+ * for the host being a CHANGED key, the fallback to the bare name for another port, a HostKeyAlias
+ * looked up as written, and a `@cert-authority` line alone leaving a plain key unknown (ssh2 does
+ * not check host certificates). Also the SHA256 fingerprint as `ssh-keygen -l` prints it. Pure: the
+ * caller reads the files (the user's and the global ones) and appends to the user's.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { patternListMatches } from './sshConfig';

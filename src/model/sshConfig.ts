@@ -4,7 +4,7 @@
  * wins, `Host` and `Match` (host, originalhost, user, localuser, all, canonical, final, with
  * negation) decide which lines apply, and `Include` reads more files in place. Pure: the glue reads
  * the files (an Include's globs too) and hands their text over. `Match exec` is never run: it is
- * reported as a refusal naming the file and line, as ProxyCommand and ProxyJump are by the caller.
+ * reported as a refusal naming the file and line (as ProxyCommand is, by sshEndpoint.ts).
  */
 
 /** One directive: its keyword in lower case, its arguments (quotes removed), where it was written. */
