@@ -51,7 +51,7 @@ function hostKeySentence(error: SshConnectionError): string {
 /** A config directive this client does not follow: connecting directly would go around it. */
 function configRefusedSentence(p: SshConnectionError['params']): string {
   const where = [p.directive ?? '?', p.configFile ?? '~/.ssh/config', String(p.configLine ?? '?')] as const;
-  if (p.directive?.startsWith('Match')) {
+  if (p.directive === 'Match exec') {
     return vscode.l10n.t('{0} in {1} line {2} would run a command: it is not run here, so nothing was sent. Use Host or Match host/user instead, or remove it.', ...where);
   }
   return vscode.l10n.t(
