@@ -192,6 +192,36 @@ describe('root execution against a hostile engine and hostile containers', { ski
     );
   });
 
+  test('tcp://127.0.0.1:N served by another user (a squatted port): docker exec, "portNotOwned"; served by root: nsenter', async () => {
+    await withEngine(
+      () => undefined,
+      async (engine) => {
+        for (const [user, expected] of [
+          ['nobody', { method: 'dockerExec', reason: 'portNotOwned' }],
+          ['root', { method: 'nsenter', reason: undefined }],
+        ] as const) {
+          const port = 23000 + (process.pid % 1000) + (user === 'root' ? 1000 : 0);
+          // socat as that user forwards the loopback port to the (open) proxy socket.
+          const forwarder = spawn('runuser', ['-u', user, '--', 'socat', `TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork`, `UNIX-CONNECT:${engine.socketPath}`], { stdio: 'ignore' });
+          try {
+            for (let i = 0; i < 50 && spawnSync('busybox', ['nc', '-z', '127.0.0.1', String(port)]).status !== 0; i++) {
+              execFileSync('sleep', ['0.1']);
+            }
+            const result = await cli(['reach', 'rx-a', 'rx-b', '--format', 'json', '--host', `tcp://127.0.0.1:${port}`]);
+            const report = JSON.parse(result.stdout) as ReachReport;
+            assert.equal(report.observation.method, expected.method, `${user}: ${result.stderr}`);
+            assert.equal(report.observation.reason, expected.reason, user);
+          } finally {
+            // socat (runuser's child, by its parent's id) first, then runuser itself.
+            spawnSync('pkill', ['-TERM', '-P', String(forwarder.pid)]);
+            forwarder.kill('SIGTERM');
+          }
+        }
+      },
+      65534,
+    );
+  });
+
   test('a pid whose namespace is not the one SandboxKey names: docker exec, not nsenter into it', async () => {
     const otherPid = Number(docker(['inspect', '-f', '{{.State.Pid}}', 'rx-b']));
     const rewrite = rewriteContainer('rx-a', (container) => {

@@ -79,7 +79,7 @@ function forward(request: http.IncomingMessage, response: http.ServerResponse, r
   request.pipe(upstream);
 }
 
-/** Starts the proxy; its socket is made in a fresh folder under /tmp (mode as `socketMode`, owner `socketOwner`). */
+/** Starts the proxy; its socket is made in a fresh folder under /tmp (owned by `socketOwner` and open to all when given). */
 export async function startHostileEngine(rewrite: Rewrite, options: { socketOwner?: number; upstreamSocket?: string } = {}): Promise<HostileEngine> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dne-rootexec-hostile-'));
   const socketPath = path.join(dir, 'docker.sock');
@@ -105,6 +105,8 @@ export async function startHostileEngine(rewrite: Rewrite, options: { socketOwne
   if (options.socketOwner !== undefined) {
     await fs.chown(socketPath, options.socketOwner, options.socketOwner);
     await fs.chmod(socketPath, 0o666);
+    // That user may reach the socket (a forwarder running as that user, in a test).
+    await fs.chmod(dir, 0o755);
   }
   return {
     socketPath,
