@@ -14,6 +14,9 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { resolveTarget } from '../../src/engine/connection';
+import { EngineClient } from '../../src/engine/engineClient';
+import { dockerExecRunner } from '../../src/engine/reachability/runners';
 import type { ContainerInspectJson, ContainerSummaryJson } from '../../src/model/dockerTypes';
 import type { ReachReport } from '../../src/model/reachability/types';
 import { docker, TEST_IMAGE } from '../support/dockerCli';
@@ -268,6 +271,31 @@ describe('root execution against a hostile engine and hostile containers', { ski
     );
     const leftovers = docker(['exec', 'rx-fifo', 'busybox', 'ps', '-o', 'args']).split('\n').filter((line) => /cat -- \/etc\/resolv\.conf/.test(line));
     assert.deepEqual(leftovers, [], 'the cat that waited on the FIFO was killed');
+  });
+
+  test('docker exec output is capped at once, and the doctor\'s exec\'d commands are stopped by the container\'s timeout', async () => {
+    const client = new EngineClient(resolveTarget(undefined, undefined), 10_000);
+    const id = docker(['inspect', '-f', '{{.Id}}', 'rx-a']);
+    const running = () => docker(['exec', 'rx-a', 'busybox', 'ps', '-o', 'args']).split('\n').filter((line) => /^busybox yes|^yes/.test(line.trim()));
+    try {
+      const started = Date.now();
+      // Closing the stream does not stop an exec'd process (the API cannot): this one stops itself after 5 s.
+      const result = await client.execInContainer(id, ['busybox', 'timeout', '-s', 'KILL', '5', 'busybox', 'yes'], 30_000, 64 * 1024);
+      assert.equal(result.truncated, true, result.output.slice(0, 100));
+      assert.ok(result.output.length <= 64 * 1024);
+      assert.ok(Date.now() - started < 4_000, `cut at the cap, not at the timeout: ${Date.now() - started} ms`);
+      const runner = dockerExecRunner(client, id);
+      const ran = await runner.run('yes', [], 2_000);
+      assert.equal(ran.truncated, true);
+      let left = running();
+      for (let i = 0; i < 80 && left.length > 0; i++) {
+        execFileSync('sleep', ['0.1']);
+        left = running();
+      }
+      assert.deepEqual(left, [], 'the doctor\'s yes was killed by its timeout -s KILL');
+    } finally {
+      client.dispose();
+    }
   });
 
   test('a DOCKER-USER rule whose comment is shell code: the fix is printed quoted, /bin/sh reads it back as the argv', async () => {
