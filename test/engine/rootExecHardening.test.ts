@@ -190,6 +190,9 @@ describe('root execution against a hostile engine and hostile containers', { ski
         assert.equal(report.verdict.observed, 'reachable');
         const text = await cli(['reach', 'rx-a', 'rx-b', '--host', engine.host]);
         assert.match(text.stdout, /Not as root with nsenter: the engine's socket is owned neither by root nor by you/);
+        // By name: /etc/hosts and /etc/resolv.conf read with `cat --` through exec, then nslookup there.
+        const byName = JSON.parse((await cli(['reach', 'rx-a', 'rx-b', '--name', 'rx-b', '--format', 'json', '--host', engine.host])).stdout) as ReachReport;
+        assert.equal(byName.checks.find((check) => check.kind === 'dns')?.observed, 'pass', JSON.stringify(byName.checks));
       },
       65534,
     );
