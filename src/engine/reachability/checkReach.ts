@@ -146,7 +146,8 @@ async function observeFor(source: ReachSource, explanation: Explanation, invento
     return { observation: { method: 'none', reason: chosen.reason }, probes: [] };
   }
   const loopbackPorts = loopbackPortsOf(explanation, inspections);
-  return observe(chosen.runner, explanation, { readFilter: local && root, loopbackPorts });
+  // This host's packet filter says something about the path only when the engine was proved to be this host's.
+  return observe(chosen.runner, explanation, { readFilter: local && root && !chosen.runner.reason, loopbackPorts });
 }
 
 interface RunnerContext {
