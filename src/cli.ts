@@ -14,6 +14,7 @@ import { HELP, parseCommandLine, PROGRAM, UsageError } from './cli/arguments';
 import { EngineUnreachable, runDiagram } from './cli/diagram';
 import { cliLocale, unreachableSentence } from './cli/messages';
 import { runReach } from './cli/reach';
+import { printable } from './model/safeText';
 
 export interface CliIo {
   out: (text: string) => void;
@@ -21,7 +22,9 @@ export interface CliIo {
 }
 
 /** Runs one command line; resolves with the exit code. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
+  // Engine strings (names, error details, tool output) never reach the terminal with their controls.
+  const io: CliIo = { out: (text) => rawIo.out(printable(text)), err: (text) => rawIo.err(printable(text)) };
   let request;
   try {
     request = parseCommandLine(argv);
@@ -70,7 +73,7 @@ if (require.main === module) {
   runCli(process.argv.slice(2), { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) }).then(
     (code) => (process.exitCode = code),
     (error: unknown) => {
-      process.stderr.write(`${PROGRAM}: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(printable(`${PROGRAM}: ${error instanceof Error ? error.message : String(error)}\n`));
       process.exitCode = 1;
     },
   );

@@ -3,6 +3,8 @@
  * `--opt=value`), the help text with a description of each option. Pure: no I/O here.
  */
 import { parseArgs } from 'node:util';
+import { reachNameIssue } from '../model/engineValues';
+import { oneLine } from '../model/safeText';
 import type { ProbeLevel } from '../model/topology/facts';
 import { DEFAULT_DIAGRAM_OPTIONS, DiagramOptions } from '../model/topology/types';
 
@@ -157,8 +159,9 @@ function reachArguments(values: Values, sides: string[]): ReachArguments {
   if (port !== undefined && (!/^\d+$/.test(values.port!) || port < 1 || port > 65535)) {
     throw new UsageError(`--port takes a TCP port from 1 to 65535, not "${values.port}".`);
   }
-  if (values.name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(values.name)) {
-    throw new UsageError(`--name takes a container name or alias, not "${values.name}".`);
+  // A DNS name as the docker CLI writes names and aliases: never a leading `-` (nslookup would read an option).
+  if (values.name !== undefined && reachNameIssue(values.name)) {
+    throw new UsageError(`--name takes a container name or alias (a letter or digit first, then letters, digits, "_", "." and "-"), not "${oneLine(values.name, 200)}".`);
   }
   return { command: 'reach', from: sides[0], to: sides[1], port, name: values.name, verify: !values['no-verify'], format, host: values.host, context: values.context };
 }

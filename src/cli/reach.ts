@@ -11,7 +11,8 @@ import { checkReach, ReachRequestError } from '../engine/reachability/checkReach
 import type { Check, PathHop, ReachReport, ReachSide } from '../model/reachability/types';
 import { ReachArguments, UsageError } from './arguments';
 import { EngineUnreachable } from './diagram';
-import { FIX_SENTENCES, fill, NOTE_SENTENCES, OBSERVATION_REASONS, OUTCOME_WORDS, RULE_SENTENCES } from './reachSentences';
+import { oneLine, printable, shellCommand } from '../model/safeText';
+import { ENGINE_VALUE_KINDS, FIX_SENTENCES, fill, NOTE_SENTENCES, OBSERVATION_REASONS, OUTCOME_WORDS, RULE_SENTENCES } from './reachSentences';
 
 export interface ReachOutcome {
   output: string;
@@ -31,7 +32,7 @@ export async function runReach(args: ReachArguments): Promise<ReachOutcome> {
     const report = await checkReach(session, { from: args.from, to: args.to, name: args.name, port: args.port, verify: args.verify }).catch((error: unknown) => {
       throw error instanceof ReachRequestError ? usageErrorOf(error) : error;
     });
-    const output = args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : reportText(report);
+    const output = args.format === 'json' ? reportJson(report) : reportText(report);
     return { output, exitCode: report.verdict.final === 'reachable' ? 0 : 1 };
   } finally {
     session.dispose();
@@ -45,9 +46,38 @@ function usageErrorOf(error: ReachRequestError): UsageError {
       return new UsageError(`there is no container "${error.ref}" on this engine (docker ps -a lists them; "host" is the host itself).`);
     case 'sameSide':
       return new UsageError('A and B are the same: give two different containers (or one container and host).');
+    case 'invalidName':
+      return new UsageError(`--name takes a container name or alias, not "${oneLine(error.ref, 200)}".`);
+    case 'engineValueInvalid':
+      return new UsageError(
+        `the engine answered a value that is not valid, so nothing was run: ${oneLine(error.ref, 300)} is "${oneLine(error.invalid?.value ?? '', 200)}", not ${ENGINE_VALUE_KINDS[error.invalid?.kind ?? 'ipAddress']}.`,
+      );
     default:
       return new UsageError(`the engine ${error.ref} did not answer.`);
   }
+}
+
+/**
+ * The report as JSON: argv arrays stay arrays. JSON.stringify escapes the C0 controls; the line
+ * and paragraph separators and bidi overrides, which it leaves raw, are escaped too.
+ */
+export function reportJson(report: ReachReport): string {
+  return `${JSON.stringify(report, null, 2).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+}
+
+/** Every string of the report on one printable line (engine names, rule texts, tool output), for the terminal. */
+function flattened<T>(value: T): T {
+  if (typeof value === 'string') {
+    return oneLine(value) as T;
+  }
+  if (Array.isArray(value)) {
+    return value.map(flattened) as T;
+  }
+  if (value && typeof value === 'object') {
+    // A fix's argv stays as it is: shellCommand quotes it (and strips its controls) when printed.
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, key === 'command' ? inner : flattened(inner)])) as T;
+  }
+  return value;
 }
 
 function sideName(side: ReachSide): string {
@@ -55,7 +85,9 @@ function sideName(side: ReachSide): string {
 }
 
 /** The report in English: the disagreement first (the case that needs help), then the verdict and why. */
-export function reportText(report: ReachReport): string {
+export function reportText(raw: ReachReport): string {
+  // Engine strings never reach the terminal raw: no escape sequence, no line of their own.
+  const report = flattened(raw);
   const lines: string[] = [];
   const { question, verdict } = report;
   if (report.disagreement) {
@@ -71,7 +103,7 @@ export function reportText(report: ReachReport): string {
   lines.push(`${sideName(question.from)} -> ${sideName(question.to)} (${how}): ${verdict.final === 'reachable' ? 'REACHABLE' : 'NOT REACHABLE'} (${basis})`);
   lines.push(...networkLines(report), ...blockerLines(report), ...noteLines(report), ...checkLines(report.checks));
   lines.push('', observationLine(report), `Path: ${report.path.hops.map(hopText).join(' -> ') || '(none)'}`);
-  return lines.join('\n') + '\n';
+  return printable(lines.join('\n')) + '\n';
 }
 
 function networkLines(report: ReachReport): string[] {
@@ -99,7 +131,7 @@ function blockerLines(report: ReachReport): string[] {
     if (blocker.fix) {
       lines.push(`    Fix: ${fill(FIX_SENTENCES[blocker.fix.code], blocker.fix.params)}`);
       if (blocker.fix.command) {
-        lines.push(`    $ ${blocker.fix.command.join(' ')}`);
+        lines.push(`    $ ${shellCommand(blocker.fix.command)}`);
       }
     }
   }

@@ -3,6 +3,7 @@
  * Templates with `{param}` placeholders filled from the report's params, so the extension can
  * mirror them key for key into its localized bundles (reach.rule.<code>, reach.fix.<code>, …).
  */
+import type { EngineValueKind } from '../model/engineValues';
 import type { CheckOutcome, FixCode, NoteCode, ObservationReason, RuleCode } from '../model/reachability/types';
 
 export const RULE_SENTENCES: Record<RuleCode, string> = {
@@ -61,6 +62,9 @@ export const OBSERVATION_REASONS: Record<ObservationReason, string> = {
   sourceStopped: 'Not verified: the source is not running.',
   noNamespace: 'Not verified: the source\'s network namespace could not be found.',
   noTargetAddress: 'Nothing to send packets to: the target has no address.',
+  socketNotOwned: 'Not as root with nsenter: the engine\'s socket is owned neither by root nor by you, so the process ids and namespaces it gives are not trusted on this machine.',
+  portNotOwned: 'Not as root with nsenter: the engine\'s loopback port is served by another user, so the process ids and namespaces it gives are not trusted on this machine.',
+  namespaceMismatch: 'Not as root with nsenter: the source\'s process (State.Pid) is not in the network namespace its SandboxKey names on this machine.',
 };
 
 export const OUTCOME_WORDS: Record<CheckOutcome | 'unknown', string> = {
@@ -69,6 +73,15 @@ export const OUTCOME_WORDS: Record<CheckOutcome | 'unknown', string> = {
   refused: 'refused',
   skipped: 'skipped',
   unknown: 'unknown',
+};
+
+/** What a refused engine field should have held. */
+export const ENGINE_VALUE_KINDS: Record<EngineValueKind, string> = {
+  ipAddress: 'an IP address',
+  pid: 'a process id',
+  id: 'a 64-digit hexadecimal id',
+  interfaceName: 'a network interface name',
+  path: 'an absolute path',
 };
 
 /** Fills `{param}` placeholders; a missing param stays visible as `{param}`. */

@@ -6,12 +6,15 @@
  */
 import * as vscode from 'vscode';
 import { checkReach, HOST_SIDE, ReachRequestError } from '../engine/reachability/checkReach';
+import { reachNameIssue } from '../model/engineValues';
 import type { ContainerModel, Inventory } from '../model/inventory';
+import { oneLine } from '../model/safeText';
 import type { ReachReport } from '../model/reachability/types';
 import type { TopologyScope } from '../model/topology/types';
 import type { TreeNode } from '../model/treeModel';
 import type { Services } from '../services';
 import { TopologyPanel } from '../topology/topologyPanel';
+import { ENGINE_VALUE_KINDS } from '../views/reachSentences';
 import { Cancelled, CommandDefinition, UserFacingError } from './command';
 
 type SidePick = vscode.QuickPickItem & { ref: string };
@@ -45,7 +48,7 @@ async function askHow(title: string): Promise<{ port?: number; name?: string }> 
   const name = await vscode.window.showInputBox({
     title,
     prompt: vscode.l10n.t('Name to reach the target by (leave empty to use its addresses)'),
-    validateInput: (value) => (/\s/.test(value.trim()) ? vscode.l10n.t('A name has no spaces.') : undefined),
+    validateInput: (value) => nameMessage(value.trim()),
   });
   if (name === undefined) {
     throw new Cancelled();
@@ -53,14 +56,44 @@ async function askHow(title: string): Promise<{ port?: number; name?: string }> 
   return { port: port.trim() ? Number(port) : undefined, name: name.trim() || undefined };
 }
 
-/** The doctor refused the question: the engine went away, or a side vanished since it was picked. */
+/** Empty: use the addresses. Else a DNS name as the docker CLI writes names and aliases (never a leading `-`). */
+function nameMessage(name: string): string | undefined {
+  if (name === '') {
+    return undefined;
+  }
+  if (/\s/.test(name)) {
+    return vscode.l10n.t('A name has no spaces.');
+  }
+  return reachNameIssue(name)
+    ? vscode.l10n.t('"{0}" is not a container name or alias: start with a letter or digit, then use only letters, digits, "_", "." and "-".', oneLine(name, 200))
+    : undefined;
+}
+
+/**
+ * The doctor refused the question: the engine went away, a side vanished since it was picked, the
+ * name is not one, or the engine answered a value its field cannot hold (nothing was run).
+ */
 function requestError(error: unknown): unknown {
   if (!(error instanceof ReachRequestError)) {
     return error;
   }
-  return error.code === 'engineUnreachable'
-    ? new UserFacingError(vscode.l10n.t('The Docker engine is not reachable.'))
-    : new UserFacingError(vscode.l10n.t('{0} is no longer on this engine: refresh and try again.', error.ref));
+  switch (error.code) {
+    case 'engineUnreachable':
+      return new UserFacingError(vscode.l10n.t('The Docker engine is not reachable.'));
+    case 'invalidName':
+      return new UserFacingError(nameMessage(error.ref) ?? error.message);
+    case 'engineValueInvalid':
+      return new UserFacingError(
+        vscode.l10n.t(
+          'The engine answered a value that is not valid, so nothing was run: {0} is "{1}", not {2}.',
+          oneLine(error.ref, 300),
+          oneLine(error.invalid?.value ?? '', 200),
+          ENGINE_VALUE_KINDS[error.invalid?.kind ?? 'ipAddress'](),
+        ),
+      );
+    default:
+      return new UserFacingError(vscode.l10n.t('{0} is no longer on this engine: refresh and try again.', oneLine(error.ref, 200)));
+  }
 }
 
 /** Where a new topology panel looks: the network the path runs over, else the source, else the host. */
@@ -94,7 +127,12 @@ async function checkConnectivity(services: Services, node?: unknown): Promise<vo
           throw requestError(error);
         }),
     );
-    services.log.info(`connectivity: ${from} -> ${to}${how.name ? ` by ${how.name}` : ''}${how.port ? ` port ${how.port}` : ''}: ${report.verdict.final} (explained ${report.verdict.explained}, observed ${report.verdict.observed ?? 'no'})`);
+    services.log.info(
+      oneLine(
+        `connectivity: ${from} -> ${to}${how.name ? ` by ${how.name}` : ''}${how.port ? ` port ${how.port}` : ''}: ${report.verdict.final} (explained ${report.verdict.explained}, observed ${report.verdict.observed ?? 'no'}` +
+          `${report.observation.method !== 'none' ? `, ${report.observation.method}` : ''}${report.observation.reason ? `, ${report.observation.reason}` : ''})`,
+      ),
+    );
     // The diagram first, scoped to where the path runs, the report beside it.
     const panel = TopologyPanel.createOrShow(services, diagramScope(report));
     panel.highlightPath(report.path);

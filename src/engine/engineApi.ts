@@ -18,6 +18,9 @@ export interface EventSubscription {
   close(): void;
 }
 
+/** The most output kept of one command run for the doctor (exec or a host tool): 1 MiB. */
+export const EXEC_OUTPUT_MAX_BYTES = 1024 * 1024;
+
 /** A command run in a container (`docker exec`): its exit code and output. */
 export interface ExecResult {
   /** Exit code; null when the command could not be started or outlived its timeout. */
@@ -25,6 +28,8 @@ export interface ExecResult {
   output: string;
   /** The command is not there (not in the container's image). */
   missing?: boolean;
+  /** The output was longer than allowed: it was cut there and the command stopped. */
+  truncated?: boolean;
 }
 
 export interface EngineVersion {
@@ -56,7 +61,11 @@ export interface EngineApi {
    * Runs `argv` (an argument array, never a shell string) in a running container, as `docker exec`
    * does, over this client's own transport (socket, TLS or SSH), within `timeoutMs`. Never rejects.
    */
-  execInContainer(containerId: string, argv: string[], timeoutMs: number): Promise<ExecResult>;
+  /**
+   * Runs argv in the container through the API's exec, with output kept up to `maxBytes` (default
+   * EXEC_OUTPUT_MAX_BYTES; the stream is closed past it) and for at most `timeoutMs`.
+   */
+  execInContainer(containerId: string, argv: string[], timeoutMs: number, maxBytes?: number): Promise<ExecResult>;
   /** Prunes unused networks; `labelFilters` are `key` or `key=value` strings. Returns the removed names. */
   pruneNetworks(labelFilters?: string[]): Promise<string[]>;
   /**

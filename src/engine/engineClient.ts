@@ -19,6 +19,7 @@ import type { EngineTarget } from '../model/connectionResolution';
 import type { NetworkCreateRequest } from '../model/createNetworkSpec';
 import { dockerodeOptions } from './connection';
 import type { ConnectRequest, EngineApi, EngineVersion, EventSubscription, ExecResult } from './engineApi';
+import { EXEC_OUTPUT_MAX_BYTES } from './engineApi';
 import { SshHttpAgent } from './ssh/sshAgent';
 import type { SshPrompts } from './ssh/sshPrompts';
 import { SshFileLocations } from './ssh/sshFiles';
@@ -148,37 +149,23 @@ export class EngineClient implements EngineApi {
     await this.count(this.docker.getNetwork(networkId).remove());
   }
 
-  async execInContainer(containerId: string, argv: string[], timeoutMs: number): Promise<ExecResult> {
+  async execInContainer(containerId: string, argv: string[], timeoutMs: number, maxBytes = EXEC_OUTPUT_MAX_BYTES): Promise<ExecResult> {
     const missing = (text: string) => /executable file not found|no such file or directory/i.test(text);
     try {
       const created = await this.count(this.docker.getContainer(containerId).exec({ Cmd: argv, AttachStdout: true, AttachStderr: true }));
       // The output streams for as long as the command runs: the client without a request timeout,
-      // bounded by timeoutMs here.
+      // bounded by timeoutMs and maxBytes here (the stream is closed past either).
       const stream = await this.count(this.streamingDocker.getExec(created.id).start({ hijack: true, stdin: false }));
-      const sink = new PassThrough();
-      const chunks: Buffer[] = [];
-      sink.on('data', (chunk: Buffer) => chunks.push(chunk));
-      this.streamingDocker.modem.demuxStream(stream, sink, sink);
-      let timer: NodeJS.Timeout | undefined;
-      const ended = await Promise.race([
-        new Promise<boolean>((resolve) => {
-          stream.on('end', () => resolve(true));
-          stream.on('close', () => resolve(true));
-          stream.on('error', () => resolve(true));
-        }),
-        new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(false), timeoutMs);
-        }),
-      ]);
-      clearTimeout(timer);
-      if (!ended) {
-        stream.destroy();
-        return { code: null, output: 'timeout' };
+      const collected = await collectExecOutput(stream, (source, sink) => this.streamingDocker.modem.demuxStream(source, sink, sink), timeoutMs, maxBytes);
+      if (collected.timedOut) {
+        return { code: null, output: 'timeout', truncated: collected.truncated };
+      }
+      if (collected.truncated) {
+        return { code: null, output: collected.output, truncated: true };
       }
       const inspected = await this.count(created.inspect());
-      const output = Buffer.concat(chunks).toString('utf8').trim();
       const code = inspected.ExitCode ?? null;
-      return { code, output, missing: code === 126 || code === 127 || missing(output) };
+      return { code, output: collected.output, missing: code === 126 || code === 127 || missing(collected.output) };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return { code: null, output: message, missing: missing(message) };
@@ -229,4 +216,45 @@ export class EngineClient implements EngineApi {
       },
     };
   }
+}
+
+/**
+ * An exec's demultiplexed output, kept up to `maxBytes`: past it, or past `timeoutMs`, the stream
+ * is destroyed (the API has no way to stop the exec'd process; the doctor wraps its commands in
+ * the container's `timeout` when it has one).
+ */
+async function collectExecOutput(
+  stream: NodeJS.ReadableStream & { destroy?: () => void },
+  demux: (source: NodeJS.ReadableStream, sink: PassThrough) => void,
+  timeoutMs: number,
+  maxBytes: number,
+): Promise<{ output: string; timedOut: boolean; truncated: boolean }> {
+  const sink = new PassThrough();
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  let truncated = false;
+  let timer: NodeJS.Timeout | undefined;
+  const ended = await new Promise<boolean>((resolve) => {
+    sink.on('data', (chunk: Buffer) => {
+      if (truncated) {
+        return;
+      }
+      chunks.push(chunk.subarray(0, Math.max(0, maxBytes - kept)));
+      kept += chunk.length;
+      if (kept > maxBytes) {
+        truncated = true;
+        resolve(true);
+      }
+    });
+    demux(stream, sink);
+    stream.on('end', () => resolve(true));
+    stream.on('close', () => resolve(true));
+    stream.on('error', () => resolve(true));
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  clearTimeout(timer);
+  if (!ended || truncated) {
+    stream.destroy?.();
+  }
+  return { output: Buffer.concat(chunks).toString('utf8').trim(), timedOut: !ended, truncated };
 }

@@ -118,8 +118,8 @@ export class EngineSession {
   }
 
   /** `docker exec` through this session's client: its transport, SSH and TLS included. */
-  execInContainer(containerId: string, argv: string[], timeoutMs: number): Promise<ExecResult> {
-    return this.client.execInContainer(containerId, argv, timeoutMs);
+  execInContainer(containerId: string, argv: string[], timeoutMs: number, maxBytes?: number): Promise<ExecResult> {
+    return this.client.execInContainer(containerId, argv, timeoutMs, maxBytes);
   }
 
   get state(): SessionState {

@@ -5,6 +5,7 @@
  */
 import type { ContainerSummaryJson, EndpointSettingsJson, EngineSnapshot, NetworkJson, PortJson, StringMap } from './dockerTypes';
 import { buildSwarmModel, SwarmModel } from './swarm';
+import { isInterfaceName } from './engineValues';
 
 /** The label Docker Compose puts on the containers and networks of a project. */
 export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
@@ -175,9 +176,10 @@ export function bridgeDeviceName(network: Pick<NetworkJson, 'Id' | 'Name' | 'Dri
   if (network.Driver !== 'bridge') {
     return undefined;
   }
+  // The option is the engine's word: used as a device name (and so in /sys/class/net paths) only when the kernel would accept it.
   const custom = network.Options?.['com.docker.network.bridge.name'];
   if (custom) {
-    return custom;
+    return isInterfaceName(custom) ? custom : undefined;
   }
   if (network.Name === 'bridge') {
     return 'docker0';

@@ -8,6 +8,7 @@
  */
 import { Debouncer } from '../common/debounce';
 import { ChildProcess, spawn } from 'node:child_process';
+import { SYSTEM_TOOL_DIRS, systemToolSync } from './systemTools';
 
 export interface HostInterfaceChange {
   /** Interface names the monitor reported during the debounce window (sorted, unique). */
@@ -21,7 +22,7 @@ export interface HostInterfaceWatcherOptions {
   local: boolean;
   /** Delay from the first change of a burst to the one event that reports it (default 250 ms). */
   debounceMs?: number;
-  /** The `ip` command (default: `ip`, found on PATH). */
+  /** The `ip` command (default: the system folders' `ip`, never one found through PATH). */
   ip?: string;
   platform?: NodeJS.Platform;
 }
@@ -89,7 +90,13 @@ export class HostInterfaceWatcher implements Disposable {
   }
 
   private start(): void {
-    const child = spawn(this.options.ip ?? 'ip', ['-o', 'monitor', 'link', 'address'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // By absolute path in the system folders, never through PATH (the extension may run as root).
+    const ip = this.options.ip ?? systemToolSync('ip');
+    if (!ip) {
+      this.lastError = `no ip tool in ${SYSTEM_TOOL_DIRS.join(', ')}`;
+      return;
+    }
+    const child = spawn(ip, ['-o', 'monitor', 'link', 'address'], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.stdout?.setEncoding('utf8');
     child.stdout?.on('data', (chunk: string) => this.onData(chunk));

@@ -12,6 +12,7 @@ import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { HostFacts, LinkFact, NamespaceFact, ProbeLevel, SandboxInfo } from '../model/topology/facts';
 import { emptyFacts, namespaceKindOf } from '../model/topology/facts';
+import { systemTool } from './systemTools';
 import { readDefaultRoutes, readHostLinksFromSysfs, readHostLinksWithIp, readNamespaceLinks, readProcNetLinks } from './readers';
 
 export interface ProbeOptions {
@@ -28,7 +29,7 @@ export interface ProbeOptions {
   procRoot?: string;
   platform?: NodeJS.Platform;
   isRoot?: boolean;
-  /** Netns level: how links are read (tests replace `ip`/`nsenter`; then neither is looked up on PATH). */
+  /** Netns level: how links are read (tests replace `ip`/`nsenter`; then neither is looked up). */
   readers?: NetnsReaders;
   /** Netns level: asked for each namespace instead of reading it (the incremental probe answers from its cache). */
   readNamespace?: NamespaceReader;
@@ -85,15 +86,6 @@ async function accessible(file: string, mode = constants.R_OK): Promise<boolean>
   }
 }
 
-async function findOnPath(command: string): Promise<string | undefined> {
-  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/sbin', '/usr/bin', '/bin'])) {
-    if (dir && (await accessible(path.join(dir, command), constants.X_OK))) {
-      return path.join(dir, command);
-    }
-  }
-  return undefined;
-}
-
 /** Runs `work` over items with at most `limit` at a time. */
 async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
@@ -138,7 +130,8 @@ async function probe(options: ProbeOptions): Promise<HostFacts> {
     if (options.readers) {
       return probeNetns(options, options.readers, netnsDir);
     }
-    const [ip, nsenter] = await Promise.all([findOnPath('ip'), findOnPath('nsenter')]);
+    // Root runs these: by absolute path in the system folders, never through PATH.
+    const [ip, nsenter] = await Promise.all([systemTool('ip'), systemTool('nsenter')]);
     if (ip && nsenter) {
       return probeNetns(options, { hostLinks: () => readHostLinksWithIp(ip), namespaceLinks: (nsPath) => readNamespaceLinks(nsPath, nsenter, ip), isNamespace: isMountedNamespace }, netnsDir);
     }

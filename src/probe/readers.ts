@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Address6 } from 'ip-address';
+import { shellCommand } from '../model/safeText';
 import type { DefaultRoute, LinkFact, LinkKind } from '../model/topology/facts';
 
 // ---- `ip -j -d addr show` -------------------------------------------------------------------------
@@ -89,7 +90,7 @@ export function run(file: string, args: readonly string[], timeoutMs = 5000): Pr
   return new Promise((resolve, reject) => {
     execFile(file, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error) {
-        reject(new Error(`${file} ${args.join(' ')}: ${stderr?.trim() || error.message}`));
+        reject(new Error(`${shellCommand([file, ...args])}: ${stderr?.trim() || error.message}`));
       } else {
         resolve(stdout);
       }

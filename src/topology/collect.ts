@@ -6,6 +6,7 @@
  */
 import type { ContainerInspectJson } from '../model/dockerTypes';
 import type { EndpointNamesLookup } from '../model/endpointNames';
+import { isSafePid } from '../model/engineValues';
 import type { Inventory } from '../model/inventory';
 import type { SwarmPeer, SwarmPeersLookup } from '../model/swarm';
 import { emptyFacts, type HostFacts, type ProbeLevel, type SandboxInfo } from '../model/topology/facts';
@@ -79,7 +80,8 @@ export async function sandboxesOf(inventory: Inventory, inspect: TopologySource[
       if (details) {
         sandboxes[container.id] = {
           containerId: container.id,
-          pid: details.State?.Pid || undefined,
+          // A path component under /proc: a process id this host can have, or none (never `1/../..`).
+          pid: isSafePid(details.State?.Pid) ? details.State.Pid : undefined,
           sandboxKey: details.NetworkSettings?.SandboxKey || undefined,
         };
       }

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { Blocker, Check, PathHop, ReachReport, ReachSide, SharedNetwork, VerdictValue } from '../model/reachability/types';
 import { CHECK_KINDS, FIXES, NOTES, OBSERVATION_REASONS, OUTCOMES, RULES } from './reachSentences';
+import { shellCommand } from '../model/safeText';
 import { code, field, md } from './treeItems';
 import { dateTime } from './uiFormat';
 
@@ -100,7 +101,8 @@ function blockersBlock(blockers: Blocker[]): string {
     if (blocker.fix) {
       lines.push(`  - ${field(`**${vscode.l10n.t('Fix')}**`, FIXES[blocker.fix.code](escaped(blocker.fix.params)))}`);
       if (blocker.fix.command) {
-        lines.push(`    ${code(blocker.fix.command.join(' '))}`);
+        // Quoted for a POSIX shell (a rule's comment is the engine's or anyone's text): pasted, it runs this argv and nothing else.
+        lines.push(`    ${code(shellCommand(blocker.fix.command))}`);
       }
     }
     return lines.join('\n');

@@ -5,6 +5,7 @@
  * params, the glue picks the sentence.
  */
 import * as vscode from 'vscode';
+import type { EngineValueKind } from '../model/engineValues';
 import type { CheckKind, CheckOutcome, FixCode, NoteCode, ObservationReason, RuleCode } from '../model/reachability/types';
 
 type Params = Record<string, string>;
@@ -66,6 +67,11 @@ export const OBSERVATION_REASONS: Record<ObservationReason, () => string> = {
   sourceStopped: () => vscode.l10n.t('Not verified: the source is not running.'),
   noNamespace: () => vscode.l10n.t('Not verified: the source\'s network namespace could not be found.'),
   noTargetAddress: () => vscode.l10n.t('Nothing to send packets to: the target has no address.'),
+  socketNotOwned: () =>
+    vscode.l10n.t('Not as root with nsenter: the engine\'s socket is owned neither by root nor by you, so the process ids and namespaces it gives are not trusted on this machine.'),
+  portNotOwned: () =>
+    vscode.l10n.t('Not as root with nsenter: the engine\'s loopback port is served by another user, so the process ids and namespaces it gives are not trusted on this machine.'),
+  namespaceMismatch: () => vscode.l10n.t('Not as root with nsenter: the source\'s process (State.Pid) is not in the network namespace its SandboxKey names on this machine.'),
 };
 
 export const OUTCOMES: Record<CheckOutcome | 'unknown' | 'notRun', () => string> = {
@@ -82,4 +88,13 @@ export const CHECK_KINDS: Record<CheckKind, () => string> = {
   icmp: () => vscode.l10n.t('ping (ICMP echo)'),
   tcp: () => vscode.l10n.t('TCP connect'),
   filter: () => vscode.l10n.t('packet filter'),
+};
+
+/** What a refused engine field should have held. */
+export const ENGINE_VALUE_KINDS: Record<EngineValueKind, () => string> = {
+  ipAddress: () => vscode.l10n.t('an IP address'),
+  pid: () => vscode.l10n.t('a process id'),
+  id: () => vscode.l10n.t('a 64-digit hexadecimal id'),
+  interfaceName: () => vscode.l10n.t('a network interface name'),
+  path: () => vscode.l10n.t('an absolute path'),
 };

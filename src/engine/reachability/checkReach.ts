@@ -8,6 +8,8 @@ import type { Inventory } from '../../model/inventory';
 import type { EngineTarget } from '../../model/connectionResolution';
 import type { ContainerInspectJson } from '../../model/dockerTypes';
 import { displayHost } from '../../model/displayHost';
+import { EngineValueError, isSafePid, reachNameIssue } from '../../model/engineValues';
+import { checkEngineAnswers } from '../../model/reachability/engineAnswers';
 import { concludeReach, NOT_OBSERVED, ObservationResult } from '../../model/reachability/conclude';
 import { Explanation, explainReach, publishedPorts } from '../../model/reachability/explain';
 import { reachPath } from '../../model/reachability/path';
@@ -18,6 +20,8 @@ import type { Topology } from '../../model/topology/types';
 import { collectTopology, TopologySource } from '../../topology/collect';
 import { observe } from './observe';
 import type { ExecResult } from '../engineApi';
+import { systemTool } from '../../probe/systemTools';
+import { engineSocketOwned, rootPathRefusal } from './localProof';
 import { dockerExecRunner, findBusybox, localRunner, NamespaceRunner } from './runners';
 
 /** What the doctor reads from: an EngineSession offers exactly this. */
@@ -42,11 +46,16 @@ export interface ReachRequest {
   isRoot?: boolean;
 }
 
-/** A side named in the request is not on this engine, or the question makes no sense. */
+/**
+ * A side named in the request is not on this engine, the question makes no sense, the name to
+ * resolve is not a DNS name, or the engine answered a value its field cannot hold (`invalid`
+ * says which field and value; nothing was run).
+ */
 export class ReachRequestError extends Error {
   constructor(
-    readonly code: 'unknownContainer' | 'sameSide' | 'engineUnreachable',
+    readonly code: 'unknownContainer' | 'sameSide' | 'engineUnreachable' | 'invalidName' | 'engineValueInvalid',
     readonly ref: string,
+    readonly invalid?: EngineValueError,
   ) {
     super(`${code}: ${ref}`);
   }
@@ -75,6 +84,9 @@ export async function checkReach(source: ReachSource, request: ReachRequest): Pr
   if ((from.kind === 'host' && to.kind === 'host') || (from.kind === 'container' && to.kind === 'container' && from.id === to.id)) {
     throw new ReachRequestError('sameSide', request.from);
   }
+  if (request.name !== undefined && reachNameIssue(request.name)) {
+    throw new ReachRequestError('invalidName', request.name);
+  }
   const collected = await collectTopology(source, request.level);
   const inspections = await inspectAll(source, inventory);
   const explanation = explainReach({
@@ -83,7 +95,10 @@ export async function checkReach(source: ReachSource, request: ReachRequest): Pr
     question: { from, to, name: request.name, port: request.port },
     hostAddresses: hostAddressesOf(collected?.topology),
   });
-  const observed = request.verify === false ? NOT_OBSERVED : await observeFor(source, explanation, inventory, inspections, request);
+  const observed = await refusingInvalid(() => {
+    checkEngineAnswers(inventory, explanation);
+    return request.verify === false ? Promise.resolve(NOT_OBSERVED) : observeFor(source, explanation, inventory, inspections, request);
+  });
   return concludeReach(explanation, observed, (final, drop) => reachPath({ inventory, topology: collected?.topology, explanation, final, drop }));
 }
 
@@ -111,6 +126,18 @@ function hostAddressesOf(topology: Topology | undefined): Record<string, string[
   return addresses;
 }
 
+/** An engine value that is not what its field must hold stops the doctor with the field's name. */
+async function refusingInvalid<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof EngineValueError) {
+      throw new ReachRequestError('engineValueInvalid', error.field, error);
+    }
+    throw error;
+  }
+}
+
 async function observeFor(source: ReachSource, explanation: Explanation, inventory: Inventory, inspections: Map<string, ContainerInspectJson>, request: ReachRequest): Promise<ObservationResult> {
   const local = source.isLocal && process.platform === 'linux';
   const root = request.isRoot ?? process.getuid?.() === 0;
@@ -119,7 +146,8 @@ async function observeFor(source: ReachSource, explanation: Explanation, invento
     return { observation: { method: 'none', reason: chosen.reason }, probes: [] };
   }
   const loopbackPorts = loopbackPortsOf(explanation, inspections);
-  return observe(chosen.runner, explanation, { readFilter: local && root, loopbackPorts });
+  // This host's packet filter says something about the path only when the engine was proved to be this host's.
+  return observe(chosen.runner, explanation, { readFilter: local && root && !chosen.runner.reason, loopbackPorts });
 }
 
 interface RunnerContext {
@@ -148,11 +176,18 @@ async function chooseRunner(
   if (!container?.running || (owner && !owner.running)) {
     return { reason: 'sourceStopped' };
   }
-  const pid = inspections.get(asked.id)?.State?.Pid;
-  if (context.local && context.root && busybox && pid) {
-    return { runner: localRunner(busybox, pid) };
+  // The namespace entered is the owner's for a `container:` mode source: its pid and SandboxKey.
+  const stack = inspections.get((owner ?? container).id);
+  const pid = stack?.State?.Pid;
+  const nsenter = context.local && context.root && busybox && pid ? await systemTool('nsenter') : undefined;
+  if (!nsenter) {
+    return { runner: dockerExecRunner(source, asked.id) };
   }
-  return { runner: dockerExecRunner(source, asked.id) };
+  if (!isSafePid(pid)) {
+    throw new EngineValueError(`State.Pid of container ${(owner ?? container).name}`, typeof pid === 'string' ? pid : JSON.stringify(pid), 'pid');
+  }
+  const refusal = await rootPathRefusal(source.target, await engineSocketOwned(source.target), pid, stack?.NetworkSettings?.SandboxKey || undefined);
+  return { runner: refusal ? dockerExecRunner(source, asked.id, refusal) : localRunner(busybox!, pid, nsenter) };
 }
 
 /** Host -> container on a port: the host ports that publish it on loopback or every address. */

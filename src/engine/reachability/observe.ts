@@ -9,6 +9,8 @@ import type { ObservationResult, ProbeResult } from '../../model/reachability/co
 import type { Explanation } from '../../model/reachability/explain';
 import { CountedRule, droppedBetween, parseIptablesSave } from '../../model/reachability/packetFilter';
 import type { CheckOutcome } from '../../model/reachability/types';
+import { EngineValueError, isIpAddress } from '../../model/engineValues';
+import { systemTool } from '../../probe/systemTools';
 import { NamespaceRunner, runFile } from './runners';
 
 const EMBEDDED_DNS = '127.0.0.11';
@@ -27,6 +29,12 @@ export async function observe(runner: NamespaceRunner, explanation: Explanation,
     resolved === undefined
       ? explanation.targets.map((target) => target.address)
       : resolved.resolved.filter((address) => explanation.targetAddresses.includes(address));
+  // checkReach refused the engine's answer already when one was not an address; never an option here.
+  for (const address of addresses) {
+    if (!isIpAddress(address)) {
+      throw new EngineValueError('an address of the target', address, 'ipAddress');
+    }
+  }
   const before = options.readFilter ? await readFilter() : undefined;
   const probes: ProbeResult[] = [];
   const port = explanation.question.port;
@@ -40,16 +48,20 @@ export async function observe(runner: NamespaceRunner, explanation: Explanation,
   const drops = before && after ? droppedBetween(before, after, explanation.bridges) : undefined;
   const noTools = probes.length > 0 && probes.every((probe) => probe.outcome === 'skipped');
   return {
-    observation: { method: runner.method, tools: runner.tools, reason: noTools ? 'noTools' : addresses.length === 0 && name === undefined ? 'noTargetAddress' : undefined },
+    observation: { method: runner.method, tools: runner.tools, reason: noTools ? 'noTools' : addresses.length === 0 && name === undefined ? 'noTargetAddress' : runner.reason },
     name: resolved,
     probes,
     drops,
   };
 }
 
-/** `iptables-save -c -t filter`; undefined when it cannot be read. */
+/** `iptables-save -c -t filter` (root: by absolute path, never through PATH); undefined when it cannot be read. */
 async function readFilter(): Promise<CountedRule[] | undefined> {
-  const result = await runFile('iptables-save', ['-c', '-t', 'filter'], 5_000);
+  const iptablesSave = await systemTool('iptables-save');
+  if (!iptablesSave) {
+    return undefined;
+  }
+  const result = await runFile(iptablesSave, ['-c', '-t', 'filter'], 5_000);
   return result.code === 0 ? parseIptablesSave(result.output) : undefined;
 }
 
@@ -78,19 +90,20 @@ async function resolveName(runner: NamespaceRunner, name: string): Promise<{ nam
   if (!new RegExp(`^nameserver\\s+${EMBEDDED_DNS.replace(/\./g, '\\.')}\\s*$`, 'm').test(resolvConf)) {
     return { name, resolved: [], detail: 'not in /etc/hosts; resolv.conf does not use the embedded DNS' };
   }
+  // busybox nslookup reads no `--`: the name was checked (reachNameIssue: no leading `-`).
   const result = await runner.run('nslookup', [name, EMBEDDED_DNS], 6_000);
   return { name, resolved: result.code === 0 ? nslookupAddresses(result.output) : [], detail: lastLines(result.output) };
 }
 
 async function ping(runner: NamespaceRunner, address: string): Promise<ProbeResult> {
-  const args = address.includes(':') ? ['-6', '-c', '2', '-W', '1', address] : ['-c', '2', '-W', '1', address];
+  const args = address.includes(':') ? ['-6', '-c', '2', '-W', '1', '--', address] : ['-c', '2', '-W', '1', '--', address];
   const result = await runner.run('ping', args, 5_000);
   const outcome: CheckOutcome = result.missing ? 'skipped' : result.code === 0 ? 'pass' : 'fail';
   return { kind: 'icmp', address, outcome, detail: lastLines(result.output) };
 }
 
 async function connect(runner: NamespaceRunner, address: string, port: number): Promise<ProbeResult> {
-  const result = await runner.run('nc', ['-w', '2', address, String(port)], 4_000);
+  const result = await runner.run('nc', ['-w', '2', '--', address, String(port)], 4_000);
   const outcome: CheckOutcome = result.missing ? 'skipped' : result.code === 0 ? 'pass' : /refused/i.test(result.output) ? 'refused' : 'fail';
   return { kind: 'tcp', address, port, outcome, detail: lastLines(result.output) };
 }

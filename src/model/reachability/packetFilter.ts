@@ -43,13 +43,19 @@ export function parseIptablesSave(text: string): CountedRule[] {
         table,
         chain: rule[3],
         rule: rank > 1 ? `${rule[2]} #${rank}` : rule[2],
-        target: /(?:^| )-j (\S+)/.exec(rule[2])?.[1] ?? '',
+        // From the words, not the text: a comment may say "-j DROP" or "-i docker0".
+        target: wordAfter(ruleWords(rule[2]), ['-j'])[0] ?? '',
         packets: Number(rule[1]),
-        interfaces: [...rule[2].matchAll(/(?:^| )(?:! )?-[io] (\S+)/g)].map((match) => match[1]),
+        interfaces: wordAfter(ruleWords(rule[2]), ['-i', '-o']),
       });
     }
   }
   return rules;
+}
+
+/** The words that follow any of `flags`. */
+function wordAfter(words: string[], flags: string[]): string[] {
+  return words.flatMap((word, index) => (flags.includes(word) && index + 1 < words.length ? [words[index + 1]] : []));
 }
 
 /**
@@ -69,11 +75,21 @@ export function droppedBetween(before: CountedRule[], after: CountedRule[], brid
   return grown.sort((a, b) => Number(a.rule.startsWith(':')) - Number(b.rule.startsWith(':')));
 }
 
-/** The iptables argv that deletes a rule (`-A CHAIN …` becomes `-D CHAIN …`); undefined for a policy. */
+/**
+ * The words of a rule as iptables-save writes them: a word with spaces is in double quotes, inside
+ * which `"` and `\` are escaped with a backslash (a comment such as `block; curl x|sh #`).
+ */
+export function ruleWords(text: string): string[] {
+  return [...text.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((match) => (match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2]));
+}
+
+/**
+ * The iptables argv that deletes a rule (`-A CHAIN …` becomes `-D CHAIN …`); undefined for a
+ * policy. An argv: printed, it is shell-quoted (safeText.shellCommand), never joined raw.
+ */
 export function deleteCommand(rule: FilterRule): string[] | undefined {
   if (!rule.rule.startsWith('-A ')) {
     return undefined;
   }
-  const words = rule.rule.replace(/ #\d+$/, '').slice(3).match(/"[^"]*"|\S+/g) ?? [];
-  return ['iptables', '-t', rule.table, '-D', ...words.map((word) => word.replace(/^"(.*)"$/, '$1'))];
+  return ['iptables', '-t', rule.table, '-D', ...ruleWords(rule.rule.replace(/ #\d+$/, '').slice(3))];
 }

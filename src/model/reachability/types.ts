@@ -135,7 +135,21 @@ export interface Verdict {
 export type ObservationMethod = 'nsenter' | 'dockerExec' | 'hostNamespace' | 'none';
 
 /** Why the observation was not made or was made another way. */
-export type ObservationReason = 'notRequested' | 'remoteEngine' | 'notLinux' | 'notRoot' | 'noTools' | 'sourceStopped' | 'noNamespace' | 'noTargetAddress';
+export type ObservationReason =
+  | 'notRequested'
+  | 'remoteEngine'
+  | 'notLinux'
+  | 'notRoot'
+  | 'noTools'
+  | 'sourceStopped'
+  | 'noNamespace'
+  | 'noTargetAddress'
+  /** Observed with docker exec, not as root: the engine's unix socket is not root's or the user's. */
+  | 'socketNotOwned'
+  /** Observed with docker exec, not as root: the engine's loopback port is served by another user. */
+  | 'portNotOwned'
+  /** Observed with docker exec, not as root: State.Pid's namespace is not the one SandboxKey names here. */
+  | 'namespaceMismatch';
 
 export interface Observation {
   method: ObservationMethod;
