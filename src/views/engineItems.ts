@@ -4,7 +4,7 @@
  * engine's own error, so each engine says what is wrong with it.
  */
 import * as vscode from 'vscode';
-import { displayHost } from '../model/engines';
+import { displayHost, shortHost } from '../model/displayHost';
 import type { UnreachableCause } from '../model/engineErrors';
 import type { Inventory } from '../model/inventory';
 import type { TreeFilter, TreeKind } from '../model/treeModel';
@@ -51,7 +51,7 @@ export function engineStateText(entry: EngineEntry): string {
 function engineTooltip(entry: EngineEntry): vscode.MarkdownString {
   const session = entry.session;
   const state = session.state;
-  const lines = [`**${code(entry.label)}**`, field(vscode.l10n.t('Engine'), code(displayHost(session.target.host)))];
+  const lines = [`**${code(entry.label)}**`, field(vscode.l10n.t('Engine'), code(shortHost(session.target.host)))];
   if (state.kind === 'unreachable') {
     lines.push(unreachableSentence(state.cause), code(displayHost(state.detail)));
   } else if (state.kind === 'connected') {
