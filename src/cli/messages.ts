@@ -10,7 +10,7 @@ import frenchTls from '../../l10n/fr/tls.json';
 import frenchSecrets from '../../l10n/fr/hardening-secrets.json';
 import { tlsFailureMessage, Translator } from '../commands/tlsErrorMessages';
 import { ConnectionResolutionError } from '../model/connectionResolution';
-import { displayHost } from '../model/displayHost';
+import { logLine } from '../model/displayHost';
 import { classifyUnreachable, UnreachableCause } from '../model/engineErrors';
 import { classifyTlsFailure, TlsFailure } from '../model/tlsFailure';
 
@@ -51,5 +51,6 @@ export function unreachableSentence(error: unknown, locale: 'fr' | 'en', reason?
   const detail = error instanceof ConnectionResolutionError ? error.detail : error instanceof Error ? error.message : String(error);
   const failure = tls ?? classifyTlsFailure(error);
   const sentence = failure ? tlsFailureMessage(failure, cliTranslator(locale)) : causeSentence(cause, locale);
-  return `${sentence} (${displayHost(detail)})`;
+  // The engine's own words: hosts masked, on one printable line (no terminal escapes, no forged lines).
+  return `${sentence} (${logLine(detail)})`;
 }

@@ -246,9 +246,13 @@ describe('what the trees show and copy (issue #8)', function () {
     const networks = api.networksTree;
     const network = await waitFor('the network', () => childByLabel(networks, undefined, NET));
     const endpoint = await waitFor('the endpoint', () => childByLabel(networks, network, BAIT));
-    const endpointTooltip = await tooltipOf(networks, endpoint);
-    assert.ok(endpointTooltip.includes(`\`${PHISH}\``), endpointTooltip);
+    // The aliases come with the container's inspection, made when the endpoint is expanded.
     const name = await waitFor('the alias row', () => childByLabel(networks, endpoint, PHISH));
+    const endpointTooltip = await waitFor('the aliases in the endpoint tooltip', async () => {
+      const markdown = await tooltipOf(networks, endpoint);
+      return markdown.includes('Aliases') ? markdown : undefined;
+    });
+    assert.ok(endpointTooltip.includes(`\`${PHISH}\``), endpointTooltip);
     const containers = api.containersTree;
     const container = await waitFor('the container', () => childByLabel(containers, undefined, BAIT));
     const membership = await waitFor('the membership', () => childByLabel(containers, container, NET));
