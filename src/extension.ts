@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { allCommands } from './commands';
 import { registerCommands } from './commands/registry';
 import type { Services } from './services';
+import { safeLog } from './safeLog';
 import { SessionManager } from './sessionManager';
 import { createServices } from './engineServices';
 import { registerTopology } from './topology/register';
@@ -34,11 +35,13 @@ const loadedAt = performance.now();
 
 export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const activationStarted = performance.now();
-  const log = vscode.window.createOutputChannel('Docker Network Explorer', { log: true });
+  const channel = vscode.window.createOutputChannel('Docker Network Explorer', { log: true });
+  // Every message on its way in: hosts masked, one printable line, capped (safeLog.ts).
+  const log = safeLog(channel);
   const sessions = new SessionManager(context, log);
   const reachReports = new ReachDocuments();
   const trees = new TreeViews(() => sessions.engines);
-  context.subscriptions.push(log, sessions, reachReports, trees, sessions.onDidChange((entry) => trees.showState(entry)), sessions.onDidChangeSession(() => trees.refresh()));
+  context.subscriptions.push(channel, sessions, reachReports, trees, sessions.onDidChange((entry) => trees.showState(entry)), sessions.onDidChangeSession(() => trees.refresh()));
   sessions.start();
 
   const services = createServices(context, log, sessions, trees, reachReports);

@@ -131,6 +131,14 @@ const isBoolean: Check = (value) => typeof value === 'boolean';
 const isCount: Check = (value) => typeof value === 'number' && Number.isInteger(value) && value >= 0;
 const isDuration: Check = (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
+/** The longest `renderError` message the host accepts (the page cuts Mermaid's message to it). */
+export const RENDER_ERROR_MAX = 4_000;
+/** The longest id or name a `reveal` target may carry (engine ids have 64 characters). */
+export const REVEAL_ID_MAX = 256;
+
+/** A string of at most `max` characters. */
+const isStringUpTo = (max: number): Check => (value) => typeof value === 'string' && value.length <= max;
+
 /** `host`, or `network:`/`container:` followed by an engine id or name. */
 export function isScopeValue(value: unknown): value is ScopeValue {
   return typeof value === 'string' && (value === 'host' || /^(?:network|container):[\w.-]{1,128}$/.test(value));
@@ -168,6 +176,11 @@ function isNodeTargets(value: unknown): value is Record<string, RevealTarget> {
   return isObject(value) && Object.values(value).every(isExactRevealTarget);
 }
 
+/** A reveal request from the page: a target whose id is not longer than any the host would send. */
+function isRevealRequest(value: unknown): value is RevealTarget {
+  return isExactRevealTarget(value) && value.id.length <= REVEAL_ID_MAX;
+}
+
 function isScopeChoices(value: unknown): value is ScopeChoice[] {
   return Array.isArray(value) && value.every((choice) => isObject(choice) && hasExactKeys(choice, ['value', 'label']) && isScopeValue(choice.value) && isString(choice.label));
 }
@@ -179,12 +192,12 @@ const WEBVIEW_TO_PANEL: ChecksOf<WebviewToPanelMessages> = {
   pickScope: {},
   setToggles: { toggles: isToggleChange },
   refresh: {},
-  reveal: { target: isExactRevealTarget },
+  reveal: { target: isRevealRequest },
   exportSvg: { svg: isString },
   copySource: {},
   saveMarkdown: {},
   rendered: { revision: isCount, milliseconds: isDuration, waitedMs: isDuration, nodeCount: isCount },
-  renderError: { message: isString },
+  renderError: { message: isStringUpTo(RENDER_ERROR_MAX) },
 };
 
 const PANEL_TO_WEBVIEW: ChecksOf<PanelToWebviewMessages> = {

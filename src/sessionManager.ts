@@ -16,7 +16,10 @@ import { displayHost } from './model/displayHost';
 import { EngineSpec, engineLabel, parseEngineEntries } from './model/engines';
 import { forgetSshAnswers, vscodeSshPrompts } from './views/sshPrompts';
 
-/** One engine the views show: its key (the setting's entry, or "default"), its label, its session. */
+/**
+ * One engine the views show: its key (a hash of the setting's entry, see engineKey, or "default"),
+ * its label, its session.
+ */
 export interface EngineEntry {
   readonly key: string;
   readonly label: string;

@@ -1,14 +1,16 @@
 /**
  * What the command line says when the engine cannot answer: the same sentences as the views'
  * welcome content (package.nls*.json), without their buttons, in French when the locale is French;
- * a TLS refusal with the extension's sentence for the check that failed (l10n/fr/tls.json).
+ * a TLS refusal with the extension's sentence for the check that failed (l10n/fr/tls.json, and
+ * l10n/fr/hardening-secrets.json for an unreadable certificate file).
  */
 import english from '../../package.nls.json';
 import french from '../../package.nls.fr.json';
 import frenchTls from '../../l10n/fr/tls.json';
+import frenchSecrets from '../../l10n/fr/hardening-secrets.json';
 import { tlsFailureMessage, Translator } from '../commands/tlsErrorMessages';
 import { ConnectionResolutionError } from '../model/connectionResolution';
-import { displayHost } from '../model/displayHost';
+import { logLine } from '../model/displayHost';
 import { classifyUnreachable, UnreachableCause } from '../model/engineErrors';
 import { classifyTlsFailure, TlsFailure } from '../model/tlsFailure';
 
@@ -35,7 +37,7 @@ export function causeSentence(cause: UnreachableCause, locale: 'fr' | 'en'): str
 
 /** vscode.l10n's formatting ({0}, {1}, …) over the English text or its French translation. */
 export function cliTranslator(locale: 'fr' | 'en'): Translator {
-  const bundle: Messages = locale === 'fr' ? (frenchTls as Messages) : {};
+  const bundle: Messages = locale === 'fr' ? { ...(frenchTls as Messages), ...(frenchSecrets as Messages) } : {};
   return { t: (message, ...args) => (bundle[message] ?? message).replace(/\{(\d+)\}/g, (_match, index: string) => args[Number(index)] ?? '') };
 }
 
@@ -49,5 +51,6 @@ export function unreachableSentence(error: unknown, locale: 'fr' | 'en', reason?
   const detail = error instanceof ConnectionResolutionError ? error.detail : error instanceof Error ? error.message : String(error);
   const failure = tls ?? classifyTlsFailure(error);
   const sentence = failure ? tlsFailureMessage(failure, cliTranslator(locale)) : causeSentence(cause, locale);
-  return `${sentence} (${displayHost(detail)})`;
+  // The engine's own words: hosts masked, on one printable line (no terminal escapes, no forged lines).
+  return `${sentence} (${logLine(detail)})`;
 }

@@ -4,7 +4,8 @@
  * the engine the user picks first. Commands themselves only see services narrowed to that engine.
  */
 import * as vscode from 'vscode';
-import { displayHost, engineOfArguments, selectionOnEngine } from '../model/engines';
+import { shortHost } from '../model/displayHost';
+import { engineOfArguments, selectionOnEngine } from '../model/engines';
 import type { Services } from '../services';
 import type { EngineEntry } from '../sessionManager';
 import { TopologyPanel } from '../topology/topologyPanel';
@@ -14,7 +15,7 @@ import { Cancelled, CommandDefinition } from './command';
 async function pickEngine(engines: readonly EngineEntry[]): Promise<string> {
   const chosen = await vscode.window.showQuickPick(
     engines.map((entry) => {
-      const host = displayHost(entry.session.target.host);
+      const host = shortHost(entry.session.target.host);
       // A context's host is worth a line; a host URL is its own label already.
       return { label: `$(server-environment) ${entry.label}`, description: engineStateText(entry), detail: host === entry.label ? undefined : host, key: entry.key };
     }),

@@ -25,6 +25,8 @@ const SENTENCES: Record<TlsCheck, (failure: TlsFailure, l10n: Translator) => str
   plainToTls: (_failure, l10n) => l10n.t('The engine closed the connection: this port probably expects TLS. Use an https:// host or set DOCKER_TLS_VERIFY=1 (with DOCKER_CERT_PATH).'),
   tlsToPlain: (_failure, l10n) => l10n.t('TLS failed: this port speaks plain HTTP, not TLS. Use the engine\'s TLS port (2376 by default), or unset DOCKER_TLS_VERIFY for a plain port.'),
   certFile: ({ file }, l10n) => l10n.t('TLS cannot start: the certificate file {0} is missing. Check DOCKER_CERT_PATH (or the context\'s TLS folder).', file ?? '?'),
+  certFileUnreadable: ({ file, readError }, l10n) =>
+    l10n.t('TLS cannot start: the certificate file {0} exists but cannot be read ({1}). Fix its permissions, or remove it; it is not left out silently.', file ?? '?', readError ?? '?'),
 };
 
 export function tlsFailureMessage(failure: TlsFailure, l10n: Translator): string {

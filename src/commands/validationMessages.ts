@@ -17,6 +17,9 @@ const MESSAGES: Record<ValidationCode, (p: Params) => string> = {
   driverUnknown: (p) => vscode.l10n.t('The engine has no network driver "{0}".', p.driver ?? ''),
   cidrInvalid: (p) => vscode.l10n.t('"{0}" is not a CIDR: write an address and a prefix length, like 172.16.86.0/24 or fd00:1::/64.', p.value ?? ''),
   cidrHostBits: (p) => vscode.l10n.t('"{0}" has host bits set: the network address is {1}.', p.value ?? '', p.suggestion ?? ''),
+  prefixLeadingZeros: (p) => vscode.l10n.t('"{0}" writes its prefix length with leading zeros: write {1}.', p.value ?? '', p.suggestion ?? ''),
+  subnetIpv4Mapped: (p) =>
+    vscode.l10n.t('"{0}" is an IPv4-mapped IPv6 subnet: the engine reads it as IPv4 and refuses it. Write the IPv4 subnet {1}.', p.value ?? '', p.suggestion ?? ''),
   ipv6Disabled: (p) => vscode.l10n.t('"{0}" is an IPv6 value but IPv6 is off for this network. Turn IPv6 on first.', p.value ?? ''),
   addressInvalid: (p) => vscode.l10n.t('"{0}" is not an IP address.', p.value ?? ''),
   addressWrongFamily: (p) => vscode.l10n.t('"{0}" is not of the same IP version as the subnet {1}.', p.value ?? '', p.subnet ?? ''),

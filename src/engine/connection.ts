@@ -96,17 +96,32 @@ export function resolveTarget(setting: string | undefined, contextOverride?: str
   if (missing) {
     throw new ConnectionResolutionError('tlsFile', missing, target.host);
   }
+  for (const file of [target.tls?.ca, target.tls?.cert, target.tls?.key]) {
+    readIfPresent(file, target.host);
+  }
   return target;
 }
 
-function readIfPresent(file: string | undefined): Buffer | undefined {
+/** Reading a file that is not there (or whose folder is not) is not an error: the file is not used. */
+const ABSENT = new Set(['ENOENT', 'ENOTDIR']);
+
+/**
+ * A TLS file's content, or undefined when it does not exist (the CLI's rule: absent files are not
+ * sent). One that exists but cannot be read (EACCES, EISDIR…) is an error naming it: leaving out
+ * an unreadable ca.pem would make Node trust the public CA store instead of the pinned CA.
+ */
+function readIfPresent(file: string | undefined, host?: string): Buffer | undefined {
   if (!file) {
     return undefined;
   }
   try {
     return readFileSync(file);
-  } catch {
-    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+    if (ABSENT.has(code)) {
+      return undefined;
+    }
+    throw new ConnectionResolutionError('tlsFile', file, host, code);
   }
 }
 

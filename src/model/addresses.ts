@@ -35,9 +35,13 @@ export function parseAddress(value: string): Address | undefined {
   return !text || text.includes('/') ? undefined : parseEitherFamily(text);
 }
 
-/** Parses `a.b.c.d/n` or `x::/n` (prefix required); undefined when invalid. */
+/**
+ * Parses `a.b.c.d/n` or `x::/n` (prefix required); undefined when invalid. A prefix length with
+ * leading zeros (`/024`, which engine 20.10 stores as typed) reads as the number it writes: the
+ * user's input is refused that way by validateCidr, a subnet the engine has still counts.
+ */
 export function parseCidr(value: string): Address | undefined {
-  const text = value.trim();
+  const text = value.trim().replace(/\/0+(\d)/, '/$1');
   return /\/\d{1,3}$/.test(text) ? parseEitherFamily(text) : undefined;
 }
 
@@ -54,6 +58,32 @@ function parseEitherFamily(text: string): Address | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The IPv4-mapped IPv6 block ::ffff:0:0/96: the engine (Go's net package) reads such an address as IPv4. */
+const IPV4_MAPPED_PREFIX = '0'.repeat(80) + '1'.repeat(16);
+
+/** Whether a parsed IPv6 address or CIDR lies in ::ffff:0:0/96 (a CIDR: its prefix is /96 or longer). */
+export function isIpv4Mapped(address: Address): address is Address6 {
+  return address instanceof Address6 && address.subnetMask >= 96 && address.startAddress().getBitsBase2(0, 96) === IPV4_MAPPED_PREFIX;
+}
+
+/**
+ * An address or CIDR as the engine reads it: an IPv4-mapped one (`::ffff:172.30.0.1`,
+ * `::ffff:172.30.5.0/120`) is the IPv4 address (`172.30.0.1`, `172.30.5.0/24`); others unchanged.
+ */
+function asEngineReads(address: Address): Address {
+  if (!isIpv4Mapped(address)) {
+    return address;
+  }
+  const ipv4 = address.to4().correctForm();
+  return address.subnetMask < 128 ? new Address4(`${ipv4}/${address.subnetMask - 96}`) : new Address4(ipv4);
+}
+
+/** A prefix length written with leading zeros (`/024`): the canonical form, else undefined. */
+function leadingZeroPrefix(text: string): string | undefined {
+  const match = /^(.*)\/0+(\d+)$/.exec(text);
+  return match && /\/0\d/.test(text) ? `${match[1]}/${match[2]}` : undefined;
 }
 
 function networkAddressOf(cidr: Address): Address {
@@ -123,6 +153,11 @@ export function validateCidr(value: string, field: ValidationField, ipv6Enabled:
   if (zone) {
     return zone;
   }
+  // `/024` parses as /24 here, but is not the form the engine stores or other tools read back.
+  const unpadded = leadingZeroPrefix(value.trim());
+  if (unpadded) {
+    return issue('prefixLeadingZeros', field, { value: value.trim(), suggestion: unpadded });
+  }
   const cidr = parseCidr(value);
   if (!cidr) {
     return issue('cidrInvalid', field, { value: value.trim() });
@@ -141,6 +176,12 @@ export function validateSubnet(
   value: string,
   options: { ipv6Enabled: boolean; inventory?: Inventory; otherSubnets?: readonly string[] },
 ): ValidationIssue | undefined {
+  // The engine reads ::ffff:a.b.c.d/n as IPv4 and refuses such a subnet (no IPv6 pool is left, or
+  // the bridge's IPv6 setup fails): said before "IPv6 is off", with the IPv4 subnet meant.
+  const parsed = parseCidr(value);
+  if (parsed && isIpv4Mapped(parsed) && !hasZone(value)) {
+    return issue('subnetIpv4Mapped', 'subnet', { value: value.trim(), suggestion: canonicalCidr(asEngineReads(parsed)) });
+  }
   const syntax = validateCidr(value, 'subnet', options.ipv6Enabled);
   if (syntax) {
     return syntax;
@@ -168,11 +209,13 @@ function validateAddressIn(value: string, subnet: string, field: ValidationField
   if (zone) {
     return { issue: zone };
   }
-  const address = parseAddress(text);
-  if (!address) {
+  const parsed = parseAddress(text);
+  if (!parsed) {
     return { issue: issue('addressInvalid', field, { value: text }) };
   }
-  const cidr = parseCidr(subnet)!;
+  // ::ffff:172.30.0.1 is 172.30.0.1 to the engine: a gateway or auxiliary address of an IPv4 subnet.
+  const address = asEngineReads(parsed);
+  const cidr = asEngineReads(parseCidr(subnet)!);
   if (addressFamily(address) !== addressFamily(cidr)) {
     return { issue: issue('addressWrongFamily', field, { value: text, subnet }) };
   }
@@ -185,7 +228,7 @@ export function validateGateway(value: string, subnet: string): ValidationIssue 
   if (problem) {
     return problem;
   }
-  const cidr = parseCidr(subnet)!;
+  const cidr = asEngineReads(parseCidr(subnet)!);
   if (!contains(cidr, address!)) {
     return issue('gatewayOutside', 'gateway', { value: text, subnet });
   }
@@ -205,8 +248,9 @@ export function validateIpRange(value: string, subnet: string): ValidationIssue 
   if (syntax) {
     return syntax;
   }
-  const range = parseCidr(text)!;
-  const cidr = parseCidr(subnet)!;
+  // ::ffff:172.30.5.0/120 is 172.30.5.0/24 to the engine.
+  const range = asEngineReads(parseCidr(text)!);
+  const cidr = asEngineReads(parseCidr(subnet)!);
   if (addressFamily(range) !== addressFamily(cidr) || !range.isInSubnet(cidr)) {
     return issue('rangeOutside', 'ipRange', { value: text, subnet });
   }
@@ -233,7 +277,7 @@ export function parseAuxAddresses(text: string, subnet: string): { value: String
     if (problem) {
       return { value, issue: problem };
     }
-    const cidr = parseCidr(subnet)!;
+    const cidr = asEngineReads(parseCidr(subnet)!);
     if (!contains(cidr, parsed!)) {
       return { value, issue: issue('auxOutside', 'auxAddress', { value: address, name, subnet }) };
     }

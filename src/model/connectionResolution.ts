@@ -55,12 +55,14 @@ export interface ResolutionInputs {
 }
 
 export class ConnectionResolutionError extends Error {
-  /** `tlsFile`: a certificate file TLS needs is missing; `detail` is its path. */
+  /** `tlsFile`: a certificate file TLS needs is missing, or one that exists cannot be read; `detail` is its path. */
   constructor(
     readonly reason: 'badHost' | 'unknownContext' | 'tlsFile',
     readonly detail: string,
     /** The host that was being resolved, when known (tlsFile). */
     readonly host?: string,
+    /** tlsFile: the error that reading the file raised (EACCES, EISDIR…); absent when the file is missing. */
+    readonly readError?: string,
   ) {
     super(`${reason}: ${detail}`);
   }

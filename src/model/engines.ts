@@ -3,14 +3,34 @@
  * host URL), the engine root nodes of the trees, and which engine a clicked node belongs to. Pure:
  * the glue (sessionManager.ts, views/, commands/registry.ts) turns these into sessions and items.
  */
+import { createHash } from 'node:crypto';
+import { shortHost } from './displayHost';
 import type { TreeNode } from './treeModel';
 
 /** One configured engine: a host URL (it has a scheme) or the name of a docker context. */
 export interface EngineSpec {
-  /** The entry as written (trimmed): it identifies the engine in node ids and in the quick pick. */
+  /**
+   * What identifies the engine in node ids, tree item ids, the quick pick, workspaceState and inspect
+   * URIs: a hash of the entry (engineKey), never the entry itself, which may hold a password or a token.
+   */
   key: string;
   kind: 'host' | 'context';
+  /** The entry as written (trimmed). Kept in memory only: shown through engineLabel, never stored. */
   value: string;
+}
+
+/**
+ * The stable key of a configured entry: "e" and the first 16 hex digits of its SHA-256. The same
+ * entry gives the same key in every window and after a reload, and the key tells nothing of a
+ * secret in the entry.
+ */
+export function engineKey(entry: string): string {
+  return `e${createHash('sha256').update(entry, 'utf8').digest('hex').slice(0, 16)}`;
+}
+
+/** Whether a stored value has the shape of an engine key (else it is an entry stored by 0.1.0). */
+export function isEngineKey(value: string): boolean {
+  return /^e[0-9a-f]{16}$/.test(value);
 }
 
 /** The setting's entries, trimmed, without blanks and duplicates, in order. Anything but strings is ignored. */
@@ -26,19 +46,14 @@ export function parseEngineEntries(entries: unknown): EngineSpec[] {
       continue;
     }
     seen.add(value);
-    specs.push({ key: value, kind: /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? 'host' : 'context', value });
+    specs.push({ key: engineKey(value), kind: /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? 'host' : 'context', value });
   }
   return specs;
 }
 
-/** A host URL as it may be shown: a password in it is masked, a unix socket loses its scheme. */
-export function displayHost(host: string): string {
-  return host.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@]*):[^/@]*@/i, '$1:***@').replace(/^unix:\/\//, '');
-}
-
-/** The label of an engine's root node: the context name, or the host. */
+/** The label of an engine's root node: the context name, or the host (masked by the one masker, displayHost.ts). */
 export function engineLabel(spec: EngineSpec): string {
-  return spec.kind === 'context' ? spec.value : displayHost(spec.value);
+  return spec.kind === 'context' ? spec.value : shortHost(spec.value);
 }
 
 /** The root node of one engine in both trees (several engines only). */

@@ -20,12 +20,16 @@ export type TlsCheck =
   /** TLS sent to a port that speaks plain HTTP. */
   | 'tlsToPlain'
   /** A certificate file TLS needs is missing. */
-  | 'certFile';
+  | 'certFile'
+  /** A certificate file exists but cannot be read (permissions, a folder in its place): never silently left out. */
+  | 'certFileUnreadable';
 
 export interface TlsFailure {
   check: TlsCheck;
-  /** The missing file (certFile), or the certificate file the client would send (clientCert). */
+  /** The missing or unreadable file (certFile…), or the certificate file the client would send (clientCert). */
   file?: string;
+  /** certFileUnreadable: the error code reading it raised (EACCES, EISDIR…). */
+  readError?: string;
 }
 
 const UNKNOWN_CA_CODES = new Set([
@@ -48,7 +52,8 @@ export function classifyTlsFailure(error: unknown, target?: EngineTarget): TlsFa
   const code = text(e.code);
   const message = text(e.message);
   if (text(e.reason) === 'tlsFile') {
-    return { check: 'certFile', file: text(e.detail) };
+    const readError = text((e as { readError?: unknown }).readError);
+    return readError ? { check: 'certFileUnreadable', file: text(e.detail), readError } : { check: 'certFile', file: text(e.detail) };
   }
   if (UNKNOWN_CA_CODES.has(code)) {
     return { check: 'unknownCa' };

@@ -35,6 +35,8 @@ export type ValidationCode =
   | 'driverUnknown'
   | 'cidrInvalid'
   | 'cidrHostBits'
+  | 'prefixLeadingZeros'
+  | 'subnetIpv4Mapped'
   | 'ipv6Disabled'
   | 'addressInvalid'
   | 'addressWrongFamily'

@@ -6,14 +6,25 @@
  */
 import * as vscode from 'vscode';
 import { markdownDocument, svgDocument } from './exportDocuments';
+import { safeSvg } from './safeSvg';
 
 export async function copyMermaidSource(mermaidSource: string): Promise<void> {
   await vscode.env.clipboard.writeText(mermaidSource);
   void vscode.window.showInformationMessage(vscode.l10n.t('Mermaid source copied to the clipboard.'));
 }
 
-export async function saveSvg(svg: string, levelLine: string): Promise<void> {
-  await saveFile(svgDocument(svg, levelLine), 'svg', vscode.l10n.t('SVG image'));
+/**
+ * Writes the SVG the page sent, sanitized (safeSvg.ts): the host writes only what it can vouch for.
+ * Returns false, writing nothing, when what the page sent is not an SVG.
+ */
+export async function saveSvg(svg: string, levelLine: string): Promise<boolean> {
+  const safe = safeSvg(svg);
+  if (safe === undefined) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('The topology page sent no SVG image to export.'));
+    return false;
+  }
+  await saveFile(svgDocument(safe, levelLine), 'svg', vscode.l10n.t('SVG image'));
+  return true;
 }
 
 export async function saveMarkdown(mermaidSource: string, levelLine: string): Promise<void> {

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { TOPOLOGY_VIEW_TYPE, TopologyPanel } from './topologyPanel';
-import { storedEngineKey } from './viewState';
+import { migrateStoredEngine, storedEngineKey } from './viewState';
 
 /** Registers the topology panel's serializer, so an open panel comes back after a reload. */
 export function registerTopology(services: Services): vscode.Disposable[] {
+  // A view state stored by 0.1.0 names the engine by its entry (secrets included): its key replaces it.
+  migrateStoredEngine(services.context.workspaceState);
   return [
     vscode.window.registerWebviewPanelSerializer(TOPOLOGY_VIEW_TYPE, {
       // The page's own state holds only its pan and zoom; what to draw is the host's (workspaceState).

@@ -373,7 +373,9 @@ export class TopologyPanel {
         await copyMermaidSource(this.diagram.lastSource);
         break;
       case 'exportSvg':
-        await saveSvg(message.svg, this.diagram.lastLevelLine);
+        if (!(await saveSvg(message.svg, this.diagram.lastLevelLine))) {
+          this.services.log.warn(`topology: the page sent no SVG to export (${message.svg.length} characters)`);
+        }
         break;
       case 'saveMarkdown':
         await saveMarkdown(this.diagram.lastSource, this.diagram.lastLevelLine);

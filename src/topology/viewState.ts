@@ -5,6 +5,7 @@
  * restores it. The webview only shows it (the `diagram` message carries it) and asks for changes.
  * No `vscode` here: the store is anything with a Memento's get/update.
  */
+import { engineKey, isEngineKey } from '../model/engines';
 import type { TopologyScope } from '../model/topology/types';
 import { isScopeValue, isTopologyToggles, TOGGLE_KEYS, type ScopeValue, type TopologyToggles } from '../protocol';
 
@@ -15,7 +16,10 @@ export const VIEW_STATE_KEY = 'dockerNetworks.topology.lastView';
 export interface StoredViewState {
   scope?: ScopeValue;
   toggles?: TopologyToggles;
-  /** With several engines: the key of the engine drawn (a restored panel draws it again). */
+  /**
+   * With several engines: the key of the engine drawn (a restored panel draws it again). Its key
+   * (model/engines.ts engineKey), never the setting's entry, which may hold a password or a token.
+   */
   engine?: string;
 }
 
@@ -25,10 +29,24 @@ function storedFields(store: StateStore): Record<string, unknown> {
   return typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
 }
 
-/** The engine the last panel drew (with several engines), for the panel restored after a reload. */
+/**
+ * The engine the last panel drew (with several engines), for the panel restored after a reload. A
+ * value stored by 0.1.0 is the entry itself: its key is the hash of it.
+ */
 export function storedEngineKey(store: StateStore): string | undefined {
   const engine = storedFields(store).engine;
-  return typeof engine === 'string' ? engine : undefined;
+  return typeof engine === 'string' ? (isEngineKey(engine) ? engine : engineKey(engine)) : undefined;
+}
+
+/**
+ * 0.1.0 stored the engine drawn as the setting's entry, a host URL with its password or token if it
+ * had one: the entry's key replaces it (at activation), the rest of the state kept.
+ */
+export function migrateStoredEngine(store: StateStore): void {
+  const fields = storedFields(store);
+  if (typeof fields.engine === 'string' && !isEngineKey(fields.engine)) {
+    store.update(VIEW_STATE_KEY, { ...fields, engine: engineKey(fields.engine) }).then(undefined, () => undefined);
+  }
 }
 
 /** The part of vscode.Memento used here. */

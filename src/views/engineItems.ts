@@ -4,7 +4,7 @@
  * engine's own error, so each engine says what is wrong with it.
  */
 import * as vscode from 'vscode';
-import { displayHost } from '../model/engines';
+import { displayHost, shortHost } from '../model/displayHost';
 import type { UnreachableCause } from '../model/engineErrors';
 import type { Inventory } from '../model/inventory';
 import type { TreeFilter, TreeKind } from '../model/treeModel';
@@ -35,12 +35,19 @@ export function unreachableSentence(cause: UnreachableCause): string {
   }
 }
 
-/** "connected · 20.10.24", "unreachable", "connecting…". */
+/** Whether the engine is reached over TLS whose certificate is not checked (skip-verify). */
+function tlsUnverified(entry: EngineEntry): boolean {
+  return entry.session.target.tls?.verify === false;
+}
+
+/** "connected · 20.10.24" ("connected, certificate not verified · 20.10.24" over skip-verify TLS), "unreachable", "connecting…". */
 export function engineStateText(entry: EngineEntry): string {
   const state = entry.session.state;
   switch (state.kind) {
     case 'connected':
-      return vscode.l10n.t('connected · {0}', state.engineVersion ?? '?');
+      return tlsUnverified(entry)
+        ? vscode.l10n.t('connected, certificate not verified · {0}', state.engineVersion ?? '?')
+        : vscode.l10n.t('connected · {0}', state.engineVersion ?? '?');
     case 'unreachable':
       return vscode.l10n.t('unreachable');
     default:
@@ -51,10 +58,13 @@ export function engineStateText(entry: EngineEntry): string {
 function engineTooltip(entry: EngineEntry): vscode.MarkdownString {
   const session = entry.session;
   const state = session.state;
-  const lines = [`**${code(entry.label)}**`, field(vscode.l10n.t('Engine'), code(displayHost(session.target.host)))];
+  const lines = [`**${code(entry.label)}**`, field(vscode.l10n.t('Engine'), code(shortHost(session.target.host)))];
   if (state.kind === 'unreachable') {
     lines.push(unreachableSentence(state.cause), code(displayHost(state.detail)));
   } else if (state.kind === 'connected') {
+    if (tlsUnverified(entry)) {
+      lines.push(`⚠ ${vscode.l10n.t("TLS is on but the engine's certificate is not verified (DOCKER_TLS without DOCKER_TLS_VERIFY, or the context's SkipTLSVerify): anyone on the path could pose as this engine.")}`);
+    }
     lines.push(session.isLocal ? vscode.l10n.t('Runs on this machine.') : vscode.l10n.t('A remote engine: its topology is drawn from the API (inferred, dashed).'));
   }
   const tooltip = new vscode.MarkdownString(lines.join('\n\n'));
@@ -78,7 +88,9 @@ export function engineItem(entry: EngineEntry, tree: TreeKind): vscode.TreeItem 
   item.iconPath =
     state.kind === 'unreachable'
       ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
-      : new vscode.ThemeIcon(connected ? 'server-environment' : 'loading~spin');
+      : connected && tlsUnverified(entry)
+        ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+        : new vscode.ThemeIcon(connected ? 'server-environment' : 'loading~spin');
   return item;
 }
 

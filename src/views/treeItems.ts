@@ -7,37 +7,10 @@ import type { ContainerInspectJson } from '../model/dockerTypes';
 import type { ContainerModel, DnsNameSource, EndpointModel, Inventory, NetworkModel, PublishedPort } from '../model/inventory';
 import { cidrOf, isConnectable, isDisconnectable, isUserDefinedNetwork, publishedPortText } from '../model/inventory';
 import { COPY_FIELDS, copyValuesOf, TreeNode } from '../model/treeModel';
+import { code, md } from './markdownText';
 import { ago, dateTime, duration, plural } from './uiFormat';
 
-/** A line break inside an engine string: shown as ↵, so it cannot start a line of its own. */
-function oneLine(text: string): string {
-  return text.replace(/\r\n|[\r\n\u2028\u2029]/g, '↵');
-}
-
-/** Escapes text for a MarkdownString (no HTML, no links, no extra lines from engine data). */
-export function md(text: string | undefined): string {
-  if (!text) {
-    return '';
-  }
-  return oneLine(text).replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (char) => `\\${char}`);
-}
-
-/**
- * An engine string as a Markdown code span. Backslash escapes do not work inside code spans (they
- * would show), so the text goes in as it is, between backtick fences longer than any backtick run
- * inside it: a backtick in the value cannot close the span. A space pads a value that starts or
- * ends with a backtick or a space (CommonMark strips one from each side).
- */
-export function code(text: string | undefined): string {
-  if (!text) {
-    return '';
-  }
-  const flat = oneLine(text);
-  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((run) => run[0].length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = /^[` ]|[` ]$/.test(flat) ? ' ' : '';
-  return `${fence}${pad}${flat}${pad}${fence}`;
-}
+export { code, md } from './markdownText';
 
 /** "Label: value" (French: "Label : value", with a no-break space). */
 export function field(label: string, value: string): string {
@@ -213,7 +186,8 @@ function endpointTooltip(endpoint: EndpointModel, network: NetworkModel | undefi
     }
   }
   if (aliases && aliases.length > 0) {
-    lines.push(vscode.l10n.t('Aliases: {0}', aliases.map(md).join(', ')));
+    // Code spans: an alias such as "see https://attacker.example/phish" stays text, never a link.
+    lines.push(vscode.l10n.t('Aliases: {0}', aliases.map(code).join(', ')));
   }
   return markdown(lines);
 }

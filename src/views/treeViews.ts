@@ -3,7 +3,7 @@
  * the context keys that pick the welcome view, and reveal. They read the session's inventory.
  */
 import * as vscode from 'vscode';
-import { displayHost } from '../model/displayHost';
+import { shortHost } from '../model/displayHost';
 import { onEngine } from '../model/engines';
 import type { RevealTarget } from '../model/revealTarget';
 import { containerNode, networkNode, shownContainers, shownNetworks, TreeFilter, TreeNode } from '../model/treeModel';
@@ -54,7 +54,7 @@ export class TreeViews implements vscode.Disposable {
     const target = session.target;
     // Short enough for the view header: the context name, or the socket/host without its scheme
     // (and without a password). A connection whose certificate is not checked says so.
-    const where = target.source === 'context' ? target.contextName : displayHost(target.host).replace(/^unix:\/\//, '');
+    const where = target.source === 'context' ? target.contextName : shortHost(target.host);
     // The warning first: a narrow side bar cuts the end of the description.
     const unverified = target.tls?.verify === false ? `⚠ ${vscode.l10n.t('TLS not verified')} · ` : '';
     const description = unverified + (state.kind === 'connected' ? `${where} · Docker ${state.engineVersion ?? '?'}` : where);

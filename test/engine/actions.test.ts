@@ -18,7 +18,7 @@ import { connectContainers, createNetwork, disconnectEndpoints, pruneNetworks, r
 import { classifyOperationError, OperationErrorKind } from '../../src/model/engineErrors';
 import type { Inventory } from '../../src/model/inventory';
 import { disconnectTargets, prunePreview, removalPlans } from '../../src/model/networkActions';
-import { CreateNetworkSpec, DriverContext, emptySpec } from '../../src/model/createNetworkSpec';
+import { CreateNetworkSpec, DriverContext, emptySpec, toCreateRequest, validateCreateSpec } from '../../src/model/createNetworkSpec';
 import { parseAuxAddresses } from '../../src/model/addresses';
 import { parseKeyValues } from '../../src/model/validation';
 import { createNetwork as dockerNetworkCreate, docker, engineGet, removeLabelled, runContainer, TEST_LABEL } from '../support/dockerCli';
@@ -212,7 +212,7 @@ describe('network actions against the real engine', () => {
       ['overlap with lab', { subnets: [{ subnet: '172.16.86.0/25' }] }, 'subnetOverlapsNetwork'],
       ['overlap inside the form', { subnets: [{ subnet: '10.200.0.0/16' }, { subnet: '10.200.1.0/24' }] }, 'subnetOverlapsSubnet'],
       ['name `default` (reserved by the engine)', { name: 'default' }, 'nameReserved'],
-      ['IPv4-embedded IPv6 subnet with IPv6 off', { subnets: [{ subnet: '::ffff:10.0.0.0/104' }] }, 'ipv6Disabled'],
+      ['IPv4-mapped IPv6 subnet with IPv6 off', { subnets: [{ subnet: '::ffff:10.0.0.0/104' }] }, 'subnetIpv4Mapped'],
       ['IPv4-embedded IPv6 subnet with host bits', { ipv6: true, subnets: [{ subnet: 'fd00:e0::10.0.0.0/96' }] }, 'cidrHostBits'],
       ['IPv6 zone in the subnet', { ipv6: true, subnets: [{ subnet: 'fe80::%eth0/64' }] }, 'ipv6Zone'],
       ['aux = network address', { subnets: [{ subnet: '10.200.0.0/24', auxAddresses: { r: '10.200.0.0' } }] }, 'auxIsNetworkAddress'],
@@ -247,6 +247,58 @@ describe('network actions against the real engine', () => {
       assert.equal(await unchanged(() => engineErrorOf(() => client.createNetwork({ Name: n('gw'), Labels: LABELS, IPAM: { Config: [{ Subnet: '10.202.0.0/24', Gateway: '10.203.0.1' }] } }))), 'addressOutOfRange');
       // What nameReserved prevents: "operation is not permitted on predefined default network".
       assert.notEqual(await unchanged(() => engineErrorOf(() => client.createNetwork({ Name: 'default', Labels: LABELS }))), undefined);
+    });
+  });
+
+  describe('IPv4-mapped IPv6 values and padded prefixes: the extension says what the engine does', () => {
+    /** What the engine does with the create body of `extra`, sent as is (no validation first). */
+    async function engineVerdict(name: string, extra: Partial<CreateNetworkSpec>): Promise<{ accepted: boolean; detail: string }> {
+      try {
+        await client.createNetwork(toCreateRequest(spec(name, extra)));
+        return { accepted: true, detail: JSON.stringify((await networkJson(n(name)))?.IPAM.Config) };
+      } catch (error) {
+        const detail = error instanceof Error ? error.message : String(error);
+        // A refused bridge can be left behind by the engine (its IPv6 set-up failed): ours, removed.
+        for (const [bridge, id] of detail.matchAll(/br-([0-9a-f]{12})/g)) {
+          if (!docker(['network', 'ls', '-q', '--no-trunc']).split('\n').some((line) => line.startsWith(id))) {
+            execFileSync('ip', ['link', 'del', bridge], { stdio: 'ignore' });
+          }
+        }
+        return { accepted: false, detail };
+      }
+    }
+
+    const cases: [string, Partial<CreateNetworkSpec>, boolean][] = [
+      ['mapped subnet ::ffff:198.18.0.0/112, IPv6 on', { ipv6: true, subnets: [{ subnet: '::ffff:198.18.0.0/112' }] }, false],
+      ['mapped subnet ::ffff:198.18.0.0/112, IPv6 off', { subnets: [{ subnet: '::ffff:198.18.0.0/112' }] }, false],
+      ['mapped gateway ::ffff:198.18.0.1 in 198.18.0.0/16', { subnets: [{ subnet: '198.18.0.0/16', gateway: '::ffff:198.18.0.1' }] }, true],
+      ['mapped gateway ::ffff:198.18.0.1 in fd00:5ec::/64', { ipv6: true, subnets: [{ subnet: 'fd00:5ec::/64', gateway: '::ffff:198.18.0.1' }] }, false],
+      ['mapped ip-range ::ffff:198.18.5.0/120 in 198.18.0.0/16', { subnets: [{ subnet: '198.18.0.0/16', ipRange: '::ffff:198.18.5.0/120' }] }, true],
+      ['mapped aux address ::ffff:198.18.0.9 in 198.18.0.0/16', { subnets: [{ subnet: '198.18.0.0/16', auxAddresses: { r: '::ffff:198.18.0.9' } }] }, true],
+    ];
+    for (const [what, extra, expected] of cases) {
+      test(`same verdict as the engine: ${what}`, async () => {
+        const ours = validateCreateSpec(spec('mapped', extra), await inventory(), drivers);
+        const engine = await engineVerdict('mapped', extra);
+        removeLabelled(CASE);
+        assert.equal(engine.accepted, expected, `the engine: ${engine.detail}`);
+        assert.equal(ours.length === 0, engine.accepted, `ours: ${JSON.stringify(ours)}; the engine: ${engine.detail}`);
+      });
+    }
+
+    test('a prefix with leading zeros (/024): engine 20.10 stores it as typed; the extension asks for the /24 it means, which the engine takes', async () => {
+      const padded = { subnets: [{ subnet: '198.18.0.0/16', ipRange: '198.18.5.0/024' }] };
+      const engine = await engineVerdict('padded', padded);
+      removeLabelled(CASE);
+      const ours = validateCreateSpec(spec('padded', padded), await inventory(), drivers);
+      assert.deepEqual(ours.map((found) => [found.code, found.params.suggestion]), [['prefixLeadingZeros', '198.18.5.0/24']]);
+      if (engine.accepted) {
+        assert.match(engine.detail, /"IPRange":"198\.18\.5\.0\/024"/, 'stored as typed, not as /24');
+      }
+      const plain = { subnets: [{ subnet: '198.18.0.0/16', ipRange: '198.18.5.0/24' }] };
+      assert.deepEqual(validateCreateSpec(spec('plain', plain), await inventory(), drivers), []);
+      const suggested = await engineVerdict('plain', plain);
+      assert.ok(suggested.accepted, suggested.detail);
     });
   });
 

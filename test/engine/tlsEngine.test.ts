@@ -5,7 +5,8 @@
  * sentence, like the docker CLI would.
  */
 import { strict as assert } from 'node:assert';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -19,6 +20,7 @@ import { EngineSession } from '../../src/engine/engineSession';
 import type { EngineEventJson } from '../../src/model/dockerTypes';
 import { classifyTlsFailure, TlsFailure } from '../../src/model/tlsFailure';
 import { dockerExecRunner } from '../../src/engine/reachability/runners';
+import { runScriptAsUser, sharedTempFolder, UNPRIVILEGED_USER } from '../support/asUser';
 import { createNetwork, docker, removeLabelled, runContainer } from '../support/dockerCli';
 import { makeTlsMaterial, removeTlsMaterial, startTlsEndpoint, TlsEndpoint, TlsMaterial } from '../support/tlsEndpoint';
 import { waitFor } from '../support/waitFor';
@@ -200,6 +202,50 @@ describe('TLS engines against a real TLS endpoint', () => {
         return true;
       },
     );
+  });
+
+  test('a ca.pem, cert.pem or key.pem that exists but cannot be read (a folder in its place) is named, never left out', async () => {
+    for (const file of ['ca.pem', 'cert.pem', 'key.pem']) {
+      const folder = certFolder(`unreadable-${file}`, client());
+      rmSync(path.join(folder, file));
+      mkdirSync(path.join(folder, file));
+      const unreadable = path.join(folder, file);
+      assert.throws(
+        () => resolveTarget(undefined, undefined, env({ DOCKER_HOST: host(endpoints.good), DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: folder })),
+        (error: unknown) => {
+          const failure = classifyTlsFailure(error);
+          assert.deepEqual(failure, { check: 'certFileUnreadable', file: unreadable, readError: 'EISDIR' });
+          assert.equal(
+            tlsFailureMessage(failure!),
+            `TLS cannot start: the certificate file ${unreadable} exists but cannot be read (EISDIR). Fix its permissions, or remove it; it is not left out silently.`,
+          );
+          return true;
+        },
+        file,
+      );
+    }
+  });
+
+  test('as a user who may not read ca.pem (mode 000): the command line names the file, and the docker CLI refuses too', { skip: process.getuid?.() === 0 ? false : 'needs root to run as nobody' }, () => {
+    const shared = sharedTempFolder();
+    try {
+      for (const [name, source] of Object.entries(client())) {
+        copyFileSync(source, path.join(shared, name));
+        chmodSync(path.join(shared, name), 0o644);
+      }
+      const ca = path.join(shared, 'ca.pem');
+      chmodSync(ca, 0o000);
+      const vars = { PATH: process.env.PATH ?? '', HOME: shared, LANG: 'C.UTF-8', LC_ALL: '', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: shared, DOCKER_HOST: host(endpoints.good) };
+      const ours = runScriptAsUser(path.join(__dirname, '..', '..', '..', 'dist', 'cli.js'), ['diagram'], { env: vars });
+      assert.equal(ours.status, 1, ours.stderr);
+      assert.ok(ours.stderr.includes(`TLS cannot start: the certificate file ${ca} exists but cannot be read (EACCES).`), ours.stderr);
+      // The docker CLI, as the same user, refuses the same folder (it does not fall back either).
+      const cli = spawnSync('runuser', ['-u', UNPRIVILEGED_USER, '--', 'docker', 'version', '--format', '{{.Server.Version}}'], { env: vars, encoding: 'utf8', timeout: 30_000 });
+      assert.notEqual(cli.status, 0, cli.stdout);
+      assert.match(cli.stderr, /ca\.pem.*permission denied/i);
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
   });
 
   test('https://127.0.0.1:PORT with no TLS variable is TLS (files from the config folder)', async () => {

@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { ExtensionTestApi } from '../../src/extension';
 import { freePort } from '../harness/codeServer';
 import type { ViewNode } from '../../src/views/dockerTreeProvider';
+import { engineKey } from '../../src/model/engines';
 import { docker } from '../support/dockerCli';
 import { DockerdNode, nodeDocker, removeHub, startDockerdNode } from '../support/dockerdNode';
 import { waitFor } from '../support/waitFor';
@@ -153,7 +154,7 @@ describe('several engines at once', function () {
 
   it('Check Connectivity from the topology panel acts on the engine the panel draws (no "Which engine?")', async () => {
     await vscode.commands.executeCommand('dockerNetworks.showTopology', (await root(1)).node);
-    await waitFor('the panel in front, drawing the second engine', async () => (api.topologyPanel()?.activeEngine === node!.host ? true : undefined));
+    await waitFor('the panel in front, drawing the second engine', async () => (api.topologyPanel()?.activeEngine === engineKey(node!.host) ? true : undefined));
     // The first question asked is recorded and answered "cancel": no check runs.
     const asked: { placeHolder?: string; items: string[] }[] = [];
     const window = vscode.window as { showQuickPick: unknown };

@@ -72,6 +72,42 @@ describe('TLS engines in the views', function () {
     assert.ok(!logged.some((line) => line.includes(SECRET)), logged.join('\n'));
   });
 
+  it('several engines: the root of the unverified one says so; labels, ids and the stored view hold no secret', async () => {
+    const TOKEN = 'tok3n-xyz';
+    const entry = `tcp://admin:p@${SECRET}@127.0.0.1:${endpoint.port}/?token=${TOKEN}`;
+    for (const name of TLS_VARIABLES) delete process.env[name];
+    Object.assign(process.env, { DOCKER_TLS: '1', DOCKER_CERT_PATH: material.clientFolder });
+    logged.length = 0;
+    const config = vscode.workspace.getConfiguration('dockerNetworks');
+    await config.update('engines', [entry, 'unix:///var/run/docker.sock'], vscode.ConfigurationTarget.Global);
+    try {
+      const roots = await waitFor('two roots, both connected', async () => {
+        const nodes = (await api.networksTree.getChildren()) ?? [];
+        const found = await Promise.all(nodes.map(async (node) => ({ node, item: await api.networksTree.getTreeItem(node) })));
+        return found.length === 2 && found.every((row) => String(row.item.description).startsWith('connected')) ? found : undefined;
+      }, { timeoutMs: 20_000 });
+      const [unverified, verified] = roots;
+      assert.match(String(unverified.item.description), /^connected, certificate not verified · /);
+      assert.match(String(verified.item.description), /^connected · /);
+      assert.strictEqual(unverified.item.label, `tcp://admin:***@127.0.0.1:${endpoint.port}/?token=***`);
+      assert.ok((unverified.item.tooltip as vscode.MarkdownString).value.includes('certificate is not verified'));
+      // Open the topology on that engine: the view state it stores names the engine by its key.
+      await vscode.commands.executeCommand('dockerNetworks.showTopology', unverified.node);
+      await waitFor('the panel drawing the unverified engine', () => (api.topologyPanel()?.lastSource ? true : undefined), { timeoutMs: 20_000 });
+      const stored = JSON.stringify(api.services.context.workspaceState.get('dockerNetworks.topology.lastView'));
+      const children = (await api.networksTree.getChildren(unverified.node)) ?? [];
+      const items = await Promise.all([unverified.node, ...children].map((node) => api.networksTree.getTreeItem(node)));
+      const shown = [stored, JSON.stringify(unverified.node), ...children.map((node) => JSON.stringify(node)), ...items.map((item) => `${item.id} ${String(item.label)}`), ...logged];
+      for (const secret of [SECRET, TOKEN, 'p@']) {
+        assert.ok(!shown.some((text) => text.includes(secret)), `${secret} in:\n${shown.join('\n')}`);
+      }
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await config.update('engines', undefined, vscode.ConfigurationTarget.Global);
+      await waitFor('one engine again', () => (api.services.severalEngines().length === 0 ? true : undefined));
+    }
+  });
+
   it('a verified connection to that server is refused, and the log names the unknown CA', async () => {
     await useHost(`tcp://admin:${SECRET}@localhost:${endpoint.port}`, { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: material.clientFolder });
     const state = await waitFor('refused', () => (api.services.session.state.kind === 'unreachable' ? api.services.session.state : undefined));

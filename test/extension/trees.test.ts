@@ -213,7 +213,7 @@ describe('what the trees show and copy (issue #8)', function () {
     const tree = api.containersTree;
     const container = await waitFor('the container', () => childByLabel(tree, undefined, WEB));
     // The Markdown source without its escapes: what the hover shows.
-    const tooltip = (await tooltipOf(tree, container)).replace(/\\([\\`*_{}[\]()#+\-.!|<>&~])/g, '$1');
+    const tooltip = (await tooltipOf(tree, container)).replace(/\\([\\`*_{}[\]()#+\-.!|<>&~:@])/g, '$1');
     const started = new Date(docker(['inspect', '--format', '{{.State.StartedAt}}', WEB]));
     assert.match(tooltip, /State: Running for \d+ (second|minute)s? \(since /);
     assert.ok(tooltip.includes(started.toLocaleString('en', { dateStyle: 'medium', timeStyle: 'medium' })), tooltip);
@@ -235,6 +235,31 @@ describe('what the trees show and copy (issue #8)', function () {
     const alias = await waitFor('the alias', () => childByLabel(tree, endpoint, 'www'));
     const tooltip = await tooltipOf(tree, alias);
     assert.ok(tooltip.includes(`On the network **${NET.replace(/-/g, '\\-')}**, the embedded DNS resolves \`www\` to \`${inspectIp(WEB, NET)}\`: the container **${WEB.replace(/-/g, '\\-')}**.`), tooltip);
+  });
+
+  it('an alias that looks like a link stays text in the endpoint, membership and name tooltips', async () => {
+    const PHISH = 'see https://attacker.example/phish';
+    const BAIT = 'dnx-sec-bait';
+    docker(['run', '-d', '--name', BAIT, '--label', `${LABEL}=1`, '--network', NET, '--network-alias', PHISH, 'local/busybox:latest', 'sleep', '100000']);
+    // Outside code spans, no URL is left for VS Code's Markdown to autolink ("https\:" is escaped).
+    const outsideCode = (markdown: string) => markdown.replace(/(`+)[^`]*?\1/g, '');
+    const networks = api.networksTree;
+    const network = await waitFor('the network', () => childByLabel(networks, undefined, NET));
+    const endpoint = await waitFor('the endpoint', () => childByLabel(networks, network, BAIT));
+    // The aliases come with the container's inspection, made when the endpoint is expanded.
+    const name = await waitFor('the alias row', () => childByLabel(networks, endpoint, PHISH));
+    const endpointTooltip = await waitFor('the aliases in the endpoint tooltip', async () => {
+      const markdown = await tooltipOf(networks, endpoint);
+      return markdown.includes('Aliases') ? markdown : undefined;
+    });
+    assert.ok(endpointTooltip.includes(`\`${PHISH}\``), endpointTooltip);
+    const containers = api.containersTree;
+    const container = await waitFor('the container', () => childByLabel(containers, undefined, BAIT));
+    const membership = await waitFor('the membership', () => childByLabel(containers, container, NET));
+    for (const markdown of [endpointTooltip, await tooltipOf(networks, name), await tooltipOf(containers, membership)]) {
+      assert.ok(!/https?:\/\/|www\./.test(outsideCode(markdown)), markdown);
+      assert.ok(markdown.includes('attacker'), markdown);
+    }
   });
 
   it('groups networks and containers by Compose project when the toggle is on', async () => {

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { runCli } from '../../src/cli';
-import { displayHost } from '../../src/model/displayHost';
+import { unreachableSentence } from '../../src/cli/messages';
+import { displayHost, logLine, shortHost } from '../../src/model/displayHost';
 
 describe('secrets in host URLs are masked wherever a host is shown', () => {
   test('the password of the user part becomes ***, the user stays', () => {
@@ -29,6 +30,19 @@ describe('secrets in host URLs are masked wherever a host is shown', () => {
     const shown = displayHost(text);
     assert.ok(!shown.includes('pw') && !shown.includes(':b@'), shown);
     assert.equal(shown, 'engine tcp://u:***@h:2376 unreachable (refused): connect ECONNREFUSED; badHost: ftp://a:***@x');
+  });
+
+  test('one masker for labels and logs: shortHost drops unix://, logLine is one masked line', () => {
+    assert.equal(shortHost('unix:///var/run/docker.sock'), '/var/run/docker.sock');
+    assert.equal(shortHost('tcp://u:p@ss@host:2376/?token=abc'), 'tcp://u:***@host:2376/?token=***');
+    assert.equal(logLine('tcp://u:p@ss@h:2375?access_token=xyz\nforged'), 'tcp://u:***@h:2375?access_token=***↵forged');
+  });
+
+  test('the command line prints an engine error on one masked line, without terminal escapes', () => {
+    const sentence = unreachableSentence(new Error('connect tcp://u:p@ss@h:2376?token=abc\n\u001b[31mforged line\r'), 'en');
+    assert.ok(!/[\n\r\u001b]/.test(sentence), JSON.stringify(sentence));
+    assert.ok(sentence.includes('tcp://u:***@h:2376?token=***'), sentence);
+    assert.ok(!sentence.includes('p@ss') && !sentence.includes('abc'), sentence);
   });
 
   test('the command line masks the password of a host it cannot use', async () => {

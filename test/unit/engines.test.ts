@@ -1,7 +1,8 @@
 /** Several engines at once: the setting's entries, the root labels, and which engine a clicked node acts on. */
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
-import { displayHost, engineLabel, engineOfArguments, engineRootNode, onEngine, parseEngineEntries, selectionOnEngine } from '../../src/model/engines';
+import { displayHost } from '../../src/model/displayHost';
+import { engineKey, engineLabel, engineOfArguments, engineRootNode, isEngineKey, onEngine, parseEngineEntries, selectionOnEngine } from '../../src/model/engines';
 import { buildInventory } from '../../src/model/inventory';
 import { childrenOf, networkRoots } from '../../src/model/treeModel';
 import { loadFixture, snapshotOf } from '../support/fixtures';
@@ -31,6 +32,27 @@ describe('dockerNetworks.engines entries', () => {
     assert.equal(engineLabel(socket), '/run/other.sock');
     assert.equal(engineLabel(withSecret), 'tcp://admin:***@10.0.0.2:2376');
     assert.equal(displayHost('ssh://me@box:22'), 'ssh://me@box:22');
+  });
+
+  test('one masker: the root label hides a password with an "@" in it and a token in the query', () => {
+    const [atSign, token, accessToken] = parseEngineEntries(['tcp://u:p@ss@host:2376', 'tcp://host:2376/?token=abc123', 'https://host:2376?access_token=xyz789']);
+    assert.equal(engineLabel(atSign), 'tcp://u:***@host:2376');
+    assert.equal(engineLabel(token), 'tcp://host:2376/?token=***');
+    assert.equal(engineLabel(accessToken), 'https://host:2376?access_token=***');
+  });
+
+  test('the key that names an engine in node ids, workspaceState and inspect URIs holds no part of the entry', () => {
+    const entries = ['tcp://admin:s3cr3t@10.0.0.2:2376', 'tcp://u:p@ss@host:2376', 'tcp://host:2376/?token=abc123', 'lab-ctx'];
+    const specs = parseEngineEntries(entries);
+    for (const spec of specs) {
+      assert.ok(isEngineKey(spec.key), spec.key);
+      assert.equal(spec.key, engineKey(spec.value), 'stable: the same entry, the same key');
+      const root = engineRootNode(spec.key);
+      for (const secret of ['s3cr3t', 'p@ss', 'abc123', 'admin', 'host', 'tcp:']) {
+        assert.ok(!spec.key.includes(secret) && !root.id.includes(secret) && !JSON.stringify(root).includes(secret), `${spec.key} ${root.id}`);
+      }
+    }
+    assert.equal(new Set(specs.map((spec) => spec.key)).size, entries.length, 'different entries, different keys');
   });
 });
 

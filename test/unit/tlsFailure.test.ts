@@ -74,6 +74,12 @@ describe('which TLS check refused the connection', () => {
     assert.equal(classifyUnreachable(error), 'tls');
   });
 
+  test('a certificate file that exists but cannot be read names the file and the error, and counts as a TLS cause', () => {
+    const error = new ConnectionResolutionError('tlsFile', '/c/ca.pem', 'tcp://h:2376', 'EACCES');
+    assert.deepEqual(classifyTlsFailure(error), { check: 'certFileUnreadable', file: '/c/ca.pem', readError: 'EACCES' });
+    assert.equal(classifyUnreachable(error), 'tls');
+  });
+
   test('other errors are not TLS failures', () => {
     assert.equal(classifyTlsFailure(nodeError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:2376'), tlsTarget), undefined);
     assert.equal(classifyTlsFailure(nodeError('ENOENT', 'connect ENOENT /var/run/docker.sock')), undefined);

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { parseWebviewMessage, type TopologyToggles } from '../../src/protocol';
-import { scopeFromValue, scopeToValue, StateStore, storedEngineKey, TopologyViewState, VIEW_STATE_KEY } from '../../src/topology/viewState';
+import { engineKey } from '../../src/model/engines';
+import { migrateStoredEngine, scopeFromValue, scopeToValue, StateStore, storedEngineKey, TopologyViewState, VIEW_STATE_KEY } from '../../src/topology/viewState';
 
 const DEFAULTS: TopologyToggles = { showIPs: true, showMACs: false, showStopped: false, showUnmanaged: true, showInferred: true };
 
@@ -44,18 +45,32 @@ describe('topology view state (owned by the host)', () => {
     const store = memoryStore();
     const first = new TopologyViewState(store, DEFAULTS);
     assert.equal(first.engineKey, undefined);
-    first.setEngine('tcp://10.0.0.2:2376');
+    const key = engineKey('tcp://10.0.0.2:2376');
+    first.setEngine(key);
     first.setScope({ kind: 'network', networkId: 'abc' });
     assert.equal(store.writes.length, 2);
-    assert.equal(storedEngineKey(store), 'tcp://10.0.0.2:2376');
+    assert.equal(storedEngineKey(store), key);
     const restored = new TopologyViewState(store, DEFAULTS);
-    assert.equal(restored.engineKey, 'tcp://10.0.0.2:2376');
+    assert.equal(restored.engineKey, key);
     assert.equal(restored.scopeValue, 'network:abc');
-    restored.setEngine('tcp://10.0.0.2:2376');
+    restored.setEngine(key);
     assert.equal(store.writes.length, 2, 'the same engine again is not written');
     // A stored engine of the wrong type is not trusted.
     assert.equal(storedEngineKey(memoryStore({ scope: 'host', engine: 42 })), undefined);
     assert.equal(storedEngineKey(memoryStore('garbage')), undefined);
+  });
+
+  test('a view state stored by 0.1.0 (the entry itself, password included) is rewritten with the key, the rest kept', () => {
+    const entry = 'tcp://admin:s3cr3t@10.0.0.2:2376?token=abc123';
+    const store = memoryStore({ scope: 'network:abc', toggles: DEFAULTS, engine: entry });
+    assert.equal(storedEngineKey(store), engineKey(entry), 'read back as the key of that entry');
+    migrateStoredEngine(store);
+    assert.deepEqual(store.writes, [{ scope: 'network:abc', toggles: DEFAULTS, engine: engineKey(entry) }]);
+    const stored = JSON.stringify(store.get(VIEW_STATE_KEY));
+    assert.ok(!stored.includes('s3cr3t') && !stored.includes('abc123') && !stored.includes('10.0.0.2'), stored);
+    migrateStoredEngine(store);
+    assert.equal(store.writes.length, 1, 'a key is not rewritten');
+    migrateStoredEngine(memoryStore({ scope: 'host' }));
   });
 
   test('a change that changes nothing is not written', () => {

@@ -78,13 +78,11 @@ describe('validation: subnets', () => {
   });
   test('IPv4-embedded IPv6 is IPv6: family and host bits from the address, not from ip-address\'s .v4 flag', () => {
     const v6 = { ipv6Enabled: true };
-    assert.equal(validateSubnet('::ffff:10.0.0.0/104', v6), undefined);
     assert.equal(validateSubnet('fd00::10.0.0.0/104', v6), undefined);
     // /96 keeps the whole IPv4 part as host bits: 10.0.0.0 is not zero there.
     const hostBits = validateSubnet('fd00::10.0.0.0/96', v6);
     assert.equal(hostBits?.code, 'cidrHostBits');
     assert.equal(hostBits?.params.suggestion, 'fd00::/96');
-    assert.equal(code(validateSubnet('::ffff:10.0.0.0/104', v4)), 'ipv6Disabled');
     assert.equal(code(validateSubnet('fd00::10.0.0.0/104', v4)), 'ipv6Disabled');
     assert.equal(validateGateway('fd00:1::172.30.0.1', 'fd00:1::/64'), undefined);
     assert.equal(code(validateGateway('fd00:1::172.30.0.1', '172.30.0.0/16')), 'addressWrongFamily');
@@ -92,6 +90,39 @@ describe('validation: subnets', () => {
     assert.equal(validateIpRange('::ffff:10.0.0.0/112', '::ffff:10.0.0.0/104'), undefined);
     assert.deepEqual({ ...parseAuxAddresses('r=fd00:1::10.0.0.2', 'fd00:1::/64').value }, { r: 'fd00:1::10.0.0.2' });
     assert.equal(cidrsOverlap('::ffff:10.0.0.0/104', '10.0.0.0/8'), false);
+  });
+  test('IPv4-mapped IPv6 subnets (::ffff:a.b.c.d/n) are refused, as the engine refuses them, with the IPv4 subnet meant', () => {
+    for (const ipv6Enabled of [true, false]) {
+      const found = validateSubnet('::ffff:10.0.0.0/104', { ipv6Enabled });
+      assert.equal(found?.code, 'subnetIpv4Mapped');
+      assert.equal(found?.params.suggestion, '10.0.0.0/8');
+    }
+    assert.equal(validateSubnet('::ffff:198.18.0.0/112', { ipv6Enabled: true })?.params.suggestion, '198.18.0.0/16');
+    assert.equal(code(validateSubnet('::ffff:0:0/96', { ipv6Enabled: true })), 'subnetIpv4Mapped');
+    // Not mapped: the block does not lie in ::ffff:0:0/96.
+    assert.equal(validateSubnet('::fffe:0:0/96', { ipv6Enabled: true }), undefined);
+    assert.equal(code(validateSubnet('::ffff:0:0/80', { ipv6Enabled: true })), 'cidrHostBits');
+  });
+  test('an IPv4-mapped gateway, range or auxiliary address is the IPv4 one, as the engine reads it', () => {
+    assert.equal(validateGateway('::ffff:172.30.0.1', '172.30.0.0/16'), undefined);
+    assert.equal(code(validateGateway('::ffff:172.30.0.1', 'fd00:dead::/64')), 'addressWrongFamily');
+    assert.equal(code(validateGateway('::ffff:172.31.0.1', '172.30.0.0/16')), 'gatewayOutside');
+    assert.equal(code(validateGateway('::ffff:172.30.0.0', '172.30.0.0/16')), 'gatewayIsNetworkAddress');
+    assert.equal(validateIpRange('::ffff:172.30.5.0/120', '172.30.0.0/16'), undefined);
+    assert.equal(code(validateIpRange('::ffff:172.31.5.0/120', '172.30.0.0/16')), 'rangeOutside');
+    assert.deepEqual({ ...parseAuxAddresses('a=::ffff:172.30.0.9', '172.30.0.0/16').value }, { a: '::ffff:172.30.0.9' });
+  });
+  test('a prefix length with leading zeros (/024) is refused, with the plain one as suggestion', () => {
+    const range = validateIpRange('172.31.5.0/024', '172.31.0.0/16');
+    assert.equal(range?.code, 'prefixLeadingZeros');
+    assert.equal(range?.params.suggestion, '172.31.5.0/24');
+    assert.equal(validateSubnet('172.31.0.0/016', { ipv6Enabled: false })?.params.suggestion, '172.31.0.0/16');
+    assert.equal(code(validateSubnet('fd00:beef::/064', { ipv6Enabled: true })), 'prefixLeadingZeros');
+    assert.equal(code(validateSubnet('0.0.0.0/00', { ipv6Enabled: false })), 'prefixLeadingZeros');
+    assert.equal(code(validateSubnet('0.0.0.0/0', { ipv6Enabled: false })), undefined);
+    assert.equal(validateIpRange('172.31.5.0/24', '172.31.0.0/16'), undefined);
+    // A subnet the engine stored with leading zeros still counts for overlaps.
+    assert.equal(cidrsOverlap('172.31.0.0/016', '172.31.5.0/24'), true);
   });
   test('IPv6 zones are refused, with their own message', () => {
     assert.equal(code(validateSubnet('fe80::%eth0/64', { ipv6Enabled: true })), 'ipv6Zone');
