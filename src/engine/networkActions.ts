@@ -7,6 +7,7 @@ import { classifyOperationError, OperationError } from '../model/engineErrors';
 import { buildInventory, Inventory } from '../model/inventory';
 import {
   DisconnectTarget,
+  engineGone,
   PruneCandidate,
   RemovalPlan,
   StepOutcome,
@@ -14,7 +15,7 @@ import {
 import { ConnectSpec, validateConnect } from '../model/connectSpec';
 import { CreateNetworkSpec, DriverContext, toCreateRequest, validateCreateSpec } from '../model/createNetworkSpec';
 import { AddressPool, SubnetFacts, subnetFacts } from '../model/subnetFacts';
-import type { NetworkModel } from '../model/inventory';
+import type { ContainerModel, NetworkModel } from '../model/inventory';
 import type { EngineInfoJson } from '../model/dockerTypes';
 import type { EngineApi } from './engineApi';
 
@@ -80,8 +81,22 @@ export interface ConnectItem extends ConnectPair {
 }
 
 /**
+ * Whether the container is already on the network as asked (a retry of an action that stopped
+ * half-way): connected, and at the fixed addresses asked for, if any. Aliases are not in the
+ * engine's list, so they are not compared.
+ */
+function alreadyConnected(container: ContainerModel, network: NetworkModel, spec: ConnectSpec): boolean {
+  const endpoint = container.memberships.find((membership) => membership.networkId === network.id);
+  const ipv4 = spec.ipv4Address?.trim();
+  const ipv6 = spec.ipv6Address?.trim();
+  return endpoint !== undefined && (!ipv4 || endpoint.ipv4 === ipv4) && (!ipv6 || endpoint.ipv6 === ipv6);
+}
+
+/**
  * Connects each pair with the same options. Each pair is validated against the inventory first;
- * a refused pair changes nothing and does not stop the others.
+ * a refused pair changes nothing and does not stop the others. A pair already connected as asked
+ * is done without a request (so a retry finishes an action that stopped half-way); once the
+ * engine is unreachable, the remaining pairs are not sent.
  */
 export async function connectContainers(
   client: EngineApi,
@@ -99,7 +114,16 @@ export async function connectContainers(
       containerName: container?.name ?? pair.containerId.slice(0, 12),
       networkName: network?.name ?? pair.networkId.slice(0, 12),
     };
+    const gone = engineGone(outcomes);
+    if (gone) {
+      outcomes.push({ item, ok: false, error: gone, notSent: true });
+      continue;
+    }
     onStep?.(item);
+    if (container && network && alreadyConnected(container, network, spec)) {
+      outcomes.push({ item, ok: true, already: true });
+      continue;
+    }
     if (!container || !network) {
       outcomes.push({
         item,
@@ -133,6 +157,11 @@ export async function disconnectEndpoints(
 ): Promise<StepOutcome<DisconnectTarget>[]> {
   const outcomes: StepOutcome<DisconnectTarget>[] = [];
   for (const target of targets) {
+    const gone = engineGone(outcomes);
+    if (gone) {
+      outcomes.push({ item: target, ok: false, error: gone, notSent: true });
+      continue;
+    }
     onStep?.(target);
     if (target.managedBy) {
       outcomes.push({ item: target, ok: false, issues: [target.managedBy.issue] });
@@ -169,6 +198,11 @@ export async function removeNetworks(
   const outcomes: StepOutcome<RemovalItem>[] = [];
   for (const plan of plans) {
     const item: RemovalItem = { networkId: plan.network.id, networkName: plan.network.name, endpoints: plan.endpoints.map((endpoint) => endpoint.containerName) };
+    const gone = engineGone(outcomes);
+    if (gone) {
+      outcomes.push({ item, ok: false, error: gone, notSent: true });
+      continue;
+    }
     onStep?.(item);
     if (plan.blocked === 'swarm' && plan.issue) {
       outcomes.push({ item, ok: false, issues: [plan.issue] });
@@ -221,6 +255,11 @@ export async function pruneNetworks(client: EngineApi, candidates: PruneCandidat
   const outcomes: StepOutcome<PruneItem>[] = [];
   for (const candidate of candidates) {
     const item: PruneItem = { networkId: candidate.network.id, networkName: candidate.network.name };
+    const gone = engineGone(outcomes);
+    if (gone) {
+      outcomes.push({ item, ok: false, error: gone, notSent: true });
+      continue;
+    }
     onStep?.(item);
     try {
       await client.removeNetwork(candidate.network.id);
