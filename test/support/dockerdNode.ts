@@ -29,7 +29,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { docker, TEST_IMAGE } from './dockerCli';
-import { processAlive } from './processes';
+import { killAll, processAlive } from './processes';
 import { waitFor } from './waitFor';
 
 export interface DockerdNode {
@@ -334,6 +334,15 @@ export async function startDockerdNode(options: DockerdNodeOptions): Promise<Doc
         // dockerd refuses to start while its pid file names a live process (a zombie counts).
         await waitFor(`dockerd ${old} reaped`, () => !processAlive(old), { timeoutMs: 10_000, intervalMs: 20 });
       }
+      // What the dead daemon left (its containers' shims and processes): a new containerd cannot
+      // take those shims over in this setup and the new daemon times out waiting for it. So the
+      // node restarts like a crashed host: its processes gone and its exec-root (on a host, under
+      // /run, a tmpfs) empty; the data-root stays, and the daemon starts its containers again by
+      // their restart policy.
+      killAll(processesInNamespace(name));
+      await waitFor(`node ${name} empty`, () => processesInNamespace(name).every((pid) => dead(pid)), { timeoutMs: 10_000, intervalMs: 50 });
+      unmountUnder(paths.execRoot);
+      fs.rmSync(paths.execRoot, { recursive: true, force: true });
       fs.rmSync(paths.pidFile, { force: true });
       spawnedPid = startDaemon(name, paths, bip, pool);
       await waitUntilAnswering(name, paths, spawnedPid);
