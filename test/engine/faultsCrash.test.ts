@@ -98,7 +98,12 @@ describe('dockerd killed during a multi-step action', () => {
     const pairs = CONTAINERS.map((name) => ({ containerId: inventory.containers.find((c) => c.name === name)!.id, networkId: created.item.id! }));
     const label = (item: { containerName: string; networkName: string }) => `${item.containerName} → ${item.networkName}`;
 
-    const outcomes = await connectContainers(killingBefore(client, 'connect', 2, () => node.kill()), inventory, pairs, { aliases: [] });
+    let outcomes: Awaited<ReturnType<typeof connectContainers>>;
+    try {
+      outcomes = await connectContainers(killingBefore(client, 'connect', 2, () => node.kill()), inventory, pairs, { aliases: [] });
+    } finally {
+      await restartEngine(); // also when the action threw: the next test needs the engine
+    }
     assert.deepEqual(outcomes.map((o) => [o.item.containerName, o.ok, o.error?.kind, o.notSent ?? false]), [
       [CONTAINERS[0], true, undefined, false],
       [CONTAINERS[1], false, 'unreachable', false],
@@ -108,7 +113,6 @@ describe('dockerd killed during a multi-step action', () => {
     console.log(`# summary after the kill:\n${said}`);
     assert.equal(said, [`1 done, 2 not done.`, `✓ ${CONTAINERS[0]} → ${network}`, `✗ ${CONTAINERS[1]} → ${network}: unreachable`, `✗ ${CONTAINERS[2]} → ${network}: not sent`].join('\n'));
 
-    await restartEngine();
     assert.deepEqual(CONTAINERS.map(networksOf), [[network], [], []], 'the engine is as the summary says');
 
     const retried = await connectContainers(client, await readInventory(client), pairs, { aliases: [] });
@@ -135,7 +139,12 @@ describe('dockerd killed during a multi-step action', () => {
     const plans = removalPlans(inventory, ids);
     const first = plans[0].endpoints[0].containerName;
 
-    const outcomes = await removeNetworks(killingBefore(client, 'disconnect', 2, () => node.kill()), plans, { disconnectEndpoints: true });
+    let outcomes: Awaited<ReturnType<typeof removeNetworks>>;
+    try {
+      outcomes = await removeNetworks(killingBefore(client, 'disconnect', 2, () => node.kill()), plans, { disconnectEndpoints: true });
+    } finally {
+      await restartEngine();
+    }
     assert.deepEqual(outcomes.map((o) => [o.item.networkName, o.ok, o.error?.kind, o.partial ?? [], o.notSent ?? false]), [
       [busy, false, 'unreachable', [first], false],
       [empty, false, 'unreachable', [], true],
@@ -145,7 +154,6 @@ describe('dockerd killed during a multi-step action', () => {
     assert.ok(said.includes(`${busy} was not removed, but these containers were already disconnected from it: ${first}.`), said);
     assert.ok(said.includes(`✗ ${empty}: not sent`), said);
 
-    await restartEngine();
     assert.equal(networkExists(busy), true);
     assert.equal(networkExists(empty), true);
     assert.deepEqual(CONTAINERS.map((name) => networksOf(name).includes(busy)), CONTAINERS.map((name) => name !== first), 'only the first endpoint was disconnected');
