@@ -50,6 +50,11 @@ export interface SessionOptions {
   eventCheckMs?: number;
   /** How long subscribing may take before the engine counts as unreachable (default 10 000 ms). */
   subscribeTimeoutMs?: number;
+  /**
+   * Events keep postponing their refresh by debounceMs; a burst that never pauses still gets one
+   * at most this long after its first event (default 1000 ms).
+   */
+  maxEventWaitMs?: number;
 }
 
 type SwarmInfo = NonNullable<EngineInfoJson['Swarm']>;
@@ -97,6 +102,8 @@ export class EngineSession {
   private readonly pendingInspections = new Map<string, Promise<ContainerInspectJson | undefined>>();
   private subscription: EventSubscription | undefined;
   private readonly eventRefresh: Debouncer;
+  /** The refresh after a stream ended (its own delay, backed off when streams keep failing). */
+  private readonly streamEndRefresh: Debouncer;
   /** Fires when the event stream has been silent for eventCheckMs (see checkEventStream). */
   private readonly streamCheck: Debouncer;
   /** The engine time (seconds) of the newest event seen, and the events seen in that second. */
@@ -135,8 +142,9 @@ export class EngineSession {
   constructor(readonly client: EngineApi, private readonly options: SessionOptions) {
     this.backoffMs = this.minBackoffMs;
     // Refreshes that follow events read the swarm lists only when an event asked for it.
-    this.eventRefresh = new Debouncer(() => void this.refreshOnce(), options.debounceMs);
+    this.eventRefresh = new Debouncer(() => void this.refreshOnce(), options.debounceMs, options.maxEventWaitMs ?? 1000);
     this.retry = new Debouncer(() => void this.refresh(), this.backoffMs);
+    this.streamEndRefresh = new Debouncer(() => void this.refreshOnce(), STREAM_END_REFRESH_MS);
     this.streamCheck = new Debouncer(() => void this.checkEventStream(), this.eventCheckMs);
   }
 
@@ -547,7 +555,8 @@ export class EngineSession {
     this.stateValue = this.stateValue.kind === 'connected' ? { kind: 'connecting' } : this.stateValue;
     this.swarmMayHaveChanged = true;
     const delay = STREAM_END_REFRESH_MS * 2 ** Math.max(0, this.failingStreams - 1);
-    this.eventRefresh.schedule(Math.min(delay, this.options.maxBackoffMs ?? 5000));
+    this.eventRefresh.cancel();
+    this.streamEndRefresh.schedule(Math.min(delay, this.options.maxBackoffMs ?? 5000));
   }
 
   /** Whether the event was already handled: a replay (`since`) repeats the events of its first second. */
@@ -633,6 +642,7 @@ export class EngineSession {
     this.disposed = true;
     this.stopSwarmPoll();
     this.streamCheck.dispose();
+    this.streamEndRefresh.dispose();
     this.subscription?.close();
     this.eventRefresh.dispose();
     this.retry.dispose();

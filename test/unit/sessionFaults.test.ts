@@ -178,3 +178,32 @@ describe('event line splitter', () => {
     }
   });
 });
+
+describe('refreshes during an outside burst', () => {
+  let engine: FakeEngine;
+  let session: EngineSession;
+  beforeEach(() => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+    engine = new FakeEngine(fixture);
+  });
+  afterEach(() => {
+    session?.dispose();
+    mock.timers.reset();
+  });
+
+  test('a burst that never pauses still refreshes once a second (not never), and once more after its last event', async () => {
+    session = new EngineSession(engine, { debounceMs: DEBOUNCE, platform: 'linux', localHostName: 'fake-host' });
+    await session.start();
+    await settle();
+    await advance(DEBOUNCE);
+    const before = engine.count('listNetworks');
+    // An event every 100 ms for 2.5 s: each one postpones the debounce (150 ms) before it runs out.
+    for (let tick = 0; tick < 25; tick++) {
+      engine.emit({ Type: 'network', Action: 'connect', Actor: { ID: fixture.networks[0].Id, Attributes: {} } });
+      await advance(100);
+    }
+    assert.equal(engine.count('listNetworks') - before, 2, 'one refresh per second of the burst (at 1 s and 2 s)');
+    await advance(DEBOUNCE);
+    assert.equal(engine.count('listNetworks') - before, 3, 'and the trailing one after the last event');
+  });
+});
