@@ -111,6 +111,12 @@ export class EngineSession {
   private eventsOfLastSecond = new Set<string>();
   /** During a stream check: the new stream's start (engine seconds); older events are replays. */
   private replayBefore: number | undefined;
+  /**
+   * During a stream check: the old stream's start. A replayed event of that very second may have
+   * come just before the old stream began (the refresh after it read the change); a later one is
+   * proof that the old stream missed it.
+   */
+  private replayAfter: number | undefined;
   private subscribedAt = 0;
   /** Event streams in a row that ended with an error soon after they started. */
   private failingStreams = 0;
@@ -533,6 +539,7 @@ export class EngineSession {
     }
     this.subscription = undefined;
     old.close();
+    this.replayAfter = old.startedAt;
     void this.subscribe(this.lastEventTime ?? old.startedAt);
   }
 
@@ -585,10 +592,12 @@ export class EngineSession {
       return;
     }
     this.watchStream();
-    if (this.replayBefore !== undefined && typeof event.time === 'number' && event.time < this.replayBefore) {
-      // The engine replayed an event the previous stream never delivered: that stream had stalled.
+    const time = event.time;
+    if (this.replayBefore !== undefined && typeof time === 'number' && time <= this.replayBefore && time > (this.replayAfter ?? -Infinity)) {
+      // An event the previous stream never delivered, replayed (times are whole seconds: one that
+      // came live in the second the check began would look the same, hence "seems").
       this.replayBefore = undefined;
-      this.options.log?.('event stream had stalled (an event it never delivered was replayed); refreshing');
+      this.options.log?.('event stream seems to have stalled (the check replayed an event it never delivered); refreshing');
       this.swarmMayHaveChanged = true;
       this.emitter.emit('containerEvent', undefined);
     }

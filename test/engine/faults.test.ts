@@ -217,16 +217,19 @@ describe('faults against the real parts', () => {
   test('an event stream that stalls without closing: the change made during the stall shows within the check period', async () => {
     const proxy = new FreezingProxy(scratch);
     await proxy.listen();
-    const CHECK_MS = 2000;
+    const CHECK_MS = 3000;
     try {
       const { session, log } = open({ source: 'setting', contextName: 'default', ...parseDockerHost(`unix://${proxy.socketPath}`) }, {}, CHECK_MS);
       await session.start();
       assert.equal(session.state.kind, 'connected');
       await outsideCreateShows(session, `${PREFIX}stall-before`, 3000);
+      // A change in the very second the stream began may predate it (the log then says nothing): be past it.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
       assert.equal(proxy.freeze(), 1, 'one event stream open, now stalled');
       const started = Date.now();
       createNetwork(`${PREFIX}stall-during`, [], LABEL);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The check comes CHECK_MS after the last event delivered (at least 1.1 s ago): not yet.
+      await new Promise((resolve) => setTimeout(resolve, 300));
       assert.equal(session.inventory?.networks.some((n) => n.name === `${PREFIX}stall-during`), false, 'the stalled stream delivered nothing');
       await waitFor('the change made during the stall', () => session.inventory?.networks.some((n) => n.name === `${PREFIX}stall-during`), { timeoutMs: CHECK_MS + 3000, intervalMs: 20 });
       const latency = Date.now() - started;

@@ -5,13 +5,15 @@
  * EngineApi wrapper, so the timing is deterministic); the daemon is then started again on the same
  * roots. Checked each time: the outcome says item by item what was done and what was not, the
  * engine's state afterwards is exactly that, and a retry finishes the job (what was already done
- * is recognised, not reported as an error).
+ * is recognised, not reported as an error). This engine is quiet (no other test uses it), so it
+ * also shows that the silence check of a healthy event stream costs one request and no refresh.
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
 import { ActionTexts, summaryMessages } from '../../src/commands/actionSummary';
 import type { EngineApi } from '../../src/engine/engineApi';
 import { EngineClient } from '../../src/engine/engineClient';
+import { EngineSession } from '../../src/engine/engineSession';
 import { connectContainers, createNetwork, readInventory, removeNetworks } from '../../src/engine/networkActions';
 import { parseDockerHost } from '../../src/model/connectionResolution';
 import { emptySpec } from '../../src/model/createNetworkSpec';
@@ -164,5 +166,36 @@ describe('dockerd killed during a multi-step action', () => {
     assert.equal(networkExists(busy), false);
     assert.equal(networkExists(empty), false);
     assert.ok(CONTAINERS.every((name) => !networksOf(name).includes(busy)));
+  });
+
+  test('a quiet engine: each silence check costs one subscription and no refresh; replayed events are recognised; events still flow', async () => {
+    const CHECK_MS = 1000;
+    const watched = new EngineClient({ source: 'setting', contextName: 'default', ...parseDockerHost(node.host) });
+    const counts = { lists: 0, subscriptions: 0 };
+    const list = watched.listNetworks.bind(watched);
+    watched.listNetworks = () => (counts.lists++, list());
+    const subscribe = watched.subscribe.bind(watched);
+    const seen: string[] = [];
+    watched.subscribe = (onEvent, onEnd, since) => (counts.subscriptions++, seen.push(`subscribe since ${since}`), subscribe((event) => (seen.push(`${event.Type} ${event.Action} ${event.time} ${event.timeNano}`), onEvent(event)), onEnd, since));
+    const session = new EngineSession(watched, { debounceMs: 50, eventCheckMs: CHECK_MS });
+    try {
+      await session.start();
+      await waitFor('subscribed', () => counts.subscriptions === 1 && counts.lists >= 2, { timeoutMs: 5000, intervalMs: 10 });
+      // One event, so each check replays its second (since = that second): it must be recognised.
+      nodeDocker(node, ['network', 'create', `${PREFIX}quiet`]);
+      await waitFor('the new network', () => session.inventory?.networks.some((n) => n.name === `${PREFIX}quiet`), { timeoutMs: 5000, intervalMs: 20 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const before = { ...counts };
+      await new Promise((resolve) => setTimeout(resolve, CHECK_MS * 4 + 200));
+      const checks = counts.subscriptions - before.subscriptions;
+      console.log(`# quiet engine, ${CHECK_MS * 4 + 200} ms: ${checks} silence checks, ${counts.lists - before.lists} refreshes`);
+      assert.ok(checks >= 3 && checks <= 5, `one check per silent period: ${checks}`);
+      assert.equal(counts.lists - before.lists, 0, `a healthy silent stream costs no refresh: ${seen.join('; ')}`);
+      nodeDocker(node, ['network', 'rm', `${PREFIX}quiet`]);
+      await waitFor('the network gone', () => !session.inventory?.networks.some((n) => n.name === `${PREFIX}quiet`), { timeoutMs: 3000, intervalMs: 20 });
+    } finally {
+      session.dispose();
+      watched.dispose();
+    }
   });
 });
