@@ -82,14 +82,24 @@ export interface ConnectItem extends ConnectPair {
 
 /**
  * Whether the container is already on the network as asked (a retry of an action that stopped
- * half-way): connected, and at the fixed addresses asked for, if any. Aliases are not in the
- * engine's list, so they are not compared.
+ * half-way): connected, at the fixed addresses asked for, with the aliases asked for. Aliases are
+ * not in the engine's list: when some are asked, the container is inspected (one request, only
+ * for a pair that is already connected). Otherwise the pair goes on to the validation, which
+ * refuses it as already connected.
  */
-function alreadyConnected(container: ContainerModel, network: NetworkModel, spec: ConnectSpec): boolean {
+async function alreadyConnected(client: EngineApi, container: ContainerModel, network: NetworkModel, spec: ConnectSpec): Promise<boolean> {
   const endpoint = container.memberships.find((membership) => membership.networkId === network.id);
   const ipv4 = spec.ipv4Address?.trim();
   const ipv6 = spec.ipv6Address?.trim();
-  return endpoint !== undefined && (!ipv4 || endpoint.ipv4 === ipv4) && (!ipv6 || endpoint.ipv6 === ipv6);
+  if (!endpoint || (ipv4 && endpoint.ipv4 !== ipv4) || (ipv6 && endpoint.ipv6 !== ipv6)) {
+    return false;
+  }
+  if (spec.aliases.length === 0) {
+    return true;
+  }
+  const inspected = await client.inspectContainer(container.id);
+  const aliases = inspected.NetworkSettings?.Networks?.[network.name]?.Aliases ?? [];
+  return spec.aliases.every((alias) => aliases.includes(alias));
 }
 
 /**
@@ -120,10 +130,6 @@ export async function connectContainers(
       continue;
     }
     onStep?.(item);
-    if (container && network && alreadyConnected(container, network, spec)) {
-      outcomes.push({ item, ok: true, already: true });
-      continue;
-    }
     if (!container || !network) {
       outcomes.push({
         item,
@@ -133,6 +139,10 @@ export async function connectContainers(
       continue;
     }
     try {
+      if (await alreadyConnected(client, container, network, spec)) {
+        outcomes.push({ item, ok: true, already: true });
+        continue;
+      }
       // A fixed address is checked against the network's inspect: its real gateway, its user subnets.
       const facts = spec.ipv4Address?.trim() || spec.ipv6Address?.trim() ? await readSubnetFacts(client, network) : undefined;
       const issues = validateConnect(container, network, spec, facts);

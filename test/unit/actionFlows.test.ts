@@ -83,6 +83,13 @@ describe('action flows on a fake engine', () => {
     assert.deepEqual(outcomes.map((o) => [o.ok, o.already ?? false]), [[true, true], [true, false]]);
     const mismatch = await connectContainers(new FakeEngine(fixture), inventory, pairs.slice(0, 1), { aliases: [], ipv4Address: '10.99.99.99' });
     assert.equal(mismatch[0].ok, false, 'already connected with another address than asked: not done');
+    // Aliases are not in the list: the container is inspected (es is on dev with the alias "search").
+    const es = { containerId: container('es').id, networkId: network('dev').id };
+    const withAlias = new FakeEngine(fixture);
+    const same = await connectContainers(withAlias, inventory, [es], { aliases: ['search'] });
+    assert.deepEqual([same[0].ok, same[0].already, withAlias.count('inspectContainer'), withAlias.mutations.length], [true, true, 1, 0]);
+    const other = await connectContainers(new FakeEngine(fixture), inventory, [es], { aliases: ['other'] });
+    assert.deepEqual(other[0].issues?.map((found) => found.code), ['alreadyConnected']);
   });
 
   test('the engine stops answering half-way: the remaining items are not sent, and say so (connect, disconnect, remove, prune)', async () => {
