@@ -15,6 +15,8 @@ export interface ActionTexts {
   partlyDone?(item: string, steps: string): string;
   /** "item: reason" in the UI language's typography (French puts a no-break space before ":"). */
   itemReason?(item: string, reason: string): string;
+  /** An item done without a request because the engine already was as asked (e.g. "c1 → net (already connected)"). */
+  alreadyDone?(item: string): string;
 }
 
 export interface SummaryMessage {
@@ -26,7 +28,7 @@ export interface SummaryMessage {
 
 /** Whether anything changed on the engine: an item done, or the first steps of a failed one. */
 export function engineChanged<T>(outcomes: readonly StepOutcome<T>[]): boolean {
-  return outcomes.some((outcome) => outcome.ok || (outcome.partial?.length ?? 0) > 0);
+  return outcomes.some((outcome) => (outcome.ok && !outcome.already) || (outcome.partial?.length ?? 0) > 0);
 }
 
 /**
@@ -42,14 +44,15 @@ export function summaryMessages<T>(
 ): SummaryMessage[] {
   const { done, failed } = summarize(outcomes);
   const messages: SummaryMessage[] = [];
+  const doneLabel = (outcome: StepOutcome<T>) => (outcome.already && texts.alreadyDone ? texts.alreadyDone(label(outcome.item)) : label(outcome.item));
   if (failed.length === 0) {
     if (done.length > 0) {
-      messages.push({ severity: 'information', text: texts.allDone(done.map((outcome) => label(outcome.item)).join(', ')) });
+      messages.push({ severity: 'information', text: texts.allDone(done.map(doneLabel).join(', ')) });
     }
   } else if ((done.length === 0 && failed.length === 1) || !texts.someFailed) {
     messages.push(...failed.map((outcome): SummaryMessage => ({ severity: 'error', text: reason(outcome) })));
   } else {
-    const detail = [...done.map((outcome) => `✓ ${label(outcome.item)}`), ...failed.map((outcome) => `✗ ${(texts.itemReason ?? ((item, why) => `${item}: ${why}`))(label(outcome.item), reason(outcome))}`)].join('\n');
+    const detail = [...done.map((outcome) => `✓ ${doneLabel(outcome)}`), ...failed.map((outcome) => `✗ ${(texts.itemReason ?? ((item, why) => `${item}: ${why}`))(label(outcome.item), reason(outcome))}`)].join('\n');
     messages.push({ severity: 'warning', text: texts.someFailed(done.length, failed.length), modal: { detail } });
   }
   for (const outcome of failed) {
@@ -62,5 +65,7 @@ export function summaryMessages<T>(
 
 /** One log line per failed item: its name and what the engine (or the validation) said. */
 export function failureLogLines<T>(outcomes: readonly StepOutcome<T>[], label: (item: T) => string): string[] {
-  return summarize(outcomes).failed.map((outcome) => `${label(outcome.item)}: ${outcome.error?.engineMessage || outcome.issues?.map((found) => found.code).join(',') || 'failed'}`);
+  const why = (outcome: StepOutcome<T>) =>
+    outcome.notSent ? 'not sent: the engine had stopped answering' : outcome.error?.engineMessage || outcome.issues?.map((found) => found.code).join(',') || 'failed';
+  return summarize(outcomes).failed.map((outcome) => `${label(outcome.item)}: ${why(outcome)}`);
 }

@@ -61,6 +61,9 @@ function withProgress<T>(title: string, task: (report: (message: string) => void
 
 /** Why one step failed, as one sentence. */
 function reasonOf<T>(outcome: StepOutcome<T>): string {
+  if (outcome.notSent) {
+    return vscode.l10n.t('Not sent: the engine had stopped answering at an earlier step.');
+  }
   if (outcome.issues && outcome.issues.length > 0) {
     return outcome.issues.map(validationMessage).join(' ');
   }

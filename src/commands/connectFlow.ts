@@ -206,6 +206,7 @@ export async function runConnect(services: Services, inventory: Inventory, conta
     texts: {
       allDone: (names) => vscode.l10n.t('Connected: {0}.', names),
       someFailed: (done, failed) => vscode.l10n.t('{0} connected, {1} not connected.', done, failed),
+      alreadyDone: (item) => vscode.l10n.t('{0} (already connected)', item),
     },
   });
 }

@@ -6,10 +6,17 @@
 export class Debouncer {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
+  /** When the pending run was first asked for (for maxWaitMs). */
+  private firstAskedAt: number | undefined;
 
+  /**
+   * `maxWaitMs`: however often schedule() postpones it, a pending run happens at most this long
+   * after it was first asked for (a burst that never pauses still gets a run now and then).
+   */
   constructor(
     private readonly action: () => void,
     private delayMs: number,
+    private readonly maxWaitMs?: number,
   ) {}
 
   get pending(): boolean {
@@ -21,11 +28,16 @@ export class Debouncer {
     if (this.disposed) {
       return;
     }
+    const now = Date.now();
+    const firstAskedAt = this.timer ? (this.firstAskedAt ?? now) : now;
+    const wait = this.maxWaitMs === undefined ? delayMs : Math.max(0, Math.min(delayMs, firstAskedAt + this.maxWaitMs - now));
     this.cancel();
+    this.firstAskedAt = firstAskedAt;
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      this.firstAskedAt = undefined;
       this.action();
-    }, delayMs);
+    }, wait);
   }
 
   /** Like schedule(), but an already pending run keeps its earlier time (coalesce, not postpone). */
@@ -48,6 +60,7 @@ export class Debouncer {
   }
 
   cancel(): void {
+    this.firstAskedAt = undefined;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;

@@ -16,6 +16,8 @@ export interface ConnectRequest {
 
 export interface EventSubscription {
   close(): void;
+  /** The engine's clock when the stream started (unix seconds, from its `Date` header), when known. */
+  startedAt?: number;
 }
 
 /** The most output kept of one command run for the doctor (exec or a host tool): 1 MiB. */
@@ -70,7 +72,9 @@ export interface EngineApi {
   pruneNetworks(labelFilters?: string[]): Promise<string[]>;
   /**
    * Subscribes to network and container events. `onEnd` is called once when the stream ends or
-   * fails (engine stopped, connection lost); the caller decides when to subscribe again.
+   * fails (engine stopped, connection lost, a line over the cap); the caller decides when to
+   * subscribe again. `since` (unix seconds, the engine's clock): the engine first replays the
+   * events it kept from that second on, then streams new ones.
    */
-  subscribe(onEvent: (event: EngineEventJson) => void, onEnd: (error?: unknown) => void): Promise<EventSubscription>;
+  subscribe(onEvent: (event: EngineEventJson) => void, onEnd: (error?: unknown) => void, since?: number): Promise<EventSubscription>;
 }

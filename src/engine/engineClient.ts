@@ -18,12 +18,19 @@ import type {
 import type { EngineTarget } from '../model/connectionResolution';
 import type { NetworkCreateRequest } from '../model/createNetworkSpec';
 import { dockerodeOptions } from './connection';
+import { EventLineSplitter } from './eventLines';
 import type { ConnectRequest, EngineApi, EngineVersion, EventSubscription, ExecResult } from './engineApi';
 import { EXEC_OUTPUT_MAX_BYTES } from './engineApi';
 import { SshHttpAgent } from './ssh/sshAgent';
 import type { SshPrompts } from './ssh/sshPrompts';
 import { SshFileLocations } from './ssh/sshFiles';
 import { SshTransport } from './ssh/sshTransport';
+
+/** The engine's clock (unix seconds) from an HTTP `Date` header; undefined when absent or malformed. */
+function engineTimeOf(header: string | string[] | undefined): number | undefined {
+  const millis = typeof header === 'string' ? Date.parse(header) : NaN;
+  return Number.isFinite(millis) ? Math.floor(millis / 1000) : undefined;
+}
 
 export interface EngineClientOptions {
   /** How an ssh:// engine asks the user (unknown host key, passphrase); none: refuse and never ask. */
@@ -178,11 +185,10 @@ export class EngineClient implements EngineApi {
     return result.NetworksDeleted ?? [];
   }
 
-  async subscribe(onEvent: (event: EngineEventJson) => void, onEnd: (error?: unknown) => void): Promise<EventSubscription> {
+  async subscribe(onEvent: (event: EngineEventJson) => void, onEnd: (error?: unknown) => void, since?: number): Promise<EventSubscription> {
     const stream = (await this.count(
-      this.streamingDocker.getEvents({ filters: { type: ['network', 'container'] } }),
-    )) as NodeJS.ReadableStream & { destroy?: () => void };
-    let buffered = '';
+      this.streamingDocker.getEvents({ filters: { type: ['network', 'container'] }, ...(since !== undefined ? { since } : {}) }),
+    )) as NodeJS.ReadableStream & { destroy?: () => void; headers?: Record<string, string | string[] | undefined> };
     let ended = false;
     const finish = (error?: unknown) => {
       if (!ended) {
@@ -190,26 +196,26 @@ export class EngineClient implements EngineApi {
         onEnd(error);
       }
     };
+    const lines = new EventLineSplitter((line) => {
+      try {
+        onEvent(JSON.parse(line) as EngineEventJson);
+      } catch {
+        // A partial or foreign line: ignore it, the next refresh reconciles.
+      }
+    });
     stream.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      let newline = buffered.indexOf('\n');
-      while (newline >= 0) {
-        const line = buffered.slice(0, newline).trim();
-        buffered = buffered.slice(newline + 1);
-        if (line) {
-          try {
-            onEvent(JSON.parse(line) as EngineEventJson);
-          } catch {
-            // A partial or foreign line: ignore it, the next refresh reconciles.
-          }
-        }
-        newline = buffered.indexOf('\n');
+      const tooLong = ended ? undefined : lines.push(chunk);
+      if (tooLong) {
+        // Bytes without a newline: stop buffering, drop the stream; the session resubscribes and refreshes.
+        finish(tooLong);
+        stream.destroy?.();
       }
     });
     stream.on('end', () => finish());
     stream.on('close', () => finish());
     stream.on('error', (error: unknown) => finish(error));
     return {
+      startedAt: engineTimeOf(stream.headers?.date),
       close: () => {
         ended = true;
         stream.destroy?.();

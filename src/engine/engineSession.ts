@@ -17,7 +17,9 @@ import { buildInventory, Inventory } from '../model/inventory';
 import { peersOf, SwarmPeer, SwarmPeersLookup } from '../model/swarm';
 import { displayHost } from '../model/displayHost';
 import { classifyTlsFailure, TlsFailure } from '../model/tlsFailure';
-import type { EngineApi, ExecResult } from './engineApi';
+import { oneLine } from '../model/safeText';
+import type { EngineApi, EventSubscription, ExecResult } from './engineApi';
+import { EventLineTooLong } from './eventLines';
 
 export type SessionState =
   | { kind: 'connecting' }
@@ -41,6 +43,18 @@ export interface SessionOptions {
    * engine (default 2000 ms; 0 turns it off).
    */
   swarmPollMs?: number;
+  /**
+   * While the event stream has been silent this long, check it (default 30 000 ms; 0 turns it
+   * off): one request per silent period, never a refresh unless the stream had missed something.
+   */
+  eventCheckMs?: number;
+  /** How long subscribing may take before the engine counts as unreachable (default 10 000 ms). */
+  subscribeTimeoutMs?: number;
+  /**
+   * Events keep postponing their refresh by debounceMs; a burst that never pauses still gets one
+   * at most this long after its first event (default 1000 ms).
+   */
+  maxEventWaitMs?: number;
 }
 
 type SwarmInfo = NonNullable<EngineInfoJson['Swarm']>;
@@ -49,6 +63,12 @@ type SwarmInfo = NonNullable<EngineInfoJson['Swarm']>;
 const CONTAINER_ACTIONS = new Set(['create', 'start', 'restart', 'die', 'stop', 'kill', 'pause', 'unpause', 'destroy', 'rename', 'update']);
 /** After the event stream ends, wait this long before asking whether the engine is still there. */
 const STREAM_END_REFRESH_MS = 100;
+/**
+ * A stream that ends with an error before it lived this long counts as failing: each such end in a
+ * row doubles the wait before the next refresh and subscription (an engine whose stream keeps
+ * breaking, e.g. lines over the cap, does not get a request storm).
+ */
+const HEALTHY_STREAM_MS = 10_000;
 /** Event types that are about the swarm itself (only a manager sends them). */
 const SWARM_EVENT_TYPES = new Set(['service', 'node', 'config', 'secret']);
 /** Labels the engine puts on a container that runs a swarm task (events carry them as attributes). */
@@ -80,8 +100,27 @@ export class EngineSession {
   private stateValue: SessionState = { kind: 'connecting' };
   private readonly inspections = new Map<string, ContainerInspectJson>();
   private readonly pendingInspections = new Map<string, Promise<ContainerInspectJson | undefined>>();
-  private subscription: { close(): void } | undefined;
+  private subscription: EventSubscription | undefined;
   private readonly eventRefresh: Debouncer;
+  /** The refresh after a stream ended (its own delay, backed off when streams keep failing). */
+  private readonly streamEndRefresh: Debouncer;
+  /** Fires when the event stream has been silent for eventCheckMs (see checkEventStream). */
+  private readonly streamCheck: Debouncer;
+  /** The engine time (seconds) of the newest event seen, and the events seen in that second. */
+  private lastEventTime: number | undefined;
+  private eventsOfLastSecond = new Set<string>();
+  /** During a stream check: the new stream's start (engine seconds); older events are replays. */
+  private replayBefore: number | undefined;
+  /**
+   * During a stream check: the old stream's start. A replayed event of that very second may have
+   * come just before the old stream began (the refresh after it read the change); a later one is
+   * proof that the old stream missed it.
+   */
+  private replayAfter: number | undefined;
+  private subscribedAt = 0;
+  /** Event streams in a row that ended with an error soon after they started. */
+  private failingStreams = 0;
+  private overflowLogged = false;
   private readonly retry: Debouncer;
   private backoffMs: number;
   private refreshing: Promise<void> | undefined;
@@ -109,8 +148,10 @@ export class EngineSession {
   constructor(readonly client: EngineApi, private readonly options: SessionOptions) {
     this.backoffMs = this.minBackoffMs;
     // Refreshes that follow events read the swarm lists only when an event asked for it.
-    this.eventRefresh = new Debouncer(() => void this.refreshOnce(), options.debounceMs);
+    this.eventRefresh = new Debouncer(() => void this.refreshOnce(), options.debounceMs, options.maxEventWaitMs ?? 1000);
     this.retry = new Debouncer(() => void this.refresh(), this.backoffMs);
+    this.streamEndRefresh = new Debouncer(() => void this.refreshOnce(), STREAM_END_REFRESH_MS);
+    this.streamCheck = new Debouncer(() => void this.checkEventStream(), this.eventCheckMs);
   }
 
   get target(): EngineTarget {
@@ -360,6 +401,10 @@ export class EngineSession {
     return this.options.watch !== false;
   }
 
+  private get eventCheckMs(): number {
+    return this.options.eventCheckMs ?? 30_000;
+  }
+
   private get minBackoffMs(): number {
     return this.options.minBackoffMs ?? 500;
   }
@@ -382,6 +427,7 @@ export class EngineSession {
     this.inspections.clear();
     this.peers.clear();
     this.stopSwarmPoll();
+    this.streamCheck.cancel();
     this.subscription?.close();
     this.subscription = undefined;
     if (changed) {
@@ -414,28 +460,87 @@ export class EngineSession {
     return this.refresh();
   }
 
-  private async subscribe(): Promise<void> {
+  /**
+   * Subscribes to events. A new stream (no `since`) is followed by one refresh that reads
+   * everything: what changed between the list calls and the subscription told no event. A stream
+   * check passes `since`: the engine replays what the old stream should have delivered.
+   */
+  private async subscribe(since?: number): Promise<void> {
     if (this.disposed || this.subscription) {
       return;
     }
     const generation = ++this.generation;
     try {
-      const subscription = await this.client.subscribe(
-        (event) => this.handleEvent(event),
-        (error) => this.handleStreamEnd(generation, error),
-      );
+      const subscription = await this.subscribeWithin(generation, since);
       if (this.disposed || generation !== this.generation) {
         subscription.close();
         return;
       }
       this.subscription = subscription;
-      // Anything that changed between the list calls and the subscription is caught by one more
-      // refresh, which reads everything: no event told what it was.
-      this.swarmMayHaveChanged = true;
-      this.eventRefresh.schedule();
+      this.subscribedAt = Date.now();
+      this.replayBefore = since !== undefined ? subscription.startedAt : undefined;
+      this.watchStream();
+      if (since === undefined) {
+        this.swarmMayHaveChanged = true;
+        this.eventRefresh.schedule();
+      }
     } catch (error) {
-      this.becomeUnreachable(error);
+      if (generation === this.generation && !this.disposed) {
+        this.becomeUnreachable(error);
+      }
     }
+  }
+
+  /** The subscription, or a timeout error: a stream that never answers must not leave the session waiting forever. */
+  private subscribeWithin(generation: number, since: number | undefined): Promise<EventSubscription> {
+    const pending = this.client.subscribe(
+      (event) => this.handleEvent(generation, event),
+      (error) => this.handleStreamEnd(generation, error),
+      since,
+    );
+    const timeoutMs = this.options.subscribeTimeoutMs ?? 10_000;
+    return new Promise<EventSubscription>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        pending.then((late) => late.close(), () => undefined);
+        reject(Object.assign(new Error(`the event stream did not answer within ${timeoutMs} ms (timed out)`), { code: 'ETIMEDOUT' }));
+      }, timeoutMs);
+      pending.then(
+        (subscription) => {
+          clearTimeout(timer);
+          resolve(subscription);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** (Re)starts the silence timer of the current stream. */
+  private watchStream(): void {
+    if (this.eventCheckMs > 0 && this.subscription && this.watching) {
+      this.streamCheck.schedule(this.eventCheckMs);
+    }
+  }
+
+  /**
+   * The stream has been silent for eventCheckMs. Docker's /events sends nothing while nothing
+   * happens, so silence proves nothing; a stream that stalled without closing (a stuck proxy, a
+   * half-open connection) looks the same. One request tells them apart: a new subscription with
+   * `since` = the second of the last event seen (else the old stream's start) makes the engine
+   * replay what the old stream should have delivered. Nothing new: the old stream was fine, no
+   * refresh. Events it never delivered: it had stalled; they drive the usual refresh.
+   */
+  private checkEventStream(): void {
+    const old = this.subscription;
+    if (this.disposed || !old || this.stateValue.kind !== 'connected') {
+      return;
+    }
+    this.subscription = undefined;
+    old.close();
+    this.replayAfter = old.startedAt;
+    void this.subscribe(this.lastEventTime ?? old.startedAt);
   }
 
   private handleStreamEnd(generation: number, error: unknown): void {
@@ -443,16 +548,59 @@ export class EngineSession {
       return;
     }
     this.subscription = undefined;
+    this.streamCheck.cancel();
     this.emitter.emit('containerEvent', undefined);
-    this.options.log?.(`event stream ended${error ? `: ${String(error)}` : ''}; refreshing`);
+    const lived = Date.now() - this.subscribedAt;
+    this.failingStreams = error && lived < HEALTHY_STREAM_MS ? this.failingStreams + 1 : 0;
+    const overflow = error instanceof EventLineTooLong;
+    if (!overflow || !this.overflowLogged) {
+      this.options.log?.(oneLine(`event stream ended${error ? `: ${error instanceof Error ? error.message : String(error)}` : ''}; refreshing`));
+    }
+    this.overflowLogged ||= overflow;
     // The stream ends when the engine stops: a refresh tells whether it is gone, and either
     // re-subscribes (connected) or starts the retry backoff (unreachable).
     this.stateValue = this.stateValue.kind === 'connected' ? { kind: 'connecting' } : this.stateValue;
     this.swarmMayHaveChanged = true;
-    this.eventRefresh.schedule(STREAM_END_REFRESH_MS);
+    const delay = STREAM_END_REFRESH_MS * 2 ** Math.max(0, this.failingStreams - 1);
+    this.eventRefresh.cancel();
+    this.streamEndRefresh.schedule(Math.min(delay, this.options.maxBackoffMs ?? 5000));
   }
 
-  private handleEvent(event: EngineEventJson): void {
+  /** Whether the event was already handled: a replay (`since`) repeats the events of its first second. */
+  private alreadySeen(event: EngineEventJson): boolean {
+    const time = event.time;
+    if (typeof time !== 'number') {
+      return false;
+    }
+    const key = `${event.timeNano ?? ''} ${event.Type ?? ''} ${event.Action ?? ''} ${event.Actor?.ID ?? ''}`;
+    if (this.lastEventTime === undefined || time > this.lastEventTime) {
+      this.lastEventTime = time;
+      this.eventsOfLastSecond = new Set([key]);
+      return false;
+    }
+    if (time === this.lastEventTime) {
+      if (this.eventsOfLastSecond.has(key)) {
+        return true;
+      }
+      this.eventsOfLastSecond.add(key);
+    }
+    return false;
+  }
+
+  private handleEvent(generation: number, event: EngineEventJson): void {
+    if (generation !== this.generation || this.disposed || this.alreadySeen(event)) {
+      return;
+    }
+    this.watchStream();
+    const time = event.time;
+    if (this.replayBefore !== undefined && typeof time === 'number' && time <= this.replayBefore && time > (this.replayAfter ?? -Infinity)) {
+      // An event the previous stream never delivered, replayed (times are whole seconds: one that
+      // came live in the second the check began would look the same, hence "seems").
+      this.replayBefore = undefined;
+      this.options.log?.('event stream seems to have stalled (the check replayed an event it never delivered); refreshing');
+      this.swarmMayHaveChanged = true;
+      this.emitter.emit('containerEvent', undefined);
+    }
     const action = (event.Action ?? '').split(':')[0];
     if (event.Type === 'container' && !CONTAINER_ACTIONS.has(action)) {
       return;
@@ -502,6 +650,8 @@ export class EngineSession {
   dispose(): void {
     this.disposed = true;
     this.stopSwarmPoll();
+    this.streamCheck.dispose();
+    this.streamEndRefresh.dispose();
     this.subscription?.close();
     this.eventRefresh.dispose();
     this.retry.dispose();

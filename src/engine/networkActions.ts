@@ -7,6 +7,7 @@ import { classifyOperationError, OperationError } from '../model/engineErrors';
 import { buildInventory, Inventory } from '../model/inventory';
 import {
   DisconnectTarget,
+  engineGone,
   PruneCandidate,
   RemovalPlan,
   StepOutcome,
@@ -14,7 +15,7 @@ import {
 import { ConnectSpec, validateConnect } from '../model/connectSpec';
 import { CreateNetworkSpec, DriverContext, toCreateRequest, validateCreateSpec } from '../model/createNetworkSpec';
 import { AddressPool, SubnetFacts, subnetFacts } from '../model/subnetFacts';
-import type { NetworkModel } from '../model/inventory';
+import type { ContainerModel, NetworkModel } from '../model/inventory';
 import type { EngineInfoJson } from '../model/dockerTypes';
 import type { EngineApi } from './engineApi';
 
@@ -80,8 +81,32 @@ export interface ConnectItem extends ConnectPair {
 }
 
 /**
+ * Whether the container is already on the network as asked (a retry of an action that stopped
+ * half-way): connected, at the fixed addresses asked for, with the aliases asked for. Aliases are
+ * not in the engine's list: when some are asked, the container is inspected (one request, only
+ * for a pair that is already connected). Otherwise the pair goes on to the validation, which
+ * refuses it as already connected.
+ */
+async function alreadyConnected(client: EngineApi, container: ContainerModel, network: NetworkModel, spec: ConnectSpec): Promise<boolean> {
+  const endpoint = container.memberships.find((membership) => membership.networkId === network.id);
+  const ipv4 = spec.ipv4Address?.trim();
+  const ipv6 = spec.ipv6Address?.trim();
+  if (!endpoint || (ipv4 && endpoint.ipv4 !== ipv4) || (ipv6 && endpoint.ipv6 !== ipv6)) {
+    return false;
+  }
+  if (spec.aliases.length === 0) {
+    return true;
+  }
+  const inspected = await client.inspectContainer(container.id);
+  const aliases = inspected.NetworkSettings?.Networks?.[network.name]?.Aliases ?? [];
+  return spec.aliases.every((alias) => aliases.includes(alias));
+}
+
+/**
  * Connects each pair with the same options. Each pair is validated against the inventory first;
- * a refused pair changes nothing and does not stop the others.
+ * a refused pair changes nothing and does not stop the others. A pair already connected as asked
+ * is done without a request (so a retry finishes an action that stopped half-way); once the
+ * engine is unreachable, the remaining pairs are not sent.
  */
 export async function connectContainers(
   client: EngineApi,
@@ -99,6 +124,11 @@ export async function connectContainers(
       containerName: container?.name ?? pair.containerId.slice(0, 12),
       networkName: network?.name ?? pair.networkId.slice(0, 12),
     };
+    const gone = engineGone(outcomes);
+    if (gone) {
+      outcomes.push({ item, ok: false, error: gone, notSent: true });
+      continue;
+    }
     onStep?.(item);
     if (!container || !network) {
       outcomes.push({
@@ -109,6 +139,10 @@ export async function connectContainers(
       continue;
     }
     try {
+      if (await alreadyConnected(client, container, network, spec)) {
+        outcomes.push({ item, ok: true, already: true });
+        continue;
+      }
       // A fixed address is checked against the network's inspect: its real gateway, its user subnets.
       const facts = spec.ipv4Address?.trim() || spec.ipv6Address?.trim() ? await readSubnetFacts(client, network) : undefined;
       const issues = validateConnect(container, network, spec, facts);
@@ -133,6 +167,11 @@ export async function disconnectEndpoints(
 ): Promise<StepOutcome<DisconnectTarget>[]> {
   const outcomes: StepOutcome<DisconnectTarget>[] = [];
   for (const target of targets) {
+    const gone = engineGone(outcomes);
+    if (gone) {
+      outcomes.push({ item: target, ok: false, error: gone, notSent: true });
+      continue;
+    }
     onStep?.(target);
     if (target.managedBy) {
       outcomes.push({ item: target, ok: false, issues: [target.managedBy.issue] });
@@ -169,6 +208,11 @@ export async function removeNetworks(
   const outcomes: StepOutcome<RemovalItem>[] = [];
   for (const plan of plans) {
     const item: RemovalItem = { networkId: plan.network.id, networkName: plan.network.name, endpoints: plan.endpoints.map((endpoint) => endpoint.containerName) };
+    const gone = engineGone(outcomes);
+    if (gone) {
+      outcomes.push({ item, ok: false, error: gone, notSent: true });
+      continue;
+    }
     onStep?.(item);
     if (plan.blocked === 'swarm' && plan.issue) {
       outcomes.push({ item, ok: false, issues: [plan.issue] });
@@ -221,6 +265,11 @@ export async function pruneNetworks(client: EngineApi, candidates: PruneCandidat
   const outcomes: StepOutcome<PruneItem>[] = [];
   for (const candidate of candidates) {
     const item: PruneItem = { networkId: candidate.network.id, networkName: candidate.network.name };
+    const gone = engineGone(outcomes);
+    if (gone) {
+      outcomes.push({ item, ok: false, error: gone, notSent: true });
+      continue;
+    }
     onStep?.(item);
     try {
       await client.removeNetwork(candidate.network.id);

@@ -18,6 +18,21 @@ export interface StepOutcome<T> {
   error?: OperationError;
   /** Steps that succeeded before this item failed (e.g. endpoints disconnected before a removal failed). */
   partial?: string[];
+  /** Done without a request: the engine already was as asked (a retry after a failure half-way). */
+  already?: boolean;
+  /**
+   * Not sent: an earlier item found the engine unreachable (`error` is that failure). Sending the
+   * rest would make each wait for its own timeout, and a restarted engine would take them out of order.
+   */
+  notSent?: boolean;
+}
+
+/**
+ * The failure that stopped the action when an earlier item found the engine unreachable; the
+ * remaining items are then not sent.
+ */
+export function engineGone<T>(outcomes: readonly StepOutcome<T>[]): OperationError | undefined {
+  return outcomes.find((outcome) => outcome.error?.kind === 'unreachable' && !outcome.notSent)?.error;
 }
 
 export interface ActionSummary<T> {

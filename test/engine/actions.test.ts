@@ -369,7 +369,13 @@ describe('network actions against the real engine', () => {
       assert.equal(outcome[0].ok, false);
       assert.equal(outcome[0].issues?.[0]?.code, code, JSON.stringify(outcome[0]));
     };
-    await check(c1, labId, { aliases: [] }, 'alreadyConnected');
+    // Already connected as asked (a retry after a failure half-way): done, nothing sent.
+    const again = await unchanged(() => connectContainers(client, inv, [{ containerId: c1, networkId: labId }], { aliases: [] }));
+    assert.deepEqual([again[0].ok, again[0].already], [true, true]);
+    const sameAsAsked = await unchanged(() => connectContainers(client, inv, [{ containerId: c2, networkId: labId }], { aliases: ['web', 'api'], ipv4Address: '172.16.86.10' }));
+    assert.deepEqual([sameAsAsked[0].ok, sameAsAsked[0].already], [true, true], 'the aliases read back from the engine match');
+    await check(c2, labId, { aliases: ['web', 'other'] }, 'alreadyConnected');
+    await check(c1, labId, { aliases: [], ipv4Address: '172.16.86.99' }, 'alreadyConnected');
     await check(c2, await idOf('network', n('mon-bridge')), { aliases: [], ipv4Address: 'not-an-ip' }, 'addressInvalid');
     await check(c2, bridge, { aliases: ['x'] }, 'alreadyConnected');
     await check(hostbox, labId, { aliases: [] }, 'containerNotConnectable');

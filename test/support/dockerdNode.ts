@@ -29,7 +29,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { docker, TEST_IMAGE } from './dockerCli';
-import { processAlive } from './processes';
+import { killAll, processAlive } from './processes';
 import { waitFor } from './waitFor';
 
 export interface DockerdNode {
@@ -43,6 +43,13 @@ export interface DockerdNode {
   /** `unix://<socketPath>`, for `docker -H`. */
   readonly host: string;
   stop(): Promise<void>;
+  /**
+   * Kills the daemon with SIGKILL (a crash) and returns once it is dead, so that no request sent
+   * after this call can reach it. Its containers' shims stay, as after a real crash.
+   */
+  kill(): void;
+  /** Starts the daemon again on the same roots, socket and addresses; resolves once it answers. */
+  restart(): Promise<void>;
 }
 
 export interface DockerdNodeOptions {
@@ -264,6 +271,41 @@ function imageArchive(): string {
   return savedImage;
 }
 
+/** Whether the process is dead: gone, or a zombie its parent has not reaped yet. */
+function dead(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
+
+/** SIGKILL, then a synchronous wait (a caller's next request must not reach the process). */
+function killNow(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return;
+  }
+  const until = Date.now() + 10_000;
+  while (!dead(pid)) {
+    if (Date.now() > until) {
+      throw new Error(`process ${pid} did not die after SIGKILL`);
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+  }
+}
+
+async function waitUntilAnswering(name: string, paths: NodePaths, pid: number): Promise<void> {
+  await waitFor(`dockerd node ${name} to answer on ${paths.socketPath}`, () => {
+    if (!processAlive(pid)) {
+      throw new Error(`dockerd node ${name} exited: ${fs.readFileSync(paths.logFile, 'utf8').slice(-2000)}`);
+    }
+    return docker(['-H', `unix://${paths.socketPath}`, 'version', '--format', '{{.Server.Version}}'], { allowFailure: true, timeoutMs: 5_000 }) !== '';
+  }, { timeoutMs: 60_000, intervalMs: 200 });
+}
+
 /** The docker CLI against one node. */
 export function nodeDocker(node: Pick<DockerdNode, 'host'>, args: readonly string[], options: { allowFailure?: boolean; timeoutMs?: number } = {}): string {
   return docker(['-H', node.host, ...args], options);
@@ -281,17 +323,35 @@ export async function startDockerdNode(options: DockerdNodeOptions): Promise<Doc
   const node: DockerdNode = {
     name, socketPath: paths.socketPath, address, execRoot: paths.execRoot, dataRoot: paths.dataRoot, host,
     stop: () => teardownNode(name, spawnedPid),
+    kill: () => {
+      if (spawnedPid !== undefined) {
+        killNow(spawnedPid);
+      }
+    },
+    restart: async () => {
+      const old = spawnedPid;
+      if (old !== undefined) {
+        // dockerd refuses to start while its pid file names a live process (a zombie counts).
+        await waitFor(`dockerd ${old} reaped`, () => !processAlive(old), { timeoutMs: 10_000, intervalMs: 20 });
+      }
+      // What the dead daemon left (its containers' shims and processes): a new containerd cannot
+      // take those shims over in this setup and the new daemon times out waiting for it. So the
+      // node restarts like a crashed host: its processes gone and its exec-root (on a host, under
+      // /run, a tmpfs) empty; the data-root stays, and the daemon starts its containers again by
+      // their restart policy.
+      killAll(processesInNamespace(name));
+      await waitFor(`node ${name} empty`, () => processesInNamespace(name).every((pid) => dead(pid)), { timeoutMs: 10_000, intervalMs: 50 });
+      unmountUnder(paths.execRoot);
+      fs.rmSync(paths.execRoot, { recursive: true, force: true });
+      fs.rmSync(paths.pidFile, { force: true });
+      spawnedPid = startDaemon(name, paths, bip, pool);
+      await waitUntilAnswering(name, paths, spawnedPid);
+    },
   };
   try {
     wireNode(options.hub, name, options.index, address);
     spawnedPid = startDaemon(name, paths, bip, pool);
-    const pid = spawnedPid;
-    await waitFor(`dockerd node ${name} to answer on ${paths.socketPath}`, () => {
-      if (!processAlive(pid)) {
-        throw new Error(`dockerd node ${name} exited: ${fs.readFileSync(paths.logFile, 'utf8').slice(-2000)}`);
-      }
-      return docker(['-H', host, 'version', '--format', '{{.Server.Version}}'], { allowFailure: true, timeoutMs: 5_000 }) !== '';
-    }, { timeoutMs: 60_000, intervalMs: 200 });
+    await waitUntilAnswering(name, paths, spawnedPid);
     if (options.loadImage !== false) {
       docker(['-H', host, 'load', '-i', imageArchive()], { timeoutMs: 120_000 });
     }

@@ -20,6 +20,8 @@ interface Listener {
   onEvent: (event: EngineEventJson) => void;
   onEnd: (error?: unknown) => void;
   closed: boolean;
+  /** A stalled stream: open, but nothing reaches its listener any more. */
+  frozen?: boolean;
 }
 
 export class FakeEngine implements EngineApi {
@@ -37,6 +39,12 @@ export class FakeEngine implements EngineApi {
   /** When it returns an error for a mutation, that mutation fails with it (an engine refusal). */
   refuse: ((mutation: string) => Error | undefined) | undefined;
   private readonly listeners: Listener[] = [];
+  /** Every event emitted, for the replays `subscribe(…, since)` asks for. */
+  private readonly eventLog: EngineEventJson[] = [];
+  /** The engine's clock (unix seconds): what a new stream's `startedAt` says. */
+  now = 1_700_000_000;
+  /** The `since` of each subscription, in order (undefined: a new stream). */
+  readonly subscribeSince: (number | undefined)[] = [];
   /** What `/info` says (a recorded swarm node's info makes this a swarm manager or worker). */
   infoJson: EngineInfoJson;
   swarmNodes: SwarmNodeJson[];
@@ -163,12 +171,31 @@ export class FakeEngine implements EngineApi {
     return this.answer('exec', () => ({ code: null, output: 'the fake engine runs no commands' }));
   }
 
-  subscribe(onEvent: (event: EngineEventJson) => void, onEnd: (error?: unknown) => void): Promise<EventSubscription> {
+  subscribe(onEvent: (event: EngineEventJson) => void, onEnd: (error?: unknown) => void, since?: number): Promise<EventSubscription> {
     return this.answer('subscribe', () => {
       const listener: Listener = { onEvent, onEnd, closed: false };
       this.listeners.push(listener);
-      return { close: () => void (listener.closed = true) };
+      this.subscribeSince.push(since);
+      if (since !== undefined) {
+        // Like the engine: the kept events from that second on come first, after the headers.
+        const replay = this.eventLog.filter((event) => (event.time ?? 0) >= since);
+        setImmediate(() => replay.forEach((event) => !listener.closed && !listener.frozen && listener.onEvent(structuredClone(event))));
+      }
+      return { close: () => void (listener.closed = true), startedAt: this.now };
     });
+  }
+
+  /** The open streams stall: they stay open but deliver nothing more (a stuck proxy). */
+  freeze(): void {
+    this.listeners.filter((l) => !l.closed).forEach((listener) => (listener.frozen = true));
+  }
+
+  /** Open streams end with this error while the engine still answers (e.g. a line over the cap). */
+  endStreams(error: Error): void {
+    for (const listener of this.listeners.filter((l) => !l.closed)) {
+      listener.closed = true;
+      listener.onEnd(error);
+    }
   }
 
   /** Open subscriptions (not closed by the session, not ended by the engine). */
@@ -178,7 +205,8 @@ export class FakeEngine implements EngineApi {
 
   /** Delivers an event to every open subscription, as the engine's stream would. */
   emit(event: EngineEventJson): void {
-    for (const listener of this.listeners.filter((l) => !l.closed)) {
+    this.eventLog.push(structuredClone(event));
+    for (const listener of this.listeners.filter((l) => !l.closed && !l.frozen)) {
       listener.onEvent(event);
     }
   }

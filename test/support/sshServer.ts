@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { descendants, killAll } from './processes';
 import { waitFor } from './waitFor';
 
 export const KEY_PASSPHRASE = 'dne ssh test passphrase';
@@ -28,6 +29,11 @@ export interface SshTestServer {
   hostFingerprint(): string;
   /** Restarts the server with another host key (a "changed" host). */
   restartWithNewHostKey(): Promise<void>;
+  /**
+   * Kills the server and every session it serves (their connections drop, as when the host
+   * reboots), waits `downMs`, then starts it again on the same port with the same host keys.
+   */
+  restart(downMs?: number): Promise<void>;
   /** Stops sshd, waits until it is gone (it writes its log on the way out), removes the folder. */
   stop(): Promise<void>;
 }
@@ -72,12 +78,14 @@ export async function startSshServer(options: { extraConfig?: string[] } = {}): 
   let ecdsaHostKey = '';
   let pidFile = '';
 
-  const start = async (): Promise<void> => {
+  const start = async (newHostKey = true): Promise<void> => {
     generation++;
-    hostKey = path.join(folder, `host_ed25519_${generation}`);
-    keygen(hostKey);
-    ecdsaHostKey = path.join(folder, `host_ecdsa_${generation}`);
-    keygen(ecdsaHostKey, '', 'ecdsa');
+    if (newHostKey) {
+      hostKey = path.join(folder, `host_ed25519_${generation}`);
+      keygen(hostKey);
+      ecdsaHostKey = path.join(folder, `host_ecdsa_${generation}`);
+      keygen(ecdsaHostKey, '', 'ecdsa');
+    }
     pidFile = path.join(folder, `sshd_${generation}.pid`);
     const config = path.join(folder, `sshd_config_${generation}`);
     writeFileSync(
@@ -113,9 +121,12 @@ export async function startSshServer(options: { extraConfig?: string[] } = {}): 
     }
   };
 
-  const stopCurrent = async (): Promise<void> => {
+  const stopCurrent = async (withSessions = false): Promise<void> => {
     if (existsSync(pidFile)) {
       const pid = Number(readFileSync(pidFile, 'utf8').trim());
+      if (withSessions && alive(pid)) {
+        killAll(descendants(pid));
+      }
       if (alive(pid)) {
         process.kill(pid, 'SIGTERM');
         await waitFor(`sshd ${pid} to exit`, () => !alive(pid), { timeoutMs: 10_000 });
@@ -141,6 +152,12 @@ export async function startSshServer(options: { extraConfig?: string[] } = {}): 
       await stopCurrent();
       await waitFor('sshd stopped', async () => !(await portOpen(port)), { timeoutMs: 10_000 });
       await start();
+    },
+    restart: async (downMs = 0) => {
+      await stopCurrent(true);
+      await waitFor('sshd stopped', async () => !(await portOpen(port)), { timeoutMs: 10_000 });
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      await start(false);
     },
     stop: async () => {
       await stopCurrent();

@@ -10,6 +10,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { descendants, killAll } from './processes';
 import { waitFor } from './waitFor';
 
 export interface TlsMaterial {
@@ -83,6 +84,11 @@ export function freePort(): Promise<number> {
 export interface TlsEndpoint {
   port: number;
   stop(): Promise<void>;
+  /**
+   * Kills socat and the connections it serves (its forked children), waits `downMs`, then starts
+   * it again on the same port with the same certificates.
+   */
+  restart(downMs?: number): Promise<void>;
 }
 
 function portOpen(port: number): Promise<boolean> {
@@ -109,26 +115,39 @@ export async function startTlsEndpoint(
     'plain' in options
       ? `TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork`
       : `OPENSSL-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork,cert=${options.cert},key=${options.key},cafile=${options.ca},verify=${options.requireClientCert === false ? 0 : 1}`;
-  const child: ChildProcess = spawn('socat', [listen, `UNIX-CONNECT:${socketPath}`], { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  await waitFor(`socat listening on ${port}`, async () => {
-    if (child.exitCode !== null) {
-      throw new Error(`socat exited (${child.exitCode}): ${stderr}`);
-    }
-    return portOpen(port);
-  });
+  const launch = async (): Promise<ChildProcess> => {
+    const child: ChildProcess = spawn('socat', [listen, `UNIX-CONNECT:${socketPath}`], { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await waitFor(`socat listening on ${port}`, async () => {
+      if (child.exitCode !== null) {
+        throw new Error(`socat exited (${child.exitCode}): ${stderr}`);
+      }
+      return portOpen(port);
+    });
+    return child;
+  };
+  const halt = (child: ChildProcess, withConnections: boolean) =>
+    new Promise<void>((resolve) => {
+      if (withConnections && child.pid !== undefined) {
+        killAll(descendants(child.pid));
+      }
+      if (child.exitCode !== null || child.signalCode !== null) {
+        resolve();
+        return;
+      }
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  let current = await launch();
   return {
     port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) {
-          resolve();
-          return;
-        }
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => halt(current, false),
+    restart: async (downMs = 0) => {
+      await halt(current, true);
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      current = await launch();
+    },
   };
 }
 

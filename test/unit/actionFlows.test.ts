@@ -71,6 +71,60 @@ describe('action flows on a fake engine', () => {
     assert.ok(!engine.mutations.includes(`remove ${bnet.id}`), 'the network is not removed');
   });
 
+  test('connect retried after a failure half-way: the pair already connected is done without a request, the others are sent', async () => {
+    const engine = new FakeEngine(fixture);
+    // c2 is on dev already (the first try connected it); c1 is not.
+    const pairs = [
+      { containerId: container('c2').id, networkId: network('dev').id },
+      { containerId: container('c1').id, networkId: network('dev').id },
+    ];
+    const outcomes = await connectContainers(engine, inventory, pairs, { aliases: [] });
+    assert.deepEqual(engine.mutations, [`connect ${network('dev').id} ${container('c1').id}`]);
+    assert.deepEqual(outcomes.map((o) => [o.ok, o.already ?? false]), [[true, true], [true, false]]);
+    const mismatch = await connectContainers(new FakeEngine(fixture), inventory, pairs.slice(0, 1), { aliases: [], ipv4Address: '10.99.99.99' });
+    assert.equal(mismatch[0].ok, false, 'already connected with another address than asked: not done');
+    // Aliases are not in the list: the container is inspected (es is on dev with the alias "search").
+    const es = { containerId: container('es').id, networkId: network('dev').id };
+    const withAlias = new FakeEngine(fixture);
+    const same = await connectContainers(withAlias, inventory, [es], { aliases: ['search'] });
+    assert.deepEqual([same[0].ok, same[0].already, withAlias.count('inspectContainer'), withAlias.mutations.length], [true, true, 1, 0]);
+    const other = await connectContainers(new FakeEngine(fixture), inventory, [es], { aliases: ['other'] });
+    assert.deepEqual(other[0].issues?.map((found) => found.code), ['alreadyConnected']);
+  });
+
+  test('the engine stops answering half-way: the remaining items are not sent, and say so (connect, disconnect, remove, prune)', async () => {
+    const unreachable = () => Object.assign(new Error('connect ECONNREFUSED /var/run/docker.sock'), { code: 'ECONNREFUSED' });
+    const dyingAfter = (n: number) => {
+      const engine = new FakeEngine(fixture);
+      let sent = 0;
+      engine.refuse = () => (++sent > n ? unreachable() : undefined);
+      return engine;
+    };
+    const containers = ['c1', 'es', 'web1'].map((name) => container(name).id);
+    let engine = dyingAfter(1);
+    const connected = await connectContainers(engine, inventory, containers.map((id) => ({ containerId: id, networkId: network('prod').id })), { aliases: [] });
+    assert.equal(engine.mutations.length, 2, 'the first done, the second found the engine gone, the third never sent');
+    assert.deepEqual(connected.map((o) => [o.ok, o.error?.kind, o.notSent ?? false]), [[true, undefined, false], [false, 'unreachable', false], [false, 'unreachable', true]]);
+
+    engine = dyingAfter(0);
+    const bnet = network('bnet');
+    const targets = disconnectTargets(inventory, bnet.endpoints.filter((e) => !e.viaContainer).map((e) => ({ networkId: bnet.id, containerId: e.containerId })));
+    const disconnected = await disconnectEndpoints(engine, targets, false);
+    assert.equal(engine.mutations.length, 1);
+    assert.deepEqual(disconnected.map((o) => o.notSent ?? false), [false, ...targets.slice(1).map(() => true)]);
+
+    engine = dyingAfter(1);
+    const removed = await removeNetworks(engine, removalPlans(inventory, [bnet.id, network('dev').id]), { disconnectEndpoints: true });
+    assert.equal(engine.mutations.length, 2, 'one disconnect done, the second failed, dev never touched');
+    assert.deepEqual(removed.map((o) => [o.ok, o.partial?.length ?? 0, o.notSent ?? false]), [[false, 1, false], [false, 0, true]]);
+
+    engine = dyingAfter(0);
+    const candidates = prunePreview(inventory);
+    const pruned = await pruneNetworks(engine, candidates);
+    assert.equal(engine.mutations.length, 1);
+    assert.equal(pruned.filter((o) => o.notSent).length, candidates.length - 1);
+  });
+
   test('prune removes exactly the previewed networks, one by one, in order', async () => {
     const engine = new FakeEngine(fixture);
     const candidates = prunePreview(inventory);

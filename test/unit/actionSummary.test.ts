@@ -66,6 +66,22 @@ describe('action summary', () => {
     assert.deepEqual(summaryMessages([refused('n')], label, single, reason), [{ severity: 'error', text: 'why n' }]);
   });
 
+  test('an item the engine already was as asked is done without changing it; the summary says "already"', () => {
+    const already: StepOutcome<Item> = { item: { name: 'c1 → lab' }, ok: true, already: true };
+    assert.equal(engineChanged([already]), false, 'nothing changed: no settle');
+    assert.equal(engineChanged([already, ok('c2 → lab')]), true);
+    const withAlready = { ...texts, alreadyDone: (item: string) => `${item} (already)` };
+    assert.deepEqual(summaryMessages([already, ok('c2 → lab')], label, withAlready, reason).map((m) => m.text), ['done: c1 → lab (already), c2 → lab']);
+    const mixed = summaryMessages([already, failed('c3 → lab')], label, withAlready, reason);
+    assert.equal(mixed[0].modal?.detail, '✓ c1 → lab (already)\n✗ c3 → lab: why c3 → lab');
+  });
+
+  test('items not sent after the engine stopped answering are logged as not sent, not with the first failure\'s message', () => {
+    const gone = { kind: 'unreachable' as const, params: {}, engineMessage: 'connect ECONNREFUSED' };
+    const lines = failureLogLines<Item>([{ item: { name: 'a' }, ok: false, error: gone }, { item: { name: 'b' }, ok: false, error: gone, notSent: true }], label);
+    assert.deepEqual(lines, ['a: connect ECONNREFUSED', 'b: not sent: the engine had stopped answering']);
+  });
+
   test('the log names each failed item with what the engine or the validation said', () => {
     assert.deepEqual(failureLogLines([ok('a'), failed('b'), refused('c'), { item: { name: 'd' }, ok: false }], label), [
       'b: engine says no to b',
