@@ -109,6 +109,8 @@ export class EngineSession {
   /** The engine time (seconds) of the newest event seen, and the events seen in that second. */
   private lastEventTime: number | undefined;
   private eventsOfLastSecond = new Set<string>();
+  /** timeNano of the latest event handled (a replay's earlier events of that second predate it). */
+  private lastEventNano: number | undefined;
   /** During a stream check: the new stream's start (engine seconds); older events are replays. */
   private replayBefore: number | undefined;
   /**
@@ -573,8 +575,10 @@ export class EngineSession {
       return false;
     }
     const key = `${event.timeNano ?? ''} ${event.Type ?? ''} ${event.Action ?? ''} ${event.Actor?.ID ?? ''}`;
+    const nano = typeof event.timeNano === 'number' ? event.timeNano : undefined;
     if (this.lastEventTime === undefined || time > this.lastEventTime) {
       this.lastEventTime = time;
+      this.lastEventNano = nano;
       this.eventsOfLastSecond = new Set([key]);
       return false;
     }
@@ -582,7 +586,13 @@ export class EngineSession {
       if (this.eventsOfLastSecond.has(key)) {
         return true;
       }
+      // The engine's log is ordered: an event of that second earlier than the latest one handled,
+      // and never delivered, happened before this session subscribed (its snapshot holds it).
+      if (nano !== undefined && this.lastEventNano !== undefined && nano < this.lastEventNano) {
+        return true;
+      }
       this.eventsOfLastSecond.add(key);
+      this.lastEventNano = Math.max(this.lastEventNano ?? nano ?? 0, nano ?? 0);
     }
     return false;
   }

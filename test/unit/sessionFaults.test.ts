@@ -67,6 +67,23 @@ describe('event stream faults on a fake engine', () => {
     assert.equal(engine.apiCallCount - engine.calls.lastIndexOf('listContainers') - 1, 3, 'only the three subscriptions since the last refresh');
   });
 
+  test('a replay that repeats an event from before the subscription (same second, earlier) costs no refresh', async () => {
+    // Seen in CI on the real engine: another test's `network destroy` in the same second as this
+    // session's first event, before it subscribed, came back in every silence check's replay.
+    engine.emit({ Type: 'network', Action: 'destroy', Actor: { ID: 'f'.repeat(64), Attributes: {} }, time: engine.now, timeNano: engine.now * 1e9 + 26_000_000 });
+    await open();
+    const network = fixture.networks[0];
+    engine.emit({ Type: 'network', Action: 'connect', Actor: { ID: network.Id, Attributes: {} }, time: engine.now, timeNano: engine.now * 1e9 + 670_000_000 });
+    await advance(DEBOUNCE);
+    const refreshes = engine.count('listNetworks');
+    const subscriptions = engine.count('subscribe');
+    await advance(CHECK);
+    await advance(DEBOUNCE);
+    assert.equal(engine.count('subscribe'), subscriptions + 1, 'one silence check');
+    assert.equal(engine.count('listNetworks'), refreshes, 'the earlier event predates the snapshot: no refresh');
+    assert.ok(!log.some((line) => /stalled/.test(line)), `no stall reported: ${log.join(' | ')}`);
+  });
+
   test('a stream that stalls without closing: the change made during the stall shows within one check period', async () => {
     await open();
     const gone = engine.networks.find((n) => n.Name === 'dev')!;
