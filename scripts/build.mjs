@@ -103,6 +103,15 @@ const builds = [
     plugins: [skipNativeAddons, skipBuildKitSession, skipModemSsh],
   },
   {
+    // The SVG export's sanitizer, required on the first export (src/topology/fileExport.ts).
+    ...common,
+    entryPoints: ['src/topology/safeSvg.ts'],
+    outfile: 'dist/safeSvg.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
     ...common,
     entryPoints: ['src/cli.ts'],
     outfile: 'dist/cli.js',

@@ -4,9 +4,19 @@
  * Mermaid source in its first comment, the Markdown in a line above the diagram, the SVG in a
  * comment and its <desc>.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { markdownDocument, svgDocument } from './exportDocuments';
-import { safeSvg } from './safeSvg';
+import type * as SafeSvgModule from './safeSvg';
+
+/**
+ * The sanitizer (sanitize-html and postcss, about 200 KiB) is its own bundle, dist/safeSvg.js,
+ * required on the first export: the extension's activation does not parse it.
+ */
+function loadSafeSvg(): typeof SafeSvgModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(__dirname, 'safeSvg.js')) as typeof SafeSvgModule;
+}
 
 export async function copyMermaidSource(mermaidSource: string): Promise<void> {
   await vscode.env.clipboard.writeText(mermaidSource);
@@ -18,6 +28,7 @@ export async function copyMermaidSource(mermaidSource: string): Promise<void> {
  * Returns false, writing nothing, when what the page sent is not an SVG.
  */
 export async function saveSvg(svg: string, levelLine: string): Promise<boolean> {
+  const { safeSvg } = loadSafeSvg();
   const safe = safeSvg(svg);
   if (safe === undefined) {
     void vscode.window.showErrorMessage(vscode.l10n.t('The topology page sent no SVG image to export.'));
