@@ -5,7 +5,7 @@
  * executable file (after symlinks, as Debian's alternatives are) in one of the system folders,
  * owned by root and writable by no one else.
  */
-import { accessSync, constants, promises as fs, statSync, Stats } from 'node:fs';
+import { accessSync, constants, statSync, Stats } from 'node:fs';
 import * as path from 'node:path';
 
 export const SYSTEM_TOOL_DIRS: readonly string[] = ['/usr/sbin', '/usr/bin', '/sbin', '/bin'];
@@ -14,28 +14,12 @@ function trustedStat(stat: Stats): boolean {
   return stat.isFile() && stat.uid === 0 && (stat.mode & 0o022) === 0;
 }
 
-async function trusted(file: string): Promise<boolean> {
-  try {
-    const stat = await fs.stat(file);
-    await fs.access(file, constants.X_OK);
-    return trustedStat(stat);
-  } catch {
-    return false;
-  }
-}
-
-/** The absolute path of `name` in the system folders; undefined when none holds a trusted one. */
+/**
+ * The absolute path of `name` in the system folders; undefined when none holds a trusted one.
+ * (A few stat calls: the probe asks once per read, so the synchronous search serves both.)
+ */
 export async function systemTool(name: string, dirs: readonly string[] = SYSTEM_TOOL_DIRS): Promise<string | undefined> {
-  if (name.includes('/')) {
-    return undefined;
-  }
-  for (const dir of dirs) {
-    const candidate = path.join(dir, name);
-    if (await trusted(candidate)) {
-      return candidate;
-    }
-  }
-  return undefined;
+  return systemToolSync(name, dirs);
 }
 
 /** systemTool, synchronously (for a watcher that starts its child at once). */
