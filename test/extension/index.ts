@@ -34,6 +34,8 @@ export function run(): Promise<void> {
     reporter: 'spec',
     color: false,
     timeout: Number(process.env.DNE_MOCHA_TIMEOUT_MS || 20_000),
+    // One test or one suite while working on it: DNE_MOCHA_GREP='topology panel' npm run test:extension.
+    ...(process.env.DNE_MOCHA_GREP ? { grep: process.env.DNE_MOCHA_GREP } : {}),
   });
   const files = findTests(__dirname);
   for (const f of files) mocha.addFile(f);

@@ -10,7 +10,8 @@
  * With DNE_VSCODE=desktop: @vscode/test-electron's runTests (downloads desktop VS Code).
  *
  * Environment: DNE_EXT_TEST_TIMEOUT_MS (overall timeout, default 300000), DNE_KEEP_TEMP=1 keeps
- * code-server's state folder, DNE_DEBUG=1 echoes the server log and browser console.
+ * code-server's state folder, DNE_DEBUG=1 echoes the server log and browser console, DNE_MOCHA_GREP
+ * runs only the tests whose title matches (test/extension/index.ts).
  * Exit code: the suite's (0 = all passed).
  */
 import * as fs from 'node:fs';
