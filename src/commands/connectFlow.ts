@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { EngineApi } from '../engine/engineApi';
-import { ConnectItem, ConnectPair, connectContainers, readSubnetFacts } from '../engine/networkActions';
+import { ConnectItem, ConnectPair, connectContainers, readSubnetFacts } from '../engine/runNetworkActions';
 import { ContainerModel, Inventory, isUserDefinedNetwork, NetworkModel } from '../model/inventory';
 import { connectableContainers, connectableNetworks } from '../model/networkActions';
 import { parseAliases, staticAddressBlocked, validateStaticAddress } from '../model/connectSpec';

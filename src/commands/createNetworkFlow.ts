@@ -6,7 +6,7 @@
  * engine's refusal is translated.
  */
 import * as vscode from 'vscode';
-import { createNetwork, readDriverContext } from '../engine/networkActions';
+import { createNetwork, readDriverContext } from '../engine/runNetworkActions';
 import { DriverContext, emptySpec } from '../model/createNetworkSpec';
 import type { Services } from '../services';
 import { requireInventory, runAction } from './actionUi';

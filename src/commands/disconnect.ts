@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { validationMessage } from './validationMessages';
-import { disconnectEndpoints } from '../engine/networkActions';
+import { disconnectEndpoints } from '../engine/runNetworkActions';
 import type { ContainerModel, Inventory } from '../model/inventory';
 import { disconnectableMemberships, DisconnectTarget, disconnectTargets } from '../model/networkActions';
 import type { Services } from '../services';

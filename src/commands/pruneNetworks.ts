@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { pruneNetworks } from '../engine/networkActions';
+import { pruneNetworks } from '../engine/runNetworkActions';
 import { prunePreview } from '../model/networkActions';
 import { splitList } from '../model/validation';
 import type { Services } from '../services';

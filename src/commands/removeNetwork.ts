@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { removeNetworks } from '../engine/networkActions';
+import { removeNetworks } from '../engine/runNetworkActions';
 import { removableNetworks, removalPlans } from '../model/networkActions';
 import type { Services } from '../services';
 import { confirmModal, removalAction, requireInventory, runAction, selectedNetworkIds, selectedNodes } from './actionUi';

@@ -1,7 +1,7 @@
 /**
  * Pure planning for the network actions: what a command may offer (connect candidates, removable
  * networks, prune preview) and the shape of an action's outcome, so that a multi-step action can
- * say exactly what was done and what was not. No I/O: src/engine/networkActions.ts runs the plans.
+ * say exactly what was done and what was not. No I/O: src/engine/runNetworkActions.ts runs the plans.
  */
 import type { OperationError } from './engineErrors';
 import { ContainerModel, EndpointModel, Inventory, isConnectable, isDisconnectable, isUserDefinedNetwork, NetworkModel } from './inventory';

@@ -1,5 +1,5 @@
 /**
- * Engine tier for the network actions: every action's core path (src/engine/networkActions.ts,
+ * Engine tier for the network actions: every action's core path (src/engine/runNetworkActions.ts,
  * the functions the commands call) against the real dockerd, the seed labs reproduced, each
  * validation failure leaving the engine's networks and endpoints exactly as before, and each
  * translated engine error triggered for real.
@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { resolveTarget } from '../../src/engine/connection';
 import { EngineClient } from '../../src/engine/engineClient';
-import { connectContainers, createNetwork, disconnectEndpoints, pruneNetworks, readDriverContext, readInventory, readSubnetFacts, removeNetworks } from '../../src/engine/networkActions';
+import { connectContainers, createNetwork, disconnectEndpoints, pruneNetworks, readDriverContext, readInventory, readSubnetFacts, removeNetworks } from '../../src/engine/runNetworkActions';
 import { classifyOperationError, OperationErrorKind } from '../../src/model/engineErrors';
 import type { Inventory } from '../../src/model/inventory';
 import { disconnectTargets, prunePreview, removalPlans } from '../../src/model/networkActions';

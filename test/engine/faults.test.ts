@@ -16,7 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import { resolveTarget } from '../../src/engine/connection';
 import { EngineClient } from '../../src/engine/engineClient';
 import { EngineSession } from '../../src/engine/engineSession';
-import { readInventory } from '../../src/engine/networkActions';
+import { readInventory } from '../../src/engine/runNetworkActions';
 import { parseDockerHost } from '../../src/model/connectionResolution';
 import type { EngineTarget } from '../../src/model/connectionResolution';
 import type { Inventory } from '../../src/model/inventory';

@@ -14,7 +14,7 @@ import { ActionTexts, summaryMessages } from '../../src/commands/actionSummary';
 import type { EngineApi } from '../../src/engine/engineApi';
 import { EngineClient } from '../../src/engine/engineClient';
 import { EngineSession } from '../../src/engine/engineSession';
-import { connectContainers, createNetwork, readInventory, removeNetworks } from '../../src/engine/networkActions';
+import { connectContainers, createNetwork, readInventory, removeNetworks } from '../../src/engine/runNetworkActions';
 import { parseDockerHost } from '../../src/model/connectionResolution';
 import { emptySpec } from '../../src/model/createNetworkSpec';
 import { removalPlans, StepOutcome } from '../../src/model/networkActions';

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EngineClient } from '../../src/engine/engineClient';
 import { EngineSession } from '../../src/engine/engineSession';
-import { connectContainers } from '../../src/engine/networkActions';
+import { connectContainers } from '../../src/engine/runNetworkActions';
 import type { NetworkJson } from '../../src/model/dockerTypes';
 import { networkSpans } from '../../src/model/swarm';
 import { buildTopology } from '../../src/model/topology/build';

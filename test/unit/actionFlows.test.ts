@@ -1,12 +1,12 @@
 /**
- * The network actions' flows (src/engine/networkActions.ts) on the in-memory engine fed from the
+ * The network actions' flows (src/engine/runNetworkActions.ts) on the in-memory engine fed from the
  * recorded fixtures: what is validated before anything is sent, what is sent and in which order,
  * how a refusal of one step is reported without stopping the others. What the engine itself
  * answers is tested against the real one in test/engine/actions.test.ts.
  */
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
-import { connectContainers, disconnectEndpoints, pruneNetworks, removeNetworks } from '../../src/engine/networkActions';
+import { connectContainers, disconnectEndpoints, pruneNetworks, removeNetworks } from '../../src/engine/runNetworkActions';
 import { buildInventory } from '../../src/model/inventory';
 import { disconnectTargets, prunePreview, removalPlans } from '../../src/model/networkActions';
 import { FakeEngine } from '../support/fakeEngine';

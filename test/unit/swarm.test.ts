@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import { EngineSession } from '../../src/engine/engineSession';
-import { readDriverContext } from '../../src/engine/networkActions';
+import { readDriverContext } from '../../src/engine/runNetworkActions';
 import { canConnect } from '../../src/model/connectSpec';
 import { validateDriver } from '../../src/model/createNetworkSpec';
 import type { EngineEventJson, NetworkJson } from '../../src/model/dockerTypes';
