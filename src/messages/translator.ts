@@ -20,7 +20,7 @@ export interface Translator {
 type Bundle = Record<string, string>;
 
 /** Fills `{param}` placeholders; a missing param stays visible as `{param}`. */
-export function fill(template: string, params: NamedArgs): string {
+function fill(template: string, params: NamedArgs): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => params[key] ?? whole);
 }
 
