@@ -33,7 +33,7 @@ const { generateMermaid } = require(out('src/model/topology/mermaid.js'));
 const { DEFAULT_DIAGRAM_OPTIONS } = require(out('src/model/topology/types.js'));
 const { MERMAID_RENDER_CONFIG } = require(out('src/model/topology/renderConfig.js'));
 const { emptyFacts } = require(out('src/model/topology/facts.js'));
-const { ENGLISH_LABELS } = require(out('src/topology/englishLabels.js'));
+const { ENGLISH_LABELS } = require(out('src/messages/diagramLabels.js'));
 const { generateOverview, chooseDiagram, overviewApplies } = require(out('src/model/topology/overview.js'));
 const only = process.env.DNE_BENCH_ONLY;
 

@@ -26,7 +26,7 @@ const { IncrementalProbe } = out('src/probe/incrementalProbe.js');
 const { probeHost } = out('src/probe/hostProbe.js');
 const { generateMermaid } = out('src/model/topology/mermaid.js');
 const { DEFAULT_DIAGRAM_OPTIONS } = out('src/model/topology/types.js');
-const { ENGLISH_LABELS } = out('src/topology/englishLabels.js');
+const { ENGLISH_LABELS } = out('src/messages/diagramLabels.js');
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);

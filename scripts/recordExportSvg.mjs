@@ -19,7 +19,7 @@ const { buildTopology } = require(out('src/model/topology/build.js'));
 const { generateMermaid } = require(out('src/model/topology/mermaid.js'));
 const { DEFAULT_DIAGRAM_OPTIONS } = require(out('src/model/topology/types.js'));
 const { MERMAID_RENDER_CONFIG } = require(out('src/model/topology/renderConfig.js'));
-const { ENGLISH_LABELS } = require(out('src/topology/englishLabels.js'));
+const { ENGLISH_LABELS } = require(out('src/messages/diagramLabels.js'));
 const { chromium } = require('playwright-core');
 
 const topology = buildTopology(fixtureInput(loadTopologyFixture(), 'netns'));

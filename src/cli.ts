@@ -12,7 +12,8 @@
 import { version } from '../package.json';
 import { HELP, parseCommandLine, PROGRAM, UsageError } from './cli/arguments';
 import { EngineUnreachable, runDiagram } from './cli/diagram';
-import { cliLocale, unreachableSentence } from './cli/messages';
+import { unreachableSentence } from './messages/unreachableMessages';
+import { cliLocale } from './messages/translator';
 import { runReach } from './cli/reach';
 import { printable } from './model/safeText';
 

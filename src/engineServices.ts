@@ -6,7 +6,7 @@
 import type * as vscode from 'vscode';
 import type { EngineSession } from './engine/engineSession';
 import type { Services } from './services';
-import type { SessionManager } from './sessionManager';
+import type { SessionManager } from './session/sessionManager';
 import type { ReachDocuments } from './views/reachDocuments';
 import type { TreeViews } from './views/treeViews';
 

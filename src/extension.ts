@@ -7,7 +7,7 @@ import { allCommands } from './commands';
 import { registerCommands } from './commands/registry';
 import type { Services } from './services';
 import { safeLog } from './safeLog';
-import { SessionManager } from './sessionManager';
+import { SessionManager } from './session/sessionManager';
 import { createServices } from './engineServices';
 import { registerTopology } from './topology/register';
 import { TopologyPanel } from './topology/topologyPanel';

@@ -6,7 +6,7 @@ import type { EngineSession } from './engine/engineSession';
 import type { RevealTarget } from './model/revealTarget';
 import type { ReachDocuments } from './views/reachDocuments';
 import type { Inventory } from './model/inventory';
-import type { EngineEntry } from './sessionManager';
+import type { EngineEntry } from './session/sessionManager';
 
 
 export interface Services {

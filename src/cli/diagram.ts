@@ -4,7 +4,7 @@
  */
 import { resolveTarget } from '../engine/connection';
 import { EngineClient } from '../engine/engineClient';
-import { cliSshPrompts } from './sshPrompts';
+import { cliSshPrompts } from './terminalSshPrompts';
 import { EngineSession } from '../engine/engineSession';
 import type { UnreachableCause } from '../model/engineErrors';
 import type { TlsFailure } from '../model/tlsFailure';
@@ -14,7 +14,7 @@ import { chooseDiagram, generateOverview } from '../model/topology/overview';
 import { filterTopology, focusTopology } from '../model/topology/scope';
 import type { TopologyScope } from '../model/topology/types';
 import { collectOverview, collectTopology } from '../topology/collect';
-import { ENGLISH_LABELS } from '../topology/englishLabels';
+import { ENGLISH_LABELS } from '../messages/diagramLabels';
 import { DiagramArguments, UsageError } from './arguments';
 
 /** The engine could not be reached: the session's classified cause and the raw detail. */

@@ -5,14 +5,26 @@
  */
 import { resolveTarget } from '../engine/connection';
 import { EngineClient } from '../engine/engineClient';
-import { cliSshPrompts } from './sshPrompts';
+import { cliSshPrompts } from './terminalSshPrompts';
 import { EngineSession } from '../engine/engineSession';
 import { checkReach, ReachRequestError } from '../engine/reachability/checkReach';
-import type { Check, PathHop, ReachReport, ReachSide } from '../model/reachability/types';
+import type { Check, ObservationReason, ReachReport } from '../model/reachability/types';
 import { ReachArguments, UsageError } from './arguments';
 import { EngineUnreachable } from './diagram';
 import { oneLine, printable, shellCommand } from '../model/safeText';
-import { ENGINE_VALUE_KINDS, FIX_SENTENCES, fill, NOTE_SENTENCES, OBSERVATION_REASONS, OUTCOME_WORDS, RULE_SENTENCES } from './reachSentences';
+import {
+  CLI_NOT_REQUESTED,
+  CLI_OUTCOME_WORDS,
+  ENGINE_VALUE_KINDS,
+  FIXES,
+  HopStyle,
+  hopText,
+  NOTES,
+  OBSERVATION_REASONS,
+  RULES,
+  sideName,
+} from '../messages/reachMessages';
+import { englishTranslator as english } from '../messages/translator';
 
 export interface ReachOutcome {
   output: string;
@@ -50,7 +62,7 @@ function usageErrorOf(error: ReachRequestError): UsageError {
       return new UsageError(`--name takes a container name or alias, not "${oneLine(error.ref, 200)}".`);
     case 'engineValueInvalid':
       return new UsageError(
-        `the engine answered a value that is not valid, so nothing was run: ${oneLine(error.ref, 300)} is "${oneLine(error.invalid?.value ?? '', 200)}", not ${ENGINE_VALUE_KINDS[error.invalid?.kind ?? 'ipAddress']}.`,
+        `the engine answered a value that is not valid, so nothing was run: ${oneLine(error.ref, 300)} is "${oneLine(error.invalid?.value ?? '', 200)}", not ${ENGINE_VALUE_KINDS[error.invalid?.kind ?? 'ipAddress'](english)}.`,
       );
     default:
       return new UsageError(`the engine ${error.ref} did not answer.`);
@@ -80,9 +92,12 @@ function flattened<T>(value: T): T {
   return value;
 }
 
-function sideName(side: ReachSide): string {
-  return side.kind === 'host' ? 'host' : side.name;
-}
+/** The terminal's path: plain names, the dropping chain or the stopping rule in capitals. */
+const TERMINAL_HOPS: HopStyle = {
+  name: (text) => text,
+  dropped: (chain) => `DROP (${chain})`,
+  stopped: (blocker) => `STOP (${blocker ?? 'unknown'})`,
+};
 
 /** The report in English: the disagreement first (the case that needs help), then the verdict and why. */
 export function reportText(raw: ReachReport): string {
@@ -100,9 +115,9 @@ export function reportText(raw: ReachReport): string {
   }
   const how = [question.name !== undefined ? `by name "${question.name}"` : 'by address', question.port !== undefined ? `TCP port ${question.port}` : 'ICMP echo'].join(', ');
   const basis = verdict.observed !== undefined ? `observed; explained: ${verdict.explained}` : 'explained, not observed';
-  lines.push(`${sideName(question.from)} -> ${sideName(question.to)} (${how}): ${verdict.final === 'reachable' ? 'REACHABLE' : 'NOT REACHABLE'} (${basis})`);
+  lines.push(`${sideName(question.from, 'host')} -> ${sideName(question.to, 'host')} (${how}): ${verdict.final === 'reachable' ? 'REACHABLE' : 'NOT REACHABLE'} (${basis})`);
   lines.push(...networkLines(report), ...blockerLines(report), ...noteLines(report), ...checkLines(report.checks));
-  lines.push('', observationLine(report), `Path: ${report.path.hops.map(hopText).join(' -> ') || '(none)'}`);
+  lines.push('', observationLine(report), `Path: ${report.path.hops.map((hop) => hopText(hop, TERMINAL_HOPS)).join(' -> ') || '(none)'}`);
   return printable(lines.join('\n')) + '\n';
 }
 
@@ -127,9 +142,9 @@ function blockerLines(report: ReachReport): string[] {
   }
   const lines = ['', 'Why not:'];
   for (const blocker of report.blockers) {
-    lines.push(`  - ${fill(RULE_SENTENCES[blocker.rule], blocker.params)}${blocker.source === 'observed' ? ' (observed)' : ''}`);
+    lines.push(`  - ${RULES[blocker.rule](blocker.params, english)}${blocker.source === 'observed' ? ' (observed)' : ''}`);
     if (blocker.fix) {
-      lines.push(`    Fix: ${fill(FIX_SENTENCES[blocker.fix.code], blocker.fix.params)}`);
+      lines.push(`    Fix: ${FIXES[blocker.fix.code](blocker.fix.params, english)}`);
       if (blocker.fix.command) {
         lines.push(`    $ ${shellCommand(blocker.fix.command)}`);
       }
@@ -139,7 +154,7 @@ function blockerLines(report: ReachReport): string[] {
 }
 
 function noteLines(report: ReachReport): string[] {
-  return report.notes.length === 0 ? [] : ['', 'Notes:', ...report.notes.map((note) => `  - ${fill(NOTE_SENTENCES[note.code], note.params)}`)];
+  return report.notes.length === 0 ? [] : ['', 'Notes:', ...report.notes.map((note) => `  - ${NOTES[note.code](note.params, english)}`)];
 }
 
 function checkLines(checks: Check[]): string[] {
@@ -151,10 +166,10 @@ function checkLines(checks: Check[]): string[] {
     'Checks (expected -> observed):',
     ...checks.map((check) => {
       const target = check.port !== undefined ? `${check.target}:${check.port}` : check.target;
-      const observed = check.observed ? OUTCOME_WORDS[check.observed] : 'not run';
+      const observed = CLI_OUTCOME_WORDS[check.observed ?? 'notRun'];
       const resolved = check.resolved && check.resolved.length > 0 ? ` [${check.resolved.join(', ')}]` : '';
       const detail = check.kind === 'filter' && check.detail ? `  ${check.detail}` : '';
-      return `  ${check.kind.padEnd(6)} ${target.padEnd(24)} ${OUTCOME_WORDS[check.expected]} -> ${observed}${resolved}${detail}`;
+      return `  ${check.kind.padEnd(6)} ${target.padEnd(24)} ${CLI_OUTCOME_WORDS[check.expected]} -> ${observed}${resolved}${detail}`;
     }),
   ];
 }
@@ -162,15 +177,12 @@ function checkLines(checks: Check[]): string[] {
 function observationLine(report: ReachReport): string {
   const { observation } = report;
   if (observation.method === 'none') {
-    return OBSERVATION_REASONS[observation.reason ?? 'notRequested'];
+    return reasonSentence(observation.reason ?? 'notRequested');
   }
-  const reason = observation.reason ? ` ${OBSERVATION_REASONS[observation.reason]}` : '';
-  return `Observed from inside ${sideName(report.question.from)} with ${(observation.tools ?? []).join(' ')} (${observation.method}).${reason}`;
+  const reason = observation.reason ? ` ${reasonSentence(observation.reason)}` : '';
+  return `Observed from inside ${sideName(report.question.from, 'host')} with ${(observation.tools ?? []).join(' ')} (${observation.method}).${reason}`;
 }
 
-function hopText(hop: PathHop): string {
-  if (hop.kind === 'drop') {
-    return hop.rule ? `DROP (${hop.rule.chain})` : `STOP (${hop.blocker ?? 'unknown'})`;
-  }
-  return hop.name ?? hop.kind;
+function reasonSentence(reason: ObservationReason): string {
+  return reason === 'notRequested' ? CLI_NOT_REQUESTED : OBSERVATION_REASONS[reason](english);
 }

@@ -10,8 +10,8 @@ import type { TreeNode } from '../model/treeModel';
 import type { Services } from '../services';
 import { ActionTexts, engineChanged, failureLogLines, SummaryMessage, summaryMessages } from './actionSummary';
 import { Cancelled, UserFacingError } from './command';
-import { operationErrorMessage } from './engineErrorMessages';
-import { validationMessage } from './validationMessages';
+import { operationErrorMessage } from '../messages/engineErrorMessages';
+import { validationMessage } from '../messages/validationMessages';
 
 export function requireInventory(services: Services): Inventory {
   const inventory = services.inventory();
@@ -65,10 +65,10 @@ function reasonOf<T>(outcome: StepOutcome<T>): string {
     return vscode.l10n.t('Not sent: the engine had stopped answering at an earlier step.');
   }
   if (outcome.issues && outcome.issues.length > 0) {
-    return outcome.issues.map(validationMessage).join(' ');
+    return outcome.issues.map((issue) => validationMessage(issue, vscode.l10n)).join(' ');
   }
   if (outcome.error) {
-    return operationErrorMessage(outcome.error);
+    return operationErrorMessage(outcome.error, vscode.l10n);
   }
   return '';
 }

@@ -14,7 +14,7 @@ import type { TopologyScope } from '../model/topology/types';
 import type { TreeNode } from '../model/treeModel';
 import type { Services } from '../services';
 import { TopologyPanel } from '../topology/topologyPanel';
-import { ENGINE_VALUE_KINDS } from '../views/reachSentences';
+import { ENGINE_VALUE_KINDS } from '../messages/reachMessages';
 import { Cancelled, CommandDefinition, UserFacingError } from './command';
 
 type SidePick = vscode.QuickPickItem & { ref: string };
@@ -88,7 +88,7 @@ function requestError(error: unknown): unknown {
           'The engine answered a value that is not valid, so nothing was run: {0} is "{1}", not {2}.',
           oneLine(error.ref, 300),
           oneLine(error.invalid?.value ?? '', 200),
-          ENGINE_VALUE_KINDS[error.invalid?.kind ?? 'ipAddress'](),
+          ENGINE_VALUE_KINDS[error.invalid?.kind ?? 'ipAddress'](vscode.l10n),
         ),
       );
     default:

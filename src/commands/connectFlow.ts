@@ -14,7 +14,7 @@ import type { Services } from '../services';
 import { runAction } from './actionUi';
 import { Cancelled, UserFacingError } from './command';
 import { inputStep, pickStep, runSteps } from './multiStepInput';
-import { fieldMessage, validationMessage } from './validationMessages';
+import { fieldMessage, validationMessage } from '../messages/validationMessages';
 
 type Item<T> = vscode.QuickPickItem & { value: T };
 
@@ -119,10 +119,10 @@ async function aliasesStep(state: ConnectState, back: boolean): Promise<boolean>
     validate: (value) => {
       const parsed = parseAliases(value);
       if (parsed.issue) {
-        return validationMessage(parsed.issue);
+        return validationMessage(parsed.issue, vscode.l10n);
       }
       if (parsed.value.length > 0 && predefined) {
-        return validationMessage({ code: 'aliasNeedsUserNetwork', field: 'aliases', params: { network: predefined.name } });
+        return validationMessage({ code: 'aliasNeedsUserNetwork', field: 'aliases', params: { network: predefined.name } }, vscode.l10n);
       }
       return undefined;
     },
@@ -156,7 +156,7 @@ function staticStep(family: 4 | 6) {
     if (blocked) {
       // Said before the user types: the engine would refuse any fixed address here.
       if (blocked.code === 'staticIpAutomaticSubnet') {
-        void vscode.window.showInformationMessage(validationMessage(blocked));
+        void vscode.window.showInformationMessage(validationMessage(blocked, vscode.l10n));
       }
       return false;
     }
@@ -172,7 +172,7 @@ function staticStep(family: 4 | 6) {
           ? vscode.l10n.t('Fixed IPv4 address in {0} (--ip; empty: the engine assigns one)', subnets)
           : vscode.l10n.t('Fixed IPv6 address in {0} (--ip6; empty: the engine assigns one)', subnets),
       value: (family === 4 ? state.ipv4 : state.ipv6) ?? '',
-      validate: (value) => (value.trim() ? fieldMessage(validateStaticAddress(value, family, network, facts)) : undefined),
+      validate: (value) => (value.trim() ? fieldMessage(validateStaticAddress(value, family, network, facts), vscode.l10n) : undefined),
     });
     if (family === 4) {
       state.ipv4 = text.trim() || undefined;

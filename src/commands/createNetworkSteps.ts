@@ -23,7 +23,7 @@ import type { Inventory } from '../model/inventory';
 import { formatKeyValues, parseKeyValues } from '../model/validation';
 import type { Services } from '../services';
 import { inputStep, pickStep, StepBack } from './multiStepInput';
-import { fieldMessage, validationMessage } from './validationMessages';
+import { fieldMessage, validationMessage } from '../messages/validationMessages';
 
 export type Item<T> = vscode.QuickPickItem & { value: T };
 
@@ -43,7 +43,7 @@ export async function nameStep(flow: CreateFlow, back: boolean): Promise<boolean
     prompt: vscode.l10n.t('Name of the new network'),
     placeholder: vscode.l10n.t('for example mon-bridge'),
     value: flow.spec.name,
-    validate: (text) => fieldMessage(validateNetworkName(text, flow.inventory)),
+    validate: (text) => fieldMessage(validateNetworkName(text, flow.inventory), vscode.l10n),
   });
   flow.spec.name = value.trim();
   return true;
@@ -57,7 +57,7 @@ export async function driverStep(flow: CreateFlow, back: boolean): Promise<boole
         label: driver,
         value: driver,
         description: driver === flow.spec.driver ? vscode.l10n.t('current') : undefined,
-        detail: refused ? `$(warning) ${validationMessage(refused)}` : driverDetail(driver),
+        detail: refused ? `$(warning) ${validationMessage(refused, vscode.l10n)}` : driverDetail(driver),
       };
     });
     const chosen = await pickStep({
@@ -70,7 +70,7 @@ export async function driverStep(flow: CreateFlow, back: boolean): Promise<boole
     const refused = validateDriver(chosen.value, flow.drivers);
     if (refused) {
       // Overlay without a swarm manager: say how to get there, and stay on this step.
-      void vscode.window.showWarningMessage(validationMessage(refused));
+      void vscode.window.showWarningMessage(validationMessage(refused, vscode.l10n));
       continue;
     }
     flow.spec.driver = chosen.value;
@@ -177,7 +177,7 @@ export async function keyValueStep(flow: CreateFlow, back: boolean, field: 'labe
         : vscode.l10n.t('Driver options as key=value, comma separated (--opt; empty: none)'),
     placeholder: field === 'labels' ? 'env=prod, team=net' : 'com.docker.network.driver.mtu=1400',
     value: formatKeyValues(flow.spec[field]),
-    validate: (value) => fieldMessage(parseKeyValues(value, field).issue),
+    validate: (value) => fieldMessage(parseKeyValues(value, field).issue, vscode.l10n),
   });
   flow.spec[field] = parseKeyValues(text, field).value;
   return true;
@@ -237,7 +237,7 @@ export async function reviewStep(flow: CreateFlow, back: boolean): Promise<boole
     const issues = validateCreateSpec(flow.spec, flow.inventory, flow.drivers);
     const create: Item<ReviewAction> = { label: vscode.l10n.t('$(check) Create network {0}', flow.spec.name), value: 'create', detail: summaryOf(flow.spec) };
     const head: Item<ReviewAction>[] =
-      issues.length === 0 ? [create] : issues.map((found) => ({ label: `$(error) ${validationMessage(found)}`, value: 'back', detail: vscode.l10n.t('Go back to fix it') }));
+      issues.length === 0 ? [create] : issues.map((found) => ({ label: `$(error) ${validationMessage(found, vscode.l10n)}`, value: 'back', detail: vscode.l10n.t('Go back to fix it') }));
     const items = [...head, ...requestRows(toCreateRequest(flow.spec))];
     const chosen = await pickStep({ title: flow.title, back, placeholder: vscode.l10n.t('Review: everything below is sent to the engine'), items, activeItem: head[0] });
     if (chosen.value === 'back') {

@@ -9,7 +9,7 @@ import type { SubnetSpec } from '../model/createNetworkSpec';
 import { formatKeyValues, ValidationIssue } from '../model/validation';
 import type { CreateFlow, Item } from './createNetworkSteps';
 import { inputStep, pickStep, runSteps, StepBack } from './multiStepInput';
-import { fieldMessage } from './validationMessages';
+import { fieldMessage } from '../messages/validationMessages';
 
 interface Field {
   prompt: string;
@@ -28,7 +28,7 @@ async function askField(flow: CreateFlow, field: Field): Promise<string> {
     prompt: field.prompt,
     placeholder: field.placeholder,
     value: field.value ?? '',
-    validate: (value) => (field.optional && !value.trim() ? undefined : fieldMessage(field.check(value))),
+    validate: (value) => (field.optional && !value.trim() ? undefined : fieldMessage(field.check(value), vscode.l10n)),
   });
   return text.trim();
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { validationMessage } from './validationMessages';
+import { validationMessage } from '../messages/validationMessages';
 import { disconnectEndpoints } from '../engine/runNetworkActions';
 import type { ContainerModel, Inventory } from '../model/inventory';
 import { disconnectableMemberships, DisconnectTarget, disconnectTargets } from '../model/networkActions';
@@ -79,7 +79,7 @@ export const disconnectCommand: CommandDefinition = {
     const managed = targets.filter((target) => target.managedBy);
     if (managed.length > 0 && managed.length === targets.length) {
       // Swarm task containers: their networks belong to the service; refused before anything is sent.
-      throw new UserFacingError(managed.map((target) => validationMessage(target.managedBy!.issue)).join(' '));
+      throw new UserFacingError(managed.map((target) => validationMessage(target.managedBy!.issue, vscode.l10n)).join(' '));
     }
     const { message, detail } = confirmation(targets);
     const disconnectLabel = vscode.l10n.t('Disconnect');

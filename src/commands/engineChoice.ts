@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { shortHost } from '../model/displayHost';
 import { engineOfArguments, selectionOnEngine } from '../model/engines';
 import type { Services } from '../services';
-import type { EngineEntry } from '../sessionManager';
+import type { EngineEntry } from '../session/sessionManager';
 import { TopologyPanel } from '../topology/topologyPanel';
 import { engineStateText } from '../views/engineItems';
 import { Cancelled, CommandDefinition } from './command';

@@ -6,13 +6,13 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { Cancelled, CommandDefinition, UserFacingError } from './command';
 import { onChosenEngine } from './engineChoice';
-import { engineErrorMessage } from './engineErrorMessages';
+import { engineErrorMessage } from '../messages/engineErrorMessages';
 
 export function messageFor(error: unknown): string {
   if (error instanceof UserFacingError) {
     return error.message;
   }
-  const translated = engineErrorMessage(error);
+  const translated = engineErrorMessage(error, vscode.l10n);
   if (translated) {
     return translated;
   }

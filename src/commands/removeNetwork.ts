@@ -4,8 +4,8 @@ import { removableNetworks, removalPlans } from '../model/networkActions';
 import type { Services } from '../services';
 import { confirmModal, removalAction, requireInventory, runAction, selectedNetworkIds, selectedNodes } from './actionUi';
 import { CommandDefinition, UserFacingError } from './command';
-import { operationErrorMessage } from './engineErrorMessages';
-import { validationMessage } from './validationMessages';
+import { operationErrorMessage } from '../messages/engineErrorMessages';
+import { validationMessage } from '../messages/validationMessages';
 import { pickStep } from './multiStepInput';
 import { plural } from '../views/uiFormat';
 
@@ -41,7 +41,7 @@ export const removeNetworkCommand: CommandDefinition = {
     if (removable.length === 0) {
       throw new UserFacingError(
         blocked
-          .map((plan) => (plan.issue ? validationMessage(plan.issue) : operationErrorMessage({ kind: 'predefinedNetwork', params: { network: plan.network.name }, engineMessage: '' })))
+          .map((plan) => (plan.issue ? validationMessage(plan.issue, vscode.l10n) : operationErrorMessage({ kind: 'predefinedNetwork', params: { network: plan.network.name }, engineMessage: '' }, vscode.l10n)))
           .join(' ') ||
           vscode.l10n.t('There is no user-defined network to remove.'),
       );
@@ -51,7 +51,7 @@ export const removeNetworkCommand: CommandDefinition = {
     const predefined = blocked.filter((plan) => plan.blocked === 'predefined');
     const skipped = [
       predefined.length > 0 ? vscode.l10n.t('Predefined networks are kept: {0}.', predefined.map((plan) => plan.network.name).join(', ')) : '',
-      ...blocked.flatMap((plan) => (plan.issue ? [validationMessage(plan.issue)] : [])),
+      ...blocked.flatMap((plan) => (plan.issue ? [validationMessage(plan.issue, vscode.l10n)] : [])),
     ].filter(Boolean).join('\n');
     const disconnectFirst = endpoints.length > 0;
     if (disconnectFirst) {

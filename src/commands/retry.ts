@@ -1,4 +1,4 @@
-import { forgetSshAnswers } from '../views/sshPrompts';
+import { forgetSshAnswers } from '../session/vscodeSshPrompts';
 import type { CommandDefinition } from './command';
 
 /** The welcome view's Retry button: try the engine now instead of waiting for the backoff. */

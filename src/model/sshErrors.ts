@@ -1,6 +1,6 @@
 /**
  * Why an SSH connection to an engine failed, as a typed error the UI translates
- * (src/commands/sshErrorMessages.ts) and the command line prints as is. `code` follows the
+ * (src/messages/sshErrorMessages.ts) and the command line prints as is. `code` follows the
  * socket errors' codes where one fits, so the connection-state classifier (engineErrors.ts) names
  * refusals and timeouts as it does for every engine; the other kinds carry "SSH" in the message.
  */

@@ -1,6 +1,6 @@
 /**
  * The vocabulary of input validation, shared by every form: what an issue is (a code, the field
- * and the values for the message; never a sentence: src/commands/validationMessages.ts localizes
+ * and the values for the message; never a sentence: src/messages/validationMessages.ts localizes
  * it) and the list syntaxes the forms accept (comma-separated lists, key=value entries). Pure.
  *
  * The rules live by topic: addresses.ts (CIDRs, gateways, ranges, auxiliary addresses),

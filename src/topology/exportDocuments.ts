@@ -1,6 +1,6 @@
 /**
  * The export documents as text (no `vscode` here, so plain Node tests can read them): each says
- * how deep the probe looked, in the line the panel gives (levelLine in localizedLabels.ts).
+ * how deep the probe looked, in the line the panel gives (levelLine in src/messages/diagramLabels.ts).
  */
 
 /** A Markdown document holding the probe level line, then the diagram as a `mermaid` code block. */

@@ -16,7 +16,7 @@ import type { Services } from '../services';
 import { HostInterfaceWatcher } from '../probe/hostInterfaceWatcher';
 import { IncrementalProbe } from '../probe/incrementalProbe';
 import { ChangedContainers, Collected, collectOverview, collectTopology } from './collect';
-import { levelLine, levelText, localizedDiagramLabels, localizedOverviewLabels, localizedWebviewStrings } from './localizedLabels';
+import { diagramLabels, levelLine, levelText, overviewLabels, webviewStrings } from '../messages/diagramLabels';
 import type { TopologyViewState } from './viewState';
 
 /** Whether the scope's network or container still exists (the whole host always does). */
@@ -178,9 +178,9 @@ export class TopologyDiagram {
     const options = this.diagramOptions();
     // Large hosts get the overview by network (the same rule as the command line's `diagram`).
     this.overview = overviewApplies(topology, this.viewState.scope, options);
-    const diagram = chooseDiagram(topology, this.viewState.scope, options, localizedDiagramLabels(), localizedOverviewLabels());
+    const diagram = chooseDiagram(topology, this.viewState.scope, options, diagramLabels(vscode.l10n), overviewLabels(vscode.l10n));
     this.source = this.highlight ? [diagram.text.trimEnd(), ...pathHighlightLines(this.highlight, diagram.interfaceNodes)].join('\n') + '\n' : diagram.text;
-    this.levelLine = levelLine(facts.level, facts.reason);
+    this.levelLine = levelLine(facts.level, facts.reason, vscode.l10n);
     post({
       type: 'diagram',
       source: this.source,
@@ -188,8 +188,8 @@ export class TopologyDiagram {
       scope: this.viewState.scopeValue,
       scopes: scopeChoices(inventory, toggles.showStopped, this.services.engine?.label),
       toggles,
-      levelText: levelText(facts.level, facts.reason),
-      strings: localizedWebviewStrings(),
+      levelText: levelText(facts.level, facts.reason, vscode.l10n),
+      strings: webviewStrings(vscode.l10n),
       revision: ++this.revision,
     });
     this.services.log.info(

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { EngineCauseNode, engineCauseNode, EngineRootNode, engineRootNode, EngineTreeNode, onEngine } from '../model/engines';
 import { childrenOf, containerRoots, findEndpoint, mayHaveChildren, networkRoots, parentOf, TreeFilter, TreeKind, TreeNode } from '../model/treeModel';
-import type { EngineEntry } from '../sessionManager';
+import type { EngineEntry } from '../session/sessionManager';
 import { emptyEngineSentence, engineCauseItem, engineItem } from './engineItems';
 import { composeProjectItem, containerItem, containerTooltip, copyFlags, endpointItem, leafItem, membershipItem, networkItem } from './treeItems';
 import { swarmNodeItem, swarmTaskItem, withSwarmTooltip } from './swarmItems';

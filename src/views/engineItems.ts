@@ -5,35 +5,11 @@
  */
 import * as vscode from 'vscode';
 import { displayHost, shortHost } from '../model/displayHost';
-import type { UnreachableCause } from '../model/engineErrors';
 import type { Inventory } from '../model/inventory';
 import type { TreeFilter, TreeKind } from '../model/treeModel';
-import type { EngineEntry } from '../sessionManager';
+import { unreachableCauseSentence } from '../messages/unreachableMessages';
+import type { EngineEntry } from '../session/sessionManager';
 import { code, field } from './treeItems';
-
-/** The cause of an unreachable engine, as the welcome view says it (without its buttons). */
-export function unreachableSentence(cause: UnreachableCause): string {
-  switch (cause) {
-    case 'socketMissing':
-      return vscode.l10n.t("The Docker engine's socket was not found: Docker is not running here, or it listens somewhere else.");
-    case 'permissionDenied':
-      return vscode.l10n.t('Permission denied on the Docker socket. Add your user to the `docker` group or point the setting at another engine.');
-    case 'refused':
-      return vscode.l10n.t('The Docker engine refused the connection: it is not running (or restarting).');
-    case 'timeout':
-      return vscode.l10n.t('The Docker engine timed out: it did not answer in time.');
-    case 'tls':
-      return vscode.l10n.t("The TLS handshake with the Docker engine failed: check DOCKER_CERT_PATH and the context's certificates.");
-    case 'ssh':
-      return vscode.l10n.t('The SSH connection to the Docker engine failed: check the host, your SSH agent and keys.');
-    case 'badHost':
-      return vscode.l10n.t('The Docker host address is not valid: it must look like unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host.');
-    case 'unknownContext':
-      return vscode.l10n.t('The selected docker context does not exist.');
-    default:
-      return vscode.l10n.t('The Docker engine could not be reached.');
-  }
-}
 
 /** Whether the engine is reached over TLS whose certificate is not checked (skip-verify). */
 function tlsUnverified(entry: EngineEntry): boolean {
@@ -60,7 +36,7 @@ function engineTooltip(entry: EngineEntry): vscode.MarkdownString {
   const state = session.state;
   const lines = [`**${code(entry.label)}**`, field(vscode.l10n.t('Engine'), code(shortHost(session.target.host)))];
   if (state.kind === 'unreachable') {
-    lines.push(unreachableSentence(state.cause), code(displayHost(state.detail)));
+    lines.push(unreachableCauseSentence(state.cause, vscode.l10n), code(displayHost(state.detail)));
   } else if (state.kind === 'connected') {
     if (tlsUnverified(entry)) {
       lines.push(`⚠ ${vscode.l10n.t("TLS is on but the engine's certificate is not verified (DOCKER_TLS without DOCKER_TLS_VERIFY, or the context's SkipTLSVerify): anyone on the path could pose as this engine.")}`);
@@ -111,7 +87,7 @@ export function emptyEngineSentence(tree: TreeKind, inventory: Inventory, filter
  */
 export function engineCauseItem(entry: EngineEntry, tree: TreeKind, empty?: string): vscode.TreeItem {
   const state = entry.session.state;
-  const label = state.kind === 'unreachable' ? unreachableSentence(state.cause) : empty ?? engineStateText(entry);
+  const label = state.kind === 'unreachable' ? unreachableCauseSentence(state.cause, vscode.l10n) : empty ?? engineStateText(entry);
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
   item.id = `${tree}/engineCause:${entry.key}`;
   item.tooltip = engineTooltip(entry);

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { Blocker, Check, PathHop, ReachReport, ReachSide, SharedNetwork, VerdictValue } from '../model/reachability/types';
-import { CHECK_KINDS, FIXES, NOTES, OBSERVATION_REASONS, OUTCOMES, RULES } from './reachSentences';
+import { CHECK_KINDS, FIXES, HopStyle, hopText, NOTES, OBSERVATION_REASONS, OUTCOMES, RULES, sideName } from '../messages/reachMessages';
 import { shellCommand } from '../model/safeText';
 import { code, field, md } from './treeItems';
 import { dateTime } from './uiFormat';
@@ -18,8 +18,8 @@ function escaped(params: Params): Params {
   return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, key === 'rule' ? code(value) : md(value)]));
 }
 
-function sideName(side: ReachSide): string {
-  return side.kind === 'host' ? vscode.l10n.t('the host') : side.name;
+function sideText(side: ReachSide): string {
+  return sideName(side, vscode.l10n.t('the host'));
 }
 
 function verdictWord(value: VerdictValue): string {
@@ -33,7 +33,7 @@ export function reachTitle(report: ReachReport): string {
     question.name !== undefined ? vscode.l10n.t('by the name {0}', code(question.name)) : vscode.l10n.t('by address'),
     question.port !== undefined ? vscode.l10n.t('TCP port {0}', String(question.port)) : vscode.l10n.t('ping'),
   ].join(', ');
-  return vscode.l10n.t('Can {0} reach {1}? ({2})', md(sideName(question.from)), md(sideName(question.to)), how);
+  return vscode.l10n.t('Can {0} reach {1}? ({2})', md(sideText(question.from)), md(sideText(question.to)), how);
 }
 
 export function reachReportMarkdown(report: ReachReport, checkedAt: Date = new Date()): string {
@@ -65,11 +65,11 @@ function verdictBlock(report: ReachReport): string {
   const icon = verdict.final === 'reachable' ? '✓' : '✗';
   const basis =
     verdict.observed !== undefined
-      ? vscode.l10n.t('Observed from inside {0}; the explanation says {1}.', md(sideName(report.question.from)), verdictWord(verdict.explained))
+      ? vscode.l10n.t('Observed from inside {0}; the explanation says {1}.', md(sideText(report.question.from)), verdictWord(verdict.explained))
       : vscode.l10n.t('Explained from the engine\'s facts, not observed.');
   const lines = [`## ${icon} ${verdictWord(verdict.final)}`, basis];
   if (observation.method === 'none' || observation.reason) {
-    lines.push(OBSERVATION_REASONS[observation.reason ?? 'notRequested']());
+    lines.push(OBSERVATION_REASONS[observation.reason ?? 'notRequested'](vscode.l10n));
   } else if (observation.tools) {
     lines.push(vscode.l10n.t('Observed with {0}.', code(observation.tools.join(' '))));
   }
@@ -97,9 +97,9 @@ function blockersBlock(blockers: Blocker[]): string {
   }
   const items = blockers.map((blocker) => {
     const observed = blocker.source === 'observed' ? ` _(${vscode.l10n.t('observed')})_` : '';
-    const lines = [`- ${RULES[blocker.rule](escaped(blocker.params))}${observed}`];
+    const lines = [`- ${RULES[blocker.rule](escaped(blocker.params), vscode.l10n)}${observed}`];
     if (blocker.fix) {
-      lines.push(`  - ${field(`**${vscode.l10n.t('Fix')}**`, FIXES[blocker.fix.code](escaped(blocker.fix.params)))}`);
+      lines.push(`  - ${field(`**${vscode.l10n.t('Fix')}**`, FIXES[blocker.fix.code](escaped(blocker.fix.params), vscode.l10n))}`);
       if (blocker.fix.command) {
         // Quoted for a POSIX shell (a rule's comment is the engine's or anyone's text): pasted, it runs this argv and nothing else.
         lines.push(`    ${code(shellCommand(blocker.fix.command))}`);
@@ -111,7 +111,7 @@ function blockersBlock(blockers: Blocker[]): string {
 }
 
 function notesBlock(report: ReachReport): string {
-  return report.notes.length === 0 ? '' : [`## ${vscode.l10n.t('Notes')}`, ...report.notes.map((note) => `- ${NOTES[note.code](escaped(note.params))}`)].join('\n');
+  return report.notes.length === 0 ? '' : [`## ${vscode.l10n.t('Notes')}`, ...report.notes.map((note) => `- ${NOTES[note.code](escaped(note.params), vscode.l10n)}`)].join('\n');
 }
 
 function checksBlock(checks: Check[]): string {
@@ -122,20 +122,20 @@ function checksBlock(checks: Check[]): string {
   const rows = checks.map((check) => {
     const target = check.port !== undefined ? `${check.target}:${check.port}` : check.target;
     const resolved = check.resolved && check.resolved.length > 0 ? ` → ${check.resolved.map(code).join(', ')}` : '';
-    const observed = check.observed ? OUTCOMES[check.observed]() : OUTCOMES.notRun();
+    const observed = check.observed ? OUTCOMES[check.observed](vscode.l10n) : OUTCOMES.notRun(vscode.l10n);
     const mark = check.observed && check.expected !== 'unknown' && check.observed !== 'skipped' && (check.observed === 'pass') !== (check.expected === 'pass') ? ' ⚠' : '';
-    return `| ${CHECK_KINDS[check.kind]()} | ${code(target)}${resolved} | ${OUTCOMES[check.expected]()} | ${observed}${mark} |`;
+    return `| ${CHECK_KINDS[check.kind](vscode.l10n)} | ${code(target)}${resolved} | ${OUTCOMES[check.expected](vscode.l10n)} | ${observed}${mark} |`;
   });
   return [`## ${vscode.l10n.t('Checks')}`, header, ...rows].join('\n');
 }
 
-function hopText(hop: PathHop): string {
-  if (hop.kind === 'drop') {
-    return hop.rule ? `✗ ${code(hop.rule.chain)}` : `✗ ${md(hop.blocker ?? '')}`;
-  }
-  return code(hop.name ?? hop.kind);
-}
+/** The report's path: names as code spans, a drop as ✗ and the chain or the rule that stopped it. */
+const MARKDOWN_HOPS: HopStyle = {
+  name: (text) => code(text),
+  dropped: (chain) => `✗ ${code(chain)}`,
+  stopped: (blocker) => `✗ ${md(blocker ?? '')}`,
+};
 
 function pathBlock(hops: PathHop[]): string {
-  return hops.length === 0 ? '' : [`## ${vscode.l10n.t('Path')}`, hops.map(hopText).join(' → ')].join('\n\n');
+  return hops.length === 0 ? '' : [`## ${vscode.l10n.t('Path')}`, hops.map((hop) => hopText(hop, MARKDOWN_HOPS)).join(' → ')].join('\n\n');
 }

@@ -7,7 +7,7 @@ import { shortHost } from '../model/displayHost';
 import { onEngine } from '../model/engines';
 import type { RevealTarget } from '../model/revealTarget';
 import { containerNode, networkNode, shownContainers, shownNetworks, TreeFilter, TreeNode } from '../model/treeModel';
-import type { EngineEntry } from '../sessionManager';
+import type { EngineEntry } from '../session/sessionManager';
 import { DockerTreeProvider, ViewNode } from './dockerTreeProvider';
 
 /** The settings that shape the trees (the view-title toggles write them). */

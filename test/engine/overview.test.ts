@@ -18,7 +18,7 @@ import { EngineSession } from '../../src/engine/engineSession';
 import { generateOverview } from '../../src/model/topology/overview';
 import { DEFAULT_DIAGRAM_OPTIONS } from '../../src/model/topology/types';
 import { collectOverview, collectTopology, TopologySource } from '../../src/topology/collect';
-import { ENGLISH_LABELS } from '../../src/topology/englishLabels';
+import { ENGLISH_LABELS } from '../../src/messages/diagramLabels';
 import { createNetwork, docker, removeLabelled, runContainer } from '../support/dockerCli';
 
 const LABEL = 'dne.test.hostonly';

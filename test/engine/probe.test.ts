@@ -17,7 +17,7 @@ import { mermaidId, generateMermaid } from '../../src/model/topology/mermaid';
 import { DEFAULT_DIAGRAM_OPTIONS, Topology, TopoInterface, TopoNamespace } from '../../src/model/topology/types';
 import { probeHost } from '../../src/probe/hostProbe';
 import { collectTopology, Collected } from '../../src/topology/collect';
-import { ENGLISH_LABELS } from '../../src/topology/englishLabels';
+import { ENGLISH_LABELS } from '../../src/messages/diagramLabels';
 import { docker } from '../support/dockerCli';
 import { buildSeed, Seed, sh, teardownSeed } from './probeSeed';
 import { probeAsUnprivilegedUser, UNPRIVILEGED_USER } from './unprivilegedProbe';

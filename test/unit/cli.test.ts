@@ -3,7 +3,8 @@ import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { runCli } from '../../src/cli';
 import { parseCommandLine, UsageError } from '../../src/cli/arguments';
-import { causeSentence, cliLocale } from '../../src/cli/messages';
+import { causeSentence } from '../../src/messages/unreachableMessages';
+import { cliLocale } from '../../src/messages/translator';
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { runCli } from '../../src/cli';
-import { unreachableSentence } from '../../src/cli/messages';
+import { unreachableSentence } from '../../src/messages/unreachableMessages';
 import { displayHost, logLine, shortHost } from '../../src/model/displayHost';
 
 describe('secrets in host URLs are masked wherever a host is shown', () => {

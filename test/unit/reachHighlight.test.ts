@@ -12,7 +12,7 @@ import type { ReachSide } from '../../src/model/reachability/types';
 import { buildTopology } from '../../src/model/topology/build';
 import { generateMermaid } from '../../src/model/topology/mermaid';
 import { DEFAULT_DIAGRAM_OPTIONS } from '../../src/model/topology/types';
-import { ENGLISH_LABELS } from '../../src/topology/englishLabels';
+import { ENGLISH_LABELS } from '../../src/messages/diagramLabels';
 import { fixtureInput, loadTopologyFixture, parseFlowchart } from './topologySupport';
 
 const fixture = loadTopologyFixture();

@@ -21,7 +21,7 @@ import { emptyFacts } from '../../src/model/topology/facts';
 import { escapeLabel, generateMermaid } from '../../src/model/topology/mermaid';
 import { DEFAULT_DIAGRAM_OPTIONS } from '../../src/model/topology/types';
 import { childrenOf, mayHaveChildren, networkRoots, TreeNode } from '../../src/model/treeModel';
-import { ENGLISH_LABELS } from '../../src/topology/englishLabels';
+import { ENGLISH_LABELS } from '../../src/messages/diagramLabels';
 import { FakeEngine } from '../support/fakeEngine';
 import { advance, settle } from '../support/fakeTime';
 import { FIXTURES_FOLDER, loadFixture, snapshotOf } from '../support/fixtures';

@@ -4,7 +4,7 @@ import { buildTopology } from '../../src/model/topology/build';
 import { escapeLabel, generateMermaid, mermaidId } from '../../src/model/topology/mermaid';
 import { filterTopology } from '../../src/model/topology/scope';
 import { DEFAULT_DIAGRAM_OPTIONS, DiagramOptions, TopoInterface, TopoNamespace, Topology, TopologyScope } from '../../src/model/topology/types';
-import { ENGLISH_LABELS } from '../../src/topology/englishLabels';
+import { ENGLISH_LABELS } from '../../src/messages/diagramLabels';
 import { decodeMermaidText, fixtureInput, loadTopologyFixture, parseFlowchart } from './topologySupport';
 
 const HOSTILE_ALIAS = 'x"]; click a call alert(1); y["';

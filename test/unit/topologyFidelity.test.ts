@@ -11,7 +11,7 @@ import { buildTopology } from '../../src/model/topology/build';
 import { generateMermaid, mermaidId } from '../../src/model/topology/mermaid';
 import { DEFAULT_DIAGRAM_OPTIONS, TopoInterface, TopoNamespace, Topology, TopologyScope } from '../../src/model/topology/types';
 import { markdownDocument, svgDocument } from '../../src/topology/exportDocuments';
-import { ENGLISH_LABELS } from '../../src/topology/englishLabels';
+import { ENGLISH_LABELS } from '../../src/messages/diagramLabels';
 import { decodeMermaidText, fixtureInput, loadTopologyFixture, parseFlowchart } from './topologySupport';
 
 const fixture = loadTopologyFixture();

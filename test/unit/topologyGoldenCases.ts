@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { buildTopology } from '../../src/model/topology/build';
 import { generateMermaid } from '../../src/model/topology/mermaid';
 import { DEFAULT_DIAGRAM_OPTIONS, DiagramOptions, TopologyScope } from '../../src/model/topology/types';
-import { ENGLISH_LABELS } from '../../src/topology/englishLabels';
+import { ENGLISH_LABELS } from '../../src/messages/diagramLabels';
 import { fixtureInput, loadTopologyFixture, root } from './topologySupport';
 
 export const GOLDEN_PATH = path.join(root, 'test', 'fixtures', 'engine-1.41', 'topology-seed.golden.json');

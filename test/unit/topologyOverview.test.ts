@@ -5,7 +5,7 @@ import { buildTopology } from '../../src/model/topology/build';
 import { generateMermaid } from '../../src/model/topology/mermaid';
 import { chooseDiagram, generateOverview, OVERVIEW_THRESHOLD, overviewApplies } from '../../src/model/topology/overview';
 import { DEFAULT_DIAGRAM_OPTIONS, TopoNamespace, Topology } from '../../src/model/topology/types';
-import { ENGLISH_LABELS } from '../../src/topology/englishLabels';
+import { ENGLISH_LABELS } from '../../src/messages/diagramLabels';
 import { decodeMermaidText, fixtureInput, loadTopologyFixture, ParsedFlowchart, parseFlowchart } from './topologySupport';
 
 const HOSTILE = 'x"]; click a call alert(1); y["';

@@ -2,7 +2,7 @@ import type { SshConnectionError } from '../../model/sshErrors';
 
 /**
  * What an SSH connection may have to ask (or tell) the user. The extension answers with VS Code dialogs
- * (src/views/sshPrompts.ts); the command line with a non-interactive refusal (src/cli/sshPrompts.ts).
+ * (src/session/vscodeSshPrompts.ts); the command line with a non-interactive refusal (src/cli/terminalSshPrompts.ts).
  */
 export interface SshPrompts {
   /**

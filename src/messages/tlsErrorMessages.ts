@@ -1,15 +1,11 @@
 /**
  * TLS refusals as sentences that say which check failed and what to do. Used by the engine error
  * translation (engineErrorMessages.ts), the notice shown when the views' engine cannot be reached
- * over TLS (sessionManager.ts) and the command line (src/cli/messages.ts). No `vscode` import: the
- * caller passes its translator (`vscode.l10n` in the extension; the CLI's reads l10n/fr/tls.json).
+ * over TLS (src/session/sessionManager.ts) and the command line (unreachableMessages.ts). No `vscode`
+ * import: the caller passes its translator (`vscode.l10n` in the extension; the CLI's reads l10n/fr/tls.json).
  */
 import type { TlsCheck, TlsFailure } from '../model/tlsFailure';
-
-/** What `vscode.l10n` offers, and what the command line provides without VS Code. */
-export interface Translator {
-  t(message: string, ...args: string[]): string;
-}
+import type { Translator } from './translator';
 
 /** One sentence per check: what failed, then what to do. */
 const SENTENCES: Record<TlsCheck, (failure: TlsFailure, l10n: Translator) => string> = {

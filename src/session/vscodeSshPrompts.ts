@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { HostKeyNote, SshPrompts } from '../engine/ssh/sshPrompts';
 import type { SshConnectionError } from '../model/sshErrors';
-import { sshFailureSentence } from '../commands/sshErrorMessages';
+import { sshFailureSentence } from '../messages/sshErrorMessages';
 
 const declined = new Set<string>();
 const shownFailures = new Set<string>();
@@ -74,7 +74,7 @@ export const vscodeSshPrompts: SshPrompts = {
   },
 
   failed(error: SshConnectionError) {
-    const sentence = sshFailureSentence(error);
+    const sentence = sshFailureSentence(error, vscode.l10n);
     if (!shownFailures.has(sentence)) {
       shownFailures.add(sentence);
       void vscode.window.showErrorMessage(sentence);

@@ -7,14 +7,14 @@
  * Node (src/engine/engineSession.ts).
  */
 import * as vscode from 'vscode';
-import { resolveTarget } from './engine/connection';
-import { EngineClient } from './engine/engineClient';
-import { EngineSession } from './engine/engineSession';
-import { tlsFailureMessage } from './commands/tlsErrorMessages';
-import { ConnectionResolutionError, EngineTarget } from './model/connectionResolution';
-import { displayHost } from './model/displayHost';
-import { EngineSpec, engineLabel, parseEngineEntries } from './model/engines';
-import { forgetSshAnswers, vscodeSshPrompts } from './views/sshPrompts';
+import { resolveTarget } from '../engine/connection';
+import { EngineClient } from '../engine/engineClient';
+import { EngineSession } from '../engine/engineSession';
+import { tlsFailureMessage } from '../messages/tlsErrorMessages';
+import { ConnectionResolutionError, EngineTarget } from '../model/connectionResolution';
+import { displayHost } from '../model/displayHost';
+import { EngineSpec, engineLabel, parseEngineEntries } from '../model/engines';
+import { forgetSshAnswers, vscodeSshPrompts } from './vscodeSshPrompts';
 
 /**
  * One engine the views show: its key (a hash of the setting's entry, see engineKey, or "default"),
