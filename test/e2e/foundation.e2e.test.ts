@@ -25,6 +25,7 @@ import {
   dismissNotifications, ensureViewExpanded, expandRow, launchBrowser, openViewContainer,
   openWorkbench, readTree, screenshot, setSidebarWidth, viewPane, waitForRow, waitForTree, waitForWelcome, welcomeButtons,
 } from '../harness/browser';
+import { sleep } from '../support/waitFor';
 
 const LABEL = 'dne.test=1';
 const NET = 'dev';
@@ -60,7 +61,6 @@ function dockerdPids(): number[] {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts the engine again the way it was started: a plain `dockerd` through scripts/ensure-docker.sh

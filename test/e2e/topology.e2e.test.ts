@@ -30,7 +30,7 @@ import {
   runCommandFromPalette, screenshot, setSidebarWidth, topologyWebview,
 } from '../harness/browser';
 import { CodeServer, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
-import { waitFor } from '../support/waitFor';
+import { sleep, waitFor } from '../support/waitFor';
 import { docker, removeLabelled } from '../support/dockerCli';
 
 const LABELS = ['dne.test=1', 'dne.test.topology=1'];
@@ -68,7 +68,6 @@ function vethPair(container: string, bridge: string): { hostEnd: string; hostInd
   return { hostEnd: host.ifname, hostIndex: host.ifindex, eth0Index, netns: path.basename(sandbox) };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---- reading the rendered diagram ------------------------------------------------------------------
 
@@ -313,8 +312,8 @@ describe('topology (e2e: VSIX in code-server + Chromium + real engine and host)'
       s.textContent = 'document.body.dataset.inlineRan = "yes";';
       (body as El).appendChild(s);
     });
-    const t0 = Date.now();
-    while (!consoleMessages.slice(seen).some((m) => CSP_RE.test(m.text)) && Date.now() - t0 < 10_000) await sleep(100);
+    // Bounded wait, not a failure: the assertions below say what was missing.
+    await waitFor('the CSP refusal in the console', () => consoleMessages.slice(seen).some((m) => CSP_RE.test(m.text)), { timeoutMs: 10_000, intervalMs: 100 }).catch(() => undefined);
     const ran = await webview(p).locator('body').getAttribute('data-inline-ran');
     assert.strictEqual(ran, null, 'an inline script without the nonce ran: the CSP is not enforced');
     assert.ok(consoleMessages.slice(seen).some((m) => CSP_RE.test(m.text)), 'the refused inline script left no console message: the CSP check would see nothing');
@@ -326,16 +325,12 @@ describe('topology (e2e: VSIX in code-server + Chromium + real engine and host)'
     const { value } = await waitForDiagram(p, `${CONTAINER} on ${NET}`, (d) => containerDrawn(d, first), 10_000);
     assert.ok(value.eth0.reveal?.startsWith('container:'), `eth0 node is not clickable (data-reveal ${value.eth0.reveal})`);
     await webview(p).locator(`g.node[data-reveal="${value.eth0.reveal}"]`).first().click();
-    const t0 = Date.now();
-    for (;;) {
-      const selected = await p.locator('.part.sidebar .pane').filter({ hasText: /Containers/ })
+    let selected: string[] = [];
+    await waitFor(`${CONTAINER} selected in Containers`, async () => {
+      selected = await p.locator('.part.sidebar .pane').filter({ hasText: /Containers/ })
         .locator('.monaco-list-row.selected .label-name').allInnerTexts().catch(() => [] as string[]);
-      if (selected.some((s) => s.trim() === CONTAINER)) break;
-      if (Date.now() - t0 > 10_000) {
-        throw new Error(`${CONTAINER} not selected in Containers; selected: ${JSON.stringify(selected)}; rows: ${JSON.stringify((await readTree(p, 'Containers')).map((r) => r.label))}`);
-      }
-      await sleep(100);
-    }
+      return selected.some((s) => s.trim() === CONTAINER);
+    }, { timeoutMs: 10_000, intervalMs: 100, lastSeen: async () => `selected: ${JSON.stringify(selected)}; rows: ${JSON.stringify((await readTree(p, 'Containers')).map((r) => r.label))}` });
   });
 
   it('saves the screenshot used in the README', async () => {

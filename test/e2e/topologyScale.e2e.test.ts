@@ -33,7 +33,7 @@ import {
 } from '../harness/browser';
 import { CodeServer, extensionLogFiles, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
 import { docker, removeLabelled, TEST_IMAGE } from '../support/dockerCli';
-import { waitFor } from '../support/waitFor';
+import { sleep, waitFor } from '../support/waitFor';
 
 const OWN_LABEL = 'dne.test.scale=1';
 const labelArgs = ['--label', 'dne.test=1', '--label', OWN_LABEL];
@@ -106,7 +106,6 @@ function createResources(): void {
   docker(['network', 'connect', '--ip', addressOf(0), MOVING, APP]);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('topology at scale (e2e: VSIX in code-server + Chromium + real engine)', { timeout: 600_000 }, () => {
   let server: CodeServer | undefined;
