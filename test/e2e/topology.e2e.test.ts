@@ -26,10 +26,11 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import {
-  dismissNotifications, ensureViewExpanded, launchBrowser, openViewContainer, openWorkbench, readTree,
+  dismissNotifications, ensureViewExpanded, readTree,
   runCommandFromPalette, screenshot, setSidebarWidth, topologyWebview,
 } from '../harness/browser';
-import { CodeServer, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
+import { CodeServer, REPO_ROOT } from '../harness/codeServer';
+import { closeExtensionWorkbench, ensureDocker, openExtensionWorkbench } from '../harness/workbench';
 import { sleep, waitFor } from '../support/waitFor';
 import { docker, removeLabelled } from '../support/dockerCli';
 
@@ -219,7 +220,7 @@ describe('topology (e2e: VSIX in code-server + Chromium + real engine and host)'
   const consoleMessages: { type: string; text: string; url: string }[] = [];
 
   before(async () => {
-    execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
+    ensureDocker();
     cleanup();
     assert.strictEqual(docker(['network', 'ls', '-q', '--filter', `name=^${NET}$`]), '', `a network "${NET}" not made by this test exists (demo? remove it first)`);
     for (const name of [CONTAINER, SECOND]) {
@@ -231,23 +232,19 @@ describe('topology (e2e: VSIX in code-server + Chromium + real engine and host)'
     first = { bridge, container: CONTAINER, ...vethPair(CONTAINER, bridge) };
     console.log(`host plumbing: ${JSON.stringify(first)}`);
 
-    server = await startCodeServer({ vsix: [packagedVsix('docker-network-explorer-topology-e2e')], echo: process.env.DNE_DEBUG ? process.stderr : undefined });
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, server.workspaceUrl(), { width: 1400, height: 860 });
-    page.on('console', (m: ConsoleMessage) => consoleMessages.push({ type: m.type(), text: m.text(), url: m.location().url }));
-    page.on('pageerror', (e) => consoleMessages.push({ type: 'pageerror', text: String(e), url: '' }));
-    await dismissNotifications(page);
-    await openViewContainer(page, 'Docker Networks');
-    await ensureViewExpanded(page, 'Networks');
+    ({ server, browser, page } = await openExtensionWorkbench('docker-network-explorer-topology-e2e', {
+      width: 1400,
+      height: 860,
+      views: ['Networks'],
+      onPage: (opened) => {
+        opened.on('console', (m: ConsoleMessage) => consoleMessages.push({ type: m.type(), text: m.text(), url: m.location().url }));
+        opened.on('pageerror', (e) => consoleMessages.push({ type: 'pageerror', text: String(e), url: '' }));
+      },
+    }));
   });
 
   after(async () => {
-    if (page) await screenshot(page, 'topology-e2e-final').catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (server) {
-      if (process.env.DNE_DEBUG) console.log(server.logTail(60));
-      await server.stop();
-    }
+    await closeExtensionWorkbench({ server, browser, page }, 'topology-e2e-final', 60);
     cleanup();
     if (process.env.DNE_DEBUG) {
       for (const m of consoleMessages) console.log(`console ${m.type}: ${m.text} (${m.url})`);
