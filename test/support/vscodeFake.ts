@@ -9,7 +9,7 @@
  * module resolves (the extension host provides one), and test/unit/vscodeFake.test.ts checks that
  * only unit tests import it.
  */
-import Module = require('node:module');
+import Module from 'node:module';
 import { QuickInputDriver, quickInputApi } from './vscodeFakeQuickInput';
 
 type Listener<T> = (value: T) => unknown;
