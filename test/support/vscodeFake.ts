@@ -175,7 +175,12 @@ export class FakeState {
   readonly progressTitles: string[] = [];
   readonly executed: { command: string; args: unknown[] }[] = [];
   readonly registered = new Map<string, (...args: unknown[]) => unknown>();
+  /** User settings by full key; `workspaceSettings` and `folderSettings` override them, as in VS Code. */
   readonly settings = new Map<string, unknown>();
+  readonly workspaceSettings = new Map<string, unknown>();
+  readonly folderSettings = new Map<string, unknown>();
+  /** Documents opened (their URI), with the language set and how they were shown. */
+  readonly documents: { uri: string; language?: string; shown?: { preview?: boolean } }[] = [];
   readonly settingUpdates: { key: string; value: unknown; target: unknown }[] = [];
   readonly quickInput = new QuickInputDriver();
 
@@ -205,18 +210,32 @@ function showMessage(severity: Severity, text: string, ...rest: unknown[]): Prom
 
 function configuration(section?: string) {
   const full = (key: string) => (section ? `${section}.${key}` : key);
+  const scopes = () => [fake.folderSettings, fake.workspaceSettings, fake.settings];
   return {
     get<T>(key: string, defaultValue?: T): T | undefined {
-      return fake.settings.has(full(key)) ? (fake.settings.get(full(key)) as T) : defaultValue;
+      const scope = scopes().find((values) => values.has(full(key)));
+      return scope ? (scope.get(full(key)) as T) : defaultValue;
     },
-    has: (key: string) => fake.settings.has(full(key)),
-    inspect: (key: string) => ({ key: full(key), globalValue: fake.settings.get(full(key)) }),
+    has: (key: string) => scopes().some((values) => values.has(full(key))),
+    inspect: (key: string) => ({
+      key: full(key),
+      globalValue: fake.settings.get(full(key)),
+      workspaceValue: fake.workspaceSettings.get(full(key)),
+      workspaceFolderValue: fake.folderSettings.get(full(key)),
+    }),
     update(key: string, value: unknown, target?: unknown): Promise<void> {
       fake.settingUpdates.push({ key: full(key), value, target });
-      fake.settings.set(full(key), value);
+      const scope = target === 3 ? fake.folderSettings : target === 2 ? fake.workspaceSettings : fake.settings;
+      scope.set(full(key), value);
       return Promise.resolve();
     },
   };
+}
+
+function documentOf(uri: unknown) {
+  const found = fake.documents.find((entry) => entry.uri === String(uri));
+  if (!found) throw new Error(`vscodeFake: document ${String(uri)} was not opened`);
+  return found;
 }
 
 const window = {
@@ -227,6 +246,10 @@ const window = {
   withProgress<R>(options: { title?: string }, task: (progress: { report(value: unknown): void }, token: unknown) => Thenable<R>): Thenable<R> {
     fake.progressTitles.push(options.title ?? '');
     return task({ report: () => undefined }, { isCancellationRequested: false, onCancellationRequested: () => new Disposable() });
+  },
+  showTextDocument(document: { uri: Uri }, options?: { preview?: boolean }): Promise<unknown> {
+    documentOf(document.uri).shown = { preview: options?.preview };
+    return Promise.resolve({ document });
   },
   tabGroups: { all: [] as unknown[], onDidChangeTabs: new EventEmitter<unknown>().event },
   activeTextEditor: undefined,
@@ -264,6 +287,17 @@ export const vscodeApi = {
     getConfiguration: configuration,
     onDidChangeConfiguration: new EventEmitter<unknown>().event,
     workspaceFolders: undefined,
+    openTextDocument(uri: Uri): Promise<{ uri: Uri }> {
+      fake.documents.push({ uri: String(uri) });
+      return Promise.resolve({ uri });
+    },
+    registerTextDocumentContentProvider: () => new Disposable(),
+  },
+  languages: {
+    setTextDocumentLanguage(document: { uri: Uri }, language: string): Promise<{ uri: Uri }> {
+      documentOf(document.uri).language = language;
+      return Promise.resolve(document);
+    },
   },
   EventEmitter,
   Disposable,
