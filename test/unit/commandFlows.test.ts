@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { allCommands } from '../../src/commands/index';
 import { registerCommands } from '../../src/commands/registry';
 import { fakeServices, ServicesHarness, treeOf } from '../support/fakeServices';
+import { loadFixture } from '../support/fixtures';
 
 let harness: ServicesHarness;
 const run = (command: string, ...args: unknown[]) => vscode.commands.executeCommand(command, ...args);
@@ -327,5 +328,35 @@ describe('when the engine is not reachable', () => {
     await run('dockerNetworks.connectToNetwork');
     assert.deepEqual(fake.texts('error'), ['The Docker engine is not reachable.']);
     assert.deepEqual(harness.engine.mutations, []);
+  });
+});
+
+describe('on a swarm manager (recorded on a three-node swarm)', () => {
+  beforeEach(async () => {
+    harness.dispose();
+    resetVscodeFake();
+    harness = await fakeServices(loadFixture('engine-1.41', 'swarm-manager.json'));
+    registerCommands(harness.services, allCommands);
+  });
+
+  test('a swarm task\'s endpoint cannot be disconnected: said before anything is sent', async () => {
+    const task = await row('networks', 'dnerec-ov', 'dnerec-web.2.idqg9dtq3glt183l96vlbnsle');
+    await run('dockerNetworks.disconnect', task, [task]);
+    assert.deepEqual(fake.texts('error'), [
+      'dnerec-web.2.idqg9dtq3glt183l96vlbnsle is a task of the service dnerec-web: its networks belong to the service. Use docker service update --network-rm dnerec-ov dnerec-web instead.',
+    ]);
+    assert.equal(fake.messages.length, 1, 'no confirmation asked');
+    assert.deepEqual(harness.engine.mutations, []);
+  });
+
+  test('Create Network offers overlay without a warning, and Attachable for it', async () => {
+    fake.quickInput.script({ type: 'ov2' }, { pick: 'overlay' }, { pick: 'IPv6 off' }, { pick: 'Continue' }, { pick: ['Attachable'] }, { accept: true }, { accept: true }, { accept: true });
+    await run('dockerNetworks.createNetworkForm');
+    const driver = fake.quickInput.offered[1];
+    assert.equal(driver.shown.find((item) => item.label === 'overlay')?.detail, 'Spans the nodes of a swarm (VXLAN).');
+    assert.deepEqual(fake.quickInput.offered[4].items, ['Internal', 'Attachable']);
+    assert.deepEqual(harness.engine.mutations, ['create ov2']);
+    assert.equal(harness.engine.createRequests[0].Driver, 'overlay');
+    assert.equal(harness.engine.createRequests[0].Attachable, true);
   });
 });

@@ -10,6 +10,7 @@ import { strict as assert } from 'node:assert';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type * as vscode from 'vscode';
 import { fakeServices, ServicesHarness, treeOf } from '../support/fakeServices';
+import { loadFixture } from '../support/fixtures';
 
 let harness: ServicesHarness;
 const networkId = (name: string) => harness.session.inventory!.networks.find((network) => network.name === name)!.id;
@@ -166,5 +167,27 @@ describe('when the engine is not reachable', () => {
     assert.deepEqual(await treeOf(harness.session, 'networks', everything).labels(), []);
     assert.deepEqual(await treeOf(harness.session, 'containers', everything).labels(), []);
     assert.deepEqual(fake.messages, []);
+  });
+});
+
+describe('a swarm manager (recorded on a three-node swarm)', () => {
+  test('an overlay network lists the nodes it spans (from one verbose inspection), then the local task endpoints', async () => {
+    harness.dispose();
+    harness = await fakeServices(loadFixture('engine-1.41', 'swarm-manager.json'));
+    const tree = treeOf(harness.session, 'networks');
+    const overlay = (await tree.find('dnerec-ov')).item;
+    assert.equal(overlay.description, 'overlay · swarm · 10.162.1.0/24');
+    assert.equal(overlay.contextValue, 'network:user:overlay:used|networkName|networkId');
+    assert.equal(iconOf(overlay), 'globe');
+    assert.deepEqual(await tree.labels('dnerec-ov'), ['dnerecn1', 'dnerecn2', 'dnerecn3', 'dnerec-web.2.idqg9dtq3glt183l96vlbnsle']);
+    const leader = (await tree.find('dnerec-ov', 'dnerecn1')).item;
+    assert.equal(leader.description, '10.150.2.1 · manager (leader) · this node');
+    assert.equal(leader.contextValue, 'swarmNode:manager:self');
+    assert.equal(iconOf(leader), 'server');
+    assert.match(tooltipOf(leader) as string, /Role: manager \\\(leader\\\)\n\nState: ready · active\n\nTasks on this network: 1\n\nListed as a peer of this network \(VXLAN tunnel endpoint\)\./);
+    assert.equal((await tree.find('dnerec-ov', 'dnerecn2')).item.description, '10.150.2.2 · worker');
+    const ingress = (await tree.find('ingress')).item;
+    assert.equal(ingress.description, 'predefined · overlay · swarm · 10.162.0.0/24');
+    assert.match(tooltipOf(ingress) as string, /_Swarm ingress\\: the routing mesh that publishes service ports on every node\\._/);
   });
 });
