@@ -22,6 +22,7 @@ import {
 } from '../harness/browser';
 import { docker } from '../support/dockerCli';
 import { closeExtensionWorkbench, ensureDocker, ExtensionWorkbench, openExtensionWorkbench } from '../harness/workbench';
+import { sleep } from '../support/waitFor';
 
 const LABEL = 'dne.test=1';
 const NET = 'dev';
@@ -39,7 +40,6 @@ function cleanup(): void {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('network actions (e2e: VSIX in code-server + Chromium + real engine)', { timeout: 600_000 }, () => {
   let workbench: ExtensionWorkbench | undefined;

@@ -18,13 +18,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { CodeServer, packagedVsix, startCodeServer } from '../harness/codeServer';
-import { ensureDocker } from '../harness/workbench';
+import { CodeServer } from '../harness/codeServer';
+import { closeExtensionWorkbench, ensureDocker, openExtensionWorkbench } from '../harness/workbench';
 import { docker, removeLabelled } from '../support/dockerCli';
 import {
-  dismissNotifications, ensureViewExpanded, expandRow, launchBrowser, openViewContainer,
-  openWorkbench, readTree, screenshot, setSidebarWidth, viewPane, waitForRow, waitForTree, waitForWelcome, welcomeButtons,
+  dismissNotifications, ensureViewExpanded, expandRow, openViewContainer,
+  readTree, screenshot, setSidebarWidth, viewPane, waitForRow, waitForTree, waitForWelcome, welcomeButtons,
 } from '../harness/browser';
+import { sleep } from '../support/waitFor';
 
 const LABEL = 'dne.test=1';
 const NET = 'dev';
@@ -60,7 +61,6 @@ function dockerdPids(): number[] {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts the engine again the way it was started: a plain `dockerd` through scripts/ensure-docker.sh
@@ -98,20 +98,12 @@ describe('foundation (e2e: VSIX in code-server + Chromium + real engine)', { tim
     docker(['network', 'create', '--label', LABEL, AUX_NET]);
     docker(['run', '-d', '--name', OTHER, '--label', LABEL, '--network', AUX_NET, IMAGE, 'sleep', '100000']);
 
-    const vsix = packagedVsix('docker-network-explorer-e2e');
-    server = await startCodeServer({ vsix: [vsix], echo: process.env.DNE_DEBUG ? process.stderr : undefined });
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, server.workspaceUrl(), { width: 1280, height: 800 });
-    await dismissNotifications(page);
+    // No views opened here: the first test opens the Docker Networks container itself.
+    ({ server, browser, page } = await openExtensionWorkbench('docker-network-explorer-e2e', { width: 1280, height: 800 }));
   });
 
   after(async () => {
-    if (page) await screenshot(page, 'e2e-final').catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (server) {
-      if (process.env.DNE_DEBUG) console.log(`code-server log tail:\n${server.logTail(40)}`);
-      await server.stop();
-    }
+    await closeExtensionWorkbench({ server, browser, page }, 'e2e-final');
     if (engineStopped || !engineAnswers()) {
       try {
         await restartEngine(restartCmdline);

@@ -12,16 +12,13 @@
  *
  * The network this file creates carries dne.test=1 and dne.test.restricted=1 (cleaned before and after).
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import {
-  dismissNotifications, ensureViewExpanded, launchBrowser, openViewContainer, openWorkbench, paneText,
-  screenshot, waitForRow,
-} from '../harness/browser';
-import { CodeServer, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
+import { ensureViewExpanded, openViewContainer, paneText, screenshot, waitForRow } from '../harness/browser';
+import { CodeServer, REPO_ROOT } from '../harness/codeServer';
+import { closeExtensionWorkbench, ensureDocker, openExtensionWorkbench } from '../harness/workbench';
 import { docker, removeLabelled } from '../support/dockerCli';
 import { waitFor } from '../support/waitFor';
 
@@ -40,32 +37,25 @@ describe('Restricted Mode (e2e: VSIX in code-server with Workspace Trust on)', {
   let page: Page | undefined;
 
   before(async () => {
-    execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
+    ensureDocker();
     removeLabelled(OWN_LABEL);
     docker(['network', 'create', '--label', 'dne.test=1', '--label', OWN_LABEL, NET]);
     const workspace = fs.mkdtempSync(path.join(REPO_ROOT, 'test-output', 'restricted-workspace-'));
     fs.mkdirSync(path.join(workspace, '.vscode'));
     fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'dockerNetworks.dockerHost': FOREIGN_HOST, 'dockerNetworks.engines': [FOREIGN_HOST, 'unix:///var/run/docker.sock'] }, null, 2));
-    server = await startCodeServer({
-      vsix: [packagedVsix('docker-network-explorer-restricted-e2e')],
+    // No views opened here: the test first looks for the Restricted Mode indicator.
+    ({ server, browser, page } = await openExtensionWorkbench('docker-network-explorer-restricted-e2e', {
+      width: 1280,
+      height: 800,
       workspace,
       workspaceTrust: true,
       settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' },
-      echo: process.env.DNE_DEBUG ? process.stderr : undefined,
-    });
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, server.workspaceUrl(), { width: 1280, height: 800 });
-    await dismissNotifications(page);
+    }));
   });
 
   after(async () => {
-    if (page) await screenshot(page, 'restricted-mode-final').catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (server) {
-      if (process.env.DNE_DEBUG) console.log(server.logTail(60));
-      await server.stop();
-      fs.rmSync(server.workspace, { recursive: true, force: true });
-    }
+    await closeExtensionWorkbench({ server, browser, page }, 'restricted-mode-final', 60);
+    if (server) fs.rmSync(server.workspace, { recursive: true, force: true });
     removeLabelled(OWN_LABEL);
   });
 

@@ -22,10 +22,9 @@ import { REPO_ROOT } from '../harness/codeServer';
 import { closeExtensionWorkbench, ensureDocker, ExtensionWorkbench, openExtensionWorkbench } from '../harness/workbench';
 import { nodeDocker } from '../support/dockerdNode';
 import { startSwarmCluster, SwarmCluster } from '../support/swarmCluster';
-import { waitFor } from '../support/waitFor';
+import { sleep, waitFor } from '../support/waitFor';
 
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Rect { x: number; y: number; w: number; h: number }
 /** The DOM members read inside the webview (the test tsconfig has no DOM lib). */

@@ -26,11 +26,12 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import {
-  dismissNotifications, ensureViewExpanded, launchBrowser, openViewContainer, openWorkbench, readTree,
+  dismissNotifications, ensureViewExpanded, readTree,
   runCommandFromPalette, screenshot, setSidebarWidth, topologyWebview,
 } from '../harness/browser';
-import { CodeServer, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
-import { waitFor } from '../support/waitFor';
+import { CodeServer, REPO_ROOT } from '../harness/codeServer';
+import { closeExtensionWorkbench, ensureDocker, openExtensionWorkbench } from '../harness/workbench';
+import { sleep, waitFor } from '../support/waitFor';
 import { docker, removeLabelled } from '../support/dockerCli';
 
 const LABELS = ['dne.test=1', 'dne.test.topology=1'];
@@ -68,7 +69,6 @@ function vethPair(container: string, bridge: string): { hostEnd: string; hostInd
   return { hostEnd: host.ifname, hostIndex: host.ifindex, eth0Index, netns: path.basename(sandbox) };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---- reading the rendered diagram ------------------------------------------------------------------
 
@@ -220,7 +220,7 @@ describe('topology (e2e: VSIX in code-server + Chromium + real engine and host)'
   const consoleMessages: { type: string; text: string; url: string }[] = [];
 
   before(async () => {
-    execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
+    ensureDocker();
     cleanup();
     assert.strictEqual(docker(['network', 'ls', '-q', '--filter', `name=^${NET}$`]), '', `a network "${NET}" not made by this test exists (demo? remove it first)`);
     for (const name of [CONTAINER, SECOND]) {
@@ -232,23 +232,19 @@ describe('topology (e2e: VSIX in code-server + Chromium + real engine and host)'
     first = { bridge, container: CONTAINER, ...vethPair(CONTAINER, bridge) };
     console.log(`host plumbing: ${JSON.stringify(first)}`);
 
-    server = await startCodeServer({ vsix: [packagedVsix('docker-network-explorer-topology-e2e')], echo: process.env.DNE_DEBUG ? process.stderr : undefined });
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, server.workspaceUrl(), { width: 1400, height: 860 });
-    page.on('console', (m: ConsoleMessage) => consoleMessages.push({ type: m.type(), text: m.text(), url: m.location().url }));
-    page.on('pageerror', (e) => consoleMessages.push({ type: 'pageerror', text: String(e), url: '' }));
-    await dismissNotifications(page);
-    await openViewContainer(page, 'Docker Networks');
-    await ensureViewExpanded(page, 'Networks');
+    ({ server, browser, page } = await openExtensionWorkbench('docker-network-explorer-topology-e2e', {
+      width: 1400,
+      height: 860,
+      views: ['Networks'],
+      onPage: (opened) => {
+        opened.on('console', (m: ConsoleMessage) => consoleMessages.push({ type: m.type(), text: m.text(), url: m.location().url }));
+        opened.on('pageerror', (e) => consoleMessages.push({ type: 'pageerror', text: String(e), url: '' }));
+      },
+    }));
   });
 
   after(async () => {
-    if (page) await screenshot(page, 'topology-e2e-final').catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (server) {
-      if (process.env.DNE_DEBUG) console.log(server.logTail(60));
-      await server.stop();
-    }
+    await closeExtensionWorkbench({ server, browser, page }, 'topology-e2e-final', 60);
     cleanup();
     if (process.env.DNE_DEBUG) {
       for (const m of consoleMessages) console.log(`console ${m.type}: ${m.text} (${m.url})`);
@@ -313,8 +309,8 @@ describe('topology (e2e: VSIX in code-server + Chromium + real engine and host)'
       s.textContent = 'document.body.dataset.inlineRan = "yes";';
       (body as El).appendChild(s);
     });
-    const t0 = Date.now();
-    while (!consoleMessages.slice(seen).some((m) => CSP_RE.test(m.text)) && Date.now() - t0 < 10_000) await sleep(100);
+    // Bounded wait, not a failure: the assertions below say what was missing.
+    await waitFor('the CSP refusal in the console', () => consoleMessages.slice(seen).some((m) => CSP_RE.test(m.text)), { timeoutMs: 10_000, intervalMs: 100 }).catch(() => undefined);
     const ran = await webview(p).locator('body').getAttribute('data-inline-ran');
     assert.strictEqual(ran, null, 'an inline script without the nonce ran: the CSP is not enforced');
     assert.ok(consoleMessages.slice(seen).some((m) => CSP_RE.test(m.text)), 'the refused inline script left no console message: the CSP check would see nothing');
@@ -326,16 +322,12 @@ describe('topology (e2e: VSIX in code-server + Chromium + real engine and host)'
     const { value } = await waitForDiagram(p, `${CONTAINER} on ${NET}`, (d) => containerDrawn(d, first), 10_000);
     assert.ok(value.eth0.reveal?.startsWith('container:'), `eth0 node is not clickable (data-reveal ${value.eth0.reveal})`);
     await webview(p).locator(`g.node[data-reveal="${value.eth0.reveal}"]`).first().click();
-    const t0 = Date.now();
-    for (;;) {
-      const selected = await p.locator('.part.sidebar .pane').filter({ hasText: /Containers/ })
+    let selected: string[] = [];
+    await waitFor(`${CONTAINER} selected in Containers`, async () => {
+      selected = await p.locator('.part.sidebar .pane').filter({ hasText: /Containers/ })
         .locator('.monaco-list-row.selected .label-name').allInnerTexts().catch(() => [] as string[]);
-      if (selected.some((s) => s.trim() === CONTAINER)) break;
-      if (Date.now() - t0 > 10_000) {
-        throw new Error(`${CONTAINER} not selected in Containers; selected: ${JSON.stringify(selected)}; rows: ${JSON.stringify((await readTree(p, 'Containers')).map((r) => r.label))}`);
-      }
-      await sleep(100);
-    }
+      return selected.some((s) => s.trim() === CONTAINER);
+    }, { timeoutMs: 10_000, intervalMs: 100, lastSeen: async () => `selected: ${JSON.stringify(selected)}; rows: ${JSON.stringify((await readTree(p, 'Containers')).map((r) => r.label))}` });
   });
 
   it('saves the screenshot used in the README', async () => {

@@ -24,16 +24,13 @@
 import * as assert from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import {
-  dismissNotifications, ensureViewExpanded, launchBrowser, openViewContainer, openWorkbench,
-  runCommandFromPalette, screenshot, topologyWebview, waitForQuickInput,
-} from '../harness/browser';
-import { CodeServer, extensionLogFiles, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
+import { runCommandFromPalette, screenshot, topologyWebview, waitForQuickInput } from '../harness/browser';
+import { CodeServer, extensionLogFiles } from '../harness/codeServer';
+import { closeExtensionWorkbench, ensureDocker, openExtensionWorkbench } from '../harness/workbench';
 import { docker, removeLabelled, TEST_IMAGE } from '../support/dockerCli';
-import { waitFor } from '../support/waitFor';
+import { sleep, waitFor } from '../support/waitFor';
 
 const OWN_LABEL = 'dne.test.scale=1';
 const labelArgs = ['--label', 'dne.test=1', '--label', OWN_LABEL];
@@ -93,7 +90,7 @@ function engineEventsBetween(sinceMs: number, untilMs: number): number {
 
 /** The engine up, then the two networks and two containers (none of that name may exist already). */
 function createResources(): void {
-  execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
+  ensureDocker();
   removeLabelled(OWN_LABEL);
   for (const network of [HOME, MOVING]) {
     assert.strictEqual(docker(['network', 'ls', '-q', '--filter', `name=^${network}$`]), '', `a network "${network}" not made by this test exists`);
@@ -106,7 +103,6 @@ function createResources(): void {
   docker(['network', 'connect', '--ip', addressOf(0), MOVING, APP]);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('topology at scale (e2e: VSIX in code-server + Chromium + real engine)', { timeout: 600_000 }, () => {
   let server: CodeServer | undefined;
@@ -115,20 +111,12 @@ describe('topology at scale (e2e: VSIX in code-server + Chromium + real engine)'
 
   before(async () => {
     createResources();
-    server = await startCodeServer({ vsix: [packagedVsix('docker-network-explorer-scale-e2e')], echo: process.env.DNE_DEBUG ? process.stderr : undefined });
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, server.workspaceUrl(), { width: 1400, height: 860 });
-    await dismissNotifications(page);
-    await openViewContainer(page, 'Docker Networks');
-    await ensureViewExpanded(page, 'Networks');
+    ({ server, browser, page } = await openExtensionWorkbench('docker-network-explorer-scale-e2e', { width: 1400, height: 860, views: ['Networks'] }));
   });
 
   after(async () => {
-    await browser?.close().catch(() => undefined);
-    if (server) {
-      if (process.env.DNE_DEBUG) console.log(server.logTail(60));
-      await server.stop();
-    }
+    // No final screenshot: the last test closes the tab.
+    await closeExtensionWorkbench({ server, browser, page }, undefined, 60);
     removeLabelled(OWN_LABEL);
     spawnSync('ip', ['link', 'del', HAND_MADE], { stdio: 'ignore' });
   });

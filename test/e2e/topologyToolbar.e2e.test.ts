@@ -22,11 +22,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
-import {
-  dismissNotifications, ensureViewExpanded, launchBrowser, openViewContainer, openWorkbench,
-  runCommandFromPalette, screenshot, topologyWebview,
-} from '../harness/browser';
-import { CodeServer, packagedVsix, REPO_ROOT, startCodeServer } from '../harness/codeServer';
+import { dismissNotifications, runCommandFromPalette, screenshot, topologyWebview } from '../harness/browser';
+import { CodeServer } from '../harness/codeServer';
+import { closeExtensionWorkbench, ensureDocker, openExtensionWorkbench } from '../harness/workbench';
 import { docker, removeLabelled, TEST_IMAGE } from '../support/dockerCli';
 import { waitFor } from '../support/waitFor';
 
@@ -137,7 +135,7 @@ describe('topology toolbar (e2e: VSIX in code-server + Chromium + real engine)',
   const consoleMessages: string[] = [];
 
   before(async () => {
-    execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
+    ensureDocker();
     cleanup();
     for (const network of [FRONT, BACK]) {
       assert.strictEqual(docker(['network', 'ls', '-q', '--filter', `name=^${network}$`]), '', `a network "${network}" not made by this test exists`);
@@ -147,25 +145,20 @@ describe('topology toolbar (e2e: VSIX in code-server + Chromium + real engine)',
     docker(['run', '-d', '--name', DB, ...labelArgs, '--network', BACK, TEST_IMAGE, 'sleep', '100000']);
     frontBridge = `br-${docker(['network', 'inspect', '--format', '{{.Id}}', FRONT]).slice(0, 12)}`;
 
-    vsix = packagedVsix('docker-network-explorer-toolbar-e2e');
-    server = await startCodeServer({ vsix: [vsix], echo: process.env.DNE_DEBUG ? process.stderr : undefined });
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, server.workspaceUrl(), { width: 1400, height: 860 });
-    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
-    page.on('console', (m: ConsoleMessage) => consoleMessages.push(m.text()));
-    page.on('pageerror', (e) => consoleMessages.push(`pageerror: ${String(e)}`));
-    await dismissNotifications(page);
-    await openViewContainer(page, 'Docker Networks');
-    await ensureViewExpanded(page, 'Networks');
+    ({ vsix, server, browser, page } = await openExtensionWorkbench('docker-network-explorer-toolbar-e2e', {
+      width: 1400,
+      height: 860,
+      views: ['Networks'],
+      permissions: ['clipboard-read', 'clipboard-write'],
+      onPage: (opened) => {
+        opened.on('console', (m: ConsoleMessage) => consoleMessages.push(m.text()));
+        opened.on('pageerror', (e) => consoleMessages.push(`pageerror: ${String(e)}`));
+      },
+    }));
   });
 
   after(async () => {
-    if (page) await screenshot(page, 'topology-toolbar-final').catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (server) {
-      if (process.env.DNE_DEBUG) console.log(server.logTail(60));
-      await server.stop();
-    }
+    await closeExtensionWorkbench({ server, browser, page }, 'topology-toolbar-final', 60);
     cleanup();
   });
 

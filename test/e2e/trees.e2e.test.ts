@@ -13,7 +13,7 @@ import {
   runCommandFromPalette, screenshot, treeMessage, waitForRow, waitForTree,
 } from '../harness/browser';
 import { docker, removeLabelled } from '../support/dockerCli';
-import { waitFor } from '../support/waitFor';
+import { sleep, waitFor } from '../support/waitFor';
 import { closeExtensionWorkbench, ensureDocker, ExtensionWorkbench, openExtensionWorkbench } from '../harness/workbench';
 
 const LABEL = 'dne.test.trees';
@@ -23,7 +23,6 @@ const BOX = 'dnx-e2e-tip';
 const TRICKY = 'a`[y](https://evil.example)`b';
 const MULTILINE = 'one\n- two';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Hovers a row and returns the text of the hover the workbench shows for it (its first line names

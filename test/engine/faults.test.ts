@@ -24,7 +24,7 @@ import { childrenOf, containerRoots, networkRoots, TreeFilter } from '../../src/
 import { createNetwork, docker, removeLabelled, runContainer, TEST_IMAGE } from '../support/dockerCli';
 import { SshTestServer, startSshServer } from '../support/sshServer';
 import { makeTlsMaterial, removeTlsMaterial, startTlsEndpoint, TlsEndpoint, TlsMaterial } from '../support/tlsEndpoint';
-import { waitFor } from '../support/waitFor';
+import { sleep, waitFor } from '../support/waitFor';
 
 const PREFIX = 'dnef-';
 const LABEL = 'dne.test.faults';
@@ -224,12 +224,12 @@ describe('faults against the real parts', () => {
       assert.equal(session.state.kind, 'connected');
       await outsideCreateShows(session, `${PREFIX}stall-before`, 3000);
       // A change in the very second the stream began may predate it (the log then says nothing): be past it.
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await sleep(1100);
       assert.equal(proxy.freeze(), 1, 'one event stream open, now stalled');
       const started = Date.now();
       createNetwork(`${PREFIX}stall-during`, [], LABEL);
       // The check comes CHECK_MS after the last event delivered (at least 1.1 s ago): not yet.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sleep(300);
       assert.equal(session.inventory?.networks.some((n) => n.name === `${PREFIX}stall-during`), false, 'the stalled stream delivered nothing');
       await waitFor('the change made during the stall', () => session.inventory?.networks.some((n) => n.name === `${PREFIX}stall-during`), { timeoutMs: CHECK_MS + 3000, intervalMs: 20 });
       const latency = Date.now() - started;

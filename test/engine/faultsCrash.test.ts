@@ -20,7 +20,7 @@ import { emptySpec } from '../../src/model/createNetworkSpec';
 import { removalPlans, StepOutcome } from '../../src/model/networkActions';
 import { TEST_IMAGE } from '../support/dockerCli';
 import { DockerdNode, nodeDocker, removeHub, startDockerdNode } from '../support/dockerdNode';
-import { waitFor } from '../support/waitFor';
+import { sleep, waitFor } from '../support/waitFor';
 
 /** This file's hub and address group (dockerdNode.ts: group 0 is the swarm test's, 1 the swarm e2e's, 3 the several-engines tests'). */
 const HUB = 'dneflt';
@@ -184,9 +184,9 @@ describe('dockerd killed during a multi-step action', () => {
       // One event, so each check replays its second (since = that second): it must be recognised.
       nodeDocker(node, ['network', 'create', `${PREFIX}quiet`]);
       await waitFor('the new network', () => session.inventory?.networks.some((n) => n.name === `${PREFIX}quiet`), { timeoutMs: 5000, intervalMs: 20 });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sleep(300);
       const before = { ...counts };
-      await new Promise((resolve) => setTimeout(resolve, CHECK_MS * 4 + 200));
+      await sleep(CHECK_MS * 4 + 200);
       const checks = counts.subscriptions - before.subscriptions;
       console.log(`# quiet engine, ${CHECK_MS * 4 + 200} ms: ${checks} silence checks, ${counts.lists - before.lists} refreshes`);
       assert.ok(checks >= 3 && checks <= 5, `one check per silent period: ${checks}`);

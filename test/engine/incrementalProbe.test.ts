@@ -20,7 +20,7 @@ import { IncrementalProbe } from '../../src/probe/incrementalProbe';
 import { sandboxesOf } from '../../src/topology/collect';
 import { createNetwork, docker, removeLabelled, runContainer } from '../support/dockerCli';
 import { processAlive } from '../support/processes';
-import { waitFor } from '../support/waitFor';
+import { sleep, waitFor } from '../support/waitFor';
 import { sh } from './probeSeed';
 
 const LABEL = 'dne.test.wtp';
@@ -139,7 +139,7 @@ describe('incremental host probe on the real engine (root)', { skip: isRoot ? fa
     const pid = watcher.pid;
     assert.ok(pid, 'ip monitor runs');
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sleep(300);
       const c5 = ids.get(`${PREFIX}c5`)!;
       const c5Pid = (await session.containerDetails(c5))!.State!.Pid!;
       const started = Date.now();

@@ -9,7 +9,7 @@ import { EngineClient } from '../../src/engine/engineClient';
 import { EngineSession } from '../../src/engine/engineSession';
 import type { Inventory } from '../../src/model/inventory';
 import { createNetwork, docker, removeLabelled, runContainer } from '../support/dockerCli';
-import { waitFor } from '../support/waitFor';
+import { sleep, waitFor } from '../support/waitFor';
 
 const PREFIX = 'dnet-';
 const name = (base: string) => `${PREFIX}${base}`;
@@ -116,10 +116,10 @@ describe('live session against the real engine', () => {
       return client.apiCallCount - before;
     };
     for (let i = 0; i < 3; i++) net(`few${i}`);
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     const few = await costOfRefresh();
     for (let i = 0; i < 20; i++) net(`many${i}`);
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     const many = await costOfRefresh();
     console.log(`# API calls per refresh: ${few} (few networks), ${many} (20 more networks)`);
     assert.equal(few, 2);

@@ -23,7 +23,7 @@ import { checkReach } from '../../src/engine/reachability/checkReach';
 import { dockerExecRunner } from '../../src/engine/reachability/runners';
 import { createNetwork, docker, removeLabelled, runContainer } from '../support/dockerCli';
 import { KEY_PASSPHRASE, SshTestServer, startSshServer } from '../support/sshServer';
-import { waitFor } from '../support/waitFor';
+import { sleep, waitFor } from '../support/waitFor';
 
 const LABEL = 'dne.test.ssh';
 const root = path.join(__dirname, '..', '..', '..');
@@ -429,7 +429,7 @@ describe('ssh:// engines against a real OpenSSH server', { skip: !existsSync('/u
       const nestedHome = sshHome({ config: `Host dne-a\n  HostName 127.0.0.1\n  Port ${port}\n  ProxyJump dne-b\nHost dne-b\n  HostName 127.0.0.1\n  Port ${port}\n  ProxyJump dne-c\n` });
       const nested = await rejection(client('ssh://dne-a', { sshFiles: { homeDir: nestedHome, agentSocket: '' } }).ping());
       assert.deepEqual([nested.kind, nested.params.directive, nested.params.configLine], ['configRefused', 'ProxyJump (of a jump host)', 8]);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
       assert.equal(dialled, 0, 'no connection to the host behind the proxy');
     } finally {
       listener.close();

@@ -8,7 +8,7 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { docker, removeLabelled } from '../support/dockerCli';
-import { waitFor } from '../support/waitFor';
+import { sleep, waitFor } from '../support/waitFor';
 
 const EXTENSION_ID = 'docker-network-explorer.docker-network-explorer';
 const LABEL = 'dne.test.scalepanel';
@@ -31,7 +31,6 @@ function countChanges(api: TestApi): { readonly count: number; dispose(): void }
   return { get count() { return count; }, dispose: () => listener.dispose() };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Engine events and session refreshes: what would make a shown panel redraw. */
 async function stir(times: number): Promise<void> {

@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import { REPO_ROOT } from './codeServer';
-import { waitFor } from '../support/waitFor';
+import { sleep, waitFor } from '../support/waitFor';
 
 export const CHROMIUM = process.env.DNE_CHROMIUM || '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -30,7 +30,6 @@ export const CHROMIUM_ARGS = [
 ];
 export const OUTPUT_DIR = path.join(REPO_ROOT, 'test-output');
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
@@ -222,11 +221,7 @@ export async function expandRow(page: Page, viewTitle: string, labelPath: string
   const twistie = row.locator('.monaco-tl-twistie');
   if (await twistie.isVisible().catch(() => false)) await twistie.click();
   else await row.click();
-  const t0 = Date.now();
-  while ((await row.getAttribute('aria-expanded').catch(() => null)) !== 'true') {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`row ${JSON.stringify(labelPath)} did not expand`);
-    await sleep(50);
-  }
+  await waitFor(`row ${JSON.stringify(labelPath)} to expand`, async () => (await row.getAttribute('aria-expanded').catch(() => null)) === 'true', { timeoutMs });
 }
 
 /** Text of the view's welcome content (viewsWelcome), or '' when none is shown. */
@@ -257,17 +252,15 @@ export async function treeMessage(page: Page, viewTitle: string): Promise<string
 
 /** Waits until the welcome content matches `re`; returns the text. */
 export async function waitForWelcome(page: Page, viewTitle: string, re: RegExp, timeoutMs = 15_000): Promise<string> {
-  const t0 = Date.now();
   let text = '';
-  for (;;) {
+  return waitFor(`the welcome text of "${viewTitle}" to match ${re}`, async () => {
     text = await welcomeText(page, viewTitle);
-    if (re.test(text)) return text;
-    if (Date.now() - t0 > timeoutMs) {
-      throw new Error(`welcome text of "${viewTitle}" did not match ${re} within ${timeoutMs} ms; got: ${JSON.stringify(text)}; ` +
-        `tree message: ${JSON.stringify(await treeMessage(page, viewTitle))}; view body: ${JSON.stringify(await paneText(page, viewTitle))}`);
-    }
-    await sleep(100);
-  }
+    return re.test(text) ? text : undefined;
+  }, {
+    timeoutMs,
+    intervalMs: 100,
+    lastSeen: async () => `${JSON.stringify(text)}; tree message: ${JSON.stringify(await treeMessage(page, viewTitle))}; view body: ${JSON.stringify(await paneText(page, viewTitle))}`,
+  });
 }
 
 /** Runs a command through the command palette by its title (as shown in the palette). */

@@ -12,6 +12,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { sleep } from '../support/waitFor';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -134,7 +135,6 @@ function httpStatus(url: string): Promise<number> {
   });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Installs VSIX files into an extensions dir with the code-server CLI. */
 export function installVsix(bin: string, extensionsDir: string, userDataDir: string, vsix: string[], env: NodeJS.ProcessEnv): void {

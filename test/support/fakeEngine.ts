@@ -36,6 +36,9 @@ export class FakeEngine implements EngineApi {
   readonly calls: Call[] = [];
   /** Every change asked for, in order, as `verb target…` (e.g. `connect <net> <container>`). */
   readonly mutations: string[] = [];
+  /** The bodies of the create and connect requests sent, as JSON would carry them (what `mutations` abbreviates). */
+  readonly createRequests: NetworkCreateRequest[] = [];
+  readonly connectRequests: { networkId: string; containerId: string; request?: ConnectRequest }[] = [];
   /** When it returns an error for a mutation, that mutation fails with it (an engine refusal). */
   refuse: ((mutation: string) => Error | undefined) | undefined;
   private readonly listeners: Listener[] = [];
@@ -147,10 +150,12 @@ export class FakeEngine implements EngineApi {
   }
 
   createNetwork(request: NetworkCreateRequest): Promise<string> {
+    this.createRequests.push(JSON.parse(JSON.stringify(request)) as NetworkCreateRequest);
     return this.mutate(`create ${request.Name}`, 'created');
   }
 
   connect(networkId: string, containerId: string, request?: ConnectRequest): Promise<void> {
+    this.connectRequests.push(JSON.parse(JSON.stringify({ networkId, containerId, request })) as FakeEngine['connectRequests'][number]);
     return this.mutate(`connect ${networkId} ${containerId}${request?.aliases?.length ? ` aliases=${request.aliases.join(',')}` : ''}`, undefined);
   }
 

@@ -11,7 +11,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { descendants, killAll } from './processes';
-import { waitFor } from './waitFor';
+import { sleep, waitFor } from './waitFor';
 
 export const KEY_PASSPHRASE = 'dne ssh test passphrase';
 
@@ -156,7 +156,7 @@ export async function startSshServer(options: { extraConfig?: string[] } = {}): 
     restart: async (downMs = 0) => {
       await stopCurrent(true);
       await waitFor('sshd stopped', async () => !(await portOpen(port)), { timeoutMs: 10_000 });
-      await new Promise((resolve) => setTimeout(resolve, downMs));
+      await sleep(downMs);
       await start(false);
     },
     stop: async () => {

@@ -11,7 +11,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { descendants, killAll } from './processes';
-import { waitFor } from './waitFor';
+import { sleep, waitFor } from './waitFor';
 
 export interface TlsMaterial {
   folder: string;
@@ -145,7 +145,7 @@ export async function startTlsEndpoint(
     stop: () => halt(current, false),
     restart: async (downMs = 0) => {
       await halt(current, true);
-      await new Promise((resolve) => setTimeout(resolve, downMs));
+      await sleep(downMs);
       current = await launch();
     },
   };

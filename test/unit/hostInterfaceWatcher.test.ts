@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { HostInterfaceChange, HostInterfaceWatcher, interfaceNameOfMonitorLine } from '../../src/probe/hostInterfaceWatcher';
 import { processAlive } from '../support/processes';
-import { waitFor } from '../support/waitFor';
+import { sleep, waitFor } from '../support/waitFor';
 
 const RECORDED = [
   '2284: dnepB@NONE: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN group default \\    link/ether aa:f7:f3:45:40:18 brd ff:ff:ff:ff:ff:ff',
@@ -55,7 +55,7 @@ describe('host interface watcher', () => {
     assert.ok(pid, 'a child runs');
     try {
       await waitFor('a change event', () => changes.length > 0, { timeoutMs: 5000 });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sleep(300);
       assert.deepEqual(
         changes.map((change) => change.names),
         [['br-eae66e5a256b', 'dnepA', 'dnepB']],
