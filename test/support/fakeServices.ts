@@ -9,7 +9,7 @@ import { EngineSession } from '../../src/engine/engineSession';
 import type { RevealTarget } from '../../src/model/revealTarget';
 import type { TreeFilter, TreeKind } from '../../src/model/treeModel';
 import type { Services } from '../../src/services';
-import type { EngineEntry } from '../../src/sessionManager';
+import type { EngineEntry } from '../../src/session/sessionManager';
 import { DockerTreeProvider, ViewNode } from '../../src/views/dockerTreeProvider';
 import { FakeEngine } from './fakeEngine';
 import { loadFixture, RecordedFixture } from './fixtures';
