@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const out = (p) => path.join(root, 'out', p);
-if (!existsSync(out('src/model/topology/renderConfig.js')) || !existsSync(out('src/topology/collect.js'))) {
+if (!existsSync(out('src/model/topology/renderConfig.js')) || !existsSync(out('src/engine/collectTopology.js'))) {
   execFileSync('npx', ['tsc', '-p', 'test/tsconfig.json'], { cwd: root, stdio: 'inherit' });
 }
 const { buildInventory } = require(out('src/model/inventory.js'));
@@ -162,7 +162,7 @@ let engineUp = only ? false : await engineReady();
 if (engineUp) {
   try {
     await withEngineRetry(async () => {
-      const { collectTopology } = require(out('src/topology/collect.js'));
+      const { collectTopology } = require(out('src/engine/collectTopology.js'));
       const { probeHost } = require(out('src/probe/hostProbe.js'));
       const { EngineSession } = require(out('src/engine/engineSession.js'));
       // The same pipeline as the panel and the CLI: a session's inventory, then collect.

@@ -13,7 +13,7 @@ import { generateMermaid } from '../model/topology/mermaid';
 import { chooseDiagram, generateOverview } from '../model/topology/overview';
 import { filterTopology, focusTopology } from '../model/topology/scope';
 import type { TopologyScope } from '../model/topology/types';
-import { collectOverview, collectTopology } from '../topology/collect';
+import { collectOverview, collectTopology } from '../engine/collectTopology';
 import { ENGLISH_LABELS } from '../topology/englishLabels';
 import { DiagramArguments, UsageError } from './arguments';
 

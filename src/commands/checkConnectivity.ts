@@ -13,7 +13,7 @@ import type { ReachReport } from '../model/reachability/types';
 import type { TopologyScope } from '../model/topology/types';
 import type { TreeNode } from '../model/treeModel';
 import type { Services } from '../services';
-import { TopologyPanel } from '../topology/topologyPanel';
+import { TopologyPanel } from '../topologyPanel/topologyPanel';
 import { ENGINE_VALUE_KINDS } from '../views/reachSentences';
 import { Cancelled, CommandDefinition, UserFacingError } from './command';
 

@@ -8,7 +8,7 @@ import { shortHost } from '../model/displayHost';
 import { engineOfArguments, selectionOnEngine } from '../model/engines';
 import type { Services } from '../services';
 import type { EngineEntry } from '../sessionManager';
-import { TopologyPanel } from '../topology/topologyPanel';
+import { TopologyPanel } from '../topologyPanel/topologyPanel';
 import { engineStateText } from '../views/engineItems';
 import { Cancelled, CommandDefinition } from './command';
 

@@ -2,9 +2,9 @@ import * as vscode from 'vscode';
 import type { TopologyScope } from '../model/topology/types';
 import type { TreeNode } from '../model/treeModel';
 import type { Services } from '../services';
-import { pickScope } from '../topology/scopePicker';
-import { TopologyPanel } from '../topology/topologyPanel';
-import { scopeFromValue } from '../topology/viewState';
+import { pickScope } from '../topologyPanel/scopePicker';
+import { TopologyPanel } from '../topologyPanel/topologyPanel';
+import { scopeFromValue } from '../topologyPanel/viewState';
 import { Cancelled, CommandDefinition } from './command';
 
 function scopeOfNode(node: TreeNode | undefined): TopologyScope | undefined {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ProbeLevel, ProbeReason } from '../model/topology/facts';
 import type { DiagramLabels } from '../model/topology/mermaid';
 import type { OverviewLabels } from '../model/topology/overview';
-import type { WebviewStrings } from '../protocol';
+import type { WebviewStrings } from '../topologyPanel/protocol';
 
 /** The diagram's words in the UI language (English ones: englishLabels.ts). */
 export function localizedDiagramLabels(): DiagramLabels {

@@ -17,7 +17,7 @@ import { EngineClient } from '../../src/engine/engineClient';
 import { EngineSession } from '../../src/engine/engineSession';
 import { generateOverview } from '../../src/model/topology/overview';
 import { DEFAULT_DIAGRAM_OPTIONS } from '../../src/model/topology/types';
-import { collectOverview, collectTopology, TopologySource } from '../../src/topology/collect';
+import { collectOverview, collectTopology, TopologySource } from '../../src/engine/collectTopology';
 import { ENGLISH_LABELS } from '../../src/topology/englishLabels';
 import { createNetwork, docker, removeLabelled, runContainer } from '../support/dockerCli';
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
-import { parsePanelMessage, parseWebviewMessage, RENDER_ERROR_MAX, REVEAL_ID_MAX, type DiagramMessage, type WebviewToPanel } from '../../src/protocol';
+import { parsePanelMessage, parseWebviewMessage, RENDER_ERROR_MAX, REVEAL_ID_MAX, type DiagramMessage, type WebviewToPanel } from '../../src/topologyPanel/protocol';
 
 const TOGGLES = { showIPs: true, showMACs: false, showStopped: false, showUnmanaged: true, showInferred: true };
 

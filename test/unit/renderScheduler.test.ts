@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
-import { RenderScheduler } from '../../src/topology/renderScheduler';
+import { RenderScheduler } from '../../src/topologyPanel/renderScheduler';
 
 const DELAY = 250;
 

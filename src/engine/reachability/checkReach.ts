@@ -17,7 +17,7 @@ import { findContainer } from '../../model/reachability/sides';
 import type { ObservationReason, ReachReport, ReachSide } from '../../model/reachability/types';
 import type { ProbeLevel } from '../../model/topology/facts';
 import type { Topology } from '../../model/topology/types';
-import { collectTopology, TopologySource } from '../../topology/collect';
+import { collectTopology, TopologySource } from '../collectTopology';
 import { observe } from './observe';
 import type { ExecResult } from '../engineApi';
 import { systemTool } from '../../probe/systemTools';

@@ -11,7 +11,7 @@
  * The host owns the view state (scope and toggles): the webview asks for a change (setScope,
  * setToggles) and renders the `diagram` message the host answers with.
  */
-import { isRevealTarget, type RevealTarget } from './model/revealTarget';
+import { isRevealTarget, type RevealTarget } from '../model/revealTarget';
 
 
 export type ScopeValue = 'host' | `network:${string}` | `container:${string}`;

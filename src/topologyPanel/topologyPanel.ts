@@ -15,7 +15,7 @@ import * as vscode from 'vscode';
 import type { EngineSession } from '../engine/engineSession';
 import type { ReachPath } from '../model/reachability/types';
 import { DEFAULT_DIAGRAM_OPTIONS, TopologyScope } from '../model/topology/types';
-import { ALIVE_LEASE_MS, parseWebviewMessage, type PanelToWebview, type TopologyToggles, type WebviewToPanel } from '../protocol';
+import { ALIVE_LEASE_MS, parseWebviewMessage, type PanelToWebview, type TopologyToggles, type WebviewToPanel } from './protocol';
 import type { Services } from '../services';
 import { copyMermaidSource, saveMarkdown, saveSvg } from './fileExport';
 import { RenderScheduler } from './renderScheduler';

@@ -11,12 +11,12 @@ import { pathHighlightLines } from '../model/reachability/highlight';
 import type { ReachPath } from '../model/reachability/types';
 import { chooseDiagram, overviewApplies } from '../model/topology/overview';
 import { DEFAULT_DIAGRAM_OPTIONS, DiagramOptions, TopologyScope } from '../model/topology/types';
-import type { PanelToWebview, ScopeChoice, ScopeValue } from '../protocol';
+import type { PanelToWebview, ScopeChoice, ScopeValue } from './protocol';
 import type { Services } from '../services';
 import { HostInterfaceWatcher } from '../probe/hostInterfaceWatcher';
 import { IncrementalProbe } from '../probe/incrementalProbe';
-import { ChangedContainers, Collected, collectOverview, collectTopology } from './collect';
-import { levelLine, levelText, localizedDiagramLabels, localizedOverviewLabels, localizedWebviewStrings } from './localizedLabels';
+import { ChangedContainers, Collected, collectOverview, collectTopology } from '../engine/collectTopology';
+import { levelLine, levelText, localizedDiagramLabels, localizedOverviewLabels, localizedWebviewStrings } from '../topology/localizedLabels';
 import type { TopologyViewState } from './viewState';
 
 /** Whether the scope's network or container still exists (the whole host always does). */
