@@ -34,7 +34,8 @@ const { DEFAULT_DIAGRAM_OPTIONS } = require(out('src/model/topology/types.js'));
 const { MERMAID_RENDER_CONFIG } = require(out('src/model/topology/renderConfig.js'));
 const { emptyFacts } = require(out('src/model/topology/facts.js'));
 const { ENGLISH_LABELS } = require(out('src/topology/englishLabels.js'));
-const { generateOverview, chooseDiagram, overviewApplies } = require(out('src/model/topology/overview.js'));
+const { generateOverview, overviewApplies } = require(out('src/model/topology/overview.js'));
+const { drawDiagram } = require(out('src/model/topology/diagramPlan.js'));
 const only = process.env.DNE_BENCH_ONLY;
 
 const quick = process.env.DNE_BENCH_QUICK === '1';
@@ -361,7 +362,7 @@ if (existsSync(chromiumPath)) {
     const inventory = buildInventory(syntheticSnapshot(30, containers, { mixed: true }));
     const topology = buildTopology({ inventory, sandboxes: {}, facts: emptyFacts('remoteEngine') });
     const t0 = performance.now();
-    chooseDiagram(topology, { kind: 'host' }, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS);
+    drawDiagram(topology, { scope: { kind: 'host' }, options: DEFAULT_DIAGRAM_OPTIONS }, ENGLISH_LABELS);
     const textMs = performance.now() - t0;
     console.log(`  ${containers} containers: the rule picks ${overviewApplies(topology, { kind: 'host' }, DEFAULT_DIAGRAM_OPTIONS) ? 'the overview' : 'the full plumbing'} (text ${textMs.toFixed(1)} ms)`);
     const full = generateMermaid(topology, { kind: 'host' }, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS);

@@ -3,7 +3,6 @@ import type { TopologyScope } from '../model/topology/types';
 import type { TreeNode } from '../model/treeModel';
 import type { Services } from '../services';
 import { pickScope } from '../topologyPanel/scopePicker';
-import { TopologyPanel } from '../topologyPanel/topologyPanel';
 import { scopeFromValue } from '../topologyPanel/viewState';
 import { Cancelled, CommandDefinition } from './command';
 
@@ -40,6 +39,6 @@ export const showTopologyCommand: CommandDefinition = {
     const treeNode = node && typeof node === 'object' && 'kind' in node ? (node as TreeNode) : undefined;
     // The view title and the palette pass no node: ask, with the whole host first (Enter picks it).
     const scope = scopeOfNode(treeNode) ?? (treeNode ? { kind: 'host' as const } : await askScope(services));
-    TopologyPanel.createOrShow(services, scope);
+    services.topologyPanel.show(scope);
   },
 };

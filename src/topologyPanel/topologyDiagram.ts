@@ -1,21 +1,20 @@
 /**
  * One redraw, host side: the session's data and the view state -> the messages for the webview
  * (a notice while connecting, an error when unreachable, else `busy` then `diagram`).
- * It reads the session's inventory (built once per snapshot) through collect.ts, the same
- * pipeline as the trees and the command line.
+ * It reads the session's inventory (built once per snapshot) through the session's topology source
+ * (src/engine/topologySource.ts), the same pipeline as the trees, the command line and the doctor.
  */
 import * as vscode from 'vscode';
 import type { EngineSession } from '../engine/engineSession';
 import type { Inventory } from '../model/inventory';
 import { pathHighlightLines } from '../model/reachability/highlight';
 import type { ReachPath } from '../model/reachability/types';
-import { chooseDiagram, overviewApplies } from '../model/topology/overview';
-import { DEFAULT_DIAGRAM_OPTIONS, DiagramOptions, TopologyScope } from '../model/topology/types';
+import { drawDiagram, type DiagramRequest } from '../model/topology/diagramPlan';
+import { DEFAULT_DIAGRAM_OPTIONS, TopologyScope } from '../model/topology/types';
 import type { PanelToWebview, ScopeChoice, ScopeValue } from './protocol';
 import type { Services } from '../services';
-import { HostInterfaceWatcher } from '../probe/hostInterfaceWatcher';
-import { IncrementalProbe } from '../probe/incrementalProbe';
-import { ChangedContainers, Collected, collectOverview, collectTopology } from '../engine/collectTopology';
+import type { Collected } from '../engine/collectTopology';
+import type { TopologySource } from '../engine/topologySource';
 import { levelLine, levelText, localizedDiagramLabels, localizedOverviewLabels, localizedWebviewStrings } from '../topology/localizedLabels';
 import type { TopologyViewState } from './viewState';
 
@@ -49,8 +48,8 @@ export class TopologyDiagram {
   /** The last connectivity check's path, drawn over every redraw until another check replaces it. */
   highlight: ReachPath | undefined;
 
-  /** The incremental probe of the session drawn now, what its events named, and the host watcher. */
-  private live: { session: EngineSession; probe: IncrementalProbe; changed: ChangedContainers; watcher: HostInterfaceWatcher } | undefined;
+  /** The topology source of the session drawn now, and this panel's subscription to its host watcher. */
+  private live: { source: TopologySource; hostChanges: { dispose(): void } } | undefined;
 
   constructor(
     /** The services of the engine drawn (replaced when the panel follows another engine). */
@@ -59,21 +58,20 @@ export class TopologyDiagram {
   ) {}
 
   /**
-   * Follows a (new) session: one incremental probe (namespaces cached by file and inode, re-read
-   * only for the containers an event named), and a watcher of the host's interfaces that asks for a
-   * redraw when a link or address changes outside Docker (a veth made by hand).
+   * Follows a (new) session through its topology source: its incremental probe (namespaces cached by
+   * file and inode, re-read only for the containers an event named), and its watcher of the host's
+   * interfaces, which asks for a redraw when a link or address changes outside Docker (a veth made by hand).
    */
-  attach(session: EngineSession, onHostChange: () => void): void {
+  attach(source: TopologySource, onHostChange: () => void): void {
     this.detach();
-    const watcher = new HostInterfaceWatcher({ local: session.isLocal });
-    watcher.onDidChange((change) => {
+    const hostChanges = source.onDidChangeHost((change) => {
       // A Docker veth shows here and in the engine's event at once: the redraw the event asked for
       // (begun after the link appeared) already has it, so no second redraw waits behind it.
       if (change.lastSeenAt >= this.collectStartedAt) {
         onHostChange();
       }
     });
-    this.live = { session, probe: new IncrementalProbe({ local: session.isLocal }), changed: new ChangedContainers(session), watcher };
+    this.live = { source, hostChanges };
   }
 
   /**
@@ -90,19 +88,19 @@ export class TopologyDiagram {
   }
 
   /**
-   * Reads the host for the session's current snapshot: the host namespace alone when the whole host
-   * is drawn as the overview, else every namespace (incrementally, when following the session; the
-   * containers events named meanwhile stay marked for that read).
+   * Reads the host for the session's current snapshot, as the plan says: the host namespace alone when
+   * the whole host is drawn as the overview, else every namespace (incrementally, through the
+   * session's topology source; the containers events named meanwhile stay marked for that read).
    */
   private async collect(session: EngineSession): Promise<Collected | undefined> {
-    const live = this.live?.session === session ? this.live : undefined;
+    const source = this.live?.source.session === session ? this.live.source : this.services.topologySource;
     this.collectStartedAt = Date.now();
-    const overview = this.viewState.scope.kind === 'host' ? await collectOverview(session, this.diagramOptions()) : undefined;
-    return overview ?? collectTopology(session, undefined, live && { probe: live.probe, changedContainerIds: live.changed.take() });
+    return source.collectFor(this.diagramRequest());
   }
 
-  private diagramOptions(): DiagramOptions {
-    return { ...DEFAULT_DIAGRAM_OPTIONS, ...this.viewState.toggles };
+  /** What the panel draws now: its scope and toggles, the view left to the rule. */
+  private diagramRequest(): DiagramRequest {
+    return { scope: this.viewState.scope, options: { ...DEFAULT_DIAGRAM_OPTIONS, ...this.viewState.toggles } };
   }
 
   /** The prefetched collect when it read the snapshot drawn now, else a new one. */
@@ -115,12 +113,11 @@ export class TopologyDiagram {
 
   /** The next redraw reads every namespace again (Refresh). */
   readEverythingNextTime(): void {
-    this.live?.changed.markAll();
+    this.live?.source.readEverythingNextTime();
   }
 
   detach(): void {
-    this.live?.changed.dispose();
-    this.live?.watcher.dispose();
+    this.live?.hostChanges.dispose();
     this.live = undefined;
   }
 
@@ -164,7 +161,7 @@ export class TopologyDiagram {
     const probe = ++this.probes;
     const collected = await this.collectForRender(session);
     if (!collected) {
-      this.live?.changed.markAll();
+      this.live?.source.readEverythingNextTime();
       // The engine went away while the containers were inspected.
       post({ type: 'error', message: vscode.l10n.t('The Docker engine is not reachable.') });
       return false;
@@ -175,10 +172,9 @@ export class TopologyDiagram {
       this.viewState.setScope({ kind: 'host' });
     }
     const toggles = this.viewState.toggles;
-    const options = this.diagramOptions();
-    // Large hosts get the overview by network (the same rule as the command line's `diagram`).
-    this.overview = overviewApplies(topology, this.viewState.scope, options);
-    const diagram = chooseDiagram(topology, this.viewState.scope, options, localizedDiagramLabels(), localizedOverviewLabels());
+    // Large hosts get the overview by network (the same plan as the command line's `diagram`).
+    const diagram = drawDiagram(topology, this.diagramRequest(), localizedDiagramLabels(), localizedOverviewLabels());
+    this.overview = diagram.kind === 'overview';
     this.source = this.highlight ? [diagram.text.trimEnd(), ...pathHighlightLines(this.highlight, diagram.interfaceNodes)].join('\n') + '\n' : diagram.text;
     this.levelLine = levelLine(facts.level, facts.reason);
     post({
