@@ -35,7 +35,6 @@ function scopeChoices(inventory: Inventory, showStopped: boolean, engine: string
 }
 
 export class TopologyDiagram {
-  private revision = 0;
   private source = '';
   private levelLine = '';
   private probes = 0;
@@ -126,11 +125,6 @@ export class TopologyDiagram {
     return this.probes;
   }
 
-  /** The revision of the last diagram posted. */
-  get lastRevision(): number {
-    return this.revision;
-  }
-
   /** The Mermaid source of the last diagram sent (for Copy and Save as Markdown). */
   get lastSource(): string {
     return this.source;
@@ -142,10 +136,11 @@ export class TopologyDiagram {
   }
 
   /**
-   * Draws the current state; resolves true when a diagram was posted (the page acknowledges it),
-   * rejects on failure (the panel reports it).
+   * Draws the current state for the scheduler's request `requestId`; resolves true when a diagram
+   * carrying that id (its revision) was posted (the page acknowledges it), rejects on failure (the
+   * panel reports it).
    */
-  async render(post: (message: PanelToWebview) => void): Promise<boolean> {
+  async render(post: (message: PanelToWebview) => void, requestId: number): Promise<boolean> {
     const session = this.services.session;
     if (session.state.kind === 'connecting' || (session.state.kind === 'connected' && !session.inventory)) {
       // The session's change event brings the first snapshot: no error meanwhile (panel restored at startup).
@@ -186,7 +181,7 @@ export class TopologyDiagram {
       toggles,
       levelText: levelText(facts.level, facts.reason),
       strings: localizedWebviewStrings(),
-      revision: ++this.revision,
+      revision: requestId,
     });
     this.services.log.info(
       `topology: probe #${probe}: level ${facts.level} (${facts.reason})${this.overview ? ', overview: the host namespace only' : ''}, ${topology.namespaces.length} namespaces, ${diagram.nodeCount} nodes, probe ${facts.elapsedMs ?? 0} ms, total ${Date.now() - started} ms`,

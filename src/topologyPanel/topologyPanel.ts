@@ -261,7 +261,7 @@ export class TopologyPanel {
       this.viewState.setScope(scope);
     }
     this.diagram = new TopologyDiagram(services, this.viewState);
-    this.scheduler = new RenderScheduler(() => this.diagram.render((message) => this.post(message)), {
+    this.scheduler = new RenderScheduler((requestId) => this.diagram.render((message) => this.post(message), requestId), {
       delayMs: REDRAW_DELAY_MS,
       onError: (error) => this.renderFailed(error),
       leaseMs: ALIVE_LEASE_MS,
@@ -381,7 +381,7 @@ export class TopologyPanel {
     this.scheduler.heard();
     if (message.type === 'setScope' || message.type === 'setToggles' || message.type === 'refresh' || message.type === 'pickScope') {
       // The user acts in the page: it is there, whatever it has acknowledged so far.
-      this.scheduler.acknowledged();
+      this.scheduler.pageActed();
     }
     switch (message.type) {
       case 'ready':
@@ -430,13 +430,11 @@ export class TopologyPanel {
         break;
       case 'rendered':
         this.services.log.info(`topology: rendered revision ${message.revision} (${message.nodeCount} nodes) in ${message.milliseconds} ms, after ${message.waitedMs} ms in the page`);
-        if (message.revision >= this.diagram.lastRevision) {
-          this.scheduler.acknowledged();
-        }
+        this.scheduler.acknowledged(message.revision);
         break;
       case 'renderError':
         this.services.log.error(`topology: Mermaid could not render: ${message.message}`);
-        this.scheduler.acknowledged();
+        this.scheduler.acknowledged(message.revision);
         break;
     }
   }

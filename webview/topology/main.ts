@@ -203,7 +203,7 @@ class TopologyApp {
       requestAnimationFrame(() => setTimeout(() => (diagram.dataset.paintedAt = String(Date.now())), 0));
     } catch (error) {
       this.showStatus(`${message.strings.renderError}: ${errorText(error)}`, true);
-      this.post({ type: 'renderError', message: errorText(error).slice(0, RENDER_ERROR_MAX) });
+      this.post({ type: 'renderError', revision: message.revision, message: errorText(error).slice(0, RENDER_ERROR_MAX) });
     }
   }
 
