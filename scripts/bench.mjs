@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const out = (p) => path.join(root, 'out', p);
-if (!existsSync(out('src/model/topology/renderConfig.js')) || !existsSync(out('src/topology/collect.js'))) {
+if (!existsSync(out('src/model/topology/renderConfig.js')) || !existsSync(out('src/engine/collectTopology.js'))) {
   execFileSync('npx', ['tsc', '-p', 'test/tsconfig.json'], { cwd: root, stdio: 'inherit' });
 }
 const { buildInventory } = require(out('src/model/inventory.js'));
@@ -34,7 +34,8 @@ const { DEFAULT_DIAGRAM_OPTIONS } = require(out('src/model/topology/types.js'));
 const { MERMAID_RENDER_CONFIG } = require(out('src/model/topology/renderConfig.js'));
 const { emptyFacts } = require(out('src/model/topology/facts.js'));
 const { ENGLISH_LABELS } = require(out('src/messages/diagramLabels.js'));
-const { generateOverview, chooseDiagram, overviewApplies } = require(out('src/model/topology/overview.js'));
+const { generateOverview, overviewApplies } = require(out('src/model/topology/overview.js'));
+const { drawDiagram } = require(out('src/model/topology/diagramPlan.js'));
 const only = process.env.DNE_BENCH_ONLY;
 
 const quick = process.env.DNE_BENCH_QUICK === '1';
@@ -162,7 +163,7 @@ let engineUp = only ? false : await engineReady();
 if (engineUp) {
   try {
     await withEngineRetry(async () => {
-      const { collectTopology } = require(out('src/topology/collect.js'));
+      const { collectTopology } = require(out('src/engine/collectTopology.js'));
       const { probeHost } = require(out('src/probe/hostProbe.js'));
       const { EngineSession } = require(out('src/engine/engineSession.js'));
       // The same pipeline as the panel and the CLI: a session's inventory, then collect.
@@ -361,7 +362,7 @@ if (existsSync(chromiumPath)) {
     const inventory = buildInventory(syntheticSnapshot(30, containers, { mixed: true }));
     const topology = buildTopology({ inventory, sandboxes: {}, facts: emptyFacts('remoteEngine') });
     const t0 = performance.now();
-    chooseDiagram(topology, { kind: 'host' }, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS);
+    drawDiagram(topology, { scope: { kind: 'host' }, options: DEFAULT_DIAGRAM_OPTIONS }, ENGLISH_LABELS);
     const textMs = performance.now() - t0;
     console.log(`  ${containers} containers: the rule picks ${overviewApplies(topology, { kind: 'host' }, DEFAULT_DIAGRAM_OPTIONS) ? 'the overview' : 'the full plumbing'} (text ${textMs.toFixed(1)} ms)`);
     const full = generateMermaid(topology, { kind: 'host' }, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS);

@@ -21,7 +21,7 @@ const out = (p) => require(path.join(root, 'out', p));
 const { EngineClient } = out('src/engine/engineClient.js');
 const { EngineSession } = out('src/engine/engineSession.js');
 const { resolveTarget } = out('src/engine/connection.js');
-const { collectTopology, ChangedContainers } = out('src/topology/collect.js');
+const { collectTopology, ChangedContainers } = out('src/engine/collectTopology.js');
 const { IncrementalProbe } = out('src/probe/incrementalProbe.js');
 const { probeHost } = out('src/probe/hostProbe.js');
 const { generateMermaid } = out('src/model/topology/mermaid.js');

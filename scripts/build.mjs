@@ -103,9 +103,9 @@ const builds = [
     plugins: [skipNativeAddons, skipBuildKitSession, skipModemSsh],
   },
   {
-    // The SVG export's sanitizer, required on the first export (src/topology/fileExport.ts).
+    // The SVG export's sanitizer, required on the first export (src/topologyPanel/fileExport.ts).
     ...common,
-    entryPoints: ['src/topology/safeSvg.ts'],
+    entryPoints: ['src/topologyPanel/safeSvg.ts'],
     outfile: 'dist/safeSvg.js',
     platform: 'node',
     format: 'cjs',

@@ -5,19 +5,41 @@
  */
 import type * as vscode from 'vscode';
 import type { EngineSession } from './engine/engineSession';
+import type { TopologySource } from './engine/topologySource';
+import type { ReachPath } from './model/reachability/types';
+import type { TopologyScope } from './model/topology/types';
 import type { Services } from './services';
 import type { SessionManager } from './session/sessionManager';
 import type { ReachDocuments } from './views/reachDocuments';
 import type { TreeViews } from './views/treeViews';
 
-export function createServices(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, sessions: SessionManager, trees: TreeViews, reachReports: ReachDocuments): Services {
+/** The window's topology panel (TopologyPanels in src/topologyPanel), as the services reach it. */
+export interface TopologyPanelHost {
+  show(services: Services, scope?: TopologyScope): { highlightPath(path: ReachPath): void };
+  activeEngine(): string | undefined;
+}
+
+export function createServices(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  sessions: SessionManager,
+  trees: TreeViews,
+  reachReports: ReachDocuments,
+  panels: TopologyPanelHost,
+): Services {
   const forEngine = (key: string): Services => {
+    const entryOf = () => sessions.engine(key) ?? sessions.engines[0];
     const sessionOf = (): EngineSession => sessions.engine(key)?.session ?? sessions.session;
-    return {
+    const narrowed: Services = {
       ...root,
       get session() {
         return sessionOf();
       },
+      get topologySource(): TopologySource {
+        return entryOf().topology;
+      },
+      // The panel opened from here draws this engine.
+      topologyPanel: { show: (scope) => panels.show(narrowed, scope), activeEngine: () => panels.activeEngine() },
       // The engine's own session when the sessions are replaced (settings change).
       onDidChangeSession: (listener, thisArg, disposables) => sessions.onDidChangeSession(() => listener.call(thisArg, sessionOf()), undefined, disposables),
       inventory: () => sessionOf().inventory,
@@ -25,6 +47,7 @@ export function createServices(context: vscode.ExtensionContext, log: vscode.Log
       revealInTree: (target) => trees.reveal(target, key),
       engine: { key, label: sessions.engine(key)?.label ?? key },
     };
+    return narrowed;
   };
   const root: Services = {
     context,
@@ -32,6 +55,10 @@ export function createServices(context: vscode.ExtensionContext, log: vscode.Log
     get session() {
       return sessions.session;
     },
+    get topologySource(): TopologySource {
+      return sessions.engines[0].topology;
+    },
+    topologyPanel: { show: (scope) => panels.show(root, scope), activeEngine: () => panels.activeEngine() },
     onDidChangeSession: sessions.onDidChangeSession,
     inventory: () => sessions.session.inventory,
     refreshNow: async () => {

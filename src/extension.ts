@@ -9,8 +9,8 @@ import type { Services } from './services';
 import { safeLog } from './safeLog';
 import { SessionManager } from './session/sessionManager';
 import { createServices } from './engineServices';
-import { registerTopology } from './topology/register';
-import { TopologyPanel } from './topology/topologyPanel';
+import { registerTopology } from './topologyPanel/register';
+import { type TopologyPanel, TopologyPanels } from './topologyPanel/topologyPanel';
 import type { DockerTreeProvider } from './views/dockerTreeProvider';
 import { INSPECT_SCHEME, InspectDocumentProvider } from './views/inspectDocuments';
 import { ReachDocuments } from './views/reachDocuments';
@@ -44,12 +44,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   context.subscriptions.push(channel, sessions, reachReports, trees, sessions.onDidChange((entry) => trees.showState(entry)), sessions.onDidChangeSession(() => trees.refresh()));
   sessions.start();
 
-  const services = createServices(context, log, sessions, trees, reachReports);
+  const panels = new TopologyPanels();
+  const services = createServices(context, log, sessions, trees, reachReports, panels);
 
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider((key) => (key && sessions.engine(key)?.session) || sessions.session)),
     ...registerCommands(services, allCommands),
-    ...registerTopology(services),
+    ...registerTopology(services, panels),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!sessions.restartOnConnectionSettings(event) && TREE_SETTINGS.some((key) => event.affectsConfiguration(key))) {
         trees.refresh();
@@ -63,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const activated = performance.now();
   const loading = bundleStartedAt === undefined ? 'the bundle not timed' : `loading the bundle: ${Math.round(loadedAt - bundleStartedAt)} ms`;
   log.info(`activated in ${Math.round(activated - activationStarted)} ms (${loading}; the extension host between the two: ${Math.round(activationStarted - loadedAt)} ms)`);
-  return { services, networksTree: trees.networksTree, containersTree: trees.containersTree, topologyPanel: () => TopologyPanel.current, viewDescription: () => trees.description };
+  return { services, networksTree: trees.networksTree, containersTree: trees.containersTree, topologyPanel: () => panels.current, viewDescription: () => trees.description };
 }
 
 export function deactivate(): void {

@@ -3,17 +3,34 @@
  */
 import type * as vscode from 'vscode';
 import type { EngineSession } from './engine/engineSession';
+import type { TopologySource } from './engine/topologySource';
+import type { ReachPath } from './model/reachability/types';
+import type { TopologyScope } from './model/topology/types';
 import type { RevealTarget } from './model/revealTarget';
 import type { ReachDocuments } from './views/reachDocuments';
 import type { Inventory } from './model/inventory';
 import type { EngineEntry } from './session/sessionManager';
 
+/** The topology panel as commands reach it (one panel at a time, owned by the extension). */
+export interface TopologyPanelAccess {
+  /**
+   * Opens the panel on these services' engine drawing `scope`, or reveals the open one (which then
+   * follows this engine and, given a scope, draws it).
+   */
+  show(scope?: TopologyScope): { highlightPath(path: ReachPath): void };
+  /** Several engines: the engine the open panel draws while it is the active editor, else undefined. */
+  activeEngine(): string | undefined;
+}
 
 export interface Services {
   readonly context: vscode.ExtensionContext;
   readonly log: vscode.LogOutputChannel;
   /** The session of the engine the views show; replaced when the user switches context. */
   readonly session: EngineSession;
+  /** That session's topology source (collect, incremental probe, host watcher), shared by the panel and the doctor. */
+  readonly topologySource: TopologySource;
+  /** The topology panel. */
+  readonly topologyPanel: TopologyPanelAccess;
   /** Fires when `session` is replaced (switch context, settings change). */
   readonly onDidChangeSession: vscode.Event<EngineSession>;
   /** The inventory built from the current snapshot, or undefined while the engine is unreachable. */

@@ -18,7 +18,7 @@ export interface DiagramArguments {
   network?: string;
   container?: string;
   format: 'mermaid' | 'json';
-  /** `overview` or `full` when asked; by default the panel's rule (chooseDiagram) picks. */
+  /** `overview` or `full` when asked; by default the panel's plan (planDiagram) picks. */
   view?: 'overview' | 'full';
   level?: ProbeLevel;
   host?: string;

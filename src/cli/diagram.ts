@@ -1,6 +1,7 @@
 /**
  * `diagram`: the topology of the engine's networks as Mermaid text or JSON, made by the same
- * pipeline as the panel: a session (without watching events), its inventory, the collector.
+ * pipeline as the panel: a session (without watching events), its inventory, its topology source,
+ * and the same plan for the overview (diagramPlan.ts).
  */
 import { resolveTarget } from '../engine/connection';
 import { EngineClient } from '../engine/engineClient';
@@ -9,11 +10,10 @@ import { EngineSession } from '../engine/engineSession';
 import type { UnreachableCause } from '../model/engineErrors';
 import type { TlsFailure } from '../model/tlsFailure';
 import type { Inventory } from '../model/inventory';
-import { generateMermaid } from '../model/topology/mermaid';
-import { chooseDiagram, generateOverview } from '../model/topology/overview';
+import { drawDiagram, type DiagramRequest } from '../model/topology/diagramPlan';
 import { filterTopology, focusTopology } from '../model/topology/scope';
 import type { TopologyScope } from '../model/topology/types';
-import { collectOverview, collectTopology } from '../topology/collect';
+import { TopologySource } from '../engine/topologySource';
 import { ENGLISH_LABELS } from '../messages/diagramLabels';
 import { DiagramArguments, UsageError } from './arguments';
 
@@ -33,6 +33,7 @@ export async function runDiagram(args: DiagramArguments): Promise<string> {
   const target = resolveTarget(args.host, args.context);
   const client = new EngineClient(target, 10_000, { sshPrompts: cliSshPrompts() });
   const session = new EngineSession(client, { debounceMs: 0, watch: false });
+  const source = new TopologySource(session);
   try {
     await session.start();
     const inventory = session.inventory;
@@ -41,30 +42,19 @@ export async function runDiagram(args: DiagramArguments): Promise<string> {
       throw state.kind === 'unreachable' ? new EngineUnreachable(state.cause, state.detail, state.tls) : new EngineUnreachable('other', 'no answer');
     }
     const scope = scopeOf(args, inventory);
-    // The overview, when asked for or by the panel's rule on a large whole host (chooseDiagram's rule,
-    // decided in collectOverview), reads the host namespace only; with inferred parts hidden it is
-    // drawn from a full read below.
-    const overview = args.format !== 'json' && scope.kind === 'host' && args.view !== 'full' ? await collectOverview(session, args.options, args.level, args.view === 'overview') : undefined;
-    if (overview) {
-      return generateOverview(overview.topology, args.options, ENGLISH_LABELS).text;
-    }
-    const collected = await collectTopology(session, args.level);
+    // JSON is the whole topology of the scope: every namespace read, no diagram to plan.
+    const request: DiagramRequest = { scope, options: args.options, view: args.view };
+    const collected = args.format === 'json' ? await source.collect(args.level) : await source.collectFor(request, args.level);
     if (!collected) {
       throw new EngineUnreachable('other', 'the engine stopped answering');
     }
     if (args.format === 'json') {
       return JSON.stringify(filterTopology(focusTopology(collected.topology, scope), args.options), null, 2) + '\n';
     }
-    // By default the panel's rule: the overview for a large whole host, the full plumbing otherwise.
-    switch (args.view) {
-      case 'overview':
-        return generateOverview(collected.topology, args.options, ENGLISH_LABELS).text;
-      case 'full':
-        return generateMermaid(collected.topology, scope, args.options, ENGLISH_LABELS).text;
-      default:
-        return chooseDiagram(collected.topology, scope, args.options, ENGLISH_LABELS).text;
-    }
+    // The panel's plan: the overview when asked for, or for a large whole host; the full plumbing otherwise.
+    return drawDiagram(collected.topology, request, ENGLISH_LABELS).text;
   } finally {
+    source.dispose();
     session.dispose();
     client.dispose();
   }

@@ -8,6 +8,7 @@ import { EngineClient } from '../engine/engineClient';
 import { cliSshPrompts } from './terminalSshPrompts';
 import { EngineSession } from '../engine/engineSession';
 import { checkReach, ReachRequestError } from '../engine/reachability/checkReach';
+import { TopologySource } from '../engine/topologySource';
 import type { Check, ObservationReason, ReachReport } from '../model/reachability/types';
 import { ReachArguments, UsageError } from './arguments';
 import { EngineUnreachable } from './diagram';
@@ -35,18 +36,20 @@ export async function runReach(args: ReachArguments): Promise<ReachOutcome> {
   const target = resolveTarget(args.host, args.context);
   const client = new EngineClient(target, 10_000, { sshPrompts: cliSshPrompts() });
   const session = new EngineSession(client, { debounceMs: 0, watch: false });
+  const topology = new TopologySource(session);
   try {
     await session.start();
     const state = session.state;
     if (!session.inventory) {
       throw state.kind === 'unreachable' ? new EngineUnreachable(state.cause, state.detail, state.tls) : new EngineUnreachable('other', 'no answer');
     }
-    const report = await checkReach(session, { from: args.from, to: args.to, name: args.name, port: args.port, verify: args.verify }).catch((error: unknown) => {
+    const report = await checkReach(session, { from: args.from, to: args.to, name: args.name, port: args.port, verify: args.verify }, topology).catch((error: unknown) => {
       throw error instanceof ReachRequestError ? usageErrorOf(error) : error;
     });
     const output = args.format === 'json' ? reportJson(report) : reportText(report);
     return { output, exitCode: report.verdict.final === 'reachable' ? 0 : 1 };
   } finally {
+    topology.dispose();
     session.dispose();
     client.dispose();
   }

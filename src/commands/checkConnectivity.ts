@@ -13,7 +13,6 @@ import type { ReachReport } from '../model/reachability/types';
 import type { TopologyScope } from '../model/topology/types';
 import type { TreeNode } from '../model/treeModel';
 import type { Services } from '../services';
-import { TopologyPanel } from '../topology/topologyPanel';
 import { ENGINE_VALUE_KINDS } from '../messages/reachMessages';
 import { Cancelled, CommandDefinition, UserFacingError } from './command';
 
@@ -123,7 +122,7 @@ async function checkConnectivity(services: Services, node?: unknown): Promise<vo
     const report = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking whether {0} reaches the target…', fromName) },
       () =>
-        checkReach(services.session, { from, to, ...how }).catch((error: unknown) => {
+        checkReach(services.session, { from, to, ...how }, services.topologySource).catch((error: unknown) => {
           throw requestError(error);
         }),
     );
@@ -134,7 +133,7 @@ async function checkConnectivity(services: Services, node?: unknown): Promise<vo
       ),
     );
     // The diagram first, scoped to where the path runs, the report beside it.
-    const panel = TopologyPanel.createOrShow(services, diagramScope(report));
+    const panel = services.topologyPanel.show(diagramScope(report));
     panel.highlightPath(report.path);
     await services.reachReports.show(report);
 }

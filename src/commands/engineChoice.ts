@@ -8,7 +8,6 @@ import { shortHost } from '../model/displayHost';
 import { engineOfArguments, selectionOnEngine } from '../model/engines';
 import type { Services } from '../services';
 import type { EngineEntry } from '../session/sessionManager';
-import { TopologyPanel } from '../topology/topologyPanel';
 import { engineStateText } from '../views/engineItems';
 import { Cancelled, CommandDefinition } from './command';
 
@@ -34,7 +33,7 @@ export async function onChosenEngine(services: Services, command: CommandDefinit
     return { services, args };
   }
   const [node, selection, ...rest] = args;
-  const named = engineOfArguments(node, selection) ?? TopologyPanel.current?.activeEngine;
+  const named = engineOfArguments(node, selection) ?? services.topologyPanel.activeEngine();
   const key = named !== undefined && engines.some((entry) => entry.key === named) ? named : await pickEngine(engines);
   return { services: services.forEngine(key), args: args.length > 1 ? [node, selectionOnEngine(selection, key), ...rest] : args };
 }

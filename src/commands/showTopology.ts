@@ -2,9 +2,8 @@ import * as vscode from 'vscode';
 import type { TopologyScope } from '../model/topology/types';
 import type { TreeNode } from '../model/treeModel';
 import type { Services } from '../services';
-import { pickScope } from '../topology/scopePicker';
-import { TopologyPanel } from '../topology/topologyPanel';
-import { scopeFromValue } from '../topology/viewState';
+import { pickScope } from '../topologyPanel/scopePicker';
+import { scopeFromValue } from '../topologyPanel/viewState';
 import { Cancelled, CommandDefinition } from './command';
 
 function scopeOfNode(node: TreeNode | undefined): TopologyScope | undefined {
@@ -40,6 +39,6 @@ export const showTopologyCommand: CommandDefinition = {
     const treeNode = node && typeof node === 'object' && 'kind' in node ? (node as TreeNode) : undefined;
     // The view title and the palette pass no node: ask, with the whole host first (Enter picks it).
     const scope = scopeOfNode(treeNode) ?? (treeNode ? { kind: 'host' as const } : await askScope(services));
-    TopologyPanel.createOrShow(services, scope);
+    services.topologyPanel.show(scope);
   },
 };

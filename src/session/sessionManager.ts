@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { resolveTarget } from '../engine/connection';
 import { EngineClient } from '../engine/engineClient';
 import { EngineSession } from '../engine/engineSession';
+import { TopologySource } from '../engine/topologySource';
 import { tlsFailureMessage } from '../messages/tlsErrorMessages';
 import { ConnectionResolutionError, EngineTarget } from '../model/connectionResolution';
 import { displayHost } from '../model/displayHost';
@@ -18,13 +19,14 @@ import { forgetSshAnswers, vscodeSshPrompts } from './vscodeSshPrompts';
 
 /**
  * One engine the views show: its key (a hash of the setting's entry, see engineKey, or "default"),
- * its label, its session.
+ * its label, its session, and the session's topology source (shared by the panel and the doctor).
  */
 export interface EngineEntry {
   readonly key: string;
   readonly label: string;
   readonly session: EngineSession;
   readonly client: EngineClient;
+  readonly topology: TopologySource;
 }
 
 const CONTEXT_KEY = 'dockerNetworks.context';
@@ -115,7 +117,7 @@ export class SessionManager implements vscode.Disposable {
       debounceMs: config.debounceMs,
       log: (message) => this.log.info(spec ? `[${engineLabel(spec)}] ${message}` : message),
     });
-    const entry: EngineEntry = { key: spec?.key ?? 'default', label: spec ? engineLabel(spec) : target.contextName, session, client };
+    const entry: EngineEntry = { key: spec?.key ?? 'default', label: spec ? engineLabel(spec) : target.contextName, session, client, topology: new TopologySource(session) };
     this.listeners.push(
       session.onDidChange(() => {
         this.noticeTlsFailure(session);
@@ -178,6 +180,7 @@ export class SessionManager implements vscode.Disposable {
       listener.dispose();
     }
     for (const entry of this.entries) {
+      entry.topology.dispose();
       entry.session.dispose();
       entry.client.dispose();
     }

@@ -17,7 +17,7 @@ import { buildTopology } from '../../src/model/topology/build';
 import { HostInterfaceChange, HostInterfaceWatcher } from '../../src/probe/hostInterfaceWatcher';
 import { probeHost } from '../../src/probe/hostProbe';
 import { IncrementalProbe } from '../../src/probe/incrementalProbe';
-import { sandboxesOf } from '../../src/topology/collect';
+import { sandboxesOf } from '../../src/engine/collectTopology';
 import { createNetwork, docker, removeLabelled, runContainer } from '../support/dockerCli';
 import { processAlive } from '../support/processes';
 import { sleep, waitFor } from '../support/waitFor';

@@ -17,7 +17,7 @@ import { EngineClient } from '../../src/engine/engineClient';
 import { EngineSession } from '../../src/engine/engineSession';
 import { generateOverview } from '../../src/model/topology/overview';
 import { DEFAULT_DIAGRAM_OPTIONS } from '../../src/model/topology/types';
-import { collectOverview, collectTopology, TopologySource } from '../../src/topology/collect';
+import { collectOverview, collectTopology, type TopologySession } from '../../src/engine/collectTopology';
 import { ENGLISH_LABELS } from '../../src/messages/diagramLabels';
 import { createNetwork, docker, removeLabelled, runContainer } from '../support/dockerCli';
 
@@ -27,11 +27,12 @@ const CONTAINERS = 24;
 const net = (n: number) => `dne-ho-n${n}`;
 const box = (c: number) => `dne-ho-c${c}`;
 const isRoot = process.getuid?.() === 0;
+const HOST = { kind: 'host' } as const;
 
 /** The session, counting the inspections asked of it. */
-function counting(session: EngineSession): { source: TopologySource; inspections: () => number } {
+function counting(session: EngineSession): { source: TopologySession; inspections: () => number } {
   let inspections = 0;
-  const source: TopologySource = {
+  const source: TopologySession = {
     get inventory() {
       return session.inventory;
     },
@@ -66,9 +67,9 @@ describe('overview from the host namespace alone (real engine)', { skip: isRoot 
     await session.refresh();
     const running = Number(docker(['ps', '-q']).split('\n').filter(Boolean).length);
     if (running <= 20) {
-      assert.equal(await collectOverview(session, DEFAULT_DIAGRAM_OPTIONS), undefined);
+      assert.equal(await collectOverview(session, { scope: HOST, options: DEFAULT_DIAGRAM_OPTIONS }), undefined);
     } else {
-      assert.ok(await collectOverview(session, DEFAULT_DIAGRAM_OPTIONS), `${running} containers run on this engine: the overview applies`);
+      assert.ok(await collectOverview(session, { scope: HOST, options: DEFAULT_DIAGRAM_OPTIONS }), `${running} containers run on this engine: the overview applies`);
     }
   });
 
@@ -77,7 +78,7 @@ describe('overview from the host namespace alone (real engine)', { skip: isRoot 
     for (let c = 0; c < 4; c++) docker(['network', 'connect', net((c + 1) % NETWORKS), box(c)]);
     await session.refresh();
     const light = counting(session);
-    const overview = await collectOverview(light.source, DEFAULT_DIAGRAM_OPTIONS);
+    const overview = await collectOverview(light.source, { scope: HOST, options: DEFAULT_DIAGRAM_OPTIONS });
     assert.ok(overview, 'the overview applies to 24 containers');
     assert.equal(light.inspections(), 0, 'no container inspected');
     assert.deepEqual(overview.facts.namespaces.map((ns) => ns.kind), ['host'], 'the host namespace alone was read');
@@ -101,7 +102,7 @@ describe('overview from the host namespace alone (real engine)', { skip: isRoot 
 
   test('with inferred parts hidden, the overview comes from a full read: every container is still listed', async () => {
     const hidden = { ...DEFAULT_DIAGRAM_OPTIONS, showInferred: false };
-    assert.equal(await collectOverview(session, hidden), undefined, 'unread namespaces would be inferred, then hidden');
+    assert.equal(await collectOverview(session, { scope: HOST, options: hidden }), undefined, 'unread namespaces would be inferred, then hidden');
     const cli = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
     const printed = execFileSync(process.execPath, [cli, 'diagram', '--no-inferred'], { encoding: 'utf8' });
     assert.match(printed, /%% overview by network/);

@@ -16,7 +16,7 @@ import { buildTopology } from '../../src/model/topology/build';
 import { mermaidId, generateMermaid } from '../../src/model/topology/mermaid';
 import { DEFAULT_DIAGRAM_OPTIONS, Topology, TopoInterface, TopoNamespace } from '../../src/model/topology/types';
 import { probeHost } from '../../src/probe/hostProbe';
-import { collectTopology, Collected } from '../../src/topology/collect';
+import { collectTopology, Collected } from '../../src/engine/collectTopology';
 import { ENGLISH_LABELS } from '../../src/messages/diagramLabels';
 import { docker } from '../support/dockerCli';
 import { buildSeed, Seed, sh, teardownSeed } from './probeSeed';

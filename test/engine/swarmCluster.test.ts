@@ -19,7 +19,7 @@ import { networkSpans } from '../../src/model/swarm';
 import { buildTopology } from '../../src/model/topology/build';
 import { childrenOf, networkRoots } from '../../src/model/treeModel';
 import { probeHost } from '../../src/probe/hostProbe';
-import { sandboxesOf } from '../../src/topology/collect';
+import { sandboxesOf } from '../../src/engine/collectTopology';
 import { TEST_IMAGE } from '../support/dockerCli';
 import { DockerdNode, nodeDocker } from '../support/dockerdNode';
 import { startSwarmCluster, SwarmCluster } from '../support/swarmCluster';

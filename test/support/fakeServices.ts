@@ -6,6 +6,8 @@
  */
 import type * as vscode from 'vscode';
 import { EngineSession } from '../../src/engine/engineSession';
+import { TopologySource } from '../../src/engine/topologySource';
+import type { TopologyScope } from '../../src/model/topology/types';
 import type { RevealTarget } from '../../src/model/revealTarget';
 import type { TreeFilter, TreeKind } from '../../src/model/treeModel';
 import type { Services } from '../../src/services';
@@ -24,6 +26,8 @@ export interface ServicesHarness {
   revealed: RevealTarget[];
   refreshes: number;
   switchedTo: (string | undefined)[];
+  /** The scopes commands asked the topology panel to show (undefined: the whole host). */
+  topologyShown: (TopologyScope | undefined)[];
   dispose(): void;
 }
 
@@ -83,6 +87,7 @@ export async function fakeServices(fixture: RecordedFixture = loadFixture(), eng
     revealed: [],
     refreshes: 0,
     switchedTo: [],
+    topologyShown: [],
     services: undefined as unknown as Services,
     dispose: () => session.dispose(),
   };
@@ -106,6 +111,15 @@ export async function fakeServices(fixture: RecordedFixture = loadFixture(), eng
     },
     severalEngines: () => [] as readonly EngineEntry[],
     forEngine: () => services,
+    topologySource: new TopologySource(session),
+    // No webview here: a command that opens the panel records the scope it asked for.
+    topologyPanel: {
+      show: (scope) => {
+        harness.topologyShown.push(scope);
+        return { highlightPath: () => undefined };
+      },
+      activeEngine: () => undefined,
+    },
   };
   harness.services = services;
   return harness;
@@ -113,7 +127,7 @@ export async function fakeServices(fixture: RecordedFixture = loadFixture(), eng
 
 /** The engine entry the tree providers read (one engine). */
 export function engineEntry(session: EngineSession, key = 'default', label = 'default'): EngineEntry {
-  return { key, label, session, client: session.client as unknown as EngineEntry['client'] };
+  return { key, label, session, client: session.client as unknown as EngineEntry['client'], topology: new TopologySource(session) };
 }
 
 /** A tree provider on the session, and the rows as the user reads them (label path -> node and item). */

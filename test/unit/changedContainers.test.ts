@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { EngineSession } from '../../src/engine/engineSession';
-import { ChangedContainers } from '../../src/topology/collect';
+import { ChangedContainers } from '../../src/engine/collectTopology';
 import { FakeEngine } from '../support/fakeEngine';
 import { loadFixture } from '../support/fixtures';
 import { settle } from '../support/fakeTime';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
-import { parsePanelMessage, parseWebviewMessage, RENDER_ERROR_MAX, REVEAL_ID_MAX, type DiagramMessage, type WebviewToPanel } from '../../src/protocol';
+import { parsePanelMessage, parseWebviewMessage, RENDER_ERROR_MAX, REVEAL_ID_MAX, type DiagramMessage, type WebviewToPanel } from '../../src/topologyPanel/protocol';
 
 const TOGGLES = { showIPs: true, showMACs: false, showStopped: false, showUnmanaged: true, showInferred: true };
 
@@ -20,8 +20,8 @@ describe('parseWebviewMessage', () => {
     { type: 'copySource' },
     { type: 'saveMarkdown' },
     { type: 'rendered', revision: 3, milliseconds: 12, waitedMs: 140, nodeCount: 40 },
-    { type: 'renderError', message: 'Parse error on line 2' },
-    { type: 'renderError', message: 'x'.repeat(RENDER_ERROR_MAX) },
+    { type: 'renderError', revision: 3, message: 'Parse error on line 2' },
+    { type: 'renderError', revision: 4, message: 'x'.repeat(RENDER_ERROR_MAX) },
     { type: 'reveal', target: { kind: 'container', id: 'f'.repeat(REVEAL_ID_MAX) } },
   ];
   for (const message of valid) {
@@ -63,9 +63,12 @@ describe('parseWebviewMessage', () => {
     ['rendered with a negative count', { type: 'rendered', revision: -1, milliseconds: 1, waitedMs: 0, nodeCount: 1 }],
     ['rendered with NaN', { type: 'rendered', revision: 1, milliseconds: Number.NaN, waitedMs: 0, nodeCount: 1 }],
     ['rendered with a missing field', { type: 'rendered', revision: 1, milliseconds: 1, nodeCount: 1 }],
-    ['renderError with an object', { type: 'renderError', message: { text: 'x' } }],
-    ['renderError with a 10 MB message', { type: 'renderError', message: 'Parse error\n'.repeat(1_000_000) }],
-    ['renderError one character too long', { type: 'renderError', message: 'x'.repeat(RENDER_ERROR_MAX + 1) }],
+    ['renderError with an object', { type: 'renderError', revision: 1, message: { text: 'x' } }],
+    ['renderError with a 10 MB message', { type: 'renderError', revision: 1, message: 'Parse error\n'.repeat(1_000_000) }],
+    ['renderError one character too long', { type: 'renderError', revision: 1, message: 'x'.repeat(RENDER_ERROR_MAX + 1) }],
+    ['renderError without the id of the diagram it acknowledges', { type: 'renderError', message: 'Parse error on line 2' }],
+    ['renderError with a fractional id', { type: 'renderError', revision: 1.5, message: 'Parse error on line 2' }],
+    ['rendered without the id of the diagram it acknowledges', { type: 'rendered', milliseconds: 1, waitedMs: 0, nodeCount: 1 }],
     ['reveal with a target id one character too long', { type: 'reveal', target: { kind: 'network', id: 'a'.repeat(REVEAL_ID_MAX + 1) } }],
     ['reveal with a 1 MB target id', { type: 'reveal', target: { kind: 'container', id: 'a'.repeat(1 << 20) } }],
   ];

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
-import { RenderScheduler } from '../../src/topology/renderScheduler';
+import { RenderScheduler } from '../../src/topologyPanel/renderScheduler';
 
 const DELAY = 250;
 
@@ -14,9 +14,11 @@ const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 function controlledRender(postsDiagram = false) {
   const finishers: (() => void)[] = [];
   let failNext: Error | undefined;
+  const ids: number[] = [];
   const render = mock.fn(
-    () =>
+    (requestId: number) =>
       new Promise<boolean>((resolve, reject) => {
+        ids.push(requestId);
         const error = failNext;
         failNext = undefined;
         finishers.push(() => (error ? reject(error) : resolve(postsDiagram)));
@@ -26,6 +28,12 @@ function controlledRender(postsDiagram = false) {
     render,
     get count() {
       return render.mock.callCount();
+    },
+    /** The request ids the renders were given, in order. */
+    ids,
+    /** The id of the last render begun: the one its diagram carries, for the page to acknowledge. */
+    get lastId() {
+      return ids[ids.length - 1];
     },
     /** Finishes every render in flight. */
     async finish() {
@@ -46,7 +54,7 @@ describe('RenderScheduler', () => {
   });
   afterEach(() => mock.timers.reset());
 
-  const make = (render: () => Promise<boolean | void>) => new RenderScheduler(render, { delayMs: DELAY, onError: (error) => errors.push(error) });
+  const make = (render: (requestId: number) => Promise<boolean | void>) => new RenderScheduler(render, { delayMs: DELAY, onError: (error) => errors.push(error) });
   /** A scheduler whose page said it is ready, and whose first render has finished. */
   const afterFirstRender = async () => {
     const r = controlledRender();
@@ -235,13 +243,65 @@ describe('RenderScheduler', () => {
     await settle();
     assert.equal(r.count, 1, 'no render while the page has not drawn the last diagram');
     assert.equal(scheduler.isStale, true);
-    scheduler.acknowledged();
+    scheduler.acknowledged(r.lastId);
     mock.timers.tick(0);
     assert.equal(r.count, 2, 'one render for everything asked meanwhile');
     await r.finish();
-    scheduler.acknowledged();
+    scheduler.acknowledged(r.lastId);
     mock.timers.tick(10 * DELAY);
     assert.equal(r.count, 2, 'nothing more asked: nothing more drawn');
+  });
+
+  test('each render is given the next request id; only the acknowledgement of the awaited id releases the next render', async () => {
+    const r = controlledRender(true);
+    const scheduler = make(r.render);
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    await r.finish();
+    assert.deepEqual(r.ids, [1]);
+    assert.equal(scheduler.awaitedRequest, 1);
+    scheduler.request(0);
+    mock.timers.tick(0);
+    scheduler.acknowledged(0);
+    scheduler.acknowledged(2);
+    mock.timers.tick(10 * DELAY);
+    await settle();
+    assert.equal(r.count, 1, 'an acknowledgement of another id releases nothing');
+    assert.equal(scheduler.awaitedRequest, 1);
+    scheduler.acknowledged(1);
+    mock.timers.tick(0);
+    await r.finish();
+    assert.deepEqual(r.ids, [1, 2]);
+    assert.equal(scheduler.awaitedRequest, 2);
+    // A late acknowledgement of the first diagram does not stand for the second.
+    scheduler.acknowledged(1);
+    assert.equal(scheduler.awaitedRequest, 2);
+    scheduler.acknowledged(2);
+    assert.equal(scheduler.awaitingAcknowledgement, false);
+  });
+
+  test('a render that posted nothing (a notice, an error) awaits no acknowledgement, and its id is not reused', async () => {
+    const { r, scheduler } = await afterFirstRender();
+    assert.equal(scheduler.awaitingAcknowledgement, false);
+    scheduler.request(0);
+    mock.timers.tick(0);
+    await r.finish();
+    assert.deepEqual(r.ids, [1, 2]);
+  });
+
+  test('the user acting in the page releases the next render, whatever the page acknowledged', async () => {
+    const r = controlledRender(true);
+    const scheduler = make(r.render);
+    scheduler.pageReady();
+    mock.timers.tick(0);
+    await r.finish();
+    scheduler.request(0);
+    mock.timers.tick(0);
+    assert.equal(r.count, 1);
+    scheduler.pageActed();
+    mock.timers.tick(0);
+    assert.equal(r.count, 2, 'the stale diagram is drawn at once');
+    await r.finish();
   });
 
   test('a page gone without a word (a closed browser tab) costs no render until a new page is ready', async () => {
@@ -268,7 +328,7 @@ describe('RenderScheduler', () => {
     scheduler.pageReady();
     mock.timers.tick(0);
     await r.finish();
-    scheduler.acknowledged();
+    scheduler.acknowledged(r.lastId);
     scheduler.setVisible(false);
     for (let i = 0; i < 20; i++) {
       scheduler.request(i % 2 === 0 ? 0 : undefined);
@@ -309,7 +369,7 @@ describe('RenderScheduler', () => {
     scheduler.request(0);
     scheduler.dispose();
     await r.finish();
-    scheduler.acknowledged();
+    scheduler.acknowledged(r.lastId);
     mock.timers.tick(100 * DELAY);
     await settle();
     assert.equal(r.count, 1);
@@ -324,7 +384,7 @@ describe('RenderScheduler', () => {
     mock.timers.tick(0);
     await r.finish();
     scheduler.heard();
-    scheduler.acknowledged();
+    scheduler.acknowledged(r.lastId);
     assert.equal(r.count, 1);
     // Alive every 5 s: still drawn for.
     clock += 14_000;
@@ -332,7 +392,7 @@ describe('RenderScheduler', () => {
     scheduler.request();
     mock.timers.tick(DELAY);
     await r.finish();
-    scheduler.acknowledged();
+    scheduler.acknowledged(r.lastId);
     assert.equal(r.count, 2);
     // The tab closes: nothing more is heard; 20 engine events later, no render.
     clock += 16_000;
@@ -357,7 +417,7 @@ describe('RenderScheduler', () => {
     scheduler.pageReady();
     mock.timers.tick(0);
     await r.finish();
-    scheduler.acknowledged();
+    scheduler.acknowledged(r.lastId);
     scheduler.setVisible(false);
     for (let i = 0; i < 20; i++) scheduler.request();
     scheduler.setVisible(true);
@@ -373,7 +433,7 @@ describe('RenderScheduler', () => {
 
   describe('a page that is loading (its HTML just set)', () => {
     /** As the panel makes it: a lease, a page that reloads when shown, a repost counted here. */
-    const makeLoading = (render: () => Promise<boolean | void>) => {
+    const makeLoading = (render: (requestId: number) => Promise<boolean | void>) => {
       const repost = mock.fn();
       const scheduler = new RenderScheduler(render, { delayMs: DELAY, onError: (error) => errors.push(error), leaseMs: 60_000, reloadsWhenShown: true, repost });
       return { scheduler, reposts: () => repost.mock.callCount() };
@@ -395,7 +455,7 @@ describe('RenderScheduler', () => {
       await settle();
       assert.equal(r.count, 1, 'the ready costs no second redraw (no second probe)');
       assert.equal(reposts(), 1, 'the diagram is posted once more');
-      scheduler.acknowledged();
+      scheduler.acknowledged(r.lastId);
       mock.timers.tick(10 * DELAY);
       assert.equal(r.count, 1, 'nothing was asked meanwhile: nothing more is drawn');
       scheduler.dispose();
@@ -417,7 +477,7 @@ describe('RenderScheduler', () => {
       mock.timers.tick(10 * DELAY);
       assert.equal(r.count, 1, 'not before the acknowledgement');
       assert.equal(reposts(), 1);
-      scheduler.acknowledged();
+      scheduler.acknowledged(r.lastId);
       mock.timers.tick(0);
       assert.equal(r.count, 2, 'one redraw for everything asked meanwhile');
       scheduler.dispose();

@@ -1,5 +1,5 @@
 /**
- * "Export SVG" writes only what the host can vouch for (src/topology/safeSvg.ts): hostile SVGs lose
+ * "Export SVG" writes only what the host can vouch for (src/topologyPanel/safeSvg.ts): hostile SVGs lose
  * everything executable or fetching, and a real Mermaid export (test/fixtures/mermaid, recorded by
  * scripts/recordExportSvg.mjs from the recorded topology fixture) keeps every element, label and style rule.
  */
@@ -7,8 +7,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { svgDocument } from '../../src/topology/exportDocuments';
-import { isSafeCssValue, safeStylesheet, safeSvg } from '../../src/topology/safeSvg';
+import { svgDocument } from '../../src/topologyPanel/exportDocuments';
+import { isSafeCssValue, safeStylesheet, safeSvg } from '../../src/topologyPanel/safeSvg';
 
 const root = path.join(__dirname, '..', '..', '..');
 const realExport = readFileSync(path.join(root, 'test', 'fixtures', 'mermaid', 'topology-export.svg'), 'utf8');

@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { buildTopology } from '../../src/model/topology/build';
 import { generateMermaid, mermaidId } from '../../src/model/topology/mermaid';
 import { DEFAULT_DIAGRAM_OPTIONS, TopoInterface, TopoNamespace, Topology, TopologyScope } from '../../src/model/topology/types';
-import { markdownDocument, svgDocument } from '../../src/topology/exportDocuments';
+import { markdownDocument, svgDocument } from '../../src/topologyPanel/exportDocuments';
 import { ENGLISH_LABELS } from '../../src/messages/diagramLabels';
 import { decodeMermaidText, fixtureInput, loadTopologyFixture, parseFlowchart } from './topologySupport';
 

@@ -3,7 +3,8 @@ import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { buildTopology } from '../../src/model/topology/build';
 import { generateMermaid } from '../../src/model/topology/mermaid';
-import { chooseDiagram, generateOverview, OVERVIEW_THRESHOLD, overviewApplies } from '../../src/model/topology/overview';
+import { drawDiagram } from '../../src/model/topology/diagramPlan';
+import { generateOverview, OVERVIEW_THRESHOLD, overviewApplies } from '../../src/model/topology/overview';
 import { DEFAULT_DIAGRAM_OPTIONS, TopoNamespace, Topology } from '../../src/model/topology/types';
 import { ENGLISH_LABELS } from '../../src/messages/diagramLabels';
 import { decodeMermaidText, fixtureInput, loadTopologyFixture, ParsedFlowchart, parseFlowchart } from './topologySupport';
@@ -95,16 +96,16 @@ describe('overview: engine strings and the rule', () => {
 
   test('the lab-sized seed keeps the full plumbing: the rule picks generateMermaid', () => {
     assert.equal(overviewApplies(topology, { kind: 'host' }, DEFAULT_DIAGRAM_OPTIONS), false);
-    assert.equal(chooseDiagram(topology, HOST, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text, generateMermaid(topology, HOST, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text);
+    assert.equal(drawDiagram(topology, { scope: HOST, options: DEFAULT_DIAGRAM_OPTIONS }, ENGLISH_LABELS).text, generateMermaid(topology, HOST, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text);
   });
 
   test(`above ${OVERVIEW_THRESHOLD} container namespaces the whole host is the overview; a scope or collapse set by hand keeps the plumbing`, () => {
     const large = grown(topology, OVERVIEW_THRESHOLD);
-    assert.equal(chooseDiagram(large, HOST, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text, generateOverview(large, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text);
+    assert.equal(drawDiagram(large, { scope: HOST, options: DEFAULT_DIAGRAM_OPTIONS }, ENGLISH_LABELS).text, generateOverview(large, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text);
     const devops = { kind: 'network', networkId: fixture.networks.find((network) => network.Name === `${P}devops`)!.Id } as const;
-    assert.equal(chooseDiagram(large, devops, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text, generateMermaid(large, devops, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text);
+    assert.equal(drawDiagram(large, { scope: devops, options: DEFAULT_DIAGRAM_OPTIONS }, ENGLISH_LABELS).text, generateMermaid(large, devops, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS).text);
     const byHand = { ...DEFAULT_DIAGRAM_OPTIONS, collapse: true };
-    assert.equal(chooseDiagram(large, HOST, byHand, ENGLISH_LABELS).text, generateMermaid(large, HOST, byHand, ENGLISH_LABELS).text);
+    assert.equal(drawDiagram(large, { scope: HOST, options: byHand }, ENGLISH_LABELS).text, generateMermaid(large, HOST, byHand, ENGLISH_LABELS).text);
     // One fewer container namespace than the threshold allows: still the plumbing.
     const containerNs = topology.namespaces.filter((ns) => ns.kind === 'container' && !ns.stopped).length;
     assert.equal(overviewApplies(grown(topology, OVERVIEW_THRESHOLD - containerNs), HOST, DEFAULT_DIAGRAM_OPTIONS), false);

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
-import { parseWebviewMessage, type TopologyToggles } from '../../src/protocol';
+import { parseWebviewMessage, type TopologyToggles } from '../../src/topologyPanel/protocol';
 import { engineKey } from '../../src/model/engines';
-import { migrateStoredEngine, scopeFromValue, scopeToValue, StateStore, storedEngineKey, TopologyViewState, VIEW_STATE_KEY } from '../../src/topology/viewState';
+import { migrateStoredEngine, scopeFromValue, scopeToValue, StateStore, storedEngineKey, TopologyViewState, VIEW_STATE_KEY } from '../../src/topologyPanel/viewState';
 
 const DEFAULTS: TopologyToggles = { showIPs: true, showMACs: false, showStopped: false, showUnmanaged: true, showInferred: true };
 

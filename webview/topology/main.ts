@@ -10,7 +10,7 @@
  */
 import type { Mermaid } from 'mermaid';
 import { MERMAID_RENDER_CONFIG } from '../../src/model/topology/renderConfig';
-import { ALIVE_INTERVAL_MS, parsePanelMessage, RENDER_ERROR_MAX, type DiagramMessage, type PanelToWebview, type WebviewToPanel } from '../../src/protocol';
+import { ALIVE_INTERVAL_MS, parsePanelMessage, RENDER_ERROR_MAX, type DiagramMessage, type PanelToWebview, type WebviewToPanel } from '../../src/topologyPanel/protocol';
 import { PanZoom, parseViewTransform, type ViewTransform } from './panZoom';
 import { installStyles } from './styles';
 import { Toolbar } from './toolbar';
@@ -203,7 +203,7 @@ class TopologyApp {
       requestAnimationFrame(() => setTimeout(() => (diagram.dataset.paintedAt = String(Date.now())), 0));
     } catch (error) {
       this.showStatus(`${message.strings.renderError}: ${errorText(error)}`, true);
-      this.post({ type: 'renderError', message: errorText(error).slice(0, RENDER_ERROR_MAX) });
+      this.post({ type: 'renderError', revision: message.revision, message: errorText(error).slice(0, RENDER_ERROR_MAX) });
     }
   }
 

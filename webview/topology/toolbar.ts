@@ -10,7 +10,7 @@ import {
   vsCodeDropdown,
   vsCodeOption,
 } from '@vscode/webview-ui-toolkit';
-import { TOGGLE_KEYS, type DiagramMessage, type ScopeValue, type TopologyToggles, type WebviewStrings } from '../../src/protocol';
+import { TOGGLE_KEYS, type DiagramMessage, type ScopeValue, type TopologyToggles, type WebviewStrings } from '../../src/topologyPanel/protocol';
 
 provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption());
 

@@ -17,7 +17,8 @@ import { findContainer } from '../../model/reachability/sides';
 import type { ObservationReason, ReachReport, ReachSide } from '../../model/reachability/types';
 import type { ProbeLevel } from '../../model/topology/facts';
 import type { Topology } from '../../model/topology/types';
-import { collectTopology, TopologySource } from '../../topology/collect';
+import { collectTopology, type TopologySession } from '../collectTopology';
+import type { TopologySource } from '../topologySource';
 import { observe } from './observe';
 import type { ExecResult } from '../engineApi';
 import { systemTool } from '../../probe/systemTools';
@@ -25,7 +26,7 @@ import { engineSocketOwned, rootPathRefusal } from './localProof';
 import { dockerExecRunner, findBusybox, localRunner, NamespaceRunner } from './runners';
 
 /** What the doctor reads from: an EngineSession offers exactly this. */
-export interface ReachSource extends TopologySource {
+export interface ReachSource extends TopologySession {
   readonly target: EngineTarget;
   /** `docker exec` over the session's own client (socket, TLS or SSH), for the observation from inside A. */
   execInContainer(containerId: string, argv: string[], timeoutMs: number): Promise<ExecResult>;
@@ -74,7 +75,11 @@ export function sideOf(inventory: Inventory, ref: string): ReachSide {
   return { kind: 'container', id: container.id, name: container.name };
 }
 
-export async function checkReach(source: ReachSource, request: ReachRequest): Promise<ReachReport> {
+/**
+ * `topology`: the session's topology source (its incremental probe reads only what changed since the
+ * panel or the last check read the host); without it, the host is probed in full.
+ */
+export async function checkReach(source: ReachSource, request: ReachRequest, topology?: TopologySource): Promise<ReachReport> {
   const inventory = source.inventory;
   if (!inventory) {
     throw new ReachRequestError('engineUnreachable', displayHost(source.target.host));
@@ -87,7 +92,7 @@ export async function checkReach(source: ReachSource, request: ReachRequest): Pr
   if (request.name !== undefined && reachNameIssue(request.name)) {
     throw new ReachRequestError('invalidName', request.name);
   }
-  const collected = await collectTopology(source, request.level);
+  const collected = await (topology ? topology.collect(request.level) : collectTopology(source, request.level));
   const inspections = await inspectAll(source, inventory);
   const explanation = explainReach({
     inventory,

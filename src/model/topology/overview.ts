@@ -7,11 +7,11 @@
  * (a "joined cell") so that its links stay inside it. No edge joins two containers. The bridge
  * networks stand in a grid; the joined cells, the swarm (overlay) and macvlan/ipvlan regions,
  * host mode and no network are stacked beside it (overviewGrid.ts chooses the columns and the
- * line width that fit a 1400 x 900 panel best). `chooseDiagram` is the rule the panel and the CLI
- * share. Pure; engine strings go through `escapeLabel`.
+ * line width that fit a 1400 x 900 panel best). `overviewApplies` is the rule the panel and the CLI
+ * share (through diagramPlan.ts). Pure; engine strings go through `escapeLabel`.
  */
 import type { RevealTarget } from '../revealTarget';
-import { DiagramLabels, DiagramResult, escapeLabel, generateMermaid, mermaidId } from './mermaid';
+import { DiagramLabels, DiagramResult, escapeLabel, mermaidId } from './mermaid';
 import { bestColumns, CLUSTER_PAD, fittedScale, LINK_GAP, NODE_GAP, nodeSize, ROOT_RANK_GAP, rowsOf, Size, TITLE_PX, wrapNames } from './overviewGrid';
 import { filterTopology } from './scope';
 import type { DiagramOptions, TopoNamespace, TopoNetwork, Topology, TopologyScope } from './types';
@@ -471,16 +471,4 @@ export function overviewApplies(topology: Topology, scope: TopologyScope, option
   if (scope.kind !== 'host' || options.collapse !== 'auto') return false;
   const networks = topology.networks.filter((network) => regionOf(network) !== undefined && regionOf(network) !== 'host').length;
   return networks > OVERVIEW_NETWORKS || containerNamespaceCount(topology, options) > OVERVIEW_THRESHOLD;
-}
-
-/**
- * The diagram the panel shows and the CLI prints by default: the overview for the whole host when
- * it has more than OVERVIEW_THRESHOLD container namespaces and collapsing is left automatic; the
- * full plumbing (generateMermaid) otherwise — a scope, a lab-sized host, or `collapse` set by hand.
- */
-export function chooseDiagram(topology: Topology, scope: TopologyScope, options: DiagramOptions, labels: DiagramLabels, overview: OverviewLabels = ENGLISH_OVERVIEW_LABELS): DiagramResult {
-  if (overviewApplies(topology, scope, options)) {
-    return generateOverview(topology, options, labels, overview);
-  }
-  return generateMermaid(topology, scope, options, labels);
 }

@@ -7,7 +7,7 @@
  */
 import { engineKey, isEngineKey } from '../model/engines';
 import type { TopologyScope } from '../model/topology/types';
-import { isScopeValue, isTopologyToggles, TOGGLE_KEYS, type ScopeValue, type TopologyToggles } from '../protocol';
+import { isScopeValue, isTopologyToggles, TOGGLE_KEYS, type ScopeValue, type TopologyToggles } from './protocol';
 
 /** The workspaceState key (unchanged since 0.1.0, so a stored view survives the update). */
 export const VIEW_STATE_KEY = 'dockerNetworks.topology.lastView';

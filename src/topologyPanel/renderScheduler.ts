@@ -12,10 +12,14 @@
  *   script starts, instead of one round trip after the page said it is ready. That ready then
  *   costs no second redraw: the diagram is posted once more (`repost`; the page ignores a revision
  *   it has), in case a webview dropped it.
- * - No redraw faster than the page draws: a redraw that posted a diagram waits for the page to say
- *   it drew it (acknowledged()); requests meanwhile only mark the diagram stale, redrawn after the
- *   acknowledgement. A page that went away without a word (a closed browser tab keeps its
- *   extension host for minutes) thus costs one redraw, not one per engine event.
+ * - Requests with ids: each redraw is given the next id, and a diagram it posts carries it (the
+ *   diagram's `revision`). No redraw faster than the page draws: a redraw that posted a diagram
+ *   waits for the page to acknowledge that id (acknowledged(id): drawn, or failed to draw);
+ *   requests meanwhile only mark the diagram stale, redrawn after the acknowledgement. An
+ *   acknowledgement of another id (an older diagram) releases nothing. The user acting in the page
+ *   (pageActed()) says it is there whatever it acknowledged. A page that went away without a word
+ *   (a closed browser tab keeps its extension host for minutes) thus costs one redraw, not one per
+ *   engine event.
  * - With `leaseMs`, a page not heard from (heard(): any message) for that long is taken as gone:
  *   requests only mark the diagram stale, drawn when the page speaks again. A closed browser tab
  *   thus costs no redraw at all, even when its last diagram was acknowledged.
@@ -44,8 +48,11 @@ export interface RenderSchedulerOptions {
   now?: () => number;
 }
 
-/** One redraw; resolves true when it posted a diagram the page is to acknowledge. */
-export type Render = () => Promise<boolean | void>;
+/**
+ * One redraw, given its request id; resolves true when it posted a diagram carrying that id, which
+ * the page is to acknowledge.
+ */
+export type Render = (requestId: number) => Promise<boolean | void>;
 
 export class RenderScheduler {
   private readonly debouncer: Debouncer;
@@ -59,8 +66,10 @@ export class RenderScheduler {
   private rendering = false;
   private again = false;
   private disposed = false;
-  /** A diagram was posted and the page has not yet said it drew it. */
-  private awaitingPage = false;
+  /** The id of the diagram posted that the page has not yet said it drew (undefined: none). */
+  private awaitedId: number | undefined;
+  /** The id of the last redraw begun (ids grow from 1). */
+  private lastRequestId = 0;
   private lastHeard = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -77,7 +86,12 @@ export class RenderScheduler {
 
   /** Whether the last diagram posted waits for the page's acknowledgement. */
   get awaitingAcknowledgement(): boolean {
-    return this.awaitingPage;
+    return this.awaitedId !== undefined;
+  }
+
+  /** The id of the diagram waiting for the page's acknowledgement, if one is. */
+  get awaitedRequest(): number | undefined {
+    return this.awaitedId;
   }
 
   /** Whether a redraw is waiting for its timer. */
@@ -110,12 +124,23 @@ export class RenderScheduler {
     }
   }
 
-  /** The page drew (or failed to draw) the last diagram: a redraw asked for meanwhile runs now. */
-  acknowledged(): void {
-    if (this.disposed || !this.awaitingPage) {
+  /** The page drew (or failed to draw) the diagram of this request: a redraw asked for meanwhile runs now. */
+  acknowledged(requestId: number): void {
+    if (this.awaitedId === requestId) {
+      this.release();
+    }
+  }
+
+  /** The user acted in the page: it is there, whatever it has acknowledged so far. */
+  pageActed(): void {
+    this.release();
+  }
+
+  private release(): void {
+    if (this.disposed || this.awaitedId === undefined) {
       return;
     }
-    this.awaitingPage = false;
+    this.awaitedId = undefined;
     if (this.stale && this.ready && this.visible) {
       this.stale = false;
       this.request(0);
@@ -130,7 +155,7 @@ export class RenderScheduler {
     this.loading = true;
     this.postedWhileLoading = false;
     this.ready = false;
-    this.awaitingPage = false;
+    this.awaitedId = undefined;
     // What was asked for before (the panel's first requests) is what this draw shows.
     this.stale = false;
     this.request(0);
@@ -159,7 +184,7 @@ export class RenderScheduler {
     }
     this.ready = true;
     this.stale = false;
-    this.awaitingPage = false;
+    this.awaitedId = undefined;
     this.lastHeard = this.now();
     this.request(0);
   }
@@ -179,7 +204,7 @@ export class RenderScheduler {
         this.ready = false;
         this.loading = false;
         this.postedWhileLoading = false;
-        this.awaitingPage = false;
+        this.awaitedId = undefined;
       }
       if (this.debouncer.pending) {
         this.debouncer.cancel();
@@ -187,7 +212,7 @@ export class RenderScheduler {
       }
       return;
     }
-    if (this.stale && !this.awaitingPage) {
+    if (this.stale && this.awaitedId === undefined) {
       this.stale = false;
       this.request();
     }
@@ -196,13 +221,13 @@ export class RenderScheduler {
   dispose(): void {
     this.disposed = true;
     this.again = false;
-    this.awaitingPage = false;
+    this.awaitedId = undefined;
     this.debouncer.dispose();
   }
 
   private get canRender(): boolean {
     // A loading page has not spoken yet: the lease starts with its ready.
-    return (this.ready || this.loading) && this.visible && !this.awaitingPage && (this.loading || this.pageHeard);
+    return (this.ready || this.loading) && this.visible && this.awaitedId === undefined && (this.loading || this.pageHeard);
   }
 
   /** Whether the page spoke within the lease (always, without one). */
@@ -238,9 +263,10 @@ export class RenderScheduler {
 
   /** One redraw; never rejects (a failure goes to onError). */
   private async renderOnce(): Promise<void> {
+    const requestId = ++this.lastRequestId;
     try {
-      if ((await this.render()) === true && !this.disposed) {
-        this.awaitingPage = true;
+      if ((await this.render(requestId)) === true && !this.disposed) {
+        this.awaitedId = requestId;
         this.postedWhileLoading = this.loading;
       }
     } catch (error) {

@@ -1,6 +1,7 @@
 /**
- * The topology webview panel, host side: its lifecycle. One panel at a time (createOrShow),
- * restored after a reload (revive, via the serializer in register.ts), every disposable owned and
+ * The topology webview panel, host side: its lifecycle. One panel at a time (TopologyPanels.show,
+ * which commands reach through Services), restored after a reload (revive, via the serializer in
+ * register.ts), every disposable owned and
  * released in dispose. The page is static HTML with a CSP and a script nonce; the diagram travels
  * by postMessage (the first one while the page loads: VS Code delivers it once the page listens),
  * never interpolated into the HTML.
@@ -15,7 +16,7 @@ import * as vscode from 'vscode';
 import type { EngineSession } from '../engine/engineSession';
 import type { ReachPath } from '../model/reachability/types';
 import { DEFAULT_DIAGRAM_OPTIONS, TopologyScope } from '../model/topology/types';
-import { ALIVE_LEASE_MS, parseWebviewMessage, type PanelToWebview, type TopologyToggles, type WebviewToPanel } from '../protocol';
+import { ALIVE_LEASE_MS, parseWebviewMessage, type PanelToWebview, type TopologyToggles, type WebviewToPanel } from './protocol';
 import type { Services } from '../services';
 import { copyMermaidSource, saveMarkdown, saveSvg } from './fileExport';
 import { RenderScheduler } from './renderScheduler';
@@ -120,9 +121,53 @@ function defaultToggles(): TopologyToggles {
   };
 }
 
-export class TopologyPanel {
-  static current: TopologyPanel | undefined;
+/**
+ * The window's one topology panel: opened or revealed (show), restored after a reload (revive),
+ * forgotten when it closes. The extension owns one; commands reach it through Services.topologyPanel.
+ */
+export class TopologyPanels {
+  private panel: TopologyPanel | undefined;
 
+  /** The open panel, if any (the extension's test API reads it). */
+  get current(): TopologyPanel | undefined {
+    return this.panel;
+  }
+
+  /** Opens the panel on these services' engine, or reveals the open one, which follows that engine. */
+  show(services: Services, scope?: TopologyScope): TopologyPanel {
+    if (this.panel) {
+      this.panel.reveal(services, scope);
+      return this.panel;
+    }
+    const created = TopologyPanel.create(services, scope, () => this.forget(created));
+    this.panel = created;
+    return created;
+  }
+
+  /** A panel restored after a reload replaces the open one, if any. */
+  revive(webviewPanel: vscode.WebviewPanel, services: Services): void {
+    this.panel?.dispose();
+    const revived = TopologyPanel.revive(webviewPanel, services, () => this.forget(revived));
+    this.panel = revived;
+  }
+
+  /** Several engines: the engine the open panel draws while it is the active editor. */
+  activeEngine(): string | undefined {
+    return this.panel?.activeEngine;
+  }
+
+  private forget(panel: TopologyPanel): void {
+    if (this.panel === panel) {
+      this.panel = undefined;
+    }
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}
+
+export class TopologyPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private sessionListener: { dispose(): void } | undefined;
   private sessionsListener: { dispose(): void } | undefined;
@@ -135,28 +180,29 @@ export class TopologyPanel {
   /** When the page began loading (the log says how long a webview takes to boot). */
   private pageLoadStartedAt: number | undefined = Date.now();
 
-  static createOrShow(services: Services, scope?: TopologyScope): TopologyPanel {
-    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
-    const existing = TopologyPanel.current;
-    if (existing) {
-      existing.panel.reveal(column);
-      existing.useEngine(services);
-      if (scope) {
-        existing.showScope(scope);
-      }
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(TOPOLOGY_VIEW_TYPE, panelTitle(services), column, TopologyPanel.webviewOptions(services.context.extensionUri));
-    const created = new TopologyPanel(panel, services, scope ?? { kind: 'host' });
-    TopologyPanel.current = created;
-    return created;
+  /** A new panel beside the editor (TopologyPanels.show: there is none open). */
+  static create(services: Services, scope: TopologyScope | undefined, onDisposed: () => void): TopologyPanel {
+    const panel = vscode.window.createWebviewPanel(TOPOLOGY_VIEW_TYPE, panelTitle(services), TopologyPanel.column(), TopologyPanel.webviewOptions(services.context.extensionUri));
+    return new TopologyPanel(panel, services, onDisposed, scope ?? { kind: 'host' });
   }
 
   /** A panel restored after a reload: its view state is the host's (workspaceState), not the page's. */
-  static revive(panel: vscode.WebviewPanel, services: Services): void {
+  static revive(panel: vscode.WebviewPanel, services: Services, onDisposed: () => void): TopologyPanel {
     panel.webview.options = TopologyPanel.webviewOptions(services.context.extensionUri);
-    TopologyPanel.current?.dispose();
-    TopologyPanel.current = new TopologyPanel(panel, services);
+    return new TopologyPanel(panel, services, onDisposed);
+  }
+
+  private static column(): vscode.ViewColumn {
+    return vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
+  }
+
+  /** Shows this panel again, following these services' engine and, given a scope, drawing it. */
+  reveal(services: Services, scope?: TopologyScope): void {
+    this.panel.reveal(TopologyPanel.column());
+    this.useEngine(services);
+    if (scope) {
+      this.showScope(scope);
+    }
   }
 
   private static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
@@ -204,6 +250,8 @@ export class TopologyPanel {
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     private services: Services,
+    /** Tells the owner (TopologyPanels) that this panel is gone. */
+    private readonly onDisposed: () => void,
     /** The scope asked for (a new panel); a restored panel keeps the one it had. */
     scope?: TopologyScope,
   ) {
@@ -213,7 +261,7 @@ export class TopologyPanel {
       this.viewState.setScope(scope);
     }
     this.diagram = new TopologyDiagram(services, this.viewState);
-    this.scheduler = new RenderScheduler(() => this.diagram.render((message) => this.post(message)), {
+    this.scheduler = new RenderScheduler((requestId) => this.diagram.render((message) => this.post(message), requestId), {
       delayMs: REDRAW_DELAY_MS,
       onError: (error) => this.renderFailed(error),
       leaseMs: ALIVE_LEASE_MS,
@@ -271,7 +319,7 @@ export class TopologyPanel {
     this.sessionListener = session.onDidChange(() => this.scheduler.request(SESSION_REDRAW_DELAY_MS));
     // A hidden panel only marks itself stale on these: nothing is probed until it is shown.
     // A redraw already waiting will read the host after this change: it is not postponed.
-    this.diagram.attach(session, () => {
+    this.diagram.attach(this.services.topologySource, () => {
       if (!this.scheduler.pending) {
         this.scheduler.request();
       }
@@ -333,7 +381,7 @@ export class TopologyPanel {
     this.scheduler.heard();
     if (message.type === 'setScope' || message.type === 'setToggles' || message.type === 'refresh' || message.type === 'pickScope') {
       // The user acts in the page: it is there, whatever it has acknowledged so far.
-      this.scheduler.acknowledged();
+      this.scheduler.pageActed();
     }
     switch (message.type) {
       case 'ready':
@@ -382,13 +430,11 @@ export class TopologyPanel {
         break;
       case 'rendered':
         this.services.log.info(`topology: rendered revision ${message.revision} (${message.nodeCount} nodes) in ${message.milliseconds} ms, after ${message.waitedMs} ms in the page`);
-        if (message.revision >= this.diagram.lastRevision) {
-          this.scheduler.acknowledged();
-        }
+        this.scheduler.acknowledged(message.revision);
         break;
       case 'renderError':
         this.services.log.error(`topology: Mermaid could not render: ${message.message}`);
-        this.scheduler.acknowledged();
+        this.scheduler.acknowledged(message.revision);
         break;
     }
   }
@@ -398,9 +444,7 @@ export class TopologyPanel {
       return;
     }
     this.disposed = true;
-    if (TopologyPanel.current === this) {
-      TopologyPanel.current = undefined;
-    }
+    this.onDisposed();
     this.scheduler.dispose();
     this.sessionListener?.dispose();
     this.sessionsListener?.dispose();

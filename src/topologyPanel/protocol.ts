@@ -11,7 +11,7 @@
  * The host owns the view state (scope and toggles): the webview asks for a change (setScope,
  * setToggles) and renders the `diagram` message the host answers with.
  */
-import { isRevealTarget, type RevealTarget } from './model/revealTarget';
+import { isRevealTarget, type RevealTarget } from '../model/revealTarget';
 
 
 export type ScopeValue = 'host' | `network:${string}` | `container:${string}`;
@@ -66,7 +66,10 @@ export interface PanelToWebviewMessages {
     /** Localized sentence: which probe level and why. */
     levelText: string;
     strings: WebviewStrings;
-    /** Counter to tell redraws apart (the e2e test waits on it). */
+    /**
+     * The id of the render request that drew it (the render scheduler's, growing): the page
+     * acknowledges it (`rendered`, `renderError`), and the e2e tests wait on it.
+     */
     revision: number;
   };
   busy: NoFields;
@@ -99,9 +102,13 @@ export interface WebviewToPanelMessages {
   exportSvg: { svg: string };
   copySource: NoFields;
   saveMarkdown: NoFields;
-  /** `milliseconds`: Mermaid's render; `waitedMs`: the diagram's wait in the page before it (Mermaid loading, an earlier draw). */
+  /**
+   * Acknowledges the diagram of that render request (`revision`): drawn. `milliseconds`: Mermaid's
+   * render; `waitedMs`: the diagram's wait in the page before it (Mermaid loading, an earlier draw).
+   */
   rendered: { revision: number; milliseconds: number; waitedMs: number; nodeCount: number };
-  renderError: { message: string };
+  /** Acknowledges the diagram of that render request (`revision`): Mermaid could not draw it. */
+  renderError: { revision: number; message: string };
 }
 
 type MessageOf<Table> = { [Type in keyof Table]: { type: Type } & Table[Type] }[keyof Table];
@@ -197,7 +204,7 @@ const WEBVIEW_TO_PANEL: ChecksOf<WebviewToPanelMessages> = {
   copySource: {},
   saveMarkdown: {},
   rendered: { revision: isCount, milliseconds: isDuration, waitedMs: isDuration, nodeCount: isCount },
-  renderError: { message: isStringUpTo(RENDER_ERROR_MAX) },
+  renderError: { revision: isCount, message: isStringUpTo(RENDER_ERROR_MAX) },
 };
 
 const PANEL_TO_WEBVIEW: ChecksOf<PanelToWebviewMessages> = {

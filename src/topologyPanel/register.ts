@@ -1,10 +1,11 @@
+/** The topology panel's registration: its serializer (a panel comes back after a reload) and its disposal. */
 import * as vscode from 'vscode';
 import type { Services } from '../services';
-import { TOPOLOGY_VIEW_TYPE, TopologyPanel } from './topologyPanel';
+import { TOPOLOGY_VIEW_TYPE, type TopologyPanels } from './topologyPanel';
 import { migrateStoredEngine, storedEngineKey } from './viewState';
 
 /** Registers the topology panel's serializer, so an open panel comes back after a reload. */
-export function registerTopology(services: Services): vscode.Disposable[] {
+export function registerTopology(services: Services, panels: TopologyPanels): vscode.Disposable[] {
   // A view state stored by 0.1.0 names the engine by its entry (secrets included): its key replaces it.
   migrateStoredEngine(services.context.workspaceState);
   return [
@@ -16,9 +17,9 @@ export function registerTopology(services: Services): vscode.Disposable[] {
         const several = services.severalEngines();
         const stored = storedEngineKey(services.context.workspaceState);
         const engine = several.find((entry) => entry.key === stored) ?? several[0];
-        TopologyPanel.revive(panel, engine ? services.forEngine(engine.key) : services);
+        panels.revive(panel, engine ? services.forEngine(engine.key) : services);
       },
     }),
-    { dispose: () => TopologyPanel.current?.dispose() },
+    panels,
   ];
 }

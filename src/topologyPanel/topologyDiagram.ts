@@ -1,21 +1,20 @@
 /**
  * One redraw, host side: the session's data and the view state -> the messages for the webview
  * (a notice while connecting, an error when unreachable, else `busy` then `diagram`).
- * It reads the session's inventory (built once per snapshot) through collect.ts, the same
- * pipeline as the trees and the command line.
+ * It reads the session's inventory (built once per snapshot) through the session's topology source
+ * (src/engine/topologySource.ts), the same pipeline as the trees, the command line and the doctor.
  */
 import * as vscode from 'vscode';
 import type { EngineSession } from '../engine/engineSession';
 import type { Inventory } from '../model/inventory';
 import { pathHighlightLines } from '../model/reachability/highlight';
 import type { ReachPath } from '../model/reachability/types';
-import { chooseDiagram, overviewApplies } from '../model/topology/overview';
-import { DEFAULT_DIAGRAM_OPTIONS, DiagramOptions, TopologyScope } from '../model/topology/types';
-import type { PanelToWebview, ScopeChoice, ScopeValue } from '../protocol';
+import { drawDiagram, type DiagramRequest } from '../model/topology/diagramPlan';
+import { DEFAULT_DIAGRAM_OPTIONS, TopologyScope } from '../model/topology/types';
+import type { PanelToWebview, ScopeChoice, ScopeValue } from './protocol';
 import type { Services } from '../services';
-import { HostInterfaceWatcher } from '../probe/hostInterfaceWatcher';
-import { IncrementalProbe } from '../probe/incrementalProbe';
-import { ChangedContainers, Collected, collectOverview, collectTopology } from './collect';
+import type { Collected } from '../engine/collectTopology';
+import type { TopologySource } from '../engine/topologySource';
 import { diagramLabels, levelLine, levelText, overviewLabels, webviewStrings } from '../messages/diagramLabels';
 import type { TopologyViewState } from './viewState';
 
@@ -36,7 +35,6 @@ function scopeChoices(inventory: Inventory, showStopped: boolean, engine: string
 }
 
 export class TopologyDiagram {
-  private revision = 0;
   private source = '';
   private levelLine = '';
   private probes = 0;
@@ -49,8 +47,8 @@ export class TopologyDiagram {
   /** The last connectivity check's path, drawn over every redraw until another check replaces it. */
   highlight: ReachPath | undefined;
 
-  /** The incremental probe of the session drawn now, what its events named, and the host watcher. */
-  private live: { session: EngineSession; probe: IncrementalProbe; changed: ChangedContainers; watcher: HostInterfaceWatcher } | undefined;
+  /** The topology source of the session drawn now, and this panel's subscription to its host watcher. */
+  private live: { source: TopologySource; hostChanges: { dispose(): void } } | undefined;
 
   constructor(
     /** The services of the engine drawn (replaced when the panel follows another engine). */
@@ -59,21 +57,20 @@ export class TopologyDiagram {
   ) {}
 
   /**
-   * Follows a (new) session: one incremental probe (namespaces cached by file and inode, re-read
-   * only for the containers an event named), and a watcher of the host's interfaces that asks for a
-   * redraw when a link or address changes outside Docker (a veth made by hand).
+   * Follows a (new) session through its topology source: its incremental probe (namespaces cached by
+   * file and inode, re-read only for the containers an event named), and its watcher of the host's
+   * interfaces, which asks for a redraw when a link or address changes outside Docker (a veth made by hand).
    */
-  attach(session: EngineSession, onHostChange: () => void): void {
+  attach(source: TopologySource, onHostChange: () => void): void {
     this.detach();
-    const watcher = new HostInterfaceWatcher({ local: session.isLocal });
-    watcher.onDidChange((change) => {
+    const hostChanges = source.onDidChangeHost((change) => {
       // A Docker veth shows here and in the engine's event at once: the redraw the event asked for
       // (begun after the link appeared) already has it, so no second redraw waits behind it.
       if (change.lastSeenAt >= this.collectStartedAt) {
         onHostChange();
       }
     });
-    this.live = { session, probe: new IncrementalProbe({ local: session.isLocal }), changed: new ChangedContainers(session), watcher };
+    this.live = { source, hostChanges };
   }
 
   /**
@@ -90,19 +87,19 @@ export class TopologyDiagram {
   }
 
   /**
-   * Reads the host for the session's current snapshot: the host namespace alone when the whole host
-   * is drawn as the overview, else every namespace (incrementally, when following the session; the
-   * containers events named meanwhile stay marked for that read).
+   * Reads the host for the session's current snapshot, as the plan says: the host namespace alone when
+   * the whole host is drawn as the overview, else every namespace (incrementally, through the
+   * session's topology source; the containers events named meanwhile stay marked for that read).
    */
   private async collect(session: EngineSession): Promise<Collected | undefined> {
-    const live = this.live?.session === session ? this.live : undefined;
+    const source = this.live?.source.session === session ? this.live.source : this.services.topologySource;
     this.collectStartedAt = Date.now();
-    const overview = this.viewState.scope.kind === 'host' ? await collectOverview(session, this.diagramOptions()) : undefined;
-    return overview ?? collectTopology(session, undefined, live && { probe: live.probe, changedContainerIds: live.changed.take() });
+    return source.collectFor(this.diagramRequest());
   }
 
-  private diagramOptions(): DiagramOptions {
-    return { ...DEFAULT_DIAGRAM_OPTIONS, ...this.viewState.toggles };
+  /** What the panel draws now: its scope and toggles, the view left to the rule. */
+  private diagramRequest(): DiagramRequest {
+    return { scope: this.viewState.scope, options: { ...DEFAULT_DIAGRAM_OPTIONS, ...this.viewState.toggles } };
   }
 
   /** The prefetched collect when it read the snapshot drawn now, else a new one. */
@@ -115,23 +112,17 @@ export class TopologyDiagram {
 
   /** The next redraw reads every namespace again (Refresh). */
   readEverythingNextTime(): void {
-    this.live?.changed.markAll();
+    this.live?.source.readEverythingNextTime();
   }
 
   detach(): void {
-    this.live?.changed.dispose();
-    this.live?.watcher.dispose();
+    this.live?.hostChanges.dispose();
     this.live = undefined;
   }
 
   /** How many times the host was probed for this panel (each redraw that reached the engine probes once). */
   get probeCount(): number {
     return this.probes;
-  }
-
-  /** The revision of the last diagram posted. */
-  get lastRevision(): number {
-    return this.revision;
   }
 
   /** The Mermaid source of the last diagram sent (for Copy and Save as Markdown). */
@@ -145,10 +136,11 @@ export class TopologyDiagram {
   }
 
   /**
-   * Draws the current state; resolves true when a diagram was posted (the page acknowledges it),
-   * rejects on failure (the panel reports it).
+   * Draws the current state for the scheduler's request `requestId`; resolves true when a diagram
+   * carrying that id (its revision) was posted (the page acknowledges it), rejects on failure (the
+   * panel reports it).
    */
-  async render(post: (message: PanelToWebview) => void): Promise<boolean> {
+  async render(post: (message: PanelToWebview) => void, requestId: number): Promise<boolean> {
     const session = this.services.session;
     if (session.state.kind === 'connecting' || (session.state.kind === 'connected' && !session.inventory)) {
       // The session's change event brings the first snapshot: no error meanwhile (panel restored at startup).
@@ -164,7 +156,7 @@ export class TopologyDiagram {
     const probe = ++this.probes;
     const collected = await this.collectForRender(session);
     if (!collected) {
-      this.live?.changed.markAll();
+      this.live?.source.readEverythingNextTime();
       // The engine went away while the containers were inspected.
       post({ type: 'error', message: vscode.l10n.t('The Docker engine is not reachable.') });
       return false;
@@ -175,10 +167,9 @@ export class TopologyDiagram {
       this.viewState.setScope({ kind: 'host' });
     }
     const toggles = this.viewState.toggles;
-    const options = this.diagramOptions();
-    // Large hosts get the overview by network (the same rule as the command line's `diagram`).
-    this.overview = overviewApplies(topology, this.viewState.scope, options);
-    const diagram = chooseDiagram(topology, this.viewState.scope, options, diagramLabels(vscode.l10n), overviewLabels(vscode.l10n));
+    // Large hosts get the overview by network (the same plan as the command line's `diagram`).
+    const diagram = drawDiagram(topology, this.diagramRequest(), diagramLabels(vscode.l10n), overviewLabels(vscode.l10n));
+    this.overview = diagram.kind === 'overview';
     this.source = this.highlight ? [diagram.text.trimEnd(), ...pathHighlightLines(this.highlight, diagram.interfaceNodes)].join('\n') + '\n' : diagram.text;
     this.levelLine = levelLine(facts.level, facts.reason, vscode.l10n);
     post({
@@ -190,7 +181,7 @@ export class TopologyDiagram {
       toggles,
       levelText: levelText(facts.level, facts.reason, vscode.l10n),
       strings: webviewStrings(vscode.l10n),
-      revision: ++this.revision,
+      revision: requestId,
     });
     this.services.log.info(
       `topology: probe #${probe}: level ${facts.level} (${facts.reason})${this.overview ? ', overview: the host namespace only' : ''}, ${topology.namespaces.length} namespaces, ${diagram.nodeCount} nodes, probe ${facts.elapsedMs ?? 0} ms, total ${Date.now() - started} ms`,

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { ContainerModel, Inventory, NetworkModel } from '../model/inventory';
-import type { ScopeValue } from '../protocol';
+import type { ScopeValue } from './protocol';
 
 interface ScopeItem extends vscode.QuickPickItem {
   value?: ScopeValue;

@@ -1,8 +1,10 @@
 /**
- * Gathers everything a topology needs, the same way for the panel and the command line: the
+ * Gathers everything a topology needs, the same way for the panel, the command line and the doctor
+ * (each through the session's TopologySource, topologySource.ts): the
  * session's inventory (two list calls, built once per snapshot), an inspection of each running
  * container for its State.Pid and SandboxKey (on demand, cached by the session), the host probe,
  * then the pure model. No `vscode` here (the CLI depends on it; a lint rule keeps it so).
+ * Whether the host namespace alone is read for the overview is the diagram plan's call (diagramPlan.ts).
  */
 import type { ContainerInspectJson } from '../model/dockerTypes';
 import type { EndpointNamesLookup } from '../model/endpointNames';
@@ -11,8 +13,8 @@ import type { Inventory } from '../model/inventory';
 import type { SwarmPeer, SwarmPeersLookup } from '../model/swarm';
 import { emptyFacts, type HostFacts, type ProbeLevel, type SandboxInfo } from '../model/topology/facts';
 import { buildTopology } from '../model/topology/build';
-import { overviewApplies } from '../model/topology/overview';
-import type { DiagramOptions, Topology } from '../model/topology/types';
+import { readsHostOnly, type DiagramRequest } from '../model/topology/diagramPlan';
+import type { Topology } from '../model/topology/types';
 import { probeHost } from '../probe/hostProbe';
 import type { IncrementalProbe } from '../probe/incrementalProbe';
 
@@ -46,13 +48,13 @@ export class ChangedContainers {
 
 /** Probe through an IncrementalProbe: only the namespaces of `changedContainerIds` (and the host) are re-read. */
 export interface IncrementalCollect {
-  probe: IncrementalProbe;
+  probe: Pick<IncrementalProbe, 'probe'>;
   /** Containers the engine event named; undefined: every namespace (a Refresh). */
   changedContainerIds?: readonly string[];
 }
 
 /** What a topology is made from: an EngineSession offers exactly this. */
-export interface TopologySource {
+export interface TopologySession {
   readonly inventory: Inventory | undefined;
   readonly endpointNames: EndpointNamesLookup;
   /** Whether the engine's namespaces are this machine's (otherwise: API level only). */
@@ -70,7 +72,7 @@ export interface Collected {
   sandboxes: Record<string, SandboxInfo>;
 }
 
-export async function sandboxesOf(inventory: Inventory, inspect: TopologySource['containerDetails']): Promise<Record<string, SandboxInfo>> {
+export async function sandboxesOf(inventory: Inventory, inspect: TopologySession['containerDetails']): Promise<Record<string, SandboxInfo>> {
   // Containers in `container:` mode share their owner's sandbox: one inspection per sandbox.
   const running = inventory.containers.filter((container) => container.running && container.networkMode.kind !== 'host' && !container.sharesStackOf);
   const sandboxes: Record<string, SandboxInfo> = {};
@@ -91,7 +93,7 @@ export async function sandboxesOf(inventory: Inventory, inspect: TopologySource[
 }
 
 /** The topology of the source's current inventory; undefined while the engine is unreachable. */
-export async function collectTopology(source: TopologySource, maxLevel?: ProbeLevel, incremental?: IncrementalCollect): Promise<Collected | undefined> {
+export async function collectTopology(source: TopologySession, maxLevel?: ProbeLevel, incremental?: IncrementalCollect): Promise<Collected | undefined> {
   const inventory = source.inventory;
   const endpointNames = source.endpointNames;
   if (!inventory) {
@@ -110,26 +112,19 @@ export async function collectTopology(source: TopologySource, maxLevel?: ProbeLe
 }
 
 /**
- * The whole host when the rule (overviewApplies) draws it as the overview; undefined when the host
- * is small enough for its full plumbing (then collectTopology reads every namespace). The overview
- * draws networks and containers, which come from the engine's lists, and each network's gateway,
- * which is its bridge on the host: so this reads the host namespace only, with no inspection and no
- * container namespace (at 150 containers, one `ip` call instead of 150 inspections and 300
- * processes). The rule counts the same containers and networks either way: it is decided on this
- * topology, as the panel and the command line decide it. `always`: the overview was asked for by name
- * (the command line's --overview), whatever the rule says.
+ * The whole host when the plan (readsHostOnly, diagramPlan.ts) draws it as the overview; undefined
+ * when the full plumbing is drawn (then collectTopology reads every namespace). The overview draws
+ * networks and containers, which come from the engine's lists, and each network's gateway, which is
+ * its bridge on the host: so this reads the host namespace only, with no inspection and no container
+ * namespace (at 150 containers, one `ip` call instead of 150 inspections and 300 processes).
  */
-export async function collectOverview(source: TopologySource, options: DiagramOptions, maxLevel?: ProbeLevel, always = false): Promise<Collected | undefined> {
+export async function collectOverview(source: TopologySession, request: DiagramRequest, maxLevel?: ProbeLevel): Promise<Collected | undefined> {
   const inventory = source.inventory;
-  // Unread, the containers' namespaces are inferred: with inferred parts hidden they would vanish,
-  // so that view reads every namespace (collectTopology).
-  if (!inventory || !options.showInferred || (options.collapse !== 'auto' && !always)) {
+  if (!inventory) {
     return undefined;
   }
   const build = (facts: HostFacts) => buildTopology({ inventory, sandboxes: {}, facts, endpointNames: source.endpointNames, swarmPeers: source.swarmPeers });
-  // The rule is decided from the engine's lists alone (the same networks and container namespaces),
-  // so a lab-sized host, drawn in full, does not read the host twice.
-  if (!always && !overviewApplies(build(emptyFacts('limitedByOption')), { kind: 'host' }, options)) {
+  if (!readsHostOnly(request, () => build(emptyFacts('limitedByOption')))) {
     return undefined;
   }
   const facts = await probeHost({ local: source.isLocal, sandboxes: [], maxLevel, hostOnly: true });

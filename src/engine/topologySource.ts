@@ -1,0 +1,102 @@
+/**
+ * One engine session's topology source, shared by everyone who draws or reads that engine's host:
+ * the panel, the command line and the connectivity doctor. It owns the collect (collectTopology.ts),
+ * the incremental probe (namespaces re-read only for the containers engine events named since the
+ * last read) and the watcher of the host's interfaces (started only while someone listens: the
+ * panel; the command line and the doctor never do). Created beside the session (the session manager
+ * keeps one per engine, the command line makes its own), disposed with it. No `vscode` here.
+ */
+import type { DiagramRequest } from '../model/topology/diagramPlan';
+import type { ProbeLevel } from '../model/topology/facts';
+import { HostInterfaceWatcher, type HostInterfaceChange } from '../probe/hostInterfaceWatcher';
+import { IncrementalProbe } from '../probe/incrementalProbe';
+import { ChangedContainers, type Collected, collectOverview, collectTopology, type TopologySession } from './collectTopology';
+
+/** What the source reads: the session's inventory and inspections, and the containers its events name. */
+export interface SourceSession extends TopologySession {
+  onDidSeeContainerEvent(listener: (containerId: string | undefined) => void): { dispose(): void };
+}
+
+export class TopologySource {
+  private readonly probe: IncrementalProbe;
+  private readonly changed: ChangedContainers;
+  private watcher: HostInterfaceWatcher | undefined;
+  private readonly hostListeners = new Set<(change: HostInterfaceChange) => void>();
+  private disposed = false;
+
+  constructor(readonly session: SourceSession) {
+    this.probe = new IncrementalProbe({ local: session.isLocal });
+    this.changed = new ChangedContainers(session);
+  }
+
+  /**
+   * The topology of the session's current inventory, every namespace read through the incremental
+   * probe; undefined while the engine is unreachable. The containers events named are taken just
+   * before the probe is queued, so that probes run in the order their changes were taken; a probe
+   * that fails gives them back (the next read reads everything).
+   */
+  async collect(maxLevel?: ProbeLevel): Promise<Collected | undefined> {
+    const incremental = {
+      probe: {
+        probe: (request: Parameters<IncrementalProbe['probe']>[0]) =>
+          this.probe.probe({ ...request, changedContainerIds: this.changed.take() }).catch((error: unknown) => {
+            this.changed.markAll();
+            throw error;
+          }),
+      },
+    };
+    return collectTopology(this.session, maxLevel, incremental);
+  }
+
+  /**
+   * What a diagram request needs: the host namespace alone when the plan draws the whole host as the
+   * overview (diagramPlan.ts), else every namespace (collect()).
+   */
+  async collectFor(request: DiagramRequest, maxLevel?: ProbeLevel): Promise<Collected | undefined> {
+    return (await collectOverview(this.session, request, maxLevel)) ?? this.collect(maxLevel);
+  }
+
+  /** The next read reads every namespace again (Refresh, a failed collection). */
+  readEverythingNextTime(): void {
+    this.changed.markAll();
+  }
+
+  /**
+   * Listens to changes of the host's interfaces made outside Docker (a veth made by hand). The
+   * watcher (`ip monitor`, a child process) runs while at least one listener is subscribed.
+   */
+  onDidChangeHost(listener: (change: HostInterfaceChange) => void): { dispose(): void } {
+    if (this.disposed) {
+      return { dispose: () => undefined };
+    }
+    this.hostListeners.add(listener);
+    if (!this.watcher) {
+      this.watcher = new HostInterfaceWatcher({ local: this.session.isLocal });
+      this.watcher.onDidChange((change) => {
+        for (const each of [...this.hostListeners]) {
+          each(change);
+        }
+      });
+    }
+    return {
+      dispose: () => {
+        this.hostListeners.delete(listener);
+        if (this.hostListeners.size === 0) {
+          this.stopWatching();
+        }
+      },
+    };
+  }
+
+  private stopWatching(): void {
+    this.watcher?.dispose();
+    this.watcher = undefined;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.hostListeners.clear();
+    this.stopWatching();
+    this.changed.dispose();
+  }
+}
