@@ -25,10 +25,12 @@ export default tseslint.config(
     },
   },
   {
-    // Small units: a function longer than this is several phases that want names of their own.
+    // Small units: a function longer than this is several phases that want names of their own;
     files: ['src/**/*.ts', 'webview/**/*.ts'],
     rules: {
       'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true, IIFEs: true }],
+      // A file longer than this holds two modules (build.ts was observed + inferred in 984 lines).
+      'max-lines': ['error', { max: 600, skipBlankLines: false, skipComments: false }],
     },
   },
   {

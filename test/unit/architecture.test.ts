@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { ESLint } from 'eslint';
+import { layerOrder, roomImports, roomOf } from '../support/importRooms';
 
 const root = path.join(__dirname, '..', '..', '..');
 const src = path.join(root, 'src');
@@ -13,34 +14,6 @@ function sourceFiles(folder: string): string[] {
     return statSync(file).isDirectory() ? sourceFiles(file) : file.endsWith('.ts') ? [file] : [];
   });
 }
-
-/** A room of src/: its top-level folder, or the top-level file itself (`sessionManager.ts` was one). */
-function roomOf(file: string): string {
-  return path.relative(src, file).split(path.sep)[0];
-}
-
-/** Which rooms each room imports (relative imports that stay inside src/), with one example each. */
-function roomImports(): Map<string, Map<string, string>> {
-  const rooms = new Map<string, Map<string, string>>();
-  for (const file of sourceFiles(src)) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/(?:\bfrom|\bimport\s*\(?)\s*'(\.[^']+)'/g)) {
-      const target = path.resolve(path.dirname(file), match[1]);
-      if (!target.startsWith(src + path.sep)) {
-        continue;
-      }
-      const [from, to] = [roomOf(file), roomOf(target.endsWith('.ts') || target.endsWith('.json') ? target : `${target}.ts`)];
-      if (from !== to) {
-        const imports = rooms.get(from) ?? new Map<string, string>();
-        imports.set(to, `${path.relative(root, file)} -> ${match[1]}`);
-        rooms.set(from, imports);
-      }
-    }
-  }
-  return rooms;
-}
-
-/** The rooms whose imports only run down (commands -> views -> session -> engine -> messages/model). */
-const LAYERED_ROOMS = ['commands', 'views', 'cli', 'cli.ts', 'session', 'messages'];
 
 describe('architecture', () => {
   test('the lint rule refuses vscode, dockerode and fs imports in src/model', async () => {
@@ -79,32 +52,45 @@ describe('architecture', () => {
     assert.deepEqual(errors, []);
   });
 
-  test('imports only run down: no room among commands, views, cli, session and messages imports a room that imports it back', () => {
-    const rooms = roomImports();
-    const both: string[] = [];
-    for (const [from, imports] of rooms) {
-      for (const [to, example] of imports) {
-        const back = rooms.get(to)?.get(from);
-        if (back && (LAYERED_ROOMS.includes(from) || LAYERED_ROOMS.includes(to))) {
-          both.push(`${example}  and  ${back}`);
-        }
-      }
+  test('imports only run down: no two rooms of src/ and webview/ import each other, no loop through several', () => {
+    const arrows = roomImports(root);
+    const { order, loops } = layerOrder(arrows);
+    assert.deepEqual(loops.map((arrow) => `${arrow.from} -> ${arrow.to} (${arrow.example})`), [], `the rooms from the top down, as far as they are layered: ${order.join(' > ')}`);
+    // The rooms the CLI and the extension both stand on sit below every VS Code room.
+    const below = (upper: string, lower: string) => order.indexOf(upper) < order.indexOf(lower);
+    for (const [upper, lower] of [['src/commands', 'src/views'], ['src/views', 'src/session'], ['src/session', 'src/engine'], ['src/engine', 'src/model'], ['src/cli', 'src/engine'], ['src/topologyPanel', 'src/engine']]) {
+      assert.ok(below(upper, lower), `${upper} should be above ${lower}: ${order.join(' > ')}`);
     }
-    assert.deepEqual(both, []);
+  });
+
+  test('the import check finds a loop when there is one (two rooms, and three)', () => {
+    const arrow = (from: string, to: string) => ({ from, to, example: `${from} -> ${to}` });
+    assert.deepEqual(layerOrder([arrow('a', 'b'), arrow('b', 'c')]), { order: ['a', 'b', 'c'], loops: [] });
+    assert.deepEqual(layerOrder([arrow('a', 'b'), arrow('b', 'a'), arrow('c', 'a')]).loops.map((l) => l.example), ['a -> b', 'b -> a']);
+    assert.deepEqual(layerOrder([arrow('a', 'b'), arrow('b', 'c'), arrow('c', 'a')]).loops.length, 3);
+    // And it reads the real import statements (not only the arrows it is handed).
+    assert.ok(roomImports(root).some((a) => a.from === 'webview' && a.to === 'src/topologyPanel'), 'the webview imports the panel protocol');
   });
 
   test('the message catalog sits at the bottom, beside the model: it imports nothing but the model', () => {
-    const imports = [...(roomImports().get('messages') ?? new Map<string, string>()).entries()];
-    assert.deepEqual(imports.filter(([to]) => to !== 'model'), []);
+    const imports = roomImports(root).filter((arrow) => arrow.from === 'src/messages');
+    assert.deepEqual(imports.filter((arrow) => arrow.to !== 'src/model').map((arrow) => arrow.example), []);
   });
 
-  test('no file of commands, views, cli, session or messages shares its name with another file of src/', () => {
+  test('the lint rule refuses a file over 600 lines in src/ and webview/', async () => {
+    const eslint = new ESLint({ cwd: root });
+    const lines = (count: number) => Array.from({ length: count }, (_, i) => `export const v${i} = ${i};`).join('\n') + '\n';
+    const [long] = await eslint.lintText(lines(601), { filePath: path.join(root, 'src/model/x.ts') });
+    assert.deepEqual(long.messages.map((m) => m.ruleId), ['max-lines']);
+    const [short] = await eslint.lintText(lines(600), { filePath: path.join(root, 'webview/topology/x.ts') });
+    assert.deepEqual(short.messages, []);
+  });
+
+  test('no two rooms of src/ hold files of the same name', () => {
     const files = sourceFiles(src);
     const clashes = files
-      .filter((file) => LAYERED_ROOMS.includes(roomOf(file)))
-      .filter((file) => files.some((other) => other !== file && path.basename(other) === path.basename(file)))
+      .filter((file) => files.some((other) => path.basename(other) === path.basename(file) && roomOf(root, other) !== roomOf(root, file)))
       .map((file) => path.relative(root, file));
     assert.deepEqual(clashes, []);
   });
 });
-
