@@ -5,7 +5,6 @@
  */
 import { Address4, Address6 } from 'ip-address';
 import type { StringMap } from './dockerTypes';
-import type { Inventory } from './inventory';
 import { emptyMap, hasKey, issue, splitList, ValidationField, ValidationIssue } from './validation';
 
 export type Family = 4 | 6;
@@ -171,10 +170,18 @@ export function validateCidr(value: string, field: ValidationField, ipv6Enabled:
   return undefined;
 }
 
+/**
+ * The networks a new subnet must not overlap: the inventory's, by shape (this file sits below
+ * inventory.ts, which parses addresses with it).
+ */
+export interface ExistingNetworks {
+  readonly networks: readonly { readonly name: string; readonly subnets: readonly { readonly subnet?: string }[] }[];
+}
+
 /** A subnet and what the inventory and the other subnets of the same form say about it. */
 export function validateSubnet(
   value: string,
-  options: { ipv6Enabled: boolean; inventory?: Inventory; otherSubnets?: readonly string[] },
+  options: { ipv6Enabled: boolean; inventory?: ExistingNetworks; otherSubnets?: readonly string[] },
 ): ValidationIssue | undefined {
   // The engine reads ::ffff:a.b.c.d/n as IPv4 and refuses such a subnet (no IPv6 pool is left, or
   // the bridge's IPv6 setup fails): said before "IPv6 is off", with the IPv4 subnet meant.
