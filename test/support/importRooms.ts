@@ -51,15 +51,20 @@ function resolveImport(file: string, specifier: string): string | undefined {
   return base;
 }
 
-export function roomImports(root: string): RoomImport[] {
+/** Every file is its own room: the same graph, one level finer (for loops between files). */
+export function fileOf(root: string, file: string): string | undefined {
+  return roomOf(root, file) ? path.relative(root, file) : undefined;
+}
+
+export function roomImports(root: string, roomOfFile: (root: string, file: string) => string | undefined = roomOf): RoomImport[] {
   const arrows = new Map<string, RoomImport>();
   const files = [...sourceFiles(path.join(root, 'src')), ...sourceFiles(path.join(root, 'webview'))];
   for (const file of files) {
-    const from = roomOf(root, file);
+    const from = roomOfFile(root, file);
     const text = fs.readFileSync(file, 'utf8');
     for (const match of text.matchAll(IMPORT)) {
       const target = resolveImport(file, match[1] ?? match[2] ?? match[3]);
-      const to = target && roomOf(root, target);
+      const to = target && roomOfFile(root, target);
       if (!from || !to || from === to) {
         continue;
       }

@@ -3,7 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { ESLint } from 'eslint';
-import { layerOrder, roomImports, roomOf } from '../support/importRooms';
+import { fileOf, layerOrder, roomImports, roomOf } from '../support/importRooms';
 
 const root = path.join(__dirname, '..', '..', '..');
 const src = path.join(root, 'src');
@@ -61,6 +61,11 @@ describe('architecture', () => {
     for (const [upper, lower] of [['src/commands', 'src/views'], ['src/views', 'src/session'], ['src/session', 'src/engine'], ['src/engine', 'src/model'], ['src/cli', 'src/engine'], ['src/topologyPanel', 'src/engine']]) {
       assert.ok(below(upper, lower), `${upper} should be above ${lower}: ${order.join(' > ')}`);
     }
+  });
+
+  test('no import loop between files either (type imports included)', () => {
+    const { loops } = layerOrder(roomImports(root, fileOf));
+    assert.deepEqual(loops.map((arrow) => arrow.example), []);
   });
 
   test('the import check finds a loop when there is one (two rooms, and three)', () => {
