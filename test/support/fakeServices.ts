@@ -132,7 +132,9 @@ export function engineEntry(session: EngineSession, key = 'default', label = 'de
 
 /** A tree provider on the session, and the rows as the user reads them (label path -> node and item). */
 export function treeOf(session: EngineSession, kind: TreeKind, filter: TreeFilter = { showStoppedContainers: true, showPredefinedNetworks: true }) {
-  const provider = new DockerTreeProvider(kind, () => [engineEntry(session)], () => filter);
+  // One entry for the provider's lifetime: each entry holds a topology source listening to the session.
+  const entry = engineEntry(session);
+  const provider = new DockerTreeProvider(kind, () => [entry], () => filter);
   const labelOf = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : item.label?.label ?? '');
   /** The node at this label path (the first of each name), with its TreeItem. */
   const find = async (...labels: string[]): Promise<{ node: ViewNode; item: vscode.TreeItem }> => {
