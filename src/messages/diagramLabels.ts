@@ -5,7 +5,7 @@
  */
 import type { ProbeLevel, ProbeReason } from '../model/topology/facts';
 import type { DiagramLabels } from '../model/topology/mermaid';
-import type { OverviewLabels } from '../model/topology/overview';
+import type { OverviewLabels, OverviewReason } from '../model/topology/overview';
 import { englishTranslator, Translator } from './translator';
 
 /** The diagram's words in the caller's language. */
@@ -73,7 +73,20 @@ export function webviewStrings(l10n: Translator) {
     saveMarkdown: l10n.t('Save as Markdown'),
     resetView: l10n.t('Reset view'),
     renderError: l10n.t('Mermaid could not render the diagram'),
+    panHint: l10n.t('Larger than the panel at a readable size: drag to pan, wheel to zoom out.'),
   };
+}
+
+/**
+ * The status line over the overview: what is drawn (one box per network, not the plumbing), why
+ * (more networks or containers than the full diagram is drawn for), and how to see the plumbing.
+ */
+export function overviewCaption(reason: OverviewReason, l10n: Translator): string {
+  const why =
+    reason.kind === 'networks'
+      ? l10n.t('Overview: one box per network, because the host has more than {0} networks ({1}).', reason.limit, reason.count)
+      : l10n.t('Overview: one box per network, because the host has more than {0} containers ({1}).', reason.limit, reason.count);
+  return `${why} ${l10n.t("Click a box to open that network's plumbing: its bridge, veth pairs and namespaces.")}`;
 }
 
 /** The status line under the toolbar: which probe level was reached, and why not a higher one. */

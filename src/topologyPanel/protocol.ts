@@ -12,6 +12,7 @@
  * setToggles) and renders the `diagram` message the host answers with.
  */
 import { isRevealTarget, type RevealTarget } from '../model/revealTarget';
+import type { DiagramKind } from '../model/topology/diagramPlan';
 
 
 export type ScopeValue = 'host' | `network:${string}` | `container:${string}`;
@@ -48,6 +49,8 @@ export interface WebviewStrings {
   saveMarkdown: string;
   resetView: string;
   renderError: string;
+  /** Shown in the toolbar when the drawing, at a readable size, is larger than the panel. */
+  panHint: string;
 }
 
 type NoFields = Record<never, never>;
@@ -63,8 +66,15 @@ export interface PanelToWebviewMessages {
     scope: ScopeValue;
     scopes: ScopeChoice[];
     toggles: TopologyToggles;
-    /** Localized sentence: which probe level and why. */
+    /** Localized sentence under the toolbar: which probe level and why, or, over the overview, what it is and why. */
     levelText: string;
+    /**
+     * `overview` (one box per network): the page fits it no smaller than readable and lets the user
+     * pan; `full` (the plumbing): fitted whole.
+     */
+    kind: DiagramKind;
+    /** The viewport size (px) the overview was laid out for; null for the full plumbing or before the page measured it. */
+    laidOutFor: { width: number; height: number } | null;
     strings: WebviewStrings;
     /**
      * The id of the render request that drew it (the render scheduler's, growing): the page
@@ -91,6 +101,11 @@ export interface WebviewToPanelMessages {
    * when it becomes visible): a page that stopped saying it (a closed browser tab) is not drawn for.
    */
   alive: NoFields;
+  /**
+   * The diagram's viewport measured (CSS px): sent when the page is ready and when it is resized
+   * (side bar, split editor); the overview is laid out for it.
+   */
+  viewport: { width: number; height: number };
   /** Request: draw this scope. */
   setScope: { scope: ScopeValue };
   /** Request: let the user choose the scope in VS Code's quick pick (type-to-search). */
@@ -137,6 +152,12 @@ const isString: Check = (value) => typeof value === 'string';
 const isBoolean: Check = (value) => typeof value === 'boolean';
 const isCount: Check = (value) => typeof value === 'number' && Number.isInteger(value) && value >= 0;
 const isDuration: Check = (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+/** The largest viewport side the host takes (px): larger than any screen. */
+export const VIEWPORT_MAX_PX = 100_000;
+const isViewportSide: Check = (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= VIEWPORT_MAX_PX;
+const isDiagramKind: Check = (value) => value === 'overview' || value === 'full';
+const isLaidOutFor: Check = (value) =>
+  value === null || (isObject(value) && hasExactKeys(value, ['width', 'height']) && isViewportSide(value.width) && isViewportSide(value.height));
 
 /** The longest `renderError` message the host accepts (the page cuts Mermaid's message to it). */
 export const RENDER_ERROR_MAX = 4_000;
@@ -171,7 +192,7 @@ function isToggleChange(value: unknown): value is Partial<TopologyToggles> {
 
 const STRING_KEYS: Record<keyof WebviewStrings, true> = {
   scope: true, pickScope: true, ips: true, macs: true, stopped: true, unmanaged: true, inferred: true, refresh: true,
-  exportSvg: true, copySource: true, saveMarkdown: true, resetView: true, renderError: true,
+  exportSvg: true, copySource: true, saveMarkdown: true, resetView: true, renderError: true, panHint: true,
 };
 
 function isWebviewStrings(value: unknown): value is WebviewStrings {
@@ -195,6 +216,7 @@ function isScopeChoices(value: unknown): value is ScopeChoice[] {
 const WEBVIEW_TO_PANEL: ChecksOf<WebviewToPanelMessages> = {
   ready: {},
   alive: {},
+  viewport: { width: isViewportSide, height: isViewportSide },
   setScope: { scope: isScopeValue },
   pickScope: {},
   setToggles: { toggles: isToggleChange },
@@ -215,6 +237,8 @@ const PANEL_TO_WEBVIEW: ChecksOf<PanelToWebviewMessages> = {
     scopes: isScopeChoices,
     toggles: isTopologyToggles,
     levelText: isString,
+    kind: isDiagramKind,
+    laidOutFor: isLaidOutFor,
     strings: isWebviewStrings,
     revision: isCount,
   },

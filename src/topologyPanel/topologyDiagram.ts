@@ -15,7 +15,7 @@ import type { PanelToWebview, ScopeChoice, ScopeValue } from './protocol';
 import type { Services } from '../services';
 import type { Collected } from '../engine/collectTopology';
 import type { TopologySource } from '../engine/topologySource';
-import { diagramLabels, levelLine, levelText, overviewLabels, webviewStrings } from '../messages/diagramLabels';
+import { diagramLabels, levelLine, levelText, overviewCaption, overviewLabels, webviewStrings } from '../messages/diagramLabels';
 import type { TopologyViewState } from './viewState';
 
 /** Whether the scope's network or container still exists (the whole host always does). */
@@ -46,6 +46,12 @@ export class TopologyDiagram {
   overview = false;
   /** The last connectivity check's path, drawn over every redraw until another check replaces it. */
   highlight: ReachPath | undefined;
+  /** The last collect drawn, and what it was read for: a re-layout of the same snapshot draws it again without reading the host. */
+  private lastCollected: { session: EngineSession; request: string; collected: Collected } | undefined;
+  /** The panel size the last overview was laid out for ('default' before the page measured it). */
+  private laidOutFor: string | undefined;
+  /** Set when the panel was resized: the next redraw may reuse lastCollected (see relayout()). */
+  private relayoutOnly = false;
 
   /** The topology source of the session drawn now, and this panel's subscription to its host watcher. */
   private live: { source: TopologySource; hostChanges: { dispose(): void } } | undefined;
@@ -64,6 +70,7 @@ export class TopologyDiagram {
   attach(source: TopologySource, onHostChange: () => void): void {
     this.detach();
     const hostChanges = source.onDidChangeHost((change) => {
+      this.relayoutOnly = false;
       // A Docker veth shows here and in the engine's event at once: the redraw the event asked for
       // (begun after the link appeared) already has it, so no second redraw waits behind it.
       if (change.lastSeenAt >= this.collectStartedAt) {
@@ -97,9 +104,9 @@ export class TopologyDiagram {
     return source.collectFor(this.diagramRequest());
   }
 
-  /** What the panel draws now: its scope and toggles, the view left to the rule. */
+  /** What the panel draws now: its scope and toggles, the view left to the rule, laid out for the panel's size. */
   private diagramRequest(): DiagramRequest {
-    return { scope: this.viewState.scope, options: { ...DEFAULT_DIAGRAM_OPTIONS, ...this.viewState.toggles } };
+    return { scope: this.viewState.scope, options: { ...DEFAULT_DIAGRAM_OPTIONS, ...this.viewState.toggles }, panel: this.viewState.panel };
   }
 
   /** The prefetched collect when it read the snapshot drawn now, else a new one. */
@@ -112,7 +119,35 @@ export class TopologyDiagram {
 
   /** The next redraw reads every namespace again (Refresh). */
   readEverythingNextTime(): void {
+    this.relayoutOnly = false;
     this.live?.source.readEverythingNextTime();
+  }
+
+  /**
+   * The panel was resized (the overview is laid out for its size): the next redraw lays the same
+   * snapshot out again without probing the host, unless the engine, the host, the scope or a toggle
+   * changed meanwhile.
+   */
+  relayout(): void {
+    this.relayoutOnly = true;
+  }
+
+  /** Whether the overview shown was laid out for another size than the page's last measure (it was measured while it was drawn). */
+  get layoutIsStale(): boolean {
+    return this.overview && this.laidOutFor !== JSON.stringify(this.viewState.panel ?? 'default');
+  }
+
+  /** The last collect, when the next redraw may draw it again (relayout() and nothing else changed). */
+  private reusableCollect(session: EngineSession): Collected | undefined {
+    const last = this.lastCollected;
+    const reusable = this.relayoutOnly && last?.session === session && last.collected.inventory === session.inventory && last.request === this.requestKey();
+    this.relayoutOnly = false;
+    return reusable ? last.collected : undefined;
+  }
+
+  /** What a collect depends on of the request: the scope and the toggles (not the panel's size). */
+  private requestKey(): string {
+    return JSON.stringify([this.viewState.scopeValue, this.viewState.toggles]);
   }
 
   detach(): void {
@@ -153,14 +188,16 @@ export class TopologyDiagram {
     }
     post({ type: 'busy' });
     const started = Date.now();
-    const probe = ++this.probes;
-    const collected = await this.collectForRender(session);
+    const reused = this.reusableCollect(session);
+    const probe = reused ? this.probes : ++this.probes;
+    const collected = reused ?? (await this.collectForRender(session));
     if (!collected) {
       this.live?.source.readEverythingNextTime();
       // The engine went away while the containers were inspected.
       post({ type: 'error', message: vscode.l10n.t('The Docker engine is not reachable.') });
       return false;
     }
+    this.lastCollected = { session, request: this.requestKey(), collected };
     const { inventory, topology, facts } = collected;
     if (!scopeExists(this.viewState.scope, inventory)) {
       // A scope whose object is gone falls back to the whole host.
@@ -168,7 +205,9 @@ export class TopologyDiagram {
     }
     const toggles = this.viewState.toggles;
     // Large hosts get the overview by network (the same plan as the command line's `diagram`).
-    const diagram = drawDiagram(topology, this.diagramRequest(), diagramLabels(vscode.l10n), overviewLabels(vscode.l10n));
+    const request = this.diagramRequest();
+    const diagram = drawDiagram(topology, request, diagramLabels(vscode.l10n), overviewLabels(vscode.l10n));
+    this.laidOutFor = JSON.stringify(request.panel ?? 'default');
     this.overview = diagram.kind === 'overview';
     this.source = this.highlight ? [diagram.text.trimEnd(), ...pathHighlightLines(this.highlight, diagram.interfaceNodes)].join('\n') + '\n' : diagram.text;
     this.levelLine = levelLine(facts.level, facts.reason, vscode.l10n);
@@ -179,12 +218,21 @@ export class TopologyDiagram {
       scope: this.viewState.scopeValue,
       scopes: scopeChoices(inventory, toggles.showStopped, this.services.engine?.label),
       toggles,
-      levelText: levelText(facts.level, facts.reason, vscode.l10n),
+      // Over the overview, what it is: no veth pair is drawn there, whatever the probe level.
+      levelText: diagram.reason ? overviewCaption(diagram.reason, vscode.l10n) : levelText(facts.level, facts.reason, vscode.l10n),
+      kind: diagram.kind,
+      laidOutFor: diagram.kind === 'overview' ? (request.panel ?? null) : null,
       strings: webviewStrings(vscode.l10n),
       revision: requestId,
     });
+    const panel = this.viewState.panel;
+    const layout = this.overview && panel ? `, laid out for a ${panel.width} x ${panel.height} px panel` : '';
+    if (reused) {
+      this.services.log.info(`topology: redrawn without a probe${layout}, ${diagram.nodeCount} nodes, total ${Date.now() - started} ms`);
+      return true;
+    }
     this.services.log.info(
-      `topology: probe #${probe}: level ${facts.level} (${facts.reason})${this.overview ? ', overview: the host namespace only' : ''}, ${topology.namespaces.length} namespaces, ${diagram.nodeCount} nodes, probe ${facts.elapsedMs ?? 0} ms, total ${Date.now() - started} ms`,
+      `topology: probe #${probe}: level ${facts.level} (${facts.reason})${this.overview ? ', overview: the host namespace only' : ''}${layout}, ${topology.namespaces.length} namespaces, ${diagram.nodeCount} nodes, probe ${facts.elapsedMs ?? 0} ms, total ${Date.now() - started} ms`,
     );
     for (const warning of facts.warnings) {
       this.services.log.warn(`topology probe: ${warning}`);

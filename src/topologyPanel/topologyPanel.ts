@@ -261,7 +261,16 @@ export class TopologyPanel {
       this.viewState.setScope(scope);
     }
     this.diagram = new TopologyDiagram(services, this.viewState);
-    this.scheduler = new RenderScheduler((requestId) => this.diagram.render((message) => this.post(message), requestId), {
+    const render = async (requestId: number) => {
+      const posted = await this.diagram.render((message) => this.post(message), requestId);
+      // The page measured its viewport while this overview was laid out: lay it out again for it.
+      if (posted && this.diagram.layoutIsStale && !this.disposed) {
+        this.diagram.relayout();
+        this.scheduler.request(0);
+      }
+      return posted;
+    };
+    this.scheduler = new RenderScheduler(render, {
       delayMs: REDRAW_DELAY_MS,
       onError: (error) => this.renderFailed(error),
       leaseMs: ALIVE_LEASE_MS,
@@ -392,6 +401,13 @@ export class TopologyPanel {
         this.scheduler.pageReady();
         break;
       case 'alive':
+        break;
+      case 'viewport':
+        // The overview is laid out for the panel's size: resized (side bar, split), it is laid out again.
+        if (this.viewState.setPanel(message) && this.diagram.overview) {
+          this.diagram.relayout();
+          this.scheduler.request(REDRAW_DELAY_MS);
+        }
         break;
       case 'setScope':
         // Unchanged, the page still wants an answer: it shows what it asked for until told otherwise.

@@ -21,6 +21,25 @@ export interface StoredViewState {
    * (model/engines.ts engineKey), never the setting's entry, which may hold a password or a token.
    */
   engine?: string;
+  /** The diagram's viewport last measured (px): a panel opened again lays its overview out for it at once. */
+  panel?: PanelSize;
+}
+
+export interface PanelSize {
+  width: number;
+  height: number;
+}
+
+/** Smaller than this (px), the viewport is hidden or not laid out yet: not a size to lay out for. */
+const SMALLEST_PANEL_PX = 64;
+/** A resize smaller than this share of a side does not lay the overview out again (a scroll bar, a toolbar wrapping). */
+const RELAYOUT_CHANGE = 0.08;
+
+function isPanelSize(value: unknown): value is PanelSize {
+  if (typeof value !== 'object' || value === null) return false;
+  const { width, height } = value as Record<string, unknown>;
+  const side = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && n >= SMALLEST_PANEL_PX && n <= 100_000;
+  return side(width) && side(height);
 }
 
 /** The stored fields, or none when what is stored is not an object. */
@@ -73,6 +92,7 @@ export class TopologyViewState {
   private currentScope: TopologyScope;
   private currentToggles: TopologyToggles;
   private currentEngine: string | undefined;
+  private currentPanel: PanelSize | undefined;
 
   /** Starts from the stored state (each part shape-checked), else the whole host and `defaults`. */
   constructor(
@@ -83,6 +103,27 @@ export class TopologyViewState {
     this.currentEngine = storedEngineKey(store);
     this.currentScope = scopeFromValue(isScopeValue(candidate.scope) ? candidate.scope : undefined);
     this.currentToggles = isTopologyToggles(candidate.toggles) ? { ...candidate.toggles } : { ...defaults };
+    this.currentPanel = isPanelSize(candidate.panel) ? { width: candidate.panel.width, height: candidate.panel.height } : undefined;
+  }
+
+  /** The diagram's viewport as last measured by the page (undefined before the first measure). */
+  get panel(): PanelSize | undefined {
+    return this.currentPanel ? { ...this.currentPanel } : undefined;
+  }
+
+  /**
+   * The page measured its viewport. Returns whether the overview should be laid out again: a first
+   * size, or a side changed by more than RELAYOUT_CHANGE. A hidden viewport (under
+   * SMALLEST_PANEL_PX) is ignored.
+   */
+  setPanel(size: PanelSize): boolean {
+    if (!isPanelSize(size)) return false;
+    const old = this.currentPanel;
+    const changed = (a: number, b: number) => Math.abs(a - b) > RELAYOUT_CHANGE * b;
+    if (old && !changed(size.width, old.width) && !changed(size.height, old.height)) return false;
+    this.currentPanel = { width: Math.round(size.width), height: Math.round(size.height) };
+    this.persist();
+    return true;
   }
 
   get scope(): TopologyScope {
@@ -133,7 +174,12 @@ export class TopologyViewState {
 
   /** Writes the state to the store (a failed write leaves the state in memory as it is). */
   persist(): void {
-    const state: StoredViewState = { scope: this.scopeValue, toggles: this.toggles, ...(this.currentEngine ? { engine: this.currentEngine } : {}) };
+    const state: StoredViewState = {
+      scope: this.scopeValue,
+      toggles: this.toggles,
+      ...(this.currentEngine ? { engine: this.currentEngine } : {}),
+      ...(this.currentPanel ? { panel: this.currentPanel } : {}),
+    };
     this.store.update(VIEW_STATE_KEY, state).then(undefined, () => undefined);
   }
 }

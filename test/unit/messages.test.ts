@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { UnreachableCause } from '../../src/model/engineErrors';
 import { ENGLISH_OVERVIEW_LABELS } from '../../src/model/topology/overview';
-import { diagramLabels, ENGLISH_LABELS, levelLine, overviewLabels, webviewStrings } from '../../src/messages/diagramLabels';
+import { diagramLabels, ENGLISH_LABELS, levelLine, overviewCaption, overviewLabels, webviewStrings } from '../../src/messages/diagramLabels';
 import { CHECK_KINDS, ENGINE_VALUE_KINDS, FIXES, NOTES, OBSERVATION_REASONS, OUTCOMES, RULES } from '../../src/messages/reachMessages';
 import { tlsFailureMessage } from '../../src/messages/tlsErrorMessages';
 import { bundleTranslator, cliTranslator, englishTranslator, Translator } from '../../src/messages/translator';
@@ -105,6 +105,17 @@ describe('message catalog', () => {
       // The command line's French bundle carries them too.
       assert.equal(causeSentence(cause, 'fr'), french[key].split('\n')[0].replace(/`/g, ''), `${key} (cli fr)`);
     }
+  });
+
+  test('the overview\'s status line says what is drawn, why and how to see the plumbing, in English and in French', () => {
+    const byNetworks = { kind: 'networks' as const, count: 101, limit: 12 };
+    assert.equal(
+      overviewCaption(byNetworks, englishTranslator),
+      "Overview: one box per network, because the host has more than 12 networks (101). Click a box to open that network's plumbing: its bridge, veth pairs and namespaces.",
+    );
+    assert.match(overviewCaption({ kind: 'containers', count: 150, limit: 20 }, englishTranslator), /^Overview: one box per network, because the host has more than 20 containers \(150\)\./);
+    const inFrench = overviewCaption(byNetworks, bundleTranslator(frenchBundle()));
+    assert.match(inFrench, /^Vue d’ensemble\u00a0: une boîte par réseau, car l’hôte a plus de 12\u00a0réseaux \(101\)\. Cliquez sur une boîte/);
   });
 
   test('the command line translates what the extension translates, with vscode.l10n\'s formatting', () => {

@@ -20,6 +20,7 @@ describe('parseWebviewMessage', () => {
     { type: 'copySource' },
     { type: 'saveMarkdown' },
     { type: 'rendered', revision: 3, milliseconds: 12, waitedMs: 140, nodeCount: 40 },
+    { type: 'viewport', width: 1040, height: 780 },
     { type: 'renderError', revision: 3, message: 'Parse error on line 2' },
     { type: 'renderError', revision: 4, message: 'x'.repeat(RENDER_ERROR_MAX) },
     { type: 'reveal', target: { kind: 'container', id: 'f'.repeat(REVEAL_ID_MAX) } },
@@ -60,6 +61,10 @@ describe('parseWebviewMessage', () => {
     ['extra junk on a message', { type: 'ready', junk: 1 }],
     ['extra junk beside a valid field', { type: 'setScope', scope: 'host', evil: '<script>' }],
     ['exportSvg without svg', { type: 'exportSvg' }],
+    ['a viewport of negative width', { type: 'viewport', width: -1, height: 780 }],
+    ['a viewport of infinite height', { type: 'viewport', width: 1040, height: Number.POSITIVE_INFINITY }],
+    ['a viewport as text', { type: 'viewport', width: '1040', height: 780 }],
+    ['a viewport larger than any screen', { type: 'viewport', width: 1e9, height: 780 }],
     ['rendered with a negative count', { type: 'rendered', revision: -1, milliseconds: 1, waitedMs: 0, nodeCount: 1 }],
     ['rendered with NaN', { type: 'rendered', revision: 1, milliseconds: Number.NaN, waitedMs: 0, nodeCount: 1 }],
     ['rendered with a missing field', { type: 'rendered', revision: 1, milliseconds: 1, nodeCount: 1 }],
@@ -83,6 +88,7 @@ describe('parsePanelMessage', () => {
   const strings = {
     scope: 'Scope', pickScope: 'Search scopes…', ips: 'IPs', macs: 'MACs', stopped: 'Stopped', unmanaged: 'Unmanaged', inferred: 'Inferred', refresh: 'Refresh',
     exportSvg: 'Export SVG', copySource: 'Copy', saveMarkdown: 'Save', resetView: 'Reset', renderError: 'Could not render',
+    panHint: 'Drag to pan',
   };
   const diagram: DiagramMessage = {
     type: 'diagram',
@@ -92,12 +98,14 @@ describe('parsePanelMessage', () => {
     scopes: [{ value: 'host', label: 'Whole host' }, { value: 'network:abc', label: 'Network: devops' }],
     toggles: TOGGLES,
     levelText: 'Observed',
+    kind: 'full',
+    laidOutFor: null,
     strings,
     revision: 1,
   };
 
   test('accepts every message type', () => {
-    for (const message of [diagram, { type: 'busy' }, { type: 'notice', message: 'Connecting' }, { type: 'error', message: 'Unreachable' }]) {
+    for (const message of [diagram, { ...diagram, kind: 'overview', laidOutFor: { width: 1040, height: 780 } }, { type: 'busy' }, { type: 'notice', message: 'Connecting' }, { type: 'error', message: 'Unreachable' }]) {
       assert.deepEqual(parsePanelMessage(message), message);
     }
   });
@@ -111,6 +119,10 @@ describe('parsePanelMessage', () => {
     ['a diagram with a bad scope choice', { ...diagram, scopes: [{ value: 'nowhere', label: 'x' }] }],
     ['a diagram missing a word', { ...diagram, strings: { ...strings, refresh: undefined } }],
     ['a diagram without the search button\'s word', { ...diagram, strings: { ...strings, pickScope: undefined } }],
+    ['a diagram laid out for a negative width', { ...diagram, kind: 'overview', laidOutFor: { width: -5, height: 700 } }],
+    ['a diagram laid out for a size with junk', { ...diagram, kind: 'overview', laidOutFor: { width: 500, height: 700, html: '<b>' } }],
+    ['a diagram of an unknown kind', { ...diagram, kind: 'sketch' }],
+    ['a diagram without the pan hint', { ...diagram, strings: { ...strings, panHint: undefined } }],
     ['a diagram with junk', { ...diagram, html: '<img src=x onerror=alert(1)>' }],
     ['a notice without message', { type: 'notice' }],
   ];

@@ -5,6 +5,7 @@ import { buildTopology } from '../../src/model/topology/build';
 import { generateMermaid } from '../../src/model/topology/mermaid';
 import { drawDiagram } from '../../src/model/topology/diagramPlan';
 import { generateOverview, OVERVIEW_THRESHOLD, overviewApplies } from '../../src/model/topology/overview';
+import { fitScore, READABLE_SCALE } from '../../src/model/topology/overviewGrid';
 import { DEFAULT_DIAGRAM_OPTIONS, TopoNamespace, Topology } from '../../src/model/topology/types';
 import { ENGLISH_LABELS } from '../../src/messages/diagramLabels';
 import { decodeMermaidText, fixtureInput, loadTopologyFixture, ParsedFlowchart, parseFlowchart } from './topologySupport';
@@ -154,4 +155,58 @@ describe('overview: engine strings and the rule', () => {
     const bnet = texts(flow).find((label) => label.text.startsWith(`${P}bnet · `))!;
     assert.ok(bnet.text.includes(`${P}stopped (stopped)`), bnet.text);
   });
+});
+
+/** The seed with `copies` more bridge networks made from devops's recorded one (new ids and names, no container). */
+function withNetworks(topology: Topology, copies: number): Topology {
+  const devops = topology.networks.find((network) => network.name === `${P}devops`)!;
+  const extra = Array.from({ length: copies }, (_, i) => ({ ...devops, id: `${devops.id}${i}`, name: `${P}n${i}`, anchorInterfaceIds: [] }));
+  return { ...topology, networks: [...topology.networks, ...extra] };
+}
+
+/** Cells per row of the bridge region (rows are cells chained by `~~~`; a row of one has no chain). */
+function bridgeColumns(text: string): number {
+  const lines = text.split('\n');
+  const start = lines.findIndex((line) => line.trim().startsWith('subgraph region_bridge['));
+  let depth = 0;
+  let widest = 1;
+  for (const line of lines.slice(start)) {
+    const trimmed = line.trim();
+    if (trimmed.startsWith('subgraph ')) depth++;
+    else if (trimmed === 'end' && --depth === 0) break;
+    else if (depth === 1 && trimmed.includes(' ~~~ ')) widest = Math.max(widest, trimmed.split(' ~~~ ').length);
+  }
+  return widest;
+}
+
+describe('overview: laid out for the panel it is drawn in (issue 22)', () => {
+  const topology = buildTopology(fixtureInput(fixture, 'netns'));
+  const wide = { width: 1042, height: 694 };
+  const narrow = { width: 521, height: 617 };
+
+  test('fitScore: whole at a readable size beats width-fitted and panned, which beats too wide to read', () => {
+    const room = (size: { width: number; height: number }) => ({ width: size.width + 32, height: size.height + 32 });
+    const panel = room({ width: 1000, height: 600 });
+    const wholeReadable = fitScore({ width: 1200, height: 700 }, panel); // scale 0.83 whole
+    const wholeTiny = fitScore({ width: 1000, height: 2000 }, panel); // whole only at 0.3, width at 1
+    const tooWide = fitScore({ width: 3000, height: 500 }, panel); // width only at 0.33
+    assert.ok(wholeReadable > wholeTiny && wholeTiny > tooWide, `${wholeReadable} > ${wholeTiny} > ${tooWide}`);
+    // Among drawings whose width fits, the one to pan through less is better.
+    assert.ok(fitScore({ width: 1000, height: 1500 }, panel) > fitScore({ width: 1000, height: 3000 }, panel));
+    // Never planned below READABLE_SCALE when a layout fits: at the readable scale exactly, it is "whole".
+    assert.ok(fitScore({ width: 1000 / READABLE_SCALE, height: 600 / READABLE_SCALE }, panel) > 2);
+  });
+
+  for (const count of [30, 100]) {
+    test(`${count} networks: a narrow panel gets fewer columns than a wide one, and the other regions under the main one`, () => {
+      const large = withNetworks(topology, count);
+      const forWide = drawDiagram(large, { scope: HOST, options: DEFAULT_DIAGRAM_OPTIONS, panel: wide }, ENGLISH_LABELS);
+      const forNarrow = drawDiagram(large, { scope: HOST, options: DEFAULT_DIAGRAM_OPTIONS, panel: narrow }, ENGLISH_LABELS);
+      assert.equal(forWide.kind, 'overview');
+      assert.deepEqual(forWide.reason, { kind: 'networks', count: large.networks.filter((network) => !['host', 'null'].includes(network.driver)).length, limit: 12 });
+      assert.ok(bridgeColumns(forWide.text) >= 3, `wide: ${bridgeColumns(forWide.text)} columns`);
+      assert.equal(bridgeColumns(forNarrow.text), 1, 'narrow: one column, read by panning down at a readable size');
+      assert.ok(forNarrow.text.includes('region_bridge ~~~ side'), 'narrow: the other regions stand under the bridge networks');
+    });
+  }
 });

@@ -41,6 +41,21 @@ describe('topology view state (owned by the host)', () => {
     assert.deepEqual(second.toggles, { ...DEFAULTS, showMACs: true });
   });
 
+  test('the panel size: a first measure, or a side changed by more than 8%, lays the overview out again; it is stored for the next panel', () => {
+    const store = memoryStore();
+    const state = new TopologyViewState(store, DEFAULTS);
+    assert.equal(state.panel, undefined);
+    assert.equal(state.setPanel({ width: 1042, height: 694 }), true, 'first measure');
+    assert.equal(state.setPanel({ width: 1060, height: 700 }), false, 'a few pixels (a scroll bar, a wrapped toolbar line)');
+    assert.equal(state.setPanel({ width: 521, height: 694 }), true, 'split: half as wide');
+    assert.equal(state.setPanel({ width: 521, height: 617 }), true, 'the toolbar wrapped: 11% less high');
+    assert.equal(state.setPanel({ width: 0, height: 0 }), false, 'hidden: no size to lay out for');
+    assert.equal(state.setPanel({ width: Number.NaN, height: 617 }), false);
+    assert.deepEqual(state.panel, { width: 521, height: 617 });
+    assert.deepEqual(new TopologyViewState(store, DEFAULTS).panel, { width: 521, height: 617 }, 'a new panel starts from the last size');
+    assert.equal(new TopologyViewState(memoryStore({ panel: { width: 'wide', height: 3 } }), DEFAULTS).panel, undefined, 'a stored size of the wrong shape is ignored');
+  });
+
   test('the engine drawn (several engines) is stored with the rest and read back for the restored panel', () => {
     const store = memoryStore();
     const first = new TopologyViewState(store, DEFAULTS);

@@ -9,7 +9,7 @@
  * is the pan and zoom only. Every message from the host is shape-checked before it is used.
  */
 import type { Mermaid } from 'mermaid';
-import { MERMAID_RENDER_CONFIG } from '../../src/model/topology/renderConfig';
+import { MERMAID_FONT_PX, MERMAID_RENDER_CONFIG, READABLE_FONT_PX } from '../../src/model/topology/renderConfig';
 import { ALIVE_INTERVAL_MS, parsePanelMessage, RENDER_ERROR_MAX, type DiagramMessage, type PanelToWebview, type WebviewToPanel } from '../../src/topologyPanel/protocol';
 import { PanZoom, parseViewTransform, type ViewTransform } from './panZoom';
 import { installStyles } from './styles';
@@ -91,7 +91,14 @@ class TopologyApp {
 
   constructor() {
     const saved = this.vscode.getState() as PageState | undefined;
-    this.panZoom = new PanZoom(element('viewport'), element('stage'), this.diagram, parseViewTransform(saved?.view), (view) => this.vscode.setState({ view } satisfies PageState));
+    this.panZoom = new PanZoom(
+      element('viewport'),
+      element('stage'),
+      this.diagram,
+      parseViewTransform(saved?.view),
+      (view) => this.vscode.setState({ view } satisfies PageState),
+      (overflowing) => this.toolbar.showPanHint(overflowing),
+    );
     this.toolbar = new Toolbar(element('toolbar'), {
       setScope: (scope) => this.post({ type: 'setScope', scope }),
       pickScope: () => this.post({ type: 'pickScope' }),
@@ -114,6 +121,7 @@ class TopologyApp {
       if (this.last) this.render(this.last);
     }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
     this.post({ type: 'ready' });
+    this.reportViewport();
     // While the document is shown, say so now and then: the host stops drawing for a page that
     // went quiet (a closed browser tab keeps its extension host for minutes).
     const alive = () => {
@@ -131,6 +139,28 @@ class TopologyApp {
         await mermaid.render('topology-warmup', 'flowchart LR\n  a --> b');
       })
       .catch(() => undefined); // a failure shows at the first render
+  }
+
+  /**
+   * Tells the host the viewport's size now and after every resize (side bar, split editor, window),
+   * once the resizing pauses: the overview is laid out for it.
+   */
+  private reportViewport(): void {
+    const viewport = element('viewport');
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let sent = '';
+    const send = () => {
+      const { width, height } = viewport.getBoundingClientRect();
+      const size = { width: Math.round(width), height: Math.round(height) };
+      if (size.width < 64 || size.height < 64 || JSON.stringify(size) === sent) return; // hidden, or unchanged
+      sent = JSON.stringify(size);
+      this.post({ type: 'viewport', ...size });
+    };
+    send();
+    new ResizeObserver(() => {
+      clearTimeout(timer);
+      timer = setTimeout(send, 200);
+    }).observe(viewport);
   }
 
   private post(message: WebviewToPanel): void {
@@ -192,9 +222,14 @@ class TopologyApp {
       this.wireClicks(message.nodeTargets);
       const milliseconds = Math.round(performance.now() - started);
       this.diagram.dataset.revision = String(message.revision);
+      // The size the overview was laid out for (the tests compare it with the viewport's).
+      this.diagram.dataset.laidOutFor = message.laidOutFor ? `${message.laidOutFor.width}x${message.laidOutFor.height}` : '';
       this.diagram.dataset.renderMs = String(milliseconds);
       this.showStatus(message.levelText, false);
       this.post({ type: 'rendered', revision: message.revision, milliseconds, waitedMs, nodeCount: this.diagram.querySelectorAll('g.node').length });
+      // The overview is never fitted below a readable label (its width is, the rest is panned to);
+      // the full plumbing is fitted whole.
+      this.panZoom.setFloor(message.kind === 'overview' ? READABLE_FONT_PX / this.labelFontPx() : undefined);
       // Keeps the user's pan and zoom across redraws; fits while they have not moved it.
       this.panZoom.fitIfAuto();
       // When the frame that shows it was painted (epoch ms: the benchmark compares it with the moment
@@ -205,6 +240,13 @@ class TopologyApp {
       this.showStatus(`${message.strings.renderError}: ${errorText(error)}`, true);
       this.post({ type: 'renderError', revision: message.revision, message: errorText(error).slice(0, RENDER_ERROR_MAX) });
     }
+  }
+
+  /** The drawn labels' font size (px at scale 1): Mermaid's, or the theme's when it sets one. */
+  private labelFontPx(): number {
+    const label = this.diagram.querySelector('.nodeLabel');
+    const size = label ? parseFloat(getComputedStyle(label).fontSize) : NaN;
+    return Number.isFinite(size) && size > 0 ? size : MERMAID_FONT_PX;
   }
 
   private wireClicks(targets: DiagramMessage['nodeTargets']): void {

@@ -11,9 +11,10 @@ export interface ViewTransform {
   auto?: boolean;
 }
 
+import { MAX_FIT_SCALE, VIEW_MARGIN_PX as MARGIN } from '../../src/model/topology/renderConfig';
+
 const MIN_SCALE = 0.05;
 const MAX_SCALE = 8;
-const MARGIN = 16;
 
 /** A stored transform, if it has the shape of one (a state from another version may not). */
 export function parseViewTransform(value: unknown): ViewTransform | undefined {
@@ -35,6 +36,10 @@ interface Drag {
 export class PanZoom {
   private view: ViewTransform;
   private drag: Drag | undefined;
+  /** The smallest scale a fit may choose (the overview's readable size), if any. */
+  private floor: number | undefined;
+  /** Whether the drawing, as fitted, is larger than the panel (the toolbar then says to pan). */
+  private overflowing = false;
 
   constructor(
     private readonly viewport: HTMLElement,
@@ -43,6 +48,8 @@ export class PanZoom {
     initial: ViewTransform | undefined,
     /** The user moved or fitted the view: save it. */
     private readonly onChange: (view: ViewTransform) => void,
+    /** A fit left the drawing larger than the panel (true), or not (false). */
+    private readonly onOverflow: (overflowing: boolean) => void = () => undefined,
   ) {
     this.view = initial ?? { x: MARGIN, y: MARGIN, scale: 1, auto: true };
     this.apply();
@@ -61,7 +68,18 @@ export class PanZoom {
     if (this.view.auto !== false) this.fit();
   }
 
-  /** Scales the drawing to the panel (Reset view). */
+  /**
+   * The smallest scale fits may choose from now on (the overview: its labels stay readable), or
+   * none (the full plumbing: fitted whole, however small).
+   */
+  setFloor(scale: number | undefined): void {
+    this.floor = scale;
+  }
+
+  /**
+   * Scales the drawing to the panel (Reset view): whole, when that keeps it at or above the floor;
+   * else its width, at the floor at least, the rest reached by panning.
+   */
   fit(): void {
     const svg = this.content.querySelector('svg');
     if (!svg) return;
@@ -70,10 +88,22 @@ export class PanZoom {
     const height = box.height / this.view.scale;
     const rect = this.viewport.getBoundingClientRect();
     if (width <= 0 || height <= 0 || rect.width < 64 || rect.height < 64) return; // hidden or not laid out yet
-    const scale = Math.min(1.5, Math.max(MIN_SCALE, Math.min((rect.width - 2 * MARGIN) / width, (rect.height - 2 * MARGIN) / height)));
+    const widthFit = (rect.width - 2 * MARGIN) / width;
+    const heightFit = (rect.height - 2 * MARGIN) / height;
+    let scale = Math.min(MAX_FIT_SCALE, widthFit, heightFit);
+    if (this.floor !== undefined && scale < this.floor) {
+      scale = Math.max(this.floor, Math.min(MAX_FIT_SCALE, widthFit));
+    }
+    scale = Math.max(MIN_SCALE, scale);
     this.view = { scale, x: MARGIN, y: MARGIN, auto: true };
     this.apply();
     this.onChange(this.view);
+    // A pixel of slack: the fitted side lands on the panel's edge, give or take rounding.
+    const overflowing = width * scale > rect.width - 2 * MARGIN + 1 || height * scale > rect.height - 2 * MARGIN + 1;
+    if (overflowing !== this.overflowing) {
+      this.overflowing = overflowing;
+      this.onOverflow(overflowing);
+    }
   }
 
   private apply(): void {

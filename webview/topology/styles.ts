@@ -7,6 +7,8 @@ const CSS = `
              border-bottom: 1px solid var(--vscode-panel-border, transparent); }
   #toolbar label.scope { display: flex; align-items: center; gap: 6px; }
   #toolbar vscode-dropdown { min-width: 220px; }
+  #panHint { color: var(--vscode-descriptionForeground); font-size: 0.9em; }
+  #panHint[hidden] { display: none; }
   #status { padding: 2px 10px; font-size: 0.9em; color: var(--vscode-descriptionForeground); min-height: 1.2em; }
   #status.error { color: var(--vscode-errorForeground); }
   #viewport { flex: 1; overflow: hidden; position: relative; cursor: grab; }

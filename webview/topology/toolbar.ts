@@ -46,6 +46,8 @@ export class Toolbar {
   private readonly pickButton = document.createElement('vscode-button');
   private readonly checkboxes = new Map<keyof TopologyToggles, Checkbox>();
   private readonly buttons = new Map<ButtonKey, HTMLElement>();
+  /** Says to pan when the drawing, at a readable size, is larger than the panel. */
+  private readonly panHint = document.createElement('span');
   /** The host's state, as last shown. */
   private shown: DiagramMessage | undefined;
   /** True while the host's state is written into the controls: their change events are not the user's. */
@@ -58,6 +60,15 @@ export class Toolbar {
     this.buildScope();
     for (const key of TOGGLE_KEYS) this.buildCheckbox(key);
     for (const key of BUTTON_KEYS) this.buildButton(key);
+    this.panHint.id = 'panHint';
+    this.panHint.setAttribute('role', 'status');
+    this.panHint.hidden = true;
+    this.root.appendChild(this.panHint);
+  }
+
+  /** Shows or hides the hint that the drawing is larger than the panel (drag to pan). */
+  showPanHint(visible: boolean): void {
+    this.panHint.hidden = !visible;
   }
 
   /** Shows the host's view state and the words of the diagram message. */
@@ -79,6 +90,7 @@ export class Toolbar {
         checkbox.checked = message.toggles[key];
       }
       for (const [key, element] of this.buttons) element.textContent = message.strings[key];
+      this.panHint.textContent = message.strings.panHint;
     } finally {
       this.applying = false;
     }

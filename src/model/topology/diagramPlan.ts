@@ -5,7 +5,8 @@
  * live in one place. Pure.
  */
 import { DiagramLabels, DiagramResult, generateMermaid } from './mermaid';
-import { ENGLISH_OVERVIEW_LABELS, generateOverview, OverviewLabels, overviewApplies } from './overview';
+import { ENGLISH_OVERVIEW_LABELS, generateOverview, OverviewLabels, overviewApplies, OverviewReason, overviewReason } from './overview';
+import type { Size } from './overviewGrid';
 import type { DiagramOptions, Topology, TopologyScope } from './types';
 
 /** `overview` or `full` when asked for by name (the command line's --overview, --full); `auto`: the rule picks. */
@@ -16,6 +17,8 @@ export interface DiagramRequest {
   scope: TopologyScope;
   options: DiagramOptions;
   view?: DiagramView;
+  /** The panel's size (px), which the overview is laid out for (DEFAULT_PANEL when not given). */
+  panel?: Size;
 }
 
 export type DiagramKind = 'overview' | 'full';
@@ -54,9 +57,13 @@ export function readsHostOnly(request: DiagramRequest, listsOnly: () => Topology
   return request.options.collapse === 'auto' && planDiagram(listsOnly(), request) === 'overview';
 }
 
-/** The diagram planned for this topology, drawn. */
-export function drawDiagram(topology: Topology, request: DiagramRequest, labels: DiagramLabels, overview: OverviewLabels = ENGLISH_OVERVIEW_LABELS): DiagramResult & { kind: DiagramKind } {
+/**
+ * The diagram planned for this topology, drawn; an overview the rule chose says why (`reason`: the
+ * panel's status line says it), one asked for by name has none.
+ */
+export function drawDiagram(topology: Topology, request: DiagramRequest, labels: DiagramLabels, overview: OverviewLabels = ENGLISH_OVERVIEW_LABELS): DiagramResult & { kind: DiagramKind; reason?: OverviewReason } {
   const kind = planDiagram(topology, request);
-  const diagram = kind === 'overview' ? generateOverview(topology, request.options, labels, overview) : generateMermaid(topology, request.scope, request.options, labels);
-  return { ...diagram, kind };
+  if (kind === 'full') return { ...generateMermaid(topology, request.scope, request.options, labels), kind };
+  const reason = request.view === 'overview' ? undefined : overviewReason(topology, request.scope, request.options);
+  return { ...generateOverview(topology, request.options, labels, overview, request.panel), kind, reason };
 }

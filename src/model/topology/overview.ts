@@ -7,12 +7,12 @@
  * (a "joined cell") so that its links stay inside it. No edge joins two containers. The bridge
  * networks stand in a grid; the joined cells, the swarm (overlay) and macvlan/ipvlan regions,
  * host mode and no network are stacked beside it (overviewGrid.ts chooses the columns and the
- * line width that fit a 1400 x 900 panel best). `overviewApplies` is the rule the panel and the CLI
+ * line width that suit the panel's real size best, readable first). `overviewApplies` is the rule the panel and the CLI
  * share (through diagramPlan.ts). Pure; engine strings go through `escapeLabel`.
  */
 import type { RevealTarget } from '../revealTarget';
 import { DiagramLabels, DiagramResult, escapeLabel, mermaidId } from './mermaid';
-import { bestColumns, CLUSTER_PAD, fittedScale, LINK_GAP, NODE_GAP, nodeSize, ROOT_RANK_GAP, rowsOf, Size, TITLE_PX, wrapNames } from './overviewGrid';
+import { bestColumns, CLUSTER_PAD, DEFAULT_PANEL, fitScore, LINK_GAP, NODE_GAP, nodeSize, ROOT_RANK_GAP, rowsOf, SidePlace, Size, TITLE_PX, wrapNames } from './overviewGrid';
 import { filterTopology } from './scope';
 import type { DiagramOptions, TopoNamespace, TopoNetwork, Topology, TopologyScope } from './types';
 
@@ -213,6 +213,8 @@ interface OverviewContext {
   /** The host and none networks, targets of a click on the host-mode and no-network nodes. */
   hostNetworkId?: string;
   noneNetworkId?: string;
+  /** The panel's size (px) the layout is chosen for. */
+  panel: Size;
 }
 
 /** One Mermaid node of the overview, before it is written. */
@@ -351,9 +353,9 @@ function regionsFor(context: OverviewContext, layout: LineLayout): Region[] {
   return [...cells].map(([key, list]) => ({ key, title: titles[key], cells: list.sort((a, b) => b.size.height - a.size.height), columns: 1 }));
 }
 
-/** The layout that fits the panel best, over the widths of the name lines and each region's columns. */
-function bestLayout(context: OverviewContext): { main?: Region; side: Region[]; loose: Cell[] } {
-  let best: { main?: Region; side: Region[]; loose: Cell[]; scale: number } | undefined;
+/** The layout that suits the panel best (fitScore), over the widths of the name lines and each region's columns. */
+function bestLayout(context: OverviewContext): { main?: Region; side: Region[]; loose: Cell[]; place: SidePlace } {
+  let best: { main?: Region; side: Region[]; loose: Cell[]; place: SidePlace; score: number } | undefined;
   for (const layout of LINE_WIDTHS.flatMap((width) => (['LR', 'TB'] as const).map((direction) => ({ width, direction })))) {
     const { width } = layout;
     const regions = regionsFor(context, layout);
@@ -361,11 +363,11 @@ function bestLayout(context: OverviewContext): { main?: Region; side: Region[]; 
     const side = regions.filter((region) => region !== main);
     const loose = [looseCell('host', context.overview.hostRegion, context, width), looseCell('detached', context.overview.detachedRegion, context, width)].filter((cell): cell is Cell => cell !== undefined);
     const sizes = (region: Region) => region.cells.map((cell) => cell.size);
-    const chosen = bestColumns(main ? sizes(main) : [], side.map(sizes), loose.map((cell) => cell.size));
+    const chosen = bestColumns(main ? sizes(main) : [], side.map(sizes), loose.map((cell) => cell.size), context.panel);
     if (main) main.columns = chosen.main;
     side.forEach((region, i) => (region.columns = chosen.side[i]));
-    const scale = fittedScale(chosen.size);
-    if (!best || scale > best.scale + 1e-9) best = { main, side, loose, scale };
+    const score = fitScore(chosen.size, context.panel);
+    if (!best || score > best.score + 1e-9) best = { main, side, loose, place: chosen.place, score };
   }
   return best!;
 }
@@ -428,9 +430,10 @@ function gatewaysOf(shown: Topology): Map<string, string> {
  * `nodeTargets` point at networks and containers, so a click focuses them; `interfaceNodes` is
  * empty (no interface is drawn on its own) and `collapsed` is true.
  */
-export function generateOverview(topology: Topology, options: DiagramOptions, labels: DiagramLabels, overview: OverviewLabels = ENGLISH_OVERVIEW_LABELS): DiagramResult {
+export function generateOverview(topology: Topology, options: DiagramOptions, labels: DiagramLabels, overview: OverviewLabels = ENGLISH_OVERVIEW_LABELS, panel: Size = DEFAULT_PANEL): DiagramResult {
   const shown = filterTopology(topology, options);
   const context: OverviewContext = {
+    panel,
     plan: plan(shown, labels), options, labels, overview, gateways: gatewaysOf(shown),
     networkNames: new Map(shown.networks.map((network) => [network.id, network.name])),
     hostNetworkId: shown.networks.find((network) => network.driver === 'host')?.id,
@@ -447,6 +450,8 @@ export function generateOverview(topology: Topology, options: DiagramOptions, la
     for (const region of [...layout.side].reverse()) body.push(...regionLines(region, drawing, '    '));
     body.push('  end');
     drawing.invisible.push('side');
+    // A narrow panel: the column under the main region (one rank below it), not beside it.
+    if (layout.place === 'below' && layout.main) body.push(`  region_${layout.main.key} ~~~ side`);
   }
   const level = `%% ${labels.probeLevel} ${topology.level} (${topology.reason})`;
   const styles = ['  classDef network stroke-width:2px'];
@@ -463,12 +468,28 @@ export function containerNamespaceCount(topology: Topology, options: DiagramOpti
   return filterTopology(topology, options).namespaces.filter((ns) => ns.kind === 'container').length;
 }
 
+/** Why a whole-host diagram is the overview: more networks, or more container namespaces, than it draws in full. */
+export type OverviewReason = { kind: 'networks' | 'containers'; count: number; limit: number };
+
+/** Networks with a region (not host, not none): those the overview draws as boxes. */
+function regionNetworkCount(topology: Topology): number {
+  return topology.networks.filter((network) => regionOf(network) !== undefined && regionOf(network) !== 'host').length;
+}
+
 /**
- * The rule: the whole host, collapsing left automatic, and more than OVERVIEW_THRESHOLD container
- * namespaces or more than OVERVIEW_NETWORKS networks with a region (not host, not none).
+ * Why the rule draws the overview, or undefined when it does not: the whole host, collapsing left
+ * automatic, and more than OVERVIEW_NETWORKS networks with a region (not host, not none) or more than
+ * OVERVIEW_THRESHOLD container namespaces.
  */
+export function overviewReason(topology: Topology, scope: TopologyScope, options: DiagramOptions): OverviewReason | undefined {
+  if (scope.kind !== 'host' || options.collapse !== 'auto') return undefined;
+  const networks = regionNetworkCount(topology);
+  if (networks > OVERVIEW_NETWORKS) return { kind: 'networks', count: networks, limit: OVERVIEW_NETWORKS };
+  const containers = containerNamespaceCount(topology, options);
+  return containers > OVERVIEW_THRESHOLD ? { kind: 'containers', count: containers, limit: OVERVIEW_THRESHOLD } : undefined;
+}
+
+/** The rule (overviewReason): whether a whole-host diagram is drawn as the overview. */
 export function overviewApplies(topology: Topology, scope: TopologyScope, options: DiagramOptions): boolean {
-  if (scope.kind !== 'host' || options.collapse !== 'auto') return false;
-  const networks = topology.networks.filter((network) => regionOf(network) !== undefined && regionOf(network) !== 'host').length;
-  return networks > OVERVIEW_NETWORKS || containerNamespaceCount(topology, options) > OVERVIEW_THRESHOLD;
+  return overviewReason(topology, scope, options) !== undefined;
 }

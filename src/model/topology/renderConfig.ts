@@ -14,3 +14,15 @@ export const MERMAID_RENDER_CONFIG = {
   layout: 'dagre',
   flowchart: { htmlLabels: true, useMaxWidth: false, curve: 'basis' },
 } as const;
+
+/** Mermaid's flowchart font size (px at scale 1). */
+export const MERMAID_FONT_PX = 16;
+/**
+ * The smallest label the page fits an overview to (px on screen): below it, it fits the width and
+ * lets the user pan (issue 22 asked for at least 10 px; 11 leaves room for the layout's estimates).
+ */
+export const READABLE_FONT_PX = 11;
+/** The page's margin around the drawing (px), on each side. */
+export const VIEW_MARGIN_PX = 16;
+/** The largest scale the page fits a drawing to (a small drawing is not blown up further). */
+export const MAX_FIT_SCALE = 1.5;
