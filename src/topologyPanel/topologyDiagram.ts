@@ -10,6 +10,7 @@ import type { Inventory } from '../model/inventory';
 import { pathHighlightLines } from '../model/reachability/highlight';
 import type { ReachPath } from '../model/reachability/types';
 import { drawDiagram, type DiagramRequest } from '../model/topology/diagramPlan';
+import { countNamespaces } from '../model/topology/namespaceCount';
 import { DEFAULT_DIAGRAM_OPTIONS, TopologyScope } from '../model/topology/types';
 import type { PanelToWebview, ScopeChoice, ScopeValue } from './protocol';
 import type { Services } from '../services';
@@ -183,8 +184,11 @@ export class TopologyDiagram {
       strings: webviewStrings(vscode.l10n),
       revision: requestId,
     });
+    // Namespaces that exist here: a container not running has none (it is drawn from the API alone).
+    const count = countNamespaces(topology, inventory);
+    const notRunning = count.containersNotRunning > 0 ? ` (${count.containersNotRunning} ${count.containersNotRunning === 1 ? 'container' : 'containers'} not running: no namespace)` : '';
     this.services.log.info(
-      `topology: probe #${probe}: level ${facts.level} (${facts.reason})${this.overview ? ', overview: the host namespace only' : ''}, ${topology.namespaces.length} namespaces, ${diagram.nodeCount} nodes, probe ${facts.elapsedMs ?? 0} ms, total ${Date.now() - started} ms`,
+      `topology: probe #${probe}: level ${facts.level} (${facts.reason})${this.overview ? ', overview: the host namespace only' : ''}, ${count.onHost} namespaces${notRunning}, ${diagram.nodeCount} nodes, probe ${facts.elapsedMs ?? 0} ms, total ${Date.now() - started} ms`,
     );
     for (const warning of facts.warnings) {
       this.services.log.warn(`topology probe: ${warning}`);
