@@ -10,7 +10,6 @@ import type { Inventory } from '../model/inventory';
 import { pathHighlightLines } from '../model/reachability/highlight';
 import type { ReachPath } from '../model/reachability/types';
 import { drawDiagram, type DiagramRequest } from '../model/topology/diagramPlan';
-import { countNamespaces } from '../model/topology/namespaceCount';
 import { DEFAULT_DIAGRAM_OPTIONS, TopologyScope } from '../model/topology/types';
 import type { PanelToWebview, ScopeChoice, ScopeValue } from './protocol';
 import type { Services } from '../services';
@@ -18,6 +17,7 @@ import type { Collected } from '../engine/collectTopology';
 import type { TopologySource } from '../engine/topologySource';
 import { diagramLabels, levelLine, levelText, overviewLabels, webviewStrings } from '../messages/diagramLabels';
 import type { TopologyViewState } from './viewState';
+import { probeLogLine } from './probeLog';
 
 /** Whether the scope's network or container still exists (the whole host always does). */
 function scopeExists(scope: TopologyScope, inventory: Inventory): boolean {
@@ -184,12 +184,7 @@ export class TopologyDiagram {
       strings: webviewStrings(vscode.l10n),
       revision: requestId,
     });
-    // Namespaces that exist here: a container not running has none (it is drawn from the API alone).
-    const count = countNamespaces(topology, inventory);
-    const notRunning = count.containersNotRunning > 0 ? ` (${count.containersNotRunning} ${count.containersNotRunning === 1 ? 'container' : 'containers'} not running: no namespace)` : '';
-    this.services.log.info(
-      `topology: probe #${probe}: level ${facts.level} (${facts.reason})${this.overview ? ', overview: the host namespace only' : ''}, ${count.onHost} namespaces${notRunning}, ${diagram.nodeCount} nodes, probe ${facts.elapsedMs ?? 0} ms, total ${Date.now() - started} ms`,
-    );
+    this.services.log.info(probeLogLine({ probe, collected, overview: this.overview, nodeCount: diagram.nodeCount, totalMs: Date.now() - started }));
     for (const warning of facts.warnings) {
       this.services.log.warn(`topology probe: ${warning}`);
     }

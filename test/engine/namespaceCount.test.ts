@@ -2,23 +2,18 @@
  * Engine tier for issue 22, item 5 (root, real dockerd): the topology panel's log said "303
  * namespaces" on a host with 3, counting containers created and never started (they have no network
  * namespace). With one running container and three made by `docker create` on a network of its own,
- * the panel (on the VS Code fake, reading the real engine and the real host) logs as many namespaces
- * as the probe read on the host, and names the containers not running apart. Everything carries the
- * label dne.test.nscount and is removed after.
+ * the panel's log line (probeLog.ts, on what the session's topology source read from the real engine
+ * and the real host) counts as many namespaces as the probe read on the host, and names the
+ * containers not running apart. Everything carries the label dne.test.nscount and is removed after.
  */
-import { resetVscodeFake } from '../support/vscodeFake';
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
-import type { Collected } from '../../src/engine/collectTopology';
 import { resolveTarget } from '../../src/engine/connection';
 import { EngineClient } from '../../src/engine/engineClient';
 import { EngineSession } from '../../src/engine/engineSession';
 import { TopologySource } from '../../src/engine/topologySource';
-import { TopologyDiagram } from '../../src/topologyPanel/topologyDiagram';
-import { TopologyViewState } from '../../src/topologyPanel/viewState';
+import { probeLogLine } from '../../src/topologyPanel/probeLog';
 import { createNetwork, docker, removeLabelled, runContainer, TEST_IMAGE } from '../support/dockerCli';
-import { fakeServices, type ServicesHarness } from '../support/fakeServices';
-import { FakeMemento } from '../support/vscodeFake';
 
 const LABEL = 'dne.test.nscount';
 const NET = 'dne-nscount-net';
@@ -28,7 +23,6 @@ const isRoot = process.getuid?.() === 0;
 
 describe('the namespaces the topology log counts (real engine)', { skip: isRoot ? false : 'needs root (nsenter)' }, () => {
   let session: EngineSession;
-  let harness: ServicesHarness;
 
   before(async () => {
     removeLabelled(LABEL);
@@ -39,25 +33,18 @@ describe('the namespaces the topology log counts (real engine)', { skip: isRoot 
     }
     session = new EngineSession(new EngineClient(resolveTarget(undefined, undefined, { ...process.env, DOCKER_CONTEXT: undefined }), 20_000), { debounceMs: 0, watch: false });
     await session.refresh();
-    resetVscodeFake();
-    harness = await fakeServices();
   });
 
   after(() => {
-    harness?.dispose();
     session?.dispose();
     removeLabelled(LABEL);
   });
 
   test('three containers created and never started add no namespace to the count logged', async () => {
     const source = new TopologySource(session);
-    let collected: Collected | undefined;
-    // The panel's read, every namespace read (never the overview's host-only read): the count is the host's.
-    const reading = { collectFor: async () => (collected = await source.collect()) } as unknown as TopologySource;
     try {
-      const viewState = new TopologyViewState(new FakeMemento(), { showIPs: true, showMACs: false, showStopped: false, showUnmanaged: true, showInferred: true });
-      const diagram = new TopologyDiagram({ ...harness.services, session, topologySource: reading }, viewState);
-      assert.equal(await diagram.render(() => undefined, 1), true);
+      // The panel's read, every namespace read (never the overview's host-only read): the count is the host's.
+      const collected = await source.collect();
       assert.ok(collected);
       assert.equal(collected.facts.level, 'netns', 'read as root through nsenter');
       const created = collected.inventory.containers.filter((container) => CREATED.includes(container.name));
@@ -67,8 +54,7 @@ describe('the namespaces the topology log counts (real engine)', { skip: isRoot 
       const read = collected.facts.namespaces.filter((ns) => ns.kind !== 'other').length;
       const notRunning = collected.inventory.containers.filter((container) => !container.running).length;
       assert.ok(notRunning >= CREATED.length);
-      const line = harness.log.find((entry) => entry.startsWith('info topology: probe #1'));
-      assert.ok(line, `the panel logged its probe: ${harness.log.join('\n')}`);
+      const line = probeLogLine({ probe: 1, collected, overview: false, nodeCount: 0, totalMs: 0 });
       assert.match(line, new RegExp(`, ${read} namespaces \\(${notRunning} containers? not running: no namespace\\), `));
     } finally {
       source.dispose();
