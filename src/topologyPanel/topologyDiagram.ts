@@ -17,6 +17,7 @@ import type { Collected } from '../engine/collectTopology';
 import type { TopologySource } from '../engine/topologySource';
 import { diagramLabels, levelLine, levelText, overviewCaption, overviewLabels, webviewStrings } from '../messages/diagramLabels';
 import type { TopologyViewState } from './viewState';
+import { probeLogLine } from './probeLog';
 
 /** Whether the scope's network or container still exists (the whole host always does). */
 function scopeExists(scope: TopologyScope, inventory: Inventory): boolean {
@@ -225,15 +226,13 @@ export class TopologyDiagram {
       strings: webviewStrings(vscode.l10n),
       revision: requestId,
     });
-    const panel = this.viewState.panel;
-    const layout = this.overview && panel ? `, laid out for a ${panel.width} x ${panel.height} px panel` : '';
+    const panel = this.overview ? this.viewState.panel : undefined;
     if (reused) {
+      const layout = panel ? `, laid out for a ${panel.width} x ${panel.height} px panel` : '';
       this.services.log.info(`topology: redrawn without a probe${layout}, ${diagram.nodeCount} nodes, total ${Date.now() - started} ms`);
       return true;
     }
-    this.services.log.info(
-      `topology: probe #${probe}: level ${facts.level} (${facts.reason})${this.overview ? ', overview: the host namespace only' : ''}${layout}, ${topology.namespaces.length} namespaces, ${diagram.nodeCount} nodes, probe ${facts.elapsedMs ?? 0} ms, total ${Date.now() - started} ms`,
-    );
+    this.services.log.info(probeLogLine({ probe, collected, overview: this.overview, laidOutFor: panel, nodeCount: diagram.nodeCount, totalMs: Date.now() - started }));
     for (const warning of facts.warnings) {
       this.services.log.warn(`topology probe: ${warning}`);
     }
