@@ -37,7 +37,7 @@ describe('Create Network (quick path)', () => {
     const [name, driver] = fake.quickInput.offered;
     assert.equal(name.title, 'Create Network');
     assert.equal(name.prompt, 'Name of the new network');
-    assert.equal(name.placeholder, 'for example mon-bridge');
+    assert.equal(name.placeholder, 'for example my-bridge');
     assert.deepEqual(name.validation.map((entry) => entry.message), [
       'A network named "dev" already exists.',
       '"bad name!" is not a valid name: start with a letter or digit, then use only letters, digits, "_", "." and "-".',
@@ -56,7 +56,7 @@ describe('Create Network (quick path)', () => {
   test('overlay without a swarm manager: says why, stays on the driver step, sends nothing until a valid driver', async () => {
     fake.quickInput.script({ type: 'ov-net' }, { pick: 'overlay' }, { pick: 'bridge' });
     await run('dockerNetworks.createNetwork');
-    assert.deepEqual(fake.quickInput.offered.map((prompt) => prompt.placeholder), ['for example mon-bridge', 'Network driver', 'Network driver']);
+    assert.deepEqual(fake.quickInput.offered.map((prompt) => prompt.placeholder), ['for example my-bridge', 'Network driver', 'Network driver']);
     assert.match(fake.texts('warning')[0], /^Overlay networks need a swarm manager: run "docker swarm init" first\.$/);
     assert.deepEqual(harness.engine.mutations, ['create ov-net']);
   });
