@@ -100,7 +100,7 @@ describe('Create Network (all options)', () => {
     fake.quickInput.script({ pick: 'Continue' }, { accept: true }, { accept: true }, { accept: true }, { accept: true });
     await run('dockerNetworks.createNetworkForm');
     const offered = fake.quickInput.offered;
-    assert.equal(offered[0].title, 'Create Network (All Options)');
+    assert.equal(offered[0].title, 'New Network (All Options)');
     const parent = offered[2];
     assert.equal(parent.prompt, 'Parent interface on the engine host, like eth0 or eth0.10 (empty: the engine chooses)');
     assert.deepEqual(parent.validation.map((entry) => entry.message), ['An interface name has no spaces.']);
