@@ -15,6 +15,7 @@ import { runAction } from './actionUi';
 import { Cancelled, UserFacingError } from './command';
 import { inputStep, pickStep, runSteps } from './multiStepInput';
 import { fieldMessage, validationMessage } from '../messages/validationMessages';
+import { containerStateText } from '../messages/containerStates';
 
 type Item<T> = vscode.QuickPickItem & { value: T };
 
@@ -31,7 +32,7 @@ function networkItem(network: NetworkModel): Item<NetworkModel> {
 function containerItem(container: ContainerModel): Item<ContainerModel> {
   return {
     label: `$(vm) ${container.name}`,
-    description: [container.state, container.memberships.map((endpoint) => endpoint.networkName).join(', ')].filter(Boolean).join('  '),
+    description: [containerStateText(container.state, vscode.l10n), container.memberships.map((endpoint) => endpoint.networkName).join(', ')].filter(Boolean).join('  '),
     value: container,
   };
 }

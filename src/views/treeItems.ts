@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { ContainerInspectJson } from '../model/dockerTypes';
 import type { EndpointNames } from '../model/endpointNames';
+import { containerStateText } from '../messages/containerStates';
 import type { ContainerModel, DnsNameSource, EndpointModel, Inventory, NetworkModel, PublishedPort } from '../model/inventory';
 import { cidrOf, isConnectable, isDisconnectable, isUserDefinedNetwork, publishedPortText } from '../model/inventory';
 import { COPY_FIELDS, copyValuesOf, TreeNode } from '../model/treeModel';
@@ -127,7 +128,7 @@ export function networkItem(network: NetworkModel, collapsible: boolean): vscode
 }
 
 function stateText(running: boolean, state: string): string {
-  return running ? vscode.l10n.t('running') : state === 'exited' ? vscode.l10n.t('stopped') : state;
+  return containerStateText(running ? 'running' : state, vscode.l10n);
 }
 
 function containerIcon(running: boolean): vscode.ThemeIcon {
