@@ -1,7 +1,8 @@
 /**
  * What the Marketplace, the Extensions view and the views' menus show, read from package.json as
  * VS Code reads it: the trust capability, the icon, the links, the Node the project declares, and
- * the order and icons of the Networks view's title menu.
+ * the order and icons of the Networks view's title menu, and command titles that do not shadow each
+ * other in the palette.
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
