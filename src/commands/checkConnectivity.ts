@@ -8,12 +8,14 @@ import * as vscode from 'vscode';
 import { checkReach, HOST_SIDE, ReachRequestError } from '../engine/reachability/checkReach';
 import { reachNameIssue } from '../model/engineValues';
 import type { ContainerModel, Inventory } from '../model/inventory';
+import { byName } from '../model/naturalOrder';
 import { oneLine } from '../model/safeText';
 import type { ReachReport } from '../model/reachability/types';
 import type { TopologyScope } from '../model/topology/types';
 import type { TreeNode } from '../model/treeModel';
 import type { Services } from '../services';
 import { ENGINE_VALUE_KINDS } from '../messages/reachMessages';
+import { containerStateText } from '../messages/containerStates';
 import { Cancelled, CommandDefinition, UserFacingError } from './command';
 
 type SidePick = vscode.QuickPickItem & { ref: string };
@@ -21,7 +23,8 @@ type SidePick = vscode.QuickPickItem & { ref: string };
 function sideItems(inventory: Inventory, except?: string): SidePick[] {
   const containers = inventory.containers
     .filter((container) => container.id !== except)
-    .map((container: ContainerModel): SidePick => ({ label: `$(vm) ${container.name}`, description: container.running ? undefined : container.state, ref: container.id }));
+    .sort(byName)
+    .map((container: ContainerModel): SidePick => ({ label: `$(vm) ${container.name}`, description: containerStateText(container.state, vscode.l10n), ref: container.id }));
   const host: SidePick = { label: `$(server) ${vscode.l10n.t('The host')}`, description: vscode.l10n.t('the machine the engine runs on'), ref: HOST_SIDE };
   return except === HOST_SIDE ? containers : [...containers, host];
 }
@@ -109,6 +112,14 @@ function sourceOfNode(node: unknown): string | undefined {
   return treeNode && (treeNode.kind === 'container' || treeNode.kind === 'endpoint' || treeNode.kind === 'membership') ? treeNode.containerId : undefined;
 }
 
+/**
+ * A side as the log names it: a container by its name (unique on its engine; a 64-character id told
+ * the reader nothing), the short id only for one gone since, or "host".
+ */
+function sideLogName(inventory: Inventory, ref: string): string {
+  return ref === HOST_SIDE ? 'host' : inventory.containerById.get(ref)?.name ?? ref.slice(0, 12);
+}
+
 async function checkConnectivity(services: Services, node?: unknown): Promise<void> {
     const inventory = services.inventory();
     if (!inventory) {
@@ -128,7 +139,7 @@ async function checkConnectivity(services: Services, node?: unknown): Promise<vo
     );
     services.log.info(
       oneLine(
-        `connectivity: ${from} -> ${to}${how.name ? ` by ${how.name}` : ''}${how.port ? ` port ${how.port}` : ''}: ${report.verdict.final} (explained ${report.verdict.explained}, observed ${report.verdict.observed ?? 'no'}` +
+        `connectivity: ${sideLogName(inventory, from)} -> ${sideLogName(inventory, to)}${how.name ? ` by ${how.name}` : ''}${how.port ? ` port ${how.port}` : ''}: ${report.verdict.final} (explained ${report.verdict.explained}, observed ${report.verdict.observed ?? 'no'}` +
           `${report.observation.method !== 'none' ? `, ${report.observation.method}` : ''}${report.observation.reason ? `, ${report.observation.reason}` : ''})`,
       ),
     );

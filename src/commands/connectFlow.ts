@@ -15,6 +15,7 @@ import { runAction } from './actionUi';
 import { Cancelled, UserFacingError } from './command';
 import { inputStep, pickStep, runSteps } from './multiStepInput';
 import { fieldMessage, validationMessage } from '../messages/validationMessages';
+import { containerStateText } from '../messages/containerStates';
 
 type Item<T> = vscode.QuickPickItem & { value: T };
 
@@ -31,7 +32,7 @@ function networkItem(network: NetworkModel): Item<NetworkModel> {
 function containerItem(container: ContainerModel): Item<ContainerModel> {
   return {
     label: `$(vm) ${container.name}`,
-    description: [container.state, container.memberships.map((endpoint) => endpoint.networkName).join(', ')].filter(Boolean).join('  '),
+    description: [containerStateText(container.state, vscode.l10n), container.memberships.map((endpoint) => endpoint.networkName).join(', ')].filter(Boolean).join('  '),
     value: container,
   };
 }
@@ -141,6 +142,27 @@ async function factsOf(state: ConnectState, network: NetworkModel): Promise<Subn
   return facts;
 }
 
+/**
+ * The address step of a network whose subnet the engine chose: the engine refuses any fixed address
+ * there, so the step says why, where the user would type one (never as a notification after a
+ * connect that asked for none); Enter goes on with the address the engine assigns.
+ */
+async function automaticSubnetStep(state: ConnectState, back: boolean, family: 4 | 6, why: string): Promise<boolean> {
+  await inputStep({
+    title: state.title,
+    back,
+    prompt: why,
+    placeholder: family === 4 ? vscode.l10n.t('Enter: the engine assigns the IPv4 address') : vscode.l10n.t('Enter: the engine assigns the IPv6 address'),
+    validate: (value) => (value.trim() ? why : undefined),
+  });
+  if (family === 4) {
+    state.ipv4 = undefined;
+  } else {
+    state.ipv6 = undefined;
+  }
+  return true;
+}
+
 function staticStep(family: 4 | 6) {
   return async (state: ConnectState, back: boolean): Promise<boolean> => {
     // A fixed address makes sense for one container on one user-defined network.
@@ -153,11 +175,10 @@ function staticStep(family: 4 | 6) {
     }
     const facts = await factsOf(state, network);
     const blocked = staticAddressBlocked(family, network, facts);
+    if (blocked?.code === 'staticIpAutomaticSubnet') {
+      return automaticSubnetStep(state, back, family, validationMessage(blocked, vscode.l10n));
+    }
     if (blocked) {
-      // Said before the user types: the engine would refuse any fixed address here.
-      if (blocked.code === 'staticIpAutomaticSubnet') {
-        void vscode.window.showInformationMessage(validationMessage(blocked, vscode.l10n));
-      }
       return false;
     }
     const subnets = facts

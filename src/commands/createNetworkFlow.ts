@@ -49,7 +49,7 @@ export async function runQuickCreate(services: Services): Promise<void> {
 
 /** Full form: every option of `docker network create`, with Back on every step and a review. */
 export async function runFullCreate(services: Services): Promise<void> {
-  const flow = await startFlow(services, vscode.l10n.t('Create Network (All Options)'));
+  const flow = await startFlow(services, vscode.l10n.t('New Network (All Options)'));
   try {
     await runSteps([
       (back) => nameStep(flow, back),

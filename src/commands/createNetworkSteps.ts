@@ -41,7 +41,7 @@ export async function nameStep(flow: CreateFlow, back: boolean): Promise<boolean
     title: flow.title,
     back,
     prompt: vscode.l10n.t('Name of the new network'),
-    placeholder: vscode.l10n.t('for example mon-bridge'),
+    placeholder: vscode.l10n.t('for example my-bridge'),
     value: flow.spec.name,
     validate: (text) => fieldMessage(validateNetworkName(text, flow.inventory), vscode.l10n),
   });

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { containerStateText } from '../messages/containerStates';
 import type { TreeNode } from '../model/treeModel';
 import { findEndpoint } from '../model/treeModel';
 import type { Services } from '../services';
@@ -21,7 +22,7 @@ async function pickTarget(services: Services): Promise<InspectTarget> {
     { label: vscode.l10n.t('Containers'), kind: vscode.QuickPickItemKind.Separator },
     ...inventory.containers.map((container) => ({
       label: `$(vm) ${container.name}`,
-      description: container.state,
+      description: containerStateText(container.state, vscode.l10n),
       target: { kind: 'container' as const, id: container.id, name: container.name },
     })),
   ];

@@ -6,6 +6,7 @@
 import type { ContainerSummaryJson, EndpointSettingsJson, EngineSnapshot, NetworkJson, PortJson, StringMap } from './dockerTypes';
 import { buildSwarmModel, SwarmModel } from './swarm';
 import { isInterfaceName } from './engineValues';
+import { byName, compareNames } from './naturalOrder';
 
 /** The label Docker Compose puts on the containers and networks of a project. */
 export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
@@ -234,15 +235,10 @@ function legacyLinks(containers: ContainerSummaryJson[], nameById: Map<string, s
   return links;
 }
 
-/**
- * One collator for every sort: localeCompare with options builds a new collator per call, which
- * made sorting most of the inventory's cost on a host with hundreds of containers.
- */
-const nameOrder = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
-const numericOrder = new Intl.Collator(undefined, { numeric: true });
-
-function byName<T extends { name: string }>(a: T, b: T): number {
-  return nameOrder.compare(a.name, b.name);
+/** The trees' order of networks, which every list of networks follows: the predefined ones first (bridge, host, none…), then by name, naturally. */
+export function compareNetworks(a: NetworkModel, b: NetworkModel): number {
+  const rank = (n: NetworkModel) => (n.predefined ? PREDEFINED_ORDER.indexOf(n.predefined) : PREDEFINED_ORDER.length);
+  return rank(a) - rank(b) || byName(a, b);
 }
 
 /**
@@ -427,16 +423,12 @@ function attachBorrowedEndpoints(containers: ContainerModel[], containerById: Ma
 
 function sortInventory(networks: NetworkModel[], containers: ContainerModel[]): void {
   for (const network of networks) {
-    network.endpoints.sort((a, b) => numericOrder.compare(a.containerName, b.containerName));
+    network.endpoints.sort((a, b) => compareNames(a.containerName, b.containerName));
   }
   for (const container of containers) {
-    container.memberships.sort((a, b) => numericOrder.compare(a.networkName, b.networkName));
+    container.memberships.sort((a, b) => compareNames(a.networkName, b.networkName));
   }
-  networks.sort((a, b) => {
-    // Predefined networks first (in bridge, host, none order), then user networks by name.
-    const rank = (n: NetworkModel) => (n.predefined ? PREDEFINED_ORDER.indexOf(n.predefined) : PREDEFINED_ORDER.length);
-    return rank(a) - rank(b) || byName(a, b);
-  });
+  networks.sort(compareNetworks);
   containers.sort(byName);
 }
 

@@ -7,6 +7,7 @@
  * lazily and joined here by node address. Pure.
  */
 import type { NetworkJson, SwarmNodeJson, SwarmServiceJson, SwarmSnapshot, SwarmTaskJson } from './dockerTypes';
+import { compareNames } from './naturalOrder';
 
 /** The option that carries an overlay network's VXLAN id(s). */
 export const VXLAN_ID_OPTION = 'com.docker.network.driver.overlay.vxlanid_list';
@@ -86,7 +87,6 @@ export interface SwarmModel {
 /** Network id -> its Peers, as read lazily with `GET /networks/{id}?verbose=true`. */
 export type SwarmPeersLookup = (networkId: string) => SwarmPeer[] | undefined;
 
-const byName = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
 function nodeModelOf(node: SwarmNodeJson, localNodeId: string | undefined): SwarmNodeModel {
   return {
@@ -161,14 +161,14 @@ function spansOf(networkId: string, tasks: readonly SwarmTaskModel[], nodeById: 
     }
   }
   return [...byNode.entries()]
-    .map(([nodeId, nodeTasks]) => ({ nodeId, tasks: nodeTasks.sort((a, b) => byName.compare(a.name, b.name)), peer: false }))
-    .sort((a, b) => byName.compare(nodeById.get(a.nodeId)?.hostname ?? a.nodeId, nodeById.get(b.nodeId)?.hostname ?? b.nodeId));
+    .map(([nodeId, nodeTasks]) => ({ nodeId, tasks: nodeTasks.sort((a, b) => compareNames(a.name, b.name)), peer: false }))
+    .sort((a, b) => compareNames(nodeById.get(a.nodeId)?.hostname ?? a.nodeId, nodeById.get(b.nodeId)?.hostname ?? b.nodeId));
 }
 
 /** Builds the swarm model; `networks` are the engine's list (only swarm-scoped ones are kept). */
 export function buildSwarmModel(snapshot: SwarmSnapshot, networks: readonly NetworkJson[]): SwarmModel {
   const localNodeId = snapshot.info.NodeID || undefined;
-  const nodes = snapshot.nodes.map((node) => nodeModelOf(node, localNodeId)).sort((a, b) => byName.compare(a.hostname, b.hostname));
+  const nodes = snapshot.nodes.map((node) => nodeModelOf(node, localNodeId)).sort((a, b) => compareNames(a.hostname, b.hostname));
   const nodeById = new Map(nodes.map((node) => [node.id, node]));
   const serviceNames = new Map(snapshot.services.map((service) => [service.ID, service.Spec?.Name ?? service.ID.slice(0, 12)]));
   const tasks = snapshot.tasks.map((task) => taskModelOf(task, serviceNames));
@@ -182,7 +182,7 @@ export function buildSwarmModel(snapshot: SwarmSnapshot, networks: readonly Netw
       subnets: (network.IPAM?.Config ?? []).map((config) => config.Subnet ?? '').filter(Boolean),
       attachable: Boolean(network.Attachable),
       ingress: Boolean(network.Ingress),
-      services: services.sort(byName.compare),
+      services: services.sort(compareNames),
       spans: spansOf(network.Id, tasks, nodeById),
     });
   }
@@ -224,7 +224,7 @@ export function networkSpans(swarm: SwarmModel, networkId: string, peersLookup?:
       spans.push({ nodeId: node.id, tasks: [], peer: true });
     }
   }
-  return spans.sort((a, b) => byName.compare(swarm.nodeById.get(a.nodeId)?.hostname ?? a.nodeId, swarm.nodeById.get(b.nodeId)?.hostname ?? b.nodeId));
+  return spans.sort((a, b) => compareNames(swarm.nodeById.get(a.nodeId)?.hostname ?? a.nodeId, swarm.nodeById.get(b.nodeId)?.hostname ?? b.nodeId));
 }
 
 /** The task whose container this is (swarm labels it with the task id). */

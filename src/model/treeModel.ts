@@ -7,6 +7,7 @@ import { EndpointNamesLookup, NO_NAMES_KNOWN } from './endpointNames';
 import type { ContainerModel, DnsNameSource, EndpointModel, Inventory, LegacyLink, NetworkModel, PublishedPort } from './inventory';
 import { cidrOf } from './inventory';
 import { networkSpans, SwarmPeersLookup } from './swarm';
+import { compareNames } from './naturalOrder';
 
 export type TreeKind = 'networks' | 'containers';
 
@@ -112,11 +113,9 @@ function grouped<T extends { composeProject?: string }>(tree: TreeKind, items: T
   if (!filter.groupByComposeProject) {
     return items.map(nodeOf);
   }
-  const projects = [...new Set(items.map((item) => item.composeProject).filter((p): p is string => Boolean(p)))].sort(projectOrder.compare);
+  const projects = [...new Set(items.map((item) => item.composeProject).filter((p): p is string => Boolean(p)))].sort(compareNames);
   return [...projects.map((project) => composeProjectNode(tree, project)), ...items.filter((item) => !item.composeProject).map(nodeOf)];
 }
-
-const projectOrder = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
 function nameNodes(endpoint: EndpointModel, parentId: string, namesOf: EndpointNamesLookup, withLinks: boolean): TreeNode[] {
   const nodes: TreeNode[] = [];

@@ -5,7 +5,9 @@
  * only asks for the picker (`pickScope`), and the choice goes into the view state here.
  */
 import * as vscode from 'vscode';
-import type { ContainerModel, Inventory, NetworkModel } from '../model/inventory';
+import { compareNetworks, type ContainerModel, type Inventory, type NetworkModel } from '../model/inventory';
+import { byName } from '../model/naturalOrder';
+import { containerStateText } from '../messages/containerStates';
 import type { ScopeValue } from './protocol';
 
 interface ScopeItem extends vscode.QuickPickItem {
@@ -19,7 +21,7 @@ function networkDescription(network: NetworkModel): string {
 
 function containerDescription(container: ContainerModel): string {
   const addresses = container.memberships.flatMap((endpoint) => [endpoint.ipv4, endpoint.ipv6]).filter((address): address is string => Boolean(address));
-  return [container.state, ...addresses].join(' · ');
+  return [containerStateText(container.state, vscode.l10n), ...addresses].join(' · ');
 }
 
 export interface ScopePickOptions {
@@ -33,11 +35,10 @@ export interface ScopePickOptions {
   engine?: string;
 }
 
-/** The picker's entries: the whole host, then the networks, then the containers, each group sorted by name. */
+/** The picker's entries: the whole host, then the networks, then the containers, each group in the trees' order (natural: n2 before n10). */
 function scopeItems(inventory: Inventory, showStopped: boolean, current: ScopeValue | undefined, engine: string | undefined): ScopeItem[] {
-  const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
   const mark = (value: ScopeValue) => (value === current ? vscode.l10n.t('(shown now)') : undefined);
-  const networks = [...inventory.networks].sort(byName).map((network): ScopeItem => {
+  const networks = [...inventory.networks].sort(compareNetworks).map((network): ScopeItem => {
     const value: ScopeValue = `network:${network.id}`;
     return { label: `$(type-hierarchy-sub) ${network.name}`, description: networkDescription(network), detail: mark(value), value };
   });

@@ -10,7 +10,7 @@ import { EngineCauseNode, engineCauseNode, EngineRootNode, engineRootNode, Engin
 import { childrenOf, containerRoots, findEndpoint, mayHaveChildren, networkRoots, parentOf, TreeFilter, TreeKind, TreeNode } from '../model/treeModel';
 import type { EngineEntry } from '../session/sessionManager';
 import { emptyEngineSentence, engineCauseItem, engineItem } from './engineItems';
-import { composeProjectItem, containerItem, containerTooltip, copyFlags, endpointItem, leafItem, membershipItem, networkItem } from './treeItems';
+import { composeProjectItem, containerItem, containerTooltip, copyFlags, endpointItem, endpointTooltip, leafItem, membershipItem, networkItem } from './treeItems';
 import { swarmNodeItem, swarmTaskItem, withSwarmTooltip } from './swarmItems';
 
 export type { TreeKind } from '../model/treeModel';
@@ -141,7 +141,7 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<ViewNode>, vs
         break;
       case 'endpoint': {
         const endpoint = findEndpoint(inventory, element.networkId, element.containerId);
-        item = endpoint ? endpointItem(endpoint, inventory.networkById.get(element.networkId), collapsible(), namesOf(endpoint)?.aliases) : new vscode.TreeItem(element.containerId.slice(0, 12));
+        item = endpoint ? endpointItem(endpoint, inventory.networkById.get(element.networkId), collapsible(), namesOf(endpoint)) : new vscode.TreeItem(element.containerId.slice(0, 12));
         break;
       }
       case 'container': {
@@ -152,7 +152,7 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<ViewNode>, vs
       case 'membership': {
         const endpoint = findEndpoint(inventory, element.networkId, element.containerId);
         item = endpoint
-          ? membershipItem(endpoint, inventory.networkById.get(element.networkId), collapsible(), namesOf(endpoint)?.aliases)
+          ? membershipItem(endpoint, inventory.networkById.get(element.networkId), collapsible(), namesOf(endpoint))
           : new vscode.TreeItem(element.networkId.slice(0, 12));
         break;
       }
@@ -166,9 +166,18 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<ViewNode>, vs
     return item;
   }
 
-  /** On hover: a container's tooltip, with its state and times computed now (not at the last refresh). */
+  /**
+   * On hover: a container's tooltip, with its state and times computed now (not at the last
+   * refresh); an endpoint's or a membership's, with its aliases and DNS names from one inspection.
+   */
   async resolveTreeItem(item: vscode.TreeItem, element: ViewNode): Promise<vscode.TreeItem> {
-    if (element.kind !== 'container' || item.tooltip !== undefined) {
+    if (item.tooltip !== undefined) {
+      return item;
+    }
+    if (element.kind === 'endpoint' || element.kind === 'membership') {
+      return this.resolveEndpointTooltip(item, element);
+    }
+    if (element.kind !== 'container') {
       return item;
     }
     const session = this.engineOf(element)?.session;
@@ -179,6 +188,17 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<ViewNode>, vs
     const details = await session.containerDetails(element.containerId).catch(() => undefined);
     item.tooltip = containerTooltip(container, details, Date.now());
     this.rebuildLater(element);
+    return item;
+  }
+
+  private async resolveEndpointTooltip(item: vscode.TreeItem, element: ViewNode & { networkId: string; containerId: string }): Promise<vscode.TreeItem> {
+    const session = this.engineOf(element)?.session;
+    const endpoint = session?.inventory && findEndpoint(session.inventory, element.networkId, element.containerId);
+    if (!session || !endpoint) {
+      return item;
+    }
+    await session.containerDetails(element.containerId).catch(() => undefined);
+    item.tooltip = endpointTooltip(endpoint, session.inventory?.networkById.get(element.networkId), session.endpointNames(endpoint));
     return item;
   }
 

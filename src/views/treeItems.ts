@@ -4,6 +4,8 @@
  */
 import * as vscode from 'vscode';
 import type { ContainerInspectJson } from '../model/dockerTypes';
+import type { EndpointNames } from '../model/endpointNames';
+import { containerStateText } from '../messages/containerStates';
 import type { ContainerModel, DnsNameSource, EndpointModel, Inventory, NetworkModel, PublishedPort } from '../model/inventory';
 import { cidrOf, isConnectable, isDisconnectable, isUserDefinedNetwork, publishedPortText } from '../model/inventory';
 import { COPY_FIELDS, copyValuesOf, TreeNode } from '../model/treeModel';
@@ -126,14 +128,19 @@ export function networkItem(network: NetworkModel, collapsible: boolean): vscode
 }
 
 function stateText(running: boolean, state: string): string {
-  return running ? vscode.l10n.t('running') : state === 'exited' ? vscode.l10n.t('stopped') : state;
+  return containerStateText(running ? 'running' : state, vscode.l10n);
 }
 
 function containerIcon(running: boolean): vscode.ThemeIcon {
   return new vscode.ThemeIcon(running ? 'vm-running' : 'vm-outline', running ? new vscode.ThemeColor('charts.green') : undefined);
 }
 
-export function endpointItem(endpoint: EndpointModel, network: NetworkModel | undefined, collapsible: boolean, aliases: string[] | undefined): vscode.TreeItem {
+/**
+ * A network's endpoint row (Networks tree). Its tooltip lists the endpoint's aliases and DNS names
+ * when its container's inspection is known; otherwise it is left for the hover to make (see
+ * DockerTreeProvider.resolveTreeItem), which reads the inspection then.
+ */
+export function endpointItem(endpoint: EndpointModel, network: NetworkModel | undefined, collapsible: boolean, names: EndpointNames | undefined): vscode.TreeItem {
   const item = new vscode.TreeItem(endpoint.containerName, collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   const parts: string[] = [];
   if (endpoint.viaContainer) {
@@ -155,11 +162,16 @@ export function endpointItem(endpoint: EndpointModel, network: NetworkModel | un
   item.description = parts.join(' · ');
   item.iconPath = containerIcon(endpoint.running);
   item.contextValue = `endpoint:${endpoint.running ? 'running' : 'stopped'}:${isDisconnectable(endpoint, network) ? 'disconnectable' : 'fixed'}`;
-  item.tooltip = endpointTooltip(endpoint, network, aliases);
+  item.tooltip = names ? endpointTooltip(endpoint, network, names) : undefined;
   return item;
 }
 
-function endpointTooltip(endpoint: EndpointModel, network: NetworkModel | undefined, aliases: string[] | undefined): vscode.MarkdownString {
+/**
+ * The tooltip of an endpoint (Networks tree) and of a membership (Containers tree): one text for the
+ * same engine object, with its aliases and the names the embedded DNS answers (`names` from the
+ * container's inspection; undefined while it is not known).
+ */
+export function endpointTooltip(endpoint: EndpointModel, network: NetworkModel | undefined, names: EndpointNames | undefined): vscode.MarkdownString {
   const lines = [vscode.l10n.t('**{0}** on **{1}**', md(endpoint.containerName), md(endpoint.networkName))];
   if (endpoint.viaContainer) {
     lines.push(vscode.l10n.t('Runs in the network stack of {0} (--network container:{0}): same interfaces, same addresses.', md(endpoint.viaContainer.name)));
@@ -185,9 +197,12 @@ function endpointTooltip(endpoint: EndpointModel, network: NetworkModel | undefi
       lines.push(field(label, code(value)));
     }
   }
-  if (aliases && aliases.length > 0) {
-    // Code spans: an alias such as "see https://attacker.example/phish" stays text, never a link.
-    lines.push(vscode.l10n.t('Aliases: {0}', aliases.map(code).join(', ')));
+  // Code spans: an alias such as "see https://attacker.example/phish" stays text, never a link.
+  if (names && names.aliases.length > 0) {
+    lines.push(vscode.l10n.t('Aliases: {0}', names.aliases.map(code).join(', ')));
+  }
+  if (names && names.dnsNames.length > 0) {
+    lines.push(vscode.l10n.t('DNS names: {0}', names.dnsNames.map((entry) => code(entry.name)).join(', ')));
   }
   return markdown(lines);
 }
@@ -269,13 +284,14 @@ export function containerTooltip(container: ContainerModel, details: ContainerIn
   return markdown(lines);
 }
 
-export function membershipItem(endpoint: EndpointModel, network: NetworkModel | undefined, collapsible: boolean, aliases: string[] | undefined): vscode.TreeItem {
+/** A container's membership row (Containers tree): the same tooltip as the endpoint row, made the same way. */
+export function membershipItem(endpoint: EndpointModel, network: NetworkModel | undefined, collapsible: boolean, names: EndpointNames | undefined): vscode.TreeItem {
   const item = new vscode.TreeItem(endpoint.networkName, collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   const parts = [cidrOf(endpoint.ipv4, endpoint.ipv4PrefixLength), network?.driver].filter((part): part is string => Boolean(part));
   item.description = parts.join(' · ');
   item.iconPath = new vscode.ThemeIcon(network ? DRIVER_ICONS[network.driver] ?? 'extensions' : 'extensions');
   item.contextValue = `membership:${endpoint.running ? 'running' : 'stopped'}:${isDisconnectable(endpoint, network) ? 'disconnectable' : 'fixed'}`;
-  item.tooltip = endpointTooltip(endpoint, network, aliases);
+  item.tooltip = names ? endpointTooltip(endpoint, network, names) : undefined;
   return item;
 }
 

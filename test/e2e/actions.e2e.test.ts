@@ -2,12 +2,15 @@
  * Tier 4 for the network actions: the packaged VSIX in code-server, driven in Chromium, against the
  * real engine.
  *
+ *  0. Palette: F1, "Create Network" typed exactly, Enter -> Create Network's quick path opens, not the
+ *     form (New Network (All Options)…, whose own title typed opens it).
  *  1. Containers view: right-click a container -> Connect to Network… -> pick `dev`, type aliases:
  *     "r1 web" is refused at the field (a space is not a separator), "r1, e2e-alias" shows the two
- *     aliases that will be set; `dev` got its subnet from the engine, so the fixed-address step is
- *     replaced by a notification saying why -> the endpoint and its aliases appear under `dev`.
+ *     aliases that will be set; `dev` got its subnet from the engine, so the fixed-address step says
+ *     why none is possible there, Enter goes on (no notification) -> the endpoint and its aliases
+ *     appear under `dev`.
  *  2. Networks view: right-click that endpoint -> Disconnect from Network… -> confirm -> it disappears.
- *  3. Palette: Create Network (All Options) with a subnet, gateway, IP range, aux address, labels and
+ *  3. Palette: New Network (All Options) with a subnet, gateway, IP range, aux address, labels and
  *     a driver option -> the review lists every one of them -> the network is in the tree.
  *  4. Palette: an invalid gateway shows its message at the field, and nothing is created.
  *
@@ -60,6 +63,30 @@ describe('network actions (e2e: VSIX in code-server + Chromium + real engine)', 
     cleanup();
   });
 
+  /** F1, the exact title typed, Enter (the first row, as a user does): the quick input's title that opens. */
+  async function typeTitleThenEnter(p: Page, title: string): Promise<string> {
+    const input = p.locator('.quick-input-widget .quick-input-box input').first();
+    await p.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${title}`);
+    await p.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await sleep(500); // the list settles on the filter typed
+    await p.keyboard.press('Enter');
+    await waitForQuickInput(p, /Name of the new network/);
+    const shown = await p.locator('.quick-input-widget .quick-input-title').first().innerText();
+    await p.keyboard.press('Escape');
+    await sleep(300);
+    return shown;
+  }
+
+  it('F1, a command title typed exactly, Enter: runs that command (Create Network is not shadowed by the form)', async () => {
+    const p = page!;
+    const quick = await typeTitleThenEnter(p, 'Create Network');
+    assert.match(quick, /^Create Network\b/, `"Create Network" opened ${JSON.stringify(quick)}`);
+    assert.doesNotMatch(quick, /All Options/, `"Create Network" opened the form: ${JSON.stringify(quick)}`);
+    assert.match(await typeTitleThenEnter(p, 'New Network (All Options)'), /^New Network \(All Options\)/);
+  });
+
   it('connects a container to dev with an alias from its context menu', async () => {
     const p = page!;
     await waitForRow(p, 'Containers', [BOX], 20_000);
@@ -92,12 +119,12 @@ describe('network actions (e2e: VSIX in code-server + Chromium + real engine)', 
     await waitForQuickInput(p, new RegExp(`Aliases that will be set \\(2\\): "r1", "${ALIAS}"`));
     await screenshot(p, 'actions-aliases-shown');
     await p.keyboard.press('Enter');
-    // dev got its subnet from the engine: no fixed-address field, a notification says why instead.
-    const note = p.locator('.notification-toast', { hasText: /No fixed address on "dev": the engine chose its subnet/ }).first();
-    await note.waitFor({ state: 'visible', timeout: 15_000 });
-    assert.match(await note.innerText(), /use a network created with --subnet/);
-    const widget = p.locator('.quick-input-widget');
-    assert.ok(!((await widget.isVisible()) && /Fixed IPv4/.test(await widget.innerText())), 'a fixed-address field was offered on dev');
+    // dev got its subnet from the engine: the address step says why no fixed address is possible
+    // there, and Enter connects with the address the engine assigns (no notification about it).
+    const why = await waitForQuickInput(p, /No fixed address on "dev": the engine chose its subnet/);
+    assert.match(why, /use a network created with --subnet/);
+    await screenshot(p, 'actions-address-step-engine-subnet');
+    await p.keyboard.press('Enter');
     // dev becomes collapsible once the engine's connect event has refreshed the tree (no click).
     await waitForTree(p, 'Networks', (rows) => rows.some((r) => r.level === 1 && r.label === NET && r.expanded !== undefined), 15_000, `${NET} has endpoints`);
     await expandRow(p, 'Networks', [NET], 15_000);
@@ -108,6 +135,8 @@ describe('network actions (e2e: VSIX in code-server + Chromium + real engine)', 
     await screenshot(p, 'actions-connected');
     const aliases = JSON.parse(docker(['inspect', '--format', `{{json (index .NetworkSettings.Networks "${NET}").Aliases}}`, BOX])) as string[];
     assert.ok(aliases.includes(ALIAS) && aliases.includes('r1') && !aliases.includes('web'), `engine aliases: ${JSON.stringify(aliases)}`);
+    const toasts = await p.locator('.notification-toast').allInnerTexts();
+    assert.ok(!toasts.some((text) => /fixed address/i.test(text)), `a notification about an address nobody asked for: ${JSON.stringify(toasts)}`);
     await dismissNotifications(p);
   });
 
@@ -124,7 +153,7 @@ describe('network actions (e2e: VSIX in code-server + Chromium + real engine)', 
   });
 
   async function startFullForm(p: Page, name: string, subnet: string, gateway: string): Promise<void> {
-    await runCommandFromPalette(p, 'Docker Networks: Create Network (All Options)');
+    await runCommandFromPalette(p, 'Docker Networks: New Network (All Options)');
     await answer(p, /Name of the new network/, name);
     await waitForQuickInput(p, /Network driver/);
     await p.keyboard.press('Enter'); // bridge

@@ -19,6 +19,7 @@ import { closeExtensionWorkbench, ensureDocker, ExtensionWorkbench, openExtensio
 const LABEL = 'dne.test.trees';
 const NET = 'dnx-e2e-tips';
 const BOX = 'dnx-e2e-tip';
+const ALIAS = 'dnx-e2e-web';
 /** A label value that would close a code span and make a link, and one with a line break. */
 const TRICKY = 'a`[y](https://evil.example)`b';
 const MULTILINE = 'one\n- two';
@@ -68,7 +69,7 @@ describe('trees (e2e: VSIX in code-server + Chromium + real engine)', { timeout:
     ensureDocker();
     removeLabelled(LABEL);
     docker(['network', 'create', '--label', `${LABEL}=1`, '--label', `dnx.tricky=${TRICKY}`, '--label', `dnx.lines=${MULTILINE}`, NET]);
-    docker(['run', '-d', '--name', BOX, '--label', `${LABEL}=1`, '--network', NET, 'local/busybox:latest', 'sleep', '100000']);
+    docker(['run', '-d', '--name', BOX, '--label', `${LABEL}=1`, '--network', NET, '--network-alias', ALIAS, 'local/busybox:latest', 'sleep', '100000']);
     workbench = await openExtensionWorkbench('docker-network-explorer-trees-e2e', { width: 1280, height: 900, views: ['Networks'] });
     page = workbench.page;
   });
@@ -94,6 +95,9 @@ describe('trees (e2e: VSIX in code-server + Chromium + real engine)', { timeout:
     assert.match(endpoint.text, new RegExp(`IPv4: ${ip}/${prefix}`.replace(/\./g, '\\.')));
     assert.match(endpoint.text, new RegExp(`Gateway: ${gateway}`.replace(/\./g, '\\.')));
     assert.ok(!endpoint.text.includes('\\'), `a backslash shows in: ${endpoint.text}`);
+    // Its names, read from the container's inspection when the hover asks (the row was never expanded).
+    assert.match(endpoint.text, new RegExp(`Aliases: ${ALIAS}`), endpoint.text);
+    assert.match(endpoint.text, new RegExp(`DNS names: ${BOX}, ${ALIAS}, [0-9a-f]{12}`), endpoint.text);
   });
 
   it('shows engine strings as they are: a backtick makes no link, a line break no new line', async () => {

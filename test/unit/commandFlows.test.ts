@@ -37,7 +37,7 @@ describe('Create Network (quick path)', () => {
     const [name, driver] = fake.quickInput.offered;
     assert.equal(name.title, 'Create Network');
     assert.equal(name.prompt, 'Name of the new network');
-    assert.equal(name.placeholder, 'for example mon-bridge');
+    assert.equal(name.placeholder, 'for example my-bridge');
     assert.deepEqual(name.validation.map((entry) => entry.message), [
       'A network named "dev" already exists.',
       '"bad name!" is not a valid name: start with a letter or digit, then use only letters, digits, "_", "." and "-".',
@@ -56,7 +56,7 @@ describe('Create Network (quick path)', () => {
   test('overlay without a swarm manager: says why, stays on the driver step, sends nothing until a valid driver', async () => {
     fake.quickInput.script({ type: 'ov-net' }, { pick: 'overlay' }, { pick: 'bridge' });
     await run('dockerNetworks.createNetwork');
-    assert.deepEqual(fake.quickInput.offered.map((prompt) => prompt.placeholder), ['for example mon-bridge', 'Network driver', 'Network driver']);
+    assert.deepEqual(fake.quickInput.offered.map((prompt) => prompt.placeholder), ['for example my-bridge', 'Network driver', 'Network driver']);
     assert.match(fake.texts('warning')[0], /^Overlay networks need a swarm manager: run "docker swarm init" first\.$/);
     assert.deepEqual(harness.engine.mutations, ['create ov-net']);
   });
@@ -100,7 +100,7 @@ describe('Create Network (all options)', () => {
     fake.quickInput.script({ pick: 'Continue' }, { accept: true }, { accept: true }, { accept: true }, { accept: true });
     await run('dockerNetworks.createNetworkForm');
     const offered = fake.quickInput.offered;
-    assert.equal(offered[0].title, 'Create Network (All Options)');
+    assert.equal(offered[0].title, 'New Network (All Options)');
     const parent = offered[2];
     assert.equal(parent.prompt, 'Parent interface on the engine host, like eth0 or eth0.10 (empty: the engine chooses)');
     assert.deepEqual(parent.validation.map((entry) => entry.message), ['An interface name has no spaces.']);
@@ -141,15 +141,26 @@ describe('Connect to Network / Connect Container', () => {
     assert.ok(harness.refreshes >= 1, 'the trees are refreshed after the change');
   });
 
-  test('a network whose subnet the engine chose: says a fixed address is not possible there, asks none', async () => {
+  const WHY_NO_FIXED_ADDRESS =
+    'No fixed address on "dev": the engine chose its subnet (172.23.0.0/16) and assigns the addresses there itself. For a fixed address, use a network created with --subnet.';
+
+  test('a network whose subnet the engine chose: a plain connect (Enter at the address step) shows no message about addresses', async () => {
     const c1 = await row('containers', 'c1');
-    fake.quickInput.script({ pick: 'dev' }, { type: '' });
+    fake.quickInput.script({ pick: 'dev' }, { type: '' }, { accept: true });
     await run('dockerNetworks.connectToNetwork', c1, [c1]);
-    assert.equal(fake.quickInput.offered.length, 2, 'networks and aliases only');
-    assert.deepEqual(fake.texts('information'), [
-      'No fixed address on "dev": the engine chose its subnet (172.23.0.0/16) and assigns the addresses there itself. For a fixed address, use a network created with --subnet.',
-      'Connected: c1 → dev.',
-    ]);
+    assert.deepEqual(fake.texts(), ['Connected: c1 → dev.'], 'no notification about an address the user did not ask for');
+    assert.deepEqual(harness.engine.connectRequests, [{ networkId: networkId('dev'), containerId: containerId('c1'), request: { aliases: [] } }]);
+  });
+
+  test('a network whose subnet the engine chose: the address step says why no fixed address is possible, and refuses one typed', async () => {
+    const c1 = await row('containers', 'c1');
+    fake.quickInput.script({ pick: 'dev' }, { type: '' }, { type: '172.23.0.50' }, { type: '' });
+    await run('dockerNetworks.connectToNetwork', c1, [c1]);
+    const address = fake.quickInput.offered[2];
+    assert.equal(address.prompt, WHY_NO_FIXED_ADDRESS);
+    assert.equal(address.placeholder, 'Enter: the engine assigns the IPv4 address');
+    assert.deepEqual(address.validation, [{ message: WHY_NO_FIXED_ADDRESS, severity: 3 }], 'an address typed is refused at the field, with the same sentence');
+    assert.deepEqual(fake.texts(), ['Connected: c1 → dev.']);
     assert.deepEqual(harness.engine.connectRequests, [{ networkId: networkId('dev'), containerId: containerId('c1'), request: { aliases: [] } }]);
   });
 

@@ -1,7 +1,8 @@
 /**
  * What the Marketplace, the Extensions view and the views' menus show, read from package.json as
  * VS Code reads it: the trust capability, the icon, the links, the Node the project declares, and
- * the order and icons of the Networks view's title menu.
+ * the order and icons of the Networks view's title menu, and command titles that do not shadow each
+ * other in the palette.
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
@@ -19,13 +20,44 @@ interface Manifest {
   engines: { node: string; vscode: string };
   capabilities?: { untrustedWorkspaces?: { supported: boolean | 'limited'; description?: string; restrictedConfigurations?: string[] } };
   contributes: {
-    commands: { command: string; icon?: string }[];
+    commands: { command: string; title: string; icon?: string }[];
     configuration: { properties: Record<string, unknown> };
     menus: Record<string, MenuItem[]>;
   };
 }
 
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
+
+/** The commands the palette (F1) may list: all but those its menu hides for good (`when: false`). */
+function paletteCommands(): string[] {
+  const hidden = new Set(manifest.contributes.menus.commandPalette.filter((item) => item.when === 'false').map((item) => item.command));
+  return manifest.contributes.commands.map((entry) => entry.command).filter((command) => !hidden.has(command));
+}
+
+/** A command's title in one language (package.nls.json or package.nls.<lang>.json), without its trailing "…". */
+function paletteTitle(command: string, nls: Record<string, string>): string {
+  const title = manifest.contributes.commands.find((entry) => entry.command === command)!.title;
+  const text = nls[/^%(.+)%$/.exec(title)?.[1] ?? ''] ?? title;
+  return text.replace(/…$/, '');
+}
+
+/**
+ * Pairs "A shadows B": A's title (without "…") begins B's. The palette ranks equal matches
+ * alphabetically, so typing A's exact title then Enter may run B ("Create Network" ran
+ * "Create Network (All Options)…", as "(" sorts before "…").
+ */
+function shadowedTitles(commands: string[], nls: Record<string, string>, locale: string): string[] {
+  const titles = commands.map((command) => ({ command, title: paletteTitle(command, nls) }));
+  const pairs: string[] = [];
+  for (const a of titles) {
+    for (const b of titles) {
+      if (a.command !== b.command && b.title.toLocaleLowerCase(locale).startsWith(a.title.toLocaleLowerCase(locale))) {
+        pairs.push(`"${a.title}" (${a.command}) shadows "${b.title}" (${b.command})`);
+      }
+    }
+  }
+  return pairs;
+}
 
 function atLeast(a: number[], b: number[]): boolean {
   for (let i = 0; i < 3; i++) {
@@ -100,6 +132,17 @@ describe('manifest (package.json)', () => {
     const groupOf = (item: MenuItem) => (item.group ?? '').split('@')[0];
     assert.deepStrictEqual(overflow.filter((item) => groupOf(item) === groupOf(last)).map((item) => item.command), ['dockerNetworks.pruneNetworks']);
   });
+
+  for (const [file, locale] of [['package.nls.json', 'en'], ['package.nls.fr.json', 'fr']]) {
+    test(`no command title in the palette begins another's (${file}): typing a title then Enter runs that command`, () => {
+      const nls = JSON.parse(readFileSync(path.join(root, file), 'utf8')) as Record<string, string>;
+      assert.deepStrictEqual(shadowedTitles(paletteCommands(), nls, locale), []);
+      // Check Connectivity… would be shadowed by Check Connectivity To…, which is why the latter stays
+      // out of the palette (it acts on the container it was opened on, from the trees' menus).
+      assert.ok(!paletteCommands().includes('dockerNetworks.checkConnectivityTo'));
+      assert.deepStrictEqual(shadowedTitles(['dockerNetworks.checkConnectivity', 'dockerNetworks.checkConnectivityTo'], nls, locale).length, 1);
+    });
+  }
 
   test('Switch Engine Context does not look like Connect', () => {
     const icon = (command: string) => manifest.contributes.commands.find((c) => c.command === command)?.icon;

@@ -66,7 +66,6 @@ describe('the Networks tree', () => {
     assert.equal(es.description, '172.23.0.2/16 · running');
     assert.equal(es.contextValue, 'endpoint:running:disconnectable|containerName|containerId|networkName|networkId|ipv4|ipv4Cidr|mac|gateway');
     assert.equal(iconOf(es), 'vm-running');
-    assert.equal(tooltipOf(es), '**es** on **dev**\n\nIPv4: `172.23.0.2/16`\n\nGateway: `172.23.0.1`\n\nMAC: `02:42:ac:17:00:02`\n\nEndpoint: `8091bb8e143f`');
     const before = harness.engine.count('inspectContainer');
     assert.deepEqual(await tree.labels('dev', 'es'), ['search', 'es', 'ef29e9314783']);
     assert.equal(harness.engine.count('inspectContainer') - before, 1, 'the aliases cost one inspection, on expand');
@@ -74,6 +73,20 @@ describe('the Networks tree', () => {
     assert.equal(alias.description, 'network alias');
     assert.equal(alias.contextValue, 'alias');
     assert.equal(tooltipOf(alias), '**search** · network alias\n\nOn the network **dev**, the embedded DNS resolves `search` to `172.23.0.2`: the container **es**.\n\nOnly containers on dev can use this name.');
+  });
+
+  test("an endpoint's tooltip lists its aliases and DNS names, read on hover (one inspection), as the same membership's tooltip does", async () => {
+    const networks = treeOf(harness.session, 'networks', everything);
+    const { node, item } = await networks.find('dev', 'es');
+    assert.equal(item.tooltip, undefined, 'the names are not known yet: the tooltip is made on hover');
+    const before = harness.engine.count('inspectContainer');
+    const text = tooltipOf(await networks.provider.resolveTreeItem(item, node));
+    assert.equal(harness.engine.count('inspectContainer') - before, 1, 'one inspection, on hover');
+    const expected = '**es** on **dev**\n\nIPv4: `172.23.0.2/16`\n\nGateway: `172.23.0.1`\n\nMAC: `02:42:ac:17:00:02`\n\nEndpoint: `8091bb8e143f`\n\nAliases: `search`\n\nDNS names: `es`, `search`, `ef29e9314783`';
+    assert.equal(text, expected);
+    // Once known, both rows are made with their names, and say the same.
+    assert.equal(tooltipOf((await networks.find('dev', 'es')).item), expected);
+    assert.equal(tooltipOf((await treeOf(harness.session, 'containers', everything).find('es', 'dev')).item), expected);
   });
 
   test('containers that cannot be disconnected say why, and their context value says fixed', async () => {
