@@ -14,10 +14,15 @@ import { EngineClient } from '../../src/engine/engineClient';
 import { EngineSession } from '../../src/engine/engineSession';
 import { checkReach } from '../../src/engine/reachability/checkReach';
 import type { ReachReport } from '../../src/model/reachability/types';
-import { docker } from '../support/dockerCli';
+import { docker, TEST_IMAGE } from '../support/dockerCli';
 import { buildReachSituations, REACH_CASES, ReachCase, removeReachSituations } from '../support/reachSituations';
 
 const root = path.join(__dirname, '..', '..', '..');
+
+/** `[-t TABLE] CHAIN args…` as the argv that inserts (-I) or deletes (-D) it. */
+function ruleArgs(rule: string[], action: '-I' | '-D'): string[] {
+  return rule[0] === '-t' ? ['-t', rule[1], action, ...rule.slice(2)] : [action, ...rule];
+}
 const isRoot = process.getuid?.() === 0;
 
 /** What the tools really do: exit code 0 of ping/nc from the source (docker exec, or the host's busybox). */
@@ -52,6 +57,12 @@ describe('connectivity doctor on the real engine', { skip: isRoot ? false : 'nee
   let session: EngineSession;
   const reports = new Map<string, ReachReport>();
   const dropRule: string[] = [];
+  /** Hand-made rules of the tests below (tool and argv after -I/-D), removed in `after` even on failure. */
+  const madeRules: [string, string[]][] = [];
+  const makeRule = (tool: string, rule: string[]) => {
+    execFileSync(tool, ruleArgs(rule, '-I'));
+    madeRules.push([tool, rule]);
+  };
 
   before(async () => {
     buildReachSituations();
@@ -63,6 +74,9 @@ describe('connectivity doctor on the real engine', { skip: isRoot ? false : 'nee
     if (dropRule.length > 0) {
       spawnSync('iptables', ['-D', ...dropRule]);
     }
+    for (const [tool, rule] of madeRules) spawnSync(tool, ruleArgs(rule, '-D'));
+    docker(['rm', '-f', 'rch-v6a', 'rch-v6b'], { allowFailure: true });
+    docker(['network', 'rm', 'rch-v6'], { allowFailure: true });
     session?.dispose();
     removeReachSituations();
   });
@@ -131,6 +145,45 @@ describe('connectivity doctor on the real engine', { skip: isRoot ? false : 'nee
     execFileSync('iptables', ['-D', ...dropRule]);
     dropRule.length = 0;
     assert.equal(cli(['rch-a', 'rch-b']).status, 0, 'reachable again once the rule is gone');
+  });
+
+  test('a hand-made DROP in the raw table (where Docker 28 drops): named with its table; the filter check does not pass; the fix deletes it there', async () => {
+    const from = docker(['inspect', '-f', '{{(index .NetworkSettings.Networks "rch-user").IPAddress}}', 'rch-a']);
+    const to = docker(['inspect', '-f', '{{(index .NetworkSettings.Networks "rch-user").IPAddress}}', 'rch-b']);
+    makeRule('iptables', ['-t', 'raw', 'PREROUTING', '-s', `${from}/32`, '-d', `${to}/32`, '-j', 'DROP']);
+    const report = await checkReach(session, { from: 'rch-a', to: 'rch-b' });
+    assert.deepEqual(report.verdict, { explained: 'reachable', observed: 'unreachable', final: 'unreachable' });
+    assert.deepEqual([report.disagreement?.droppedBy?.table, report.disagreement?.droppedBy?.chain], ['raw', 'PREROUTING']);
+    const filter = report.checks.find((check) => check.kind === 'filter');
+    assert.equal(filter?.observed, 'fail', JSON.stringify(filter));
+    assert.match(filter?.detail ?? '', /^raw: -A PREROUTING -s [\d.]+\/32 -d [\d.]+\/32 .*-j DROP$/);
+    assert.deepEqual(report.blockers[0].fix?.command?.slice(0, 5), ['iptables', '-t', 'raw', '-D', 'PREROUTING']);
+    assert.equal(spawnSync('docker', ['exec', 'rch-a', 'ping', '-c', '1', '-W', '1', to]).status, 1, 'ping inside rch-a fails too');
+    // The fix the report gives removes the rule: reachable again.
+    execFileSync(report.blockers[0].fix!.command![0], report.blockers[0].fix!.command!.slice(1));
+    madeRules.pop();
+    assert.equal((await checkReach(session, { from: 'rch-a', to: 'rch-b' })).verdict.observed, 'reachable');
+  });
+
+  test('a hand-made DROP in ip6tables on a dual-stack network: the IPv6 probe fails while IPv4 passes, the rule is named as IPv6, the fix is an ip6tables command', async () => {
+    docker(['network', 'create', '--label', 'dne.test=1', '--ipv6', '--subnet', '10.213.66.0/24', '--subnet', 'fd00:dead:66::/64', 'rch-v6']);
+    for (const name of ['rch-v6a', 'rch-v6b']) docker(['run', '-d', '--label', 'dne.test=1', '--name', name, '--network', 'rch-v6', TEST_IMAGE, 'sleep', '600']);
+    const v6 = (name: string) => docker(['inspect', '-f', '{{(index .NetworkSettings.Networks "rch-v6").GlobalIPv6Address}}', name]);
+    const [from, to] = [v6('rch-v6a'), v6('rch-v6b')];
+    assert.ok(from && to, 'both have an IPv6 address');
+    await session.refresh(); // the session does not watch events here
+    const icmpTo = (report: ReachReport, address: string) => report.checks.find((check) => check.kind === 'icmp' && check.target === address);
+    const before = await checkReach(session, { from: 'rch-v6a', to: 'rch-v6b' });
+    assert.equal(icmpTo(before, to)?.observed, 'pass', `the IPv6 address is probed and answers before the rule: ${JSON.stringify(before.checks)}`);
+    makeRule('ip6tables', ['FORWARD', '-s', `${from}/128`, '-d', `${to}/128`, '-j', 'DROP']);
+    const report = await checkReach(session, { from: 'rch-v6a', to: 'rch-v6b' });
+    const detail = JSON.stringify(report.checks);
+    assert.equal(icmpTo(report, to)?.observed, 'fail', detail);
+    assert.equal(report.checks.find((check) => check.kind === 'icmp' && !check.target.includes(':'))?.observed, 'pass', detail);
+    const filter = report.checks.find((check) => check.kind === 'filter');
+    assert.equal(filter?.observed, 'fail', detail);
+    assert.match(filter?.detail ?? '', /^filter \(IPv6\): -A FORWARD -s fd00:dead:66::\S+ -d fd00:dead:66::\S+ .*-j DROP$/);
+    assert.equal(spawnSync('docker', ['exec', 'rch-v6a', 'ping', '-6', '-c', '1', '-W', '1', to]).status, 1, 'ping -6 inside rch-v6a fails too');
   });
 
   test('usage: an unknown container is exit 2 with a sentence', () => {

@@ -124,6 +124,22 @@ describe('reachability: the packet filter and the disagreement', () => {
     assert.ok(before.some((rule) => rule.rule === ':FORWARD DROP'), 'chain policies are read');
   });
 
+  test('an IPv6 (ip6tables) or legacy-backend dump keeps its family and backend: counters are compared within it, the fix deletes there', () => {
+    const v6 = droppedBetween(parseIptablesSave(fixture.filterCounters.before, { family: 'ipv6' }), parseIptablesSave(fixture.filterCounters.after, { family: 'ipv6' }), []);
+    assert.equal(v6.length, 1);
+    assert.equal(v6[0].family, 'ipv6');
+    assert.deepEqual(deleteCommand(v6[0]), ['ip6tables', '-t', 'filter', '-D', ...fixture.filterCounters.rule]);
+    const legacy = droppedBetween(parseIptablesSave(fixture.filterCounters.before, { legacy: true }), parseIptablesSave(fixture.filterCounters.after, { legacy: true }), []);
+    assert.deepEqual(deleteCommand(legacy[0]), ['iptables-legacy', '-t', 'filter', '-D', ...fixture.filterCounters.rule]);
+    // The same rule in both families: the IPv4 counter did not grow, the IPv6 one did (each read twice).
+    const both = droppedBetween(
+      [...parseIptablesSave(fixture.filterCounters.before), ...parseIptablesSave(fixture.filterCounters.before, { family: 'ipv6' })],
+      [...parseIptablesSave(fixture.filterCounters.before), ...parseIptablesSave(fixture.filterCounters.after, { family: 'ipv6' })],
+      [],
+    );
+    assert.deepEqual(both.map((rule) => [rule.family, rule.chain]), [['ipv6', 'DOCKER-USER']]);
+  });
+
   test('explained reachable, observed unreachable: the report says so and names the rule', () => {
     const explanation = explain('rch-a', 'rch-b');
     const target = explanation.targets[0].address;

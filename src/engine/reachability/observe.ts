@@ -7,7 +7,7 @@
  */
 import type { ObservationResult, ProbeResult } from '../../model/reachability/conclude';
 import type { Explanation } from '../../model/reachability/explain';
-import { CountedRule, droppedBetween, parseIptablesSave } from '../../model/reachability/packetFilter';
+import { CountedRule, droppedBetween, FilterSource, parseIptablesSave } from '../../model/reachability/packetFilter';
 import type { CheckOutcome } from '../../model/reachability/types';
 import { EngineValueError, isIpAddress } from '../../model/engineValues';
 import { systemTool } from '../../probe/systemTools';
@@ -55,14 +55,40 @@ export async function observe(runner: NamespaceRunner, explanation: Explanation,
   };
 }
 
-/** `iptables-save -c -t filter` (root: by absolute path, never through PATH); undefined when it cannot be read. */
+/**
+ * Every table of the packet filter, IPv4 and IPv6 (root: the tools by absolute path, never through
+ * PATH): for each family, the nft backend's and the legacy backend's dumps when both tools are
+ * there (Docker uses either), else the system's default `iptables-save`. Undefined when no IPv4
+ * dump can be read; an IPv6 dump that cannot be read is left out.
+ */
 async function readFilter(): Promise<CountedRule[] | undefined> {
-  const iptablesSave = await systemTool('iptables-save');
-  if (!iptablesSave) {
+  const ipv4 = await readFamily('iptables', {});
+  if (!ipv4) {
     return undefined;
   }
-  const result = await runFile(iptablesSave, ['-c', '-t', 'filter'], 5_000);
-  return result.code === 0 ? parseIptablesSave(result.output) : undefined;
+  const ipv6 = await readFamily('ip6tables', { family: 'ipv6' });
+  return [...ipv4, ...(ipv6 ?? [])];
+}
+
+async function readFamily(command: 'iptables' | 'ip6tables', source: FilterSource): Promise<CountedRule[] | undefined> {
+  const nft = await systemTool(`${command}-nft-save`);
+  const legacy = await systemTool(`${command}-legacy-save`);
+  const dumps: [string, FilterSource][] = nft && legacy ? [[nft, source], [legacy, { ...source, legacy: true }]] : [];
+  if (dumps.length === 0) {
+    const generic = await systemTool(`${command}-save`);
+    if (!generic) return undefined;
+    dumps.push([generic, source]);
+  }
+  const rules: CountedRule[] = [];
+  let read = false;
+  for (const [tool, tag] of dumps) {
+    const result = await runFile(tool, ['-c'], 5_000);
+    if (result.code === 0) {
+      read = true;
+      rules.push(...parseIptablesSave(result.output, tag));
+    }
+  }
+  return read ? rules : undefined;
 }
 
 /** Names in a hosts file: `address name name…` lines. */

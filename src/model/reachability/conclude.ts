@@ -75,9 +75,15 @@ function checksOf(explanation: Explanation, observed: ObservationResult): Check[
   }
   if (observed.drops) {
     const drop = observed.drops[0];
-    checks.push({ kind: 'filter', target: drop?.chain ?? 'FORWARD', expected: filterExpectation(explanation), observed: drop ? 'fail' : 'pass', detail: drop ? `${drop.table}: ${drop.rule}` : undefined });
+    // Every table was read (raw, mangle, filter; IPv4 and IPv6): "pass" only when no dropping rule on the path counted a packet.
+    checks.push({ kind: 'filter', target: drop?.chain ?? 'FORWARD', expected: filterExpectation(explanation), observed: drop ? 'fail' : 'pass', detail: drop ? `${tableName(drop)}: ${drop.rule}` : undefined });
   }
   return checks;
+}
+
+/** The rule's table as the report names it: `raw`, `filter`…, with `(IPv6)` for ip6tables and `(legacy)` for the legacy backend. */
+function tableName(rule: FilterRule): string {
+  return [rule.table, ...(rule.family === 'ipv6' ? ['(IPv6)'] : []), ...(rule.legacy ? ['(legacy)'] : [])].join(' ');
 }
 
 function networkName(explanation: Explanation, networkId: string | undefined): string | undefined {
@@ -128,8 +134,8 @@ function observedBlockers(explanation: Explanation, observed: ObservationResult)
   if (drop && explanation.verdict === 'reachable') {
     blockers.push({
       rule: 'filterDrop',
-      params: { table: drop.table, chain: drop.chain, rule: drop.rule, packets: String(drop.packets) },
-      fix: { code: 'removeFilterRule', params: { table: drop.table, chain: drop.chain, rule: drop.rule }, command: deleteCommand(drop) },
+      params: { table: tableName(drop), chain: drop.chain, rule: drop.rule, packets: String(drop.packets) },
+      fix: { code: 'removeFilterRule', params: { table: tableName(drop), chain: drop.chain, rule: drop.rule }, command: deleteCommand(drop) },
       source: 'observed',
     });
   }

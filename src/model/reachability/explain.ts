@@ -110,7 +110,9 @@ function sharedNetworksOf(ctx: Context): SharedNetwork[] {
       }
       const names = namesOn(network, a, b, ctx.input.inspectionOf);
       const usable = running && iccEnabled(network) && network.driver !== 'host' && network.driver !== 'null' && Boolean(addressOf(theirs));
-      return [sharedNetwork(network, addressOf(mine), addressOf(theirs), names, usable)];
+      const shared = sharedNetwork(network, addressOf(mine), addressOf(theirs), names, usable);
+      // Dual stack on both sides: B's IPv6 address is probed too (ip6tables may drop what iptables lets through).
+      return [mine.ipv6 && theirs.ipv4 && theirs.ipv6 ? { ...shared, toAddress6: theirs.ipv6 } : shared];
     });
   }
   const container = a ?? b;
@@ -348,7 +350,9 @@ function targetsOf(ctx: Context, shared: SharedNetwork[], verdict: VerdictValue)
   const name = ctx.input.question.name;
   const expectedOn = (network: SharedNetwork) =>
     verdict === 'reachable' && network.usable && (name === undefined || network.names.some((known) => known.name === name) || ctx.to.effective.kind === 'host') ? 'pass' : 'fail';
-  const targets: ExpectedTarget[] = shared.filter((network) => network.toAddress).map((network) => ({ address: network.toAddress!, networkId: network.networkId, expected: expectedOn(network) }));
+  const targets: ExpectedTarget[] = shared.flatMap((network) =>
+    [network.toAddress, network.toAddress6].filter((address): address is string => Boolean(address)).map((address) => ({ address, networkId: network.networkId, expected: expectedOn(network) })),
+  );
   if (targets.length === 0) {
     for (const endpoint of ctx.to.container?.memberships ?? []) {
       const address = addressOf(endpoint);

@@ -1,8 +1,10 @@
 /**
- * The packet filter as `iptables-save -c` prints it, read twice around the observation: the DROP
- * (or REJECT) rule whose counter grew is where the packets stopped, observed rather than guessed.
- * Only rules that could see the path count: those naming one of its bridges, or no interface at
- * all (a hand-made DOCKER-USER rule). Pure.
+ * The packet filter as `iptables-save -c` and `ip6tables-save -c` print it (every table: raw,
+ * mangle, nat, filter; the nft and the legacy backend apart), read twice around the observation:
+ * the DROP (or REJECT) rule whose counter grew is where the packets stopped, observed rather than
+ * guessed, in whichever table it is (Docker 28 drops in raw PREROUTING). Only rules that could see
+ * the path count: those naming one of its bridges, or no interface at all (a hand-made DOCKER-USER
+ * rule). Pure.
  */
 import type { FilterRule } from './types';
 
@@ -14,13 +16,22 @@ export interface CountedRule {
   packets: number;
   /** Interfaces named by -i / -o (empty when the rule names none). */
   interfaces: string[];
+  family?: 'ipv6';
+  legacy?: true;
+}
+
+/** Which dump a reading came from: IPv4 or IPv6, the nft backend (or the system's default) or the legacy one. */
+export interface FilterSource {
+  family?: 'ipv6';
+  legacy?: true;
 }
 
 const DROPPING = new Set(['DROP', 'REJECT']);
 
 /** Parses `iptables-save -c`: rules `[packets:bytes] -A CHAIN …` and chain policies `:CHAIN POLICY [p:b]`. */
-export function parseIptablesSave(text: string): CountedRule[] {
+export function parseIptablesSave(text: string, source: FilterSource = {}): CountedRule[] {
   const rules: CountedRule[] = [];
+  const tag = { ...(source.family ? { family: source.family } : {}), ...(source.legacy ? { legacy: source.legacy } : {}) };
   let table = '';
   const seen = new Map<string, number>();
   for (const line of text.split('\n')) {
@@ -30,7 +41,7 @@ export function parseIptablesSave(text: string): CountedRule[] {
     }
     const policy = /^:(\S+) (\S+) \[(\d+):\d+\]/.exec(line);
     if (policy && policy[2] !== '-') {
-      rules.push({ table, chain: policy[1], rule: `:${policy[1]} ${policy[2]}`, target: policy[2], packets: Number(policy[3]), interfaces: [] });
+      rules.push({ table, chain: policy[1], rule: `:${policy[1]} ${policy[2]}`, target: policy[2], packets: Number(policy[3]), interfaces: [], ...tag });
       continue;
     }
     const rule = /^\[(\d+):\d+\] (-A (\S+) .*)$/.exec(line);
@@ -47,6 +58,7 @@ export function parseIptablesSave(text: string): CountedRule[] {
         target: wordAfter(ruleWords(rule[2]), ['-j'])[0] ?? '',
         packets: Number(rule[1]),
         interfaces: wordAfter(ruleWords(rule[2]), ['-i', '-o']),
+        ...tag,
       });
     }
   }
@@ -63,13 +75,14 @@ function wordAfter(words: string[], flags: string[]): string[] {
  * of `bridges` or no interface; the most specific first (a rule before a chain's policy).
  */
 export function droppedBetween(before: CountedRule[], after: CountedRule[], bridges: string[]): FilterRule[] {
-  const earlier = new Map(before.map((rule) => [`${rule.table} ${rule.rule}`, rule.packets]));
+  const key = (rule: CountedRule) => `${rule.family ?? 'ipv4'} ${rule.legacy ? 'legacy' : ''} ${rule.table} ${rule.rule}`;
+  const earlier = new Map(before.map((rule) => [key(rule), rule.packets]));
   const grown: FilterRule[] = [];
   for (const rule of after) {
-    const delta = rule.packets - (earlier.get(`${rule.table} ${rule.rule}`) ?? 0);
+    const delta = rule.packets - (earlier.get(key(rule)) ?? 0);
     const onPath = rule.interfaces.length === 0 || rule.interfaces.some((name) => bridges.includes(name));
     if (delta > 0 && DROPPING.has(rule.target) && onPath) {
-      grown.push({ table: rule.table, chain: rule.chain, rule: rule.rule, target: rule.target, packets: delta });
+      grown.push({ table: rule.table, chain: rule.chain, rule: rule.rule, target: rule.target, packets: delta, ...(rule.family ? { family: rule.family } : {}), ...(rule.legacy ? { legacy: rule.legacy } : {}) });
     }
   }
   return grown.sort((a, b) => Number(a.rule.startsWith(':')) - Number(b.rule.startsWith(':')));
@@ -91,5 +104,6 @@ export function deleteCommand(rule: FilterRule): string[] | undefined {
   if (!rule.rule.startsWith('-A ')) {
     return undefined;
   }
-  return ['iptables', '-t', rule.table, '-D', ...ruleWords(rule.rule.replace(/ #\d+$/, '').slice(3))];
+  const tool = `${rule.family === 'ipv6' ? 'ip6tables' : 'iptables'}${rule.legacy ? '-legacy' : ''}`;
+  return [tool, '-t', rule.table, '-D', ...ruleWords(rule.rule.replace(/ #\d+$/, '').slice(3))];
 }

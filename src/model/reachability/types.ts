@@ -33,6 +33,8 @@ export interface SharedNetwork {
   bridge?: string;
   fromAddress?: string;
   toAddress?: string;
+  /** B's IPv6 address here when both sides have IPv4 and IPv6 (dual stack): probed too, each family has its own filter. */
+  toAddress6?: string;
   /** The names A can use for B here; empty on the default bridge without `--link`. */
   names: ReachName[];
   internal: boolean;
@@ -167,6 +169,10 @@ export interface FilterRule {
   target: string;
   /** Packets counted by this rule during the observation. */
   packets: number;
+  /** Set for an IPv6 rule (ip6tables), absent for IPv4. */
+  family?: 'ipv6';
+  /** Set when the rule is in the legacy (x_tables) backend read beside the nft one. */
+  legacy?: true;
 }
 
 export interface Disagreement {
