@@ -124,6 +124,7 @@ const OPERATION_RULES: OperationRule[] = [
   { kind: 'poolOverlaps', pattern: /Pool overlaps with other one on this address space/i },
   { kind: 'poolOverlaps', pattern: /conflicts with network \S+ \(([^)]+)\): networks have overlapping/i, captures: ['other'] },
   { kind: 'hostNetworkConnection', pattern: /container cannot be disconnected from host network or connected to host network/i },
+  { kind: 'hostNetworkConnection', pattern: /cannot connect container to host network/i },
   { kind: 'sharedNamespace', pattern: /container sharing network namespace with another container or host cannot be connected to any other network/i },
   { kind: 'containerNotRunning', pattern: /cannot join network of a non running container: (\S+)/i, captures: ['container'] },
   { kind: 'noneNetworkExclusive', pattern: /one of the networks in private \(none\) mode/i },
@@ -135,6 +136,9 @@ const OPERATION_RULES: OperationRule[] = [
   { kind: 'addressInUse', pattern: /Address already in use/i },
   { kind: 'addressOutOfRange', pattern: /Invalid address (\S+): It does not belong to any of this network's subnets/i, captures: ['address'] },
   { kind: 'addressOutOfRange', pattern: /Requested address is out of range/i },
+  // Docker 28's wording (API 1.51): recorded in test/fixtures/engine-1.51/engine-errors.json.
+  { kind: 'addressOutOfRange', pattern: /invalid gateway (\S+): parent subnet \S+ doesn't contain this address/i, captures: ['address'] },
+  { kind: 'addressOutOfRange', pattern: /no configured subnet or ip-range contain the IP address (\S+)/i, captures: ['address'] },
   { kind: 'invalidSubnet', pattern: /Invalid subnet (\S+)/i, captures: ['subnet'] },
   { kind: 'endpointExists', pattern: /endpoint with name (\S+) already exists in network (\S+)/i, captures: ['container', 'network'] },
   { kind: 'notConnected', pattern: /container (\S+) is not connected to (?:the )?network (\S+)/i, captures: ['container', 'network'] },
