@@ -38,6 +38,8 @@ export interface EngineVersion {
   Version?: string;
   ApiVersion?: string;
   Os?: string;
+  /** Docker: "Engine", containerd, runc…; Podman: "Podman Engine" (engineProduct reads it). */
+  Components?: { Name?: string; Version?: string }[] | null;
 }
 
 export interface EngineApi {

@@ -7,6 +7,7 @@
  * engine's size) and the retry with backoff while the engine is unreachable. No `vscode` import:
  * the views, the topology panel and the CLI read `inventory` and listen to `onDidChange`.
  */
+import { engineProduct, engineTitle, type EngineProduct } from '../model/engineProduct';
 import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
 import { Debouncer } from '../common/debounce';
@@ -25,7 +26,7 @@ import { SwarmTracker } from './session/swarmTracker';
 
 export type SessionState =
   | { kind: 'connecting' }
-  | { kind: 'connected'; engineVersion?: string; apiVersion?: string; engineHostName?: string }
+  | { kind: 'connected'; engineVersion?: string; apiVersion?: string; engineHostName?: string; engineProduct?: EngineProduct }
   | { kind: 'unreachable'; cause: UnreachableCause; detail: string; tls?: TlsFailure };
 
 export interface SessionOptions extends EventFeedOptions {
@@ -231,10 +232,11 @@ export class EngineSession {
     // here only leaves these unknown. One pair of calls (version, info) per connection, not per refresh.
     const version = await this.client.version().catch(() => undefined);
     this.swarm.startPolling();
-    this.stateValue = { kind: 'connected', engineVersion: version?.Version, apiVersion: version?.ApiVersion, engineHostName: info?.Name };
+    const product = version ? engineProduct(version) : undefined;
+    this.stateValue = { kind: 'connected', engineVersion: version?.Version, apiVersion: version?.ApiVersion, engineHostName: info?.Name, engineProduct: product };
     this.backoffMs = this.minBackoffMs;
     const unverified = this.client.target.tls?.verify === false ? '; TLS NOT VERIFIED: the server certificate is not checked' : '';
-    this.options.log?.(`connected to ${displayHost(this.client.target.host)} (engine ${version?.Version ?? '?'}, API ${version?.ApiVersion ?? '?'}${unverified})`);
+    this.options.log?.(`connected to ${displayHost(this.client.target.host)} (engine ${engineTitle(product, version?.Version)}, API ${version?.ApiVersion ?? '?'}${unverified})`);
     if (this.watching) {
       this.feed.start();
     }

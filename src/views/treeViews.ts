@@ -2,6 +2,7 @@
  * The two tree views (Networks, Containers): their providers, the header that names the engine,
  * the context keys that pick the welcome view, and reveal. They read the session's inventory.
  */
+import { engineTitle } from '../model/engineProduct';
 import * as vscode from 'vscode';
 import { shortHost } from '../model/displayHost';
 import { onEngine } from '../model/engines';
@@ -57,7 +58,7 @@ export class TreeViews implements vscode.Disposable {
     const where = target.source === 'context' ? target.contextName : shortHost(target.host);
     // The warning first: a narrow side bar cuts the end of the description.
     const unverified = target.tls?.verify === false ? `⚠ ${vscode.l10n.t('TLS not verified')} · ` : '';
-    const description = unverified + (state.kind === 'connected' ? `${where} · Docker ${state.engineVersion ?? '?'}` : where);
+    const description = unverified + (state.kind === 'connected' ? `${where} · ${engineTitle(state.engineProduct, state.engineVersion)}` : where);
     this.networksView.description = description;
     this.containersView.description = description;
     // No TreeView.message but the filter's: a view with a message hides its welcome content (the
