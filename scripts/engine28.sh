@@ -15,7 +15,7 @@
 # mix with the system engine's, and both can run at once. `run` gives the command the view a user of
 # that engine has on its host: the namespace's network, a /sys mounted from inside it (so
 # /sys/class/net lists its bridges and veths), its exec root at /var/run/docker (sandboxes under
-# /var/run/docker/netns) and its socket at /var/run/docker.sock; the rest of the file system, the
+# /var/run/docker/netns), its socket at /var/run/docker.sock and an empty /run/netns; the rest of the file system, the
 # processes and root are the machine's. The dockerd runs under `nsenter --net` only: `ip netns exec`
 # would remount /sys for it too and hide the cgroup hierarchy it needs.
 set -euo pipefail
@@ -57,10 +57,21 @@ fetch() {
 
 start() {
   [ "$(id -u)" = 0 ] || fail "only root can start Docker 28 in its own network namespace"
-  mkdir -p "$dir/data" "$run_dir" "$exec_root"
+  mkdir -p "$dir/data" "$run_dir"
+  # The host's mounts are private here: a shared mount of its own lets the sandbox mounts the engine
+  # makes later (exec root/netns/<id>) reach the commands `run` starts, whose mount namespace is a
+  # slave of it.
+  if ! mountpoint -q "$run_dir"; then mount --bind "$run_dir" "$run_dir"; fi
+  mount --make-shared "$run_dir"
+  mkdir -p "$exec_root"
   if [ ! -e "/run/netns/$netns" ]; then
     ip netns add "$netns"
     ip -n "$netns" link set lo up
+    # Its uplink, as a host has one (a default route the diagram draws); nothing is behind it.
+    ip -n "$netns" link add eth0 type ifb   # no dummy module on every kernel; ifb has no peer
+    ip -n "$netns" addr add 10.127.0.2/24 dev eth0
+    ip -n "$netns" link set eth0 up
+    ip -n "$netns" route add default via 10.127.0.1 dev eth0
   fi
   echo '{}' > "$dir/daemon.json"
   echo "engine28: starting dockerd $("$dir/root/usr/sbin/dockerd" --version | sed 's/^Docker version //') (log: $log)"
@@ -96,7 +107,8 @@ stop() {
   if [ -e "/run/netns/$netns" ]; then
     for p in $(ip netns pids "$netns" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
   fi
-  grep -o " $run_dir[^ ]*\| $dir/data[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  awk -v a="$run_dir" -v b="$dir/data" '$2 == a || index($2, a "/") == 1 || index($2, b) == 1 { print $2 }' /proc/mounts \
+    | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   [ -e "/run/netns/$netns" ] && ip netns del "$netns"
   rm -rf "$run_dir"
   echo "engine28: stopped"
@@ -120,6 +132,8 @@ run_in() {
     mount --move "$run_dir/cgroup" /sys/fs/cgroup
     mount --bind "$run_dir/exec" /run/docker
     mount --bind "$run_dir/docker.sock" /run/docker.sock
+    # On its host the engine'"'"'s namespace is the host'"'"'s, not a named one: `ip netns` starts empty.
+    mkdir -p /run/netns && mount -t tmpfs -o mode=755 netns /run/netns
     unset DOCKER_HOST DOCKER_CONTEXT
     export PATH="$dir/root/usr/bin:$dir/root/usr/sbin:$PATH" DNE_ENGINE=28
     exec "$@"' engine28 "$run_dir" "$dir" "$@"

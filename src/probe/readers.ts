@@ -118,11 +118,14 @@ async function readTrim(file: string): Promise<string | undefined> {
   }
 }
 
-/** One interface of /sys/class/net: ifindex, iflink, MAC, MTU, state, bridge master and kind. */
-export async function readSysfsLink(name: string, root = '/sys/class/net'): Promise<(LinkFact & { iflink?: number }) | undefined> {
+/** A link of /sys/class/net, with its bridge port number when it is a port. */
+type SysfsLink = LinkFact & { portNumber?: number };
+
+/** One interface of /sys/class/net: ifindex, iflink, MAC, MTU, state, bridge master, port number and kind. */
+export async function readSysfsLink(name: string, root = '/sys/class/net'): Promise<SysfsLink | undefined> {
   const dir = path.join(root, name);
-  const [ifindex, iflink, address, mtu, operstate, uevent, type] = await Promise.all(
-    ['ifindex', 'iflink', 'address', 'mtu', 'operstate', 'uevent', 'type'].map((file) => readTrim(path.join(dir, file))),
+  const [ifindex, iflink, address, mtu, operstate, uevent, type, portNumber] = await Promise.all(
+    ['ifindex', 'iflink', 'address', 'mtu', 'operstate', 'uevent', 'type', 'brport/port_no'].map((file) => readTrim(path.join(dir, file))),
   );
   if (!ifindex) {
     return undefined;
@@ -149,7 +152,8 @@ export async function readSysfsLink(name: string, root = '/sys/class/net'): Prom
   } else {
     kind = 'other';
   }
-  const fact: LinkFact & { iflink?: number } = { ifindex: index, name, kind, addresses: [] };
+  const fact: SysfsLink = { ifindex: index, name, kind, addresses: [] };
+  if (portNumber && /^0x[0-9a-f]+$/i.test(portNumber)) fact.portNumber = Number(portNumber);
   if (kind === 'veth' || kind === 'macvlan' || kind === 'ipvlan') {
     fact.linkIndex = peer;
   }
@@ -160,6 +164,55 @@ export async function readSysfsLink(name: string, root = '/sys/class/net'): Prom
   return fact;
 }
 
+/** One entry of a bridge's forwarding database (`struct __fdb_entry`, 16 bytes). */
+export interface ForwardingEntry {
+  mac: string;
+  port: number;
+  /** The bridge's own address (or a port's), not one learned from traffic. */
+  local: boolean;
+}
+
+/**
+ * /sys/class/net/<bridge>/brforward: the MACs the bridge learned and the port behind which each
+ * was seen (readable without root). Each entry: MAC (6 bytes), port number (low byte), is_local,
+ * ageing timer (4), port number (high byte), padding (3).
+ */
+export function parseBridgeForward(data: Uint8Array): ForwardingEntry[] {
+  const entries: ForwardingEntry[] = [];
+  for (let offset = 0; offset + 16 <= data.length; offset += 16) {
+    const mac = [...data.subarray(offset, offset + 6)].map((byte) => byte.toString(16).padStart(2, '0')).join(':');
+    entries.push({ mac, port: data[offset + 6] | (data[offset + 12] << 8), local: data[offset + 7] !== 0 });
+  }
+  return entries;
+}
+
+async function readBridgeForward(bridge: string, root: string): Promise<ForwardingEntry[]> {
+  try {
+    return parseBridgeForward(await fs.readFile(path.join(root, bridge, 'brforward')));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The MACs each bridge port has seen, from its bridge's forwarding database: they pair a host veth
+ * with the container end whose MAC it carries where interface indexes alone cannot (Docker 28
+ * creates the container end inside its namespace, so every container's eth0 is ifindex 2 there).
+ * An entry ages out after the bridge's ageing time (300 s by default) without traffic.
+ */
+async function attachLearnedMacs(links: SysfsLink[], root: string): Promise<void> {
+  const bridges = links.filter((link) => link.kind === 'bridge');
+  const tables = new Map(await Promise.all(bridges.map(async (bridge) => [bridge.name, await readBridgeForward(bridge.name, root)] as const)));
+  for (const link of links) {
+    const table = link.master !== undefined ? tables.get(link.master) : undefined;
+    const learned = table?.filter((entry) => !entry.local && entry.port === link.portNumber).map((entry) => entry.mac) ?? [];
+    if (learned.length > 0) {
+      link.learnedMacs = learned;
+    }
+    delete link.portNumber;
+  }
+}
+
 /**
  * The host namespace's links from /sys/class/net (no root needed). Addresses come from the OS's
  * list, which leaves out interfaces without carrier: theirs come from procfs (connected routes and
@@ -167,7 +220,8 @@ export async function readSysfsLink(name: string, root = '/sys/class/net'): Prom
  */
 export async function readHostLinksFromSysfs(root = '/sys/class/net', procNet = '/proc/self/net'): Promise<LinkFact[]> {
   const names = await fs.readdir(root);
-  const links = (await Promise.all(names.map((name) => readSysfsLink(name, root)))).filter((link): link is LinkFact => Boolean(link));
+  const links = (await Promise.all(names.map((name) => readSysfsLink(name, root)))).filter((link): link is SysfsLink => Boolean(link));
+  await attachLearnedMacs(links, root);
   const indexes = new Map(links.map((link) => [link.ifindex, link]));
   const fromProc = await readProcNetAddresses(procNet, links.map((link) => link.name));
   const interfaces = os.networkInterfaces();

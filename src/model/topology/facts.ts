@@ -37,6 +37,12 @@ export interface LinkFact {
   linkInOtherNamespace?: boolean;
   /** Name of the bridge this interface is a port of. */
   master?: string;
+  /**
+   * For a bridge port read without root: the MACs its bridge learned behind it (forwarding
+   * database). Tells which container end a host veth serves when interface indexes repeat across
+   * namespaces.
+   */
+  learnedMacs?: string[];
   mac?: string;
   mtu?: number;
   state?: string;

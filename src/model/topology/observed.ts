@@ -124,6 +124,32 @@ interface ObservedLink {
 /** How libnetwork names the host end of the veths it makes. */
 const DOCKER_VETH_NAME = /^veth[0-9a-f]{7}$/;
 
+/** Lower-case MAC, or undefined. */
+function macKey(mac: string | undefined): string | undefined {
+  return mac?.toLowerCase();
+}
+
+/**
+ * The bridge port (host end of a veth) of a container's interface read through procfs, where only
+ * the peer's ifindex joins them. Docker 20.10 moves a veth end into the container, keeping a
+ * host-wide ifindex; Docker 28 creates it there, so every container's eth0 is ifindex 2 and many
+ * host ends point at "2". Among several: the one whose bridge learned one of the container's MACs,
+ * else the ones on the container's own networks when they are all on one bridge; else none.
+ */
+function hostPortOf(link: LinkFact, owner: ContainerModel, hostLinks: LinkFact[], networks: NetworkIndex): LinkFact | undefined {
+  const ports = hostLinks.filter((host) => host.kind === 'veth' && host.linkIndex === link.ifindex && host.master);
+  if (ports.length <= 1) {
+    return ports[0];
+  }
+  const ownMacs = new Set(owner.memberships.map((endpoint) => macKey(endpoint.mac)).filter((mac): mac is string => Boolean(mac)));
+  const learned = ports.filter((port) => port.learnedMacs?.some((mac) => ownMacs.has(macKey(mac)!)));
+  if (learned.length === 1) {
+    return learned[0];
+  }
+  const onOwnNetworks = ports.filter((port) => owner.memberships.some((endpoint) => networks.byBridgeName.get(port.master!)?.id === endpoint.networkId));
+  return onOwnNetworks.length > 0 && onOwnNetworks.every((port) => port.master === onOwnNetworks[0].master) ? onOwnNetworks[0] : undefined;
+}
+
 /** A namespace's links with their ambiguous addresses settled (see settleAmbiguousAddresses). */
 type SettleAddresses = (links: LinkFact[], owner: ContainerModel) => LinkFact[];
 
@@ -138,7 +164,7 @@ function settleAmbiguousAddresses(hostLinks: LinkFact[], networks: NetworkIndex)
     if (!links.some((link) => link.ambiguousAddresses)) {
       return links;
     }
-    const portOf = (link: LinkFact) => hostLinks.find((host) => host.kind === 'veth' && host.linkIndex === link.ifindex && host.master);
+    const portOf = (link: LinkFact) => hostPortOf(link, owner, hostLinks, networks);
     const networkOf = (link: LinkFact) => networks.byBridgeName.get(portOf(link)?.master ?? '');
     const endpointAddress = (link: LinkFact): string[] => {
       const network = networkOf(link);
@@ -312,8 +338,33 @@ interface VethPair {
 }
 
 /**
+ * Of the interfaces `end` (a veth end that knows its peer's ifindex) may be paired with, the one it
+ * is: a candidate that knows `end`'s ifindex back is certain. A candidate read through procfs
+ * knows nothing back; when several share the ifindex (Docker 28: every container's eth0 is 2), the
+ * one whose MAC the bridge learned behind `end`, else the only one on `end`'s network. Still
+ * several: none (left unpaired rather than paired wrong).
+ */
+function choosePeer(end: ObservedLink, candidates: ObservedLink[]): ObservedLink | undefined {
+  if (candidates.length <= 1) {
+    return candidates[0];
+  }
+  const certain = candidates.filter((other) => other.link.linkIndex === end.link.ifindex);
+  if (certain.length > 0) {
+    return certain[0];
+  }
+  const learned = new Set((end.link.learnedMacs ?? []).map((mac) => macKey(mac)));
+  const byMac = candidates.filter((other) => learned.has(macKey(other.link.mac)));
+  if (byMac.length === 1) {
+    return byMac[0];
+  }
+  const sameNetwork = candidates.filter((other) => other.networkIds.some((id) => end.networkIds.includes(id)));
+  return sameNetwork.length === 1 && end.networkIds.length > 0 ? sameNetwork[0] : undefined;
+}
+
+/**
  * veth pairs: one end's linkIndex is the other's ifindex. A side whose linkIndex is unknown (read
- * through procfs, kind `other`) matches on its ifindex alone. Each interface is in one pair at most.
+ * through procfs, kind `other`) matches on its ifindex alone (see choosePeer). Each interface is in
+ * one pair at most; a pair settled makes the next ones less ambiguous, hence the rounds.
  */
 function pairVeths(links: ObservedLink[]): VethPair[] {
   const veths = links.filter(({ kind, link }) => kind === 'veth' || (kind === 'other' && link.linkIndex === undefined));
@@ -325,22 +376,27 @@ function pairVeths(links: ObservedLink[]): VethPair[] {
   }
   const paired = new Set<ObservedLink>();
   const pairs: VethPair[] = [];
-  for (const end of veths) {
-    const { link } = end;
-    if (link.linkIndex === undefined || paired.has(end)) {
-      continue;
-    }
-    const peer = (byIndex.get(link.linkIndex) ?? []).find(
+  const candidatesOf = (end: ObservedLink, linkIndex: number) =>
+    (byIndex.get(linkIndex) ?? []).filter(
       (other) =>
         other !== end &&
         !paired.has(other) &&
-        (other.link.linkIndex === undefined || other.link.linkIndex === link.ifindex) &&
-        (link.linkInOtherNamespace === undefined || (other.namespaceId !== end.namespaceId) === link.linkInOtherNamespace),
+        (other.link.linkIndex === undefined || other.link.linkIndex === end.link.ifindex) &&
+        (end.link.linkInOtherNamespace === undefined || (other.namespaceId !== end.namespaceId) === end.link.linkInOtherNamespace),
     );
-    if (peer) {
-      paired.add(end);
-      paired.add(peer);
-      pairs.push({ end, peer });
+  for (let settled = true; settled; ) {
+    settled = false;
+    for (const end of veths) {
+      if (end.link.linkIndex === undefined || paired.has(end)) {
+        continue;
+      }
+      const peer = choosePeer(end, candidatesOf(end, end.link.linkIndex));
+      if (peer) {
+        paired.add(end);
+        paired.add(peer);
+        pairs.push({ end, peer });
+        settled = true;
+      }
     }
   }
   return pairs;
