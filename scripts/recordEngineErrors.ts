@@ -86,6 +86,7 @@ async function main(): Promise<void> {
     await refused('connect: a container already on the network', 'endpointExists', () => client.connect(lab, c1));
     await refused('connect: a container in host mode', 'sharedNamespace', () => client.connect(lab, hostbox));
     await refused('connect: to the host network', 'hostNetworkConnection', () => client.connect('host', c2));
+    await refused('disconnect: a container in host mode from the host network', 'hostNetworkConnection', () => client.disconnect('host', hostbox));
     await refused('connect: to none beside another network', 'noneNetworkExclusive', () => client.connect('none', c2));
     await refused('connect: a container that does not exist', 'containerNotFound', () => client.connect(lab, 'dne-err-no-such-container'));
     await refused('connect: a network that does not exist', 'networkNotFound', () => client.connect('dne-err-no-such-network', c2));

@@ -124,7 +124,7 @@ const OPERATION_RULES: OperationRule[] = [
   { kind: 'poolOverlaps', pattern: /Pool overlaps with other one on this address space/i },
   { kind: 'poolOverlaps', pattern: /conflicts with network \S+ \(([^)]+)\): networks have overlapping/i, captures: ['other'] },
   { kind: 'hostNetworkConnection', pattern: /container cannot be disconnected from host network or connected to host network/i },
-  { kind: 'hostNetworkConnection', pattern: /cannot connect container to host network/i },
+  { kind: 'hostNetworkConnection', pattern: /cannot (?:connect container to|disconnect container from) host network/i },
   { kind: 'sharedNamespace', pattern: /container sharing network namespace with another container or host cannot be connected to any other network/i },
   { kind: 'containerNotRunning', pattern: /cannot join network of a non running container: (\S+)/i, captures: ['container'] },
   { kind: 'noneNetworkExclusive', pattern: /one of the networks in private \(none\) mode/i },
