@@ -135,9 +135,16 @@ run_in() {
     # On its host the engine'"'"'s namespace is the host'"'"'s, not a named one: `ip netns` starts empty.
     mkdir -p /run/netns && mount -t tmpfs -o mode=755 netns /run/netns
     unset DOCKER_HOST DOCKER_CONTEXT
-    export PATH="$dir/root/usr/bin:$dir/root/usr/sbin:$PATH" DNE_ENGINE=28
+    # DNE_ENGINE_PIDFILE: which dockerd a test that stops the engine must stop.
+    export PATH="$dir/root/usr/bin:$dir/root/usr/sbin:$PATH" DNE_ENGINE=28 DNE_ENGINE_PIDFILE="$run_dir/docker.pid"
     exec "$@"' engine28 "$run_dir" "$dir" "$@"
 }
+
+# Started or stopped from a command `run` started (a test restarting the engine it stopped): from
+# the machine's own mount namespace, where the engine's sandbox mounts must be made.
+if [ "${DNE_ENGINE:-}" = 28 ] && [ "${1:-}" != run ] && [ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ]; then
+  exec nsenter --mount=/proc/1/ns/mnt --net=/proc/1/ns/net -- env -u DNE_ENGINE bash "$0" "$@"
+fi
 
 case "${1:-}" in
   ensure) ensure ;;

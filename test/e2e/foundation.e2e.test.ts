@@ -18,7 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { CodeServer } from '../harness/codeServer';
+import { CodeServer, REPO_ROOT } from '../harness/codeServer';
 import { closeExtensionWorkbench, ensureDocker, openExtensionWorkbench } from '../harness/workbench';
 import { docker, removeLabelled } from '../support/dockerCli';
 import {
@@ -53,7 +53,20 @@ function removeTestObjects(): void {
   removeLabelled(LABEL);
 }
 
+/**
+ * The dockerd serving this engine: the one its pid file names (scripts/engine28.sh run says which
+ * with DNE_ENGINE_PIDFILE; 20.10's default is /var/run/docker.pid), else every dockerd. Another
+ * engine on the machine (Docker 28 beside 20.10) is left alone.
+ */
 function dockerdPids(): number[] {
+  try {
+    const pid = Number(fs.readFileSync(process.env.DNE_ENGINE_PIDFILE ?? '/var/run/docker.pid', 'utf8').trim());
+    if (Number.isInteger(pid) && pid > 0 && fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'dockerd') {
+      return [pid];
+    }
+  } catch {
+    // no pid file, or its process is gone
+  }
   try {
     return execFileSync('pidof', ['dockerd'], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean).map(Number);
   } catch {
@@ -61,14 +74,16 @@ function dockerdPids(): number[] {
   }
 }
 
-
 /**
- * Starts the engine again the way it was started: a plain `dockerd` through scripts/ensure-docker.sh
- * (which also checks the test image), a dockerd with arguments with the same command line (setsid,
- * so it outlives this test), then ensure-docker.sh to wait and check.
+ * Starts the engine again the way it was started: Docker 28 beside 20.10 through
+ * scripts/engine28.sh; a plain `dockerd` through scripts/ensure-docker.sh (which also checks the
+ * test image), a dockerd with arguments with the same command line (setsid, so it outlives this
+ * test), then ensure-docker.sh to wait and check.
  */
 async function restartEngine(cmdline: string[]): Promise<void> {
-  if (cmdline.length > 1 && !engineAnswers()) {
+  if (process.env.DNE_ENGINE === '28') {
+    execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'engine28.sh'), 'ensure'], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
+  } else if (cmdline.length > 1 && !engineAnswers()) {
     const cache = process.env.DNE_CACHE || path.join(os.homedir(), '.cache', 'docker-network-explorer');
     fs.mkdirSync(cache, { recursive: true });
     const log = fs.openSync(path.join(cache, 'dockerd.log'), 'a');
