@@ -12,6 +12,7 @@ import { afterEach, describe, test } from 'node:test';
 import * as vscode from 'vscode';
 import { allCommands } from '../../src/commands/index';
 import { registerCommands } from '../../src/commands/registry';
+import { connectContainers, readInventory } from '../../src/engine/runNetworkActions';
 import { emptySpec, validateCreateSpec } from '../../src/model/createNetworkSpec';
 import { engineFeatures } from '../../src/model/engineFeatures';
 import { validationMessage } from '../../src/messages/validationMessages';
@@ -126,6 +127,18 @@ describe('what the connected engine offers, by its API version', () => {
 });
 
 describe('each refusal in its own sentence, before sending', () => {
+  test('a retry of a connect with a gateway priority: done when the endpoint has that priority, else refused as already connected', async () => {
+    const engine = new FakeEngine(DOCKER28);
+    engine.versionJson = { Version: DOCKER28.recordedWith.engine, ApiVersion: API28 };
+    const inventory = await readInventory(engine);
+    const pair = { containerId: inventory.containers.find((c) => c.name === 'o28-fx-multi')!.id, networkId: inventory.networks.find((x) => x.name === 'o28-fx-v6only')!.id };
+    const [same] = await connectContainers(engine, inventory, [pair], { aliases: [], gwPriority: 10 });
+    const [other] = await connectContainers(engine, inventory, [pair], { aliases: [], gwPriority: 5 });
+    assert.deepEqual([same.ok, same.already], [true, true]);
+    assert.deepEqual(other.issues?.map((found) => validationMessage(found, vscode.l10n)), ['o28-fx-multi is already connected to o28-fx-v6only.']);
+    assert.deepEqual(engine.mutations, [], 'nothing sent');
+  });
+
   const v6only = { ...emptySpec('o28-v'), ipv4: false, ipv6: true };
   test('IPv4 off: without IPv6, with an IPv4 subnet, gateway and range, and on an engine before API 1.48', () => {
     assert.deepEqual(sentences(validateCreateSpec({ ...v6only, ipv6: false }, undefined, { swarmManager: false, apiVersion: API28 })), [
