@@ -84,16 +84,30 @@ describe('Docker 28 network options on the local engine: sent where its API has 
     }
   });
 
-  test('IPv4 off (with IPv6 on): an IPv6-only network where the engine has it, refused before sending where not', async () => {
-    const outcome = await createNetwork(client, spec('v6only', { ipv4: false, ipv6: true, subnets: [{ subnet: 'fd00:28:e1::/64' }] }), await inventory(), drivers);
+  test('IPv4 off (with IPv6 on, gateway mode routed for IPv6): an IPv6-only network where the engine has it, refused before sending where not', async () => {
+    const request = spec('v6only', { ipv4: false, ipv6: true, subnets: [{ subnet: 'fd00:28:e1::/64' }], gatewayModeIpv6: 'routed' });
+    const outcome = await createNetwork(client, request, await inventory(), drivers);
     const inspected = inspectNetwork(n('v6only'));
     if (features.ipv4Off) {
       assert.ok(outcome.ok, JSON.stringify(outcome));
       assert.equal(inspected?.EnableIPv4, false);
       assert.equal(inspected?.EnableIPv6, true);
       assert.deepEqual(inspected?.IPAM?.Config?.map((config) => config.Subnet), ['fd00:28:e1::/64'], 'no IPv4 subnet');
+      assert.equal(inspected?.Options?.[GATEWAY_MODE_OPTION[6]], 'routed');
     } else {
-      assert.deepEqual(outcome.issues?.map((found) => found.code), ['ipv4OffUnsupported']);
+      assert.deepEqual(outcome.issues?.map((found) => found.code), ['ipv4OffUnsupported', 'gatewayModeUnsupported']);
+      assert.equal(inspected, undefined, 'nothing was sent');
+    }
+  });
+
+  test('gateway mode isolated on an internal network: kept where the engine has it, refused before sending where not', async () => {
+    const outcome = await createNetwork(client, spec('internal', { internal: true, gatewayModeIpv4: 'isolated' }), await inventory(), drivers);
+    const inspected = inspectNetwork(n('internal'));
+    if (features.gatewayModes.includes('isolated')) {
+      assert.ok(outcome.ok, JSON.stringify(outcome));
+      assert.equal(inspected?.Options?.[GATEWAY_MODE_OPTION[4]], 'isolated');
+    } else {
+      assert.deepEqual(outcome.issues?.map((found) => found.code), ['gatewayModeUnsupported']);
       assert.equal(inspected, undefined, 'nothing was sent');
     }
   });
