@@ -21,6 +21,12 @@ export function requireInventory(services: Services): Inventory {
   return inventory;
 }
 
+/** The connected engine's API version, as the session read it (`GET /version`): what the forms may offer. */
+export function sessionApiVersion(services: Services): string | undefined {
+  const state = services.session.state;
+  return state.kind === 'connected' ? state.apiVersion : undefined;
+}
+
 function isTreeNode(value: unknown): value is TreeNode {
   return typeof value === 'object' && value !== null && typeof (value as { kind?: unknown }).kind === 'string' && typeof (value as { id?: unknown }).id === 'string';
 }

@@ -8,10 +8,11 @@ import type { EngineApi } from '../engine/engineApi';
 import { ConnectItem, ConnectPair, connectContainers, readSubnetFacts } from '../engine/runNetworkActions';
 import { ContainerModel, Inventory, isUserDefinedNetwork, NetworkModel } from '../model/inventory';
 import { connectableContainers, connectableNetworks } from '../model/networkActions';
-import { parseAliases, staticAddressBlocked, validateStaticAddress } from '../model/connectSpec';
+import { parseAliases, parseGatewayPriority, staticAddressBlocked, validateStaticAddress } from '../model/connectSpec';
+import { engineFeatures } from '../model/engineFeatures';
 import { SubnetFacts, subnetFacts } from '../model/subnetFacts';
 import type { Services } from '../services';
-import { runAction } from './actionUi';
+import { runAction, sessionApiVersion } from './actionUi';
 import { Cancelled, UserFacingError } from './command';
 import { inputStep, pickStep, runSteps } from './multiStepInput';
 import { fieldMessage, validationMessage } from '../messages/validationMessages';
@@ -72,6 +73,9 @@ interface ConnectState {
   aliases: string[];
   ipv4?: string;
   ipv6?: string;
+  /** The connected engine's API version: whether a gateway priority can be asked. */
+  apiVersion?: string;
+  gwPriority?: number;
 }
 
 async function networksStep(state: ConnectState, back: boolean): Promise<boolean> {
@@ -204,15 +208,36 @@ function staticStep(family: 4 | 6) {
   };
 }
 
+/**
+ * The gateway priority (`--gw-priority`), on engines whose API has it: of a container's networks,
+ * the one whose endpoint has the highest priority gives it its default gateway.
+ */
+async function gatewayPriorityStep(state: ConnectState, back: boolean): Promise<boolean> {
+  if (!engineFeatures(state.apiVersion).gatewayPriority) {
+    return false;
+  }
+  const text = await inputStep({
+    title: state.title,
+    back,
+    prompt: vscode.l10n.t('Gateway priority (--gw-priority; empty: 0): the network with the highest priority gives the container its default gateway'),
+    placeholder: '10',
+    value: state.gwPriority === undefined ? '' : String(state.gwPriority),
+    validate: (value) => fieldMessage(parseGatewayPriority(value).issue, vscode.l10n),
+  });
+  state.gwPriority = parseGatewayPriority(text).value;
+  return true;
+}
+
 /** Asks what is missing and connects. `networks` empty: ask them; `containers` must be given. */
 export async function runConnect(services: Services, inventory: Inventory, containers: ContainerModel[], networks: NetworkModel[], title: string): Promise<void> {
-  const state: ConnectState = { title, client: services.session.client, inventory, containers, networks, aliases: [], facts: new Map() };
+  const state: ConnectState = { title, client: services.session.client, inventory, containers, networks, aliases: [], facts: new Map(), apiVersion: sessionApiVersion(services) };
   const askNetworks = networks.length === 0;
   await runSteps([
     (back) => (askNetworks ? networksStep(state, back) : Promise.resolve(false)),
     (back) => aliasesStep(state, back),
     (back) => staticStep(4)(state, back),
     (back) => staticStep(6)(state, back),
+    (back) => gatewayPriorityStep(state, back),
   ]);
   const pairs: ConnectPair[] = [];
   for (const container of state.containers) {
@@ -222,7 +247,7 @@ export async function runConnect(services: Services, inventory: Inventory, conta
   }
   await runAction<ConnectItem>(services, {
     progressTitle: vscode.l10n.t('Connecting…'),
-    run: (step) => connectContainers(services.session.client, inventory, pairs, { aliases: state.aliases, ipv4Address: state.ipv4, ipv6Address: state.ipv6 }, step),
+    run: (step) => connectContainers(services.session.client, inventory, pairs, { aliases: state.aliases, ipv4Address: state.ipv4, ipv6Address: state.ipv6, gwPriority: state.gwPriority }, step),
     label: (item) => vscode.l10n.t('{0} → {1}', item.containerName, item.networkName),
     texts: {
       allDone: (names) => vscode.l10n.t('Connected: {0}.', names),

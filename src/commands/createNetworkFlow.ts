@@ -9,9 +9,10 @@ import * as vscode from 'vscode';
 import { createNetwork, readDriverContext } from '../engine/runNetworkActions';
 import { DriverContext, emptySpec } from '../model/createNetworkSpec';
 import type { Services } from '../services';
-import { requireInventory, runAction } from './actionUi';
+import { requireInventory, runAction, sessionApiVersion } from './actionUi';
 import { Cancelled } from './command';
 import { CreateFlow, driverStep, flagsStep, ipv6Step, keyValueStep, modeStep, nameStep, parentStep, reviewStep } from './createNetworkSteps';
+import { gatewayModeStep, ipv4Step } from './createNetworkGateway';
 import { subnetsStep } from './createNetworkSubnets';
 import { runSteps, StepBack } from './multiStepInput';
 
@@ -31,11 +32,12 @@ async function submit(flow: CreateFlow): Promise<void> {
 
 async function startFlow(services: Services, title: string): Promise<CreateFlow> {
   const inventory = requireInventory(services);
+  const apiVersion = sessionApiVersion(services);
   let drivers: DriverContext;
   try {
-    drivers = await readDriverContext(services.session.client);
+    drivers = await readDriverContext(services.session.client, apiVersion);
   } catch {
-    drivers = { swarmManager: false };
+    drivers = { swarmManager: false, apiVersion };
   }
   return { services, inventory, drivers, spec: emptySpec(), title };
 }
@@ -57,8 +59,11 @@ export async function runFullCreate(services: Services): Promise<void> {
       (back) => parentStep(flow, back),
       (back) => modeStep(flow, back),
       (back) => ipv6Step(flow, back),
+      (back) => ipv4Step(flow, back),
       (back) => subnetsStep(flow, back),
       (back) => flagsStep(flow, back),
+      (back) => gatewayModeStep(flow, back, 4),
+      (back) => gatewayModeStep(flow, back, 6),
       (back) => keyValueStep(flow, back, 'labels'),
       (back) => keyValueStep(flow, back, 'options'),
       (back) => reviewStep(flow, back),

@@ -11,6 +11,7 @@ import {
   CreateNetworkSpec,
   DriverContext,
   driverNeedsParent,
+  gatewayModeOf,
   IPVLAN_MODES,
   MACVLAN_MODES,
   NetworkCreateRequest,
@@ -20,6 +21,7 @@ import {
   validateNetworkName,
 } from '../model/createNetworkSpec';
 import type { Inventory } from '../model/inventory';
+import { engineFeatures, GATEWAY_MODE_OPTION } from '../model/engineFeatures';
 import { formatKeyValues, parseKeyValues } from '../model/validation';
 import type { Services } from '../services';
 import { inputStep, pickStep, StepBack } from './multiStepInput';
@@ -191,7 +193,7 @@ function plain(text: string): string {
 }
 
 /** One row per value the request carries, under a separator per section: everything that will be sent. */
-function requestRows(request: NetworkCreateRequest): Item<ReviewAction>[] {
+function requestRows(request: NetworkCreateRequest, apiVersion: string | undefined): Item<ReviewAction>[] {
   const rows: Item<ReviewAction>[] = [];
   const section = (label: string) => rows.push({ label, kind: vscode.QuickPickItemKind.Separator, value: 'fact' });
   const fact = (label: string, value: string) => rows.push({ label: plain(`${label}: ${value}`), value: 'fact' });
@@ -200,6 +202,15 @@ function requestRows(request: NetworkCreateRequest): Item<ReviewAction>[] {
   fact(vscode.l10n.t('Name'), request.Name);
   fact(vscode.l10n.t('Driver'), request.Driver ?? 'bridge');
   fact(vscode.l10n.t('IPv6'), yesNo(request.EnableIPv6));
+  if (request.EnableIPv4 === false || engineFeatures(apiVersion).ipv4Off) {
+    fact(vscode.l10n.t('IPv4'), yesNo(request.EnableIPv4 !== false));
+  }
+  for (const family of [4, 6] as const) {
+    const mode = request.Options?.[GATEWAY_MODE_OPTION[family]];
+    if (mode !== undefined) {
+      fact(vscode.l10n.t('IPv{0} gateway mode', family), mode);
+    }
+  }
   fact(vscode.l10n.t('Internal'), yesNo(request.Internal));
   if (request.Driver === 'overlay') {
     fact(vscode.l10n.t('Attachable'), yesNo(request.Attachable));
@@ -238,7 +249,7 @@ export async function reviewStep(flow: CreateFlow, back: boolean): Promise<boole
     const create: Item<ReviewAction> = { label: vscode.l10n.t('$(check) Create network {0}', flow.spec.name), value: 'create', detail: summaryOf(flow.spec) };
     const head: Item<ReviewAction>[] =
       issues.length === 0 ? [create] : issues.map((found) => ({ label: `$(error) ${validationMessage(found, vscode.l10n)}`, value: 'back', detail: vscode.l10n.t('Go back to fix it') }));
-    const items = [...head, ...requestRows(toCreateRequest(flow.spec))];
+    const items = [...head, ...requestRows(toCreateRequest(flow.spec), flow.drivers.apiVersion)];
     const chosen = await pickStep({ title: flow.title, back, placeholder: vscode.l10n.t('Review: everything below is sent to the engine'), items, activeItem: head[0] });
     if (chosen.value === 'back') {
       throw new StepBack();
@@ -259,6 +270,15 @@ function summaryOf(spec: CreateNetworkSpec): string {
   }
   if (spec.ipv6) {
     parts.push('IPv6');
+  }
+  if (!spec.ipv4) {
+    parts.push(vscode.l10n.t('IPv4 off'));
+  }
+  for (const family of [4, 6] as const) {
+    const mode = gatewayModeOf(spec, family);
+    if (mode) {
+      parts.push(vscode.l10n.t('IPv{0} gateway {1}', family, mode));
+    }
   }
   if (spec.internal) {
     parts.push(vscode.l10n.t('internal'));

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { parseAuxAddresses, validateGateway, validateIpRange, validateSubnet } from '../model/addresses';
-import type { SubnetSpec } from '../model/createNetworkSpec';
+import { ipv4OffIssues, SubnetSpec } from '../model/createNetworkSpec';
 import { formatKeyValues, ValidationIssue } from '../model/validation';
 import type { CreateFlow, Item } from './createNetworkSteps';
 import { inputStep, pickStep, runSteps, StepBack } from './multiStepInput';
@@ -44,7 +44,8 @@ async function editSubnet(flow: CreateFlow): Promise<SubnetSpec | undefined> {
           prompt: vscode.l10n.t('Subnet in CIDR notation (--subnet)'),
           placeholder: '172.16.86.0/24',
           value: config.subnet,
-          check: (text) => validateSubnet(text, { ipv6Enabled: flow.spec.ipv6, inventory: flow.inventory, otherSubnets: others }),
+          check: (text) =>
+            validateSubnet(text, { ipv6Enabled: flow.spec.ipv6, inventory: flow.inventory, otherSubnets: others }) ?? ipv4OffIssues(flow.spec.ipv4, { subnet: text })[0],
         });
         return true;
       },

@@ -12,6 +12,8 @@ export interface ConnectRequest {
   aliases?: string[];
   ipv4Address?: string;
   ipv6Address?: string;
+  /** `GwPriority` (API 1.48+); left out when undefined, as every older engine expects. */
+  gwPriority?: number;
 }
 
 export interface EventSubscription {

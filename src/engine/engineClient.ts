@@ -140,6 +140,9 @@ export class EngineClient implements EngineApi {
     if (Object.keys(ipamConfig).length > 0) {
       endpointConfig.IPAMConfig = ipamConfig;
     }
+    if (request.gwPriority !== undefined) {
+      endpointConfig.GwPriority = request.gwPriority;
+    }
     await this.count(
       this.docker.getNetwork(networkId).connect({
         Container: containerId,

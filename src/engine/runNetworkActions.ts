@@ -25,13 +25,17 @@ export async function readInventory(client: EngineApi): Promise<Inventory> {
   return buildInventory({ networks, containers });
 }
 
-/** What the create flow needs to know about the engine: its network drivers and swarm role. */
-export async function readDriverContext(client: EngineApi): Promise<DriverContext> {
-  const info = await client.info();
+/**
+ * What the create flow needs to know about the engine: its network drivers, swarm role and API
+ * version (`apiVersion` when the caller knows it already, as the session does; else asked).
+ */
+export async function readDriverContext(client: EngineApi, apiVersion?: string): Promise<DriverContext> {
+  const [info, version] = await Promise.all([client.info(), apiVersion ? { ApiVersion: apiVersion } : client.version().catch(() => undefined)]);
   return {
     engineDrivers: info.Plugins?.Network ?? undefined,
     swarmManager: Boolean(info.Swarm?.ControlAvailable),
     swarmWorker: info.Swarm?.LocalNodeState === 'active' && !info.Swarm.ControlAvailable,
+    apiVersion: version?.ApiVersion,
   };
 }
 
@@ -91,7 +95,7 @@ async function alreadyConnected(client: EngineApi, container: ContainerModel, ne
   const endpoint = container.memberships.find((membership) => membership.networkId === network.id);
   const ipv4 = spec.ipv4Address?.trim();
   const ipv6 = spec.ipv6Address?.trim();
-  if (!endpoint || (ipv4 && endpoint.ipv4 !== ipv4) || (ipv6 && endpoint.ipv6 !== ipv6)) {
+  if (!endpoint || (ipv4 && endpoint.ipv4 !== ipv4) || (ipv6 && endpoint.ipv6 !== ipv6) || (spec.gwPriority !== undefined && (endpoint.gwPriority ?? 0) !== spec.gwPriority)) {
     return false;
   }
   if (spec.aliases.length === 0) {
@@ -116,6 +120,8 @@ export async function connectContainers(
   onStep?: (item: ConnectItem) => void,
 ): Promise<StepOutcome<ConnectItem>[]> {
   const outcomes: StepOutcome<ConnectItem>[] = [];
+  // A gateway priority is checked against the engine's own API version (an older one would drop it).
+  let apiVersion: string | undefined;
   for (const pair of pairs) {
     const container = inventory.containerById.get(pair.containerId);
     const network = inventory.networkById.get(pair.networkId);
@@ -145,12 +151,20 @@ export async function connectContainers(
       }
       // A fixed address is checked against the network's inspect: its real gateway, its user subnets.
       const facts = spec.ipv4Address?.trim() || spec.ipv6Address?.trim() ? await readSubnetFacts(client, network) : undefined;
-      const issues = validateConnect(container, network, spec, facts);
+      if (spec.gwPriority !== undefined && apiVersion === undefined) {
+        apiVersion = (await client.version()).ApiVersion ?? '';
+      }
+      const issues = validateConnect(container, network, spec, facts, apiVersion);
       if (issues.length > 0) {
         outcomes.push({ item, ok: false, issues });
         continue;
       }
-      await client.connect(network.id, container.id, { aliases: spec.aliases, ipv4Address: spec.ipv4Address?.trim() || undefined, ipv6Address: spec.ipv6Address?.trim() || undefined });
+      await client.connect(network.id, container.id, {
+        aliases: spec.aliases,
+        ipv4Address: spec.ipv4Address?.trim() || undefined,
+        ipv6Address: spec.ipv6Address?.trim() || undefined,
+        gwPriority: spec.gwPriority,
+      });
       outcomes.push({ item, ok: true });
     } catch (error) {
       outcomes.push({ item, ok: false, error: classifyOperationError(error) });

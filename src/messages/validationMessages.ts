@@ -69,6 +69,24 @@ const MESSAGES: Record<ValidationCode, (p: Params, l10n: Translator) => string> 
     l10n.t('"{0}" is a swarm network and this engine is a swarm worker: remove it on a manager node.', p.network ?? ''),
   taskNetworkManaged: (p, l10n) =>
     l10n.t('{0} is a task of the service {1}: its networks belong to the service. Use docker service update --network-rm {2} {1} instead.', p.container ?? '', p.service ?? '', p.network ?? ''),
+  ipv4OffUnsupported: (p, l10n) =>
+    l10n.t('This engine speaks API {0}: it cannot turn IPv4 off (that needs API {1}, Docker Engine 28 or later) and would create the network with IPv4.', p.api ?? '', p.needed ?? ''),
+  ipv4OffNeedsIpv6: (_p, l10n) => l10n.t('IPv4 off needs IPv6 on: a network needs at least one of them. Turn IPv6 on, or IPv4 back on.'),
+  ipv4OffSubnet: (p, l10n) => l10n.t('The subnet {0} is IPv4, but IPv4 is off for this network: remove it, or turn IPv4 back on.', p.value ?? ''),
+  ipv4OffGateway: (p, l10n) =>
+    l10n.t('The gateway {0} (of {1}) is IPv4, but IPv4 is off for this network: the engine would give no IPv4 address.', p.value ?? '', p.subnet ?? ''),
+  ipv4OffIpRange: (p, l10n) =>
+    l10n.t('The IP range {0} (of {1}) is IPv4, but IPv4 is off for this network: no container would get an address from it.', p.value ?? '', p.subnet ?? ''),
+  gatewayModeNeedsBridge: (p, l10n) => l10n.t('The gateway mode {0} is an option of the bridge driver; the {1} driver refuses it.', p.mode ?? '', p.driver ?? ''),
+  gatewayModeUnknown: (p, l10n) => l10n.t('"{0}" is not a gateway mode: use nat, nat-unprotected, routed or isolated.', p.mode ?? ''),
+  gatewayModeUnsupported: (p, l10n) =>
+    l10n.t('This engine speaks API {0}: it does not know the gateway mode {1} (it needs API {2}) and would ignore it.', p.api ?? '', p.mode ?? '', p.needed ?? ''),
+  gatewayModeFamilyOff: (p, l10n) => l10n.t('The IPv{0} gateway mode {1} is set, but IPv{0} is off for this network.', p.family ?? '', p.mode ?? ''),
+  gatewayModeIsolatedNeedsInternal: (_p, l10n) =>
+    l10n.t('The gateway mode isolated is for an internal network only: choose Internal too, or another mode.'),
+  gwPriorityUnsupported: (p, l10n) =>
+    l10n.t('This engine speaks API {0}: it does not know gateway priorities (they need API {1}, Docker Engine 28 or later) and would ignore {2}.', p.api ?? '', p.needed ?? '', p.value ?? ''),
+  gwPriorityInvalid: (p, l10n) => l10n.t('"{0}" is not a gateway priority: write a whole number between {1} and {2}.', p.value ?? '', p.min ?? '', p.max ?? ''),
 };
 
 export function validationMessage(found: ValidationIssue, l10n: Translator): string {

@@ -6,11 +6,42 @@ import { Address, addressFamily, addressInCidr, Family, isNetworkOrBroadcast, pa
 import { SubnetFacts, subnetFacts } from './subnetFacts';
 import { ContainerModel, isUserDefinedNetwork, NetworkModel } from './inventory';
 import { issue, ValidationField, ValidationIssue } from './validation';
+import { engineFeatures, GW_PRIORITY_API, GW_PRIORITY_MAX, GW_PRIORITY_MIN } from './engineFeatures';
 
 export interface ConnectSpec {
   aliases: string[];
   ipv4Address?: string;
   ipv6Address?: string;
+  /** `--gw-priority` (API 1.48+): the endpoint with the highest one gives the container its default gateway. */
+  gwPriority?: number;
+}
+
+/** A gateway priority as typed: an integer (a sign, digits) within what the engine and JSON carry; empty: none. */
+export function parseGatewayPriority(text: string): { value?: number; issue?: ValidationIssue } {
+  const typed = text.trim();
+  if (!typed) {
+    return {};
+  }
+  const value = Number(typed);
+  if (!/^[-+]?\d+$/.test(typed) || !Number.isSafeInteger(value)) {
+    return { issue: gatewayPriorityIssue(typed) };
+  }
+  return { value };
+}
+
+function gatewayPriorityIssue(value: string): ValidationIssue {
+  return issue('gwPriorityInvalid', 'gwPriority', { value, min: String(GW_PRIORITY_MIN), max: String(GW_PRIORITY_MAX) });
+}
+
+/** A gateway priority about to be sent: an engine that has the field (else it would drop it), and a value in range. */
+export function validateGatewayPriority(priority: number | undefined, apiVersion: string | undefined): ValidationIssue | undefined {
+  if (priority === undefined) {
+    return undefined;
+  }
+  if (!engineFeatures(apiVersion).gatewayPriority) {
+    return issue('gwPriorityUnsupported', 'gwPriority', { value: String(priority), api: apiVersion ?? '?', needed: GW_PRIORITY_API });
+  }
+  return Number.isSafeInteger(priority) ? undefined : gatewayPriorityIssue(String(priority));
 }
 
 /** One DNS label: letters, digits, "_" and "-", not starting or ending with "-" (RFC 1123, with "_" as Docker names allow it). */
@@ -164,8 +195,17 @@ export function staticAddressBlocked(family: Family, network: NetworkModel, fact
   return undefined;
 }
 
-/** Every issue of connecting `container` to `network`; `facts` from the network's inspect when a fixed address is asked. */
-export function validateConnect(container: ContainerModel, network: NetworkModel, spec: ConnectSpec, facts: SubnetFacts[] = subnetFacts(network)): ValidationIssue[] {
+/**
+ * Every issue of connecting `container` to `network`; `facts` from the network's inspect when a
+ * fixed address is asked, `apiVersion` the engine's when a gateway priority is.
+ */
+export function validateConnect(
+  container: ContainerModel,
+  network: NetworkModel,
+  spec: ConnectSpec,
+  facts: SubnetFacts[] = subnetFacts(network),
+  apiVersion?: string,
+): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const blocked = canConnect(container, network);
   if (blocked) {
@@ -189,6 +229,10 @@ export function validateConnect(container: ContainerModel, network: NetworkModel
     if (found) {
       issues.push(found);
     }
+  }
+  const priority = validateGatewayPriority(spec.gwPriority, apiVersion);
+  if (priority) {
+    issues.push(priority);
   }
   return issues;
 }

@@ -5,7 +5,8 @@
 import type { StringMap } from './dockerTypes';
 import type { Inventory } from './inventory';
 import { copyMap, emptyMap, formatKeyValues, issue, ValidationIssue } from './validation';
-import { parseAuxAddresses, validateGateway, validateIpRange, validateSubnet } from './addresses';
+import { familyOf, parseAuxAddresses, validateGateway, validateIpRange, validateSubnet } from './addresses';
+import { engineFeatures, GATEWAY_MODE_API, GATEWAY_MODE_OPTION, IPV4_OFF_API, isGatewayMode } from './engineFeatures';
 
 // ---------------------------------------------------------------------------------------------
 // Names
@@ -74,6 +75,8 @@ export interface DriverContext {
   swarmManager: boolean;
   /** In a swarm, but a worker (`LocalNodeState` active without control): overlays are made on a manager. */
   swarmWorker?: boolean;
+  /** The engine's API version (`GET /version`): which of Docker 27/28's options it has (engineFeatures.ts). */
+  apiVersion?: string;
 }
 
 export function validateDriver(driver: string, context: DriverContext): ValidationIssue | undefined {
@@ -104,10 +107,15 @@ export interface CreateNetworkSpec {
   driver: string;
   subnets: SubnetSpec[];
   ipv6: boolean;
+  /** False: `--ipv4=false` (API 1.48+), a network without IPv4 addresses (it needs IPv6 on). */
+  ipv4: boolean;
   internal: boolean;
   attachable: boolean;
   labels: StringMap;
   options: StringMap;
+  /** Bridge only: `com.docker.network.bridge.gateway_mode_ipv4` / `_ipv6` (undefined: the engine's default, nat). */
+  gatewayModeIpv4?: string;
+  gatewayModeIpv6?: string;
   /** macvlan/ipvlan: the host interface (option `parent`). */
   parent?: string;
   /** macvlan/ipvlan: `macvlan_mode` / `ipvlan_mode`. */
@@ -115,7 +123,7 @@ export interface CreateNetworkSpec {
 }
 
 export function emptySpec(name = '', driver = 'bridge'): CreateNetworkSpec {
-  return { name, driver, subnets: [], ipv6: false, internal: false, attachable: false, labels: emptyMap(), options: emptyMap() };
+  return { name, driver, subnets: [], ipv6: false, ipv4: true, internal: false, attachable: false, labels: emptyMap(), options: emptyMap() };
 }
 
 /** Every issue of a create request, in form order. Empty: safe to send. */
@@ -124,6 +132,7 @@ export function validateCreateSpec(spec: CreateNetworkSpec, inventory: Inventory
   const push = (found: ValidationIssue | undefined) => found && issues.push(found);
   push(validateNetworkName(spec.name, inventory));
   push(validateDriver(spec.driver, context));
+  issues.push(...validateAddressFamilies(spec, context));
   const seen: string[] = [];
   for (const config of spec.subnets) {
     const subnetIssue = validateSubnet(config.subnet, { ipv6Enabled: spec.ipv6, inventory, otherSubnets: seen });
@@ -131,6 +140,7 @@ export function validateCreateSpec(spec: CreateNetworkSpec, inventory: Inventory
     if (subnetIssue) {
       continue;
     }
+    issues.push(...ipv4OffIssues(spec.ipv4, config));
     seen.push(config.subnet.trim());
     if (config.gateway) {
       push(validateGateway(config.gateway, config.subnet));
@@ -142,7 +152,71 @@ export function validateCreateSpec(spec: CreateNetworkSpec, inventory: Inventory
       push(parseAuxAddresses(formatKeyValues(config.auxAddresses), config.subnet).issue);
     }
   }
+  issues.push(...validateGatewayModes(spec, context));
   return issues;
+}
+
+/** IPv4 off: only where the API has it, and only with IPv6 on (the engine wants one family at least). */
+function validateAddressFamilies(spec: CreateNetworkSpec, context: DriverContext): ValidationIssue[] {
+  if (spec.ipv4) {
+    return [];
+  }
+  if (!engineFeatures(context.apiVersion).ipv4Off) {
+    return [issue('ipv4OffUnsupported', 'ipv4', { api: context.apiVersion ?? '?', needed: IPV4_OFF_API })];
+  }
+  return spec.ipv6 ? [] : [issue('ipv4OffNeedsIpv6', 'ipv4')];
+}
+
+/**
+ * The IPv4 values of one subnet of a network with IPv4 off: the engine would keep them and give no
+ * IPv4 address, so each is named before sending (an IPv6 subnet gives nothing here).
+ */
+export function ipv4OffIssues(ipv4: boolean, config: SubnetSpec): ValidationIssue[] {
+  if (ipv4 || familyOf(config.subnet.trim()) !== 4) {
+    return [];
+  }
+  const found = [issue('ipv4OffSubnet', 'subnet', { value: config.subnet.trim() })];
+  if (config.gateway) {
+    found.push(issue('ipv4OffGateway', 'gateway', { value: config.gateway.trim(), subnet: config.subnet.trim() }));
+  }
+  if (config.ipRange) {
+    found.push(issue('ipv4OffIpRange', 'ipRange', { value: config.ipRange.trim(), subnet: config.subnet.trim() }));
+  }
+  return found;
+}
+
+/**
+ * The gateway mode of one family as the request will carry it: the form's choice, else a driver
+ * option typed by hand (`--opt com.docker.network.bridge.gateway_mode_ipv4=…`), which is checked the same way.
+ */
+export function gatewayModeOf(spec: CreateNetworkSpec, family: 4 | 6): string | undefined {
+  const chosen = family === 4 ? spec.gatewayModeIpv4 : spec.gatewayModeIpv6;
+  return chosen ?? (Object.prototype.hasOwnProperty.call(spec.options, GATEWAY_MODE_OPTION[family]) ? spec.options[GATEWAY_MODE_OPTION[family]] : undefined);
+}
+
+/** Each gateway mode asked: a bridge's, known to this engine, of a family that is on, isolated only on an internal network. */
+function validateGatewayModes(spec: CreateNetworkSpec, context: DriverContext): ValidationIssue[] {
+  const found: ValidationIssue[] = [];
+  const known = engineFeatures(context.apiVersion).gatewayModes as string[];
+  for (const family of [4, 6] as const) {
+    const mode = gatewayModeOf(spec, family);
+    if (mode === undefined) {
+      continue;
+    }
+    const params = { mode, family: String(family), api: context.apiVersion ?? '?', driver: spec.driver };
+    if (spec.driver !== 'bridge') {
+      found.push(issue('gatewayModeNeedsBridge', 'gatewayMode', params));
+    } else if (!isGatewayMode(mode)) {
+      found.push(issue('gatewayModeUnknown', 'gatewayMode', params));
+    } else if (!known.includes(mode)) {
+      found.push(issue('gatewayModeUnsupported', 'gatewayMode', { ...params, needed: GATEWAY_MODE_API[mode] }));
+    } else if (family === 4 ? !spec.ipv4 : !spec.ipv6) {
+      found.push(issue('gatewayModeFamilyOff', 'gatewayMode', params));
+    } else if (mode === 'isolated' && !spec.internal) {
+      found.push(issue('gatewayModeIsolatedNeedsInternal', 'gatewayMode', params));
+    }
+  }
+  return found;
 }
 
 /**
@@ -156,6 +230,8 @@ export interface NetworkCreateRequest {
   Internal?: boolean;
   Attachable?: boolean;
   EnableIPv6?: boolean;
+  /** Sent only as `false` (API 1.48+): left out, every engine gives IPv4. */
+  EnableIPv4?: boolean;
   IPAM?: {
     Driver?: string;
     Config?: { Subnet?: string; Gateway?: string; IPRange?: string; AuxiliaryAddresses?: StringMap }[];
@@ -177,6 +253,12 @@ export function toCreateRequest(spec: CreateNetworkSpec): NetworkCreateRequest {
       options[modeKey] = spec.mode;
     }
   }
+  for (const family of [4, 6] as const) {
+    const mode = family === 4 ? spec.gatewayModeIpv4 : spec.gatewayModeIpv6;
+    if (mode !== undefined) {
+      options[GATEWAY_MODE_OPTION[family]] = mode;
+    }
+  }
   const body: NetworkCreateRequest = {
     Name: spec.name.trim(),
     Driver: spec.driver,
@@ -184,6 +266,7 @@ export function toCreateRequest(spec: CreateNetworkSpec): NetworkCreateRequest {
     Internal: spec.internal,
     Attachable: spec.attachable,
     EnableIPv6: spec.ipv6,
+    ...(spec.ipv4 ? {} : { EnableIPv4: false }),
     Options: options,
     Labels: copyMap(spec.labels),
   };

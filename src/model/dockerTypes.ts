@@ -21,8 +21,9 @@ export interface NetworkJson {
   Created?: string;
   Scope?: string;
   Driver?: string;
-  EnableIPv4?: boolean;
   EnableIPv6?: boolean;
+  /** API 1.48+: false when the network was created with `--ipv4=false`; absent from older engines (IPv4 on). */
+  EnableIPv4?: boolean;
   IPAM?: { Driver?: string; Options?: StringMap | null; Config?: IpamConfigJson[] | null } | null;
   Internal?: boolean;
   Attachable?: boolean;
@@ -51,6 +52,8 @@ export interface EndpointSettingsJson {
   Aliases?: string[] | null;
   /** API 1.44+: every name the embedded DNS answers for this endpoint. */
   DNSNames?: string[] | null;
+  /** API 1.48+: the endpoint's gateway priority (`--gw-priority`, 0 by default). */
+  GwPriority?: number;
   NetworkID?: string;
   EndpointID?: string;
   Gateway?: string;

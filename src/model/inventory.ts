@@ -7,6 +7,7 @@ import type { ContainerSummaryJson, EndpointSettingsJson, EngineSnapshot, Networ
 import { buildSwarmModel, SwarmModel } from './swarm';
 import { isInterfaceName } from './engineValues';
 import { byName, compareNames } from './naturalOrder';
+import { GATEWAY_MODE_OPTION } from './engineFeatures';
 
 /** The label Docker Compose puts on the containers and networks of a project. */
 export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
@@ -32,6 +33,10 @@ export interface NetworkModel {
   attachable: boolean;
   ingress: boolean;
   ipv6: boolean;
+  /** False only when the engine says so (`EnableIPv4: false`, API 1.48+): engines before it always give IPv4. */
+  ipv4: boolean;
+  /** Bridge networks: the gateway modes the engine was given (its options), by family; undefined is nat, the default. */
+  gatewayModes: { ipv4?: string; ipv6?: string };
   configOnly: boolean;
   configFrom?: string;
   created?: string;
@@ -81,6 +86,8 @@ export interface EndpointModel {
   /** Addresses the user asked for with --ip/--ip6 (IPAMConfig). */
   staticIpv4?: string;
   staticIpv6?: string;
+  /** The gateway priority the engine reports (API 1.48+; undefined from older engines). */
+  gwPriority?: number;
   running: boolean;
   state: string;
   /** True when this endpoint is shown for a container that borrows another's network stack. */
@@ -270,6 +277,11 @@ function networkModelOf(network: NetworkJson): NetworkModel {
     attachable: Boolean(network.Attachable),
     ingress: Boolean(network.Ingress),
     ipv6: Boolean(network.EnableIPv6),
+    ipv4: network.EnableIPv4 !== false,
+    gatewayModes: {
+      ipv4: network.Options?.[GATEWAY_MODE_OPTION[4]] || undefined,
+      ipv6: network.Options?.[GATEWAY_MODE_OPTION[6]] || undefined,
+    },
     configOnly: Boolean(network.ConfigOnly),
     configFrom: network.ConfigFrom?.Network || undefined,
     created: network.Created,
@@ -396,6 +408,7 @@ function endpointModelOf(container: ContainerModel, networkName: string, setting
     mac: settings.MacAddress || undefined,
     staticIpv4: settings.IPAMConfig?.IPv4Address || undefined,
     staticIpv6: settings.IPAMConfig?.IPv6Address || undefined,
+    gwPriority: typeof settings.GwPriority === 'number' ? settings.GwPriority : undefined,
     running: container.running,
     state: container.state,
     links: network?.predefined === 'bridge' ? container.links : [],

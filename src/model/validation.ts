@@ -23,7 +23,10 @@ export type ValidationField =
   | 'ipv4Address'
   | 'ipv6Address'
   | 'network'
-  | 'container';
+  | 'container'
+  | 'ipv4'
+  | 'gatewayMode'
+  | 'gwPriority';
 
 export type ValidationCode =
   | 'nameEmpty'
@@ -74,7 +77,19 @@ export type ValidationCode =
   | 'overlayOnWorker'
   | 'networkUsedByService'
   | 'swarmNetworkNeedsManager'
-  | 'taskNetworkManaged';
+  | 'taskNetworkManaged'
+  | 'ipv4OffUnsupported'
+  | 'ipv4OffNeedsIpv6'
+  | 'ipv4OffSubnet'
+  | 'ipv4OffGateway'
+  | 'ipv4OffIpRange'
+  | 'gatewayModeNeedsBridge'
+  | 'gatewayModeUnknown'
+  | 'gatewayModeUnsupported'
+  | 'gatewayModeFamilyOff'
+  | 'gatewayModeIsolatedNeedsInternal'
+  | 'gwPriorityUnsupported'
+  | 'gwPriorityInvalid';
 
 export interface ValidationIssue {
   code: ValidationCode;

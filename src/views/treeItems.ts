@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { ContainerInspectJson } from '../model/dockerTypes';
 import type { EndpointNames } from '../model/endpointNames';
 import { containerStateText } from '../messages/containerStates';
+import { gatewayModeMeaning } from '../messages/gatewayModes';
 import type { ContainerModel, DnsNameSource, EndpointModel, Inventory, NetworkModel, PublishedPort } from '../model/inventory';
 import { cidrOf, isConnectable, isDisconnectable, isUserDefinedNetwork, publishedPortText } from '../model/inventory';
 import { COPY_FIELDS, copyValuesOf, TreeNode } from '../model/treeModel';
@@ -30,6 +31,15 @@ export function markdown(lines: string[]): vscode.MarkdownString {
   tooltip.isTrusted = false;
   tooltip.supportHtml = false;
   return tooltip;
+}
+
+/** The gateway modes the engine was given, IPv4 first (an engine before Docker 27 has none). */
+function gatewayModesOf(network: NetworkModel): [4 | 6, string][] {
+  const modes: [4 | 6, string | undefined][] = [
+    [4, network.gatewayModes.ipv4],
+    [6, network.gatewayModes.ipv6],
+  ];
+  return modes.filter((entry): entry is [4 | 6, string] => Boolean(entry[1]));
 }
 
 function subnetsSummary(network: NetworkModel): string {
@@ -71,6 +81,15 @@ export function networkItem(network: NetworkModel, collapsible: boolean): vscode
   if (network.internal) {
     parts.push(vscode.l10n.t('internal'));
   }
+  if (!network.ipv4) {
+    parts.push(vscode.l10n.t('IPv4 off'));
+  }
+  // nat is the default: only another mode is worth the row's room (the tooltip names every one).
+  for (const [family, mode] of gatewayModesOf(network)) {
+    if (mode !== 'nat') {
+      parts.push(vscode.l10n.t('IPv{0} gateway {1}', family, mode));
+    }
+  }
   item.description = parts.join(' · ');
   item.iconPath = new vscode.ThemeIcon(DRIVER_ICONS[network.driver] ?? 'extensions');
   item.contextValue = `network:${isUserDefinedNetwork(network) ? 'user' : 'predefined'}:${network.driver}:${network.endpoints.length > 0 ? 'used' : 'unused'}`;
@@ -111,7 +130,14 @@ export function networkItem(network: NetworkModel, collapsible: boolean): vscode
     flags.push(vscode.l10n.t('ingress'));
   }
   flags.push(network.ipv6 ? vscode.l10n.t('IPv6 on') : vscode.l10n.t('IPv6 off'));
+  if (!network.ipv4) {
+    flags.push(vscode.l10n.t('IPv4 off'));
+  }
   lines.push(vscode.l10n.t('Flags: {0}', flags.join(', ')));
+  for (const [family, mode] of gatewayModesOf(network)) {
+    const meaning = gatewayModeMeaning(mode, vscode.l10n);
+    lines.push(field(vscode.l10n.t('IPv{0} gateway mode', family), code(mode)) + (meaning ? ` — ${md(meaning)}` : ''));
+  }
   const options = Object.entries(network.options);
   if (options.length > 0) {
     lines.push(vscode.l10n.t('Options:') + '\n' + options.map(([key, value]) => `- ${code(key)} = ${code(value)}`).join('\n'));
@@ -153,6 +179,9 @@ export function endpointItem(endpoint: EndpointModel, network: NetworkModel | un
   if (endpoint.ipv6) {
     parts.push(cidrOf(endpoint.ipv6, endpoint.ipv6PrefixLength)!);
   }
+  if (endpoint.gwPriority) {
+    parts.push(vscode.l10n.t('gateway priority {0}', endpoint.gwPriority));
+  }
   if (network?.predefined === 'host') {
     parts.push(vscode.l10n.t('uses the host\'s network stack'));
   } else if (network?.predefined === 'none') {
@@ -190,6 +219,8 @@ export function endpointTooltip(endpoint: EndpointModel, network: NetworkModel |
     [vscode.l10n.t('MAC'), endpoint.mac],
     [vscode.l10n.t('Static IPv4'), endpoint.staticIpv4],
     [vscode.l10n.t('Static IPv6'), endpoint.staticIpv6],
+    // 0 is every endpoint's default: only a priority someone chose is shown.
+    [vscode.l10n.t('Gateway priority'), endpoint.gwPriority ? String(endpoint.gwPriority) : undefined],
     [vscode.l10n.t('Endpoint'), endpoint.endpointId?.slice(0, 12)],
   ];
   for (const [label, value] of rows) {
@@ -288,6 +319,9 @@ export function containerTooltip(container: ContainerModel, details: ContainerIn
 export function membershipItem(endpoint: EndpointModel, network: NetworkModel | undefined, collapsible: boolean, names: EndpointNames | undefined): vscode.TreeItem {
   const item = new vscode.TreeItem(endpoint.networkName, collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   const parts = [cidrOf(endpoint.ipv4, endpoint.ipv4PrefixLength), network?.driver].filter((part): part is string => Boolean(part));
+  if (endpoint.gwPriority) {
+    parts.push(vscode.l10n.t('gateway priority {0}', endpoint.gwPriority));
+  }
   item.description = parts.join(' · ');
   item.iconPath = new vscode.ThemeIcon(network ? DRIVER_ICONS[network.driver] ?? 'extensions' : 'extensions');
   item.contextValue = `membership:${endpoint.running ? 'running' : 'stopped'}:${isDisconnectable(endpoint, network) ? 'disconnectable' : 'fixed'}`;

@@ -24,6 +24,7 @@ import {
   runCommandFromPalette, screenshot, waitForQuickInput, waitForRow, waitForTree,
 } from '../harness/browser';
 import { docker } from '../support/dockerCli';
+import { engineFeatures } from '../../src/model/engineFeatures';
 import { closeExtensionWorkbench, ensureDocker, ExtensionWorkbench, openExtensionWorkbench } from '../harness/workbench';
 import { sleep } from '../support/waitFor';
 
@@ -34,6 +35,11 @@ const ALIAS = 'e2e-alias';
 const CREATED = 'dna-e2e-net';
 const REFUSED = 'dna-e2e-bad';
 const IMAGE = 'local/busybox:latest';
+/**
+ * Whether the engine has Docker 28's options (API 1.48+): the forms then ask IPv4 on/off, the
+ * bridge's gateway mode and a gateway priority, each passed here with Enter (its default).
+ */
+const DOCKER28_OPTIONS = engineFeatures(docker(['version', '--format', '{{.Server.APIVersion}}'], { allowFailure: true })).gatewayPriority;
 
 function cleanup(): void {
   docker(['rm', '-f', BOX], { allowFailure: true });
@@ -125,6 +131,10 @@ describe('network actions (e2e: VSIX in code-server + Chromium + real engine)', 
     assert.match(why, /use a network created with --subnet/);
     await screenshot(p, 'actions-address-step-engine-subnet');
     await p.keyboard.press('Enter');
+    if (DOCKER28_OPTIONS) {
+      await waitForQuickInput(p, /Gateway priority \(--gw-priority/);
+      await p.keyboard.press('Enter'); // none: the engine's 0
+    }
     // dev becomes collapsible once the engine's connect event has refreshed the tree (no click).
     await waitForTree(p, 'Networks', (rows) => rows.some((r) => r.level === 1 && r.label === NET && r.expanded !== undefined), 15_000, `${NET} has endpoints`);
     await expandRow(p, 'Networks', [NET], 15_000);
@@ -159,6 +169,10 @@ describe('network actions (e2e: VSIX in code-server + Chromium + real engine)', 
     await p.keyboard.press('Enter'); // bridge
     await waitForQuickInput(p, /IPv6/);
     await p.keyboard.press('Enter'); // off
+    if (DOCKER28_OPTIONS) {
+      await waitForQuickInput(p, /IPv4 off/);
+      await p.keyboard.press('Enter'); // IPv4 on
+    }
     await waitForQuickInput(p, /Add a subnet/);
     await p.keyboard.press('Enter'); // Add a subnet…
     await answer(p, /Subnet in CIDR/, subnet);
@@ -190,12 +204,16 @@ describe('network actions (e2e: VSIX in code-server + Chromium + real engine)', 
     await p.keyboard.press('Enter'); // Continue
     await waitForQuickInput(p, /select with Space/i);
     await p.keyboard.press('Enter');
+    if (DOCKER28_OPTIONS) {
+      await waitForQuickInput(p, /IPv4 gateway mode/);
+      await p.keyboard.press('Enter'); // nat, the default: nothing sent
+    }
     await answer(p, /Labels as key=value/, `${LABEL}, env=lab`);
     await answer(p, /Driver options/, 'com.docker.network.driver.mtu=1400');
     await waitForQuickInput(p, /Create network/);
     await screenshot(p, 'actions-review');
     const rows = (await quickPickRows(p)).join('\n');
-    for (const expected of ['Driver: bridge', 'Subnet 10.123.0.0/24', 'Gateway: 10.123.0.1', 'IP range: 10.123.0.128/25', 'Auxiliary addresses: router=10.123.0.2', 'env=lab', 'dne.test=1', 'com.docker.network.driver.mtu=1400']) {
+    for (const expected of [...(DOCKER28_OPTIONS ? ['IPv4: yes'] : []), 'Driver: bridge', 'Subnet 10.123.0.0/24', 'Gateway: 10.123.0.1', 'IP range: 10.123.0.128/25', 'Auxiliary addresses: router=10.123.0.2', 'env=lab', 'dne.test=1', 'com.docker.network.driver.mtu=1400']) {
       assert.ok(rows.includes(expected), `the review lacks "${expected}":\n${rows}`);
     }
     await waitForQuickInput(p, /Create network/);

@@ -55,6 +55,8 @@ export class FakeEngine implements EngineApi {
   services: SwarmServiceJson[];
   /** `GET /networks/{id}?verbose=true` answers, by network id (recorded on a swarm manager). */
   readonly verboseNetworks: Record<string, NetworkJson>;
+  /** What `GET /version` says (a test on a fixture of a newer engine sets the version it was recorded with). */
+  versionJson: EngineVersion = { Version: '20.10.24', ApiVersion: '1.41', Os: 'linux' };
 
   constructor(fixture: RecordedFixture) {
     this.networks = structuredClone(fixture.networks);
@@ -97,7 +99,7 @@ export class FakeEngine implements EngineApi {
   }
 
   version(): Promise<EngineVersion> {
-    return this.answer('version', () => ({ Version: '20.10.24', ApiVersion: '1.41', Os: 'linux' }));
+    return this.answer('version', () => structuredClone(this.versionJson));
   }
 
   info(): Promise<EngineInfoJson> {
