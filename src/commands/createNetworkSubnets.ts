@@ -4,7 +4,7 @@
  * the field against the subnet, the other subnets of the form and the engine's networks.
  */
 import * as vscode from 'vscode';
-import { parseAuxAddresses, validateGateway, validateIpRange, validateSubnet } from '../model/addresses';
+import { mappedReadingOf, parseAuxAddresses, validateGateway, validateIpRange, validateSubnet } from '../model/addresses';
 import { ipv4OffIssues, SubnetSpec } from '../model/createNetworkSpec';
 import { formatKeyValues, ValidationIssue } from '../model/validation';
 import type { CreateFlow, Item } from './createNetworkSteps';
@@ -54,7 +54,7 @@ async function editSubnet(flow: CreateFlow): Promise<SubnetSpec | undefined> {
           (await askField(flow, {
             prompt: vscode.l10n.t('Gateway in {0} (--gateway; empty: the engine chooses)', config.subnet),
             value: config.gateway,
-            check: (text) => validateGateway(text, config.subnet),
+            check: (text) => validateGateway(text, config.subnet, mappedReadingOf(flow.drivers.apiVersion)),
             optional: true,
           })) || undefined;
         return true;
@@ -64,7 +64,7 @@ async function editSubnet(flow: CreateFlow): Promise<SubnetSpec | undefined> {
           (await askField(flow, {
             prompt: vscode.l10n.t('Range for container addresses, inside {0} (--ip-range; empty: the whole subnet)', config.subnet),
             value: config.ipRange,
-            check: (text) => validateIpRange(text, config.subnet),
+            check: (text) => validateIpRange(text, config.subnet, mappedReadingOf(flow.drivers.apiVersion)),
             optional: true,
           })) || undefined;
         return true;
@@ -74,9 +74,9 @@ async function editSubnet(flow: CreateFlow): Promise<SubnetSpec | undefined> {
           prompt: vscode.l10n.t('Auxiliary addresses the engine must not assign, as name=address, comma separated (--aux-address; empty: none)'),
           placeholder: 'router=172.16.86.2',
           value: formatKeyValues(config.auxAddresses ?? {}),
-          check: (value) => parseAuxAddresses(value, config.subnet).issue,
+          check: (value) => parseAuxAddresses(value, config.subnet, mappedReadingOf(flow.drivers.apiVersion)).issue,
         });
-        config.auxAddresses = parseAuxAddresses(text, config.subnet).value;
+        config.auxAddresses = parseAuxAddresses(text, config.subnet, mappedReadingOf(flow.drivers.apiVersion)).value;
         return true;
       },
     ]);

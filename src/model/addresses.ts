@@ -5,6 +5,7 @@
  */
 import { Address4, Address6 } from 'ip-address';
 import type { StringMap } from './dockerTypes';
+import { apiAtLeast } from './engineFeatures';
 import { emptyMap, hasKey, issue, splitList, ValidationField, ValidationIssue } from './validation';
 
 export type Family = 4 | 6;
@@ -68,11 +69,23 @@ export function isIpv4Mapped(address: Address): address is Address6 {
 }
 
 /**
- * An address or CIDR as the engine reads it: an IPv4-mapped one (`::ffff:172.30.0.1`,
- * `::ffff:172.30.5.0/120`) is the IPv4 address (`172.30.0.1`, `172.30.5.0/24`); others unchanged.
+ * How the engine reads an IPv4-mapped gateway, ip-range or auxiliary address: Docker 20.10 (Go's
+ * net package) as the IPv4 address it maps; Docker 25+ (API 1.44, which validates the IPAM config
+ * with net/netip) as IPv6, so not one of an IPv4 subnet ("parent subnet is an IPv4 block").
  */
-function asEngineReads(address: Address): Address {
-  if (!isIpv4Mapped(address)) {
+export type MappedReading = 'ipv4' | 'ipv6';
+
+export function mappedReadingOf(apiVersion: string | undefined): MappedReading {
+  return apiAtLeast(apiVersion, '1.44') ? 'ipv6' : 'ipv4';
+}
+
+/**
+ * An address or CIDR as the engine reads it: an IPv4-mapped one (`::ffff:172.30.0.1`,
+ * `::ffff:172.30.5.0/120`) is the IPv4 address (`172.30.0.1`, `172.30.5.0/24`) to an engine that
+ * reads them as IPv4; others unchanged.
+ */
+function asEngineReads(address: Address, reading: MappedReading = 'ipv4'): Address {
+  if (reading === 'ipv6' || !isIpv4Mapped(address)) {
     return address;
   }
   const ipv4 = address.to4().correctForm();
@@ -210,7 +223,7 @@ export function validateSubnet(
 }
 
 /** An address the user types that must lie in `subnet` (already valid). */
-function validateAddressIn(value: string, subnet: string, field: ValidationField): { address?: Address; issue?: ValidationIssue } {
+function validateAddressIn(value: string, subnet: string, field: ValidationField, reading: MappedReading): { address?: Address; issue?: ValidationIssue } {
   const text = value.trim();
   const zone = zoneIssue(text, field);
   if (zone) {
@@ -220,8 +233,8 @@ function validateAddressIn(value: string, subnet: string, field: ValidationField
   if (!parsed) {
     return { issue: issue('addressInvalid', field, { value: text }) };
   }
-  // ::ffff:172.30.0.1 is 172.30.0.1 to the engine: a gateway or auxiliary address of an IPv4 subnet.
-  const address = asEngineReads(parsed);
+  // ::ffff:172.30.0.1 is 172.30.0.1 to Docker 20.10: a gateway or auxiliary address of an IPv4 subnet.
+  const address = asEngineReads(parsed, reading);
   const cidr = asEngineReads(parseCidr(subnet)!);
   if (addressFamily(address) !== addressFamily(cidr)) {
     return { issue: issue('addressWrongFamily', field, { value: text, subnet }) };
@@ -229,9 +242,9 @@ function validateAddressIn(value: string, subnet: string, field: ValidationField
   return { address };
 }
 
-export function validateGateway(value: string, subnet: string): ValidationIssue | undefined {
+export function validateGateway(value: string, subnet: string, reading: MappedReading = 'ipv4'): ValidationIssue | undefined {
   const text = value.trim();
-  const { address, issue: problem } = validateAddressIn(text, subnet, 'gateway');
+  const { address, issue: problem } = validateAddressIn(text, subnet, 'gateway', reading);
   if (problem) {
     return problem;
   }
@@ -249,14 +262,14 @@ export function validateGateway(value: string, subnet: string): ValidationIssue 
   }
 }
 
-export function validateIpRange(value: string, subnet: string): ValidationIssue | undefined {
+export function validateIpRange(value: string, subnet: string, reading: MappedReading = 'ipv4'): ValidationIssue | undefined {
   const text = value.trim();
   const syntax = validateCidr(text, 'ipRange', true);
   if (syntax) {
     return syntax;
   }
-  // ::ffff:172.30.5.0/120 is 172.30.5.0/24 to the engine.
-  const range = asEngineReads(parseCidr(text)!);
+  // ::ffff:172.30.5.0/120 is 172.30.5.0/24 to Docker 20.10.
+  const range = asEngineReads(parseCidr(text)!, reading);
   const cidr = asEngineReads(parseCidr(subnet)!);
   if (addressFamily(range) !== addressFamily(cidr) || !range.isInSubnet(cidr)) {
     return issue('rangeOutside', 'ipRange', { value: text, subnet });
@@ -268,7 +281,7 @@ export function validateIpRange(value: string, subnet: string): ValidationIssue 
  * `name=address` entries (comma or space separated) that must lie in `subnet`, and be neither its
  * network nor its broadcast address. Names are plain keys (`constructor` is a name like any other).
  */
-export function parseAuxAddresses(text: string, subnet: string): { value: StringMap; issue?: ValidationIssue } {
+export function parseAuxAddresses(text: string, subnet: string, reading: MappedReading = 'ipv4'): { value: StringMap; issue?: ValidationIssue } {
   const value = emptyMap();
   for (const entry of splitList(text)) {
     const eq = entry.indexOf('=');
@@ -280,7 +293,7 @@ export function parseAuxAddresses(text: string, subnet: string): { value: String
     if (hasKey(value, name)) {
       return { value, issue: issue('auxDuplicate', 'auxAddress', { value: entry, name }) };
     }
-    const { address: parsed, issue: problem } = validateAddressIn(address, subnet, 'auxAddress');
+    const { address: parsed, issue: problem } = validateAddressIn(address, subnet, 'auxAddress', reading);
     if (problem) {
       return { value, issue: problem };
     }

@@ -5,7 +5,7 @@
 import type { StringMap } from './dockerTypes';
 import type { Inventory } from './inventory';
 import { copyMap, emptyMap, formatKeyValues, issue, ValidationIssue } from './validation';
-import { familyOf, parseAuxAddresses, validateGateway, validateIpRange, validateSubnet } from './addresses';
+import { familyOf, mappedReadingOf, parseAuxAddresses, validateGateway, validateIpRange, validateSubnet } from './addresses';
 import { engineFeatures, GATEWAY_MODE_API, GATEWAY_MODE_OPTION, IPV4_OFF_API, isGatewayMode } from './engineFeatures';
 
 // ---------------------------------------------------------------------------------------------
@@ -143,13 +143,13 @@ export function validateCreateSpec(spec: CreateNetworkSpec, inventory: Inventory
     issues.push(...ipv4OffIssues(spec.ipv4, config));
     seen.push(config.subnet.trim());
     if (config.gateway) {
-      push(validateGateway(config.gateway, config.subnet));
+      push(validateGateway(config.gateway, config.subnet, mappedReadingOf(context.apiVersion)));
     }
     if (config.ipRange) {
-      push(validateIpRange(config.ipRange, config.subnet));
+      push(validateIpRange(config.ipRange, config.subnet, mappedReadingOf(context.apiVersion)));
     }
     if (config.auxAddresses && Object.keys(config.auxAddresses).length > 0) {
-      push(parseAuxAddresses(formatKeyValues(config.auxAddresses), config.subnet).issue);
+      push(parseAuxAddresses(formatKeyValues(config.auxAddresses), config.subnet, mappedReadingOf(context.apiVersion)).issue);
     }
   }
   issues.push(...validateGatewayModes(spec, context));

@@ -19,6 +19,7 @@ import { classifyOperationError, OperationErrorKind } from '../../src/model/engi
 import type { Inventory } from '../../src/model/inventory';
 import { disconnectTargets, prunePreview, removalPlans } from '../../src/model/networkActions';
 import { CreateNetworkSpec, DriverContext, emptySpec, toCreateRequest, validateCreateSpec } from '../../src/model/createNetworkSpec';
+import { apiAtLeast } from '../../src/model/engineFeatures';
 import { parseAuxAddresses } from '../../src/model/addresses';
 import { parseKeyValues } from '../../src/model/validation';
 import { createNetwork as dockerNetworkCreate, docker, engineGet, removeLabelled, runContainer, TEST_LABEL } from '../support/dockerCli';
@@ -268,20 +269,23 @@ describe('network actions against the real engine', () => {
       }
     }
 
-    const cases: [string, Partial<CreateNetworkSpec>, boolean][] = [
-      ['mapped subnet ::ffff:198.18.0.0/112, IPv6 on', { ipv6: true, subnets: [{ subnet: '::ffff:198.18.0.0/112' }] }, false],
-      ['mapped subnet ::ffff:198.18.0.0/112, IPv6 off', { subnets: [{ subnet: '::ffff:198.18.0.0/112' }] }, false],
-      ['mapped gateway ::ffff:198.18.0.1 in 198.18.0.0/16', { subnets: [{ subnet: '198.18.0.0/16', gateway: '::ffff:198.18.0.1' }] }, true],
-      ['mapped gateway ::ffff:198.18.0.1 in fd00:5ec::/64', { ipv6: true, subnets: [{ subnet: 'fd00:5ec::/64', gateway: '::ffff:198.18.0.1' }] }, false],
-      ['mapped ip-range ::ffff:198.18.5.0/120 in 198.18.0.0/16', { subnets: [{ subnet: '198.18.0.0/16', ipRange: '::ffff:198.18.5.0/120' }] }, true],
-      ['mapped aux address ::ffff:198.18.0.9 in 198.18.0.0/16', { subnets: [{ subnet: '198.18.0.0/16', auxAddresses: { r: '::ffff:198.18.0.9' } }] }, true],
+    // Docker 20.10 reads an IPv4-mapped gateway, range or aux address as IPv4 and takes it in an IPv4
+    // subnet; Docker 25+ (API 1.44) reads it as IPv6 and refuses it ("parent subnet is an IPv4 block").
+    const readsAsIpv4 = () => !apiAtLeast(drivers.apiVersion, '1.44');
+    const cases: [string, Partial<CreateNetworkSpec>, () => boolean][] = [
+      ['mapped subnet ::ffff:198.18.0.0/112, IPv6 on', { ipv6: true, subnets: [{ subnet: '::ffff:198.18.0.0/112' }] }, () => false],
+      ['mapped subnet ::ffff:198.18.0.0/112, IPv6 off', { subnets: [{ subnet: '::ffff:198.18.0.0/112' }] }, () => false],
+      ['mapped gateway ::ffff:198.18.0.1 in 198.18.0.0/16', { subnets: [{ subnet: '198.18.0.0/16', gateway: '::ffff:198.18.0.1' }] }, readsAsIpv4],
+      ['mapped gateway ::ffff:198.18.0.1 in fd00:5ec::/64', { ipv6: true, subnets: [{ subnet: 'fd00:5ec::/64', gateway: '::ffff:198.18.0.1' }] }, () => false],
+      ['mapped ip-range ::ffff:198.18.5.0/120 in 198.18.0.0/16', { subnets: [{ subnet: '198.18.0.0/16', ipRange: '::ffff:198.18.5.0/120' }] }, readsAsIpv4],
+      ['mapped aux address ::ffff:198.18.0.9 in 198.18.0.0/16', { subnets: [{ subnet: '198.18.0.0/16', auxAddresses: { r: '::ffff:198.18.0.9' } }] }, readsAsIpv4],
     ];
     for (const [what, extra, expected] of cases) {
       test(`same verdict as the engine: ${what}`, async () => {
         const ours = validateCreateSpec(spec('mapped', extra), await inventory(), drivers);
         const engine = await engineVerdict('mapped', extra);
         removeLabelled(CASE);
-        assert.equal(engine.accepted, expected, `the engine: ${engine.detail}`);
+        assert.equal(engine.accepted, expected(), `the engine (API ${drivers.apiVersion}): ${engine.detail}`);
         assert.equal(ours.length === 0, engine.accepted, `ours: ${JSON.stringify(ours)}; the engine: ${engine.detail}`);
       });
     }
@@ -408,15 +412,18 @@ describe('network actions against the real engine', () => {
     assert.deepEqual(Object.keys(auto[0]).sort(), ['Gateway', 'Subnet'], JSON.stringify(auto));
     assert.deepEqual(await config('sub'), [{ Subnet: '10.206.0.0/24' }]);
     assert.deepEqual(await config('subgw'), [{ Subnet: '10.207.0.0/24', Gateway: '10.207.0.1' }]);
-    // --ipv6 --subnet for IPv6 only: the IPv4 subnet is the engine's (with its Gateway), the IPv6 one the user's.
-    const mixed = await config('mixed');
-    assert.deepEqual(mixed.map((entry) => Object.keys(entry as object).sort()), [['Gateway', 'Subnet'], ['Subnet']]);
+    // --ipv6 --subnet for IPv6 only: the IPv4 subnet is the engine's (with its Gateway), the IPv6 one the
+    // user's. Docker 20.10 lists the IPv4 one first, Docker 28 the IPv6 one: the order carries no meaning.
+    const family = (entry: { Subnet?: string }) => (entry.Subnet?.includes(':') ? 'IPv6' : 'IPv4');
+    const mixed = (await config('mixed')) as { Subnet?: string }[];
+    assert.deepEqual(mixed.map((entry) => `${family(entry)} ${Object.keys(entry).sort().join(',')}`).sort(), ['IPv4 Gateway,Subnet', 'IPv6 Subnet']);
     const inv = await inventory();
-    const origin = async (name: string) => (await readSubnetFacts(client, inv.networks.find((x) => x.name === n(name))!)).map((f) => f.origin);
-    assert.deepEqual(await origin('auto'), ['engine']);
-    assert.deepEqual(await origin('sub'), ['user']);
-    assert.deepEqual(await origin('subgw'), ['user']);
-    assert.deepEqual(await origin('mixed'), ['engine', 'user']);
+    const origin = async (name: string) =>
+      (await readSubnetFacts(client, inv.networks.find((x) => x.name === n(name))!)).map((f) => `${f.subnet.includes(':') ? 'IPv6' : 'IPv4'} ${f.origin}`).sort();
+    assert.deepEqual(await origin('auto'), ['IPv4 engine']);
+    assert.deepEqual(await origin('sub'), ['IPv4 user']);
+    assert.deepEqual(await origin('subgw'), ['IPv4 user']);
+    assert.deepEqual(await origin('mixed'), ['IPv4 engine', 'IPv6 user']);
   });
 
   test('a fixed address on a subnet the engine chose is refused before sending (the engine would refuse it too)', async () => {
@@ -565,8 +572,18 @@ describe('network actions against the real engine', () => {
     const json = (await networkJson(n('mv')))!;
     assert.equal(json.Driver, 'macvlan');
     assert.equal(json.Options.parent, parent.name);
-    const second = await unchanged(async () => createNetwork(client, spec('mv2', { driver: 'macvlan', parent: parent!.name }), await inventory(), drivers));
-    assert.equal(second.error?.kind, 'parentInUse');
+    // A second macvlan network on the same parent: Docker 20.10 (API 1.41) refuses it, Docker 28.5
+    // (API 1.51) makes it (each network its own subnet). Engines between were not tried.
+    if (apiAtLeast(drivers.apiVersion, '1.51')) {
+      const second = await createNetwork(client, spec('mv2', { driver: 'macvlan', parent: parent.name }), await inventory(), drivers);
+      assert.ok(second.ok, JSON.stringify(second));
+      const both = [(await networkJson(n('mv')))!, (await networkJson(n('mv2')))!];
+      assert.deepEqual(both.map((network) => [network.Driver, network.Options.parent]), [['macvlan', parent.name], ['macvlan', parent.name]]);
+    } else {
+      assert.ok(!apiAtLeast(drivers.apiVersion, '1.42'), `API ${drivers.apiVersion}: not tried`);
+      const second = await unchanged(async () => createNetwork(client, spec('mv2', { driver: 'macvlan', parent: parent!.name }), await inventory(), drivers));
+      assert.equal(second.error?.kind, 'parentInUse');
+    }
     const missing = await unchanged(async () => createNetwork(client, spec('mv3', { driver: 'macvlan', parent: 'dne-nosuch0' }), await inventory(), drivers));
     assert.equal(missing.error?.kind, 'parentInvalid');
   });

@@ -75,11 +75,25 @@ function checksOf(explanation: Explanation, observed: ObservationResult): Check[
   }
   if (observed.drops) {
     const drop = observed.drops[0];
+    // A probe that could not be sent ("Network is unreachable": A has no route to B, as on Docker 28's
+    // internal networks) never reached the host's packet filter: not a pass.
+    const sent = observed.probes.filter((probe) => probe.kind === 'icmp' || probe.kind === 'tcp');
+    const neverLeft = !drop && sent.length > 0 ? sent.find((probe) => probe.outcome === 'fail' && NOT_SENT.test(probe.detail ?? '')) : undefined;
+    const neverLeftAll = neverLeft !== undefined && sent.every((probe) => probe.outcome === 'fail' && NOT_SENT.test(probe.detail ?? ''));
     // Every table was read (raw, mangle, filter; IPv4 and IPv6): "pass" only when no dropping rule on the path counted a packet.
-    checks.push({ kind: 'filter', target: drop?.chain ?? 'FORWARD', expected: filterExpectation(explanation), observed: drop ? 'fail' : 'pass', detail: drop ? `${tableName(drop)}: ${drop.rule}` : undefined });
+    checks.push({
+      kind: 'filter',
+      target: drop?.chain ?? 'FORWARD',
+      expected: filterExpectation(explanation),
+      observed: drop ? 'fail' : neverLeftAll ? 'skipped' : 'pass',
+      detail: drop ? `${tableName(drop)}: ${drop.rule}` : neverLeftAll ? neverLeft.detail : undefined,
+    });
   }
   return checks;
 }
+
+/** What a probe says when the packet could not leave its namespace (no route there). */
+const NOT_SENT = /network is unreachable/i;
 
 /** The rule's table as the report names it: `raw`, `filter`…, with `(IPv6)` for ip6tables and `(legacy)` for the legacy backend. */
 function tableName(rule: FilterRule): string {
