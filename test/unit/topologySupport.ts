@@ -24,8 +24,9 @@ export interface TopologyFixture {
 
 export const root = path.join(__dirname, '..', '..', '..');
 
-export function loadTopologyFixture(): TopologyFixture {
-  return JSON.parse(readFileSync(path.join(root, 'test', 'fixtures', 'engine-1.41', 'topology-seed.json'), 'utf8')) as TopologyFixture;
+/** The seed labs recorded from Docker 20.10 (API 1.41, the default) or Docker 28.5 (API 1.51). */
+export function loadTopologyFixture(api: '1.41' | '1.51' = '1.41'): TopologyFixture {
+  return JSON.parse(readFileSync(path.join(root, 'test', 'fixtures', `engine-${api}`, 'topology-seed.json'), 'utf8')) as TopologyFixture;
 }
 
 export function fixtureInput(fixture: TopologyFixture, level: 'netns' | 'sysfs' | 'api'): TopologyInput & { endpointNames: EndpointNamesLookup } {
