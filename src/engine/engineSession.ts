@@ -95,6 +95,11 @@ export class EngineSession {
     return this.client.execInContainer(containerId, argv, timeoutMs, maxBytes);
   }
 
+  /** The engine's API version while connected (what its answers and options follow). */
+  get apiVersion(): string | undefined {
+    return this.stateValue.kind === 'connected' ? this.stateValue.apiVersion : undefined;
+  }
+
   get state(): SessionState {
     return this.stateValue;
   }

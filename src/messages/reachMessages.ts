@@ -17,6 +17,8 @@ export const RULES: Record<RuleCode, Sentence> = {
   noCommonNetwork: (p, l10n) =>
     l10n.t('{from} and {to} share no network ({from}: {fromNetworks}; {to}: {toNetworks}). Docker isolates bridge networks from each other: packets between them are dropped on the host.', p),
   internalNetwork: (p, l10n) => l10n.t('{container} is only on the internal network {network}: Docker drops every packet that would leave it.', p),
+  isolatedGateway: (p, l10n) =>
+    l10n.t('{network} uses the isolated gateway mode ({option}=isolated): the host has no address on its bridge {bridge}, so it cannot reach {container} there.', p),
   iccDisabled: (p, l10n) => l10n.t('Inter-container communication is disabled on {network} ({option}): the bridge {bridge} drops traffic between its containers.', p),
   sourceHostMode: (p, l10n) => l10n.t('{container} uses the host\'s network stack (--network host): it does not use Docker\'s embedded DNS, so "{name}" does not resolve there.', p),
   targetHostMode: (p, l10n) => l10n.t('{container} uses the host\'s network stack (--network host): it has no endpoint and no name on Docker networks, so "{name}" does not resolve.', p),
@@ -40,6 +42,7 @@ export const FIXES: Record<FixCode, Sentence> = {
   useUserDefinedNetwork: (p, l10n) => l10n.t('Put {from} and {to} on a user-defined network (docker network create, then docker network connect): names resolve there.', p),
   enableIcc: (p, l10n) => l10n.t('Recreate {network} without disabling inter-container communication ({option}), or use another network.', p),
   useNonInternalNetwork: (p, l10n) => l10n.t('Connect {container} to a network that is not internal, or the target to {network}.', p),
+  reachFromNetwork: (p, l10n) => l10n.t('Reach {container} from a container on {network}, or recreate {network} with another gateway mode.', p),
   useBridgeNetwork: (p, l10n) => l10n.t('Recreate {container} with a network (--network NAME).', p),
   startContainer: (p, l10n) => l10n.t('Start {container}.', p),
   useOwnerName: (p, l10n) => l10n.t('Use the name of {owner}, whose network stack it shares.', p),
@@ -57,6 +60,10 @@ export const NOTES: Record<NoteCode, Sentence> = {
   targetIsHostViaGateway: (p, l10n) => l10n.t('The host answers on {network} at the gateway {address}.', p),
   publishedPort: (p, l10n) => l10n.t('{container} publishes {containerPort} on the host at {hostIp}:{hostPort}.', p),
   hostReachesBridgeDirectly: (p, l10n) => l10n.t('The host reaches {container} directly on its bridge networks.', p),
+  gatewayRouted: (p, l10n) =>
+    l10n.t('{network} uses the routed gateway mode: {container} is reached at its own address without NAT, from the host and from other hosts that have a route to it.', p),
+  gatewayNatUnprotected: (p, l10n) =>
+    l10n.t('{network} uses the nat-unprotected gateway mode: every port of {container} can be reached at its address by other hosts that have a route to it, not only its published ports.', p),
   portNotPublished: (p, l10n) => l10n.t('{container} does not publish port {port}; the host can still reach it at its own address.', p),
 };
 

@@ -10,9 +10,13 @@
  * Everything made here is named `o28-e-…` and labelled dne.test.opts28=1 (removed before and after).
  */
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { resolveTarget } from '../../src/engine/connection';
 import { EngineClient } from '../../src/engine/engineClient';
+import { EngineSession } from '../../src/engine/engineSession';
+import { checkReach } from '../../src/engine/reachability/checkReach';
+import type { ReachReport } from '../../src/model/reachability/types';
 import { connectContainers, createNetwork, readDriverContext, readInventory } from '../../src/engine/runNetworkActions';
 import { CreateNetworkSpec, DriverContext, emptySpec } from '../../src/model/createNetworkSpec';
 import { engineFeatures, EngineFeatures, GATEWAY_MODE_OPTION } from '../../src/model/engineFeatures';
@@ -140,6 +144,37 @@ describe('Docker 28 network options on the local engine: sent where its API has 
     } else {
       assert.deepEqual(outcome.issues?.map((found) => found.code), ['gwPriorityUnsupported']);
       assert.deepEqual(Object.keys(endpoints), [n('first')], 'not connected: nothing was sent');
+    }
+  });
+
+  test('the doctor from the host: an isolated gateway keeps the host out (Docker 28), a routed one is said; an older engine ignores the option', async () => {
+    // Made with the docker CLI, which sends the option to any engine: 20.10 stores it and ignores it.
+    dockerNetworkCreate(n('iso'), ['--internal', '-o', `${GATEWAY_MODE_OPTION[4]}=isolated`], LABEL);
+    dockerNetworkCreate(n('rtd'), ['-o', `${GATEWAY_MODE_OPTION[4]}=routed`], LABEL);
+    runContainer(n('in-iso'), ['--network', n('iso')], LABEL);
+    runContainer(n('in-rtd'), ['--network', n('rtd')], LABEL);
+    const session = new EngineSession(client, { debounceMs: 0, watch: false });
+    try {
+      await session.start();
+      const isolated = await checkReach(session, { from: 'host', to: n('in-iso') });
+      const routed = await checkReach(session, { from: 'host', to: n('in-rtd') });
+      const rules = (report: ReachReport) => report.blockers.map((blocker) => blocker.rule);
+      const notes = (report: ReachReport) => report.notes.map((note) => note.code);
+      if (features.gatewayModes.includes('isolated')) {
+        assert.deepEqual([isolated.verdict.explained, isolated.verdict.observed, rules(isolated)], ['unreachable', 'unreachable', ['isolatedGateway']]);
+        assert.deepEqual([routed.verdict.explained, routed.verdict.observed], ['reachable', 'reachable']);
+        assert.ok(notes(routed).includes('gatewayRouted'), JSON.stringify(routed.notes));
+      } else {
+        assert.deepEqual([isolated.verdict.explained, isolated.verdict.observed, rules(isolated)], ['reachable', 'reachable', []]);
+        assert.ok(!notes(routed).includes('gatewayRouted'), JSON.stringify(routed.notes));
+      }
+      // The report matches the host's own ping (busybox's: Debian 12 has no ping by default).
+      const address = (name: string) => docker(['inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', name]);
+      const pings = (name: string) => spawnSync('busybox', ['ping', '-c', '1', '-W', '1', address(name)]).status === 0;
+      assert.equal(pings(n('in-iso')), isolated.verdict.observed === 'reachable');
+      assert.equal(pings(n('in-rtd')), routed.verdict.observed === 'reachable');
+    } finally {
+      session.dispose();
     }
   });
 });

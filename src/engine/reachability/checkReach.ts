@@ -28,6 +28,8 @@ import { dockerExecRunner, findBusybox, localRunner, NamespaceRunner } from './r
 /** What the doctor reads from: an EngineSession offers exactly this. */
 export interface ReachSource extends TopologySession {
   readonly target: EngineTarget;
+  /** The engine's API version, when connected: which gateway modes its bridges have. */
+  readonly apiVersion?: string;
   /** `docker exec` over the session's own client (socket, TLS or SSH), for the observation from inside A. */
   execInContainer(containerId: string, argv: string[], timeoutMs: number): Promise<ExecResult>;
 }
@@ -99,6 +101,7 @@ export async function checkReach(source: ReachSource, request: ReachRequest, top
     inspectionOf: (id) => inspections.get(id),
     question: { from, to, name: request.name, port: request.port },
     hostAddresses: hostAddressesOf(collected?.topology),
+    apiVersion: source.apiVersion,
   });
   const observed = await refusingInvalid(() => {
     checkEngineAnswers(inventory, explanation);

@@ -6,6 +6,7 @@
 import type { ContainerModel, EndpointModel, Inventory, NetworkModel } from '../inventory';
 import { InspectionOf, namesByNetwork, namesOn } from './names';
 import { ResolvedSide, resolveSide, sideFacts } from './sides';
+import { apiAtLeast, GATEWAY_MODE_API, GATEWAY_MODE_OPTION } from '../engineFeatures';
 import type { Blocker, Note, ReachQuestion, ReachSide, SharedNetwork, VerdictValue } from './types';
 
 export interface ExplainInput {
@@ -14,6 +15,8 @@ export interface ExplainInput {
   question: ReachQuestion;
   /** The host's addresses by device name (from the host probe): a macvlan parent's address. */
   hostAddresses?: Record<string, string[]>;
+  /** The engine's API version: a gateway mode option means something from API 1.46 (Docker 27) on. */
+  apiVersion?: string;
 }
 
 /** An address the observation may try, and what the explanation expects there. */
@@ -199,10 +202,43 @@ function internalRule(ctx: Context, a: ContainerModel): void {
   }
 }
 
+/** A bridge network's IPv4 gateway mode (Docker 27+: `com.docker.network.bridge.gateway_mode_ipv4`; `nat` when unset). */
+function gatewayModeOf(ctx: Context, network: SharedNetwork): string {
+  // An older engine stores the option as typed and ignores it.
+  if (!apiAtLeast(ctx.input.apiVersion, GATEWAY_MODE_API.routed)) {
+    return 'nat';
+  }
+  return ctx.input.inventory.networkById.get(network.networkId)?.options[GATEWAY_MODE_OPTION[4]] ?? 'nat';
+}
+
+/**
+ * Docker 28's gateway modes, seen from the host: `isolated` gives the host no address on the
+ * bridge (it cannot reach the containers there); `routed` and `nat-unprotected` open the
+ * containers' addresses to routed traffic from other hosts, which plain `nat` drops (raw PREROUTING).
+ */
+function gatewayModeRules(ctx: Context, shared: SharedNetwork[]): void {
+  const b = ctx.to.borrower ?? ctx.to.container!;
+  for (const network of shared.filter((candidate) => candidate.usable && candidate.driver === 'bridge')) {
+    const mode = gatewayModeOf(ctx, network);
+    if (mode === 'isolated') {
+      network.usable = false;
+      ctx.blockers.push({
+        rule: 'isolatedGateway',
+        params: { network: network.networkName, bridge: network.bridge ?? '', container: b.name, option: GATEWAY_MODE_OPTION[4] },
+        fix: { code: 'reachFromNetwork', params: { network: network.networkName, container: b.name } },
+        source: 'explained',
+      });
+    } else if (mode === 'routed' || mode === 'nat-unprotected') {
+      ctx.notes.push({ code: mode === 'routed' ? 'gatewayRouted' : 'gatewayNatUnprotected', params: { network: network.networkName, container: b.name } });
+    }
+  }
+}
+
 /** The host to a container: bridges are routed from the host; macvlan/ipvlan children are not. */
 function hostToContainerRules(ctx: Context, shared: SharedNetwork[]): void {
   const b = ctx.to.container!;
   childParentRule(ctx, shared, 'target');
+  gatewayModeRules(ctx, shared);
   if (shared.some((network) => network.usable)) {
     ctx.notes.push({ code: 'hostReachesBridgeDirectly', params: { container: (ctx.to.borrower ?? b).name } });
   }

@@ -48,6 +48,7 @@ export interface SharedNetwork {
 export type RuleCode =
   | 'noCommonNetwork'
   | 'internalNetwork'
+  | 'isolatedGateway'
   | 'iccDisabled'
   | 'sourceHostMode'
   | 'targetHostMode'
@@ -71,6 +72,7 @@ export type FixCode =
   | 'useUserDefinedNetwork'
   | 'enableIcc'
   | 'useNonInternalNetwork'
+  | 'reachFromNetwork'
   | 'useBridgeNetwork'
   | 'startContainer'
   | 'useOwnerName'
@@ -97,7 +99,7 @@ export interface Blocker {
 }
 
 /** Facts worth saying that do not block: a borrowed stack, a published port, the host via a gateway. */
-export type NoteCode = 'sharesStackOf' | 'targetIsHostViaGateway' | 'publishedPort' | 'hostReachesBridgeDirectly' | 'portNotPublished';
+export type NoteCode = 'sharesStackOf' | 'targetIsHostViaGateway' | 'publishedPort' | 'hostReachesBridgeDirectly' | 'portNotPublished' | 'gatewayRouted' | 'gatewayNatUnprotected';
 
 export interface Note {
   code: NoteCode;
