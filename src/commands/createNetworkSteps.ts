@@ -143,7 +143,10 @@ export async function modeStep(flow: CreateFlow, back: boolean): Promise<boolean
 
 export async function ipv6Step(flow: CreateFlow, back: boolean): Promise<boolean> {
   const off: Item<boolean> = { label: vscode.l10n.t('IPv6 off'), value: false };
-  const on: Item<boolean> = { label: vscode.l10n.t('IPv6 on'), value: true, detail: vscode.l10n.t('Give an IPv6 subnet in the next step (--ipv6 --subnet fd00:…/64)') };
+  const detail = engineFeatures(flow.drivers.apiVersion).ipv6SubnetChosen
+    ? vscode.l10n.t('Give an IPv6 subnet in the next step, or none: the engine picks one (a ULA /64)')
+    : vscode.l10n.t('Give an IPv6 subnet in the next step (--ipv6 --subnet fd00:…/64)');
+  const on: Item<boolean> = { label: vscode.l10n.t('IPv6 on'), value: true, detail };
   const chosen = await pickStep({ title: flow.title, back, placeholder: vscode.l10n.t('IPv6'), items: [off, on], activeItem: flow.spec.ipv6 ? on : off });
   flow.spec.ipv6 = chosen.value;
   if (!flow.spec.ipv6) {

@@ -22,6 +22,8 @@ export type GatewayMode = (typeof GATEWAY_MODES)[number];
 /** The first API version that has each mode. */
 export const GATEWAY_MODE_API: Record<GatewayMode, string> = { nat: '1.46', routed: '1.46', 'nat-unprotected': '1.48', isolated: '1.48' };
 export const IPV4_OFF_API = '1.48';
+/** `--ipv6` without an IPv6 subnet: Docker 28.5 gives the network a ULA /64 of its own (20.10 needs one given). */
+export const IPV6_SUBNET_CHOSEN_API = '1.48';
 export const GW_PRIORITY_API = '1.48';
 
 /**
@@ -40,6 +42,8 @@ export interface EngineFeatures {
   ipv4Off: boolean;
   /** `GwPriority` on connect (`--gw-priority`). */
   gatewayPriority: boolean;
+  /** An IPv6 network without a subnet given gets one from the engine. */
+  ipv6SubnetChosen: boolean;
 }
 
 /** Whether `version` ("1.51") is at least `minimum` ("1.48"); an unknown version is not. */
@@ -59,6 +63,7 @@ export function engineFeatures(apiVersion: string | undefined): EngineFeatures {
     gatewayModes: GATEWAY_MODES.filter((mode) => apiAtLeast(apiVersion, GATEWAY_MODE_API[mode])),
     ipv4Off: apiAtLeast(apiVersion, IPV4_OFF_API),
     gatewayPriority: apiAtLeast(apiVersion, GW_PRIORITY_API),
+    ipv6SubnetChosen: apiAtLeast(apiVersion, IPV6_SUBNET_CHOSEN_API),
   };
 }
 

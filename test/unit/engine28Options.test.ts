@@ -46,9 +46,9 @@ afterEach(() => {
 
 describe('what the connected engine offers, by its API version', () => {
   test('Docker 28.5 (API 1.51) has every gateway mode, IPv4 off and gateway priorities; Docker 20.10 (API 1.41) and an unknown version none', () => {
-    assert.deepEqual(engineFeatures(API28), { apiVersion: API28, gatewayModes: ['nat', 'nat-unprotected', 'routed', 'isolated'], ipv4Off: true, gatewayPriority: true });
-    assert.deepEqual(engineFeatures(API20), { apiVersion: API20, gatewayModes: [], ipv4Off: false, gatewayPriority: false });
-    assert.deepEqual(engineFeatures(undefined), { apiVersion: undefined, gatewayModes: [], ipv4Off: false, gatewayPriority: false });
+    assert.deepEqual(engineFeatures(API28), { apiVersion: API28, gatewayModes: ['nat', 'nat-unprotected', 'routed', 'isolated'], ipv4Off: true, gatewayPriority: true, ipv6SubnetChosen: true });
+    assert.deepEqual(engineFeatures(API20), { apiVersion: API20, gatewayModes: [], ipv4Off: false, gatewayPriority: false, ipv6SubnetChosen: false });
+    assert.deepEqual(engineFeatures(undefined), { apiVersion: undefined, gatewayModes: [], ipv4Off: false, gatewayPriority: false, ipv6SubnetChosen: false });
     // Docker 27 (API 1.46, 1.47): nat and routed only.
     assert.deepEqual(engineFeatures('1.47').gatewayModes, ['nat', 'routed']);
     assert.equal(engineFeatures('1.47').ipv4Off, false);
@@ -61,6 +61,8 @@ describe('what the connected engine offers, by its API version', () => {
     await run('dockerNetworks.createNetworkForm');
     const placeholders = fake.quickInput.offered.map((prompt) => prompt.placeholder ?? prompt.prompt);
     assert.deepEqual(placeholders.slice(2, 7), ['IPv6', 'IPv4', 'Subnets (--subnet, --gateway, --ip-range, --aux-address)', 'Options (select with Space, Enter to go on)', 'IPv6 gateway mode (-o com.docker.network.bridge.gateway_mode_ipv6)'], 'no IPv4 gateway mode: IPv4 is off');
+    // Docker 28 gives an IPv6 network without a subnet a ULA /64 of its own: the IPv6 step says so.
+    assert.equal(fake.quickInput.offered[2].shown[1].detail, 'Give an IPv6 subnet in the next step, or none: the engine picks one (a ULA /64)');
     const mode = fake.quickInput.offered[6];
     assert.deepEqual(mode.items, ['nat', 'nat-unprotected', 'routed', 'isolated']);
     assert.deepEqual(mode.preselected, ['nat']);
@@ -97,6 +99,7 @@ describe('what the connected engine offers, by its API version', () => {
     await run('dockerNetworks.createNetworkForm');
     const placeholders = fake.quickInput.offered.map((prompt) => prompt.placeholder ?? prompt.prompt ?? '');
     assert.ok(!placeholders.some((text) => /IPv4|gateway mode/.test(text)), placeholders.join(' | '));
+    assert.equal(fake.quickInput.offered[2].shown[1].detail, 'Give an IPv6 subnet in the next step (--ipv6 --subnet fd00:…/64)');
     const review = fake.quickInput.offered[fake.quickInput.offered.length - 1];
     assert.ok(!review.items.some((item) => /^IPv4|gateway mode/.test(item)), review.items.join(' | '));
     assert.equal(engine.createRequests[0].EnableIPv4, undefined);
