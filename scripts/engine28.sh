@@ -125,7 +125,7 @@ run_in() {
   # shellcheck disable=SC2016
   exec nsenter --net="/run/netns/$netns" -- unshare --mount --propagation slave -- sh -c '
     set -e
-    run_dir=$1 dir=$2; shift 2
+    run_dir=$1 dir=$2 host_pid=$3; shift 3
     mkdir -p "$run_dir/cgroup"
     mount --rbind /sys/fs/cgroup "$run_dir/cgroup"
     mount -t sysfs sysfs /sys
@@ -136,14 +136,25 @@ run_in() {
     mkdir -p /run/netns && mount -t tmpfs -o mode=755 netns /run/netns
     unset DOCKER_HOST DOCKER_CONTEXT
     # DNE_ENGINE_PIDFILE: which dockerd a test that stops the engine must stop.
-    export PATH="$dir/root/usr/bin:$dir/root/usr/sbin:$PATH" DNE_ENGINE=28 DNE_ENGINE_PIDFILE="$run_dir/docker.pid"
-    exec "$@"' engine28 "$run_dir" "$dir" "$@"
+    export PATH="$dir/root/usr/bin:$dir/root/usr/sbin:$PATH" DNE_ENGINE=28 DNE_ENGINE_PIDFILE="$run_dir/docker.pid" DNE_HOST_NS_PID="$host_pid"
+    exec "$@"' engine28 "$run_dir" "$dir" "$PPID" "$@"
 }
 
 # Started or stopped from a command `run` started (a test restarting the engine it stopped): from
 # the machine's own mount namespace, where the engine's sandbox mounts must be made.
-if [ "${DNE_ENGINE:-}" = 28 ] && [ "${1:-}" != run ] && [ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ]; then
-  exec nsenter --mount=/proc/1/ns/mnt --net=/proc/1/ns/net -- env -u DNE_ENGINE bash "$0" "$@"
+# DNE_HOST_NS_PID is the process that ran `run` (it waits for it, in the machine's namespaces; PID 1's
+# may not be enterable in a sandbox).
+if [ "${DNE_ENGINE:-}" = 28 ] && [ "${1:-}" != run ] && [ -n "${DNE_HOST_NS_PID:-}" ] \
+  && [ "$(readlink /proc/self/ns/mnt)" != "$(readlink "/proc/$DNE_HOST_NS_PID/ns/mnt")" ]; then
+  rc=0
+  nsenter --mount="/proc/$DNE_HOST_NS_PID/ns/mnt" --net="/proc/$DNE_HOST_NS_PID/ns/net" -- \
+    env -u DNE_ENGINE -u DNE_HOST_NS_PID bash "$0" "$@" || rc=$?
+  # A restarted engine made its socket anew: /var/run/docker.sock here must be bound to the new one.
+  if [ -S "$sock" ]; then
+    umount /run/docker.sock 2>/dev/null || true
+    mount --bind "$sock" /run/docker.sock
+  fi
+  exit "$rc"
 fi
 
 case "${1:-}" in
