@@ -3,7 +3,7 @@
  * address, which containers borrow another's network stack, which legacy links exist. Built from
  * one snapshot (two list calls) plus whatever container inspections are already known. Pure.
  */
-import type { ContainerSummaryJson, EndpointSettingsJson, EngineSnapshot, NetworkJson, PortJson, StringMap } from './dockerTypes';
+import type { ContainerSummaryJson, EndpointSettingsJson, EngineSnapshot, NetworkJson, PodmanNetworkJson, PortJson, StringMap } from './dockerTypes';
 import { buildSwarmModel, SwarmModel } from './swarm';
 import { isInterfaceName } from './engineValues';
 import { byName, compareNames } from './naturalOrder';
@@ -195,6 +195,21 @@ export function bridgeDeviceName(network: Pick<NetworkJson, 'Id' | 'Name' | 'Dri
   return `br-${network.Id.slice(0, 12)}`;
 }
 
+/**
+ * Podman's bridge devices by network id, from its own network list (`network_interface`): the
+ * compatible API gives no bridge name, and Docker's rule (docker0, br-<id12>) names no device there.
+ * A name the kernel would refuse is left out.
+ */
+export function podmanBridgeNames(podmanNetworks: PodmanNetworkJson[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const network of podmanNetworks) {
+    if ((network.driver ?? 'bridge') === 'bridge' && isInterfaceName(network.network_interface)) {
+      names.set(network.id, network.network_interface);
+    }
+  }
+  return names;
+}
+
 export function parseNetworkMode(mode: string | undefined): NetworkMode {
   if (!mode || mode === 'default' || mode === 'bridge') {
     return { kind: 'default' };
@@ -253,7 +268,8 @@ export function compareNetworks(a: NetworkModel, b: NetworkModel): number {
  * session; container inspections (aliases, DNS names) live beside it, see endpointNames.ts.
  */
 export function buildInventory(snapshot: EngineSnapshot): Inventory {
-  const networks = snapshot.networks.map(networkModelOf);
+  const podmanBridges = snapshot.podmanNetworks ? podmanBridgeNames(snapshot.podmanNetworks) : undefined;
+  const networks = snapshot.networks.map((network) => networkModelOf(network, podmanBridges));
   const networkById = new Map(networks.map((network) => [network.id, network]));
   const containers = containerModelsOf(snapshot.containers);
   const containerById = new Map(containers.map((container) => [container.id, container]));
@@ -265,7 +281,8 @@ export function buildInventory(snapshot: EngineSnapshot): Inventory {
   return { networks, containers, networkById, containerById, ...(swarm ? { swarm } : {}) };
 }
 
-function networkModelOf(network: NetworkJson): NetworkModel {
+/** `podmanBridges`: on Podman, its own names of the bridges (no name there when it gave none). */
+function networkModelOf(network: NetworkJson, podmanBridges?: Map<string, string>): NetworkModel {
   return {
     id: network.Id,
     shortId: shortId(network.Id),
@@ -290,7 +307,7 @@ function networkModelOf(network: NetworkJson): NetworkModel {
     options: network.Options ?? {},
     labels: network.Labels ?? {},
     composeProject: network.Labels?.[COMPOSE_PROJECT_LABEL] || undefined,
-    bridgeName: bridgeDeviceName(network),
+    bridgeName: podmanBridges ? (network.Driver === 'bridge' ? podmanBridges.get(network.Id) : undefined) : bridgeDeviceName(network),
     endpoints: [],
     raw: network,
   };

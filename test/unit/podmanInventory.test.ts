@@ -1,0 +1,66 @@
+/**
+ * Podman 4.3 through its Docker-compatible API, recorded from the real engine
+ * (scripts/recordPodmanFixtures.ts): the compatible network list names no bridge device (empty
+ * Options), so the bridges are named from Podman's own list (`network_interface`), as
+ * `podman network inspect --format '{{.NetworkInterface}}'` and `ip link` name them, never by
+ * Docker's rule (docker0, br-<id12>), which names no device there.
+ */
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { EngineSession } from '../../src/engine/engineSession';
+import { buildInventory } from '../../src/model/inventory';
+import { FakeEngine } from '../support/fakeEngine';
+import { loadFixture, snapshotOf } from '../support/fixtures';
+import { waitFor } from '../support/waitFor';
+
+const fixture = loadFixture('podman-4.3', 'networks.json') as ReturnType<typeof loadFixture> & { networkInterfaces: Record<string, string> };
+
+test('Podman 4.3: every bridge network is named as Podman names its device, the default network included', () => {
+  const inventory = buildInventory(snapshotOf(fixture));
+  assert.ok(inventory.networks.length >= 2, 'the recorded network and Podman default one');
+  for (const network of inventory.networks) {
+    assert.equal(network.bridgeName, fixture.networkInterfaces[network.id], network.name);
+    assert.doesNotMatch(network.bridgeName ?? '', /^(br-|docker0$)/, `${network.name}: not Docker's rule`);
+  }
+  // The compatible API calls Podman's default network `bridge`: it is still Podman's device.
+  assert.equal(inventory.networks.find((network) => network.name === 'bridge')?.bridgeName, fixture.networkInterfaces[fixture.networks.find((n) => n.Name === 'bridge')!.Id]);
+});
+
+test('Podman 4.3: the endpoints of the recorded container sit on its network, found by name (Podman gives the name as NetworkID)', () => {
+  const inventory = buildInventory(snapshotOf(fixture));
+  const [summary] = fixture.containers;
+  const ownNetwork = inventory.networks.find((network) => network.labels['dne.test.podman'] === '1')!;
+  assert.deepEqual(ownNetwork.endpoints.map((endpoint) => endpoint.containerId), [summary.Id]);
+  assert.equal(ownNetwork.endpoints[0].ipv4, summary.NetworkSettings?.Networks?.[ownNetwork.name]?.IPAddress);
+});
+
+test('the session on Podman reads its own network list once per refresh (none on Docker) and names the bridges from it', async () => {
+  const podman = new FakeEngine(fixture);
+  const session = new EngineSession(podman, { watch: false, debounceMs: 0 });
+  await session.start();
+  const network = session.inventory!.networks.find((n) => n.labels['dne.test.podman'] === '1')!;
+  assert.equal(network.bridgeName, fixture.networkInterfaces[network.id]);
+  const before = podman.apiCallCount;
+  await session.refresh();
+  assert.deepEqual(podman.calls.slice(before).sort(), ['listContainers', 'listNetworks', 'listPodmanNetworks']);
+  session.dispose();
+
+  const docker = new FakeEngine(loadFixture());
+  const dockerSession = new EngineSession(docker, { watch: false, debounceMs: 0 });
+  await dockerSession.start();
+  await waitFor('connected', () => dockerSession.state.kind === 'connected');
+  await dockerSession.refresh();
+  assert.equal(docker.count('listPodmanNetworks'), 0);
+  dockerSession.dispose();
+});
+
+test('when Podman does not answer its own network list, no bridge is named rather than a made-up br-<id12>', async () => {
+  const podman = new FakeEngine(fixture);
+  podman.podmanNetworks = undefined;
+  const logged: string[] = [];
+  const session = new EngineSession(podman, { watch: false, debounceMs: 0, log: (line) => logged.push(line) });
+  await session.start();
+  assert.deepEqual(session.inventory!.networks.map((n) => n.bridgeName), session.inventory!.networks.map(() => undefined));
+  assert.ok(logged.some((line) => /Podman's network list could not be read/.test(line)), logged.join('\n'));
+  session.dispose();
+});
