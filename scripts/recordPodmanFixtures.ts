@@ -1,7 +1,7 @@
 /**
  * Records what Podman says through its Docker-compatible API and its own API, for the unit tier:
- * a bridge network of its own and a container on it (plus Podman's default network, which the
- * compatible API calls `bridge`), the compatible lists and inspections, Podman's own network list
+ * a bridge network of its own and a container on it, a stopped container on Podman's default
+ * network (which the compatible API calls `bridge`), the compatible lists and inspections, Podman's own network list
  * (`GET /v4.0.0/libpod/networks/json`, which names each bridge device) and what `podman network
  * inspect --format '{{.NetworkInterface}}'` says of each network (the name `ip link` shows), into
  * test/fixtures/podman-<major.minor>/networks.json. It starts its own `podman system service`
@@ -22,12 +22,15 @@ async function main(): Promise<void> {
     const networkName = service.name('fx-net');
     service.createNetwork(networkName);
     service.runContainer(service.name('fx-ctr'), ['--network', networkName]);
+    // One on Podman's default network, stopped: the doctor's fixes on it (start, connect) name podman commands.
+    service.runContainer(service.name('fx-default'));
+    service.podman(['stop', '-t', '0', service.name('fx-default')]);
     const get = <T>(apiPath: string) => engineGet<T>(apiPath, service.socketPath);
     const version = await get<{ Version: string; ApiVersion: string; Components?: { Name?: string; Version?: string }[] }>('/version');
     const ours = (name: string) => name === networkName || name === 'bridge' || name === 'podman';
     const networks = (await get<{ Id: string; Name: string }[]>('/networks')).filter((network) => ours(network.Name));
     const podmanNetworks = (await get<{ id: string; name: string }[]>('/v4.0.0/libpod/networks/json')).filter((network) => ours(network.name));
-    const filter = encodeURIComponent(JSON.stringify({ label: ['dne.test.podman=1'], name: [networkName.replace('fx-net', 'fx-ctr')] }));
+    const filter = encodeURIComponent(JSON.stringify({ label: ['dne.test.podman=1'], name: [networkName.slice(networkName.lastIndexOf('-') + 1)] }));
     const containers = await get<{ Id: string }[]>(`/containers/json?all=1&filters=${filter}`);
     const containerDetails: Record<string, unknown> = {};
     for (const container of containers) {

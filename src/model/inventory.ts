@@ -195,19 +195,26 @@ export function bridgeDeviceName(network: Pick<NetworkJson, 'Id' | 'Name' | 'Dri
   return `br-${network.Id.slice(0, 12)}`;
 }
 
+/** What Podman's own network list says of one network that its compatible list leaves out or words differently. */
+export interface PodmanNetworkFacts {
+  /** Its name as `podman network ls` gives it: the compatible list calls the default network `bridge`, Podman `podman`. */
+  name?: string;
+  /** The bridge device (`network_interface`: cni-podman1, podman1); none when it is not a name the kernel would accept. */
+  bridge?: string;
+}
+
 /**
- * Podman's bridge devices by network id, from its own network list (`network_interface`): the
- * compatible API gives no bridge name, and Docker's rule (docker0, br-<id12>) names no device there.
- * A name the kernel would refuse is left out.
+ * Podman's own facts by network id, from its network list: the compatible API gives no bridge name
+ * (Docker's rule, docker0 or br-<id12>, names no device there) and calls Podman's default network
+ * `bridge`, while its containers' endpoints name it `podman`.
  */
-export function podmanBridgeNames(podmanNetworks: PodmanNetworkJson[]): Map<string, string> {
-  const names = new Map<string, string>();
+export function podmanNetworkFacts(podmanNetworks: PodmanNetworkJson[]): Map<string, PodmanNetworkFacts> {
+  const facts = new Map<string, PodmanNetworkFacts>();
   for (const network of podmanNetworks) {
-    if ((network.driver ?? 'bridge') === 'bridge' && isInterfaceName(network.network_interface)) {
-      names.set(network.id, network.network_interface);
-    }
+    const bridge = (network.driver ?? 'bridge') === 'bridge' && isInterfaceName(network.network_interface) ? network.network_interface : undefined;
+    facts.set(network.id, { name: network.name || undefined, bridge });
   }
-  return names;
+  return facts;
 }
 
 export function parseNetworkMode(mode: string | undefined): NetworkMode {
@@ -268,8 +275,8 @@ export function compareNetworks(a: NetworkModel, b: NetworkModel): number {
  * session; container inspections (aliases, DNS names) live beside it, see endpointNames.ts.
  */
 export function buildInventory(snapshot: EngineSnapshot): Inventory {
-  const podmanBridges = snapshot.podmanNetworks ? podmanBridgeNames(snapshot.podmanNetworks) : undefined;
-  const networks = snapshot.networks.map((network) => networkModelOf(network, podmanBridges));
+  const podman = snapshot.podmanNetworks ? podmanNetworkFacts(snapshot.podmanNetworks) : undefined;
+  const networks = snapshot.networks.map((network) => networkModelOf(network, podman));
   const networkById = new Map(networks.map((network) => [network.id, network]));
   const containers = containerModelsOf(snapshot.containers);
   const containerById = new Map(containers.map((container) => [container.id, container]));
@@ -281,12 +288,13 @@ export function buildInventory(snapshot: EngineSnapshot): Inventory {
   return { networks, containers, networkById, containerById, ...(swarm ? { swarm } : {}) };
 }
 
-/** `podmanBridges`: on Podman, its own names of the bridges (no name there when it gave none). */
-function networkModelOf(network: NetworkJson, podmanBridges?: Map<string, string>): NetworkModel {
+/** `podman`: on Podman, what its own list says (the network's name, its bridge: none when it gave none). */
+function networkModelOf(network: NetworkJson, podman?: Map<string, PodmanNetworkFacts>): NetworkModel {
+  const podmanFacts = podman?.get(network.Id);
   return {
     id: network.Id,
     shortId: shortId(network.Id),
-    name: network.Name,
+    name: podmanFacts?.name ?? network.Name,
     driver: network.Driver ?? '',
     scope: network.Scope ?? 'local',
     predefined: predefinedKind(network),
@@ -307,7 +315,7 @@ function networkModelOf(network: NetworkJson, podmanBridges?: Map<string, string
     options: network.Options ?? {},
     labels: network.Labels ?? {},
     composeProject: network.Labels?.[COMPOSE_PROJECT_LABEL] || undefined,
-    bridgeName: podmanBridges ? (network.Driver === 'bridge' ? podmanBridges.get(network.Id) : undefined) : bridgeDeviceName(network),
+    bridgeName: podman ? (network.Driver === 'bridge' ? podmanFacts?.bridge : undefined) : bridgeDeviceName(network),
     endpoints: [],
     raw: network,
   };

@@ -7,7 +7,9 @@
  */
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
+import { reportText } from '../../src/cli/reach';
 import { EngineSession } from '../../src/engine/engineSession';
+import { checkReach } from '../../src/engine/reachability/checkReach';
 import { buildInventory } from '../../src/model/inventory';
 import { FakeEngine } from '../support/fakeEngine';
 import { loadFixture, snapshotOf } from '../support/fixtures';
@@ -23,7 +25,43 @@ test('Podman 4.3: every bridge network is named as Podman names its device, the 
     assert.doesNotMatch(network.bridgeName ?? '', /^(br-|docker0$)/, `${network.name}: not Docker's rule`);
   }
   // The compatible API calls Podman's default network `bridge`: it is still Podman's device.
-  assert.equal(inventory.networks.find((network) => network.name === 'bridge')?.bridgeName, fixture.networkInterfaces[fixture.networks.find((n) => n.Name === 'bridge')!.Id]);
+  const defaultId = fixture.networks.find((n) => n.Name === 'bridge')!.Id;
+  assert.equal(inventory.networkById.get(defaultId)?.bridgeName, fixture.networkInterfaces[defaultId]);
+});
+
+test("Podman 4.3: the default network goes by Podman's name for it (`podman`, which its containers' endpoints use), and keeps its container", () => {
+  const inventory = buildInventory(snapshotOf(fixture));
+  const defaultNetwork = inventory.networkById.get(fixture.networks.find((n) => n.Name === 'bridge')!.Id)!;
+  const podmanName = fixture.podmanNetworks!.find((n) => n.id === defaultNetwork.id)!.name;
+  assert.equal(defaultNetwork.name, podmanName);
+  assert.equal(defaultNetwork.predefined, 'bridge');
+  const onDefault = fixture.containers.filter((c) => Object.keys(c.NetworkSettings?.Networks ?? {}).includes(podmanName!));
+  assert.ok(onDefault.length > 0, 'the fixture has a container on the default network');
+  assert.deepEqual(defaultNetwork.endpoints.map((e) => e.containerId).sort(), onDefault.map((c) => c.Id).sort());
+});
+
+test("the doctor on Podman prints podman commands in its fixes (start, network connect), naming the network as podman knows it", async () => {
+  const session = new EngineSession(new FakeEngine(fixture), { watch: false, debounceMs: 0 });
+  await session.start();
+  const running = fixture.containers.find((c) => c.State === 'running')!;
+  const stopped = fixture.containers.find((c) => c.State !== 'running')!;
+  const name = (c: typeof running) => c.Names![0].slice(1);
+  // The extension's session as the doctor reads it (not local: the recorded host is not this one).
+  const source = {
+    inventory: session.inventory,
+    endpointNames: session.endpointNames,
+    isLocal: false,
+    containerDetails: (id: string) => session.containerDetails(id),
+    target: session.target,
+    execInContainer: session.execInContainer.bind(session),
+    state: session.state,
+  };
+  const report = await checkReach(source, { from: name(running), to: name(stopped), verify: false });
+  const text = reportText(report);
+  assert.match(text, new RegExp(`podman start ${name(stopped)}`), text);
+  assert.match(text, new RegExp(`podman network connect podman ${name(running)}`), text);
+  assert.doesNotMatch(text, /\bdocker (start|network)/, text);
+  session.dispose();
 });
 
 test('Podman 4.3: the endpoints of the recorded container sit on its network, found by name (Podman gives the name as NetworkID)', () => {

@@ -8,6 +8,7 @@ import { InspectionOf, namesByNetwork, namesOn } from './names';
 import { ResolvedSide, resolveSide, sideFacts } from './sides';
 import { apiAtLeast, GATEWAY_MODE_API, GATEWAY_MODE_OPTION } from '../engineFeatures';
 import type { Blocker, Note, ReachQuestion, ReachSide, SharedNetwork, VerdictValue } from './types';
+import type { EngineCli } from '../engineProduct';
 
 export interface ExplainInput {
   inventory: Inventory;
@@ -17,6 +18,8 @@ export interface ExplainInput {
   hostAddresses?: Record<string, string[]>;
   /** The engine's API version: a gateway mode option means something from API 1.46 (Docker 27) on. */
   apiVersion?: string;
+  /** The command line the fixes' commands name (`podman` on Podman); default `docker`. */
+  cli?: EngineCli;
 }
 
 /** An address the observation may try, and what the explanation expects there. */
@@ -70,8 +73,8 @@ function addressOf(endpoint: EndpointModel | undefined): string | undefined {
 export function explainReach(input: ExplainInput): Explanation {
   const from = resolveSide(input.inventory, input.question.from);
   const to = resolveSide(input.inventory, input.question.to);
-  const source = sideFacts('source', from);
-  const target = sideFacts('target', to);
+  const source = sideFacts('source', from, input.cli);
+  const target = sideFacts('target', to, input.cli);
   const ctx: Context = { input, from, to, blockers: [...source.blockers, ...target.blockers], notes: [...source.notes, ...target.notes] };
   const shared = sharedNetworksOf(ctx);
   if (from.container && to.container && to.mode === 'container' && from.mode === 'container') {
@@ -167,7 +170,7 @@ function containerRules(ctx: Context, shared: SharedNetwork[]): void {
     ctx.blockers.push({
       rule: 'noCommonNetwork',
       params: { from: source.name, to: (ctx.to.borrower ?? b).name, fromNetworks: networkNames(a), toNetworks: networkNames(b) },
-      fix: suggestion ? { code: 'connectNetwork', params: { network: suggestion.name, container: a.name }, command: ['docker', 'network', 'connect', suggestion.name, a.name] } : undefined,
+      fix: suggestion ? { code: 'connectNetwork', params: { network: suggestion.name, container: a.name }, command: [ctx.input.cli ?? 'docker', 'network', 'connect', suggestion.name, a.name] } : undefined,
       source: 'explained',
     });
     internalRule(ctx, a);
@@ -339,7 +342,7 @@ function otherNetworkName(ctx: Context, shared: SharedNetwork[], name: string): 
       return {
         rule: 'aliasOnOtherNetwork',
         params: { name, network: network.name, source: known.source, sharedNetworks: shared.map((candidate) => candidate.networkName).join(', ') },
-        fix: { code: 'connectNetwork', params: { network: network.name, container: a.name }, command: ['docker', 'network', 'connect', network.name, a.name] },
+        fix: { code: 'connectNetwork', params: { network: network.name, container: a.name }, command: [ctx.input.cli ?? 'docker', 'network', 'connect', network.name, a.name] },
       };
     }
   }
