@@ -1,7 +1,7 @@
 /**
  * Records what Podman says through its Docker-compatible API and its own API, for the unit tier:
- * a bridge network of its own and a container on it, a stopped container on Podman's default
- * network (which the compatible API calls `bridge`), the compatible lists and inspections, Podman's own network list
+ * a bridge network of its own and a container on it, on Podman's default network (which the
+ * compatible API calls `bridge`) a stopped container and two running ones, the compatible lists and inspections, Podman's own network list
  * (`GET /v4.0.0/libpod/networks/json`, which names each bridge device) and what `podman network
  * inspect --format '{{.NetworkInterface}}'` says of each network (the name `ip link` shows), into
  * test/fixtures/podman-<major.minor>/networks.json. It starts its own `podman system service`
@@ -25,6 +25,9 @@ async function main(): Promise<void> {
     // One on Podman's default network, stopped: the doctor's fixes on it (start, connect) name podman commands.
     service.runContainer(service.name('fx-default'));
     service.podman(['stop', '-t', '0', service.name('fx-default')]);
+    // Two running on the default network: no names there (the doctor's fix: a user-defined network).
+    service.runContainer(service.name('fx-dflt-a'));
+    service.runContainer(service.name('fx-dflt-b'));
     const get = <T>(apiPath: string) => engineGet<T>(apiPath, service.socketPath);
     const version = await get<{ Version: string; ApiVersion: string; Components?: { Name?: string; Version?: string }[] }>('/version');
     const ours = (name: string) => name === networkName || name === 'bridge' || name === 'podman';

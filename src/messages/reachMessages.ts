@@ -39,7 +39,7 @@ export const RULES: Record<RuleCode, Sentence> = {
 
 export const FIXES: Record<FixCode, Sentence> = {
   connectNetwork: (p, l10n) => l10n.t('Connect {container} to {network}.', p),
-  useUserDefinedNetwork: (p, l10n) => l10n.t('Put {from} and {to} on a user-defined network (docker network create, then docker network connect): names resolve there.', p),
+  useUserDefinedNetwork: (p, l10n) => l10n.t('Put {from} and {to} on a user-defined network ({cli} network create, then {cli} network connect): names resolve there.', p),
   enableIcc: (p, l10n) => l10n.t('Recreate {network} without disabling inter-container communication ({option}), or use another network.', p),
   useNonInternalNetwork: (p, l10n) => l10n.t('Connect {container} to a network that is not internal, or the target to {network}.', p),
   reachFromNetwork: (p, l10n) => l10n.t('Reach {container} from a container on {network}, or recreate {network} with another gateway mode.', p),

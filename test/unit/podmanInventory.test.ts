@@ -16,6 +16,9 @@ import { loadFixture, snapshotOf } from '../support/fixtures';
 import { waitFor } from '../support/waitFor';
 
 const fixture = loadFixture('podman-4.3', 'networks.json') as ReturnType<typeof loadFixture> & { networkInterfaces: Record<string, string> };
+/** The recorded container whose name has this part (pdm-fx-ctr-…, pdm-fx-default-…, pdm-fx-dflt-a-…). */
+const recorded = (part: string) => fixture.containers.find((c) => c.Names![0].includes(`-${part}-`))!;
+const nameOf = (container: { Names?: string[] | null }) => container.Names![0].slice(1);
 
 test('Podman 4.3: every bridge network is named as Podman names its device, the default network included', () => {
   const inventory = buildInventory(snapshotOf(fixture));
@@ -43,9 +46,9 @@ test("Podman 4.3: the default network goes by Podman's name for it (`podman`, wh
 test("the doctor on Podman prints podman commands in its fixes (start, network connect), naming the network as podman knows it", async () => {
   const session = new EngineSession(new FakeEngine(fixture), { watch: false, debounceMs: 0 });
   await session.start();
-  const running = fixture.containers.find((c) => c.State === 'running')!;
-  const stopped = fixture.containers.find((c) => c.State !== 'running')!;
-  const name = (c: typeof running) => c.Names![0].slice(1);
+  const running = recorded('fx-ctr');
+  const stopped = recorded('fx-default');
+  const name = nameOf;
   // The extension's session as the doctor reads it (not local: the recorded host is not this one).
   const source = {
     inventory: session.inventory,
@@ -61,12 +64,16 @@ test("the doctor on Podman prints podman commands in its fixes (start, network c
   assert.match(text, new RegExp(`podman start ${name(stopped)}`), text);
   assert.match(text, new RegExp(`podman network connect podman ${name(running)}`), text);
   assert.doesNotMatch(text, /\bdocker (start|network)/, text);
+  // By name on Podman's default network (no names there): the fix names podman's commands too.
+  const byName = reportText(await checkReach(source, { from: name(recorded('fx-dflt-a')), to: name(recorded('fx-dflt-b')), name: name(recorded('fx-dflt-b')), verify: false }));
+  assert.match(byName, /podman network create, then podman network connect/, byName);
+  assert.doesNotMatch(byName, /\bdocker network/, byName);
   session.dispose();
 });
 
 test('Podman 4.3: the endpoints of the recorded container sit on its network, found by name (Podman gives the name as NetworkID)', () => {
   const inventory = buildInventory(snapshotOf(fixture));
-  const [summary] = fixture.containers;
+  const summary = recorded('fx-ctr');
   const ownNetwork = inventory.networks.find((network) => network.labels['dne.test.podman'] === '1')!;
   assert.deepEqual(ownNetwork.endpoints.map((endpoint) => endpoint.containerId), [summary.Id]);
   assert.equal(ownNetwork.endpoints[0].ipv4, summary.NetworkSettings?.Networks?.[ownNetwork.name]?.IPAddress);

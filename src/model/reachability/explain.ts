@@ -368,7 +368,7 @@ function defaultBridgeName(ctx: Context, shared: SharedNetwork[], name: string):
   return {
     rule: 'noNamesOnDefaultBridge',
     params: { name, network: defaultBridge.networkName },
-    fix: { code: 'useUserDefinedNetwork', params: { from: a.name, to: b.name } },
+    fix: { code: 'useUserDefinedNetwork', params: { from: a.name, to: b.name, cli: ctx.input.cli ?? 'docker' } },
   };
 }
 
