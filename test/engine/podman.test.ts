@@ -19,6 +19,7 @@ import { engineTitle } from '../../src/model/engineProduct';
 import { HOST_NS } from '../../src/model/topology/graph';
 import { treeOf } from '../support/fakeServices';
 import { podmanInstalled, PodmanService, startPodmanService } from '../support/podmanService';
+import { waitFor } from '../support/waitFor';
 
 const root = path.join(__dirname, '..', '..', '..');
 
@@ -106,6 +107,28 @@ describe('Podman through its Docker-compatible API (real podman system service)'
     assert.equal(drawn.source, 'observed');
     assert.ok(drawn.networkIds.includes(network.id), 'the bridge stands for its network');
     assert.ok(!host.interfaces.some((iface) => iface.name === `br-${network.id.slice(0, 12)}`), "no Docker-rule bridge that does not exist");
+  });
+
+  test("Podman's events drive the watching session: a network and a container made with the podman CLI appear without a refresh", async () => {
+    const watchingClient = new EngineClient(resolveTarget(service.host), 10_000);
+    const watching = new EngineSession(watchingClient, { debounceMs: 50 });
+    try {
+      await watching.start();
+      await waitFor('the event stream', () => watching.state.kind === 'connected');
+      const lateNet = service.name('late');
+      const lateBox = service.name('latebox');
+      service.createNetwork(lateNet);
+      service.runContainer(lateBox, ['--network', lateNet]);
+      const endpoint = await waitFor(`${lateBox} on ${lateNet} in the session`, () => watching.inventory?.networks.find((n) => n.name === lateNet)?.endpoints.find((e) => e.containerName === lateBox), {
+        timeoutMs: 15_000,
+        lastSeen: () => (watching.inventory?.networks.map((n) => n.name) ?? []).join(', '),
+      });
+      assert.equal(endpoint.ipv4, endpointsOf(lateBox)[lateNet].IPAddress);
+      assert.equal(watching.inventory?.networks.find((n) => n.name === lateNet)?.bridgeName, interfaceOf(lateNet));
+    } finally {
+      watching.dispose();
+      watchingClient.dispose();
+    }
   });
 
   test('the command line draws the same bridge name (diagram --network)', () => {
