@@ -1,6 +1,6 @@
 /**
  * Records what Podman says through its Docker-compatible API and its own API, for the unit tier:
- * a bridge network of its own and a container on it, on Podman's default network (which the
+ * a bridge network of its own and two containers on it, on Podman's default network (which the
  * compatible API calls `bridge`) a stopped container and two running ones, the compatible lists and inspections, Podman's own network list
  * (`GET /v4.0.0/libpod/networks/json`, which names each bridge device) and what `podman network
  * inspect --format '{{.NetworkInterface}}'` says of each network (the name `ip link` shows), into
@@ -22,6 +22,8 @@ async function main(): Promise<void> {
     const networkName = service.name('fx-net');
     service.createNetwork(networkName);
     service.runContainer(service.name('fx-ctr'), ['--network', networkName]);
+    // A second one there: by name, the doctor meets Podman's DNS (off on CNI networks without the dnsname plugin).
+    service.runContainer(service.name('fx-peer'), ['--network', networkName]);
     // One on Podman's default network, stopped: the doctor's fixes on it (start, connect) name podman commands.
     service.runContainer(service.name('fx-default'));
     service.podman(['stop', '-t', '0', service.name('fx-default')]);

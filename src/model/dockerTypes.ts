@@ -156,6 +156,8 @@ export interface PodmanNetworkJson {
   driver?: string;
   /** The host device of a bridge network (cni-podman0 with CNI, podman0 with netavark). */
   network_interface?: string;
+  /** Whether Podman's DNS server answers container names on it (false: no names resolve there). */
+  dns_enabled?: boolean;
 }
 
 /** One item of `GET /nodes` (swarm managers only). */

@@ -48,6 +48,8 @@ export interface NetworkModel {
   composeProject?: string;
   /** Bridge device on the host for bridge-driver networks (docker0, br-<id12> or the custom name). */
   bridgeName?: string;
+  /** True when the engine says no DNS server answers on it (Podman's `dns_enabled: false`): no container name resolves. */
+  dnsDisabled?: boolean;
   endpoints: EndpointModel[];
   raw: NetworkJson;
 }
@@ -201,6 +203,8 @@ export interface PodmanNetworkFacts {
   name?: string;
   /** The bridge device (`network_interface`: cni-podman1, podman1); none when it is not a name the kernel would accept. */
   bridge?: string;
+  /** Podman's DNS server is off on it (`dns_enabled: false`, as every CNI network without the dnsname plugin). */
+  dnsDisabled: boolean;
 }
 
 /**
@@ -212,7 +216,7 @@ export function podmanNetworkFacts(podmanNetworks: PodmanNetworkJson[]): Map<str
   const facts = new Map<string, PodmanNetworkFacts>();
   for (const network of podmanNetworks) {
     const bridge = (network.driver ?? 'bridge') === 'bridge' && isInterfaceName(network.network_interface) ? network.network_interface : undefined;
-    facts.set(network.id, { name: network.name || undefined, bridge });
+    facts.set(network.id, { name: network.name || undefined, bridge, dnsDisabled: network.dns_enabled === false });
   }
   return facts;
 }
@@ -316,6 +320,7 @@ function networkModelOf(network: NetworkJson, podman?: Map<string, PodmanNetwork
     labels: network.Labels ?? {},
     composeProject: network.Labels?.[COMPOSE_PROJECT_LABEL] || undefined,
     bridgeName: podman ? (network.Driver === 'bridge' ? podmanFacts?.bridge : undefined) : bridgeDeviceName(network),
+    ...(podmanFacts?.dnsDisabled ? { dnsDisabled: true } : {}),
     endpoints: [],
     raw: network,
   };

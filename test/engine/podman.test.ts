@@ -35,6 +35,7 @@ describe('Podman through its Docker-compatible API (real podman system service)'
   let netName: string;
   let otherName: string;
   let boxName: string;
+  let peerName: string;
 
   const podmanJson = <T>(args: string[]): T => JSON.parse(service.podman(args)) as T;
   const endpointsOf = (container: string) => podmanJson<{ NetworkSettings: { Networks: Record<string, PodmanEndpoint> } }[]>(['inspect', container])[0].NetworkSettings.Networks;
@@ -45,9 +46,11 @@ describe('Podman through its Docker-compatible API (real podman system service)'
     netName = service.name('net');
     otherName = service.name('other');
     boxName = service.name('box');
+    peerName = service.name('peer');
     service.createNetwork(netName);
     service.createNetwork(otherName);
     service.runContainer(boxName, ['--network', netName]);
+    service.runContainer(peerName, ['--network', netName]);
     client = new EngineClient(resolveTarget(service.host), 10_000);
     session = new EngineSession(client, { debounceMs: 0, watch: false });
     await session.start();
@@ -72,7 +75,7 @@ describe('Podman through its Docker-compatible API (real podman system service)'
     // Podman's default network is `podman` (its Docker-compatible list calls it `bridge`): the tree says `podman`, as the CLI does.
     const expected = service.podman(['network', 'ls', '--format', '{{.Name}}']).split('\n');
     assert.deepEqual((await tree.labels()).sort(), expected.sort());
-    assert.deepEqual(await tree.labels(netName), [boxName]);
+    assert.deepEqual(await tree.labels(netName), [boxName, peerName]);
     const endpoint = endpointsOf(boxName)[netName];
     const row = (await tree.find(netName, boxName)).item;
     assert.equal(row.description, `${endpoint.IPAddress}/${endpoint.IPPrefixLen} · running`);
@@ -129,6 +132,24 @@ describe('Podman through its Docker-compatible API (real podman system service)'
       watching.dispose();
       watchingClient.dispose();
     }
+  });
+
+  test("the doctor by name agrees with what it observes on Podman (its DNS on the network or not), naming Podman's bridge", () => {
+    const result = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'reach', boxName, peerName, '--name', peerName], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, DOCKER_HOST: service.host, LANG: 'C.UTF-8', LC_ALL: '' },
+    });
+    const dns = service.podman(['network', 'inspect', netName, '--format', '{{.DNSEnabled}}']) === 'true';
+    assert.doesNotMatch(result.stdout, /DISAGREEMENT/, result.stdout);
+    if (dns) {
+      assert.equal(result.status, 0, result.stdout + result.stderr);
+    } else {
+      assert.equal(result.status, 1, result.stdout + result.stderr);
+      assert.match(result.stdout, new RegExp(`${netName} has no DNS`), result.stdout);
+      assert.match(result.stdout, new RegExp(`Use the address ${endpointsOf(peerName)[netName].IPAddress!.replace(/\./g, '\\.')}`), result.stdout);
+    }
+    assert.match(result.stdout, new RegExp(`bridge ${interfaceOf(netName)}`), result.stdout);
   });
 
   test('the command line draws the same bridge name (diagram --network)', () => {

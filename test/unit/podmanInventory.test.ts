@@ -43,7 +43,7 @@ test("Podman 4.3: the default network goes by Podman's name for it (`podman`, wh
   assert.deepEqual(defaultNetwork.endpoints.map((e) => e.containerId).sort(), onDefault.map((c) => c.Id).sort());
 });
 
-test("the doctor on Podman prints podman commands in its fixes (start, network connect), naming the network as podman knows it", async () => {
+test("the doctor on Podman prints podman commands in its fixes (start, network connect, network create), naming the network as podman knows it, and knows where Podman runs no DNS", async () => {
   const session = new EngineSession(new FakeEngine(fixture), { watch: false, debounceMs: 0 });
   await session.start();
   const running = recorded('fx-ctr');
@@ -64,6 +64,13 @@ test("the doctor on Podman prints podman commands in its fixes (start, network c
   assert.match(text, new RegExp(`podman start ${name(stopped)}`), text);
   assert.match(text, new RegExp(`podman network connect podman ${name(running)}`), text);
   assert.doesNotMatch(text, /\bdocker (start|network)/, text);
+  // By name on a network Podman runs no DNS server on (dns_enabled false): the name does not resolve; the address is the fix.
+  const ownNetwork = fixture.podmanNetworks!.find((n) => n.name === Object.keys(running.NetworkSettings!.Networks!)[0])!;
+  assert.equal(ownNetwork.dns_enabled, false, 'recorded with DNS off (CNI without the dnsname plugin)');
+  const peerAddress = recorded('fx-peer').NetworkSettings!.Networks![ownNetwork.name!].IPAddress!;
+  const noDns = reportText(await checkReach(source, { from: name(running), to: name(recorded('fx-peer')), name: name(recorded('fx-peer')), verify: false }));
+  assert.match(noDns, new RegExp(`${ownNetwork.name} has no DNS \\(Podman made it without its DNS server\\): container names such as "${name(recorded('fx-peer'))}" do not resolve there`), noDns);
+  assert.match(noDns, new RegExp(`Use the address ${peerAddress.replace(/\./g, '\\.')}`), noDns);
   // By name on Podman's default network (no names there): the fix names podman's commands too.
   const byName = reportText(await checkReach(source, { from: name(recorded('fx-dflt-a')), to: name(recorded('fx-dflt-b')), name: name(recorded('fx-dflt-b')), verify: false }));
   assert.match(byName, /podman network create, then podman network connect/, byName);
@@ -75,8 +82,8 @@ test('Podman 4.3: the endpoints of the recorded container sit on its network, fo
   const inventory = buildInventory(snapshotOf(fixture));
   const summary = recorded('fx-ctr');
   const ownNetwork = inventory.networks.find((network) => network.labels['dne.test.podman'] === '1')!;
-  assert.deepEqual(ownNetwork.endpoints.map((endpoint) => endpoint.containerId), [summary.Id]);
-  assert.equal(ownNetwork.endpoints[0].ipv4, summary.NetworkSettings?.Networks?.[ownNetwork.name]?.IPAddress);
+  assert.deepEqual(ownNetwork.endpoints.map((endpoint) => endpoint.containerId).sort(), [summary.Id, recorded('fx-peer').Id].sort());
+  assert.equal(ownNetwork.endpoints.find((e) => e.containerId === summary.Id)?.ipv4, summary.NetworkSettings?.Networks?.[ownNetwork.name]?.IPAddress);
 });
 
 test('the session on Podman reads its own network list once per refresh (none on Docker) and names the bridges from it', async () => {

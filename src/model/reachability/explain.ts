@@ -321,7 +321,7 @@ function nameBlocker(ctx: Context, shared: SharedNetwork[], name: string): Omit<
   if (ctx.to.borrower && (name === ctx.to.borrower.name || ctx.to.borrower.id.startsWith(name))) {
     return { rule: 'targetSharesStack', params: { name, container: ctx.to.borrower.name, owner: ctx.to.container.name }, fix: { code: 'useOwnerName', params: { owner: ctx.to.container.name } } };
   }
-  return otherNetworkName(ctx, shared, name) ?? defaultBridgeName(ctx, shared, name) ?? unknownName(shared, name);
+  return otherNetworkName(ctx, shared, name) ?? defaultBridgeName(ctx, shared, name) ?? noDnsName(ctx, shared, name) ?? unknownName(shared, name);
 }
 
 function useAddressFix(shared: SharedNetwork[]): Blocker['fix'] {
@@ -347,6 +347,15 @@ function otherNetworkName(ctx: Context, shared: SharedNetwork[], name: string): 
     }
   }
   return undefined;
+}
+
+/** Every network in common has no DNS server (Podman's `dns_enabled: false`): no name resolves; the address does. */
+function noDnsName(ctx: Context, shared: SharedNetwork[], name: string): Omit<Blocker, 'source'> | undefined {
+  const withoutDns = shared.filter((network) => ctx.input.inventory.networkById.get(network.networkId)?.dnsDisabled);
+  if (withoutDns.length === 0 || withoutDns.length < shared.length) {
+    return undefined;
+  }
+  return { rule: 'noDnsOnNetwork', params: { name, network: withoutDns.map((network) => network.networkName).join(', ') }, fix: useAddressFix(shared) };
 }
 
 /** On the default bridge only `--link` gives names, and only to the container that declared it. */
