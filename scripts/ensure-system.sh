@@ -17,6 +17,8 @@ command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
 command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
 command -v socat >/dev/null 2>&1 || need+=(socat)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# Podman serving the Docker-compatible API (the Podman engine tests start their own `podman system service`).
+command -v podman >/dev/null 2>&1 || need+=(podman)
 for dev in libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev; do
   dpkg -s "$dev" >/dev/null 2>&1 || need+=("$dev")
 done

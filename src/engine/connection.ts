@@ -9,7 +9,7 @@ import type * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DockerOptions } from 'dockerode';
-import { ConnectionResolutionError, ContextMeta, EngineTarget, missingTlsFile, resolveEngineTarget } from '../model/connectionResolution';
+import { ConnectionResolutionError, ContextMeta, DefaultSocketKind, EngineTarget, missingTlsFile, resolveEngineTarget } from '../model/connectionResolution';
 
 export function dockerConfigFolder(env: NodeJS.ProcessEnv = process.env): string {
   return env.DOCKER_CONFIG || path.join(os.homedir(), '.docker');
@@ -126,6 +126,25 @@ function readIfPresent(file: string | undefined, host?: string): Buffer | undefi
 }
 
 /** `sshAgent`: the HTTP agent over SSH (src/engine/ssh/sshAgent.ts) that an ssh:// target needs. */
+const DEFAULT_SOCKET_WORDS: Record<DefaultSocketKind, string> = {
+  docker: "Docker's default socket",
+  dockerRootless: "rootless Docker's socket",
+  dockerDesktop: "Docker Desktop's socket",
+  podman: "Podman's socket (podman system service, rootful)",
+  podmanRootless: "Podman's rootless socket (podman system service)",
+};
+
+/** For the log: where the target came from, and for a default socket which one and why (the ones before it are absent). */
+export function describeTargetOrigin(target: EngineTarget): string {
+  const origin = `from ${target.source}${target.source === 'context' ? ` "${target.contextName}"` : ''}`;
+  const choice = target.defaultSocket;
+  if (!choice) {
+    return origin;
+  }
+  const absent = choice.absent.length > 0 ? `; absent: ${choice.absent.join(', ')}` : '';
+  return choice.found ? `${origin}: ${DEFAULT_SOCKET_WORDS[choice.kind]}${absent}` : `${origin}: no default socket exists, trying ${DEFAULT_SOCKET_WORDS[choice.kind]}${absent}`;
+}
+
 export function dockerodeOptions(target: EngineTarget, timeoutMs: number, sshAgent?: http.Agent): DockerOptions {
   switch (target.protocol) {
     case 'unix':

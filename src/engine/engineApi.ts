@@ -4,7 +4,7 @@
  * logic (debounce, refresh-again, backoff, generations) is tested in milliseconds. A claim about
  * what the engine does is tested against the real one (test/engine).
  */
-import type { ContainerInspectJson, ContainerSummaryJson, EngineEventJson, EngineInfoJson, NetworkJson, SwarmNodeJson, SwarmServiceJson, SwarmTaskJson } from '../model/dockerTypes';
+import type { ContainerInspectJson, ContainerSummaryJson, EngineEventJson, EngineInfoJson, NetworkJson, PodmanNetworkJson, SwarmNodeJson, SwarmServiceJson, SwarmTaskJson } from '../model/dockerTypes';
 import type { EngineTarget } from '../model/connectionResolution';
 import type { NetworkCreateRequest } from '../model/createNetworkSpec';
 
@@ -53,6 +53,8 @@ export interface EngineApi {
   info(): Promise<EngineInfoJson>;
   listNetworks(): Promise<NetworkJson[]>;
   listContainers(): Promise<ContainerSummaryJson[]>;
+  /** Podman only (`GET /v4.0.0/libpod/networks/json`): its own network list, which names each bridge device. */
+  listPodmanNetworks(): Promise<PodmanNetworkJson[]>;
   inspectContainer(id: string): Promise<ContainerInspectJson>;
   inspectNetwork(id: string, verbose?: boolean): Promise<NetworkJson>;
   /** Swarm managers only (`GET /nodes`, `GET /tasks`, `GET /services`): one call each, whatever the size. */

@@ -11,6 +11,7 @@ import type {
   EngineEventJson,
   EngineInfoJson,
   NetworkJson,
+  PodmanNetworkJson,
   SwarmNodeJson,
   SwarmServiceJson,
   SwarmTaskJson,
@@ -96,6 +97,16 @@ export class EngineClient implements EngineApi {
 
   listContainers(): Promise<ContainerSummaryJson[]> {
     return this.count(this.docker.listContainers({ all: true }) as unknown as Promise<ContainerSummaryJson[]>);
+  }
+
+  listPodmanNetworks(): Promise<PodmanNetworkJson[]> {
+    // Podman's own API on the same socket; it answers only under a version prefix (v4.0.0 is served by Podman 4 and 5).
+    const request = new Promise<PodmanNetworkJson[]>((resolve, reject) => {
+      this.docker.modem.dial({ path: '/v4.0.0/libpod/networks/json', method: 'GET', statusCodes: { 200: true }, options: {} }, (error, data) =>
+        error ? reject(error) : resolve(Array.isArray(data) ? (data as PodmanNetworkJson[]) : []),
+      );
+    });
+    return this.count(request);
   }
 
   inspectContainer(id: string): Promise<ContainerInspectJson> {

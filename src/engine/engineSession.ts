@@ -3,15 +3,16 @@
  * snapshot and its Inventory with the inspections beside it (SnapshotStore), the one events
  * subscription that drives debounced refreshes (EventFeed), and the swarm lists, poll and peers
  * (SwarmTracker). The facade itself owns what ties them together: the connection state, the
- * refresh (2 list calls, 5 on a swarm manager when the swarm lists may have changed, whatever the
- * engine's size) and the retry with backoff while the engine is unreachable. No `vscode` import:
+ * refresh (2 list calls, 5 on a swarm manager when the swarm lists may have changed, one more on
+ * Podman for its own network list, whatever the engine's size) and the retry with backoff while
+ * the engine is unreachable. No `vscode` import:
  * the views, the topology panel and the CLI read `inventory` and listen to `onDidChange`.
  */
 import { engineProduct, engineTitle, type EngineProduct } from '../model/engineProduct';
 import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
 import { Debouncer } from '../common/debounce';
-import type { ContainerInspectJson, EngineEventJson, EngineInfoJson, EngineSnapshot } from '../model/dockerTypes';
+import type { ContainerInspectJson, EngineEventJson, EngineInfoJson, EngineSnapshot, PodmanNetworkJson } from '../model/dockerTypes';
 import { EngineTarget, isLocalEngine } from '../model/connectionResolution';
 import { classifyUnreachable, UnreachableCause } from '../model/engineErrors';
 import type { EndpointNamesLookup } from '../model/endpointNames';
@@ -181,11 +182,13 @@ export class EngineSession {
   private async runRefresh(): Promise<void> {
     try {
       const connected = this.stateValue.kind === 'connected';
-      const [networks, containers, info, knownSwarm] = await Promise.all([
+      const podman = this.isPodman;
+      const [networks, containers, info, knownSwarm, podmanNetworks] = await Promise.all([
         this.client.listNetworks(),
         this.client.listContainers(),
         connected ? Promise.resolve(this.connectionInfo) : this.client.info().catch(() => undefined),
         connected ? this.swarm.forRefresh() : Promise.resolve(undefined),
+        podman ? this.readPodmanNetworks() : Promise.resolve(undefined),
       ]);
       if (!connected) {
         this.connectionInfo = info;
@@ -196,9 +199,14 @@ export class EngineSession {
       if (this.disposed) {
         return;
       }
-      this.store.replace({ networks, containers, ...(swarm ? { swarm } : {}) });
+      const snapshot: EngineSnapshot = { networks, containers, ...(swarm ? { swarm } : {}), ...(podmanNetworks ? { podmanNetworks } : {}) };
+      this.store.replace(snapshot);
       if (this.stateValue.kind !== 'connected') {
         await this.becomeConnected(info);
+        // Only now is the engine known to be Podman: its own network list names the bridges, read once more here.
+        if (this.isPodman && !this.disposed) {
+          this.store.replace({ ...snapshot, podmanNetworks: await this.readPodmanNetworks() });
+        }
       }
       this.emitter.emit('change');
     } catch (error) {
@@ -206,6 +214,23 @@ export class EngineSession {
         this.becomeUnreachable(error);
       }
     }
+  }
+
+  /** Connected to Podman (its own /version said so). */
+  private get isPodman(): boolean {
+    return this.stateValue.kind === 'connected' && this.stateValue.engineProduct === 'Podman';
+  }
+
+  /**
+   * Podman's own network list (one call): the compatible list names no bridge device. When it
+   * fails, no bridge is named (an empty list) rather than drawn under Docker's rule, which names
+   * no device on Podman.
+   */
+  private readPodmanNetworks(): Promise<PodmanNetworkJson[]> {
+    return this.client.listPodmanNetworks().catch((error: unknown) => {
+      this.options.log?.(`Podman's network list could not be read, so no bridge is named: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    });
   }
 
   /** Peers of the swarm networks whose verbose inspection was read (and is still current). */

@@ -28,6 +28,7 @@ export const RULES: Record<RuleCode, Sentence> = {
   sourceStopped: (p, l10n) => l10n.t('{container} is not running: it has no network namespace to send from.', p),
   targetStopped: (p, l10n) => l10n.t('{container} is not running: it has no address now.', p),
   noNamesOnDefaultBridge: (p, l10n) => l10n.t('On the default bridge network ({network}) containers have no DNS names; only --link gives names, and "{name}" is not one of them.', p),
+  noDnsOnNetwork: (p, l10n) => l10n.t('{network} has no DNS (Podman made it without its DNS server): container names such as "{name}" do not resolve there.', p),
   linkOtherSideOnly: (p, l10n) => l10n.t('The --link is on the other side only: {linkedFrom} links to {linkedTo} (as "{alias}"), which gives names to {linkedFrom} alone, not to {linkedTo}.', p),
   macvlanParent: (p, l10n) => l10n.t('A {driver} child on {network} and its parent interface {parent} on the host cannot talk to each other: the kernel does not pass traffic between them.', p),
   aliasOnOtherNetwork: (p, l10n) => l10n.t('"{name}" is a name of the target on {network} only; names are per network, and the networks in common ({sharedNetworks}) do not have it.', p),
@@ -39,7 +40,7 @@ export const RULES: Record<RuleCode, Sentence> = {
 
 export const FIXES: Record<FixCode, Sentence> = {
   connectNetwork: (p, l10n) => l10n.t('Connect {container} to {network}.', p),
-  useUserDefinedNetwork: (p, l10n) => l10n.t('Put {from} and {to} on a user-defined network (docker network create, then docker network connect): names resolve there.', p),
+  useUserDefinedNetwork: (p, l10n) => l10n.t('Put {from} and {to} on a user-defined network ({cli} network create, then {cli} network connect): names resolve there.', p),
   enableIcc: (p, l10n) => l10n.t('Recreate {network} without disabling inter-container communication ({option}), or use another network.', p),
   useNonInternalNetwork: (p, l10n) => l10n.t('Connect {container} to a network that is not internal, or the target to {network}.', p),
   reachFromNetwork: (p, l10n) => l10n.t('Reach {container} from a container on {network}, or recreate {network} with another gateway mode.', p),

@@ -32,6 +32,19 @@ export interface EngineTarget {
   port?: number;
   username?: string;
   tls?: TlsFiles;
+  /** From the default sockets only: which one was taken, and why (the ones before it are absent). */
+  defaultSocket?: DefaultSocketChoice;
+}
+
+/** Whose default socket: Docker's (rootful, rootless, Desktop's) or Podman's (rootful, rootless). */
+export type DefaultSocketKind = 'docker' | 'dockerRootless' | 'dockerDesktop' | 'podman' | 'podmanRootless';
+
+export interface DefaultSocketChoice {
+  kind: DefaultSocketKind;
+  /** False: none of the default sockets exists; the first is tried anyway (and its error shown). */
+  found: boolean;
+  /** The default sockets looked at before this one, absent. */
+  absent: string[];
 }
 
 export interface ContextMeta {
@@ -186,19 +199,35 @@ function fromContext(context: ContextMeta): EngineTarget {
   return { source: 'context', contextName: context.name, ...parsed, tls };
 }
 
-/** The default sockets, in the order the CLI and Docker Desktop use them. */
-export function defaultSocketCandidates(env: Record<string, string | undefined>, platform: string): string[] {
+/**
+ * The default sockets, in order: Docker's as the CLI and Docker Desktop use them, then Podman's
+ * (`podman system service`: rootful /run/podman/podman.sock, rootless $XDG_RUNTIME_DIR/podman/podman.sock),
+ * which serve the same API. Podman's come last: taken only when no Docker socket is there.
+ */
+export function defaultSockets(env: Record<string, string | undefined>, platform: string): { path: string; kind: DefaultSocketKind }[] {
   if (platform === 'win32') {
-    return ['//./pipe/docker_engine', '//./pipe/dockerDesktopLinuxEngine'];
+    return [
+      { path: '//./pipe/docker_engine', kind: 'docker' },
+      { path: '//./pipe/dockerDesktopLinuxEngine', kind: 'dockerDesktop' },
+    ];
   }
-  const candidates = ['/var/run/docker.sock'];
+  const candidates: { path: string; kind: DefaultSocketKind }[] = [{ path: '/var/run/docker.sock', kind: 'docker' }];
   if (env.XDG_RUNTIME_DIR) {
-    candidates.push(`${env.XDG_RUNTIME_DIR}/docker.sock`);
+    candidates.push({ path: `${env.XDG_RUNTIME_DIR}/docker.sock`, kind: 'dockerRootless' });
   }
   if (env.HOME) {
-    candidates.push(`${env.HOME}/.docker/run/docker.sock`, `${env.HOME}/.docker/desktop/docker.sock`);
+    candidates.push({ path: `${env.HOME}/.docker/run/docker.sock`, kind: 'dockerDesktop' }, { path: `${env.HOME}/.docker/desktop/docker.sock`, kind: 'dockerDesktop' });
+  }
+  candidates.push({ path: '/run/podman/podman.sock', kind: 'podman' });
+  if (env.XDG_RUNTIME_DIR) {
+    candidates.push({ path: `${env.XDG_RUNTIME_DIR}/podman/podman.sock`, kind: 'podmanRootless' });
   }
   return candidates;
+}
+
+/** The default sockets' paths, in the order they are tried. */
+export function defaultSocketCandidates(env: Record<string, string | undefined>, platform: string): string[] {
+  return defaultSockets(env, platform).map((candidate) => candidate.path);
 }
 
 export function resolveEngineTarget(inputs: ResolutionInputs): EngineTarget {
@@ -224,10 +253,12 @@ export function resolveEngineTarget(inputs: ResolutionInputs): EngineTarget {
     const host = `tcp://localhost:${DOCKER_TLS_PORT}`;
     return { source: 'environment', contextName: 'default', ...parseDockerHost(host, true), tls: tlsFromEnvironment(env, host) };
   }
-  const candidates = defaultSocketCandidates(env, inputs.platform);
-  const found = inputs.platform === 'win32' ? candidates[0] : candidates.find((candidate) => inputs.socketExists(candidate)) ?? candidates[0];
+  const candidates = defaultSockets(env, inputs.platform);
+  const index = inputs.platform === 'win32' ? 0 : candidates.findIndex((candidate) => inputs.socketExists(candidate.path));
+  const chosen = candidates[Math.max(index, 0)];
   const protocol = inputs.platform === 'win32' ? 'npipe' : 'unix';
-  return { source: 'default', contextName: 'default', host: `${protocol}://${found}`, protocol, socketPath: found };
+  const defaultSocket: DefaultSocketChoice = { kind: chosen.kind, found: index >= 0, absent: candidates.slice(0, index >= 0 ? index : candidates.length).map((candidate) => candidate.path) };
+  return { source: 'default', contextName: 'default', host: `${protocol}://${chosen.path}`, protocol, socketPath: chosen.path, defaultSocket };
 }
 
 /** What decides whether an engine's network namespaces and interfaces are this machine's. */

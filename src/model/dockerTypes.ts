@@ -141,6 +141,23 @@ export interface EngineSnapshot {
    * only when the swarm may have changed (else the last refresh's lists, kept as they were).
    */
   swarm?: SwarmSnapshot;
+  /**
+   * Only on Podman: its own list of networks (`GET /v4.0.0/libpod/networks/json`), one more call per
+   * refresh. The compatible `GET /networks` leaves the bridge's name out (empty Options); this list
+   * gives it (`network_interface`: cni-podman1, podman1).
+   */
+  podmanNetworks?: PodmanNetworkJson[];
+}
+
+/** One item of Podman's own `GET /v4.0.0/libpod/networks/json`, only the parts the extension reads. */
+export interface PodmanNetworkJson {
+  id: string;
+  name?: string;
+  driver?: string;
+  /** The host device of a bridge network (cni-podman0 with CNI, podman0 with netavark). */
+  network_interface?: string;
+  /** Whether Podman's DNS server answers container names on it (false: no names resolve there). */
+  dns_enabled?: boolean;
 }
 
 /** One item of `GET /nodes` (swarm managers only). */

@@ -21,3 +21,10 @@ export function engineProduct(version: VersionFacts | undefined): EngineProduct 
 export function engineTitle(product: EngineProduct | undefined, version: string | undefined): string {
   return `${product ?? 'Docker'} ${version ?? '?'}`;
 }
+
+/** The command line a user of this engine types: `podman` on Podman, else `docker` (the commands the doctor's fixes print). */
+export type EngineCli = 'docker' | 'podman';
+
+export function engineCli(product: EngineProduct | undefined): EngineCli {
+  return product === 'Podman' ? 'podman' : 'docker';
+}

@@ -3,7 +3,7 @@
  * address, which containers borrow another's network stack, which legacy links exist. Built from
  * one snapshot (two list calls) plus whatever container inspections are already known. Pure.
  */
-import type { ContainerSummaryJson, EndpointSettingsJson, EngineSnapshot, NetworkJson, PortJson, StringMap } from './dockerTypes';
+import type { ContainerSummaryJson, EndpointSettingsJson, EngineSnapshot, NetworkJson, PodmanNetworkJson, PortJson, StringMap } from './dockerTypes';
 import { buildSwarmModel, SwarmModel } from './swarm';
 import { isInterfaceName } from './engineValues';
 import { byName, compareNames } from './naturalOrder';
@@ -48,6 +48,8 @@ export interface NetworkModel {
   composeProject?: string;
   /** Bridge device on the host for bridge-driver networks (docker0, br-<id12> or the custom name). */
   bridgeName?: string;
+  /** True when the engine says no DNS server answers on it (Podman's `dns_enabled: false`): no container name resolves. */
+  dnsDisabled?: boolean;
   endpoints: EndpointModel[];
   raw: NetworkJson;
 }
@@ -195,6 +197,30 @@ export function bridgeDeviceName(network: Pick<NetworkJson, 'Id' | 'Name' | 'Dri
   return `br-${network.Id.slice(0, 12)}`;
 }
 
+/** What Podman's own network list says of one network that its compatible list leaves out or words differently. */
+export interface PodmanNetworkFacts {
+  /** Its name as `podman network ls` gives it: the compatible list calls the default network `bridge`, Podman `podman`. */
+  name?: string;
+  /** The bridge device (`network_interface`: cni-podman1, podman1); none when it is not a name the kernel would accept. */
+  bridge?: string;
+  /** Podman's DNS server is off on it (`dns_enabled: false`, as every CNI network without the dnsname plugin). */
+  dnsDisabled: boolean;
+}
+
+/**
+ * Podman's own facts by network id, from its network list: the compatible API gives no bridge name
+ * (Docker's rule, docker0 or br-<id12>, names no device there) and calls Podman's default network
+ * `bridge`, while its containers' endpoints name it `podman`.
+ */
+export function podmanNetworkFacts(podmanNetworks: PodmanNetworkJson[]): Map<string, PodmanNetworkFacts> {
+  const facts = new Map<string, PodmanNetworkFacts>();
+  for (const network of podmanNetworks) {
+    const bridge = (network.driver ?? 'bridge') === 'bridge' && isInterfaceName(network.network_interface) ? network.network_interface : undefined;
+    facts.set(network.id, { name: network.name || undefined, bridge, dnsDisabled: network.dns_enabled === false });
+  }
+  return facts;
+}
+
 export function parseNetworkMode(mode: string | undefined): NetworkMode {
   if (!mode || mode === 'default' || mode === 'bridge') {
     return { kind: 'default' };
@@ -253,7 +279,8 @@ export function compareNetworks(a: NetworkModel, b: NetworkModel): number {
  * session; container inspections (aliases, DNS names) live beside it, see endpointNames.ts.
  */
 export function buildInventory(snapshot: EngineSnapshot): Inventory {
-  const networks = snapshot.networks.map(networkModelOf);
+  const podman = snapshot.podmanNetworks ? podmanNetworkFacts(snapshot.podmanNetworks) : undefined;
+  const networks = snapshot.networks.map((network) => networkModelOf(network, podman));
   const networkById = new Map(networks.map((network) => [network.id, network]));
   const containers = containerModelsOf(snapshot.containers);
   const containerById = new Map(containers.map((container) => [container.id, container]));
@@ -265,11 +292,13 @@ export function buildInventory(snapshot: EngineSnapshot): Inventory {
   return { networks, containers, networkById, containerById, ...(swarm ? { swarm } : {}) };
 }
 
-function networkModelOf(network: NetworkJson): NetworkModel {
+/** `podman`: on Podman, what its own list says (the network's name, its bridge: none when it gave none). */
+function networkModelOf(network: NetworkJson, podman?: Map<string, PodmanNetworkFacts>): NetworkModel {
+  const podmanFacts = podman?.get(network.Id);
   return {
     id: network.Id,
     shortId: shortId(network.Id),
-    name: network.Name,
+    name: podmanFacts?.name ?? network.Name,
     driver: network.Driver ?? '',
     scope: network.Scope ?? 'local',
     predefined: predefinedKind(network),
@@ -290,7 +319,8 @@ function networkModelOf(network: NetworkJson): NetworkModel {
     options: network.Options ?? {},
     labels: network.Labels ?? {},
     composeProject: network.Labels?.[COMPOSE_PROJECT_LABEL] || undefined,
-    bridgeName: bridgeDeviceName(network),
+    bridgeName: podman ? (network.Driver === 'bridge' ? podmanFacts?.bridge : undefined) : bridgeDeviceName(network),
+    ...(podmanFacts?.dnsDisabled ? { dnsDisabled: true } : {}),
     endpoints: [],
     raw: network,
   };

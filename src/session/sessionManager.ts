@@ -7,7 +7,7 @@
  * Node (src/engine/engineSession.ts).
  */
 import * as vscode from 'vscode';
-import { resolveTarget } from '../engine/connection';
+import { describeTargetOrigin, resolveTarget } from '../engine/connection';
 import { EngineClient } from '../engine/engineClient';
 import { EngineSession } from '../engine/engineSession';
 import { TopologySource } from '../engine/topologySource';
@@ -124,7 +124,7 @@ export class SessionManager implements vscode.Disposable {
         this.stateChanged.fire(entry);
       }),
     );
-    this.log.info(`engine: ${displayHost(target.host)} (from ${target.source}${target.source === 'context' ? ` "${target.contextName}"` : ''})`);
+    this.log.info(`engine: ${displayHost(target.host)} (${describeTargetOrigin(target)})`);
     if (target.tls?.verify === false) {
       this.log.warn(`TLS not verified: the certificate of ${displayHost(target.host)} is not checked (DOCKER_TLS without DOCKER_TLS_VERIFY, or the context's SkipTLSVerify)`);
     }

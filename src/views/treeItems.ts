@@ -58,7 +58,8 @@ const DRIVER_ICONS: Record<string, string> = {
 export function predefinedMeaning(network: NetworkModel): string | undefined {
   switch (network.predefined) {
     case 'bridge':
-      return vscode.l10n.t('Default bridge (docker0): containers started without --network land here; no DNS between containers, only legacy links.');
+      // Docker's is docker0; Podman's default network has its own device (cni-podman0, podman0).
+      return vscode.l10n.t('Default bridge ({0}): containers started without --network land here; no DNS between containers, only legacy links.', network.bridgeName ?? 'docker0');
     case 'host':
       return vscode.l10n.t('Host network: containers use the host\'s own network stack, with no isolation and no address of their own.');
     case 'none':

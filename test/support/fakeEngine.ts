@@ -6,10 +6,10 @@
 import type { ConnectRequest, EngineApi, EngineVersion, EventSubscription, ExecResult } from '../../src/engine/engineApi';
 import type { NetworkCreateRequest } from '../../src/model/createNetworkSpec';
 import type { EngineTarget } from '../../src/model/connectionResolution';
-import type { ContainerInspectJson, ContainerSummaryJson, EngineEventJson, EngineInfoJson, NetworkJson, SwarmNodeJson, SwarmServiceJson, SwarmTaskJson } from '../../src/model/dockerTypes';
+import type { ContainerInspectJson, ContainerSummaryJson, EngineEventJson, EngineInfoJson, NetworkJson, PodmanNetworkJson, SwarmNodeJson, SwarmServiceJson, SwarmTaskJson } from '../../src/model/dockerTypes';
 import type { RecordedFixture } from './fixtures';
 
-type Call = 'ping' | 'version' | 'info' | 'listNetworks' | 'listContainers' | 'inspectContainer' | 'inspectNetwork' | 'listSwarmNodes' | 'listTasks' | 'listServices' | 'subscribe' | 'mutation' | 'exec';
+type Call = 'ping' | 'version' | 'info' | 'listNetworks' | 'listContainers' | 'listPodmanNetworks' | 'inspectContainer' | 'inspectNetwork' | 'listSwarmNodes' | 'listTasks' | 'listServices' | 'subscribe' | 'mutation' | 'exec';
 
 /** An error shaped like the socket error node gives when the engine's socket is gone. */
 export function socketMissingError(): Error {
@@ -57,6 +57,8 @@ export class FakeEngine implements EngineApi {
   readonly verboseNetworks: Record<string, NetworkJson>;
   /** What `GET /version` says (a test on a fixture of a newer engine sets the version it was recorded with). */
   versionJson: EngineVersion = { Version: '20.10.24', ApiVersion: '1.41', Os: 'linux' };
+  /** Podman's own network list (a fixture recorded from Podman has one; Docker answers 404 there). */
+  podmanNetworks: PodmanNetworkJson[] | undefined;
 
   constructor(fixture: RecordedFixture) {
     this.networks = structuredClone(fixture.networks);
@@ -67,6 +69,10 @@ export class FakeEngine implements EngineApi {
     this.tasks = structuredClone(fixture.swarm?.tasks ?? []);
     this.services = structuredClone(fixture.swarm?.services ?? []);
     this.verboseNetworks = structuredClone(fixture.swarm?.verboseNetworks ?? {});
+    this.podmanNetworks = structuredClone(fixture.podmanNetworks);
+    if (fixture.version) {
+      this.versionJson = structuredClone(fixture.version);
+    }
   }
 
   get apiCallCount(): number {
@@ -112,6 +118,15 @@ export class FakeEngine implements EngineApi {
 
   listContainers(): Promise<ContainerSummaryJson[]> {
     return this.listed('listContainers', () => structuredClone(this.containers));
+  }
+
+  listPodmanNetworks(): Promise<PodmanNetworkJson[]> {
+    return this.listed('listPodmanNetworks', () => {
+      if (!this.podmanNetworks) {
+        throw Object.assign(new Error('(HTTP code 404) unexpected - page not found'), { statusCode: 404 });
+      }
+      return structuredClone(this.podmanNetworks);
+    });
   }
 
   inspectContainer(id: string): Promise<ContainerInspectJson> {

@@ -1,7 +1,7 @@
 /** Loads the fixtures recorded from a real engine by scripts/recordFixtures.ts. */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ContainerInspectJson, ContainerSummaryJson, EngineInfoJson, EngineSnapshot, NetworkJson, SwarmSnapshot } from '../../src/model/dockerTypes';
+import type { ContainerInspectJson, ContainerSummaryJson, EngineInfoJson, EngineSnapshot, NetworkJson, PodmanNetworkJson, SwarmSnapshot } from '../../src/model/dockerTypes';
 import { EndpointNamesLookup, namesFromInspections } from '../../src/model/endpointNames';
 import type { Inventory } from '../../src/model/inventory';
 
@@ -14,6 +14,9 @@ export interface RecordedFixture {
   networkDetails: Record<string, NetworkJson>;
   /** Recorded on a swarm node (scripts/recordSwarmFixtures.ts): the swarm lists and verbose network inspections. */
   swarm?: SwarmSnapshot & { verboseNetworks: Record<string, NetworkJson> };
+  /** Recorded from Podman (scripts/recordPodmanFixtures.ts): its own network list and its /version. */
+  podmanNetworks?: PodmanNetworkJson[];
+  version?: { Version?: string; ApiVersion?: string; Components?: { Name?: string; Version?: string }[] };
 }
 
 export const FIXTURES_FOLDER = path.join(__dirname, '..', '..', '..', 'test', 'fixtures');
@@ -35,6 +38,9 @@ export function snapshotOf(fixture: RecordedFixture): EngineSnapshot {
   if (fixture.info?.Swarm?.LocalNodeState === 'active') {
     // A worker: no swarm lists, only its role from /info.
     return { networks: fixture.networks, containers: fixture.containers, swarm: { nodes: [], tasks: [], services: [], info: fixture.info.Swarm } };
+  }
+  if (fixture.podmanNetworks) {
+    return { networks: fixture.networks, containers: fixture.containers, podmanNetworks: fixture.podmanNetworks };
   }
   return { networks: fixture.networks, containers: fixture.containers };
 }

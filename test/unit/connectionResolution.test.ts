@@ -9,6 +9,7 @@ import {
   ResolutionInputs,
   tlsFromEnvironment,
 } from '../../src/model/connectionResolution';
+import { describeTargetOrigin } from '../../src/engine/connection';
 
 const contexts: Record<string, ContextMeta> = {
   remote: { name: 'remote', host: 'ssh://deploy@build.example:2222', skipTlsVerify: false },
@@ -67,6 +68,31 @@ describe('engine connection resolution', () => {
     const windows = resolveEngineTarget(inputs({ platform: 'win32' }));
     assert.equal(windows.protocol, 'npipe');
     assert.equal(windows.socketPath, '//./pipe/docker_engine');
+  });
+
+  test("Podman's sockets are found like Docker's default one, only when no Docker socket is there; the log says which and why", () => {
+    const env = { HOME: '/home/u', XDG_RUNTIME_DIR: '/run/user/1000' };
+    const rootful = resolveEngineTarget(inputs({ env, socketExists: (p) => p === '/run/podman/podman.sock' }));
+    assert.equal(rootful.host, 'unix:///run/podman/podman.sock');
+    assert.equal(rootful.source, 'default');
+    assert.equal(
+      `engine: ${rootful.host} (${describeTargetOrigin(rootful)})`,
+      "engine: unix:///run/podman/podman.sock (from default: Podman's socket (podman system service, rootful); absent: /var/run/docker.sock, /run/user/1000/docker.sock, /home/u/.docker/run/docker.sock, /home/u/.docker/desktop/docker.sock)",
+    );
+    const rootless = resolveEngineTarget(inputs({ env, socketExists: (p) => p === '/run/user/1000/podman/podman.sock' }));
+    assert.equal(rootless.socketPath, '/run/user/1000/podman/podman.sock');
+    assert.match(describeTargetOrigin(rootless), /^from default: Podman's rootless socket \(podman system service\); absent: \/var\/run\/docker\.sock, .*\/run\/podman\/podman\.sock$/);
+    // Docker's default socket, when there, is taken before Podman's.
+    const both = resolveEngineTarget(inputs({ env, socketExists: (p) => p === '/var/run/docker.sock' || p.endsWith('podman.sock') }));
+    assert.equal(both.socketPath, '/var/run/docker.sock');
+    assert.equal(describeTargetOrigin(both), "from default: Docker's default socket");
+    // Never in place of what the user configured.
+    const configured = resolveEngineTarget(inputs({ env: { ...env, DOCKER_HOST: 'tcp://10.0.0.9:2375' }, socketExists: (p) => p.endsWith('podman.sock') }));
+    assert.equal(configured.host, 'tcp://10.0.0.9:2375');
+    assert.equal(describeTargetOrigin(configured), 'from environment');
+    const none = resolveEngineTarget(inputs({ env, socketExists: () => false }));
+    assert.equal(none.socketPath, '/var/run/docker.sock');
+    assert.match(describeTargetOrigin(none), /^from default: no default socket exists, trying Docker's default socket; absent: .*\/run\/user\/1000\/podman\/podman\.sock$/);
   });
 
   test('an unknown context and a malformed host are reported, not guessed', () => {

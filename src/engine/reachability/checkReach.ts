@@ -24,6 +24,7 @@ import type { ExecResult } from '../engineApi';
 import { systemTool } from '../../probe/systemTools';
 import { engineSocketOwned, rootPathRefusal } from './localProof';
 import { dockerExecRunner, findBusybox, localRunner, NamespaceRunner } from './runners';
+import { engineCli, type EngineProduct } from '../../model/engineProduct';
 
 /** What the doctor reads from: an EngineSession offers exactly this. */
 export interface ReachSource extends TopologySession {
@@ -32,6 +33,8 @@ export interface ReachSource extends TopologySession {
   readonly apiVersion?: string;
   /** `docker exec` over the session's own client (socket, TLS or SSH), for the observation from inside A. */
   execInContainer(containerId: string, argv: string[], timeoutMs: number): Promise<ExecResult>;
+  /** The session's state: on Podman (its own /version), the fixes print `podman` commands. */
+  readonly state?: { kind: string; engineProduct?: EngineProduct };
 }
 
 export interface ReachRequest {
@@ -102,6 +105,7 @@ export async function checkReach(source: ReachSource, request: ReachRequest, top
     question: { from, to, name: request.name, port: request.port },
     hostAddresses: hostAddressesOf(collected?.topology),
     apiVersion: source.apiVersion,
+    cli: engineCli(source.state?.kind === 'connected' ? source.state.engineProduct : undefined),
   });
   const observed = await refusingInvalid(() => {
     checkEngineAnswers(inventory, explanation);

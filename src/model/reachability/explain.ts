@@ -8,6 +8,7 @@ import { InspectionOf, namesByNetwork, namesOn } from './names';
 import { ResolvedSide, resolveSide, sideFacts } from './sides';
 import { apiAtLeast, GATEWAY_MODE_API, GATEWAY_MODE_OPTION } from '../engineFeatures';
 import type { Blocker, Note, ReachQuestion, ReachSide, SharedNetwork, VerdictValue } from './types';
+import type { EngineCli } from '../engineProduct';
 
 export interface ExplainInput {
   inventory: Inventory;
@@ -17,6 +18,8 @@ export interface ExplainInput {
   hostAddresses?: Record<string, string[]>;
   /** The engine's API version: a gateway mode option means something from API 1.46 (Docker 27) on. */
   apiVersion?: string;
+  /** The command line the fixes' commands name (`podman` on Podman); default `docker`. */
+  cli?: EngineCli;
 }
 
 /** An address the observation may try, and what the explanation expects there. */
@@ -70,8 +73,8 @@ function addressOf(endpoint: EndpointModel | undefined): string | undefined {
 export function explainReach(input: ExplainInput): Explanation {
   const from = resolveSide(input.inventory, input.question.from);
   const to = resolveSide(input.inventory, input.question.to);
-  const source = sideFacts('source', from);
-  const target = sideFacts('target', to);
+  const source = sideFacts('source', from, input.cli);
+  const target = sideFacts('target', to, input.cli);
   const ctx: Context = { input, from, to, blockers: [...source.blockers, ...target.blockers], notes: [...source.notes, ...target.notes] };
   const shared = sharedNetworksOf(ctx);
   if (from.container && to.container && to.mode === 'container' && from.mode === 'container') {
@@ -167,7 +170,7 @@ function containerRules(ctx: Context, shared: SharedNetwork[]): void {
     ctx.blockers.push({
       rule: 'noCommonNetwork',
       params: { from: source.name, to: (ctx.to.borrower ?? b).name, fromNetworks: networkNames(a), toNetworks: networkNames(b) },
-      fix: suggestion ? { code: 'connectNetwork', params: { network: suggestion.name, container: a.name }, command: ['docker', 'network', 'connect', suggestion.name, a.name] } : undefined,
+      fix: suggestion ? { code: 'connectNetwork', params: { network: suggestion.name, container: a.name }, command: [ctx.input.cli ?? 'docker', 'network', 'connect', suggestion.name, a.name] } : undefined,
       source: 'explained',
     });
     internalRule(ctx, a);
@@ -318,7 +321,7 @@ function nameBlocker(ctx: Context, shared: SharedNetwork[], name: string): Omit<
   if (ctx.to.borrower && (name === ctx.to.borrower.name || ctx.to.borrower.id.startsWith(name))) {
     return { rule: 'targetSharesStack', params: { name, container: ctx.to.borrower.name, owner: ctx.to.container.name }, fix: { code: 'useOwnerName', params: { owner: ctx.to.container.name } } };
   }
-  return otherNetworkName(ctx, shared, name) ?? defaultBridgeName(ctx, shared, name) ?? unknownName(shared, name);
+  return otherNetworkName(ctx, shared, name) ?? defaultBridgeName(ctx, shared, name) ?? noDnsName(ctx, shared, name) ?? unknownName(shared, name);
 }
 
 function useAddressFix(shared: SharedNetwork[]): Blocker['fix'] {
@@ -339,11 +342,20 @@ function otherNetworkName(ctx: Context, shared: SharedNetwork[], name: string): 
       return {
         rule: 'aliasOnOtherNetwork',
         params: { name, network: network.name, source: known.source, sharedNetworks: shared.map((candidate) => candidate.networkName).join(', ') },
-        fix: { code: 'connectNetwork', params: { network: network.name, container: a.name }, command: ['docker', 'network', 'connect', network.name, a.name] },
+        fix: { code: 'connectNetwork', params: { network: network.name, container: a.name }, command: [ctx.input.cli ?? 'docker', 'network', 'connect', network.name, a.name] },
       };
     }
   }
   return undefined;
+}
+
+/** Every network in common has no DNS server (Podman's `dns_enabled: false`): no name resolves; the address does. */
+function noDnsName(ctx: Context, shared: SharedNetwork[], name: string): Omit<Blocker, 'source'> | undefined {
+  const withoutDns = shared.filter((network) => ctx.input.inventory.networkById.get(network.networkId)?.dnsDisabled);
+  if (withoutDns.length === 0 || withoutDns.length < shared.length) {
+    return undefined;
+  }
+  return { rule: 'noDnsOnNetwork', params: { name, network: withoutDns.map((network) => network.networkName).join(', ') }, fix: useAddressFix(shared) };
 }
 
 /** On the default bridge only `--link` gives names, and only to the container that declared it. */
@@ -365,7 +377,7 @@ function defaultBridgeName(ctx: Context, shared: SharedNetwork[], name: string):
   return {
     rule: 'noNamesOnDefaultBridge',
     params: { name, network: defaultBridge.networkName },
-    fix: { code: 'useUserDefinedNetwork', params: { from: a.name, to: b.name } },
+    fix: { code: 'useUserDefinedNetwork', params: { from: a.name, to: b.name, cli: ctx.input.cli ?? 'docker' } },
   };
 }
 

@@ -45,6 +45,9 @@ export function namesOn(network: NetworkModel, from: ContainerModel | undefined,
   if (network.predefined === 'bridge') {
     return from ? defaultBridgeLinkNames(from, target, inspectionOf) : [];
   }
+  if (network.dnsDisabled) {
+    return [];
+  }
   const settings = inspectionOf(target.id)?.NetworkSettings?.Networks?.[network.name] ?? undefined;
   const names: ReachName[] = dnsNamesOf(settings, { id: target.id, name: target.name }, network).dnsNames.map((dns) => ({ name: dns.name, source: dns.source }));
   if (from) {

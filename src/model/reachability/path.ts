@@ -12,7 +12,7 @@ import type { FilterRule, PathHop, ReachPath, ReachSide, RuleCode, VerdictValue 
 const HOST_NS = 'ns:host';
 
 /** Blockers that stop before any packet leaves A (no address, no name, no stack). */
-const AT_SOURCE = new Set<RuleCode>(['sourceNoneMode', 'sourceStopped', 'sourceHostMode', 'hostHasNoContainerNames', 'targetHostMode', 'nameUnknown', 'aliasOnOtherNetwork', 'noNamesOnDefaultBridge', 'linkOtherSideOnly', 'targetSharesStack', 'targetNoneMode']);
+const AT_SOURCE = new Set<RuleCode>(['sourceNoneMode', 'sourceStopped', 'sourceHostMode', 'hostHasNoContainerNames', 'targetHostMode', 'nameUnknown', 'aliasOnOtherNetwork', 'noNamesOnDefaultBridge', 'noDnsOnNetwork', 'linkOtherSideOnly', 'targetSharesStack', 'targetNoneMode']);
 
 export interface PathInput {
   inventory: Inventory;

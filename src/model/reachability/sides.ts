@@ -5,6 +5,7 @@
  */
 import type { ContainerModel, Inventory } from '../inventory';
 import type { Blocker, Note, ReachSide } from './types';
+import type { EngineCli } from '../engineProduct';
 
 export type Role = 'source' | 'target';
 
@@ -48,7 +49,7 @@ export function resolveSide(inventory: Inventory, side: ReachSide): ResolvedSide
 }
 
 /** What the modes and states of both sides say before any network is looked at. */
-export function sideFacts(role: Role, side: ResolvedSide): { blockers: Blocker[]; notes: Note[] } {
+export function sideFacts(role: Role, side: ResolvedSide, cli: EngineCli = 'docker'): { blockers: Blocker[]; notes: Note[] } {
   const blockers: Blocker[] = [];
   const notes: Note[] = [];
   const asked = side.borrower ?? side.container;
@@ -70,7 +71,7 @@ export function sideFacts(role: Role, side: ResolvedSide): { blockers: Blocker[]
     blockers.push({
       rule: role === 'source' ? 'sourceStopped' : 'targetStopped',
       params: { container: stopped.name },
-      fix: { code: 'startContainer', params: { container: stopped.name }, command: ['docker', 'start', stopped.name] },
+      fix: { code: 'startContainer', params: { container: stopped.name }, command: [cli, 'start', stopped.name] },
       source: 'explained',
     });
   }

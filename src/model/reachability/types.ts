@@ -58,6 +58,7 @@ export type RuleCode =
   | 'sourceStopped'
   | 'targetStopped'
   | 'noNamesOnDefaultBridge'
+  | 'noDnsOnNetwork'
   | 'linkOtherSideOnly'
   | 'macvlanParent'
   | 'aliasOnOtherNetwork'
