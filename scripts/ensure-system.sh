@@ -19,9 +19,18 @@ command -v socat >/dev/null 2>&1 || need+=(socat)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # Podman serving the Docker-compatible API (the Podman engine tests start their own `podman system service`).
 command -v podman >/dev/null 2>&1 || need+=(podman)
+# Rootless Podman (test/engine/podmanRootless.test.ts): newuidmap/newgidmap for the user's subordinate
+# ids, slirp4netns for its user-mode networks. Not passt: Podman 4.3 has no pasta network mode (4.4 added it).
+command -v newuidmap >/dev/null 2>&1 || need+=(uidmap)
+command -v slirp4netns >/dev/null 2>&1 || need+=(slirp4netns)
 for dev in libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev; do
   dpkg -s "$dev" >/dev/null 2>&1 || need+=("$dev")
 done
+
+# slirp4netns opens /dev/net/tun as the user: Debian's udev makes it 0666; some VMs leave it 0600 (root only).
+if [ -c /dev/net/tun ] && [ "$(stat -c %a /dev/net/tun)" != "666" ] && [ "$(id -u)" = "0" ]; then
+  chmod 0666 /dev/net/tun
+fi
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

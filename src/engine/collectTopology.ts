@@ -59,6 +59,8 @@ export interface TopologySession {
   readonly endpointNames: EndpointNamesLookup;
   /** Whether the engine's namespaces are this machine's (otherwise: API level only). */
   readonly isLocal: boolean;
+  /** The engine runs rootless (rootless Podman): its bridges live in its rootless network namespace. */
+  readonly rootless?: boolean;
   containerDetails(containerId: string): Promise<ContainerInspectJson | undefined>;
   /** On a swarm manager: the Peers of swarm networks, read lazily (one verbose inspection each, when drawn). */
   readonly swarmPeers?: SwarmPeersLookup;
@@ -102,12 +104,12 @@ export async function collectTopology(source: TopologySession, maxLevel?: ProbeL
   // Inspections give State.Pid and SandboxKey (for the probe) and the aliases (for the labels).
   const sandboxes = await sandboxesOf(inventory, (id) => source.containerDetails(id));
   const facts = incremental
-    ? await incremental.probe.probe({ local: source.isLocal, sandboxes: Object.values(sandboxes), changedContainerIds: incremental.changedContainerIds, maxLevel })
-    : await probeHost({ local: source.isLocal, sandboxes: Object.values(sandboxes), maxLevel });
+    ? await incremental.probe.probe({ local: source.isLocal, sandboxes: Object.values(sandboxes), changedContainerIds: incremental.changedContainerIds, maxLevel, rootless: source.rootless })
+    : await probeHost({ local: source.isLocal, sandboxes: Object.values(sandboxes), maxLevel, rootless: source.rootless });
   if (inventory.swarm?.role === 'manager' && source.readSwarmPeers) {
     await Promise.all([...inventory.swarm.networkById.keys()].map((id) => source.readSwarmPeers?.(id)));
   }
-  const topology = buildTopology({ inventory, sandboxes, facts, endpointNames, swarmPeers: source.swarmPeers });
+  const topology = buildTopology({ inventory, sandboxes, facts, endpointNames, swarmPeers: source.swarmPeers, rootless: source.rootless });
   return { inventory, topology, facts, sandboxes };
 }
 

@@ -119,6 +119,11 @@ export class EngineSession {
     return this.store.endpointNames;
   }
 
+  /** Whether the engine says it runs rootless (rootless Podman's /info): its plumbing is not on the host. */
+  get rootless(): boolean {
+    return this.connectionInfo?.Rootless === true;
+  }
+
   /** Whether the engine runs on this machine (its namespaces and interfaces are ours to read). */
   get isLocal(): boolean {
     const engineHostName = this.stateValue.kind === 'connected' ? this.stateValue.engineHostName : undefined;

@@ -115,6 +115,8 @@ export interface EngineInfoJson {
   Plugins?: { Network?: string[] | null } | null;
   /** The engine's default address pools (listed by newer engines only). */
   DefaultAddressPools?: { Base?: string; Size?: number }[] | null;
+  /** Podman only: true when it runs rootless (its networks' bridges then live in its rootless network namespace, not on the host). */
+  Rootless?: boolean;
 }
 
 /** One message of `GET /events`. */

@@ -14,6 +14,7 @@ import type { HostFacts, LinkFact, NamespaceFact, ProbeLevel, SandboxInfo } from
 import { emptyFacts, namespaceKindOf } from '../model/topology/facts';
 import { systemTool } from './systemTools';
 import { readDefaultRoutes, readHostLinksFromSysfs, readHostLinksWithIp, readNamespaceLinks, readProcNetLinks } from './readers';
+import { withRootlessNamespaces } from './rootlessProbe';
 
 export interface ProbeOptions {
   /** The engine runs on this machine (unix socket, or npipe/tcp to localhost on Linux). */
@@ -38,6 +39,11 @@ export interface ProbeOptions {
    * whole-host overview draws comes from the engine, except the gateways, which are the host's bridges.
    */
   hostOnly?: boolean;
+  /**
+   * The engine is rootless (rootless Podman: its /info says `Rootless`): its namespaces belong to a
+   * user namespace of the user running it, and its user-mode networks (slirp4netns) are read too.
+   */
+  rootless?: boolean;
 }
 
 /** How the netns level reads the host's links and a namespace's links. */
@@ -103,6 +109,9 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<
 export async function probeHost(options: ProbeOptions): Promise<HostFacts> {
   const started = Date.now();
   const facts = await probe(options);
+  if (options.rootless && facts.level !== 'api' && !options.hostOnly) {
+    await withRootlessNamespaces(facts, options);
+  }
   if (facts.level !== 'api') {
     facts.defaultRoutes = await readDefaultRoutes(path.join(options.procRoot ?? '/proc', 'self', 'net'));
   }

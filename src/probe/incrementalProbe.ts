@@ -30,6 +30,8 @@ export interface IncrementalProbeRequest {
   /** Containers an engine event named; undefined: read every namespace (first probe, Refresh). */
   changedContainerIds?: readonly string[];
   maxLevel?: ProbeLevel;
+  /** The engine runs rootless (see ProbeOptions.rootless). */
+  rootless?: boolean;
 }
 
 /** What the last probe cost: a benchmark and tests read it. */
@@ -121,7 +123,7 @@ export class IncrementalProbe {
       }
     };
     const local = request.local ?? this.options.local;
-    const facts = await probeHost({ ...this.options, local, sandboxes: request.sandboxes, maxLevel: request.maxLevel, readNamespace });
+    const facts = await probeHost({ ...this.options, local, sandboxes: request.sandboxes, maxLevel: request.maxLevel, readNamespace, rootless: request.rootless });
     if (facts.level === 'netns') {
       this.cache = seen;
       reasons.host = 'full';

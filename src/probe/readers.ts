@@ -30,11 +30,14 @@ export interface IpJsonLink {
   mtu?: number;
   operstate?: string;
   link_type?: string;
-  linkinfo?: { info_kind?: string };
+  linkinfo?: { info_kind?: string; info_data?: { type?: string } };
   addr_info?: IpJsonAddress[];
 }
 
-function kindFrom(infoKind: string | undefined, linkType: string | undefined, name: string): LinkKind {
+function kindFrom(infoKind: string | undefined, linkType: string | undefined, name: string, tunType?: string): LinkKind {
+  if (infoKind === 'tun' && tunType === 'tap') {
+    return 'tap';
+  }
   switch (infoKind) {
     case 'veth':
     case 'bridge':
@@ -71,7 +74,7 @@ export function parseIpJson(text: string): LinkFact[] {
     const fact: LinkFact = {
       ifindex: entry.ifindex,
       name: entry.ifname,
-      kind: kindFrom(entry.linkinfo?.info_kind, entry.link_type, entry.ifname),
+      kind: kindFrom(entry.linkinfo?.info_kind, entry.link_type, entry.ifname, entry.linkinfo?.info_data?.type),
       addresses: addressesFrom(entry.addr_info),
     };
     if (linkIndex !== undefined) {

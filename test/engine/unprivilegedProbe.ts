@@ -11,12 +11,12 @@ import { runScriptAsUser, sharedTempFolder, UNPRIVILEGED_USER } from '../support
 
 export { UNPRIVILEGED_USER };
 
-export function probeAsUnprivilegedUser(sandboxes: SandboxInfo[], user = UNPRIVILEGED_USER): HostFacts {
+export function probeAsUnprivilegedUser(sandboxes: SandboxInfo[], user = UNPRIVILEGED_USER, options: { rootless?: boolean } = {}): HostFacts {
   const dir = sharedTempFolder();
   try {
     const file = path.join(dir, 'sandboxes.json');
     writeFileSync(file, JSON.stringify(sandboxes), { mode: 0o644 });
-    const result = runScriptAsUser(path.join(__dirname, 'unprivilegedProbeChild.js'), [file], { user });
+    const result = runScriptAsUser(path.join(__dirname, 'unprivilegedProbeChild.js'), [file, ...(options.rootless ? ['--rootless'] : [])], { user });
     if (result.status !== 0) {
       throw new Error(`the probe as ${user} failed (${result.status}): ${result.stderr}`);
     }

@@ -36,6 +36,8 @@ export interface TopologyInput {
   endpointNames?: EndpointNamesLookup;
   /** On a swarm manager: the Peers of the swarm networks read so far (the nodes each spans). */
   swarmPeers?: SwarmPeersLookup;
+  /** The engine runs rootless (rootless Podman's /info): its bridges are in its rootless network namespace, not on the host. */
+  rootless?: boolean;
 }
 
 export function buildTopology(input: TopologyInput): Topology {
@@ -44,8 +46,8 @@ export function buildTopology(input: TopologyInput): Topology {
   const probed = facts.level !== 'api';
   const networks = inventory.networks.map(topoNetwork);
   const graph = new TopologyGraph(networks, { kind: 'host', containers: hostModeContainers(inventory), source: probed ? 'observed' : 'inferred' });
-  const seenOwners = probed ? placeObserved(graph, observeHost(inventory, sandboxes, facts, aliasesOf)) : new Set<string>();
-  const inference: Inference = { graph, inventory, apiOnly: !probed, aliasesOf };
+  const seenOwners = probed ? placeObserved(graph, observeHost(inventory, sandboxes, facts, aliasesOf, input.rootless)) : new Set<string>();
+  const inference: Inference = { graph, inventory, apiOnly: !probed, aliasesOf, rootless: input.rootless === true };
   inferFromApi(inference, seenOwners);
   inferSwarmNamespaces(inference);
   placeStoppedContainers(graph, inventory);
@@ -59,7 +61,7 @@ function topoNetwork(network: NetworkModel): TopoNetwork {
 }
 // ---- order -------------------------------------------------------------------------------------------
 
-const NAMESPACE_RANK: Record<NamespaceKind, number> = { host: 0, overlay: 1, ingress: 2, loadBalancer: 3, container: 4, named: 5, other: 6 };
+const NAMESPACE_RANK: Record<NamespaceKind, number> = { host: 0, overlay: 1, ingress: 2, loadBalancer: 3, rootless: 4, container: 5, named: 6, other: 7 };
 
 function namespaceSortName(ns: TopoNamespace): string {
   return ns.containers[0]?.name ?? ns.name ?? '';

@@ -25,7 +25,11 @@ export type ProbeReason =
   | 'limitedByOption'
   | 'full';
 
-export type LinkKind = 'veth' | 'bridge' | 'vxlan' | 'macvlan' | 'ipvlan' | 'dummy' | 'loopback' | 'ethernet' | 'other';
+/**
+ * `tap`: a TAP device whose other side is a user-mode network process (slirp4netns), not a peer link.
+ * `userMode`: that process itself, drawn in the host namespace where it runs (never read as a link).
+ */
+export type LinkKind = 'veth' | 'bridge' | 'vxlan' | 'macvlan' | 'ipvlan' | 'dummy' | 'loopback' | 'ethernet' | 'tap' | 'userMode' | 'other';
 
 export interface LinkFact {
   ifindex: number;
@@ -55,8 +59,12 @@ export interface LinkFact {
   ambiguousAddresses?: string[];
 }
 
-/** `named`: a namespace made with `ip netns add` (a file under /var/run/netns), not Docker's. */
-export type NamespaceKind = 'host' | 'container' | 'overlay' | 'ingress' | 'loadBalancer' | 'named' | 'other';
+/**
+ * `named`: a namespace made with `ip netns add` (a file under /var/run/netns), not Docker's.
+ * `rootless`: rootless Podman's "rootless network namespace" (`$XDG_RUNTIME_DIR/netns/rootless-netns-<hash>`):
+ * the bridges and veths of the user's networks live there, not on the host, with slirp4netns as its uplink.
+ */
+export type NamespaceKind = 'host' | 'container' | 'overlay' | 'ingress' | 'loadBalancer' | 'rootless' | 'named' | 'other';
 
 export interface NamespaceFact {
   /** `host`, or the file name under /var/run/docker/netns, or `pid:<pid>` when read through procfs. */
@@ -71,6 +79,27 @@ export interface NamespaceFact {
   unread?: boolean;
 }
 
+/**
+ * A user-mode network process (slirp4netns) the probe saw: rootless Podman gives each
+ * `--network slirp4netns` container one, and its rootless network namespace one. It runs in the
+ * host namespace, opens a TAP device inside the namespace it serves and relays its packets through
+ * the host's sockets: no veth, no bridge on the host. Read from the process's command line.
+ */
+export interface UserModeNetworkFact {
+  pid: number;
+  program: 'slirp4netns';
+  /** The namespace it serves: a container's SandboxKey, or the rootless network namespace's file. */
+  netnsPath: string;
+  /** The TAP device it made in that namespace (tap0). */
+  tap: string;
+  /** The virtual network it answers on (`--cidr`; slirp4netns' default is 10.0.2.0/24). */
+  cidr: string;
+  mtu?: number;
+  /** `--disable-host-loopback`: the host's 127.0.0.1 is not reachable through it. */
+  hostLoopback: boolean;
+  ipv6: boolean;
+}
+
 /** A default route of the host namespace: the interface it leaves by, and its gateway. */
 export interface DefaultRoute {
   interface: string;
@@ -83,6 +112,8 @@ export interface HostFacts {
   namespaces: NamespaceFact[];
   /** The host's default routes (IPv4 and IPv6): they name its uplink. Absent in facts recorded before they were read. */
   defaultRoutes?: DefaultRoute[];
+  /** Rootless engines only: the user-mode network processes (slirp4netns) serving its namespaces. */
+  userModeNetworks?: UserModeNetworkFact[];
   /** Problems met on the way (a namespace vanished, a file unreadable); never fatal. */
   warnings: string[];
   /** Milliseconds the probe took. */

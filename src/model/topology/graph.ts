@@ -20,6 +20,8 @@ export function aliasLookup(endpointNames: EndpointNamesLookup | undefined): Ali
 }
 
 export const HOST_NS = 'ns:host';
+/** Rootless Podman's rootless network namespace (one per user): where its networks' bridges live. */
+export const ROOTLESS_NS = 'ns:rootless';
 
 /** A namespace as it enters the topology, before it holds interfaces. */
 export type NamespaceDetails = Omit<TopoNamespace, 'id' | 'interfaces'>;

@@ -8,7 +8,8 @@ import type { ContainerModel, EndpointModel, Inventory, NetworkModel } from '../
 import type { LinkKind, NamespaceKind } from './facts';
 import type { TopoInterface, TopoNamespace } from './types';
 import type { AliasesOf } from './graph';
-import { HOST_NS, type TopologyGraph, containerRefs, endpointAddresses, gatewayAddresses, overlayNamespaceName } from './graph';
+import { HOST_NS, ROOTLESS_NS, type TopologyGraph, containerRefs, endpointAddresses, gatewayAddresses, overlayNamespaceName } from './graph';
+import { hostInNetwork, isSlirp4netnsMode, SLIRP4NETNS_CIDR, SLIRP4NETNS_GUEST_HOST, userModeDetails, userModeInterfaceId } from './userMode';
 
 /** What inference reads: the graph so far, the inventory, and whether the probe looked at the host at all. */
 export interface Inference {
@@ -16,14 +17,49 @@ export interface Inference {
   inventory: Inventory;
   apiOnly: boolean;
   aliasesOf: AliasesOf;
+  /** The engine runs rootless: its bridges and their veths live in its rootless network namespace, not on the host. */
+  rootless: boolean;
+}
+
+/** Where the engine's bridges and host-side veth ends live: the host, or a rootless engine's rootless network namespace. */
+function plumbingNamespace({ graph, rootless }: Inference): TopoNamespace {
+  return rootless ? graph.namespace(ROOTLESS_NS, () => ({ kind: 'rootless', containers: [], source: 'inferred' })) : graph.host;
+}
+
+/**
+ * A TAP device's slirp4netns process, where the probe did not see it: the node in the host
+ * namespace and the TAP link (and the TAP device itself, `tap0` at .100 by Podman's and
+ * slirp4netns' defaults, when the probe did not see that either).
+ */
+function inferredUserMode({ graph }: Inference, ns: TopoNamespace, containerId?: string): void {
+  if (ns.interfaces.some((iface) => iface.kind === 'tap' && graph.linkedTo(iface.id, 'userMode').length > 0)) {
+    return;
+  }
+  const guest = `${hostInNetwork(SLIRP4NETNS_CIDR, SLIRP4NETNS_GUEST_HOST)}/${SLIRP4NETNS_CIDR.split('/')[1]}`;
+  const tap =
+    ns.interfaces.find((iface) => iface.kind === 'tap') ??
+    graph.addInterface(ns, { id: `${ns.id}/if:tap0`, name: 'tap0', kind: 'tap', addresses: [guest], source: 'inferred', managed: true, networkIds: [], ...(containerId ? { containerId } : {}) });
+  const process = graph.addInterface(graph.host, {
+    id: userModeInterfaceId(ns.id),
+    name: 'slirp4netns',
+    kind: 'userMode',
+    addresses: [],
+    source: 'inferred',
+    managed: true,
+    networkIds: [],
+    userMode: userModeDetails(SLIRP4NETNS_CIDR),
+  });
+  graph.edge('userMode', tap.id, process.id, 'inferred', true);
 }
 
 /** A bridge network's bridge (docker0, br-<id12> or its custom name): the observed one, else Docker's rule. */
-function inferredBridge({ graph, apiOnly }: Inference, network: NetworkModel): TopoInterface | undefined {
+function inferredBridge(inference: Inference, network: NetworkModel): TopoInterface | undefined {
+  const { graph, apiOnly } = inference;
   if (!network.bridgeName) {
     return undefined;
   }
-  const existing = graph.interfaceByName(graph.host, network.bridgeName);
+  const home = inference.rootless ? graph.namespaces.get(ROOTLESS_NS) : graph.host;
+  const existing = home && graph.interfaceByName(home, network.bridgeName);
   if (existing) {
     return existing;
   }
@@ -31,8 +67,9 @@ function inferredBridge({ graph, apiOnly }: Inference, network: NetworkModel): T
     // The probe looked and did not find it (a bridge appears only once in use on some engines).
     return undefined;
   }
-  const bridge = graph.addInterface(graph.host, {
-    id: `${HOST_NS}/if:${network.bridgeName}`,
+  const ns = plumbingNamespace(inference);
+  const bridge = graph.addInterface(ns, {
+    id: `${ns.id}/if:${network.bridgeName}`,
     name: network.bridgeName,
     kind: 'bridge',
     addresses: gatewayAddresses(network),
@@ -126,8 +163,9 @@ function inferMembership(inference: Inference, own: TopoInterface, key: string, 
   const { graph } = inference;
   if (network.driver === 'bridge') {
     const bridge = inferredBridge(inference, network);
+    const home = plumbingNamespace(inference);
     const hostEnd = vethEnd(graph, own, () =>
-      graph.addInterface(graph.host, { id: `${HOST_NS}/veth:${network.id}:${key}`, kind: 'veth', addresses: [], source: 'inferred', managed: true, networkIds: [network.id] }),
+      graph.addInterface(home, { id: `${home.id}/veth:${network.id}:${key}`, kind: 'veth', addresses: [], source: 'inferred', managed: true, networkIds: [network.id] }),
     );
     if (bridge && hostEnd) {
       graph.edge('bridgePort', hostEnd.id, bridge.id, 'inferred', true);
@@ -155,6 +193,11 @@ function inferMembership(inference: Inference, own: TopoInterface, key: string, 
 function inferContainer(inference: Inference, container: ContainerModel, seen: boolean): void {
   const { graph, inventory } = inference;
   const ns = graph.namespace(`ns:ctr:${container.id}`, () => ({ kind: 'container', containers: containerRefs(inventory, container), source: 'inferred' }));
+  if (isSlirp4netnsMode(container)) {
+    // Its own user-mode network: a TAP device and a slirp4netns process, no endpoint, no veth.
+    inferredUserMode(inference, ns, container.id);
+    return;
+  }
   if (container.networkMode.kind === 'none' || container.memberships.every((endpoint) => inventory.networkById.get(endpoint.networkId)?.driver === 'null')) {
     if (!seen) {
       const networkIds = container.memberships.map((endpoint) => endpoint.networkId);
@@ -192,6 +235,11 @@ export function inferFromApi(inference: Inference, seenOwners: Set<string>): voi
     if (container.running && !container.sharesStackOf && container.networkMode.kind !== 'host') {
       inferContainer(inference, container, seenOwners.has(container.id));
     }
+  }
+  const rootlessNs = inference.graph.namespaces.get(ROOTLESS_NS);
+  if (rootlessNs) {
+    // The rootless network namespace reaches out through its own slirp4netns.
+    inferredUserMode(inference, rootlessNs);
   }
 }
 

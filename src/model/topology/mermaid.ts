@@ -19,6 +19,13 @@ export interface DiagramLabels {
   ingressNamespace: string;
   loadBalancerNamespace: string;
   otherNamespace: string;
+  /** Title of rootless Podman's rootless network namespace (followed by its file name). */
+  rootlessNamespace: string;
+  /** What a slirp4netns node is: a user-mode network. */
+  userModeNetwork: string;
+  /** `gateway` and `DNS` before the addresses slirp4netns answers on. */
+  gateway: string;
+  dns: string;
   /** Title word of a namespace made with `ip netns add`. */
   namedNamespace: string;
   stopped: string;
@@ -157,7 +164,20 @@ function networkLines(iface: TopoInterface, networks: Map<string, TopoNetwork>, 
   return [];
 }
 
+/** A user-mode network's lines: what it is, its process, and the gateway and DNS it answers as. */
+function userModeLines(iface: TopoInterface, options: DiagramOptions, labels: DiagramLabels): string[] {
+  const mode = iface.userMode!;
+  const lines = [mode.pid !== undefined ? `${mode.program} (pid ${mode.pid})` : mode.program, labels.userModeNetwork];
+  if (options.showIPs) {
+    lines.push(mode.cidr, `${labels.gateway} ${mode.gateway}, ${labels.dns} ${mode.dns}`);
+  }
+  return lines;
+}
+
 function interfaceLines(iface: TopoInterface, networks: Map<string, TopoNetwork>, options: DiagramOptions, labels: DiagramLabels): string[] {
+  if (iface.userMode) {
+    return userModeLines(iface, options, labels);
+  }
   const lines = [interfaceName(iface, labels), ...networkLines(iface, networks, labels)];
   if (iface.vni) {
     lines.push(`VNI ${iface.vni}`);
@@ -212,6 +232,8 @@ function namespaceTitle(ns: TopoNamespace, topology: Topology, labels: DiagramLa
       return [`${labels.loadBalancerNamespace} ${ns.name ?? ''}`.trim(), ...(networkName ? [`${labels.network} ${networkName}`] : [])];
     case 'named':
       return [`${labels.namedNamespace} ${ns.name ?? ''}`.trim()];
+    case 'rootless':
+      return [`${labels.rootlessNamespace} ${ns.name ?? ''}`.trim()];
     default:
       return [`${labels.otherNamespace} ${ns.name ?? ''}`.trim()];
   }
@@ -223,6 +245,8 @@ function shape(iface: TopoInterface, text: string): string {
       return `{{${text}}}`;
     case 'vxlan':
       return `[/${text}/]`;
+    case 'userMode':
+      return `([${text}])`;
     case 'ethernet':
     case 'dummy':
     case 'other':
@@ -246,6 +270,9 @@ function edgeArrow(edge: TopoEdge): string {
       return dashed ? '-.->' : '-->';
     case 'stoppedMember':
       return '-.-';
+    case 'userMode':
+      // A TAP device and the process reading it: one link, no peer interface.
+      return `${dashed ? '<-.->' : '<-->'}|TAP|`;
     default:
       return dashed ? '-.-' : '---';
   }

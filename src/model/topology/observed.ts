@@ -6,18 +6,13 @@
  * - classify: who made each pair, the networks both ends serve, the kind of an end only pairing recognised;
  * - place: the observed namespaces, interfaces and edges, written into the graph. Pure.
  */
-import type { ContainerModel, Inventory, NetworkModel } from '../inventory';
-import type { HostFacts, LinkFact, LinkKind, NamespaceFact, NamespaceKind, SandboxInfo } from './facts';
-import type { TopoEdgeKind, TopoInterface } from './types';
+import type { ContainerModel, Inventory } from '../inventory';
+import type { HostFacts, LinkFact, LinkKind, NamespaceFact, NamespaceKind, SandboxInfo, UserModeNetworkFact } from './facts';
+import type { TopoInterface } from './types';
 import type { AliasesOf, NamespaceDetails } from './graph';
-import { HOST_NS, type TopologyGraph, containerRefs, endpointAddresses, overlayNamespaceName, ownerOf, sandboxFileName, withNetworksOf } from './graph';
-
-/** Networks by the names Docker gives their host-side parts. */
-interface NetworkIndex {
-  byBridgeName: Map<string, NetworkModel>;
-  byOverlayNamespace: Map<string, NetworkModel>;
-  byLoadBalancerNamespace: Map<string, NetworkModel>;
-}
+import { HOST_NS, ROOTLESS_NS, type TopologyGraph, containerRefs, endpointAddresses, overlayNamespaceName, ownerOf, sandboxFileName, withNetworksOf } from './graph';
+import { fileName, isTap, rootlessLink, userModeParts } from './observedRootless';
+import type { EdgeSpec, IdentifiedNamespace, NetworkIndex, ObservedLink } from './observedTypes';
 
 function indexNetworks(inventory: Inventory): NetworkIndex {
   const index: NetworkIndex = { byBridgeName: new Map(), byOverlayNamespace: new Map(), byLoadBalancerNamespace: new Map() };
@@ -59,17 +54,6 @@ function indexSandboxOwners(inventory: Inventory, sandboxes: Record<string, Sand
   return owners;
 }
 
-/** A namespace the probe saw, and what it turned out to be. */
-interface IdentifiedNamespace {
-  fact: NamespaceFact;
-  id: string;
-  details: NamespaceDetails;
-  /** The container owning it (a sandbox). */
-  owner?: ContainerModel;
-  /** The overlay network it serves (overlay or load-balancer namespace). */
-  network?: NetworkModel;
-}
-
 function identifyNamespace(fact: NamespaceFact, inventory: Inventory, networks: NetworkIndex, owners: SandboxOwners): IdentifiedNamespace | undefined {
   const named = fact.containerIds.map((id) => inventory.containerById.get(id)).find(Boolean);
   const owner = named
@@ -89,6 +73,10 @@ function identifyNamespace(fact: NamespaceFact, inventory: Inventory, networks: 
   if (lb) {
     return { fact, id: `ns:lb:${lb.id}`, details: { kind: 'loadBalancer', name: fact.name, networkId: lb.id, containers: [], source: 'observed' }, network: lb };
   }
+  if (fact.kind === 'rootless') {
+    // Rootless Podman's namespace for its networks' bridges: listed even when it could not be entered.
+    return { fact, id: ROOTLESS_NS, details: { kind: 'rootless', name: fact.name, containers: [], source: fact.unread ? 'inferred' : 'observed' } };
+  }
   if (fact.kind === 'named') {
     // `ip netns add`: not Docker's. Listed without being read (no root): it exists, drawn as inferred.
     return { fact, id: `ns:netns:${fact.name}`, details: { kind: 'named', name: fact.name, containers: [], source: fact.unread ? 'inferred' : 'observed' } };
@@ -98,27 +86,6 @@ function identifyNamespace(fact: NamespaceFact, inventory: Inventory, networks: 
     return undefined;
   }
   return { fact, id: `ns:netns:${fact.name}`, details: { kind: fact.kind, name: fact.name, containers: [], source: 'observed' } };
-}
-
-/** An interface the probe saw, with what Docker's records say about it. */
-interface ObservedLink {
-  /** `<namespace id>/if:<name>`. */
-  id: string;
-  namespaceId: string;
-  namespaceKind: NamespaceKind;
-  link: LinkFact;
-  /** The link's kind, or `veth` for an `other` end that pairing recognised. */
-  kind: LinkKind;
-  /** The peer's or parent's ifindex (for a recognised veth end: its peer's). */
-  linkIndex?: number;
-  managed: boolean;
-  networkIds: string[];
-  aliases?: string[];
-  containerId?: string;
-  /** Networks this interface stands for in the diagram. */
-  anchorFor: string[];
-  /** The host's uplink: the gateways of the default routes that leave by it. */
-  uplinkGateways?: string[];
 }
 
 /** How libnetwork names the host end of the veths it makes. */
@@ -199,9 +166,13 @@ function kindByDriver(driver: string): LinkKind {
  * address) to tell its interfaces from hand-made ones; in Docker's own namespaces (overlay,
  * ingress, load balancer) everything is Docker's.
  */
-function collectNamespaceLinks(identified: IdentifiedNamespace[], inventory: Inventory, settle: SettleAddresses, aliasesOf: AliasesOf): ObservedLink[] {
+function collectNamespaceLinks(identified: IdentifiedNamespace[], inventory: Inventory, settle: SettleAddresses, aliasesOf: AliasesOf, userModes: Map<string, UserModeNetworkFact>, networks: NetworkIndex): ObservedLink[] {
   const links: ObservedLink[] = [];
   for (const { fact: read, id: namespaceId, details, owner, network } of identified) {
+    if (details.kind === 'rootless') {
+      links.push(...read.links.filter((link) => link.kind !== 'loopback').map((link) => rootlessLink(namespaceId, link, networks)));
+      continue;
+    }
     const fact = owner ? { ...read, links: settle(read.links, owner) } : read;
     const endpoints = owner ? owner.memberships : [];
     const named = details.kind === 'named';
@@ -214,15 +185,17 @@ function collectNamespaceLinks(identified: IdentifiedNamespace[], inventory: Inv
         endpoints.find((candidate) => candidate.mac && link.mac && candidate.mac.toLowerCase() === link.mac.toLowerCase()) ??
         endpoints.find((candidate) => candidate.ipv4 && link.addresses.some((address) => address.split('/')[0] === candidate.ipv4));
       const driver = endpoint ? inventory.networkById.get(endpoint.networkId)?.driver : undefined;
+      const tap = isTap(link, userModes.get(read.name), owner, Boolean(endpoint));
       links.push({
         id: `${namespaceId}/if:${link.name}`,
         namespaceId,
         namespaceKind: details.kind,
         // Read through procfs, a link has no MAC and no kind: Docker's record of its endpoint tells them.
         link: !link.mac && endpoint?.mac ? { ...link, mac: endpoint.mac } : link,
-        kind: link.kind === 'other' && driver ? kindByDriver(driver) : link.kind,
+        kind: tap ? 'tap' : link.kind === 'other' && driver ? kindByDriver(driver) : link.kind,
         linkIndex: link.linkIndex,
-        managed: !named && (!owner || Boolean(endpoint) || link.kind === 'loopback'),
+        // A TAP device Podman gave the container for slirp4netns is the engine's, endpoint or not.
+        managed: !named && (!owner || Boolean(endpoint) || link.kind === 'loopback' || tap),
         networkIds: endpoint ? [endpoint.networkId] : network ? [network.id] : link.kind === 'loopback' ? nullNetworks : [],
         aliases: aliasesOf(endpoint),
         containerId: owner?.id,
@@ -447,13 +420,6 @@ function classifyPairs(links: ObservedLink[], pairs: VethPair[]): ClassifiedLink
   return { links: links.map((observed) => settled.get(observed) ?? observed), pairs: settledPairs };
 }
 
-interface EdgeSpec {
-  kind: TopoEdgeKind;
-  from: string;
-  to: string;
-  managed: boolean;
-}
-
 /** Bridge ports (same namespace), macvlan/ipvlan parents (host namespace) and veth pairs, between classified links. */
 function observedEdges({ links, pairs }: ClassifiedLinks): EdgeSpec[] {
   const edges: EdgeSpec[] = [];
@@ -495,6 +461,7 @@ function observedInterface(observed: ObservedLink): Omit<TopoInterface, 'namespa
     aliases: observed.aliases,
     containerId: observed.containerId,
     uplinkGateways: observed.uplinkGateways,
+    ...(observed.userMode ? { userMode: observed.userMode } : {}),
   };
 }
 
@@ -505,7 +472,7 @@ export interface ObservedHost {
   edges: EdgeSpec[];
 }
 
-export function observeHost(inventory: Inventory, sandboxes: Record<string, SandboxInfo>, facts: HostFacts, aliasesOf: AliasesOf): ObservedHost {
+export function observeHost(inventory: Inventory, sandboxes: Record<string, SandboxInfo>, facts: HostFacts, aliasesOf: AliasesOf, rootless = false): ObservedHost {
   const networks = indexNetworks(inventory);
   const owners = indexSandboxOwners(inventory, sandboxes);
   const namespaces = facts.namespaces
@@ -513,11 +480,16 @@ export function observeHost(inventory: Inventory, sandboxes: Record<string, Sand
     .map((fact) => identifyNamespace(fact, inventory, networks, owners))
     .filter((ns): ns is IdentifiedNamespace => ns !== undefined);
   const hostFact = facts.namespaces.find((ns) => ns.kind === 'host')?.links ?? [];
-  const namespaceLinks = collectNamespaceLinks(namespaces, inventory, settleAmbiguousAddresses(hostFact, networks), aliasesOf);
-  const hostLinks = collectHostLinks(facts, namespaceLinks, inventory, networks);
-  const collected = uniqueLinks([...namespaceLinks, ...hostLinks]);
+  // Rootless: the engine's bridges live in its rootless network namespace, none on the host (a host
+  // bridge of the same name is another engine's), and no container end pairs with a host veth.
+  const hostNetworks: NetworkIndex = rootless ? { ...networks, byBridgeName: new Map() } : networks;
+  const userModes = new Map((facts.userModeNetworks ?? []).map((fact) => [fileName(fact.netnsPath), fact]));
+  const namespaceLinks = collectNamespaceLinks(namespaces, inventory, settleAmbiguousAddresses(hostFact, hostNetworks), aliasesOf, userModes, networks);
+  const hostLinks = collectHostLinks(facts, rootless ? [] : namespaceLinks, inventory, hostNetworks);
+  const userMode = userModeParts(namespaces, namespaceLinks, userModes);
+  const collected = uniqueLinks([...namespaceLinks, ...hostLinks, ...userMode.links]);
   const classified = classifyPairs(collected, pairVeths(collected));
-  return { namespaces, links: classified.links, edges: observedEdges(classified) };
+  return { namespaces, links: classified.links, edges: [...observedEdges(classified), ...userMode.edges] };
 }
 
 /** The probe's view, placed in the graph. Returns the owners of the namespaces it saw: inference leaves those alone. */

@@ -40,6 +40,11 @@ export interface TopoInterface {
   uplinkGateways?: string[];
   /** A vxlan0 of a swarm overlay: its VXLAN network identifier. */
   vni?: string;
+  /**
+   * A user-mode network (kind `userMode`, slirp4netns): the process (when observed), the virtual
+   * network it answers on, and the addresses it plays there (gateway .2, DNS .3, by slirp4netns' rule).
+   */
+  userMode?: { program: 'slirp4netns'; pid?: number; cidr: string; gateway: string; dns: string };
 }
 
 /** The swarm node an overlay namespace lives on (swarm networks seen from a manager). */
@@ -52,7 +57,7 @@ export interface TopoSwarmNode {
 }
 
 export interface TopoNamespace {
-  /** Stable key: `ns:host`, `ns:ctr:<owner container id>`, `ns:overlay:<network id>`, `ns:lb:<network id>`, `ns:netns:<file>`. */
+  /** Stable key: `ns:host`, `ns:ctr:<owner container id>`, `ns:overlay:<network id>`, `ns:lb:<network id>`, `ns:netns:<file>`, `ns:rootless`. */
   id: string;
   kind: NamespaceKind;
   /** The namespace file name under /var/run/docker/netns, when known. */
@@ -68,7 +73,8 @@ export interface TopoNamespace {
   swarmNode?: TopoSwarmNode;
 }
 
-export type TopoEdgeKind = 'veth' | 'bridgePort' | 'parent' | 'stoppedMember' | 'vxlanTunnel';
+/** `userMode`: a TAP device and the user-mode network process (slirp4netns) at its other side. */
+export type TopoEdgeKind = 'veth' | 'bridgePort' | 'parent' | 'stoppedMember' | 'vxlanTunnel' | 'userMode';
 
 export interface TopoEdge {
   id: string;
