@@ -87,6 +87,7 @@ export async function sandboxesOf(inventory: Inventory, inspect: TopologySession
           // A path component under /proc: a process id this host can have, or none (never `1/../..`).
           pid: isSafePid(details.State?.Pid) ? details.State.Pid : undefined,
           sandboxKey: details.NetworkSettings?.SandboxKey || undefined,
+          ...(details.HostConfig?.NetworkMode ? { networkMode: details.HostConfig.NetworkMode } : {}),
         };
       }
     }),

@@ -99,8 +99,15 @@ async function pausePid(runtimeDir: string): Promise<number | undefined> {
   }
 }
 
-/** Whether the process runs in another user namespace than this one (then entering it needs nsenter --user). */
-async function inOtherUserNamespace(pid: number, procRoot: string): Promise<boolean> {
+/**
+ * Whether entering the process's namespaces needs nsenter --user first: it runs in another user
+ * namespace and we are not root. Root must not: its uid is not mapped there, so the second nsenter
+ * would run without capabilities (root may enter the network namespace directly anyway).
+ */
+async function enterUserNamespace(pid: number, procRoot: string): Promise<boolean> {
+  if (process.getuid?.() === 0) {
+    return false;
+  }
   const [theirs, ours] = await Promise.all([fs.readlink(path.join(procRoot, String(pid), 'ns', 'user')), fs.readlink(path.join(procRoot, 'self', 'ns', 'user'))]);
   return theirs !== ours;
 }
@@ -117,7 +124,7 @@ export interface RootlessTools {
  */
 export async function readProcessNamespaceLinks(pid: number, tools: RootlessTools, procRoot = '/proc'): Promise<LinkFact[]> {
   const proc = path.join(procRoot, String(pid), 'ns');
-  const user = (await inOtherUserNamespace(pid, procRoot)) ? [`--user=${path.join(proc, 'user')}`, '--preserve-credentials'] : [];
+  const user = (await enterUserNamespace(pid, procRoot)) ? [`--user=${path.join(proc, 'user')}`, '--preserve-credentials'] : [];
   return parseIpJson(await run(tools.nsenter, [...user, `--net=${path.join(proc, 'net')}`, '--', tools.ip, '-j', '-d', 'addr', 'show']));
 }
 
@@ -135,6 +142,6 @@ export async function readRootlessNetnsLinks(netnsFile: string, tools: RootlessT
     throw new Error(`no pause process for ${netnsFile}`);
   }
   const proc = path.join(procRoot, String(pid), 'ns');
-  const user = (await inOtherUserNamespace(pid, procRoot)) ? [`--user=${path.join(proc, 'user')}`, '--preserve-credentials'] : [];
+  const user = (await enterUserNamespace(pid, procRoot)) ? [`--user=${path.join(proc, 'user')}`, '--preserve-credentials'] : [];
   return parseIpJson(await run(tools.nsenter, [...user, `--mount=${path.join(proc, 'mnt')}`, '--', tools.nsenter, `--net=${netnsFile}`, '--', tools.ip, '-j', '-d', 'addr', 'show']));
 }

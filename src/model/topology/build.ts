@@ -26,6 +26,7 @@ import { TopologyGraph, aliasLookup, hostModeContainers } from './graph';
 import { observeHost, placeObserved } from './observed';
 import type { Inference } from './inferred';
 import { inferFromApi, inferSwarmNamespaces, placeStoppedContainers } from './inferred';
+import { slirp4netnsContainers } from './userMode';
 
 export interface TopologyInput {
   inventory: Inventory;
@@ -47,7 +48,7 @@ export function buildTopology(input: TopologyInput): Topology {
   const networks = inventory.networks.map(topoNetwork);
   const graph = new TopologyGraph(networks, { kind: 'host', containers: hostModeContainers(inventory), source: probed ? 'observed' : 'inferred' });
   const seenOwners = probed ? placeObserved(graph, observeHost(inventory, sandboxes, facts, aliasesOf, input.rootless)) : new Set<string>();
-  const inference: Inference = { graph, inventory, apiOnly: !probed, aliasesOf, rootless: input.rootless === true };
+  const inference: Inference = { graph, inventory, apiOnly: !probed, aliasesOf, rootless: input.rootless === true, slirp4netns: slirp4netnsContainers(inventory, sandboxes) };
   inferFromApi(inference, seenOwners);
   inferSwarmNamespaces(inference);
   placeStoppedContainers(graph, inventory);

@@ -125,6 +125,8 @@ export interface SandboxInfo {
   containerId: string;
   pid?: number;
   sandboxKey?: string;
+  /** HostConfig.NetworkMode from inspect (Podman's container list leaves HostConfig out: `slirp4netns` is only known here). */
+  networkMode?: string;
 }
 
 export function emptyFacts(reason: ProbeReason): HostFacts {

@@ -9,7 +9,7 @@ import type { LinkKind, NamespaceKind } from './facts';
 import type { TopoInterface, TopoNamespace } from './types';
 import type { AliasesOf } from './graph';
 import { HOST_NS, ROOTLESS_NS, type TopologyGraph, containerRefs, endpointAddresses, gatewayAddresses, overlayNamespaceName } from './graph';
-import { hostInNetwork, isSlirp4netnsMode, SLIRP4NETNS_CIDR, SLIRP4NETNS_GUEST_HOST, userModeDetails, userModeInterfaceId } from './userMode';
+import { hostInNetwork, SLIRP4NETNS_CIDR, SLIRP4NETNS_GUEST_HOST, userModeDetails, userModeInterfaceId } from './userMode';
 
 /** What inference reads: the graph so far, the inventory, and whether the probe looked at the host at all. */
 export interface Inference {
@@ -19,6 +19,8 @@ export interface Inference {
   aliasesOf: AliasesOf;
   /** The engine runs rootless: its bridges and their veths live in its rootless network namespace, not on the host. */
   rootless: boolean;
+  /** Containers in slirp4netns mode (userMode.ts): a TAP device and a slirp4netns process each, no endpoint. */
+  slirp4netns: Set<string>;
 }
 
 /** Where the engine's bridges and host-side veth ends live: the host, or a rootless engine's rootless network namespace. */
@@ -193,7 +195,7 @@ function inferMembership(inference: Inference, own: TopoInterface, key: string, 
 function inferContainer(inference: Inference, container: ContainerModel, seen: boolean): void {
   const { graph, inventory } = inference;
   const ns = graph.namespace(`ns:ctr:${container.id}`, () => ({ kind: 'container', containers: containerRefs(inventory, container), source: 'inferred' }));
-  if (isSlirp4netnsMode(container)) {
+  if (inference.slirp4netns.has(container.id)) {
     // Its own user-mode network: a TAP device and a slirp4netns process, no endpoint, no veth.
     inferredUserMode(inference, ns, container.id);
     return;

@@ -12,6 +12,7 @@ import type { TopoInterface } from './types';
 import type { AliasesOf, NamespaceDetails } from './graph';
 import { HOST_NS, ROOTLESS_NS, type TopologyGraph, containerRefs, endpointAddresses, overlayNamespaceName, ownerOf, sandboxFileName, withNetworksOf } from './graph';
 import { fileName, isTap, rootlessLink, userModeParts } from './observedRootless';
+import { slirp4netnsContainers } from './userMode';
 import type { EdgeSpec, IdentifiedNamespace, NetworkIndex, ObservedLink } from './observedTypes';
 
 function indexNetworks(inventory: Inventory): NetworkIndex {
@@ -166,7 +167,7 @@ function kindByDriver(driver: string): LinkKind {
  * address) to tell its interfaces from hand-made ones; in Docker's own namespaces (overlay,
  * ingress, load balancer) everything is Docker's.
  */
-function collectNamespaceLinks(identified: IdentifiedNamespace[], inventory: Inventory, settle: SettleAddresses, aliasesOf: AliasesOf, userModes: Map<string, UserModeNetworkFact>, networks: NetworkIndex): ObservedLink[] {
+function collectNamespaceLinks(identified: IdentifiedNamespace[], inventory: Inventory, settle: SettleAddresses, aliasesOf: AliasesOf, userModes: Map<string, UserModeNetworkFact>, networks: NetworkIndex, slirp4netns: Set<string>): ObservedLink[] {
   const links: ObservedLink[] = [];
   for (const { fact: read, id: namespaceId, details, owner, network } of identified) {
     if (details.kind === 'rootless') {
@@ -185,7 +186,7 @@ function collectNamespaceLinks(identified: IdentifiedNamespace[], inventory: Inv
         endpoints.find((candidate) => candidate.mac && link.mac && candidate.mac.toLowerCase() === link.mac.toLowerCase()) ??
         endpoints.find((candidate) => candidate.ipv4 && link.addresses.some((address) => address.split('/')[0] === candidate.ipv4));
       const driver = endpoint ? inventory.networkById.get(endpoint.networkId)?.driver : undefined;
-      const tap = isTap(link, userModes.get(read.name), owner, Boolean(endpoint));
+      const tap = isTap(link, userModes.get(read.name), owner, Boolean(endpoint), slirp4netns);
       links.push({
         id: `${namespaceId}/if:${link.name}`,
         namespaceId,
@@ -484,7 +485,7 @@ export function observeHost(inventory: Inventory, sandboxes: Record<string, Sand
   // bridge of the same name is another engine's), and no container end pairs with a host veth.
   const hostNetworks: NetworkIndex = rootless ? { ...networks, byBridgeName: new Map() } : networks;
   const userModes = new Map((facts.userModeNetworks ?? []).map((fact) => [fileName(fact.netnsPath), fact]));
-  const namespaceLinks = collectNamespaceLinks(namespaces, inventory, settleAmbiguousAddresses(hostFact, hostNetworks), aliasesOf, userModes, networks);
+  const namespaceLinks = collectNamespaceLinks(namespaces, inventory, settleAmbiguousAddresses(hostFact, hostNetworks), aliasesOf, userModes, networks, slirp4netnsContainers(inventory, sandboxes));
   const hostLinks = collectHostLinks(facts, rootless ? [] : namespaceLinks, inventory, hostNetworks);
   const userMode = userModeParts(namespaces, namespaceLinks, userModes);
   const collected = uniqueLinks([...namespaceLinks, ...hostLinks, ...userMode.links]);

@@ -8,7 +8,7 @@ import type { ContainerModel } from '../inventory';
 import type { LinkFact, UserModeNetworkFact } from './facts';
 import type { EdgeSpec, IdentifiedNamespace, NetworkIndex, ObservedLink } from './observedTypes';
 import { HOST_NS } from './graph';
-import { isSlirp4netnsMode, userModeDetails, userModeInterfaceId } from './userMode';
+import { userModeDetails, userModeInterfaceId } from './userMode';
 
 /** A link of the rootless network namespace: Podman's bridges (named as its network list says), their ports, the TAP uplink. */
 export function rootlessLink(namespaceId: string, link: LinkFact, networks: NetworkIndex): ObservedLink {
@@ -33,8 +33,8 @@ export function rootlessLink(namespaceId: string, link: LinkFact, networks: Netw
  * slirp4netns process names, or (read through procfs, kind unknown) the one link of a container in
  * slirp4netns mode that matches no endpoint.
  */
-export function isTap(link: LinkFact, served: UserModeNetworkFact | undefined, owner: ContainerModel | undefined, hasEndpoint: boolean): boolean {
-  return link.kind === 'tap' || (link.kind !== 'loopback' && (served?.tap === link.name || (link.kind === 'other' && !hasEndpoint && isSlirp4netnsMode(owner))));
+export function isTap(link: LinkFact, served: UserModeNetworkFact | undefined, owner: ContainerModel | undefined, hasEndpoint: boolean, slirp4netns: Set<string>): boolean {
+  return link.kind === 'tap' || (link.kind !== 'loopback' && (served?.tap === link.name || (link.kind === 'other' && !hasEndpoint && owner !== undefined && slirp4netns.has(owner.id))));
 }
 
 /** The last part of a namespace file's path (the probe names namespaces by it). */

@@ -6,7 +6,8 @@
  * process, and the addresses it answers as (by slirp4netns' rule: gateway .2, DNS .3 of its
  * network, the namespace itself .100). Pure.
  */
-import type { ContainerModel } from '../inventory';
+import type { ContainerModel, Inventory } from '../inventory';
+import type { SandboxInfo } from './facts';
 import { HOST_NS } from './graph';
 import type { TopoInterface } from './types';
 
@@ -15,10 +16,17 @@ export const SLIRP4NETNS_CIDR = '10.0.2.0/24';
 /** The address slirp4netns gives the namespace's TAP device on its network (`-c`: .100). */
 export const SLIRP4NETNS_GUEST_HOST = 100;
 
-/** A container in slirp4netns mode (`--network slirp4netns[:options]`, rootless Podman's default). */
-export function isSlirp4netnsMode(container: ContainerModel | undefined): boolean {
-  const mode = container?.networkMode;
-  return mode?.kind === 'network' && (mode.target === 'slirp4netns' || Boolean(mode.target?.startsWith('slirp4netns:')));
+function isSlirp4netns(mode: string | undefined): boolean {
+  return mode === 'slirp4netns' || Boolean(mode?.startsWith('slirp4netns:'));
+}
+
+/**
+ * The containers in slirp4netns mode (`--network slirp4netns[:options]`, rootless Podman's
+ * default): by the list's network mode, or by the inspection's (Podman's list gives no HostConfig).
+ */
+export function slirp4netnsContainers(inventory: Inventory, sandboxes: Record<string, SandboxInfo>): Set<string> {
+  const inMode = (container: ContainerModel) => (container.networkMode.kind === 'network' && isSlirp4netns(container.networkMode.target)) || isSlirp4netns(sandboxes[container.id]?.networkMode);
+  return new Set(inventory.containers.filter(inMode).map((container) => container.id));
 }
 
 /** The address `offset` hosts into an IPv4 network (`10.0.2.0/24`, 2 -> 10.0.2.2); undefined when not IPv4. */
