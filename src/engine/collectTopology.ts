@@ -126,7 +126,8 @@ export async function collectOverview(source: TopologySession, request: DiagramR
   if (!inventory) {
     return undefined;
   }
-  const build = (facts: HostFacts) => buildTopology({ inventory, sandboxes: {}, facts, endpointNames: source.endpointNames, swarmPeers: source.swarmPeers });
+  // Rootless: the gateways are bridges of the rootless network namespace (the host's of the same name are another engine's).
+  const build = (facts: HostFacts) => buildTopology({ inventory, sandboxes: {}, facts, endpointNames: source.endpointNames, swarmPeers: source.swarmPeers, rootless: source.rootless });
   if (!readsHostOnly(request, () => build(emptyFacts('limitedByOption')))) {
     return undefined;
   }
