@@ -11,8 +11,12 @@ mkdir -p "$cache"
 
 engine_answers() { timeout 5 docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
+# The packages the engine tier needs beside the engine (nft, iptables, busybox…): idempotent, quick
+# when all are there; before the engine check, so a machine whose engine already runs gets them too.
+# Without root it can only name what is missing: that is not fatal when the engine answers.
+bash "$here/ensure-system.sh" || [ "$(id -u)" != "0" ]
+
 if ! engine_answers; then
-  bash "$here/ensure-system.sh"
   if [ "$(id -u)" != "0" ]; then
     echo "ensure-docker: no Docker engine answers and only root can start one" >&2
     exit 1

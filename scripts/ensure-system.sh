@@ -11,6 +11,9 @@ command -v iptables >/dev/null 2>&1 || need+=(iptables)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
+# nft: the doctor reads native nftables tables (Docker 29's nftables backend, firewalld) and its
+# engine test makes one.
+command -v nft >/dev/null 2>&1 || need+=(nftables)
 # A private sshd and a TLS terminator in front of the engine (the SSH and TLS engine tests).
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 # ssh itself: `ssh -G` is the reference the ssh_config resolver is tested against.

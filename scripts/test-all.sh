@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Runs the test tiers: scripts/test-all.sh [unit|engine|extension|e2e ...] (default: all four, in
-# that order).
+# Runs the test tiers: scripts/test-all.sh [unit|engine|extension|e2e|podman ...] (default: all five,
+# in that order).
 #   unit       plain node, no engine:        node --test out/test/unit/**/*.test.js
 #   engine     against the real Docker engine (ensure-docker.sh first), one file at a time
 #   extension  the extension-host mocha suite inside code-server (or desktop VS Code with
 #              DNE_VSCODE=desktop), see test/harness/runExtensionTests.ts
 #   e2e        the packaged VSIX in code-server, driven by Chromium, against the real engine
+#   podman     against Podman (Debian 12's podman, each file starting its own `podman system
+#              service` on a private socket, test/support/podmanService.ts): every
+#              out/test/engine/podman*.test.js and out/test/e2e/podman*.e2e.test.js, once, in the
+#              machine's own namespaces (not in Docker 28's box: Podman's bridges, veths and
+#              /run/netns are the machine's, and code-server runs there). Podman's test image comes
+#              from Docker 20.10 (`docker save | podman load`), so that engine is made to answer
+#              whatever DNE_ENGINES says. The engine and e2e tiers leave podman* files to this tier.
 # Installs npm dependencies when node_modules is missing, builds (npm run build) and compiles the
 # tests (tsc -p test/tsconfig.json) first.
 # Engines (DNE_ENGINES, default "20.10 28"): the engine tier runs once per engine listed, against
@@ -35,10 +42,10 @@ done
 newest=${engines[0]}
 for e in "${engines[@]}"; do [ "$e" = 28 ] && newest=28; done
 
-all_tiers=(unit engine extension e2e)
+all_tiers=(unit engine extension e2e podman)
 if [ $# -eq 0 ]; then tiers=("${all_tiers[@]}"); else tiers=("$@"); fi
 for t in "${tiers[@]}"; do
-  case "$t" in unit|engine|extension|e2e) ;; *) echo "test-all: unknown tier '$t' (use: ${all_tiers[*]})" >&2; exit 2 ;; esac
+  case "$t" in unit|engine|extension|e2e|podman) ;; *) echo "test-all: unknown tier '$t' (use: ${all_tiers[*]})" >&2; exit 2 ;; esac
 done
 
 is_ci() { case "${CI:-}" in true|TRUE|True|1|yes) return 0 ;; *) return 1 ;; esac; }
@@ -76,24 +83,30 @@ cannot_run() { # tier reason
 # Test files of a tier (explicit list: `node --test <dir>` discovery differs between Node versions).
 # Only compiled files whose TypeScript source still exists count (out/ may hold stale files of
 # deleted or renamed tests; out/ is not cleaned because other runs may be using it).
-test_files() {
+# `only`: the files whose name matches this glob (default: every *.test.js); `except`: leave out
+# the files whose name matches this glob (the podman tier's podman* files, from the others).
+test_files() { # dir [only-glob] [except-glob]
   [ -d "$1" ] || return 0
   local f rel
   while IFS= read -r f; do
     rel=${f#"$root"/out/}
     [ -f "$root/${rel%.js}.ts" ] && echo "$f"
-  done < <(find "$1" -type f -name '*.test.js' | sort)
+  done < <(find "$1" -type f -name "${2:-*.test.js}" ! -name "${3:-.none}" | sort)
 }
+PODMAN_ENGINE_GLOB='podman*.test.js'
+PODMAN_E2E_GLOB='podman*.e2e.test.js'
 
 # Runs node's test runner on a tier's files; human output (spec) on stdout, TAP into a log to count.
-run_node_tests() { # tier dir timeout-seconds engine(20.10|28|-) [extra node args...]
-  local tier=$1 dir=$2 limit=$3 engine=$4; shift 4
-  local files
-  mapfile -t files < <(test_files "$dir")
-  if [ ${#files[@]} -eq 0 ]; then cannot_run "$tier" "no *.test.js files under ${dir#"$root"/}"; return; fi
+run_node_tests() { # tier timeout-seconds engine(20.10|28|-) [extra node args...] -- files...
+  local tier=$1 limit=$2 engine=$3; shift 3
+  local node_args=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do node_args+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  local files=("$@")
+  if [ ${#files[@]} -eq 0 ]; then cannot_run "$tier" "no test files"; return; fi
   local tap="$logs/$tier.tap"
   rm -f "$tap"
-  on_engine "$engine" timeout --kill-after=30 "$limit" node --test "$@" \
+  on_engine "$engine" timeout --kill-after=30 "$limit" node --test "${node_args[@]}" \
     --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$tap" \
     "${files[@]}" 2>&1 | tee "$logs/$tier.log"
@@ -154,15 +167,20 @@ for tier in "${tiers[@]}"; do
   banner "tier: $tier"
   case "$tier" in
     unit)
-      run_node_tests unit "$root/out/test/unit" 600 -
+      mapfile -t files < <(test_files "$root/out/test/unit")
+      [ ${#files[@]} -gt 0 ] || { cannot_run unit "no *.test.js files under out/test/unit"; continue; }
+      run_node_tests unit 600 - -- "${files[@]}"
       ;;
     engine)
+      # The podman* files are the podman tier's (run once, on the machine).
+      mapfile -t files < <(test_files "$root/out/test/engine" '*.test.js' "$PODMAN_ENGINE_GLOB")
       for engine in "${engines[@]}"; do
         banner "tier: engine on Docker $engine"
         if ! ensure_engine "$engine"; then
           cannot_run "engine@$engine" "no Docker $engine engine (scripts/ensure-docker.sh or engine28.sh failed)"; continue
         fi
-        run_node_tests "engine@$engine" "$root/out/test/engine" 1200 "$engine" --test-concurrency=1
+        if [ ${#files[@]} -eq 0 ]; then cannot_run "engine@$engine" "no *.test.js files under out/test/engine"; continue; fi
+        run_node_tests "engine@$engine" 1200 "$engine" --test-concurrency=1 -- "${files[@]}"
       done
       ;;
     extension)
@@ -190,7 +208,9 @@ for tier in "${tiers[@]}"; do
       else record "extension@$newest" "$pass" "$fail" FAILED; fi
       ;;
     e2e)
-      if [ -z "$(test_files "$root/out/test/e2e")" ]; then
+      # The podman* files are the podman tier's.
+      mapfile -t files < <(test_files "$root/out/test/e2e" '*.test.js' "$PODMAN_E2E_GLOB")
+      if [ ${#files[@]} -eq 0 ]; then
         cannot_run e2e "no *.test.js files under out/test/e2e"; continue
       fi
       banner "tier: e2e on Docker $newest"
@@ -216,7 +236,35 @@ for tier in "${tiers[@]}"; do
           cannot_run "e2e@$newest" "the VSIX could not be packaged"; continue
         fi
       fi
-      run_node_tests "e2e@$newest" "$root/out/test/e2e" 1800 "$newest" --test-concurrency=1
+      run_node_tests "e2e@$newest" 1800 "$newest" --test-concurrency=1 -- "${files[@]}"
+      ;;
+    podman)
+      mapfile -t files < <(test_files "$root/out/test/engine" "$PODMAN_ENGINE_GLOB"; test_files "$root/out/test/e2e" "$PODMAN_E2E_GLOB")
+      if [ ${#files[@]} -eq 0 ]; then
+        cannot_run podman "no $PODMAN_ENGINE_GLOB under out/test/engine nor $PODMAN_E2E_GLOB under out/test/e2e"; continue
+      fi
+      banner "tier: podman (on this machine; its test image from Docker 20.10)"
+      if ! quiet_step ensure-system "$logs/ensure-system.log" bash scripts/ensure-system.sh; then
+        cannot_run podman "Podman, code-server's build headers or Chromium could not be installed"; continue
+      fi
+      if ! command -v podman >/dev/null 2>&1; then cannot_run podman "no podman on PATH"; continue; fi
+      if ! ensure_engine 20.10; then
+        cannot_run podman "no Docker 20.10 engine to take the test image from (scripts/ensure-docker.sh failed)"; continue
+      fi
+      if printf '%s\n' "${files[@]}" | grep -q '\.e2e\.test\.js$'; then
+        if ! quiet_step ensure-code-server "$logs/ensure-code-server.log" bash scripts/ensure-code-server.sh; then
+          cannot_run podman "code-server could not be installed"; continue
+        fi
+        if [ ! -x "${DNE_CHROMIUM:-/usr/bin/chromium}" ]; then cannot_run podman "no Chromium at ${DNE_CHROMIUM:-/usr/bin/chromium}"; continue; fi
+        if [ -z "${DNE_E2E_VSIX:-}" ]; then
+          if quiet_step package "$logs/package.log" node scripts/package.mjs "$root/test-output/e2e.vsix"; then
+            export DNE_E2E_VSIX="$root/test-output/e2e.vsix"
+          else
+            cannot_run podman "the VSIX could not be packaged"; continue
+          fi
+        fi
+      fi
+      run_node_tests podman 1500 - --test-concurrency=1 -- "${files[@]}"
       ;;
   esac
 done

@@ -13,6 +13,7 @@ import type { Check, ObservationReason, ReachReport } from '../model/reachabilit
 import { ReachArguments, UsageError } from './arguments';
 import { EngineUnreachable } from './diagram';
 import { oneLine, printable, shellCommand } from '../model/safeText';
+import { tableName } from '../model/reachability/packetFilter';
 import {
   CLI_NOT_REQUESTED,
   CLI_OUTCOME_WORDS,
@@ -112,7 +113,7 @@ export function reportText(raw: ReachReport): string {
     const drop = report.disagreement.droppedBy;
     lines.push(
       `DISAGREEMENT: the engine's facts say ${report.disagreement.explained}, but the observation says ${report.disagreement.observed} (checks: ${report.disagreement.checks.join(', ')}).` +
-        (drop ? ` Dropped by ${drop.table} ${drop.chain}: ${drop.rule}` : ''),
+        (drop ? ` Dropped by ${tableName(drop)} ${drop.chain}: ${drop.rule}` : ''),
       '',
     );
   }

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { Blocker, Check, PathHop, ReachReport, ReachSide, SharedNetwork, VerdictValue } from '../model/reachability/types';
 import { CHECK_KINDS, FIXES, HopStyle, hopText, NOTES, OBSERVATION_REASONS, OUTCOMES, RULES, sideName } from '../messages/reachMessages';
 import { shellCommand } from '../model/safeText';
+import { tableName } from '../model/reachability/packetFilter';
 import { code, field, md } from './treeItems';
 import { dateTime } from './uiFormat';
 
@@ -53,7 +54,7 @@ function disagreementBlock(report: ReachReport): string {
   ];
   const drop = disagreement.droppedBy;
   if (drop) {
-    lines.push('>', `> ${vscode.l10n.t('Dropped by this packet-filter rule (table {0}, chain {1}): {2}', md(drop.table), md(drop.chain), code(drop.rule))}`);
+    lines.push('>', `> ${vscode.l10n.t('Dropped by this packet-filter rule (table {0}, chain {1}): {2}', md(tableName(drop)), md(drop.chain), code(drop.rule))}`);
   } else {
     lines.push('>', `> ${vscode.l10n.t('No packet-filter rule was seen dropping: look for a hand-made route or a firewall outside Docker.')}`);
   }

@@ -3,7 +3,8 @@
  * `podman system service` on a private socket (test/support/podmanService.ts), read through the
  * extension's own EngineClient and EngineSession, compared with what the `podman` CLI and `ip`
  * say. Everything it makes is named `pdm-…` and labelled dne.test.podman=1; the Docker engines are
- * not touched. Runs the same on the machine and inside Docker 28's box (scripts/engine28.sh run).
+ * not touched. Runs in the podman tier (scripts/test-all.sh podman), once, on the machine; it also
+ * runs inside Docker 28's box (scripts/engine28.sh run) when run there by hand.
  */
 import '../support/vscodeFake';
 import { strict as assert } from 'node:assert';

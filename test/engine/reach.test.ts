@@ -76,7 +76,11 @@ describe('connectivity doctor on the real engine', { skip: isRoot ? false : 'nee
     engineApiVersion = state.kind === 'connected' ? state.apiVersion : undefined;
   });
 
+  /** A native nftables table of the test below (family and name), deleted in `after` even on failure. */
+  const NFT_TABLE = ['inet', `dne-rch-${process.pid}`];
+
   after(() => {
+    spawnSync('nft', ['delete', 'table', ...NFT_TABLE]);
     if (dropRule.length > 0) {
       spawnSync('iptables', ['-D', ...dropRule]);
     }
@@ -201,6 +205,31 @@ describe('connectivity doctor on the real engine', { skip: isRoot ? false : 'nee
     assert.equal(filter?.observed, 'fail', detail);
     assert.match(filter?.detail ?? '', /^filter \(IPv6\): -A FORWARD -s fd00:dead:66::\S+ -d fd00:dead:66::\S+ .*-j DROP$/);
     assert.equal(spawnSync('docker', ['exec', 'rch-v6a', 'ping', '-6', '-c', '1', '-W', '1', to]).status, 1, 'ping -6 inside rch-v6a fails too');
+  });
+
+  test('a DROP in a native nftables table (as Docker 29\'s nftables backend or firewalld writes): named with its family and table in nft\'s words; the fix deletes it by handle', async () => {
+    const from = docker(['inspect', '-f', '{{(index .NetworkSettings.Networks "rch-user").IPAddress}}', 'rch-a']);
+    const to = docker(['inspect', '-f', '{{(index .NetworkSettings.Networks "rch-user").IPAddress}}', 'rch-b']);
+    // Before the filter table (priority -10): the packet never reaches Docker's own accept rules.
+    const ruleset = `table ${NFT_TABLE.join(' ')} {\n chain forward {\n  type filter hook forward priority -10; policy accept;\n  ip saddr ${from} ip daddr ${to} counter drop comment "dne test"\n }\n}\n`;
+    execFileSync('nft', ['-f', '-'], { input: ruleset });
+    const report = await checkReach(session, { from: 'rch-a', to: 'rch-b' });
+    assert.deepEqual(report.verdict, { explained: 'reachable', observed: 'unreachable', final: 'unreachable' });
+    const drop = report.disagreement?.droppedBy;
+    assert.deepEqual([drop?.table, drop?.chain, drop?.nftables?.family], [NFT_TABLE[1], 'forward', 'inet'], JSON.stringify(drop));
+    assert.equal(drop?.rule, `ip saddr ${from} ip daddr ${to} counter drop comment "dne test"`);
+    const filter = report.checks.find((check) => check.kind === 'filter');
+    assert.equal(filter?.observed, 'fail', JSON.stringify(filter));
+    assert.equal(filter?.detail, `inet ${NFT_TABLE[1]} (nftables): ip saddr ${from} ip daddr ${to} counter drop comment "dne test"`);
+    assert.equal(spawnSync('docker', ['exec', 'rch-a', 'ping', '-c', '1', '-W', '1', to]).status, 1, 'ping inside rch-a fails too');
+    const handle = /"dne test" # handle (\d+)/.exec(execFileSync('nft', ['-a', 'list', 'chain', ...NFT_TABLE, 'forward'], { encoding: 'utf8' }))?.[1];
+    assert.deepEqual(report.blockers[0].fix?.command, ['nft', 'delete', 'rule', ...NFT_TABLE, 'forward', 'handle', handle]);
+    const cli = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'reach', 'rch-a', 'rch-b'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(cli.status, 1, cli.stderr);
+    assert.match(cli.stdout.split('\n')[0], new RegExp(`^DISAGREEMENT: .*Dropped by inet ${NFT_TABLE[1]} \\(nftables\\) forward: ip saddr`));
+    // The fix the report gives removes the rule: reachable again.
+    execFileSync(report.blockers[0].fix!.command![0], report.blockers[0].fix!.command!.slice(1));
+    assert.equal((await checkReach(session, { from: 'rch-a', to: 'rch-b' })).verdict.observed, 'reachable');
   });
 
   test('usage: an unknown container is exit 2 with a sentence', () => {

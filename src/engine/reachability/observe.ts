@@ -7,7 +7,7 @@
  */
 import type { ObservationResult, ProbeResult } from '../../model/reachability/conclude';
 import type { Explanation } from '../../model/reachability/explain';
-import { CountedRule, droppedBetween, FilterSource, parseIptablesSave } from '../../model/reachability/packetFilter';
+import { CountedRule, droppedBetween, FilterSource, parseIptablesSave, parseNftRuleset } from '../../model/reachability/packetFilter';
 import type { CheckOutcome } from '../../model/reachability/types';
 import { EngineValueError, isIpAddress } from '../../model/engineValues';
 import { systemTool } from '../../probe/systemTools';
@@ -58,16 +58,28 @@ export async function observe(runner: NamespaceRunner, explanation: Explanation,
 /**
  * Every table of the packet filter, IPv4 and IPv6 (root: the tools by absolute path, never through
  * PATH): for each family, the nft backend's and the legacy backend's dumps when both tools are
- * there (Docker uses either), else the system's default `iptables-save`. Undefined when no IPv4
- * dump can be read; an IPv6 dump that cannot be read is left out.
+ * there (Docker uses either), else the system's default `iptables-save`; and the native nftables
+ * tables (`nft -j list ruleset`: Docker 29's nftables backend, firewalld) when `nft` is there.
+ * Undefined when nothing can be read; a dump that cannot be read is left out.
  */
 async function readFilter(): Promise<CountedRule[] | undefined> {
   const ipv4 = await readFamily('iptables', {});
-  if (!ipv4) {
+  const ipv6 = ipv4 ? await readFamily('ip6tables', { family: 'ipv6' }) : undefined;
+  const native = await readNftables(ipv4 !== undefined && (await systemTool('iptables-nft-save')) !== undefined);
+  if (!ipv4 && !native) {
     return undefined;
   }
-  const ipv6 = await readFamily('ip6tables', { family: 'ipv6' });
-  return [...ipv4, ...(ipv6 ?? [])];
+  return [...(ipv4 ?? []), ...(ipv6 ?? []), ...(native ?? [])];
+}
+
+/** The native nftables rules with counters; iptables-nft's own tables are left to its dump when it was read. */
+async function readNftables(iptablesNftRead: boolean): Promise<CountedRule[] | undefined> {
+  const nft = await systemTool('nft');
+  if (!nft) {
+    return undefined;
+  }
+  const result = await runFile(nft, ['-j', 'list', 'ruleset'], 5_000);
+  return result.code === 0 ? parseNftRuleset(result.output, { skipIptablesTables: iptablesNftRead }) : undefined;
 }
 
 async function readFamily(command: 'iptables' | 'ip6tables', source: FilterSource): Promise<CountedRule[] | undefined> {

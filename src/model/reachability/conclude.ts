@@ -4,7 +4,7 @@
  * blockers only observation can name (a dropping filter rule, a closed port). Pure.
  */
 import type { Explanation } from './explain';
-import { deleteCommand } from './packetFilter';
+import { deleteCommand, tableName } from './packetFilter';
 import type { Blocker, Check, CheckOutcome, Disagreement, FilterRule, Observation, ReachPath, ReachReport, Verdict, VerdictValue } from './types';
 
 export interface ProbeResult {
@@ -94,11 +94,6 @@ function checksOf(explanation: Explanation, observed: ObservationResult): Check[
 
 /** What a probe says when the packet could not leave its namespace (no route there). */
 const NOT_SENT = /network is unreachable/i;
-
-/** The rule's table as the report names it: `raw`, `filter`…, with `(IPv6)` for ip6tables and `(legacy)` for the legacy backend. */
-function tableName(rule: FilterRule): string {
-  return [rule.table, ...(rule.family === 'ipv6' ? ['(IPv6)'] : []), ...(rule.legacy ? ['(legacy)'] : [])].join(' ');
-}
 
 function networkName(explanation: Explanation, networkId: string | undefined): string | undefined {
   return explanation.sharedNetworks.find((network) => network.networkId === networkId)?.networkName ?? networkId;

@@ -163,7 +163,7 @@ export interface Observation {
   tools?: string[];
 }
 
-/** A packet-filter rule as iptables-save prints it, with its table and chain. */
+/** A packet-filter rule as iptables-save (or nft) prints it, with its table and chain. */
 export interface FilterRule {
   table: string;
   chain: string;
@@ -176,6 +176,18 @@ export interface FilterRule {
   family?: 'ipv6';
   /** Set when the rule is in the legacy (x_tables) backend read beside the nft one. */
   legacy?: true;
+  /**
+   * Set for a rule of a native nftables table (`nft list ruleset`: Docker 29's nftables backend,
+   * firewalld, a hand-made table): its table's family and the rule's handle, which is how nft
+   * deletes it. `rule` is then nft's own words.
+   */
+  nftables?: NftablesPlace;
+}
+
+/** Where a native nftables rule is: the family of its table (ip, ip6, inet…) and its handle. */
+export interface NftablesPlace {
+  family: string;
+  handle: number;
 }
 
 export interface Disagreement {
