@@ -16,7 +16,8 @@ import { RootlessPodman, rootlessUnavailable, startRootlessPodman } from '../sup
 import { addressesOf, ipInProcess, ipInRootlessNetns, rootlessNetnsFile, slirp4netnsProcesses } from '../support/rootlessTruth';
 
 const cli = path.join(__dirname, '..', '..', '..', 'dist', 'cli.js');
-const unavailable = rootlessUnavailable();
+// Under CI a machine that cannot run rootless Podman is a failure (the tier installs what it needs), never a skip.
+const unavailable = process.env.CI === 'true' ? undefined : rootlessUnavailable();
 
 interface Inspected {
   Id: string;
