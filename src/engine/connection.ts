@@ -3,7 +3,7 @@
  * sockets) and builds dockerode options for the chosen target.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as https from 'node:https';
 import type * as http from 'node:http';
 import * as os from 'node:os';
@@ -77,6 +77,16 @@ function isSocket(file: string): boolean {
   }
 }
 
+/** Whether this user may connect to the socket (connect(2) on a unix socket needs write permission). */
+function mayConnect(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK | constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Resolves the engine to use. `contextOverride` is what the "Switch Engine Context" command chose
  * for this window; it ranks like DOCKER_CONTEXT.
@@ -91,6 +101,7 @@ export function resolveTarget(setting: string | undefined, contextOverride?: str
     configCurrentContext: currentContextName(configFolder),
     findContext: (name) => readContext(name, configFolder),
     socketExists: isSocket,
+    socketUsable: mayConnect,
   });
   const missing = missingTlsFile(target.tls, existsSync);
   if (missing) {
@@ -141,7 +152,7 @@ export function describeTargetOrigin(target: EngineTarget): string {
   if (!choice) {
     return origin;
   }
-  const absent = choice.absent.length > 0 ? `; absent: ${choice.absent.join(', ')}` : '';
+  const absent = (choice.absent.length > 0 ? `; absent: ${choice.absent.join(', ')}` : '') + (choice.denied ? `; no permission: ${choice.denied.join(', ')}` : '');
   return choice.found ? `${origin}: ${DEFAULT_SOCKET_WORDS[choice.kind]}${absent}` : `${origin}: no default socket exists, trying ${DEFAULT_SOCKET_WORDS[choice.kind]}${absent}`;
 }
 

@@ -45,6 +45,11 @@ export interface DefaultSocketChoice {
   found: boolean;
   /** The default sockets looked at before this one, absent. */
   absent: string[];
+  /**
+   * The default sockets before this one that exist but this user may not use (Docker's, on a machine
+   * where the user is not in the docker group and runs rootless Podman): skipped for one they can use.
+   */
+  denied?: string[];
 }
 
 export interface ContextMeta {
@@ -65,6 +70,11 @@ export interface ResolutionInputs {
   findContext: (name: string) => ContextMeta | undefined;
   /** Whether a unix socket path exists (for the default-socket probe). */
   socketExists: (path: string) => boolean;
+  /**
+   * Whether this user may connect to an existing socket (read and write permission). Absent: every
+   * existing socket counts as usable.
+   */
+  socketUsable?: (path: string) => boolean;
 }
 
 export class ConnectionResolutionError extends Error {
@@ -254,10 +264,21 @@ export function resolveEngineTarget(inputs: ResolutionInputs): EngineTarget {
     return { source: 'environment', contextName: 'default', ...parseDockerHost(host, true), tls: tlsFromEnvironment(env, host) };
   }
   const candidates = defaultSockets(env, inputs.platform);
-  const index = inputs.platform === 'win32' ? 0 : candidates.findIndex((candidate) => inputs.socketExists(candidate.path));
+  const existing = (candidate: { path: string }) => inputs.socketExists(candidate.path);
+  const usable = (candidate: { path: string }) => existing(candidate) && (inputs.socketUsable?.(candidate.path) ?? true);
+  // The first socket this user can use; else the first that exists (its permission error is then shown).
+  const firstUsable = candidates.findIndex(usable);
+  const index = inputs.platform === 'win32' ? 0 : firstUsable >= 0 ? firstUsable : candidates.findIndex(existing);
   const chosen = candidates[Math.max(index, 0)];
   const protocol = inputs.platform === 'win32' ? 'npipe' : 'unix';
-  const defaultSocket: DefaultSocketChoice = { kind: chosen.kind, found: index >= 0, absent: candidates.slice(0, index >= 0 ? index : candidates.length).map((candidate) => candidate.path) };
+  const before = candidates.slice(0, index >= 0 ? index : candidates.length);
+  const denied = inputs.platform === 'win32' ? [] : before.filter(existing).map((candidate) => candidate.path);
+  const defaultSocket: DefaultSocketChoice = {
+    kind: chosen.kind,
+    found: index >= 0,
+    absent: before.filter((candidate) => inputs.platform === 'win32' || !existing(candidate)).map((candidate) => candidate.path),
+    ...(denied.length > 0 ? { denied } : {}),
+  };
   return { source: 'default', contextName: 'default', host: `${protocol}://${chosen.path}`, protocol, socketPath: chosen.path, defaultSocket };
 }
 

@@ -67,6 +67,14 @@ describe('rootless Podman as its user sees it (real rootless podman system servi
     assert.equal(topology.level, 'sysfs', 'the user probes without root');
   });
 
+  test('with no DOCKER_HOST, the user who may not use Docker\'s socket (not in the docker group) gets their rootless Podman, not a permission error', () => {
+    const { DOCKER_HOST: _configured, ...withoutHost } = podman.env;
+    const result = runScriptAsUser(cli, ['diagram', '--format', 'json', '--full'], { user: podman.user.name, env: withoutHost });
+    assert.equal(result.status, 0, result.stderr);
+    const drawn = JSON.parse(result.stdout) as Topology;
+    assert.ok(drawn.namespaces.some((ns) => ns.containers.some((c) => c.name === slirpName)), 'the rootless container is in the diagram');
+  });
+
   test("a slirp4netns container: its TAP device as `ip` shows it inside, joined to the slirp4netns process serving its namespace, no veth, nothing 'not managed'", () => {
     const details = inspect(slirpName);
     const inside = ipInProcess(details.State.Pid).find((link) => link.linkinfo?.info_kind === 'tun')!;

@@ -86,6 +86,16 @@ describe('engine connection resolution', () => {
     const both = resolveEngineTarget(inputs({ env, socketExists: (p) => p === '/var/run/docker.sock' || p.endsWith('podman.sock') }));
     assert.equal(both.socketPath, '/var/run/docker.sock');
     assert.equal(describeTargetOrigin(both), "from default: Docker's default socket");
+    // Docker's socket there but not this user's (not in the docker group), rootless Podman running: Podman's,
+    // and the log says why Docker's was passed over.
+    const denied = resolveEngineTarget(inputs({ env, socketExists: (p) => p === '/var/run/docker.sock' || p === '/run/user/1000/podman/podman.sock', socketUsable: (p) => p !== '/var/run/docker.sock' }));
+    assert.equal(denied.socketPath, '/run/user/1000/podman/podman.sock');
+    assert.match(describeTargetOrigin(denied), /^from default: Podman's rootless socket \(podman system service\); absent: \/run\/user\/1000\/docker\.sock, .*; no permission: \/var\/run\/docker\.sock$/);
+    assert.doesNotMatch(describeTargetOrigin(denied).split('; no permission')[0], /\/var\/run\/docker\.sock/, 'an existing socket is not called absent');
+    // None usable: the first that exists, so its own permission error is what the user sees.
+    const noneUsable = resolveEngineTarget(inputs({ env, socketExists: (p) => p === '/var/run/docker.sock' || p === '/run/podman/podman.sock', socketUsable: () => false }));
+    assert.equal(noneUsable.socketPath, '/var/run/docker.sock');
+    assert.equal(describeTargetOrigin(noneUsable), "from default: Docker's default socket");
     // Never in place of what the user configured.
     const configured = resolveEngineTarget(inputs({ env: { ...env, DOCKER_HOST: 'tcp://10.0.0.9:2375' }, socketExists: (p) => p.endsWith('podman.sock') }));
     assert.equal(configured.host, 'tcp://10.0.0.9:2375');
