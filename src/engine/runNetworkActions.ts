@@ -18,6 +18,7 @@ import { AddressPool, SubnetFacts, subnetFacts } from '../model/subnetFacts';
 import type { ContainerModel, NetworkModel } from '../model/inventory';
 import type { EngineInfoJson } from '../model/dockerTypes';
 import type { EngineApi } from './engineApi';
+import { engineProduct, type EngineProduct } from '../model/engineProduct';
 
 /** A fresh inventory (two list calls), for flows that run outside the extension's session. */
 export async function readInventory(client: EngineApi): Promise<Inventory> {
@@ -26,16 +27,20 @@ export async function readInventory(client: EngineApi): Promise<Inventory> {
 }
 
 /**
- * What the create flow needs to know about the engine: its network drivers, swarm role and API
- * version (`apiVersion` when the caller knows it already, as the session does; else asked).
+ * What the create flow needs to know about the engine: its network drivers, swarm role, API
+ * version and product (`apiVersion` and `product` when the caller knows them already, as the
+ * session does; else asked).
  */
-export async function readDriverContext(client: EngineApi, apiVersion?: string): Promise<DriverContext> {
-  const [info, version] = await Promise.all([client.info(), apiVersion ? { ApiVersion: apiVersion } : client.version().catch(() => undefined)]);
+export async function readDriverContext(client: EngineApi, apiVersion?: string, product?: EngineProduct): Promise<DriverContext> {
+  const known = apiVersion && product;
+  const [info, version] = await Promise.all([client.info(), known ? undefined : client.version().catch(() => undefined)]);
   return {
     engineDrivers: info.Plugins?.Network ?? undefined,
     swarmManager: Boolean(info.Swarm?.ControlAvailable),
     swarmWorker: info.Swarm?.LocalNodeState === 'active' && !info.Swarm.ControlAvailable,
-    apiVersion: version?.ApiVersion,
+    apiVersion: apiVersion ?? version?.ApiVersion,
+    // Podman applies fewer create options than Docker: the validation names the ones it would drop.
+    engineProduct: product ?? (version ? engineProduct(version) : undefined),
   };
 }
 
@@ -53,7 +58,7 @@ export async function createNetwork(client: EngineApi, spec: CreateNetworkSpec, 
     return { item, ok: false, issues };
   }
   try {
-    return { item: { ...item, id: await client.createNetwork(toCreateRequest(spec)) }, ok: true };
+    return { item: { ...item, id: await client.createNetwork(toCreateRequest(spec, context.engineProduct)) }, ok: true };
   } catch (error) {
     return { item, ok: false, error: classifyOperationError(error) };
   }

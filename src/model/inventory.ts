@@ -8,6 +8,8 @@ import { buildSwarmModel, SwarmModel } from './swarm';
 import { isInterfaceName } from './engineValues';
 import { byName, compareNames } from './naturalOrder';
 import { GATEWAY_MODE_OPTION } from './engineFeatures';
+import { listedGateway } from './addresses';
+import { podmanSummaries } from './podmanModes';
 
 /** The label Docker Compose puts on the containers and networks of a project. */
 export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
@@ -240,7 +242,7 @@ export function parseNetworkMode(mode: string | undefined): NetworkMode {
 function subnetsOf(network: NetworkJson): SubnetConfig[] {
   return (network.IPAM?.Config ?? []).map((config) => ({
     subnet: config.Subnet || undefined,
-    gateway: config.Gateway || undefined,
+    gateway: listedGateway(config.Gateway),
     ipRange: config.IPRange || undefined,
     auxiliaryAddresses: config.AuxiliaryAddresses ?? {},
     family: config.Subnet?.includes(':') || config.Gateway?.includes(':') ? 6 : 4,
@@ -282,10 +284,12 @@ export function buildInventory(snapshot: EngineSnapshot): Inventory {
   const podman = snapshot.podmanNetworks ? podmanNetworkFacts(snapshot.podmanNetworks) : undefined;
   const networks = snapshot.networks.map((network) => networkModelOf(network, podman));
   const networkById = new Map(networks.map((network) => [network.id, network]));
-  const containers = containerModelsOf(snapshot.containers);
+  // On Podman, the summaries Docker would have listed (network modes, only the networks each container joined).
+  const summaries = podmanSummaries(snapshot);
+  const containers = containerModelsOf(summaries);
   const containerById = new Map(containers.map((container) => [container.id, container]));
   linkSharedStacks(containers, containerById);
-  attachEndpoints(snapshot.containers, containers, networkById);
+  attachEndpoints(summaries, containers, networkById);
   attachBorrowedEndpoints(containers, containerById, networkById);
   sortInventory(networks, containers);
   const swarm = snapshot.swarm ? buildSwarmModel(snapshot.swarm, snapshot.networks) : undefined;
