@@ -8,6 +8,7 @@ import { buildInventory, Inventory } from '../model/inventory';
 import {
   DisconnectTarget,
   engineGone,
+  podmanKeepsRefusedConnect,
   PruneCandidate,
   RemovalPlan,
   StepOutcome,
@@ -164,12 +165,20 @@ export async function connectContainers(
         outcomes.push({ item, ok: false, issues });
         continue;
       }
-      await client.connect(network.id, container.id, {
-        aliases: spec.aliases,
-        ipv4Address: spec.ipv4Address?.trim() || undefined,
-        ipv6Address: spec.ipv6Address?.trim() || undefined,
-        gwPriority: spec.gwPriority,
-      });
+      await client
+        .connect(network.id, container.id, {
+          aliases: spec.aliases,
+          ipv4Address: spec.ipv4Address?.trim() || undefined,
+          ipv6Address: spec.ipv6Address?.trim() || undefined,
+          gwPriority: spec.gwPriority,
+        })
+        .catch(async (error: unknown) => {
+          // Podman keeps the refused membership (and then fails every container list): undo it, so the refusal changes nothing.
+          if (inventory.podman && podmanKeepsRefusedConnect(classifyOperationError(error))) {
+            await client.disconnect(network.id, container.id, true).catch(() => undefined);
+          }
+          throw error;
+        });
       outcomes.push({ item, ok: true });
     } catch (error) {
       outcomes.push({ item, ok: false, error: classifyOperationError(error) });
@@ -260,7 +269,7 @@ export async function removeNetworks(
     }
     if (!failure) {
       try {
-        await client.removeNetwork(plan.network.id);
+        await client.removeNetwork(plan.network.removalRef);
       } catch (error) {
         failure = classifyOperationError(error);
       }
@@ -291,7 +300,7 @@ export async function pruneNetworks(client: EngineApi, candidates: PruneCandidat
     }
     onStep?.(item);
     try {
-      await client.removeNetwork(candidate.network.id);
+      await client.removeNetwork(candidate.network.removalRef);
       outcomes.push({ item, ok: true });
     } catch (error) {
       outcomes.push({ item, ok: false, error: classifyOperationError(error) });

@@ -52,6 +52,12 @@ export interface NetworkModel {
   bridgeName?: string;
   /** True when the engine says no DNS server answers on it (Podman's `dns_enabled: false`): no container name resolves. */
   dnsDisabled?: boolean;
+  /**
+   * How a removal must name it: Podman 4.3 removes a network named by its full id even while
+   * containers are on it (they keep a network that no longer exists); by its name it refuses, as
+   * Docker does. So on Podman, by name; on Docker, by id.
+   */
+  removalRef: string;
   endpoints: EndpointModel[];
   raw: NetworkJson;
 }
@@ -152,6 +158,8 @@ export interface Inventory {
   containerById: Map<string, ContainerModel>;
   /** When the engine is in a swarm: its role, and on a manager the nodes, tasks and swarm networks. */
   swarm?: SwarmModel;
+  /** Read from Podman (its own lists are in the snapshot): some actions need Podman's own care. */
+  podman?: boolean;
 }
 
 export function shortId(id: string): string {
@@ -293,7 +301,7 @@ export function buildInventory(snapshot: EngineSnapshot): Inventory {
   attachBorrowedEndpoints(containers, containerById, networkById);
   sortInventory(networks, containers);
   const swarm = snapshot.swarm ? buildSwarmModel(snapshot.swarm, snapshot.networks) : undefined;
-  return { networks, containers, networkById, containerById, ...(swarm ? { swarm } : {}) };
+  return { networks, containers, networkById, containerById, ...(swarm ? { swarm } : {}), ...(snapshot.podmanNetworks ? { podman: true } : {}) };
 }
 
 /** `podman`: on Podman, what its own list says (the network's name, its bridge: none when it gave none). */
@@ -325,6 +333,7 @@ function networkModelOf(network: NetworkJson, podman?: Map<string, PodmanNetwork
     composeProject: network.Labels?.[COMPOSE_PROJECT_LABEL] || undefined,
     bridgeName: podman ? (network.Driver === 'bridge' ? podmanFacts?.bridge : undefined) : bridgeDeviceName(network),
     ...(podmanFacts?.dnsDisabled ? { dnsDisabled: true } : {}),
+    removalRef: podman ? podmanFacts?.name ?? network.Name : network.Id,
     endpoints: [],
     raw: network,
   };
