@@ -68,6 +68,7 @@ describe('every network action on Podman (real podman system service)', { skip: 
   const networkExists = (name: string) => service.podman(['network', 'ls', '--format', '{{.Name}}']).split('\n').includes(name);
   const fresh = async (): Promise<Inventory> => {
     await session.refresh();
+    assert.equal(session.state.kind, 'connected', `${JSON.stringify(session.state)}\n${service.podman(['ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.Names}} {{.Status}}'], { allowFailure: true })}`);
     return session.inventory!;
   };
   const idOf = (inventory: Inventory, container: string) => inventory.containers.find((c) => c.name === container)!.id;
