@@ -33,11 +33,13 @@ async function submit(flow: CreateFlow): Promise<void> {
 async function startFlow(services: Services, title: string): Promise<CreateFlow> {
   const inventory = requireInventory(services);
   const apiVersion = sessionApiVersion(services);
+  const state = services.session.state;
+  const product = state.kind === 'connected' ? state.engineProduct : undefined;
   let drivers: DriverContext;
   try {
-    drivers = await readDriverContext(services.session.client, apiVersion);
+    drivers = await readDriverContext(services.session.client, apiVersion, product);
   } catch {
-    drivers = { swarmManager: false, apiVersion };
+    drivers = { swarmManager: false, apiVersion, engineProduct: product };
   }
   return { services, inventory, drivers, spec: emptySpec(), title };
 }

@@ -252,7 +252,7 @@ export async function reviewStep(flow: CreateFlow, back: boolean): Promise<boole
     const create: Item<ReviewAction> = { label: vscode.l10n.t('$(check) Create network {0}', flow.spec.name), value: 'create', detail: summaryOf(flow.spec) };
     const head: Item<ReviewAction>[] =
       issues.length === 0 ? [create] : issues.map((found) => ({ label: `$(error) ${validationMessage(found, vscode.l10n)}`, value: 'back', detail: vscode.l10n.t('Go back to fix it') }));
-    const items = [...head, ...requestRows(toCreateRequest(flow.spec), flow.drivers.apiVersion)];
+    const items = [...head, ...requestRows(toCreateRequest(flow.spec, flow.drivers.engineProduct), flow.drivers.apiVersion)];
     const chosen = await pickStep({ title: flow.title, back, placeholder: vscode.l10n.t('Review: everything below is sent to the engine'), items, activeItem: head[0] });
     if (chosen.value === 'back') {
       throw new StepBack();

@@ -4,7 +4,7 @@
  * logic (debounce, refresh-again, backoff, generations) is tested in milliseconds. A claim about
  * what the engine does is tested against the real one (test/engine).
  */
-import type { ContainerInspectJson, ContainerSummaryJson, EngineEventJson, EngineInfoJson, NetworkJson, PodmanNetworkJson, SwarmNodeJson, SwarmServiceJson, SwarmTaskJson } from '../model/dockerTypes';
+import type { ContainerInspectJson, ContainerSummaryJson, EngineEventJson, EngineInfoJson, NetworkJson, PodmanContainerJson, PodmanNetworkJson, SwarmNodeJson, SwarmServiceJson, SwarmTaskJson } from '../model/dockerTypes';
 import type { EngineTarget } from '../model/connectionResolution';
 import type { NetworkCreateRequest } from '../model/createNetworkSpec';
 
@@ -55,6 +55,8 @@ export interface EngineApi {
   listContainers(): Promise<ContainerSummaryJson[]>;
   /** Podman only (`GET /v4.0.0/libpod/networks/json`): its own network list, which names each bridge device. */
   listPodmanNetworks(): Promise<PodmanNetworkJson[]>;
+  /** Podman only (`GET /v4.0.0/libpod/containers/json?all=true`): the networks each container joined itself. */
+  listPodmanContainers(): Promise<PodmanContainerJson[]>;
   inspectContainer(id: string): Promise<ContainerInspectJson>;
   inspectNetwork(id: string, verbose?: boolean): Promise<NetworkJson>;
   /** Swarm managers only (`GET /nodes`, `GET /tasks`, `GET /services`): one call each, whatever the size. */

@@ -11,6 +11,7 @@ import type {
   EngineEventJson,
   EngineInfoJson,
   NetworkJson,
+  PodmanContainerJson,
   PodmanNetworkJson,
   SwarmNodeJson,
   SwarmServiceJson,
@@ -100,11 +101,17 @@ export class EngineClient implements EngineApi {
   }
 
   listPodmanNetworks(): Promise<PodmanNetworkJson[]> {
-    // Podman's own API on the same socket; it answers only under a version prefix (v4.0.0 is served by Podman 4 and 5).
-    const request = new Promise<PodmanNetworkJson[]>((resolve, reject) => {
-      this.docker.modem.dial({ path: '/v4.0.0/libpod/networks/json', method: 'GET', statusCodes: { 200: true }, options: {} }, (error, data) =>
-        error ? reject(error) : resolve(Array.isArray(data) ? (data as PodmanNetworkJson[]) : []),
-      );
+    return this.libpodList<PodmanNetworkJson>('/v4.0.0/libpod/networks/json', {});
+  }
+
+  listPodmanContainers(): Promise<PodmanContainerJson[]> {
+    return this.libpodList<PodmanContainerJson>('/v4.0.0/libpod/containers/json?', { all: true });
+  }
+
+  /** One list of Podman's own API on the same socket; it answers only under a version prefix (v4.0.0 is served by Podman 4 and 5). */
+  private libpodList<T>(path: string, options: Record<string, unknown>): Promise<T[]> {
+    const request = new Promise<T[]>((resolve, reject) => {
+      this.docker.modem.dial({ path, method: 'GET', statusCodes: { 200: true }, options }, (error, data) => (error ? reject(error) : resolve(Array.isArray(data) ? (data as T[]) : [])));
     });
     return this.count(request);
   }

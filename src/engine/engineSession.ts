@@ -3,8 +3,8 @@
  * snapshot and its Inventory with the inspections beside it (SnapshotStore), the one events
  * subscription that drives debounced refreshes (EventFeed), and the swarm lists, poll and peers
  * (SwarmTracker). The facade itself owns what ties them together: the connection state, the
- * refresh (2 list calls, 5 on a swarm manager when the swarm lists may have changed, one more on
- * Podman for its own network list, whatever the engine's size) and the retry with backoff while
+ * refresh (2 list calls, 5 on a swarm manager when the swarm lists may have changed, two more on
+ * Podman for its own network and container lists, whatever the engine's size) and the retry with backoff while
  * the engine is unreachable. No `vscode` import:
  * the views, the topology panel and the CLI read `inventory` and listen to `onDidChange`.
  */
@@ -12,7 +12,7 @@ import { engineProduct, engineTitle, type EngineProduct } from '../model/engineP
 import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
 import { Debouncer } from '../common/debounce';
-import type { ContainerInspectJson, EngineEventJson, EngineInfoJson, EngineSnapshot, PodmanNetworkJson } from '../model/dockerTypes';
+import type { ContainerInspectJson, EngineEventJson, EngineInfoJson, EngineSnapshot } from '../model/dockerTypes';
 import { EngineTarget, isLocalEngine } from '../model/connectionResolution';
 import { classifyUnreachable, UnreachableCause } from '../model/engineErrors';
 import type { EndpointNamesLookup } from '../model/endpointNames';
@@ -24,6 +24,7 @@ import type { EngineApi, ExecResult } from './engineApi';
 import { EventFeed, EventFeedOptions } from './session/eventFeed';
 import { SnapshotStore } from './session/snapshotStore';
 import { SwarmTracker } from './session/swarmTracker';
+import { PodmanLists } from './session/podmanLists';
 
 export type SessionState =
   | { kind: 'connecting' }
@@ -52,6 +53,8 @@ export class EngineSession {
   private readonly store: SnapshotStore;
   private readonly feed: EventFeed;
   private readonly swarm: SwarmTracker;
+  /** Podman's own lists and the network modes of its containers without a network (none on Docker). */
+  private readonly podman: PodmanLists;
   private readonly retry: Debouncer;
   private backoffMs: number;
   private refreshing: Promise<void> | undefined;
@@ -64,6 +67,7 @@ export class EngineSession {
     this.backoffMs = this.minBackoffMs;
     this.retry = new Debouncer(() => void this.refresh(), this.backoffMs);
     this.store = new SnapshotStore(client);
+    this.podman = new PodmanLists(client, options.log);
     this.swarm = new SwarmTracker(client, this.store, {
       canPoll: () => this.stateValue.kind === 'connected' && !this.refreshing,
       refresh: () => void this.refreshOnce(),
@@ -188,12 +192,12 @@ export class EngineSession {
     try {
       const connected = this.stateValue.kind === 'connected';
       const podman = this.isPodman;
-      const [networks, containers, info, knownSwarm, podmanNetworks] = await Promise.all([
+      const [networks, containers, info, knownSwarm, podmanParts] = await Promise.all([
         this.client.listNetworks(),
         this.client.listContainers(),
         connected ? Promise.resolve(this.connectionInfo) : this.client.info().catch(() => undefined),
         connected ? this.swarm.forRefresh() : Promise.resolve(undefined),
-        podman ? this.readPodmanNetworks() : Promise.resolve(undefined),
+        podman ? this.podman.read() : Promise.resolve(undefined),
       ]);
       if (!connected) {
         this.connectionInfo = info;
@@ -204,13 +208,13 @@ export class EngineSession {
       if (this.disposed) {
         return;
       }
-      const snapshot: EngineSnapshot = { networks, containers, ...(swarm ? { swarm } : {}), ...(podmanNetworks ? { podmanNetworks } : {}) };
+      const snapshot: EngineSnapshot = { networks, containers, ...(swarm ? { swarm } : {}), ...(podmanParts ?? {}) };
       this.store.replace(snapshot);
       if (this.stateValue.kind !== 'connected') {
         await this.becomeConnected(info);
-        // Only now is the engine known to be Podman: its own network list names the bridges, read once more here.
+        // Only now is the engine known to be Podman: its own lists (bridges, network modes), read once more here.
         if (this.isPodman && !this.disposed) {
-          this.store.replace({ ...snapshot, podmanNetworks: await this.readPodmanNetworks() });
+          this.store.replace({ ...snapshot, ...(await this.podman.read()) });
         }
       }
       this.emitter.emit('change');
@@ -224,18 +228,6 @@ export class EngineSession {
   /** Connected to Podman (its own /version said so). */
   private get isPodman(): boolean {
     return this.stateValue.kind === 'connected' && this.stateValue.engineProduct === 'Podman';
-  }
-
-  /**
-   * Podman's own network list (one call): the compatible list names no bridge device. When it
-   * fails, no bridge is named (an empty list) rather than drawn under Docker's rule, which names
-   * no device on Podman.
-   */
-  private readPodmanNetworks(): Promise<PodmanNetworkJson[]> {
-    return this.client.listPodmanNetworks().catch((error: unknown) => {
-      this.options.log?.(`Podman's network list could not be read, so no bridge is named: ${error instanceof Error ? error.message : String(error)}`);
-      return [];
-    });
   }
 
   /** Peers of the swarm networks whose verbose inspection was read (and is still current). */
@@ -301,6 +293,7 @@ export class EngineSession {
     this.stateValue = { kind: 'unreachable', cause, detail, tls };
     this.store.clear();
     this.swarm.forget();
+    this.podman.forget();
     this.feed.stop();
     if (changed) {
       this.options.log?.(`engine ${displayHost(this.client.target.host)} unreachable (${tls ? `tls: ${tls.check}` : cause}): ${detail}`);

@@ -8,6 +8,7 @@ import { buildInventory, Inventory } from '../model/inventory';
 import {
   DisconnectTarget,
   engineGone,
+  podmanKeepsRefusedConnect,
   PruneCandidate,
   RemovalPlan,
   StepOutcome,
@@ -18,6 +19,7 @@ import { AddressPool, SubnetFacts, subnetFacts } from '../model/subnetFacts';
 import type { ContainerModel, NetworkModel } from '../model/inventory';
 import type { EngineInfoJson } from '../model/dockerTypes';
 import type { EngineApi } from './engineApi';
+import { engineProduct, type EngineProduct } from '../model/engineProduct';
 
 /** A fresh inventory (two list calls), for flows that run outside the extension's session. */
 export async function readInventory(client: EngineApi): Promise<Inventory> {
@@ -26,16 +28,20 @@ export async function readInventory(client: EngineApi): Promise<Inventory> {
 }
 
 /**
- * What the create flow needs to know about the engine: its network drivers, swarm role and API
- * version (`apiVersion` when the caller knows it already, as the session does; else asked).
+ * What the create flow needs to know about the engine: its network drivers, swarm role, API
+ * version and product (`apiVersion` and `product` when the caller knows them already, as the
+ * session does; else asked).
  */
-export async function readDriverContext(client: EngineApi, apiVersion?: string): Promise<DriverContext> {
-  const [info, version] = await Promise.all([client.info(), apiVersion ? { ApiVersion: apiVersion } : client.version().catch(() => undefined)]);
+export async function readDriverContext(client: EngineApi, apiVersion?: string, product?: EngineProduct): Promise<DriverContext> {
+  const known = apiVersion && product;
+  const [info, version] = await Promise.all([client.info(), known ? undefined : client.version().catch(() => undefined)]);
   return {
     engineDrivers: info.Plugins?.Network ?? undefined,
     swarmManager: Boolean(info.Swarm?.ControlAvailable),
     swarmWorker: info.Swarm?.LocalNodeState === 'active' && !info.Swarm.ControlAvailable,
-    apiVersion: version?.ApiVersion,
+    apiVersion: apiVersion ?? version?.ApiVersion,
+    // Podman applies fewer create options than Docker: the validation names the ones it would drop.
+    engineProduct: product ?? (version ? engineProduct(version) : undefined),
   };
 }
 
@@ -53,7 +59,7 @@ export async function createNetwork(client: EngineApi, spec: CreateNetworkSpec, 
     return { item, ok: false, issues };
   }
   try {
-    return { item: { ...item, id: await client.createNetwork(toCreateRequest(spec)) }, ok: true };
+    return { item: { ...item, id: await client.createNetwork(toCreateRequest(spec, context.engineProduct)) }, ok: true };
   } catch (error) {
     return { item, ok: false, error: classifyOperationError(error) };
   }
@@ -159,12 +165,20 @@ export async function connectContainers(
         outcomes.push({ item, ok: false, issues });
         continue;
       }
-      await client.connect(network.id, container.id, {
-        aliases: spec.aliases,
-        ipv4Address: spec.ipv4Address?.trim() || undefined,
-        ipv6Address: spec.ipv6Address?.trim() || undefined,
-        gwPriority: spec.gwPriority,
-      });
+      await client
+        .connect(network.id, container.id, {
+          aliases: spec.aliases,
+          ipv4Address: spec.ipv4Address?.trim() || undefined,
+          ipv6Address: spec.ipv6Address?.trim() || undefined,
+          gwPriority: spec.gwPriority,
+        })
+        .catch(async (error: unknown) => {
+          // Podman keeps the refused membership (and then fails every container list): undo it, so the refusal changes nothing.
+          if (inventory.podman && podmanKeepsRefusedConnect(classifyOperationError(error))) {
+            await client.disconnect(network.id, container.id, true).catch(() => undefined);
+          }
+          throw error;
+        });
       outcomes.push({ item, ok: true });
     } catch (error) {
       outcomes.push({ item, ok: false, error: classifyOperationError(error) });
@@ -255,7 +269,7 @@ export async function removeNetworks(
     }
     if (!failure) {
       try {
-        await client.removeNetwork(plan.network.id);
+        await client.removeNetwork(plan.network.removalRef);
       } catch (error) {
         failure = classifyOperationError(error);
       }
@@ -286,7 +300,7 @@ export async function pruneNetworks(client: EngineApi, candidates: PruneCandidat
     }
     onStep?.(item);
     try {
-      await client.removeNetwork(candidate.network.id);
+      await client.removeNetwork(candidate.network.removalRef);
       outcomes.push({ item, ok: true });
     } catch (error) {
       outcomes.push({ item, ok: false, error: classifyOperationError(error) });

@@ -66,7 +66,8 @@ export function operationErrorMessage(error: OperationError, l10n: Translator): 
     case 'invalidSubnet':
       return l10n.t('The engine refused the subnet {0}: write it as an address and a prefix length, like 172.16.86.0/24.', p.subnet ?? '');
     case 'endpointExists':
-      return l10n.t('{0} is already connected to {1}.', p.container ?? '', p.network ?? '');
+      // Podman names the container by its full id: its short form is the one the trees show.
+      return l10n.t('{0} is already connected to {1}.', shortIfId(p.container ?? ''), p.network ?? '');
     case 'notConnected':
       return l10n.t('The container is no longer connected to {0}: it was disconnected meanwhile.', p.network ?? '');
     case 'hasActiveEndpoints':
@@ -101,10 +102,21 @@ export function operationErrorMessage(error: OperationError, l10n: Translator): 
       return l10n.t('The engine has no free IPv4 range left in its default pools. Give a subnet explicitly, or remove unused networks.');
     case 'notSupported':
       return l10n.t('The engine or the host does not support this operation (for macvlan/ipvlan: choose a parent interface that supports it).');
+    case 'nameReserved':
+      return l10n.t('"{0}" is the name of a network mode of the engine (like host, none or slirp4netns), so no network can take it. Choose another name.', p.name ?? '');
+    case 'driverUnsupported':
+      return l10n.t('The engine does not support the network driver "{0}" (Podman offers bridge, macvlan and ipvlan). Choose one of those.', p.driver ?? '');
+    case 'noNetworksMode':
+      return l10n.t('This container runs without networks of its own (host, none, or another container\'s network stack), so it cannot join or leave a network. Recreate it with --network <network>.');
     case 'unreachable':
       return l10n.t('The Docker engine could not be reached. Nothing was changed.');
     case 'unknown':
     default:
       return l10n.t('The engine refused: {0}', error.engineMessage || '?');
   }
+}
+
+/** A full 64-hex container id as its 12-character short form; a name as it is. */
+function shortIfId(value: string): string {
+  return /^[0-9a-f]{64}$/.test(value) ? value.slice(0, 12) : value;
 }

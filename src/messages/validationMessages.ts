@@ -87,6 +87,11 @@ const MESSAGES: Record<ValidationCode, (p: Params, l10n: Translator) => string> 
   gwPriorityUnsupported: (p, l10n) =>
     l10n.t('This engine speaks API {0}: it does not know gateway priorities (they need API {1}, Docker Engine 28 or later) and would ignore {2}.', p.api ?? '', p.needed ?? '', p.value ?? ''),
   gwPriorityInvalid: (p, l10n) => l10n.t('"{0}" is not a gateway priority: write a whole number between {1} and {2}.', p.value ?? '', p.min ?? '', p.max ?? ''),
+  podmanIgnoresAuxAddresses: (p, l10n) =>
+    l10n.t('Podman ignores auxiliary addresses ({0} in {1}): it would create the network without reserving them. Remove them.', p.value ?? '', p.subnet ?? ''),
+  podmanIgnoresAttachable: (_p, l10n) => l10n.t('Podman has no attachable networks (a swarm notion): it would create the network without it. Turn Attachable off.'),
+  podmanIgnoresOption: (p, l10n) =>
+    l10n.t('Podman ignores the driver option {0} on a {1} network: it would create the network without it. Remove the option.', p.key ?? '', p.driver ?? ''),
 };
 
 export function validationMessage(found: ValidationIssue, l10n: Translator): string {

@@ -309,3 +309,11 @@ export function parseAuxAddresses(text: string, subnet: string, reading: MappedR
   }
   return { value };
 }
+
+/**
+ * A subnet's gateway as the engine lists it, or undefined when it has none: Podman's compatible API
+ * writes a network without a gateway (an internal one) as the text "<nil>", Docker leaves it out.
+ */
+export function listedGateway(value: string | undefined | null): string | undefined {
+  return value && value !== '<nil>' ? value : undefined;
+}

@@ -7,6 +7,8 @@ import type { Inventory } from './inventory';
 import { copyMap, emptyMap, formatKeyValues, issue, ValidationIssue } from './validation';
 import { familyOf, mappedReadingOf, parseAuxAddresses, validateGateway, validateIpRange, validateSubnet } from './addresses';
 import { engineFeatures, GATEWAY_MODE_API, GATEWAY_MODE_OPTION, IPV4_OFF_API, isGatewayMode } from './engineFeatures';
+import type { EngineProduct } from './engineProduct';
+import { podmanIgnoredIssues, podmanOptions } from './podmanCreate';
 
 // ---------------------------------------------------------------------------------------------
 // Names
@@ -77,6 +79,8 @@ export interface DriverContext {
   swarmWorker?: boolean;
   /** The engine's API version (`GET /version`): which of Docker 27/28's options it has (engineFeatures.ts). */
   apiVersion?: string;
+  /** Podman applies fewer of the options than Docker and drops the others silently (podmanCreate.ts). */
+  engineProduct?: EngineProduct;
 }
 
 export function validateDriver(driver: string, context: DriverContext): ValidationIssue | undefined {
@@ -153,6 +157,9 @@ export function validateCreateSpec(spec: CreateNetworkSpec, inventory: Inventory
     }
   }
   issues.push(...validateGatewayModes(spec, context));
+  if (context.engineProduct === 'Podman') {
+    issues.push(...podmanIgnoredIssues(spec));
+  }
   return issues;
 }
 
@@ -241,8 +248,8 @@ export interface NetworkCreateRequest {
   Labels?: StringMap;
 }
 
-/** The request for a valid spec (validateCreateSpec found nothing). */
-export function toCreateRequest(spec: CreateNetworkSpec): NetworkCreateRequest {
+/** The request for a valid spec (validateCreateSpec found nothing), in the words of the engine's product. */
+export function toCreateRequest(spec: CreateNetworkSpec, product?: EngineProduct): NetworkCreateRequest {
   const options = copyMap(spec.options);
   if (driverNeedsParent(spec.driver)) {
     if (spec.parent) {
@@ -267,7 +274,7 @@ export function toCreateRequest(spec: CreateNetworkSpec): NetworkCreateRequest {
     Attachable: spec.attachable,
     EnableIPv6: spec.ipv6,
     ...(spec.ipv4 ? {} : { EnableIPv4: false }),
-    Options: options,
+    Options: product === 'Podman' ? podmanOptions(spec.driver, options) : options,
     Labels: copyMap(spec.labels),
   };
   if (spec.subnets.length > 0) {

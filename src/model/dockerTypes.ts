@@ -149,6 +149,26 @@ export interface EngineSnapshot {
    * gives it (`network_interface`: cni-podman1, podman1).
    */
   podmanNetworks?: PodmanNetworkJson[];
+  /**
+   * Only on Podman: its own container list (`GET /v4.0.0/libpod/containers/json?all=true`), one more
+   * call per refresh. Its compatible list gives no `HostConfig` (a host or none container looks like
+   * one on the default network) and lists, for a container in another's network stack, the other's
+   * networks as its own; this list names only the networks a container really joined.
+   */
+  podmanContainers?: PodmanContainerJson[];
+  /**
+   * Only on Podman: `HostConfig.NetworkMode` (host, none, container:<id>…) of each container that
+   * joined no network of its own, by container id, from its inspection. A network mode is fixed when
+   * the container is created, so each such container is inspected once in its life, not per refresh.
+   */
+  podmanNetworkModes?: Record<string, string>;
+}
+
+/** One item of Podman's own `GET /v4.0.0/libpod/containers/json`, only the parts the extension reads. */
+export interface PodmanContainerJson {
+  Id: string;
+  /** The networks the container joined itself (none for host, none and container: modes). */
+  Networks?: string[] | null;
 }
 
 /** One item of Podman's own `GET /v4.0.0/libpod/networks/json`, only the parts the extension reads. */

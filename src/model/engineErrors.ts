@@ -98,6 +98,9 @@ export type OperationErrorKind =
   | 'noIpv6Pool'
   | 'noIpv4Pool'
   | 'notSupported'
+  | 'nameReserved'
+  | 'driverUnsupported'
+  | 'noNetworksMode'
   | 'unreachable'
   | 'unknown';
 
@@ -161,6 +164,24 @@ const OPERATION_RULES: OperationRule[] = [
   { kind: 'noIpv6Pool', pattern: /could not find an available, non-overlapping IPv6 address pool/i },
   { kind: 'noIpv4Pool', pattern: /could not find an available, non-overlapping IPv4 address pool/i },
   { kind: 'notSupported', pattern: /operation not supported/i },
+  // Podman 4.3's wording through its Docker-compatible API: recorded in test/fixtures/podman-4.3/engine-errors.json.
+  { kind: 'addressOutOfRange', pattern: /gateway (\S+) not in subnet \S+/i, captures: ['address'] },
+  { kind: 'addressOutOfRange', pattern: /requested static ip (\S+) not in any subnet/i, captures: ['address'] },
+  { kind: 'addressInUse', pattern: /failed to allocate all requested IPs: (\S+)/i, captures: ['address'] },
+  { kind: 'addressInUse', pattern: /requested IP address (\S+) is not available in range set/i, captures: ['address'] },
+  { kind: 'poolOverlaps', pattern: /subnet (\S+) is already used on the host or by another config/i, captures: ['subnet'] },
+  { kind: 'nameTaken', pattern: /network name (\S+) already used/i, captures: ['name'] },
+  { kind: 'nameReserved', pattern: /cannot create network with name "([^"]+)" because it conflicts with a valid network mode/i, captures: ['name'] },
+  { kind: 'driverUnsupported', pattern: /unsupported driver (\S+?): invalid argument/i, captures: ['driver'] },
+  { kind: 'parentInvalid', pattern: /parent interface (\S+) does not exist/i, captures: ['parent'] },
+  { kind: 'invalidDriverMode', pattern: /unknown (macvlan|ipvlan) mode "([^"]*)"/i, captures: ['driver', 'mode'] },
+  { kind: 'endpointExists', pattern: /container (\S+) is already connected to network "([^"]+)"/i, captures: ['container', 'network'] },
+  // A container in host, none or another container's stack: Podman names no mode (`"" is not supported`).
+  { kind: 'noNetworksMode', pattern: /is not supported: invalid network mode/i },
+  { kind: 'containerNotFound', pattern: /no container with name or ID "([^"]+)" found/i, captures: ['container'] },
+  { kind: 'networkNotFound', pattern: /unable to find network with name or ID (\S+): network not found/i, captures: ['network'] },
+  { kind: 'networkNotFound', pattern: /^network not found$/i },
+  { kind: 'hasActiveEndpoints', pattern: /"([^"]+)" has associated containers with it/i, captures: ['network'] },
 ];
 
 /** The engine's message without dockerode's "(HTTP code 409) unexpected - " prefix. */

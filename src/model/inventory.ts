@@ -8,6 +8,8 @@ import { buildSwarmModel, SwarmModel } from './swarm';
 import { isInterfaceName } from './engineValues';
 import { byName, compareNames } from './naturalOrder';
 import { GATEWAY_MODE_OPTION } from './engineFeatures';
+import { listedGateway } from './addresses';
+import { podmanSummaries } from './podmanModes';
 
 /** The label Docker Compose puts on the containers and networks of a project. */
 export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
@@ -50,6 +52,12 @@ export interface NetworkModel {
   bridgeName?: string;
   /** True when the engine says no DNS server answers on it (Podman's `dns_enabled: false`): no container name resolves. */
   dnsDisabled?: boolean;
+  /**
+   * How a removal must name it: Podman 4.3 removes a network named by its full id even while
+   * containers are on it (they keep a network that no longer exists); by its name it refuses, as
+   * Docker does. So on Podman, by name; on Docker, by id.
+   */
+  removalRef: string;
   endpoints: EndpointModel[];
   raw: NetworkJson;
 }
@@ -150,6 +158,8 @@ export interface Inventory {
   containerById: Map<string, ContainerModel>;
   /** When the engine is in a swarm: its role, and on a manager the nodes, tasks and swarm networks. */
   swarm?: SwarmModel;
+  /** Read from Podman (its own lists are in the snapshot): some actions need Podman's own care. */
+  podman?: boolean;
 }
 
 export function shortId(id: string): string {
@@ -240,7 +250,7 @@ export function parseNetworkMode(mode: string | undefined): NetworkMode {
 function subnetsOf(network: NetworkJson): SubnetConfig[] {
   return (network.IPAM?.Config ?? []).map((config) => ({
     subnet: config.Subnet || undefined,
-    gateway: config.Gateway || undefined,
+    gateway: listedGateway(config.Gateway),
     ipRange: config.IPRange || undefined,
     auxiliaryAddresses: config.AuxiliaryAddresses ?? {},
     family: config.Subnet?.includes(':') || config.Gateway?.includes(':') ? 6 : 4,
@@ -282,14 +292,16 @@ export function buildInventory(snapshot: EngineSnapshot): Inventory {
   const podman = snapshot.podmanNetworks ? podmanNetworkFacts(snapshot.podmanNetworks) : undefined;
   const networks = snapshot.networks.map((network) => networkModelOf(network, podman));
   const networkById = new Map(networks.map((network) => [network.id, network]));
-  const containers = containerModelsOf(snapshot.containers);
+  // On Podman, the summaries Docker would have listed (network modes, only the networks each container joined).
+  const summaries = podmanSummaries(snapshot);
+  const containers = containerModelsOf(summaries);
   const containerById = new Map(containers.map((container) => [container.id, container]));
   linkSharedStacks(containers, containerById);
-  attachEndpoints(snapshot.containers, containers, networkById);
+  attachEndpoints(summaries, containers, networkById);
   attachBorrowedEndpoints(containers, containerById, networkById);
   sortInventory(networks, containers);
   const swarm = snapshot.swarm ? buildSwarmModel(snapshot.swarm, snapshot.networks) : undefined;
-  return { networks, containers, networkById, containerById, ...(swarm ? { swarm } : {}) };
+  return { networks, containers, networkById, containerById, ...(swarm ? { swarm } : {}), ...(snapshot.podmanNetworks ? { podman: true } : {}) };
 }
 
 /** `podman`: on Podman, what its own list says (the network's name, its bridge: none when it gave none). */
@@ -321,6 +333,7 @@ function networkModelOf(network: NetworkJson, podman?: Map<string, PodmanNetwork
     composeProject: network.Labels?.[COMPOSE_PROJECT_LABEL] || undefined,
     bridgeName: podman ? (network.Driver === 'bridge' ? podmanFacts?.bridge : undefined) : bridgeDeviceName(network),
     ...(podmanFacts?.dnsDisabled ? { dnsDisabled: true } : {}),
+    removalRef: podman ? podmanFacts?.name ?? network.Name : network.Id,
     endpoints: [],
     raw: network,
   };

@@ -55,6 +55,16 @@ export function connectableNetworks(inventory: Inventory, container: ContainerMo
   return inventory.networks.filter((network) => !canConnect(container, network));
 }
 
+/**
+ * Whether a refused connect leaves the container half-connected on Podman 4.3: when its network
+ * plugin refuses the address (outside the subnet, taken) or fails otherwise, Podman has already
+ * recorded the membership, keeps it, and then fails every container list until it is removed (seen
+ * on the real engine: test/engine/podmanActions.test.ts). Docker records nothing on a refusal.
+ */
+export function podmanKeepsRefusedConnect(error: OperationError): boolean {
+  return error.kind === 'addressOutOfRange' || error.kind === 'addressInUse' || error.kind === 'unknown';
+}
+
 /** Containers that can still be connected to a network. */
 export function connectableContainers(inventory: Inventory, network: NetworkModel): ContainerModel[] {
   return inventory.containers.filter((container) => isConnectable(container) && !canConnect(container, network));
@@ -194,12 +204,14 @@ export function matchesLabelFilter(labels: Record<string, string>, filters: read
 
 /**
  * What `docker network prune` removes: user-defined local networks with no active endpoint (no
- * running container), optionally only those whose labels match every filter.
+ * running container), optionally only those whose labels match every filter. Podman refuses to
+ * remove a network that a stopped container is still on ("has associated containers"), as
+ * `podman network prune` keeps it: there, only networks no container is on.
  */
 export function prunePreview(inventory: Inventory, labelFilters: readonly string[] = []): PruneCandidate[] {
   return inventory.networks
     .filter((network) => isUserDefinedNetwork(network) && network.scope !== 'swarm' && !network.ingress)
-    .filter((network) => !network.endpoints.some((endpoint) => endpoint.running && !endpoint.viaContainer))
+    .filter((network) => !network.endpoints.some((endpoint) => (endpoint.running || inventory.podman) && !endpoint.viaContainer))
     .filter((network) => matchesLabelFilter(network.labels, labelFilters))
     .map((network) => ({
       network,

@@ -14,7 +14,7 @@
  * with the first host address as gateway, is taken as chosen by the engine (it is what the engine
  * makes); any other subnet as given by the user (the engine never picks one outside its pools).
  */
-import { addressFamily, addressInCidr, Family, parseAddress, parseCidr, sameAddress } from './addresses';
+import { addressFamily, addressInCidr, Family, listedGateway, parseAddress, parseCidr, sameAddress } from './addresses';
 import type { NetworkJson } from './dockerTypes';
 import type { NetworkModel } from './inventory';
 
@@ -91,7 +91,8 @@ export function subnetFacts(network: NetworkModel, inspect?: NetworkJson, pools?
   const configs = (inspect ?? network.raw).IPAM?.Config ?? [];
   const defaults = pools && pools.length > 0 ? pools : network.scope === 'swarm' ? BUILTIN_SWARM_POOLS : BUILTIN_LOCAL_POOLS;
   const facts: SubnetFacts[] = [];
-  for (const config of configs) {
+  for (const listed of configs) {
+    const config = { ...listed, Gateway: listedGateway(listed.Gateway) };
     const cidr = config.Subnet ? parseCidr(config.Subnet) : undefined;
     if (!config.Subnet || !cidr) {
       continue;

@@ -26,7 +26,8 @@ export type ValidationField =
   | 'container'
   | 'ipv4'
   | 'gatewayMode'
-  | 'gwPriority';
+  | 'gwPriority'
+  | 'attachable';
 
 export type ValidationCode =
   | 'nameEmpty'
@@ -89,7 +90,10 @@ export type ValidationCode =
   | 'gatewayModeFamilyOff'
   | 'gatewayModeIsolatedNeedsInternal'
   | 'gwPriorityUnsupported'
-  | 'gwPriorityInvalid';
+  | 'gwPriorityInvalid'
+  | 'podmanIgnoresAuxAddresses'
+  | 'podmanIgnoresAttachable'
+  | 'podmanIgnoresOption';
 
 export interface ValidationIssue {
   code: ValidationCode;

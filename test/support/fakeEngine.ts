@@ -6,10 +6,10 @@
 import type { ConnectRequest, EngineApi, EngineVersion, EventSubscription, ExecResult } from '../../src/engine/engineApi';
 import type { NetworkCreateRequest } from '../../src/model/createNetworkSpec';
 import type { EngineTarget } from '../../src/model/connectionResolution';
-import type { ContainerInspectJson, ContainerSummaryJson, EngineEventJson, EngineInfoJson, NetworkJson, PodmanNetworkJson, SwarmNodeJson, SwarmServiceJson, SwarmTaskJson } from '../../src/model/dockerTypes';
+import type { ContainerInspectJson, ContainerSummaryJson, EngineEventJson, EngineInfoJson, NetworkJson, PodmanContainerJson, PodmanNetworkJson, SwarmNodeJson, SwarmServiceJson, SwarmTaskJson } from '../../src/model/dockerTypes';
 import type { RecordedFixture } from './fixtures';
 
-type Call = 'ping' | 'version' | 'info' | 'listNetworks' | 'listContainers' | 'listPodmanNetworks' | 'inspectContainer' | 'inspectNetwork' | 'listSwarmNodes' | 'listTasks' | 'listServices' | 'subscribe' | 'mutation' | 'exec';
+type Call = 'ping' | 'version' | 'info' | 'listNetworks' | 'listContainers' | 'listPodmanNetworks' | 'listPodmanContainers' | 'inspectContainer' | 'inspectNetwork' | 'listSwarmNodes' | 'listTasks' | 'listServices' | 'subscribe' | 'mutation' | 'exec';
 
 /** An error shaped like the socket error node gives when the engine's socket is gone. */
 export function socketMissingError(): Error {
@@ -59,6 +59,8 @@ export class FakeEngine implements EngineApi {
   versionJson: EngineVersion = { Version: '20.10.24', ApiVersion: '1.41', Os: 'linux' };
   /** Podman's own network list (a fixture recorded from Podman has one; Docker answers 404 there). */
   podmanNetworks: PodmanNetworkJson[] | undefined;
+  /** Podman's own container list (a fixture recorded from Podman may have one; Docker answers 404 there). */
+  podmanContainers: PodmanContainerJson[] | undefined;
 
   constructor(fixture: RecordedFixture) {
     this.networks = structuredClone(fixture.networks);
@@ -70,6 +72,7 @@ export class FakeEngine implements EngineApi {
     this.services = structuredClone(fixture.swarm?.services ?? []);
     this.verboseNetworks = structuredClone(fixture.swarm?.verboseNetworks ?? {});
     this.podmanNetworks = structuredClone(fixture.podmanNetworks);
+    this.podmanContainers = structuredClone(fixture.podmanContainers);
     if (fixture.version) {
       this.versionJson = structuredClone(fixture.version);
     }
@@ -126,6 +129,15 @@ export class FakeEngine implements EngineApi {
         throw Object.assign(new Error('(HTTP code 404) unexpected - page not found'), { statusCode: 404 });
       }
       return structuredClone(this.podmanNetworks);
+    });
+  }
+
+  listPodmanContainers(): Promise<PodmanContainerJson[]> {
+    return this.listed('listPodmanContainers', () => {
+      if (!this.podmanContainers) {
+        throw Object.assign(new Error('(HTTP code 404) unexpected - page not found'), { statusCode: 404 });
+      }
+      return structuredClone(this.podmanContainers);
     });
   }
 

@@ -1,7 +1,7 @@
 /** Loads the fixtures recorded from a real engine by scripts/recordFixtures.ts. */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ContainerInspectJson, ContainerSummaryJson, EngineInfoJson, EngineSnapshot, NetworkJson, PodmanNetworkJson, SwarmSnapshot } from '../../src/model/dockerTypes';
+import type { ContainerInspectJson, ContainerSummaryJson, EngineInfoJson, EngineSnapshot, NetworkJson, PodmanContainerJson, PodmanNetworkJson, SwarmSnapshot } from '../../src/model/dockerTypes';
 import { EndpointNamesLookup, namesFromInspections } from '../../src/model/endpointNames';
 import type { Inventory } from '../../src/model/inventory';
 
@@ -16,6 +16,9 @@ export interface RecordedFixture {
   swarm?: SwarmSnapshot & { verboseNetworks: Record<string, NetworkJson> };
   /** Recorded from Podman (scripts/recordPodmanFixtures.ts): its own network list and its /version. */
   podmanNetworks?: PodmanNetworkJson[];
+  /** Recorded from Podman (scripts/recordPodmanModes.ts): its own container list and the network modes read from inspections. */
+  podmanContainers?: PodmanContainerJson[];
+  podmanNetworkModes?: Record<string, string>;
   version?: { Version?: string; ApiVersion?: string; Components?: { Name?: string; Version?: string }[] };
 }
 
@@ -40,7 +43,8 @@ export function snapshotOf(fixture: RecordedFixture): EngineSnapshot {
     return { networks: fixture.networks, containers: fixture.containers, swarm: { nodes: [], tasks: [], services: [], info: fixture.info.Swarm } };
   }
   if (fixture.podmanNetworks) {
-    return { networks: fixture.networks, containers: fixture.containers, podmanNetworks: fixture.podmanNetworks };
+    const modes = fixture.podmanContainers ? { podmanContainers: fixture.podmanContainers, podmanNetworkModes: fixture.podmanNetworkModes ?? {} } : {};
+    return { networks: fixture.networks, containers: fixture.containers, podmanNetworks: fixture.podmanNetworks, ...modes };
   }
   return { networks: fixture.networks, containers: fixture.containers };
 }

@@ -86,7 +86,7 @@ test('Podman 4.3: the endpoints of the recorded container sit on its network, fo
   assert.equal(ownNetwork.endpoints.find((e) => e.containerId === summary.Id)?.ipv4, summary.NetworkSettings?.Networks?.[ownNetwork.name]?.IPAddress);
 });
 
-test('the session on Podman reads its own network list once per refresh (none on Docker) and names the bridges from it', async () => {
+test('the session on Podman reads its own network and container lists once per refresh (none on Docker) and names the bridges from it', async () => {
   const podman = new FakeEngine(fixture);
   const session = new EngineSession(podman, { watch: false, debounceMs: 0 });
   await session.start();
@@ -94,7 +94,7 @@ test('the session on Podman reads its own network list once per refresh (none on
   assert.equal(network.bridgeName, fixture.networkInterfaces[network.id]);
   const before = podman.apiCallCount;
   await session.refresh();
-  assert.deepEqual(podman.calls.slice(before).sort(), ['listContainers', 'listNetworks', 'listPodmanNetworks']);
+  assert.deepEqual(podman.calls.slice(before).sort(), ['listContainers', 'listNetworks', 'listPodmanContainers', 'listPodmanNetworks']);
   session.dispose();
 
   const docker = new FakeEngine(loadFixture());
@@ -103,6 +103,7 @@ test('the session on Podman reads its own network list once per refresh (none on
   await waitFor('connected', () => dockerSession.state.kind === 'connected');
   await dockerSession.refresh();
   assert.equal(docker.count('listPodmanNetworks'), 0);
+  assert.equal(docker.count('listPodmanContainers'), 0);
   dockerSession.dispose();
 });
 
