@@ -183,7 +183,9 @@ function observationLine(report: ReachReport): string {
     return reasonSentence(observation.reason ?? 'notRequested');
   }
   const reason = observation.reason ? ` ${reasonSentence(observation.reason)}` : '';
-  return `Observed from inside ${sideName(report.question.from, 'host')} with ${(observation.tools ?? []).join(' ')} (${observation.method}).${reason}`;
+  // The exec method is the engine's (`docker exec`, `podman exec`): its tool says it; the other methods are named.
+  const method = observation.method === 'dockerExec' ? '' : ` (${observation.method})`;
+  return `Observed from inside ${sideName(report.question.from, 'host')} with ${(observation.tools ?? []).join(' ')}${method}.${reason}`;
 }
 
 function reasonSentence(reason: ObservationReason): string {
