@@ -116,7 +116,8 @@ export async function checkReach(source: ReachSource, request: ReachRequest, top
     checkEngineAnswers(inventory, explanation);
     return request.verify === false ? Promise.resolve(NOT_OBSERVED) : observeFor(source, explanation, inventory, inspections, { ...request, cli });
   });
-  return concludeReach(explanation, observed, (final, drop) => reachPath({ inventory, topology: collected?.topology, explanation, final, drop }));
+  const report = concludeReach(explanation, observed, (final, drop) => reachPath({ inventory, topology: collected?.topology, explanation, final, drop }));
+  return product ? { ...report, engine: product } : report;
 }
 
 /**

@@ -235,6 +235,8 @@ export interface ReachPath {
 
 export interface ReachReport {
   question: ReachQuestion;
+  /** The engine answering (Docker or Podman): whose firewall and commands the report speaks of. */
+  engine?: 'Docker' | 'Podman';
   /** What the source really uses: a `container:` mode container speaks through its owner. */
   effectiveFrom: ReachSide;
   effectiveTo: ReachSide;
