@@ -27,6 +27,7 @@ import {
   sideName,
 } from '../messages/reachMessages';
 import { englishTranslator as english } from '../messages/translator';
+import { engineCli, type EngineCli } from '../model/engineProduct';
 
 export interface ReachOutcome {
   output: string;
@@ -45,7 +46,7 @@ export async function runReach(args: ReachArguments): Promise<ReachOutcome> {
       throw state.kind === 'unreachable' ? new EngineUnreachable(state.cause, state.detail, state.tls) : new EngineUnreachable('other', 'no answer');
     }
     const report = await checkReach(session, { from: args.from, to: args.to, name: args.name, port: args.port, verify: args.verify }, topology).catch((error: unknown) => {
-      throw error instanceof ReachRequestError ? usageErrorOf(error) : error;
+      throw error instanceof ReachRequestError ? usageErrorOf(error, engineCli(state.kind === 'connected' ? state.engineProduct : undefined)) : error;
     });
     const output = args.format === 'json' ? reportJson(report) : reportText(report);
     return { output, exitCode: report.verdict.final === 'reachable' ? 0 : 1 };
@@ -56,10 +57,10 @@ export async function runReach(args: ReachArguments): Promise<ReachOutcome> {
   }
 }
 
-function usageErrorOf(error: ReachRequestError): UsageError {
+function usageErrorOf(error: ReachRequestError, cli: EngineCli): UsageError {
   switch (error.code) {
     case 'unknownContainer':
-      return new UsageError(`there is no container "${error.ref}" on this engine (docker ps -a lists them; "host" is the host itself).`);
+      return new UsageError(`there is no container "${error.ref}" on this engine (${cli} ps -a lists them; "host" is the host itself).`);
     case 'sameSide':
       return new UsageError('A and B are the same: give two different containers (or one container and host).');
     case 'invalidName':
@@ -184,7 +185,9 @@ function observationLine(report: ReachReport): string {
     return reasonSentence(observation.reason ?? 'notRequested');
   }
   const reason = observation.reason ? ` ${reasonSentence(observation.reason)}` : '';
-  return `Observed from inside ${sideName(report.question.from, 'host')} with ${(observation.tools ?? []).join(' ')} (${observation.method}).${reason}`;
+  // The exec method is the engine's (`docker exec`, `podman exec`): its tool says it; the other methods are named.
+  const method = observation.method === 'dockerExec' ? '' : ` (${observation.method})`;
+  return `Observed from inside ${sideName(report.question.from, 'host')} with ${(observation.tools ?? []).join(' ')}${method}.${reason}`;
 }
 
 function reasonSentence(reason: ObservationReason): string {

@@ -36,6 +36,17 @@ export const RULES: Record<RuleCode, Sentence> = {
   hostHasNoContainerNames: (p, l10n) => l10n.t('The host does not use Docker\'s embedded DNS: container names such as "{name}" do not resolve there.', p),
   filterDrop: (p, l10n) => l10n.t('A packet-filter rule drops the traffic: {table} {chain}: {rule} ({packets} packets counted during the check).', p),
   portClosed: (p, l10n) => l10n.t('Nothing accepts connections on {address} port {port}: the connection was refused.', p),
+  isolatedNetworks: (p, l10n) =>
+    l10n.t(
+      '{from} and {to} share no network, and both of their networks are isolated ({fromNetwork} and {toNetwork}, made with isolate=true or through the Docker-compatible API): Podman drops traffic between isolated networks on the host (CNI-ISOLATION-STAGE-2, from {fromBridge} to {toBridge}).',
+      p,
+    ),
+  internalNoRoute: (p, l10n) => l10n.t('{container} is only on the internal network {network}, which has no gateway: it has no route off that network, so its packets never leave it.', p),
+  internalNoHostRoute: (p, l10n) =>
+    l10n.t(
+      '{container} is only on the internal network {network}, which has no gateway: the host has no address on its bridge {bridge} and no route to {address} (packets for it would leave this machine by the default route), so nothing off {network} reaches it.',
+      p,
+    ),
 };
 
 export const FIXES: Record<FixCode, Sentence> = {
@@ -54,6 +65,7 @@ export const FIXES: Record<FixCode, Sentence> = {
   removeFilterRule: (_p, l10n) => l10n.t('Remove the rule (or add an ACCEPT before it).'),
   startListener: (p, l10n) => l10n.t('Start a server listening on port {port} in the target, or pick the port it listens on.', p),
   publishPort: (_p, l10n) => l10n.t('Publish the port (docker run -p).'),
+  reachFromInternalNetwork: (p, l10n) => l10n.t('Reach {container} from a container on {network}, or connect {container} to a network that is not internal as well.', p),
 };
 
 export const NOTES: Record<NoteCode, Sentence> = {
@@ -66,6 +78,14 @@ export const NOTES: Record<NoteCode, Sentence> = {
   gatewayNatUnprotected: (p, l10n) =>
     l10n.t('{network} uses the nat-unprotected gateway mode: every port of {container} can be reached at its address by other hosts that have a route to it, not only its published ports.', p),
   portNotPublished: (p, l10n) => l10n.t('{container} does not publish port {port}; the host can still reach it at its own address.', p),
+  routedBetweenNetworks: (p, l10n) =>
+    l10n.t('{from} and {to} share no network, but Podman routes between its networks through the host: {from} reaches {to} at {address} on {toNetwork} (from {fromNetwork}).', p),
+  masqueradedFromGateway: (p, l10n) => l10n.t('{to} sees these packets come from {gateway}, the host\'s address on {network}, not from {from}: Podman masquerades what leaves a network.', p),
+  isolationFromApi: (p, l10n) =>
+    l10n.t(
+      'Whether {fromNetwork} and {toNetwork} are isolated was read from Podman\'s API alone, which can leave the isolate option out after a Docker-compatible call ({cli} network inspect shows it); the host\'s packet filter was not read (it needs root on the engine\'s machine).',
+      p,
+    ),
 };
 
 export const OBSERVATION_REASONS: Record<ObservationReason, Word> = {
@@ -82,6 +102,7 @@ export const OBSERVATION_REASONS: Record<ObservationReason, Word> = {
   portNotOwned: (l10n) =>
     l10n.t('Not as root with nsenter: the engine\'s loopback port is served by another user, so the process ids and namespaces it gives are not trusted on this machine.'),
   namespaceMismatch: (l10n) => l10n.t('Not as root with nsenter: the source\'s process (State.Pid) is not in the network namespace its SandboxKey names on this machine.'),
+  targetOffHost: (l10n) => l10n.t('Nothing sent: the host has no route to the target\'s address; the packets would leave this machine by its default route.'),
 };
 
 export const OUTCOMES: Record<CheckOutcome | 'unknown' | 'notRun', Word> = {

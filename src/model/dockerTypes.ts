@@ -180,6 +180,13 @@ export interface PodmanNetworkJson {
   network_interface?: string;
   /** Whether Podman's DNS server answers container names on it (false: no names resolve there). */
   dns_enabled?: boolean;
+  /**
+   * Podman's options (`isolate`: true or strict). Podman 4.3's compatible network list and inspect
+   * delete `isolate` from its in-memory copy, so after any compatible call this list may leave it out.
+   */
+  options?: StringMap | null;
+  /** The subnets; an internal CNI network has no `gateway` (the host has no address on its bridge). */
+  subnets?: { subnet?: string; gateway?: string }[] | null;
 }
 
 /** One item of `GET /nodes` (swarm managers only). */

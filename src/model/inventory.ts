@@ -58,6 +58,10 @@ export interface NetworkModel {
    * Docker does. So on Podman, by name; on Docker, by id.
    */
   removalRef: string;
+  /** Podman only: the network was made with `isolate` (its own list says so; it may leave it out, see PodmanNetworkJson.options). */
+  podmanIsolated?: boolean;
+  /** Podman only: a subnet without a gateway (an internal CNI network): the host has no address on its bridge, no route to it. */
+  noHostGateway?: boolean;
   endpoints: EndpointModel[];
   raw: NetworkJson;
 }
@@ -215,6 +219,10 @@ export interface PodmanNetworkFacts {
   bridge?: string;
   /** Podman's DNS server is off on it (`dns_enabled: false`, as every CNI network without the dnsname plugin). */
   dnsDisabled: boolean;
+  /** Made with `--opt isolate=true` (or strict), or through the compatible API (which always sets it on bridges). */
+  isolated: boolean;
+  /** Some subnet has no gateway (an internal CNI network). */
+  noGateway: boolean;
 }
 
 /**
@@ -226,7 +234,14 @@ export function podmanNetworkFacts(podmanNetworks: PodmanNetworkJson[]): Map<str
   const facts = new Map<string, PodmanNetworkFacts>();
   for (const network of podmanNetworks) {
     const bridge = (network.driver ?? 'bridge') === 'bridge' && isInterfaceName(network.network_interface) ? network.network_interface : undefined;
-    facts.set(network.id, { name: network.name || undefined, bridge, dnsDisabled: network.dns_enabled === false });
+    const isolate = typeof network.options === 'object' ? network.options?.isolate : undefined;
+    facts.set(network.id, {
+      name: network.name || undefined,
+      bridge,
+      dnsDisabled: network.dns_enabled === false,
+      isolated: isolate === 'true' || isolate === 'strict',
+      noGateway: Array.isArray(network.subnets) && network.subnets.some((subnet) => !subnet?.gateway),
+    });
   }
   return facts;
 }
@@ -334,6 +349,8 @@ function networkModelOf(network: NetworkJson, podman?: Map<string, PodmanNetwork
     bridgeName: podman ? (network.Driver === 'bridge' ? podmanFacts?.bridge : undefined) : bridgeDeviceName(network),
     ...(podmanFacts?.dnsDisabled ? { dnsDisabled: true } : {}),
     removalRef: podman ? podmanFacts?.name ?? network.Name : network.Id,
+    ...(podmanFacts?.isolated ? { podmanIsolated: true } : {}),
+    ...(podmanFacts?.noGateway ? { noHostGateway: true } : {}),
     endpoints: [],
     raw: network,
   };

@@ -56,7 +56,7 @@ function disagreementBlock(report: ReachReport): string {
   if (drop) {
     lines.push('>', `> ${vscode.l10n.t('Dropped by this packet-filter rule (table {0}, chain {1}): {2}', md(tableName(drop)), md(drop.chain), code(drop.rule))}`);
   } else {
-    lines.push('>', `> ${vscode.l10n.t('No packet-filter rule was seen dropping: look for a hand-made route or a firewall outside Docker.')}`);
+    lines.push('>', `> ${vscode.l10n.t('No packet-filter rule was seen dropping: look for a hand-made route or a firewall outside {0}.', report.engine ?? 'Docker')}`);
   }
   return lines.join('\n');
 }

@@ -62,17 +62,41 @@ function ensureImage(podman: ReturnType<typeof podmanCli>): void {
   podman(['load'], { input: archive });
 }
 
-/** Removes what this run made (the label and the run's name suffix): containers first, then networks. */
+/**
+ * Removes what this run made (the label and the run's name suffix): containers first, then networks,
+ * then the isolation rules the CNI firewall plugin leaves behind for those networks' bridges (a
+ * network made through the compatible API is isolated; without this, the next network given the same
+ * bridge name would be isolated by them, whoever made it).
+ */
 function removeOwn(podman: ReturnType<typeof podmanCli>, suffix: string): void {
   const containers = podman(['ps', '-aq', '--filter', `label=${PODMAN_LABEL}=1`, '--filter', `name=${suffix}`], { allowFailure: true }).split('\n').filter(Boolean);
   if (containers.length > 0) {
     podman(['rm', '-f', '-t', '0', ...containers], { allowFailure: true });
   }
   const networks = podman(['network', 'ls', '--format', '{{.Name}}', '--filter', `label=${PODMAN_LABEL}=1`], { allowFailure: true }).split('\n');
+  const bridges: string[] = [];
   for (const network of networks.filter((name) => name.endsWith(suffix))) {
+    bridges.push(podman(['network', 'inspect', network, '--format', '{{.NetworkInterface}}'], { allowFailure: true }));
     podman(['network', 'rm', '-f', network], { allowFailure: true });
   }
+  removeIsolationLeftovers([...bridges.filter(Boolean), ...staleIsolationBridges()]);
 }
+
+/**
+ * Bridges the CNI firewall plugin's isolation rules name that no longer exist: left by networks
+ * removed without this helper (the extension's own remove in a test). The plugin adds its rules
+ * after making the bridge, so a rule whose bridge is absent belongs to a network already gone.
+ */
+function staleIsolationBridges(): string[] {
+  let rules = '';
+  try {
+    rules = execFileSync('iptables', ['-t', 'filter', '-S', 'CNI-ISOLATION-STAGE-2'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 });
+  } catch {
+    return [];
+  }
+  return [...rules.matchAll(/^-A CNI-ISOLATION-STAGE-2 -o (\S+) /gm)].map((match) => match[1]).filter((bridge) => !existsSync(`/sys/class/net/${bridge}`));
+}
+
 
 export async function startPodmanService(): Promise<PodmanService> {
   const folder = mkdtempSync(path.join(os.tmpdir(), 'dne-podman-'));
@@ -110,4 +134,33 @@ export async function startPodmanService(): Promise<PodmanService> {
       rmSync(folder, { recursive: true, force: true });
     },
   };
+}
+
+const SAME_BRIDGE_COMMENT = 'CNI firewall plugin rules (ingressPolicy: same-bridge)';
+
+/**
+ * The CNI firewall plugin leaves its isolation rules behind when an isolated network goes (Podman
+ * 4.3: `CNI-ISOLATION-STAGE-1 -i <bridge> …` and `CNI-ISOLATION-STAGE-2 -o <bridge> … DROP` stay
+ * after `podman network rm`), and the next network given that bridge name is isolated by them.
+ * Removes those of `bridges` (ours) once the bridge is gone, never one a live network uses.
+ */
+export function removeIsolationLeftovers(bridges: readonly string[]): void {
+  for (const bridge of bridges) {
+    if (!/^[A-Za-z0-9_.-]{1,15}$/.test(bridge) || existsSync(`/sys/class/net/${bridge}`)) {
+      continue;
+    }
+    const rules = [
+      ['CNI-ISOLATION-STAGE-1', '-i', bridge, '!', '-o', bridge, '-m', 'comment', '--comment', SAME_BRIDGE_COMMENT, '-j', 'CNI-ISOLATION-STAGE-2'],
+      ['CNI-ISOLATION-STAGE-2', '-o', bridge, '-m', 'comment', '--comment', SAME_BRIDGE_COMMENT, '-j', 'DROP'],
+    ];
+    for (const rule of rules) {
+      for (let guard = 0; guard < 10; guard++) {
+        try {
+          execFileSync('iptables', ['-t', 'filter', '-D', ...rule], { stdio: 'ignore', timeout: 10_000 });
+        } catch {
+          break;
+        }
+      }
+    }
+  }
 }

@@ -19,12 +19,14 @@ import type { ProbeLevel } from '../../model/topology/facts';
 import type { Topology } from '../../model/topology/types';
 import { collectTopology, type TopologySession } from '../collectTopology';
 import type { TopologySource } from '../topologySource';
-import { observe } from './observe';
+import { observe, readFilter } from './observe';
+import { podmanIsolatedBridges } from '../../model/reachability/packetFilter';
+import type { PodmanFacts } from '../../model/reachability/podmanRules';
 import type { ExecResult } from '../engineApi';
 import { systemTool } from '../../probe/systemTools';
 import { engineSocketOwned, rootPathRefusal } from './localProof';
 import { dockerExecRunner, findBusybox, localRunner, NamespaceRunner } from './runners';
-import { engineCli, type EngineProduct } from '../../model/engineProduct';
+import { engineCli, type EngineCli, type EngineProduct } from '../../model/engineProduct';
 
 /** What the doctor reads from: an EngineSession offers exactly this. */
 export interface ReachSource extends TopologySession {
@@ -99,19 +101,37 @@ export async function checkReach(source: ReachSource, request: ReachRequest, top
   }
   const collected = await (topology ? topology.collect(request.level) : collectTopology(source, request.level));
   const inspections = await inspectAll(source, inventory);
+  const product = source.state?.kind === 'connected' ? source.state.engineProduct : undefined;
+  const cli = engineCli(product);
   const explanation = explainReach({
     inventory,
     inspectionOf: (id) => inspections.get(id),
     question: { from, to, name: request.name, port: request.port },
     hostAddresses: hostAddressesOf(collected?.topology),
     apiVersion: source.apiVersion,
-    cli: engineCli(source.state?.kind === 'connected' ? source.state.engineProduct : undefined),
+    cli,
+    podman: product === 'Podman' ? await podmanFacts(source, request) : undefined,
   });
   const observed = await refusingInvalid(() => {
     checkEngineAnswers(inventory, explanation);
-    return request.verify === false ? Promise.resolve(NOT_OBSERVED) : observeFor(source, explanation, inventory, inspections, request);
+    return request.verify === false ? Promise.resolve(NOT_OBSERVED) : observeFor(source, explanation, inventory, inspections, { ...request, cli });
   });
-  return concludeReach(explanation, observed, (final, drop) => reachPath({ inventory, topology: collected?.topology, explanation, final, drop }));
+  const report = concludeReach(explanation, observed, (final, drop) => reachPath({ inventory, topology: collected?.topology, explanation, final, drop }));
+  return product ? { ...report, engine: product } : report;
+}
+
+/**
+ * On Podman, what its host's packet filter says of isolation (the bridges CNI-ISOLATION-STAGE-1
+ * sends on): Podman 4.3's API can leave `isolate` out. Read only where the observation may read it
+ * too (local engine, root); otherwise the API's word stands, and the report says so.
+ */
+async function podmanFacts(source: ReachSource, request: ReachRequest): Promise<PodmanFacts> {
+  const root = request.isRoot ?? process.getuid?.() === 0;
+  if (!source.isLocal || process.platform !== 'linux' || !root) {
+    return {};
+  }
+  const rules = await readFilter();
+  return rules ? { isolatedBridges: podmanIsolatedBridges(rules) } : {};
 }
 
 /** Every container's inspection (links, aliases on other networks, hostnames, published ports); cached by the session. */
@@ -150,10 +170,16 @@ async function refusingInvalid<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-async function observeFor(source: ReachSource, explanation: Explanation, inventory: Inventory, inspections: Map<string, ContainerInspectJson>, request: ReachRequest): Promise<ObservationResult> {
+async function observeFor(
+  source: ReachSource,
+  explanation: Explanation,
+  inventory: Inventory,
+  inspections: Map<string, ContainerInspectJson>,
+  request: ReachRequest & { cli: EngineCli },
+): Promise<ObservationResult> {
   const local = source.isLocal && process.platform === 'linux';
   const root = request.isRoot ?? process.getuid?.() === 0;
-  const chosen = await chooseRunner(source, explanation, inventory, inspections, { local, root, busybox: request.busybox });
+  const chosen = await chooseRunner(source, explanation, inventory, inspections, { local, root, busybox: request.busybox, cli: request.cli });
   if (!chosen.runner) {
     return { observation: { method: 'none', reason: chosen.reason }, probes: [] };
   }
@@ -166,6 +192,7 @@ interface RunnerContext {
   local: boolean;
   root: boolean;
   busybox?: string;
+  cli: EngineCli;
 }
 
 async function chooseRunner(
@@ -193,13 +220,13 @@ async function chooseRunner(
   const pid = stack?.State?.Pid;
   const nsenter = context.local && context.root && busybox && pid ? await systemTool('nsenter') : undefined;
   if (!nsenter) {
-    return { runner: dockerExecRunner(source, asked.id) };
+    return { runner: dockerExecRunner(source, asked.id, undefined, context.cli) };
   }
   if (!isSafePid(pid)) {
     throw new EngineValueError(`State.Pid of container ${(owner ?? container).name}`, typeof pid === 'string' ? pid : JSON.stringify(pid), 'pid');
   }
   const refusal = await rootPathRefusal(source.target, await engineSocketOwned(source.target), pid, stack?.NetworkSettings?.SandboxKey || undefined);
-  return { runner: refusal ? dockerExecRunner(source, asked.id, refusal) : localRunner(busybox!, pid, nsenter) };
+  return { runner: refusal ? dockerExecRunner(source, asked.id, refusal, context.cli) : localRunner(busybox!, pid, nsenter) };
 }
 
 /** Host -> container on a port: the host ports that publish it on loopback or every address. */

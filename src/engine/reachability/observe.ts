@@ -27,8 +27,10 @@ export async function observe(runner: NamespaceRunner, explanation: Explanation,
   const resolved = name === undefined ? undefined : await resolveName(runner, name);
   const addresses =
     resolved === undefined
-      ? explanation.targets.map((target) => target.address)
-      : resolved.resolved.filter((address) => explanation.targetAddresses.includes(address));
+      ? explanation.targets.filter((target) => !target.withheld).map((target) => target.address)
+      : resolved.resolved.filter((address) => explanation.targetAddresses.includes(address) && !explanation.targets.some((target) => target.address === address && target.withheld));
+  // Withheld (the host has no route there: the packets would leave this machine), and nothing else to send.
+  const offHost = addresses.length === 0 && explanation.targets.some((target) => target.withheld);
   // checkReach refused the engine's answer already when one was not an address; never an option here.
   for (const address of addresses) {
     if (!isIpAddress(address)) {
@@ -48,7 +50,11 @@ export async function observe(runner: NamespaceRunner, explanation: Explanation,
   const drops = before && after ? droppedBetween(before, after, explanation.bridges) : undefined;
   const noTools = probes.length > 0 && probes.every((probe) => probe.outcome === 'skipped');
   return {
-    observation: { method: runner.method, tools: runner.tools, reason: noTools ? 'noTools' : addresses.length === 0 && name === undefined ? 'noTargetAddress' : runner.reason },
+    observation: {
+      method: runner.method,
+      tools: runner.tools,
+      reason: noTools ? 'noTools' : offHost ? 'targetOffHost' : addresses.length === 0 && name === undefined ? 'noTargetAddress' : runner.reason,
+    },
     name: resolved,
     probes,
     drops,
@@ -62,7 +68,7 @@ export async function observe(runner: NamespaceRunner, explanation: Explanation,
  * tables (`nft -j list ruleset`: Docker 29's nftables backend, firewalld) when `nft` is there.
  * Undefined when nothing can be read; a dump that cannot be read is left out.
  */
-async function readFilter(): Promise<CountedRule[] | undefined> {
+export async function readFilter(): Promise<CountedRule[] | undefined> {
   const ipv4 = await readFamily('iptables', {});
   const ipv6 = ipv4 ? await readFamily('ip6tables', { family: 'ipv6' }) : undefined;
   const native = await readNftables(ipv4 !== undefined && (await systemTool('iptables-nft-save')) !== undefined);

@@ -13,6 +13,7 @@ import { systemTool } from '../../probe/systemTools';
 import { EXEC_OUTPUT_MAX_BYTES } from '../engineApi';
 import type { EngineApi, ExecResult } from '../engineApi';
 import { CONTAINER_FILE_MAX_BYTES, readContainerFile } from './containerFiles';
+import type { EngineCli } from '../../model/engineProduct';
 
 /** A tool's exit code and output (`missing`: not on the host, not in the image). */
 export type RunResult = ExecResult;
@@ -81,7 +82,7 @@ async function timeoutPrefix(exec: (argv: string[], timeoutMs: number) => Promis
  * engine is reached as the session reaches it. Each command runs under the container's `timeout
  * -s KILL` when it has one (the API cannot stop an exec'd process; closing the stream does not).
  */
-export function dockerExecRunner(client: Pick<EngineApi, 'execInContainer'>, containerId: string, reason?: ObservationReason): NamespaceRunner {
+export function dockerExecRunner(client: Pick<EngineApi, 'execInContainer'>, containerId: string, reason?: ObservationReason, cli: EngineCli = 'docker'): NamespaceRunner {
   const raw = (argv: string[], timeoutMs: number, maxBytes?: number) => client.execInContainer(containerId, argv, timeoutMs, maxBytes);
   let prefix: Promise<string[]> | undefined;
   const exec = async (argv: string[], timeoutMs: number, maxBytes?: number) => {
@@ -92,7 +93,8 @@ export function dockerExecRunner(client: Pick<EngineApi, 'execInContainer'>, con
   };
   return {
     method: 'dockerExec',
-    tools: ['docker exec'],
+    // The engine's own word for it: `podman exec` on Podman (the same Engine API call).
+    tools: [`${cli} exec`],
     reason,
     async run(applet, args, timeoutMs) {
       const direct = await exec([applet, ...args], timeoutMs);

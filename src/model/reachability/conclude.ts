@@ -80,12 +80,14 @@ function checksOf(explanation: Explanation, observed: ObservationResult): Check[
     const sent = observed.probes.filter((probe) => probe.kind === 'icmp' || probe.kind === 'tcp');
     const neverLeft = !drop && sent.length > 0 ? sent.find((probe) => probe.outcome === 'fail' && NOT_SENT.test(probe.detail ?? '')) : undefined;
     const neverLeftAll = neverLeft !== undefined && sent.every((probe) => probe.outcome === 'fail' && NOT_SENT.test(probe.detail ?? ''));
+    // Every target withheld (no route from the host: Podman's internal networks): nothing crossed the filter.
+    const nothingSent = !drop && sent.length === 0 && explanation.targets.length > 0 && explanation.targets.every((target) => target.withheld);
     // Every table was read (raw, mangle, filter; IPv4 and IPv6): "pass" only when no dropping rule on the path counted a packet.
     checks.push({
       kind: 'filter',
       target: drop?.chain ?? 'FORWARD',
       expected: filterExpectation(explanation),
-      observed: drop ? 'fail' : neverLeftAll ? 'skipped' : 'pass',
+      observed: drop ? 'fail' : neverLeftAll || nothingSent ? 'skipped' : 'pass',
       detail: drop ? `${tableName(drop)}: ${drop.rule}` : neverLeftAll ? neverLeft.detail : undefined,
     });
   }
@@ -100,7 +102,7 @@ function networkName(explanation: Explanation, networkId: string | undefined): s
 }
 
 /** Docker's own filter rules stop these; the others stop before the filter (or not at all). */
-const FILTER_RULES = new Set(['noCommonNetwork', 'internalNetwork', 'iccDisabled']);
+const FILTER_RULES = new Set(['noCommonNetwork', 'internalNetwork', 'iccDisabled', 'isolatedNetworks']);
 
 function filterExpectation(explanation: Explanation): Check['expected'] {
   if (explanation.verdict === 'reachable') {

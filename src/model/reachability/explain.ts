@@ -9,6 +9,7 @@ import { ResolvedSide, resolveSide, sideFacts } from './sides';
 import { apiAtLeast, GATEWAY_MODE_API, GATEWAY_MODE_OPTION } from '../engineFeatures';
 import type { Blocker, Note, ReachQuestion, ReachSide, SharedNetwork, VerdictValue } from './types';
 import type { EngineCli } from '../engineProduct';
+import { offHostAddress, podmanCrossing, type PodmanFacts } from './podmanRules';
 
 export interface ExplainInput {
   inventory: Inventory;
@@ -20,6 +21,8 @@ export interface ExplainInput {
   apiVersion?: string;
   /** The command line the fixes' commands name (`podman` on Podman); default `docker`. */
   cli?: EngineCli;
+  /** Set on Podman: its own rules between networks apply (podmanRules.ts), with what the host's packet filter says. */
+  podman?: PodmanFacts;
 }
 
 /** An address the observation may try, and what the explanation expects there. */
@@ -29,6 +32,8 @@ export interface ExpectedTarget {
   expected: 'pass' | 'fail';
   /** A published port on the host (host -> container), instead of the container's own port. */
   hostPort?: number;
+  /** Not to be sent: the host has no route to it, the packets would leave this machine (Podman's internal networks). */
+  withheld?: true;
 }
 
 export interface Explanation {
@@ -46,6 +51,8 @@ export interface Explanation {
   targetAddresses: string[];
   /** The bridges on the path (the packet-filter reading looks at rules naming them). */
   bridges: string[];
+  /** No network in common, yet routed through the host (Podman): the networks A's packets leave and reach B by. */
+  route?: { fromNetworkId: string; toNetworkId: string };
 }
 
 interface Context {
@@ -54,6 +61,9 @@ interface Context {
   to: ResolvedSide;
   blockers: Blocker[];
   notes: Note[];
+  /** B's addresses reached through the host without a network in common (Podman). */
+  routed: ExpectedTarget[];
+  route?: Explanation['route'];
 }
 
 const ICC_OPTION = 'com.docker.network.bridge.enable_icc';
@@ -75,7 +85,7 @@ export function explainReach(input: ExplainInput): Explanation {
   const to = resolveSide(input.inventory, input.question.to);
   const source = sideFacts('source', from, input.cli);
   const target = sideFacts('target', to, input.cli);
-  const ctx: Context = { input, from, to, blockers: [...source.blockers, ...target.blockers], notes: [...source.notes, ...target.notes] };
+  const ctx: Context = { input, from, to, blockers: [...source.blockers, ...target.blockers], notes: [...source.notes, ...target.notes], routed: [] };
   const shared = sharedNetworksOf(ctx);
   if (from.container && to.container && to.mode === 'container' && from.mode === 'container') {
     containerRules(ctx, shared);
@@ -85,7 +95,7 @@ export function explainReach(input: ExplainInput): Explanation {
     containerToHostRules(ctx, shared);
   }
   nameRules(ctx, shared);
-  const verdict: VerdictValue = ctx.blockers.length === 0 && shared.some((network) => network.usable) ? 'reachable' : 'unreachable';
+  const verdict: VerdictValue = ctx.blockers.length === 0 && (shared.some((network) => network.usable) || ctx.routed.length > 0) ? 'reachable' : 'unreachable';
   return {
     question: input.question,
     effectiveFrom: from.effective,
@@ -98,6 +108,7 @@ export function explainReach(input: ExplainInput): Explanation {
     nameExpected: input.question.name === undefined ? undefined : nameExpectation(ctx, shared),
     targetAddresses: targetAddressesOf(ctx, shared),
     bridges: bridgesOf(ctx),
+    ...(ctx.route ? { route: ctx.route } : {}),
   };
 }
 
@@ -163,7 +174,7 @@ function containerRules(ctx: Context, shared: SharedNetwork[]): void {
   const a = ctx.from.container!;
   const b = ctx.to.container!;
   const { inventory } = ctx.input;
-  if (shared.length === 0 && a.memberships.length > 0 && b.memberships.length > 0) {
+  if (shared.length === 0 && a.memberships.length > 0 && b.memberships.length > 0 && !podmanRules(ctx)) {
     const candidates = b.memberships.map((endpoint) => inventory.networkById.get(endpoint.networkId)).filter((network): network is NetworkModel => Boolean(network));
     const suggestion = candidates.find((network) => !network.predefined && !network.internal) ?? candidates[0];
     const source = ctx.from.borrower ?? a;
@@ -185,6 +196,33 @@ function containerRules(ctx: Context, shared: SharedNetwork[]): void {
       });
     }
   }
+}
+
+/** Podman routes between its networks (unless both are isolated): its rules replace Docker's isolation. False when they do not apply. */
+function podmanRules(ctx: Context): boolean {
+  const { podman } = ctx.input;
+  if (!podman) {
+    return false;
+  }
+  const a = ctx.from.container!;
+  const b = ctx.to.container!;
+  const crossing = podmanCrossing({
+    a,
+    b,
+    fromName: (ctx.from.borrower ?? a).name,
+    toName: (ctx.to.borrower ?? b).name,
+    networkById: ctx.input.inventory.networkById,
+    facts: podman,
+    cli: ctx.input.cli ?? 'podman',
+  });
+  if (!crossing) {
+    return false;
+  }
+  ctx.blockers.push(...crossing.blockers);
+  ctx.notes.push(...crossing.notes);
+  ctx.routed.push(...crossing.routed.map((target) => ({ ...target, expected: 'pass' as const })));
+  ctx.route = crossing.route;
+  return true;
 }
 
 function networkNames(container: ContainerModel): string {
@@ -242,6 +280,7 @@ function hostToContainerRules(ctx: Context, shared: SharedNetwork[]): void {
   const b = ctx.to.container!;
   childParentRule(ctx, shared, 'target');
   gatewayModeRules(ctx, shared);
+  noHostGatewayRule(ctx, shared, 'target');
   if (shared.some((network) => network.usable)) {
     ctx.notes.push({ code: 'hostReachesBridgeDirectly', params: { container: (ctx.to.borrower ?? b).name } });
   }
@@ -257,9 +296,41 @@ function hostToContainerRules(ctx: Context, shared: SharedNetwork[]): void {
 
 function containerToHostRules(ctx: Context, shared: SharedNetwork[]): void {
   childParentRule(ctx, shared, 'source');
+  noHostGatewayRule(ctx, shared, 'source');
   for (const network of shared.filter((candidate) => candidate.usable)) {
     ctx.notes.push({ code: 'targetIsHostViaGateway', params: { network: network.networkName, address: network.toAddress ?? '' } });
   }
+}
+
+/**
+ * Podman's internal networks have no gateway: the host has no address on their bridges, so the host
+ * and their containers cannot reach each other (host -> container would leave by the default route).
+ */
+function noHostGatewayRule(ctx: Context, shared: SharedNetwork[], containerSide: 'source' | 'target'): void {
+  const gatewayless = shared.filter((network) => network.usable && ctx.input.inventory.networkById.get(network.networkId)?.noHostGateway);
+  for (const network of gatewayless) {
+    network.usable = false;
+  }
+  if (gatewayless.length === 0 || shared.some((network) => network.usable)) {
+    return;
+  }
+  const container = containerSide === 'target' ? (ctx.to.borrower ?? ctx.to.container!) : (ctx.from.borrower ?? ctx.from.container!);
+  const network = gatewayless[0]!;
+  ctx.blockers.push(
+    containerSide === 'target'
+      ? {
+          rule: 'internalNoHostRoute',
+          params: { container: container.name, network: network.networkName, bridge: network.bridge ?? '', address: network.toAddress ?? '' },
+          fix: { code: 'reachFromInternalNetwork', params: { container: container.name, network: network.networkName } },
+          source: 'explained',
+        }
+      : {
+          rule: 'internalNoRoute',
+          params: { container: container.name, network: network.networkName },
+          fix: { code: 'useNonInternalNetwork', params: { network: network.networkName, container: container.name } },
+          source: 'explained',
+        },
+  );
 }
 
 /** A macvlan/ipvlan child and its parent host cannot talk to each other (the kernel's design). */
@@ -402,6 +473,9 @@ function targetsOf(ctx: Context, shared: SharedNetwork[], verdict: VerdictValue)
     [network.toAddress, network.toAddress6].filter((address): address is string => Boolean(address)).map((address) => ({ address, networkId: network.networkId, expected: expectedOn(network) })),
   );
   if (targets.length === 0) {
+    targets.push(...ctx.routed.map((target) => ({ ...target, expected: verdict === 'reachable' && name === undefined ? target.expected : ('fail' as const) })));
+  }
+  if (targets.length === 0) {
     for (const endpoint of ctx.to.container?.memberships ?? []) {
       const address = addressOf(endpoint);
       if (address) {
@@ -409,7 +483,16 @@ function targetsOf(ctx: Context, shared: SharedNetwork[], verdict: VerdictValue)
       }
     }
   }
-  return dedupeTargets(targets);
+  return dedupeTargets(targets).map((target) => (withheld(ctx, target) ? { ...target, expected: 'fail', withheld: true } : target));
+}
+
+/** A target on a network without a gateway (Podman's internal ones), sought from off it: never sent (see podmanRules.ts). */
+function withheld(ctx: Context, target: ExpectedTarget): boolean {
+  if (!target.networkId) {
+    return false;
+  }
+  const fromIsOnIt = ctx.from.effective.kind === 'container' && Boolean(ctx.from.container?.memberships.some((endpoint) => endpoint.networkId === target.networkId));
+  return offHostAddress(ctx.input.inventory.networkById.get(target.networkId), fromIsOnIt);
 }
 
 function dedupeTargets(targets: ExpectedTarget[]): ExpectedTarget[] {

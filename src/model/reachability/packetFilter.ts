@@ -102,6 +102,25 @@ export function droppedBetween(before: CountedRule[], after: CountedRule[], brid
 }
 
 /**
+ * The bridges Podman's CNI firewall plugin isolates (`--opt isolate=true`, ingressPolicy
+ * same-bridge): one `-A CNI-ISOLATION-STAGE-1 -i <bridge> ! -o <bridge> … -j CNI-ISOLATION-STAGE-2`
+ * per isolated bridge that has a container on it, as `iptables-save` prints them on Podman 4.3.
+ */
+export function podmanIsolatedBridges(rules: CountedRule[]): string[] {
+  const bridges = new Set<string>();
+  for (const rule of rules) {
+    if (rule.table !== 'filter' || rule.chain !== 'CNI-ISOLATION-STAGE-1' || rule.target !== 'CNI-ISOLATION-STAGE-2' || rule.family) {
+      continue;
+    }
+    const bridge = wordAfter(ruleWords(rule.rule), ['-i'])[0];
+    if (bridge) {
+      bridges.add(bridge);
+    }
+  }
+  return [...bridges];
+}
+
+/**
  * The words of a rule as iptables-save writes them: a word with spaces is in double quotes, inside
  * which `"` and `\` are escaped with a backslash (a comment such as `block; curl x|sh #`).
  */

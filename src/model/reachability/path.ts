@@ -12,7 +12,7 @@ import type { FilterRule, PathHop, ReachPath, ReachSide, RuleCode, VerdictValue 
 const HOST_NS = 'ns:host';
 
 /** Blockers that stop before any packet leaves A (no address, no name, no stack). */
-const AT_SOURCE = new Set<RuleCode>(['sourceNoneMode', 'sourceStopped', 'sourceHostMode', 'hostHasNoContainerNames', 'targetHostMode', 'nameUnknown', 'aliasOnOtherNetwork', 'noNamesOnDefaultBridge', 'noDnsOnNetwork', 'linkOtherSideOnly', 'targetSharesStack', 'targetNoneMode']);
+const AT_SOURCE = new Set<RuleCode>(['internalNoRoute', 'sourceNoneMode', 'sourceStopped', 'sourceHostMode', 'hostHasNoContainerNames', 'targetHostMode', 'nameUnknown', 'aliasOnOtherNetwork', 'noNamesOnDefaultBridge', 'noDnsOnNetwork', 'linkOtherSideOnly', 'targetSharesStack', 'targetNoneMode']);
 
 export interface PathInput {
   inventory: Inventory;
@@ -31,8 +31,10 @@ export function reachPath(input: PathInput): ReachPath {
   const { explanation } = input;
   const finder: Finder = { topology: input.topology, inventory: input.inventory };
   const networkId = chosenNetwork(input);
-  const toNetwork = explanation.sharedNetworks.some((network) => network.networkId === networkId) ? networkId : firstNetwork(input.inventory, explanation.effectiveTo);
-  const fromNetwork = explanation.sharedNetworks.some((network) => network.networkId === networkId) ? networkId : firstNetwork(input.inventory, explanation.effectiveFrom);
+  const inCommon = explanation.sharedNetworks.some((network) => network.networkId === networkId);
+  // No network in common but routed through the host (Podman): the networks the packets leave and reach by.
+  const toNetwork = inCommon ? networkId : (explanation.route?.toNetworkId ?? firstNetwork(input.inventory, explanation.effectiveTo));
+  const fromNetwork = inCommon ? networkId : (explanation.route?.fromNetworkId ?? firstNetwork(input.inventory, explanation.effectiveFrom));
   const source = sideHops(finder, explanation.effectiveFrom, fromNetwork);
   const target = sideHops(finder, explanation.effectiveTo, toNetwork).reverse();
   const sameBridge = fromNetwork !== undefined && fromNetwork === toNetwork;

@@ -65,7 +65,13 @@ export type RuleCode =
   | 'nameUnknown'
   | 'hostHasNoContainerNames'
   | 'filterDrop'
-  | 'portClosed';
+  | 'portClosed'
+  /** Podman: A and B are only on networks made with `isolate` (the CNI firewall plugin drops between them). */
+  | 'isolatedNetworks'
+  /** Podman: A is only on internal networks without a gateway: it has no route off them. */
+  | 'internalNoRoute'
+  /** Podman: B is only on internal networks without a gateway: the host has no address on their bridges, no route to B. */
+  | 'internalNoHostRoute';
 
 /** What would make it work; `command` is a docker (or iptables) argv the user may run. */
 export type FixCode =
@@ -83,7 +89,8 @@ export type FixCode =
   | 'macvlanShim'
   | 'removeFilterRule'
   | 'startListener'
-  | 'publishPort';
+  | 'publishPort'
+  | 'reachFromInternalNetwork';
 
 export interface Fix {
   code: FixCode;
@@ -100,7 +107,20 @@ export interface Blocker {
 }
 
 /** Facts worth saying that do not block: a borrowed stack, a published port, the host via a gateway. */
-export type NoteCode = 'sharesStackOf' | 'targetIsHostViaGateway' | 'publishedPort' | 'hostReachesBridgeDirectly' | 'portNotPublished' | 'gatewayRouted' | 'gatewayNatUnprotected';
+export type NoteCode =
+  | 'sharesStackOf'
+  | 'targetIsHostViaGateway'
+  | 'publishedPort'
+  | 'hostReachesBridgeDirectly'
+  | 'portNotPublished'
+  | 'gatewayRouted'
+  | 'gatewayNatUnprotected'
+  /** Podman: no network in common, yet the host routes between Podman's networks. */
+  | 'routedBetweenNetworks'
+  /** Podman: B sees routed packets come from its network's gateway (the bridge plugin masquerades them). */
+  | 'masqueradedFromGateway'
+  /** Podman: whether a network is isolated came from its API alone, which may leave the option out. */
+  | 'isolationFromApi';
 
 export interface Note {
   code: NoteCode;
@@ -154,7 +174,9 @@ export type ObservationReason =
   /** Observed with docker exec, not as root: the engine's loopback port is served by another user. */
   | 'portNotOwned'
   /** Observed with docker exec, not as root: State.Pid's namespace is not the one SandboxKey names here. */
-  | 'namespaceMismatch';
+  | 'namespaceMismatch'
+  /** Nothing sent: the host has no route to the target's addresses (they would leave this machine by its default route). */
+  | 'targetOffHost';
 
 export interface Observation {
   method: ObservationMethod;
@@ -225,6 +247,8 @@ export interface ReachPath {
 
 export interface ReachReport {
   question: ReachQuestion;
+  /** The engine answering (Docker or Podman): whose firewall and commands the report speaks of. */
+  engine?: 'Docker' | 'Podman';
   /** What the source really uses: a `container:` mode container speaks through its owner. */
   effectiveFrom: ReachSide;
   effectiveTo: ReachSide;
