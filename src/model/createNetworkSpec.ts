@@ -9,12 +9,10 @@ import { familyOf, mappedReadingOf, parseAuxAddresses, validateGateway, validate
 import { engineFeatures, GATEWAY_MODE_API, GATEWAY_MODE_OPTION, IPV4_OFF_API, isGatewayMode } from './engineFeatures';
 import type { EngineProduct } from './engineProduct';
 import { podmanIgnoredIssues, podmanOptions } from './podmanCreate';
+import { ENGINE_NAME_PATTERN } from './engineValues';
 
 // ---------------------------------------------------------------------------------------------
 // Names
-
-/** Docker's rule for object names (the CLI's restricted name characters). */
-export const DOCKER_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 /**
  * Names the engine keeps for its predefined network modes (moby's IsPreDefinedNetwork): it refuses
@@ -27,7 +25,7 @@ export function validateNetworkName(name: string, inventory: Inventory | undefin
   if (!trimmed) {
     return issue('nameEmpty', 'name');
   }
-  if (!DOCKER_NAME_PATTERN.test(trimmed)) {
+  if (!ENGINE_NAME_PATTERN.test(trimmed)) {
     return issue('nameInvalid', 'name', { name: trimmed });
   }
   const taken = inventory?.networks.find((network) => network.name === trimmed);

@@ -45,6 +45,16 @@ export function isEngineId(value: unknown): value is string {
   return typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
 }
 
+/**
+ * A container or network name as Docker and Podman allow them (`[a-zA-Z0-9][a-zA-Z0-9_.-]*`): safe as
+ * one component of an API path (no `/`, never `..`). Create validates the user's names with it too.
+ */
+export const ENGINE_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+export function isEngineName(value: unknown): value is string {
+  return typeof value === 'string' && ENGINE_NAME_PATTERN.test(value);
+}
+
 /** A name the kernel accepts for a network interface (and so a safe single path component). */
 export function isInterfaceName(value: unknown): value is string {
   if (typeof value !== 'string' || value === '' || value === '.' || value === '..') {

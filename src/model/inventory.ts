@@ -5,7 +5,7 @@
  */
 import type { ContainerSummaryJson, EndpointSettingsJson, EngineSnapshot, NetworkJson, PodmanNetworkJson, PortJson, StringMap } from './dockerTypes';
 import { buildSwarmModel, SwarmModel } from './swarm';
-import { isInterfaceName } from './engineValues';
+import { isEngineName, isInterfaceName } from './engineValues';
 import { byName, compareNames } from './naturalOrder';
 import { GATEWAY_MODE_OPTION } from './engineFeatures';
 import { listedGateway } from './addresses';
@@ -320,6 +320,15 @@ export function buildInventory(snapshot: EngineSnapshot): Inventory {
 }
 
 /** `podman`: on Podman, what its own list says (the network's name, its bridge: none when it gave none). */
+/**
+ * The reference a removal sends (a component of the API path `/networks/<ref>`): on Podman its name
+ * (see NetworkModel.removalRef), unless the engine's name could be more than one path component (then
+ * the id, as on Docker); never an engine string that could address another endpoint.
+ */
+function removalRefOf(network: NetworkJson, podmanName: string | undefined): string {
+  return podmanName !== undefined && isEngineName(podmanName) ? podmanName : network.Id;
+}
+
 function networkModelOf(network: NetworkJson, podman?: Map<string, PodmanNetworkFacts>): NetworkModel {
   const podmanFacts = podman?.get(network.Id);
   return {
@@ -348,7 +357,7 @@ function networkModelOf(network: NetworkJson, podman?: Map<string, PodmanNetwork
     composeProject: network.Labels?.[COMPOSE_PROJECT_LABEL] || undefined,
     bridgeName: podman ? (network.Driver === 'bridge' ? podmanFacts?.bridge : undefined) : bridgeDeviceName(network),
     ...(podmanFacts?.dnsDisabled ? { dnsDisabled: true } : {}),
-    removalRef: podman ? podmanFacts?.name ?? network.Name : network.Id,
+    removalRef: removalRefOf(network, podman ? podmanFacts?.name ?? network.Name : undefined),
     ...(podmanFacts?.isolated ? { podmanIsolated: true } : {}),
     ...(podmanFacts?.noGateway ? { noHostGateway: true } : {}),
     endpoints: [],

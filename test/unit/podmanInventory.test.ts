@@ -117,3 +117,18 @@ test('when Podman does not answer its own network list, no bridge is named rathe
   assert.ok(logged.some((line) => /Podman's network list could not be read/.test(line)), logged.join('\n'));
   session.dispose();
 });
+
+test("a removal names a Podman network by its name, but never by an engine string that could be more than one API path component (a hostile name: the id)", () => {
+  const recordedNetwork = fixture.podmanNetworks!.find((n) => n.name !== 'podman')!;
+  const plain = buildInventory(snapshotOf(fixture)).networkById.get(recordedNetwork.id)!;
+  assert.equal(plain.removalRef, recordedNetwork.name, 'by name on Podman (by id, Podman 4.3 removes a network in use)');
+  const hostile = '../containers/pdm-victim';
+  const tampered = {
+    ...fixture,
+    networks: fixture.networks.map((n) => (n.Id === recordedNetwork.id ? { ...n, Name: hostile } : n)),
+    podmanNetworks: fixture.podmanNetworks!.map((n) => (n.id === recordedNetwork.id ? { ...n, name: hostile } : n)),
+  };
+  const network = buildInventory(snapshotOf(tampered)).networkById.get(recordedNetwork.id)!;
+  assert.equal(network.removalRef, recordedNetwork.id);
+  assert.match(network.removalRef, /^[0-9a-f]{64}$/);
+});
