@@ -23,6 +23,7 @@ import {
   hopText,
   NOTES,
   OBSERVATION_REASONS,
+  packetStoryText,
   RULES,
   sideName,
 } from '../messages/reachMessages';
@@ -123,6 +124,10 @@ export function reportText(raw: ReachReport): string {
   lines.push(`${sideName(question.from, 'host')} -> ${sideName(question.to, 'host')} (${how}): ${verdict.final === 'reachable' ? 'REACHABLE' : 'NOT REACHABLE'} (${basis})`);
   lines.push(...networkLines(report), ...blockerLines(report), ...noteLines(report), ...checkLines(report.checks));
   lines.push('', observationLine(report), `Path: ${report.path.hops.map((hop) => hopText(hop, TERMINAL_HOPS)).join(' -> ') || '(none)'}`);
+  const story = packetStoryText(report.path, english, TERMINAL_HOPS);
+  if (story) {
+    lines.push(story.replace(/ → /g, ' -> '));
+  }
   return printable(lines.join('\n')) + '\n';
 }
 

@@ -6,7 +6,8 @@
  * (CLI_OUTCOME_WORDS, CLI_NOT_REQUESTED).
  */
 import type { EngineValueKind } from '../model/engineValues';
-import type { CheckKind, CheckOutcome, FixCode, NoteCode, ObservationReason, PathHop, ReachSide, RuleCode } from '../model/reachability/types';
+import type { CheckKind, CheckOutcome, FixCode, NoteCode, ObservationReason, PathHop, ReachPath, ReachSide, RuleCode } from '../model/reachability/types';
+import { tableName } from '../model/reachability/packetFilter';
 import type { Translator } from './translator';
 
 type Params = Record<string, string>;
@@ -160,5 +161,30 @@ export function hopText(hop: PathHop, style: HopStyle): string {
   if (hop.kind === 'drop') {
     return hop.rule ? style.dropped(hop.rule.chain) : style.stopped(hop.blocker);
   }
-  return style.name(hop.name ?? hop.kind);
+  const name = style.name(hop.name ?? hop.kind);
+  return hop.seen === undefined ? name : `${name} (${hop.seen})`;
+}
+
+/**
+ * The packet story in one sentence: the probes' packets counted on each captured hop, the hops
+ * they never reached, and the rule whose counter grew. Undefined without a story.
+ */
+export function packetStoryText(path: ReachPath, l10n: Translator, style: HopStyle): string | undefined {
+  const captured = path.hops.filter((hop) => hop.seen !== undefined);
+  if (captured.length === 0) {
+    return undefined;
+  }
+  const seen = captured.map((hop) => hopText(hop, style)).join(' → ');
+  const unreached = (path.unreached ?? []).map((hop) => hopText(hop, style)).join(', ');
+  const drop = path.dropAt !== undefined ? path.hops[path.dropAt]?.rule : undefined;
+  const parts = [l10n.t('Packets of the check, captured on each hop: {hops}.', { hops: seen })];
+  if (unreached) {
+    parts.push(l10n.t('They never reached {hops}.', { hops: unreached }));
+  } else if (path.dropAt === undefined) {
+    parts.push(l10n.t('They reached every hop.'));
+  }
+  if (drop) {
+    parts.push(l10n.t('Dropped by {table} {chain}: {rule} ({packets} packets).', { table: tableName(drop), chain: drop.chain, rule: drop.rule, packets: String(drop.packets) }));
+  }
+  return parts.join(' ');
 }

@@ -5,8 +5,8 @@
  * is escaped (md) or fenced (code): a crafted name cannot add a link, a line or HTML.
  */
 import * as vscode from 'vscode';
-import type { Blocker, Check, PathHop, ReachReport, ReachSide, SharedNetwork, VerdictValue } from '../model/reachability/types';
-import { CHECK_KINDS, FIXES, HopStyle, hopText, NOTES, OBSERVATION_REASONS, OUTCOMES, RULES, sideName } from '../messages/reachMessages';
+import type { Blocker, Check, ReachPath, ReachReport, ReachSide, SharedNetwork, VerdictValue } from '../model/reachability/types';
+import { CHECK_KINDS, FIXES, HopStyle, hopText, NOTES, OBSERVATION_REASONS, OUTCOMES, packetStoryText, RULES, sideName } from '../messages/reachMessages';
 import { shellCommand } from '../model/safeText';
 import { tableName } from '../model/reachability/packetFilter';
 import { code, field, md } from './treeItems';
@@ -42,7 +42,7 @@ export function reachReportMarkdown(report: ReachReport, checkedAt: Date = new D
   if (report.disagreement) {
     parts.push(disagreementBlock(report));
   }
-  parts.push(verdictBlock(report), networksBlock(report.sharedNetworks), blockersBlock(report.blockers), notesBlock(report), checksBlock(report.checks), pathBlock(report.path.hops));
+  parts.push(verdictBlock(report), networksBlock(report.sharedNetworks), blockersBlock(report.blockers), notesBlock(report), checksBlock(report.checks), pathBlock(report.path));
   return parts.filter(Boolean).join('\n\n') + '\n';
 }
 
@@ -137,6 +137,10 @@ const MARKDOWN_HOPS: HopStyle = {
   stopped: (blocker) => `✗ ${md(blocker ?? '')}`,
 };
 
-function pathBlock(hops: PathHop[]): string {
-  return hops.length === 0 ? '' : [`## ${vscode.l10n.t('Path')}`, hops.map((hop) => hopText(hop, MARKDOWN_HOPS)).join(' → ')].join('\n\n');
+function pathBlock(path: ReachPath): string {
+  if (path.hops.length === 0) {
+    return '';
+  }
+  const story = packetStoryText(path, vscode.l10n, MARKDOWN_HOPS);
+  return [`## ${vscode.l10n.t('Path')}`, path.hops.map((hop) => hopText(hop, MARKDOWN_HOPS)).join(' → '), ...(story ? [story] : [])].join('\n\n');
 }

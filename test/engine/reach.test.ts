@@ -54,6 +54,31 @@ function nslookupInside(from: string, name: string): boolean {
   return result.status === 0;
 }
 
+/** The story of a drop on the bridge: A's eth0, A's veth and the bridge saw the 2 echo requests; B's veth and eth0 none. */
+function assertStoryStopsAtBridge(report: ReachReport, chain: string | undefined): void {
+  const { hops, unreached, dropAt } = report.path;
+  assert.deepEqual(
+    hops.map((hop) => [hop.kind, hop.seen]),
+    [['interface', 2], ['veth', 2], ['bridge', 2], ['drop', undefined]],
+    JSON.stringify(report.path),
+  );
+  assert.equal(dropAt, 3);
+  assert.deepEqual(unreached?.map((hop) => [hop.kind, hop.seen]), [['veth', 0], ['interface', 0]]);
+  if (chain) {
+    assert.equal(hops[3].rule?.chain, chain);
+    assert.equal(hops[3].rule?.packets, 2, 'the rule counted the two packets the captures lost');
+  }
+  // The hops are the engine's own: B's host-side veth is the one `ip link` shows on the bridge.
+  const bridge = hops[2].name!;
+  const ports = execFileSync('ip', ['-o', 'link', 'show', 'master', bridge], { encoding: 'utf8' });
+  assert.ok(ports.includes(`${unreached![0].name}@`), `${unreached![0].name} is a port of ${bridge}: ${ports}`);
+}
+
+/** The story's own captures (`-w /dev/null`; other captures on this machine write a file or stdout). */
+function pgrepTcpdump(): string {
+  return spawnSync('pgrep', ['-a', '-f', '^/usr/(s)?bin/tcpdump .*-w /dev/null'], { encoding: 'utf8' }).stdout.trim();
+}
+
 describe('connectivity doctor on the real engine', { skip: isRoot ? false : 'needs root (nsenter, iptables, a veth for macvlan)' }, () => {
   let session: EngineSession;
   const reports = new Map<string, ReachReport>();
@@ -138,6 +163,14 @@ describe('connectivity doctor on the real engine', { skip: isRoot ? false : 'nee
     }
   });
 
+  test('the packet story of ICC off: last seen on the bridge, never on the other veth; of a reachable pair: every hop', () => {
+    assertStoryStopsAtBridge(reports.get('ICC disabled on the bridge')!, undefined);
+    const reachable = reports.get('same user-defined network, by alias')!;
+    assert.equal(reachable.verdict.final, 'reachable');
+    assert.deepEqual(reachable.path.hops.map((hop) => hop.seen), [2, 2, 2, 2, 2], JSON.stringify(reachable.path.hops));
+    assert.equal(reachable.path.unreached, undefined);
+  });
+
   test('the path uses the topology\'s interface ids', () => {
     const report = reports.get('same user-defined network, by alias')!;
     assert.deepEqual(report.path.hops.map((hop) => hop.kind), ['interface', 'veth', 'bridge', 'veth', 'interface']);
@@ -162,7 +195,13 @@ describe('connectivity doctor on the real engine', { skip: isRoot ? false : 'nee
     assert.match(verified.stdout.split('\n')[0], /^DISAGREEMENT: .*DOCKER-USER/);
     assert.equal(cli(['rch-a', 'rch-b', '--no-verify']).status, 0, 'without verification the explanation decides');
     const json = cli(['rch-a', 'rch-b', '--format', 'json']);
-    assert.equal((JSON.parse(json.stdout) as ReachReport).disagreement?.droppedBy?.chain, 'DOCKER-USER');
+    const fromJson = JSON.parse(json.stdout) as ReachReport;
+    assert.equal(fromJson.disagreement?.droppedBy?.chain, 'DOCKER-USER');
+    // The packet story: the two echo requests left A, crossed A's veth and the bridge, never reached B's veth.
+    assertStoryStopsAtBridge(report, 'DOCKER-USER');
+    assertStoryStopsAtBridge(fromJson, 'DOCKER-USER');
+    assert.match(verified.stdout, /Packets of the check, captured on each hop: eth0 \(2\) -> veth\w+ \(2\) -> br-\w+ \(2\)\. They never reached veth\w+ \(0\), eth0 \(0\)\. Dropped by filter DOCKER-USER: -A DOCKER-USER -s [\d.]+\/32 -d [\d.]+\/32 -j DROP \(2 packets\)\./);
+    assert.equal(pgrepTcpdump(), '', 'no capture is left running');
     execFileSync('iptables', ['-D', ...dropRule]);
     dropRule.length = 0;
     assert.equal(cli(['rch-a', 'rch-b']).status, 0, 'reachable again once the rule is gone');

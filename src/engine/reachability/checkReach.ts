@@ -27,6 +27,9 @@ import { systemTool } from '../../probe/systemTools';
 import { engineSocketOwned, rootPathRefusal } from './localProof';
 import { dockerExecRunner, findBusybox, localRunner, NamespaceRunner } from './runners';
 import { engineCli, type EngineCli, type EngineProduct } from '../../model/engineProduct';
+import { storyPoints, withStory } from '../../model/reachability/packetStory';
+import type { PathHop } from '../../model/reachability/types';
+import type { StoryCapturePoint } from './packetStory';
 
 /** What the doctor reads from: an EngineSession offers exactly this. */
 export interface ReachSource extends TopologySession {
@@ -112,11 +115,14 @@ export async function checkReach(source: ReachSource, request: ReachRequest, top
     cli,
     podman: product === 'Podman' ? await podmanFacts(source, request) : undefined,
   });
+  // The whole path the probes' packets would take, every hop captured on for the packet story.
+  const planned = reachPath({ inventory, topology: collected?.topology, explanation, final: 'reachable' }).hops;
   const observed = await refusingInvalid(() => {
     checkEngineAnswers(inventory, explanation);
-    return request.verify === false ? Promise.resolve(NOT_OBSERVED) : observeFor(source, explanation, inventory, inspections, { ...request, cli });
+    return request.verify === false ? Promise.resolve(NOT_OBSERVED) : observeFor(source, explanation, inventory, inspections, { ...request, cli, planned });
   });
-  const report = concludeReach(explanation, observed, (final, drop) => reachPath({ inventory, topology: collected?.topology, explanation, final, drop }));
+  const concluded = concludeReach(explanation, observed, (final, drop) => reachPath({ inventory, topology: collected?.topology, explanation, final, drop }));
+  const report = observed.seen ? { ...concluded, path: withStory(concluded.path, planned, observed.seen) } : concluded;
   return product ? { ...report, engine: product } : report;
 }
 
@@ -175,7 +181,7 @@ async function observeFor(
   explanation: Explanation,
   inventory: Inventory,
   inspections: Map<string, ContainerInspectJson>,
-  request: ReachRequest & { cli: EngineCli },
+  request: ReachRequest & { cli: EngineCli; planned: PathHop[] },
 ): Promise<ObservationResult> {
   const local = source.isLocal && process.platform === 'linux';
   const root = request.isRoot ?? process.getuid?.() === 0;
@@ -184,8 +190,44 @@ async function observeFor(
     return { observation: { method: 'none', reason: chosen.reason }, probes: [] };
   }
   const loopbackPorts = loopbackPortsOf(explanation, inspections);
-  // This host's packet filter says something about the path only when the engine was proved to be this host's.
-  return observe(chosen.runner, explanation, { readFilter: local && root && !chosen.runner.reason, loopbackPorts });
+  // This host's packet filter (and its interfaces) say something about the path only when the engine was proved to be this host's.
+  const proved = local && root && !chosen.runner.reason && chosen.runner.method !== 'dockerExec';
+  const story = proved ? await storyCaptures(source, request.planned, inventory, inspections) : undefined;
+  return observe(chosen.runner, explanation, { readFilter: local && root && !chosen.runner.reason, loopbackPorts, story });
+}
+
+/**
+ * Where the packet story captures (local engine, root): each hop's interface, in the host's
+ * namespace or in a running container's, entered by its pid only when that namespace was proved to
+ * be the engine's sandbox (as A's is before the probes run there). A hop that cannot be proved is
+ * left uncounted. Undefined without tcpdump.
+ */
+async function storyCaptures(
+  source: ReachSource,
+  planned: PathHop[],
+  inventory: Inventory,
+  inspections: Map<string, ContainerInspectJson>,
+): Promise<{ points: StoryCapturePoint[]; tools: { tcpdump: string; nsenter: string } } | undefined> {
+  const [tcpdump, nsenter] = await Promise.all([systemTool('tcpdump'), systemTool('nsenter')]);
+  if (!tcpdump || !nsenter) {
+    return undefined;
+  }
+  const owned = await engineSocketOwned(source.target);
+  const points: StoryCapturePoint[] = [];
+  for (const point of storyPoints(planned)) {
+    if (!point.containerId) {
+      points.push(point);
+      continue;
+    }
+    const container = inventory.containerById.get(point.containerId);
+    const stack = container?.running ? inspections.get(point.containerId) : undefined;
+    const pid = stack?.State?.Pid;
+    if (!isSafePid(pid) || (await rootPathRefusal(source.target, owned, pid, stack?.NetworkSettings?.SandboxKey || undefined))) {
+      continue;
+    }
+    points.push({ ...point, netnsFile: `/proc/${pid}/ns/net` });
+  }
+  return { points, tools: { tcpdump, nsenter } };
 }
 
 interface RunnerContext {

@@ -12,6 +12,8 @@ import type { CheckOutcome } from '../../model/reachability/types';
 import { EngineValueError, isIpAddress } from '../../model/engineValues';
 import { systemTool } from '../../probe/systemTools';
 import { NamespaceRunner, runFile } from './runners';
+import { storyFilter } from '../../model/reachability/packetStory';
+import { startStoryCaptures, type StoryCapturePoint, type StoryTools } from './packetStory';
 
 const EMBEDDED_DNS = '127.0.0.11';
 
@@ -20,6 +22,8 @@ export interface ObserveOptions {
   readFilter: boolean;
   /** Host ports published on loopback for B's container port (host -> container). */
   loopbackPorts?: number[];
+  /** Capture the probes' packets on these hops (local engine, root): the packet story. */
+  story?: { points: StoryCapturePoint[]; tools: StoryTools };
 }
 
 export async function observe(runner: NamespaceRunner, explanation: Explanation, options: ObserveOptions): Promise<ObservationResult> {
@@ -37,9 +41,11 @@ export async function observe(runner: NamespaceRunner, explanation: Explanation,
       throw new EngineValueError('an address of the target', address, 'ipAddress');
     }
   }
+  const port = explanation.question.port;
+  const filter = options.story && options.story.points.length > 0 ? storyFilter(addresses, port) : undefined;
+  const captures = filter ? await startStoryCaptures(options.story!.points, filter, options.story!.tools) : undefined;
   const before = options.readFilter ? await readFilter() : undefined;
   const probes: ProbeResult[] = [];
-  const port = explanation.question.port;
   for (const address of addresses) {
     probes.push(port === undefined ? await ping(runner, address) : await connect(runner, address, port));
   }
@@ -47,6 +53,7 @@ export async function observe(runner: NamespaceRunner, explanation: Explanation,
     probes.push(await connect(runner, '127.0.0.1', hostPort));
   }
   const after = before ? await readFilter() : undefined;
+  const seen = captures ? await captures.finish() : undefined;
   const drops = before && after ? droppedBetween(before, after, explanation.bridges) : undefined;
   const noTools = probes.length > 0 && probes.every((probe) => probe.outcome === 'skipped');
   return {
@@ -58,6 +65,7 @@ export async function observe(runner: NamespaceRunner, explanation: Explanation,
     name: resolved,
     probes,
     drops,
+    seen,
   };
 }
 

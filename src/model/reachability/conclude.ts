@@ -29,6 +29,8 @@ export interface ObservationResult {
   probes: ProbeResult[];
   /** Dropping filter rules whose counters grew during the probes; undefined when the filter was not read. */
   drops?: FilterRule[];
+  /** The packet story: the probes' packets captured on each hop (by hopKey); undefined when none ran. */
+  seen?: ReadonlyMap<string, number>;
 }
 
 export const NOT_OBSERVED: ObservationResult = { observation: { method: 'none', reason: 'notRequested' }, probes: [] };

@@ -7,6 +7,8 @@ import type { ReachPath } from './types';
 
 export const PATH_CLASS = 'reachPath';
 export const STOP_CLASS = 'reachStop';
+/** The packet story's hops the probes' packets never reached (captured there: 0). */
+export const UNREACHED_CLASS = 'reachUnreached';
 
 /** The Mermaid nodes the path runs through, in order, and the one where it stops (when it does). */
 export function pathNodes(path: ReachPath, interfaceNodes: Readonly<Record<string, string>>): { nodes: string[]; stop?: string } {
@@ -36,6 +38,12 @@ export function pathHighlightLines(path: ReachPath, interfaceNodes: Readonly<Rec
   }
   if (stop) {
     lines.push(`classDef ${STOP_CLASS} stroke:#f14c4c,stroke-width:4px,stroke-dasharray:6 3`, `class ${stop} ${STOP_CLASS}`);
+  }
+  const unreached = (path.unreached ?? [])
+    .map((hop) => (hop.topologyId ? interfaceNodes[hop.topologyId] : undefined))
+    .filter((node): node is string => node !== undefined && node !== stop && !nodes.includes(node));
+  if (unreached.length > 0) {
+    lines.push(`classDef ${UNREACHED_CLASS} stroke:#888888,stroke-width:2px,stroke-dasharray:2 4,opacity:0.6`, `class ${[...new Set(unreached)].join(',')} ${UNREACHED_CLASS}`);
   }
   return lines;
 }

@@ -235,6 +235,11 @@ export interface PathHop {
   /** For a `drop` hop: the rule that dropped (observed) or the rule code (explained). */
   rule?: FilterRule;
   blocker?: RuleCode;
+  /**
+   * The packet story (local engine, root): packets of the check's own probes captured on this hop
+   * while the probes ran. Absent where nothing was captured (not an interface, or no capture ran).
+   */
+  seen?: number;
 }
 
 export interface ReachPath {
@@ -243,6 +248,11 @@ export interface ReachPath {
   networkId?: string;
   /** Index of the `drop` hop, when the path stops. */
   dropAt?: number;
+  /**
+   * The packet story's hops past the last one the probes' packets were seen on, each with `seen: 0`
+   * (where they vanished first): captured, never reached. Absent without a packet story.
+   */
+  unreached?: PathHop[];
 }
 
 export interface ReachReport {
