@@ -45,9 +45,11 @@ export interface CounterSnapshot {
   /** Milliseconds (a monotonic clock): rates divide by the difference of two of these. */
   atMs: number;
   readings: CounterReading[];
+  /** Reads that failed in this pass (a container that stopped meanwhile, a namespace gone); never fatal. */
+  warnings?: string[];
 }
 
-/** One interface's rates between two snapshots (per second; counters that went backwards give 0). */
+/** One interface's rates between two snapshots (per second; an interface whose counters went backwards, or that is new, has none). */
 export interface InterfaceRate {
   interfaceId?: string;
   namespace: string;
