@@ -22,15 +22,15 @@ function pidOf(name: string): number {
   return Number(docker(['inspect', '-f', '{{.State.Pid}}', name]));
 }
 
-/** Makes the network and the three containers (B listening on LISTEN_PORT, its output thrown away). */
+/** Makes the network and the three containers (B listening on LISTEN_PORT, what it receives thrown away). */
 export function buildTrafficSituation(prefix: string, label = TEST_LABEL, dockerArgs: { network?: string[] } = {}): TrafficSituation {
   const network = `${prefix}-net`;
   createNetwork(network, dockerArgs.network ?? [], label);
   const names = { a: `${prefix}-a`, b: `${prefix}-b`, c: `${prefix}-c` };
   runContainer(names.a, ['--network', network], label);
   runContainer(names.c, ['--network', network], label);
-  // `sleep | nc -l`: busybox nc closes the connection when its own stdin ends; this stdin never does.
-  const b = docker(['run', '-d', '--name', names.b, '--label', `${label}=1`, '--network', network, TEST_IMAGE, 'sh', '-c', `sleep 100000 | nc -l -p ${LISTEN_PORT} > /dev/null`]);
+  // A persistent busybox server (-ll -e): every connection gets its own `cat > /dev/null`, so A can send again and again.
+  const b = docker(['run', '-d', '--name', names.b, '--label', `${label}=1`, '--network', network, TEST_IMAGE, 'nc', '-ll', '-p', String(LISTEN_PORT), '-e', 'sh', '-c', 'cat > /dev/null']);
   const id = (name: string) => docker(['inspect', '-f', '{{.Id}}', name]);
   return {
     network,
@@ -40,9 +40,16 @@ export function buildTrafficSituation(prefix: string, label = TEST_LABEL, docker
   };
 }
 
-/** Sends `bytes` zero bytes from A to B's listener with busybox head and nc; resolves when A's nc is done. */
+/** The command A runs to send `bytes` zero bytes to B's listener (busybox head and nc), `times` times, `pauseSeconds` apart. */
+export function senderArgv(situation: TrafficSituation, bytes: number, times = 1, pauseSeconds = 0): string[] {
+  const once = `busybox head -c ${bytes} /dev/zero | nc ${situation.b.name} ${LISTEN_PORT}`;
+  const script = times === 1 ? once : `i=0; while [ $i -lt ${times} ]; do ${once} || exit 1; sleep ${pauseSeconds}; i=$((i+1)); done`;
+  return ['exec', situation.a.name, 'sh', '-c', script];
+}
+
+/** Sends `bytes` zero bytes from A to B; returns when A's nc is done. */
 export function sendBytes(situation: TrafficSituation, bytes: number): void {
-  docker(['exec', situation.a.name, 'sh', '-c', `busybox head -c ${bytes} /dev/zero | nc ${situation.b.name} ${LISTEN_PORT}`], { timeoutMs: 30_000 });
+  docker(senderArgv(situation, bytes), { timeoutMs: 30_000 });
 }
 
 /** The host-side veth of a container's eth0, found with `ip` inside its namespace (root) and /sys/class/net. */
