@@ -8,6 +8,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { resolveTarget } from '../../src/engine/connection';
@@ -18,7 +19,7 @@ import { createTrafficSampler, trafficSamplerFor, type TrafficSampler } from '..
 import type { Collected } from '../../src/engine/collectTopology';
 import { focusTopology } from '../../src/model/topology/scope';
 import type { CounterReading, CounterSnapshot, TrafficReport } from '../../src/model/traffic/types';
-import { buildTrafficSituation, hostVethOf, removeTrafficSituation, senderArgv, sendBytes, type TrafficSituation } from '../support/trafficSituation';
+import { buildTrafficSituation, hostVethOf, removeTrafficSituation, repeatedSenderArgv, sendBytes, stopSending, type TrafficSituation } from '../support/trafficSituation';
 import { sleep } from '../support/waitFor';
 
 const root = path.join(__dirname, '..', '..', '..');
@@ -87,7 +88,7 @@ describe('traffic counters on the real engine', () => {
     return trafficSamplerFor(collected, { isLocal: true }, focusTopology(collected.topology, { kind: 'network', networkId: network.id }));
   }
 
-  test('the plan reads each container through /proc/<pid>/net/dev and its host veth through sysfs, the veth named as ip names it', () => {
+  test('the plan reads each container through /proc/<pid>/net/dev and its host veth with the host, the veth named as ip names it', () => {
     const sampler = networkSampler();
     for (const side of SIDES) {
       const name = situation[side].name;
@@ -95,7 +96,7 @@ describe('traffic counters on the real engine', () => {
       assert.ok(inside && inside.source === 'procNetDev' && inside.pid === situation[side].pid, `${name} read through its pid`);
       const eth0 = inside.interfaces.find((planned) => planned.interface === 'eth0')!;
       assert.equal(eth0.peer, `host:${veths[side]}`, `${name}'s eth0 peer`);
-      const hostEnd = sampler.plan.reads.find((read) => read.source === 'sysfs')!.interfaces.find((planned) => planned.interface === veths[side]);
+      const hostEnd = sampler.plan.reads.find((read) => read.source === 'host')!.interfaces.find((planned) => planned.interface === veths[side]);
       assert.ok(hostEnd, `${veths[side]} is read on the host`);
       assert.equal(hostEnd.peer, `${name}:eth0`);
       assert.match(hostEnd.interfaceId ?? '', /^ns:host\/if:/);
@@ -120,18 +121,26 @@ describe('traffic counters on the real engine', () => {
       const moved = delta(first, second, namespace, name);
       assert.ok(moved.rx < NOISE && moved.tx < NOISE, `${namespace}:${name} moved ${JSON.stringify(moved)}`);
     }
-    for (const reading of second.readings.filter((r) => r.namespace === 'host')) {
-      assert.equal(reading.source, 'sysfs');
+    // The host's whole /proc/self/net/dev was read (procfs hands it out a page at a time): no drawn host
+    // interface needed the sysfs fallback.
+    assert.deepEqual(second.readings.filter((r) => r.namespace === 'host' && r.source !== 'procNetDev').map((r) => r.interface), []);
+    // The host's counters are the kernel's, as /sys/class/net/<veth>/statistics shows them.
+    for (const side of SIDES) {
+      const sysfs = Number(readFileSync(`/sys/class/net/${veths[side]}/statistics/rx_bytes`, 'utf8'));
+      const reading = find(second, 'host', veths[side]);
+      assert.ok(Math.abs(sysfs - reading.counters.rxBytes) < NOISE, `${veths[side]}: sysfs ${sysfs}, sampler ${reading.counters.rxBytes}`);
+      assert.equal(reading.source, 'procNetDev');
     }
     assert.equal(find(second, a, 'eth0').source, 'procNetDev');
     assert.equal(find(second, a, 'eth0').container, a);
   });
 
   test('traffic --network --format json over an interval with traffic shows the rates on A, B and their veths, none on C', async () => {
-    // Sends N bytes eight times, 0.3 s apart: about three seconds of traffic, around the CLI's two-second interval.
-    const sending = dockerAsync(senderArgv(situation, N, 8, 0.3));
+    // N bytes again and again, 0.3 s apart, from before the CLI starts until it has answered: its
+    // two-second interval holds at least one whole transfer, however long its start takes.
+    const sending = dockerAsync(repeatedSenderArgv(situation, N, 0.3));
     await sleep(300);
-    const { code, out, err } = await cli(['traffic', '--network', situation.network, '--interval', '2', '--format', 'json']);
+    const { code, out, err } = await cli(['traffic', '--network', situation.network, '--interval', '2', '--format', 'json']).finally(() => stopSending(situation));
     await sending;
     assert.equal(code, 0, err);
     const report = JSON.parse(out) as TrafficReport;
@@ -165,7 +174,7 @@ describe('traffic counters on the real engine', () => {
     const lines = out.split('\n');
     assert.match(lines[0], /^NAMESPACE\s+INTERFACE\s+PEER\s+RX B\/s\s+TX B\/s\s+RX pkt\/s\s+TX pkt\/s\s+DROPS\s+ERRORS\s+SOURCE$/);
     assert.ok(lines.some((line) => new RegExp(`^${situation.a.name}\\s+eth0\\s+host:${veths.a}\\s+\\d+\\s+\\d+\\s+[\\d.]+\\s+[\\d.]+\\s+\\d+\\s+\\d+\\s+procfs$`).test(line)), out);
-    assert.ok(lines.some((line) => new RegExp(`^host\\s+${veths.a}\\s+${situation.a.name}:eth0\\s+.*sysfs$`).test(line)), out);
+    assert.ok(lines.some((line) => new RegExp(`^host\\s+${veths.a}\\s+${situation.a.name}:eth0\\s+.*procfs$`).test(line)), out);
     assert.ok(!out.includes(situation.c.name), 'C is not in A\'s scope');
     assert.match(out, /Rates over 0\.\d s, \d+ interfaces\./);
   });

@@ -40,11 +40,25 @@ export function buildTrafficSituation(prefix: string, label = TEST_LABEL, docker
   };
 }
 
-/** The command A runs to send `bytes` zero bytes to B's listener (busybox head and nc), `times` times, `pauseSeconds` apart. */
-export function senderArgv(situation: TrafficSituation, bytes: number, times = 1, pauseSeconds = 0): string[] {
+/** The command A runs to send `bytes` zero bytes to B's listener once (busybox head and nc). */
+export function senderArgv(situation: TrafficSituation, bytes: number): string[] {
+  return ['exec', situation.a.name, 'sh', '-c', `busybox head -c ${bytes} /dev/zero | nc ${situation.b.name} ${LISTEN_PORT}`];
+}
+
+// At the image's root: local/busybox has /bin and little else (no /tmp).
+const STOP_FILE = '/dne-stop-sending';
+
+/**
+ * The command A runs to send `bytes` again and again, `pauseSeconds` apart, until stopSending() (at
+ * most `maxTimes`, so that a test that dies midway leaves no endless sender behind).
+ */
+export function repeatedSenderArgv(situation: TrafficSituation, bytes: number, pauseSeconds: number, maxTimes = 200): string[] {
   const once = `busybox head -c ${bytes} /dev/zero | nc ${situation.b.name} ${LISTEN_PORT}`;
-  const script = times === 1 ? once : `i=0; while [ $i -lt ${times} ]; do ${once} || exit 1; sleep ${pauseSeconds}; i=$((i+1)); done`;
-  return ['exec', situation.a.name, 'sh', '-c', script];
+  return ['exec', situation.a.name, 'sh', '-c', `busybox rm -f ${STOP_FILE}; i=0; while [ ! -e ${STOP_FILE} ] && [ $i -lt ${maxTimes} ]; do ${once} || exit 1; sleep ${pauseSeconds}; i=$((i+1)); done`];
+}
+
+export function stopSending(situation: TrafficSituation): void {
+  docker(['exec', situation.a.name, 'sh', '-c', `: > ${STOP_FILE}`], { allowFailure: true });
 }
 
 /** Sends `bytes` zero bytes from A to B; returns when A's nc is done. */

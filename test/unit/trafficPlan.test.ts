@@ -1,6 +1,6 @@
 /**
  * Which counters the sampler reads for a drawn topology (model/traffic/plan.ts), on the seed labs
- * recorded from the real engine and host (topology-seed.json): the host's interfaces through sysfs,
+ * recorded from the real engine and host (topology-seed.json): the host's interfaces in one read,
  * each running container's namespace through /proc/<pid>/net/dev, the overlay, ingress and
  * load-balancer namespaces through nsenter only as root, engine stats for an engine that is not local.
  */
@@ -18,13 +18,13 @@ for (const api of ['1.41', '1.51'] as const) {
   };
 
   describe(`traffic read plan on the recorded seed labs (API ${api})`, () => {
-    test('root, netns level: host by sysfs, containers by /proc/<pid>/net/dev, process-less namespaces by nsenter', () => {
+    test('root, netns level: the host in one read, containers by /proc/<pid>/net/dev, process-less namespaces by nsenter', () => {
       const { topology, sandboxes, facts } = level('netns');
       const plan = planTrafficReads(topology, sandboxes, facts, { local: true, root: true });
       const host = topology.namespaces.find((ns) => ns.kind === 'host')!;
-      const sysfs = plan.reads.filter((read) => read.source === 'sysfs');
-      assert.equal(sysfs.length, 1);
-      assert.deepEqual(sysfs[0].interfaces.map((planned) => planned.interfaceId).sort(), host.interfaces.filter((iface) => iface.source === 'observed' && iface.kind !== 'userMode').map((iface) => iface.id).sort());
+      const hostReads = plan.reads.filter((read) => read.source === 'host');
+      assert.equal(hostReads.length, 1);
+      assert.deepEqual(hostReads[0].interfaces.map((planned) => planned.interfaceId).sort(), host.interfaces.filter((iface) => iface.source === 'observed' && iface.kind !== 'userMode').map((iface) => iface.id).sort());
       // Every running container's namespace is read once, through its process (its pid recorded by inspect).
       const pids = new Set(Object.values(sandboxes).map((sandbox) => sandbox.pid));
       const proc = plan.reads.filter((read) => read.source === 'procNetDev');

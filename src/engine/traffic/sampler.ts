@@ -2,8 +2,12 @@
  * The traffic sampler: given a drawn topology (what the panel or the CLI collected), reads every drawn
  * interface's counters in one pass, each reading marked with its source and keyed by the topology's
  * interface id, so the panel maps rates onto diagram nodes. The plan (model/traffic/plan.ts) is made
- * once; a pass then costs one read per host interface and one per container namespace (no engine call
- * on a local engine), run in parallel with a bounded concurrency; cheap enough for once a second.
+ * once; a pass then costs one read for the host and one per container namespace (no engine call on a
+ * local engine), run in parallel with a bounded concurrency; cheap enough for once a second.
+ * The host's interfaces are read from /proc/self/net/dev (the same kernel counters as
+ * /sys/class/net/<if>/statistics, which the probe's host view shares): one read for all of them,
+ * where sysfs needs eight files per interface (measured at 150 containers, 203 host interfaces: 0.2 ms
+ * against 140 to 250 ms). An interface it does not list is read through sysfs.
  * Engines that are not local: one one-shot stats call per running container. No `vscode` here.
  */
 import { countersFromEngineStats, type ContainerStatsJson, type CountersByInterface } from '../../model/traffic/counters';
@@ -34,7 +38,7 @@ export interface TrafficSamplerOptions {
   root?: boolean;
   sysClassNet?: string;
   procRoot?: string;
-  /** Reads in flight at once (default 16; engine stats: 4). */
+  /** Reads in flight at once (default 32; engine stats: 4). */
   concurrency?: number;
   /** A monotonic clock in milliseconds (default: performance.now). */
   now?: () => number;
@@ -61,27 +65,12 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) =>
   return results;
 }
 
-/** One unit of work: a host interface (sysfs), or a whole namespace (one file or one command). */
-type Unit = { read: Extract<TrafficRead, { source: 'sysfs' }>; index: number } | { read: Exclude<TrafficRead, { source: 'sysfs' }> };
-
-function unitsOf(plan: TrafficPlan): Unit[] {
-  const units: Unit[] = [];
-  for (const read of plan.reads) {
-    if (read.source === 'sysfs') {
-      read.interfaces.forEach((_, index) => units.push({ read, index }));
-    } else {
-      units.push({ read });
-    }
-  }
-  return units;
-}
-
-function readingsFrom(read: Exclude<TrafficRead, { source: 'sysfs' | 'engineStats' }>, counters: CountersByInterface): CounterReading[] {
+function readingsFrom(read: Exclude<TrafficRead, { source: 'engineStats' }>, counters: CountersByInterface): CounterReading[] {
   const readings: CounterReading[] = [];
   for (const planned of read.interfaces) {
     const found = counters.get(planned.interface);
     if (found) {
-      readings.push({ ...planned, source: read.source, counters: found });
+      readings.push({ ...planned, source: read.source === 'host' ? 'procNetDev' : read.source, counters: found });
     }
   }
   return readings;
@@ -105,23 +94,35 @@ function readingsFromStats(read: Extract<TrafficRead, { source: 'engineStats' }>
 export function createTrafficSampler(options: TrafficSamplerOptions): TrafficSampler {
   const root = options.root ?? process.getuid?.() === 0;
   const plan = planTrafficReads(options.topology, options.sandboxes, options.facts, { local: options.local, root });
-  const units = unitsOf(plan);
+  const units = plan.reads;
   const now = options.now ?? (() => performance.now());
   // Looked up once: root runs them, by absolute path in the system folders, never through PATH.
   const needsTools = plan.reads.some((read) => read.source === 'netns');
   const nsenter = needsTools ? systemToolSync('nsenter') : undefined;
   const ip = needsTools ? systemToolSync('ip') : undefined;
   const engine = options.engine;
-  const limit = options.concurrency ?? (options.local ? 16 : 4);
+  // Local reads queue on libuv's thread pool anyway: a wide window keeps it full; engine calls stay few at once.
+  const limit = options.concurrency ?? (options.local ? 32 : 4);
 
-  async function readUnit(unit: Unit): Promise<CounterReading[]> {
-    const read = unit.read;
+  /** The host: one read of /proc/self/net/dev; sysfs for a drawn interface it does not list. */
+  async function readHost(read: Extract<TrafficRead, { source: 'host' }>): Promise<CounterReading[]> {
+    const readings = readingsFrom(read, await readProcNetDev('self', options.procRoot));
+    if (readings.length === read.interfaces.length) {
+      return readings;
+    }
+    const seen = new Set(readings.map((reading) => reading.interface));
+    const missing = read.interfaces.filter((planned) => !seen.has(planned.interface));
+    const fromSysfs = await pool(missing, limit, async (planned): Promise<CounterReading[]> => {
+      const counters = await readSysfsCounters(planned.interface, options.sysClassNet);
+      return counters ? [{ ...planned, source: 'sysfs', counters }] : [];
+    });
+    return [...readings, ...fromSysfs.flat()];
+  }
+
+  async function readUnit(read: TrafficRead): Promise<CounterReading[]> {
     switch (read.source) {
-      case 'sysfs': {
-        const planned = read.interfaces[(unit as { index: number }).index];
-        const counters = await readSysfsCounters(planned.interface, options.sysClassNet);
-        return counters ? [{ ...planned, source: 'sysfs', counters }] : [];
-      }
+      case 'host':
+        return readHost(read);
       case 'procNetDev':
         return readingsFrom(read, await readProcNetDev(read.pid, options.procRoot));
       case 'netns':
@@ -153,11 +154,10 @@ export function createTrafficSampler(options: TrafficSamplerOptions): TrafficSam
   };
 }
 
-function unitName(unit: Unit): string {
-  const read = unit.read;
+function unitName(read: TrafficRead): string {
   switch (read.source) {
-    case 'sysfs':
-      return `/sys/class/net/${read.interfaces[(unit as { index: number }).index].interface}`;
+    case 'host':
+      return '/proc/self/net/dev';
     case 'procNetDev':
       return `/proc/${read.pid}/net/dev`;
     case 'netns':

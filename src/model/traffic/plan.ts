@@ -1,7 +1,8 @@
 /**
  * Which counters to read for a drawn topology, and where: the sampler (src/engine/traffic) asks this
  * once per topology, then reads the same places at every pass. Pure.
- *  - the host namespace: /sys/class/net/<if>/statistics (no root);
+ *  - the host namespace: /proc/self/net/dev, one read for all its interfaces (no root), with
+ *    /sys/class/net/<if>/statistics for one it does not list (see the sampler for why);
  *  - a container's namespace whose process is known: /proc/<pid>/net/dev (no root), one read for
  *    all its interfaces;
  *  - a namespace without a process (overlay `1-<id>`, ingress_sbox, lb_<id>, `ip netns add`): `ip -s -j
@@ -24,7 +25,7 @@ export interface PlannedInterface {
 }
 
 export type TrafficRead =
-  | { source: 'sysfs'; interfaces: PlannedInterface[] }
+  | { source: 'host'; interfaces: PlannedInterface[] }
   | { source: 'procNetDev'; pid: number; interfaces: PlannedInterface[] }
   | { source: 'netns'; nsPath: string; interfaces: PlannedInterface[] }
   | {
@@ -172,7 +173,7 @@ export function planTrafficReads(topology: Topology, sandboxes: Record<string, S
       continue;
     }
     if (ns.kind === 'host') {
-      reads.push({ source: 'sysfs', interfaces });
+      reads.push({ source: 'host', interfaces });
       continue;
     }
     if (ns.kind === 'rootless') {
