@@ -7,7 +7,7 @@
  * stats agree with /proc. Run on Docker 20.10 and, through scripts/engine28.sh, on Docker 28.
  */
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -19,8 +19,10 @@ import { createTrafficSampler, trafficSamplerFor, type TrafficSampler } from '..
 import type { Collected } from '../../src/engine/collectTopology';
 import { focusTopology } from '../../src/model/topology/scope';
 import type { CounterReading, CounterSnapshot, TrafficReport } from '../../src/model/traffic/types';
+import { parseProcNetDev } from '../../src/model/traffic/counters';
+import { readProcNetDev } from '../../src/probe/trafficCounters';
 import { buildTrafficSituation, hostVethOf, removeTrafficSituation, repeatedSenderArgv, sendBytes, stopSending, type TrafficSituation } from '../support/trafficSituation';
-import { sleep } from '../support/waitFor';
+import { sleep, waitFor } from '../support/waitFor';
 
 const root = path.join(__dirname, '..', '..', '..');
 const PREFIX = `dne-traffic-${process.pid}`;
@@ -213,5 +215,29 @@ describe('traffic counters on the real engine', () => {
     assert.equal(reading.source, 'engineStats');
     assert.equal(reading.interfaceId, find(procAfter, a, 'eth0').interfaceId, 'mapped to the same diagram node');
     assert.ok(Math.abs(reading.counters.txBytes - find(procAfter, a, 'eth0').counters.txBytes) < NOISE);
+  });
+
+  test('a namespace whose /proc/<pid>/net/dev spans several pages is read whole', async () => {
+    // A namespace of this test's own (unshare --net, gone with its process) with 40 veth pairs (this
+    // kernel has no dummy links): its net/dev is about 10 KB, which procfs hands out a page at a time.
+    const script = 'i=0; while [ $i -lt 40 ]; do ip link add dnea$i type veth peer name dneb$i || exit 1; i=$((i+1)); done; exec sleep 60';
+    const child = spawn('unshare', ['--net', '--', 'sh', '-c', script], { stdio: 'ignore' });
+    try {
+      const pid = child.pid!;
+      const text = await waitFor('80 links', () => {
+        let current = '';
+        try {
+          current = readFileSync(`/proc/${pid}/net/dev`, 'latin1');
+        } catch {
+          assert.equal(child.exitCode, null, 'the namespace\'s process ended early');
+        }
+        return parseProcNetDev(current).size === 81 ? current : undefined;
+      });
+      assert.ok(text.length > 8192, `net/dev is ${text.length} bytes`);
+      const read = await readProcNetDev(pid);
+      assert.deepEqual([...read.keys()], [...parseProcNetDev(text).keys()]);
+    } finally {
+      child.kill();
+    }
   });
 });
