@@ -7,7 +7,7 @@
  * stats agree with /proc. Run on Docker 20.10 and, through scripts/engine28.sh, on Docker 28.
  */
 import { strict as assert } from 'node:assert';
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -238,6 +238,47 @@ describe('traffic counters on the real engine', () => {
       assert.deepEqual([...read.keys()], [...parseProcNetDev(text).keys()]);
     } finally {
       child.kill();
+    }
+  });
+
+  test('as root, a namespace without a process is read with ip -s -j link through nsenter, as ip itself reads it', { skip: process.getuid?.() === 0 ? false : 'needs root' }, async () => {
+    // A namespace of `ip netns add` (this test's own) with a veth pair inside, IPv6 off (no chatter of
+    // its own): a ping to an address nobody has sends ARP requests out of dnex0 that dnex1 receives,
+    // and nothing comes back, so the two directions differ.
+    const ns = `${PREFIX}-ns`.slice(0, 40);
+    const ip = (args: string[]) => execFileSync('ip', args, { encoding: 'utf8' });
+    const inside = (argv: string[]) => execFileSync('nsenter', [`--net=/var/run/netns/${ns}`, '--', ...argv], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      ip(['netns', 'add', ns]);
+      inside(['sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
+      ip(['-n', ns, 'link', 'add', 'dnex0', 'type', 'veth', 'peer', 'name', 'dnex1']);
+      ip(['-n', ns, 'addr', 'add', '10.254.77.1/24', 'dev', 'dnex0']);
+      ip(['-n', ns, 'link', 'set', 'dnex0', 'up']);
+      ip(['-n', ns, 'link', 'set', 'dnex1', 'up']);
+      try {
+        inside(['busybox', 'ping', '-c', '1', '-W', '1', '10.254.77.2']);
+      } catch {
+        // no answer, as meant
+      }
+      await session.refresh();
+      const fresh = (await source.collect())!;
+      const sampler = trafficSamplerFor(fresh, { isLocal: true });
+      const read = sampler.plan.reads.find((candidate) => candidate.source === 'netns' && candidate.nsPath.endsWith(`/${ns}`));
+      assert.ok(read, `${ns} is read through nsenter (${sampler.plan.reads.map((r) => r.source).join(', ')})`);
+      const snapshot = await sampler.sample();
+      const readings = snapshot.readings.filter((reading) => reading.namespace === ns);
+      assert.ok(readings.length >= 2, `readings of ${ns}: ${readings.map((r) => r.interface).join(', ')}`);
+      const truth = JSON.parse(ip(['-n', ns, '-s', '-j', 'link', 'show'])) as Array<{ ifname: string; stats64: { rx: { bytes: number; packets: number }; tx: { bytes: number; packets: number } } }>;
+      for (const reading of readings) {
+        const link = truth.find((candidate) => candidate.ifname === reading.interface)!;
+        assert.equal(reading.source, 'netns');
+        assert.deepEqual([reading.counters.rxPackets, reading.counters.txPackets, reading.counters.rxBytes, reading.counters.txBytes], [link.stats64.rx.packets, link.stats64.tx.packets, link.stats64.rx.bytes, link.stats64.tx.bytes], reading.interface);
+      }
+      const sender = readings.find((reading) => reading.interface === 'dnex0')!;
+      assert.ok(sender.counters.txPackets > 0 && sender.counters.rxPackets === 0, `dnex0: ${JSON.stringify(sender.counters)}`);
+      assert.equal(sender.peer, `${ns}:dnex1`);
+    } finally {
+      execFileSync('ip', ['netns', 'delete', ns], { stdio: 'ignore' });
     }
   });
 });
