@@ -9,6 +9,9 @@
 //     extension's own path (session events, debounced refresh, incremental collect, Mermaid text):
 //     10 connects, p50 and p95, whole host and network scope. (The webview's render comes on top:
 //     see scripts/bench.mjs step 3 for render times.)
+//  D. One traffic sampling pass (issue 19) on the host path: every drawn interface's counters from
+//     /proc/self/net/dev (host) and /proc/<pid>/net/dev (containers), as the panel's Traffic toggle reads
+//     them once a second; median and p95 of 21 passes. `--traffic-only` runs D alone (target < 20 ms).
 // Needs root (nsenter) and a local engine; `--keep` leaves the containers for a second run.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -27,6 +30,7 @@ const { probeHost } = out('src/probe/hostProbe.js');
 const { generateMermaid } = out('src/model/topology/mermaid.js');
 const { DEFAULT_DIAGRAM_OPTIONS } = out('src/model/topology/types.js');
 const { ENGLISH_LABELS } = out('src/messages/diagramLabels.js');
+const { createTrafficSampler } = out('src/engine/traffic/sampler.js');
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -158,12 +162,41 @@ async function connectLatency(session, scopeName) {
   console.log(`C. outside docker network connect -> new endpoint's veth in the diagram text (${scopeName} scope): p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms (target p95 <= 700 ms)`);
 }
 
+/** D: one sampling pass over the whole host's drawn interfaces, without root (sysfs + /proc). */
+export async function trafficPass(session) {
+  await session.refresh();
+  const collected = await collectTopology(session, 'sysfs');
+  const sampler = createTrafficSampler({ topology: collected.topology, sandboxes: collected.sandboxes, facts: collected.facts, local: true, root: false });
+  for (let i = 0; i < 3; i++) await sampler.sample(); // warm: the first passes open files the kernel has not cached
+  const passes = [];
+  let readings = 0;
+  for (let i = 0; i < 21; i++) {
+    const t0 = performance.now();
+    readings = (await sampler.sample()).readings.length;
+    passes.push(ms(t0));
+    await sleep(50);
+  }
+  const bySource = { host: sampler.plan.reads.filter((read) => read.source === 'host').reduce((n, read) => n + read.interfaces.length, 0), procNetDev: sampler.plan.reads.filter((read) => read.source === 'procNetDev').length };
+  return { containerNamespaces: Object.keys(collected.sandboxes).length, readings, bySource, p50: percentile(passes, 50), p95: percentile(passes, 95) };
+}
+
+function printTrafficPass({ containerNamespaces, readings, bySource, p50, p95 }) {
+  console.log(`D. traffic sampling pass at ${containerNamespaces} container namespaces: ${readings} interfaces (${bySource.host} host interfaces in one /proc/self/net/dev read, ` +
+    `${bySource.procNetDev} /proc/<pid>/net/dev reads): p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms (target < 20 ms)`);
+}
+
 async function main() {
 const client = new EngineClient(resolveTarget(undefined), 30_000);
 const keep = process.argv.includes('--keep');
 try {
   const session = new EngineSession(client, { debounceMs: 150 });
   await session.start();
+  if (process.argv.includes('--traffic-only')) {
+    growHost(CONTAINERS);
+    printTrafficPass(await trafficPass(session));
+    session.dispose();
+    return;
+  }
   for (const size of [...new Set([10, 100, CONTAINERS].filter((n) => n <= CONTAINERS))].sort((x, y) => x - y)) {
     growHost(size);
     printProbeCost(await probeCost(session));
@@ -173,6 +206,7 @@ try {
   printTreeRefresh(await treeRefresh(client, session));
   await connectLatency(session, 'whole host');
   await connectLatency(session, 'network');
+  printTrafficPass(await trafficPass(session));
   session.dispose();
 } finally {
   if (!keep) cleanup();

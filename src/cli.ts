@@ -4,10 +4,12 @@
  *
  *   npx docker-network-explorer diagram [--network NAME] [--format mermaid|json] [--level …] …
  *   npx docker-network-explorer reach A B [--port N] [--name NAME] [--no-verify] [--format text|json]
+ *   npx docker-network-explorer traffic [--network N | --container C] [--interval S] [--format text|json]
  *   npx docker-network-explorer --help | --version
  *
  * Prints on stdout; errors go to stderr as sentences. diagram: exit 1 when the engine could not
- * answer, 2 for a usage error. reach: 0 reachable, 1 not, 2 a usage or engine error.
+ * answer, 2 for a usage error. reach: 0 reachable, 1 not, 2 a usage or engine error. traffic: 0, or
+ * 2 for a usage error or an engine that does not answer.
  */
 import { version } from '../package.json';
 import { HELP, parseCommandLine, PROGRAM, UsageError } from './cli/arguments';
@@ -15,6 +17,7 @@ import { EngineUnreachable, runDiagram } from './cli/diagram';
 import { unreachableSentence } from './messages/unreachableMessages';
 import { cliLocale } from './messages/translator';
 import { runReach } from './cli/reach';
+import { runTraffic } from './cli/traffic';
 import { printable } from './model/safeText';
 
 export interface CliIo {
@@ -56,6 +59,14 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
         const outcome = await runReach(request);
         io.out(outcome.output);
         return outcome.exitCode;
+      } catch (error) {
+        io.err(`${PROGRAM}: ${sentenceFor(error)}\n`);
+        return 2;
+      }
+    case 'traffic':
+      try {
+        io.out(await runTraffic(request));
+        return 0;
       } catch (error) {
         io.err(`${PROGRAM}: ${sentenceFor(error)}\n`);
         return 2;

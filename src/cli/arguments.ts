@@ -38,7 +38,21 @@ export interface ReachArguments {
   context?: string;
 }
 
-export type CliRequest = { command: 'help' } | { command: 'version' } | DiagramArguments | ReachArguments;
+export interface TrafficArguments {
+  command: 'traffic';
+  network?: string;
+  container?: string;
+  /** Seconds between the two readings the rates come from. */
+  intervalSeconds: number;
+  format: 'text' | 'json';
+  host?: string;
+  context?: string;
+}
+
+/** --interval's bounds: long enough to count a packet, short enough to wait for. */
+export const TRAFFIC_INTERVAL = { min: 0.1, max: 3600, default: 1 } as const;
+
+export type CliRequest = { command: 'help' } | { command: 'version' } | DiagramArguments | ReachArguments | TrafficArguments;
 
 const OPTIONS = {
   network: { type: 'string' },
@@ -59,6 +73,7 @@ const OPTIONS = {
   port: { type: 'string' },
   name: { type: 'string' },
   'no-verify': { type: 'boolean' },
+  interval: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -70,6 +85,8 @@ Commands:
                         bridges, veth pairs and network namespaces, as the topology panel draws them.
   reach A B             Can container A reach container B (or \`host\`), by address or --name, and why not:
                         explained from the engine's facts, observed from inside A, where it stops.
+  traffic               Rates per interface (bytes and packets per second, rx/tx, drops, errors) over
+                        an interval: every interface the diagram draws, read from the host's counters.
   help                  Show this help.
 
 Options of diagram:
@@ -103,6 +120,17 @@ Options of reach (A and B: a container name or id, or host for the host itself):
   Exit codes of reach: 0 reachable, 1 not reachable, 2 a usage or engine error. The code follows the
   observation when it was made, the explanation with --no-verify.
 
+Options of traffic:
+  --network NAME|ID     Only the interfaces of this network (its bridge, veths and endpoints).
+  --container NAME|ID   Only this container's interfaces and the host ends of its veths.
+  --interval S          Seconds between the two readings (default 1; 0.1 to 3600).
+  --format text|json    A table (default) or JSON: { intervalSeconds, interfaces: [{ container?, namespace,
+                        interface, peer?, rxBytesPerSecond, txBytesPerSecond, rxPacketsPerSecond,
+                        txPacketsPerSecond, drops, errors, source, interfaceId? }] }.
+  Counters come from /sys/class/net and /proc/<pid>/net/dev (no root), ip -s -j link in overlay,
+  ingress and load-balancer namespaces (root), or the engine's stats when the engine is not local.
+  Exit codes of traffic: 0 success, 2 a usage error or an engine that does not answer.
+
 General options:
   -h, --help            Show this help.
   -V, --version         Show the version.
@@ -133,8 +161,14 @@ export function parseCommandLine(argv: string[]): CliRequest {
   if (command === 'reach') {
     return reachArguments(values, extra);
   }
+  if (command === 'traffic') {
+    if (extra.length > 0) {
+      throw new UsageError(`unexpected argument "${extra[0]}".`);
+    }
+    return trafficArguments(values);
+  }
   if (command !== 'diagram') {
-    throw new UsageError(`"${command}" is not a command (the commands are: diagram, reach, help).`);
+    throw new UsageError(`"${command}" is not a command (the commands are: diagram, reach, traffic, help).`);
   }
   if (extra.length > 0) {
     throw new UsageError(`unexpected argument "${extra[0]}".`);
@@ -166,10 +200,34 @@ function reachArguments(values: Values, sides: string[]): ReachArguments {
   return { command: 'reach', from: sides[0], to: sides[1], port, name: values.name, verify: !values['no-verify'], format, host: values.host, context: values.context };
 }
 
+function trafficArguments(values: Values): TrafficArguments {
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    throw new UsageError(`--format takes text or json, not "${oneLine(format, 200)}".`);
+  }
+  if (values.network !== undefined && values.container !== undefined) {
+    throw new UsageError('--network and --container cannot be used together.');
+  }
+  const raw = values.interval;
+  const interval = raw === undefined ? TRAFFIC_INTERVAL.default : Number(raw);
+  if (raw !== undefined && (!/^\d+(\.\d+)?$/.test(raw) || interval < TRAFFIC_INTERVAL.min || interval > TRAFFIC_INTERVAL.max)) {
+    throw new UsageError(`--interval takes a number of seconds from ${TRAFFIC_INTERVAL.min} to ${TRAFFIC_INTERVAL.max}, not "${oneLine(raw, 200)}".`);
+  }
+  for (const option of ['level', 'port', 'name'] as const) {
+    if (values[option] !== undefined) {
+      throw new UsageError(`--${option} is not an option of traffic.`);
+    }
+  }
+  return { command: 'traffic', network: values.network, container: values.container, intervalSeconds: interval, format, host: values.host, context: values.context };
+}
+
 function diagramArguments(values: Values): DiagramArguments {
   const format = values.format ?? 'mermaid';
   if (format !== 'mermaid' && format !== 'json') {
     throw new UsageError(`--format takes mermaid or json, not "${format}".`);
+  }
+  if (values.interval !== undefined) {
+    throw new UsageError('--interval is an option of traffic, not of diagram.');
   }
   if (values.level !== undefined && !LEVELS.includes(values.level as ProbeLevel)) {
     throw new UsageError(`--level takes api, sysfs or netns, not "${values.level}".`);

@@ -60,7 +60,8 @@ export async function runDiagram(args: DiagramArguments): Promise<string> {
   }
 }
 
-function scopeOf(args: DiagramArguments, inventory: Inventory): TopologyScope {
+/** The scope `--network` or `--container` names (by name or id prefix); the whole host without either. */
+export function scopeOf(args: Pick<DiagramArguments, 'network' | 'container'>, inventory: Inventory): TopologyScope {
   if (args.network) {
     const wanted = args.network;
     const network = inventory.networks.find((candidate) => candidate.name === wanted || candidate.id.startsWith(wanted));

@@ -7,6 +7,7 @@
 import type { ContainerInspectJson, ContainerSummaryJson, EngineEventJson, EngineInfoJson, NetworkJson, PodmanContainerJson, PodmanNetworkJson, SwarmNodeJson, SwarmServiceJson, SwarmTaskJson } from '../model/dockerTypes';
 import type { EngineTarget } from '../model/connectionResolution';
 import type { NetworkCreateRequest } from '../model/createNetworkSpec';
+import type { ContainerStatsJson } from '../model/traffic/counters';
 
 export interface ConnectRequest {
   aliases?: string[];
@@ -59,6 +60,11 @@ export interface EngineApi {
   listPodmanContainers(): Promise<PodmanContainerJson[]>;
   inspectContainer(id: string): Promise<ContainerInspectJson>;
   inspectNetwork(id: string, verbose?: boolean): Promise<NetworkJson>;
+  /**
+   * One reading of a running container's stats (`GET /containers/{id}/stats?stream=false&one-shot=true`):
+   * its `networks` give per-interface counters where the host cannot be read (engines that are not local).
+   */
+  containerStats(id: string): Promise<ContainerStatsJson>;
   /** Swarm managers only (`GET /nodes`, `GET /tasks`, `GET /services`): one call each, whatever the size. */
   listSwarmNodes(): Promise<SwarmNodeJson[]>;
   listTasks(): Promise<SwarmTaskJson[]>;

@@ -19,6 +19,7 @@ import type {
 } from '../model/dockerTypes';
 import type { EngineTarget } from '../model/connectionResolution';
 import type { NetworkCreateRequest } from '../model/createNetworkSpec';
+import type { ContainerStatsJson } from '../model/traffic/counters';
 import { dockerodeOptions } from './connection';
 import { EventLineSplitter } from './eventLines';
 import type { ConnectRequest, EngineApi, EngineVersion, EventSubscription, ExecResult } from './engineApi';
@@ -118,6 +119,13 @@ export class EngineClient implements EngineApi {
 
   inspectContainer(id: string): Promise<ContainerInspectJson> {
     return this.count(this.docker.getContainer(id).inspect() as unknown as Promise<ContainerInspectJson>);
+  }
+
+  containerStats(id: string): Promise<ContainerStatsJson> {
+    // One-shot (API 1.41+): the engine answers at once instead of waiting for a second reading to
+    // compute CPU deltas; the network counters are cumulative either way. Older engines ignore it.
+    const stats = this.docker.getContainer(id).stats as unknown as (options: object) => Promise<ContainerStatsJson>;
+    return this.count(stats.call(this.docker.getContainer(id), { stream: false, 'one-shot': true }));
   }
 
   inspectNetwork(id: string, verbose = false): Promise<NetworkJson> {

@@ -7,6 +7,7 @@
 import frenchEngines from '../../l10n/fr/engines.json';
 import frenchSecrets from '../../l10n/fr/hardening-secrets.json';
 import frenchTls from '../../l10n/fr/tls.json';
+import frenchTraffic from '../../l10n/fr/traffic.json';
 
 /** Named placeholders (`{from}`, `{network}`…), as the connectivity doctor's sentences use them. */
 export type NamedArgs = Record<string, string>;
@@ -51,9 +52,9 @@ export function cliLocale(env: NodeJS.ProcessEnv = process.env): 'fr' | 'en' {
 
 /**
  * The command line's translator: the French bundles of the sentences it says (engine causes, TLS
- * checks, unreadable certificate files) when the locale is French, English otherwise.
+ * checks, unreadable certificate files, the traffic table) when the locale is French, English otherwise.
  */
 export function cliTranslator(locale: 'fr' | 'en'): Translator {
-  const bundle: Bundle = locale === 'fr' ? { ...(frenchEngines as Bundle), ...(frenchTls as Bundle), ...(frenchSecrets as Bundle) } : {};
+  const bundle: Bundle = locale === 'fr' ? { ...(frenchEngines as Bundle), ...(frenchTls as Bundle), ...(frenchSecrets as Bundle), ...(frenchTraffic as Bundle) } : {};
   return bundleTranslator(bundle);
 }

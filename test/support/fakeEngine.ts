@@ -8,8 +8,9 @@ import type { NetworkCreateRequest } from '../../src/model/createNetworkSpec';
 import type { EngineTarget } from '../../src/model/connectionResolution';
 import type { ContainerInspectJson, ContainerSummaryJson, EngineEventJson, EngineInfoJson, NetworkJson, PodmanContainerJson, PodmanNetworkJson, SwarmNodeJson, SwarmServiceJson, SwarmTaskJson } from '../../src/model/dockerTypes';
 import type { RecordedFixture } from './fixtures';
+import type { ContainerStatsJson } from '../../src/model/traffic/counters';
 
-type Call = 'ping' | 'version' | 'info' | 'listNetworks' | 'listContainers' | 'listPodmanNetworks' | 'listPodmanContainers' | 'inspectContainer' | 'inspectNetwork' | 'listSwarmNodes' | 'listTasks' | 'listServices' | 'subscribe' | 'mutation' | 'exec';
+type Call = 'ping' | 'version' | 'info' | 'listNetworks' | 'listContainers' | 'listPodmanNetworks' | 'listPodmanContainers' | 'inspectContainer' | 'inspectNetwork' | 'containerStats' | 'listSwarmNodes' | 'listTasks' | 'listServices' | 'subscribe' | 'mutation' | 'exec';
 
 /** An error shaped like the socket error node gives when the engine's socket is gone. */
 export function socketMissingError(): Error {
@@ -144,6 +145,19 @@ export class FakeEngine implements EngineApi {
   inspectContainer(id: string): Promise<ContainerInspectJson> {
     return this.answer('inspectContainer', () => {
       const found = this.inspections[id];
+      if (!found) {
+        throw Object.assign(new Error(`(HTTP code 404) no such container - No such container: ${id}`), { statusCode: 404 });
+      }
+      return structuredClone(found);
+    });
+  }
+
+  /** Stats by container id (set by a test, from recorded stats); a container without any answers 404. */
+  stats: Record<string, ContainerStatsJson> = {};
+
+  containerStats(id: string): Promise<ContainerStatsJson> {
+    return this.answer('containerStats', () => {
+      const found = this.stats[id];
       if (!found) {
         throw Object.assign(new Error(`(HTTP code 404) no such container - No such container: ${id}`), { statusCode: 404 });
       }

@@ -7,7 +7,9 @@
 /**
  * Where a reading came from (the panel and the JSON name it):
  *  - `sysfs`: /sys/class/net/<if>/statistics on the host (no root);
- *  - `procNetDev`: /proc/<pid>/net/dev, a container's interfaces seen from the host (no root);
+ *  - `procNetDev`: /proc/<pid>/net/dev, a container's interfaces seen from the host (no root); the
+ *    host's own interfaces are read the same way, all at once, from /proc/self/net/dev (same kernel
+ *    counters as sysfs, one read instead of eight per interface);
  *  - `netns`: `ip -s -j link` inside a namespace (root);
  *  - `engineStats`: the Engine API's one-shot stats (`networks`), for engines that are not local.
  */
@@ -45,9 +47,11 @@ export interface CounterSnapshot {
   /** Milliseconds (a monotonic clock): rates divide by the difference of two of these. */
   atMs: number;
   readings: CounterReading[];
+  /** Reads that failed in this pass (a container that stopped meanwhile, a namespace gone); never fatal. */
+  warnings?: string[];
 }
 
-/** One interface's rates between two snapshots (per second; counters that went backwards give 0). */
+/** One interface's rates between two snapshots (per second; an interface whose counters went backwards, or that is new, has none). */
 export interface InterfaceRate {
   interfaceId?: string;
   namespace: string;
