@@ -29,7 +29,7 @@ import { dockerExecRunner, findBusybox, localRunner, NamespaceRunner } from './r
 import { engineCli, type EngineCli, type EngineProduct } from '../../model/engineProduct';
 import { storyPoints, withStory } from '../../model/reachability/packetStory';
 import type { PathHop } from '../../model/reachability/types';
-import type { StoryCapturePoint } from './packetStory';
+import type { StoryCapturePoint } from './storyCaptures';
 
 /** What the doctor reads from: an EngineSession offers exactly this. */
 export interface ReachSource extends TopologySession {

@@ -13,7 +13,7 @@ import { EngineValueError, isIpAddress } from '../../model/engineValues';
 import { systemTool } from '../../probe/systemTools';
 import { NamespaceRunner, runFile } from './runners';
 import { storyFilter } from '../../model/reachability/packetStory';
-import { startStoryCaptures, type StoryCapturePoint, type StoryTools } from './packetStory';
+import { startStoryCaptures, type StoryCapturePoint, type StoryTools } from './storyCaptures';
 
 const EMBEDDED_DNS = '127.0.0.11';
 

@@ -3,7 +3,7 @@
  * the probes' own packets), and the counts say where the packets were last seen and where they
  * vanished. This module is the pure half: which hops can be captured, the capture filter, tcpdump's
  * closing count, and the path rewritten from the counts. The captures themselves run in
- * src/engine/reachability/packetStory.ts.
+ * src/engine/reachability/storyCaptures.ts.
  */
 import { isIpAddress } from '../engineValues';
 import type { PathHop, ReachPath } from './types';
