@@ -148,7 +148,6 @@ export class Toolbar {
     // The codicon's SVG is a constant of the bundle (not engine text): parsed, never set as HTML.
     const icon = new DOMParser().parseFromString(pulseIcon, 'image/svg+xml').documentElement;
     icon.setAttribute('aria-hidden', 'true');
-    icon.setAttribute('slot', 'start');
     button.append(document.importNode(icon, true), this.trafficLabel);
     button.addEventListener('click', () => {
       // Asks for the other state; the host answers and the button shows what it says.

@@ -12,7 +12,7 @@ type TrafficMessage = Extract<PanelToWebview, { type: 'traffic' }>;
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** The line height of the rate text (px, at the diagram's scale). */
-const LINE_PX = 12;
+const LINE_PX = 14;
 
 /** The key of a Mermaid edge path: its `data-id` (`L_<from>_<to>_<n>`) without the counter. */
 function edgeKey(path: Element): string | undefined {
