@@ -35,9 +35,14 @@ export function counterSourceText(source: CounterSource, l10n: Translator): stri
  * this sample came from (none yet: the first sample is still being read).
  */
 export function trafficLegend(sources: readonly CounterSource[], intervalSeconds: number, l10n: Translator): string {
-  const what = l10n.t('Traffic: receive (rx) and transmit (tx) rates per interface over the last {0} s; idle links dimmed, the busiest emphasised.', intervalSeconds);
+  const what = l10n.t('Traffic: receive (rx) and transmit (tx) rates per interface, sampled every {0} s; idle links dimmed, the busiest emphasised.', intervalSeconds);
   if (sources.length === 0) return `${what} ${l10n.t('Reading the counters…')}`;
   return `${what} ${l10n.t('Counters: {0}.', sources.map((source) => counterSourceText(source, l10n)).join(', '))}`;
+}
+
+/** The legend while the overview (one box per network) is drawn: it has no interface to decorate. */
+export function trafficOverviewLegend(l10n: Translator): string {
+  return l10n.t('Traffic: the overview draws no interface. Open a network or a container to see its traffic.');
 }
 
 /** A tree tooltip's traffic line: the rates now, or why there are none. */

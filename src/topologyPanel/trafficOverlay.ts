@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { Collected } from '../engine/collectTopology';
 import { trafficOverlay, type DrawnPlumbing } from '../model/traffic/overlay';
 import type { CounterSource } from '../model/traffic/types';
-import { rateUnits, trafficLegend } from '../messages/trafficMessages';
+import { rateUnits, trafficLegend, trafficOverviewLegend } from '../messages/trafficMessages';
 import type { Services } from '../services';
 import type { PanelToWebview } from './protocol';
 import { TrafficFeed, type TrafficSampler } from './trafficFeed';
@@ -72,9 +72,14 @@ export class TrafficOverlayHost {
     this.feed.setVisible(visible);
   }
 
-  /** A new diagram was drawn: the next samples decorate it (and read its interfaces). */
+  /** A new diagram was drawn: the next samples decorate it (and read its interfaces); undefined: the overview, which has none. */
   setDiagram(drawn: DrawnDiagram | undefined): void {
+    const wasDrawn = this.drawn !== undefined;
     this.drawn = drawn;
+    if (!drawn && (wasDrawn || this.enabled) && this.feed.running) {
+      // Nothing to sample over the overview: the legend says where the traffic is shown.
+      this.post({ type: 'traffic', on: true, sample: this.feed.samplesTaken, nodes: [], links: [], legend: trafficOverviewLegend(vscode.l10n) });
+    }
   }
 
   private currentSampler(): TrafficSampler | undefined {
