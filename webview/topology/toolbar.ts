@@ -96,7 +96,7 @@ export class Toolbar {
         checkbox.checked = message.toggles[key];
       }
       for (const [key, element] of this.buttons) element.textContent = message.strings[key];
-      this.trafficLabel.textContent = message.strings.traffic;
+      this.trafficLabel.data = message.strings.traffic;
       this.trafficButton.title = message.strings.trafficHint;
       this.showTraffic(message.traffic);
       this.panHint.textContent = message.strings.panHint;
@@ -132,7 +132,8 @@ export class Toolbar {
     this.checkboxes.set(key, checkbox);
   }
 
-  private readonly trafficLabel = document.createElement('span');
+  /** A text node, not a span: the toolkit sizes every slotted span as an icon (16 px wide). */
+  private readonly trafficLabel = document.createTextNode('');
 
   /** Shows the overlay's state (the host's, from a diagram or a traffic message). */
   showTraffic(on: boolean): void {
