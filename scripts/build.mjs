@@ -133,6 +133,8 @@ const builds = [
     format: 'esm',
     target: 'es2022',
     plugins: [mermaidFlowchartOnly],
+    // Codicons drawn in the toolbar (the Traffic toggle): their SVG text, bundled (no font, no request).
+    loader: { '.svg': 'text' },
   },
   {
     ...common,

@@ -78,6 +78,8 @@ export function webviewStrings(l10n: Translator) {
     resetView: l10n.t('Reset view'),
     renderError: l10n.t('Mermaid could not render the diagram'),
     panHint: l10n.t('Larger than the panel at a readable size: drag to pan, wheel to zoom out.'),
+    traffic: l10n.t('Traffic'),
+    trafficHint: l10n.t('Show live traffic: rates on every interface, idle links dimmed, the busiest emphasised'),
   };
 }
 

@@ -13,6 +13,7 @@
  */
 import { isRevealTarget, type RevealTarget } from '../model/revealTarget';
 import type { DiagramKind } from '../model/topology/diagramPlan';
+import type { LinkActivity, LinkOverlay, NodeOverlay } from '../model/traffic/overlay';
 
 
 export type ScopeValue = 'host' | `network:${string}` | `container:${string}`;
@@ -51,6 +52,9 @@ export interface WebviewStrings {
   renderError: string;
   /** Shown in the toolbar when the drawing, at a readable size, is larger than the panel. */
   panHint: string;
+  /** The Traffic toggle button, and its tooltip. */
+  traffic: string;
+  trafficHint: string;
 }
 
 type NoFields = Record<never, never>;
@@ -66,6 +70,8 @@ export interface PanelToWebviewMessages {
     scope: ScopeValue;
     scopes: ScopeChoice[];
     toggles: TopologyToggles;
+    /** Whether the Traffic overlay is on (the toolbar's pressed button). */
+    traffic: boolean;
     /** Localized sentence under the toolbar: which probe level and why, or, over the overview, what it is and why. */
     levelText: string;
     /**
@@ -82,6 +88,12 @@ export interface PanelToWebviewMessages {
      */
     revision: number;
   };
+  /**
+   * The Traffic overlay of one sample, over the diagram already drawn (no re-render): rate lines by
+   * node, the activity of each link by its two nodes, and the legend (what the overlay shows, where
+   * the counters come from). `on: false` takes the overlay away. `sample` grows with each sample.
+   */
+  traffic: { on: boolean; sample: number; nodes: NodeOverlay[]; links: LinkOverlay[]; legend: string };
   busy: NoFields;
   /** A passing state (e.g. the engine is still connecting): shown in the status line, not as an error. */
   notice: { message: string };
@@ -112,6 +124,8 @@ export interface WebviewToPanelMessages {
   pickScope: NoFields;
   /** Request: change these toggles (only the ones the user changed), keep the others. */
   setToggles: { toggles: Partial<TopologyToggles> };
+  /** Request: turn the Traffic overlay on or off. */
+  setTraffic: { on: boolean };
   refresh: NoFields;
   reveal: { target: RevealTarget };
   exportSvg: { svg: string };
@@ -193,7 +207,27 @@ function isToggleChange(value: unknown): value is Partial<TopologyToggles> {
 const STRING_KEYS: Record<keyof WebviewStrings, true> = {
   scope: true, pickScope: true, ips: true, macs: true, stopped: true, unmanaged: true, inferred: true, refresh: true,
   exportSvg: true, copySource: true, saveMarkdown: true, resetView: true, renderError: true, panHint: true,
+  traffic: true, trafficHint: true,
 };
+
+/** A Mermaid node id as the generators make them ([A-Za-z0-9_], see model/topology/mermaid.ts mermaidId). */
+const isNodeId: Check = (value) => typeof value === 'string' && /^\w{1,200}$/.test(value);
+/** The most rate lines one node shows (a folded namespace lists each of its interfaces). */
+export const TRAFFIC_LINES_MAX = 64;
+const TRAFFIC_LINE_MAX = 300;
+const LINK_ACTIVITIES: readonly LinkActivity[] = ['idle', 'active', 'busiest'];
+
+function isNodeOverlays(value: unknown): value is NodeOverlay[] {
+  return Array.isArray(value) && value.every((entry) =>
+    isObject(entry) && hasExactKeys(entry, ['node', 'lines']) && isNodeId(entry.node) &&
+    Array.isArray(entry.lines) && entry.lines.length <= TRAFFIC_LINES_MAX && entry.lines.every(isStringUpTo(TRAFFIC_LINE_MAX)));
+}
+
+function isLinkOverlays(value: unknown): value is LinkOverlay[] {
+  return Array.isArray(value) && value.every((entry) =>
+    isObject(entry) && hasExactKeys(entry, ['from', 'to', 'activity']) && isNodeId(entry.from) && isNodeId(entry.to) &&
+    (LINK_ACTIVITIES as readonly unknown[]).includes(entry.activity));
+}
 
 function isWebviewStrings(value: unknown): value is WebviewStrings {
   const keys = Object.keys(STRING_KEYS);
@@ -220,6 +254,7 @@ const WEBVIEW_TO_PANEL: ChecksOf<WebviewToPanelMessages> = {
   setScope: { scope: isScopeValue },
   pickScope: {},
   setToggles: { toggles: isToggleChange },
+  setTraffic: { on: isBoolean },
   refresh: {},
   reveal: { target: isRevealRequest },
   exportSvg: { svg: isString },
@@ -236,12 +271,14 @@ const PANEL_TO_WEBVIEW: ChecksOf<PanelToWebviewMessages> = {
     scope: isScopeValue,
     scopes: isScopeChoices,
     toggles: isTopologyToggles,
+    traffic: isBoolean,
     levelText: isString,
     kind: isDiagramKind,
     laidOutFor: isLaidOutFor,
     strings: isWebviewStrings,
     revision: isCount,
   },
+  traffic: { on: isBoolean, sample: isCount, nodes: isNodeOverlays, links: isLinkOverlays, legend: isString },
   busy: {},
   notice: { message: isString },
   error: { message: isString },

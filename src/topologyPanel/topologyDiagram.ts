@@ -18,6 +18,8 @@ import type { TopologySource } from '../engine/topologySource';
 import { diagramLabels, levelLine, levelText, overviewCaption, overviewLabels, webviewStrings } from '../messages/diagramLabels';
 import type { TopologyViewState } from './viewState';
 import { probeLogLine } from './probeLog';
+import { filterTopology, focusTopology } from '../model/topology/scope';
+import type { DrawnDiagram } from './trafficOverlay';
 
 /** Whether the scope's network or container still exists (the whole host always does). */
 function scopeExists(scope: TopologyScope, inventory: Inventory): boolean {
@@ -45,6 +47,12 @@ export class TopologyDiagram {
   private prefetched: { session: EngineSession; inventory: Inventory; result: Promise<Collected | undefined> } | undefined;
   /** Whether the last diagram was the overview (a click on it drills down instead of only revealing). */
   overview = false;
+  /**
+   * What the last full diagram drew, for the Traffic overlay: its nodes and links, and the collect
+   * narrowed to the scope and toggles drawn (the sampler reads only drawn interfaces). Undefined
+   * over the overview, which draws no interface.
+   */
+  drawn: DrawnDiagram | undefined;
   /** The last connectivity check's path, drawn over every redraw until another check replaces it. */
   highlight: ReachPath | undefined;
   /** The last collect drawn, and what it was read for: a re-layout of the same snapshot draws it again without reading the host. */
@@ -212,6 +220,12 @@ export class TopologyDiagram {
     this.overview = diagram.kind === 'overview';
     this.source = this.highlight ? [diagram.text.trimEnd(), ...pathHighlightLines(this.highlight, diagram.interfaceNodes)].join('\n') + '\n' : diagram.text;
     this.levelLine = levelLine(facts.level, facts.reason, vscode.l10n);
+    this.drawn = this.overview
+      ? undefined
+      : {
+          plumbing: { interfaceNodes: diagram.interfaceNodes, links: diagram.links },
+          collected: { ...collected, topology: filterTopology(focusTopology(topology, request.scope), request.options) },
+        };
     post({
       type: 'diagram',
       source: this.source,
@@ -219,6 +233,7 @@ export class TopologyDiagram {
       scope: this.viewState.scopeValue,
       scopes: scopeChoices(inventory, toggles.showStopped, this.services.engine?.label),
       toggles,
+      traffic: this.viewState.traffic,
       // Over the overview, what it is: no veth pair is drawn there, whatever the probe level.
       levelText: diagram.reason ? overviewCaption(diagram.reason, vscode.l10n) : levelText(facts.level, facts.reason, vscode.l10n),
       kind: diagram.kind,

@@ -22,6 +22,7 @@ import { copyMermaidSource, saveMarkdown, saveSvg } from './fileExport';
 import { RenderScheduler } from './renderScheduler';
 import { pickScope } from './scopePicker';
 import { TopologyDiagram } from './topologyDiagram';
+import { TrafficOverlayHost } from './trafficOverlay';
 import { scopeFromValue, TopologyViewState } from './viewState';
 
 export const TOPOLOGY_VIEW_TYPE = 'dockerNetworks.topology';
@@ -174,6 +175,8 @@ export class TopologyPanel {
   private readonly viewState: TopologyViewState;
   private readonly diagram: TopologyDiagram;
   private readonly scheduler: RenderScheduler;
+  /** The Traffic overlay: samples only while the panel is visible and the toggle on. */
+  private readonly traffic: TrafficOverlayHost;
   private disposed = false;
   /** The last diagram posted (posted again when the page that loaded with it says it is ready). */
   private lastDiagram: PanelToWebview | undefined;
@@ -236,6 +239,11 @@ export class TopologyPanel {
     return this.panel.active ? this.services.engine?.key : undefined;
   }
 
+  /** The Traffic overlay's state (the extension's test API reads it: no sampling while hidden or off). */
+  get trafficState(): { on: boolean; sampling: boolean; samplesTaken: number } {
+    return { on: this.viewState.traffic, sampling: this.traffic.sampling, samplesTaken: this.traffic.samplesTaken };
+  }
+
   /** Whether the panel is shown (a hidden panel neither probes nor draws). */
   get visible(): boolean {
     return this.panel.visible;
@@ -261,8 +269,10 @@ export class TopologyPanel {
       this.viewState.setScope(scope);
     }
     this.diagram = new TopologyDiagram(services, this.viewState);
+    this.traffic = new TrafficOverlayHost(() => this.services, (message) => this.post(message));
     const render = async (requestId: number) => {
       const posted = await this.diagram.render((message) => this.post(message), requestId);
+      this.traffic.setDiagram(this.diagram.drawn);
       // The page measured its viewport while this overview was laid out: lay it out again for it.
       if (posted && this.diagram.layoutIsStale && !this.disposed) {
         this.diagram.relayout();
@@ -282,11 +292,16 @@ export class TopologyPanel {
       },
     });
     this.scheduler.setVisible(panel.visible);
+    this.traffic.setVisible(panel.visible);
+    this.traffic.setEnabled(this.viewState.traffic);
     this.panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'network.svg');
     this.panel.webview.html = topologyHtml(this.panel.webview, services.context.extensionUri);
     this.disposables.push(
       this.panel.onDidDispose(() => this.dispose()),
-      this.panel.onDidChangeViewState((event) => this.scheduler.setVisible(event.webviewPanel.visible)),
+      this.panel.onDidChangeViewState((event) => {
+        this.scheduler.setVisible(event.webviewPanel.visible);
+        this.traffic.setVisible(event.webviewPanel.visible);
+      }),
       this.panel.webview.onDidReceiveMessage((value: unknown) => this.receive(value)),
     );
     this.follow(services);
@@ -388,7 +403,7 @@ export class TopologyPanel {
   private async handle(message: WebviewToPanel): Promise<void> {
     // Any message says the page is there (a closed browser tab says nothing: see ALIVE_LEASE_MS).
     this.scheduler.heard();
-    if (message.type === 'setScope' || message.type === 'setToggles' || message.type === 'refresh' || message.type === 'pickScope') {
+    if (message.type === 'setScope' || message.type === 'setToggles' || message.type === 'setTraffic' || message.type === 'refresh' || message.type === 'pickScope') {
       // The user acts in the page: it is there, whatever it has acknowledged so far.
       this.scheduler.pageActed();
     }
@@ -420,6 +435,10 @@ export class TopologyPanel {
       case 'setToggles':
         this.viewState.changeToggles(message.toggles);
         this.scheduler.request(0);
+        break;
+      case 'setTraffic':
+        this.viewState.setTraffic(message.on);
+        this.traffic.setEnabled(message.on);
         break;
       case 'refresh':
         this.diagram.readEverythingNextTime();
@@ -462,6 +481,7 @@ export class TopologyPanel {
     this.disposed = true;
     this.onDisposed();
     this.scheduler.dispose();
+    this.traffic.dispose();
     this.sessionListener?.dispose();
     this.sessionsListener?.dispose();
     this.diagram.detach();

@@ -23,6 +23,8 @@ export interface StoredViewState {
   engine?: string;
   /** The diagram's viewport last measured (px): a panel opened again lays its overview out for it at once. */
   panel?: PanelSize;
+  /** The Traffic overlay is on (kept apart from the toggles: it changes no diagram, and older stored toggles stay valid). */
+  traffic?: boolean;
 }
 
 export interface PanelSize {
@@ -93,6 +95,7 @@ export class TopologyViewState {
   private currentToggles: TopologyToggles;
   private currentEngine: string | undefined;
   private currentPanel: PanelSize | undefined;
+  private currentTraffic: boolean;
 
   /** Starts from the stored state (each part shape-checked), else the whole host and `defaults`. */
   constructor(
@@ -104,6 +107,20 @@ export class TopologyViewState {
     this.currentScope = scopeFromValue(isScopeValue(candidate.scope) ? candidate.scope : undefined);
     this.currentToggles = isTopologyToggles(candidate.toggles) ? { ...candidate.toggles } : { ...defaults };
     this.currentPanel = isPanelSize(candidate.panel) ? { width: candidate.panel.width, height: candidate.panel.height } : undefined;
+    this.currentTraffic = candidate.traffic === true;
+  }
+
+  /** Whether the Traffic overlay is on. */
+  get traffic(): boolean {
+    return this.currentTraffic;
+  }
+
+  /** Turns the Traffic overlay on or off; returns whether it changed. */
+  setTraffic(on: boolean): boolean {
+    if (on === this.currentTraffic) return false;
+    this.currentTraffic = on;
+    this.persist();
+    return true;
   }
 
   /** The diagram's viewport as last measured by the page (undefined before the first measure). */
@@ -179,6 +196,7 @@ export class TopologyViewState {
       toggles: this.toggles,
       ...(this.currentEngine ? { engine: this.currentEngine } : {}),
       ...(this.currentPanel ? { panel: this.currentPanel } : {}),
+      ...(this.currentTraffic ? { traffic: true } : {}),
     };
     this.store.update(VIEW_STATE_KEY, state).then(undefined, () => undefined);
   }

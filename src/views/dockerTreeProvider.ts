@@ -12,6 +12,8 @@ import type { EngineEntry } from '../session/sessionManager';
 import { emptyEngineSentence, engineCauseItem, engineItem } from './engineItems';
 import { composeProjectItem, containerItem, containerTooltip, copyFlags, endpointItem, endpointTooltip, leafItem, membershipItem, networkItem } from './treeItems';
 import { swarmNodeItem, swarmTaskItem, withSwarmTooltip } from './swarmItems';
+import type { ContainerTraffic } from './containerTraffic';
+import { trafficTooltipLine } from './trafficTooltip';
 
 export type { TreeKind } from '../model/treeModel';
 
@@ -20,6 +22,8 @@ export type ViewNode = EngineTreeNode | EngineRootNode | EngineCauseNode;
 
 /** After this long, a hovered container row is rebuilt, so that the next hover computes its times again. */
 const TOOLTIP_FRESHNESS_MS = 30_000;
+/** A tooltip with the container's rates is made again after this long (its rates are of its hover). */
+const TRAFFIC_TOOLTIP_MS = 3_000;
 
 export class DockerTreeProvider implements vscode.TreeDataProvider<ViewNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ViewNode | undefined>();
@@ -34,6 +38,8 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<ViewNode>, vs
     readonly kind: TreeKind,
     private readonly getEngines: () => readonly EngineEntry[],
     private readonly getFilter: () => TreeFilter,
+    /** Reads a container's rates when its tooltip is resolved (none: tooltips without traffic). */
+    private readonly traffic?: ContainerTraffic,
   ) {}
 
   /** Called by the glue after every session change: the whole tree, or one engine's root (several engines). */
@@ -142,6 +148,7 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<ViewNode>, vs
       case 'endpoint': {
         const endpoint = findEndpoint(inventory, element.networkId, element.containerId);
         item = endpoint ? endpointItem(endpoint, inventory.networkById.get(element.networkId), collapsible(), namesOf(endpoint)) : new vscode.TreeItem(element.containerId.slice(0, 12));
+        this.resolveOnHover(item, endpoint?.running);
         break;
       }
       case 'container': {
@@ -154,6 +161,7 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<ViewNode>, vs
         item = endpoint
           ? membershipItem(endpoint, inventory.networkById.get(element.networkId), collapsible(), namesOf(endpoint))
           : new vscode.TreeItem(element.networkId.slice(0, 12));
+        this.resolveOnHover(item, endpoint?.running);
         break;
       }
       default:
@@ -186,9 +194,27 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<ViewNode>, vs
       return item;
     }
     const details = await session.containerDetails(element.containerId).catch(() => undefined);
-    item.tooltip = containerTooltip(container, details, Date.now());
-    this.rebuildLater(element);
+    const tooltip = containerTooltip(container, details, Date.now());
+    const traffic = container.running ? await this.trafficLine(element, container.id, container.name, details?.State?.Pid) : undefined;
+    if (traffic) tooltip.appendMarkdown(`\n\n${traffic}`);
+    item.tooltip = tooltip;
+    // With rates in it, the tooltip is made again soon: the next hover reads the rates of then.
+    this.rebuildLater(element, traffic ? TRAFFIC_TOOLTIP_MS : TOOLTIP_FRESHNESS_MS);
     return item;
+  }
+
+  /** A running endpoint's tooltip is made on hover when it carries the container's rates then. */
+  private resolveOnHover(item: vscode.TreeItem, running: boolean | undefined): void {
+    if (this.traffic && running) item.tooltip = undefined;
+  }
+
+  /** The tooltip's traffic line for a running container, when rates can be read. */
+  private async trafficLine(element: ViewNode, containerId: string, name: string, pid: number | undefined): Promise<string | undefined> {
+    const entry = this.engineOf(element);
+    if (!this.traffic || !entry) return undefined;
+    const session = entry.session;
+    const rates = await this.traffic.ratesOf({ key: `${entry.key}/${containerId}`, name, pid, local: session.isLocal, stats: () => session.client.containerStats(containerId) });
+    return rates ? trafficTooltipLine(rates) : undefined;
   }
 
   private async resolveEndpointTooltip(item: vscode.TreeItem, element: ViewNode & { networkId: string; containerId: string }): Promise<vscode.TreeItem> {
@@ -197,12 +223,16 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<ViewNode>, vs
     if (!session || !endpoint) {
       return item;
     }
-    await session.containerDetails(element.containerId).catch(() => undefined);
-    item.tooltip = endpointTooltip(endpoint, session.inventory?.networkById.get(element.networkId), session.endpointNames(endpoint));
+    const details = await session.containerDetails(element.containerId).catch(() => undefined);
+    const tooltip = endpointTooltip(endpoint, session.inventory?.networkById.get(element.networkId), session.endpointNames(endpoint));
+    const traffic = endpoint.running ? await this.trafficLine(element, element.containerId, endpoint.containerName, details?.State?.Pid) : undefined;
+    if (traffic) tooltip.appendMarkdown(`\n\n${traffic}`);
+    item.tooltip = tooltip;
+    if (traffic) this.rebuildLater(element, TRAFFIC_TOOLTIP_MS);
     return item;
   }
 
-  private rebuildLater(element: ViewNode): void {
+  private rebuildLater(element: ViewNode, afterMs: number): void {
     if (this.staleTooltips.has(element.id)) {
       return;
     }
@@ -211,7 +241,7 @@ export class DockerTreeProvider implements vscode.TreeDataProvider<ViewNode>, vs
       setTimeout(() => {
         this.staleTooltips.delete(element.id);
         this.changed.fire(element);
-      }, TOOLTIP_FRESHNESS_MS),
+      }, afterMs),
     );
   }
 

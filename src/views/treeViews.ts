@@ -9,6 +9,8 @@ import { onEngine } from '../model/engines';
 import type { RevealTarget } from '../model/revealTarget';
 import { containerNode, networkNode, shownContainers, shownNetworks, TreeFilter, TreeNode } from '../model/treeModel';
 import type { EngineEntry } from '../session/sessionManager';
+import { readProcNetDev } from '../probe/trafficCounters';
+import { ContainerTraffic } from './containerTraffic';
 import { DockerTreeProvider, ViewNode } from './dockerTreeProvider';
 
 /** The settings that shape the trees (the view-title toggles write them). */
@@ -32,8 +34,10 @@ export class TreeViews implements vscode.Disposable {
 
   constructor(private readonly getEngines: () => readonly EngineEntry[]) {
     const filter = (): TreeFilter => this.filter();
-    this.networksTree = new DockerTreeProvider('networks', getEngines, filter);
-    this.containersTree = new DockerTreeProvider('containers', getEngines, filter);
+    // One reader for both trees: a container hovered in one is not read again in the other at once.
+    const traffic = new ContainerTraffic((pid) => readProcNetDev(pid));
+    this.networksTree = new DockerTreeProvider('networks', getEngines, filter, traffic);
+    this.containersTree = new DockerTreeProvider('containers', getEngines, filter, traffic);
     this.networksView = vscode.window.createTreeView('dockerNetworks.networks', { treeDataProvider: this.networksTree, showCollapseAll: true, canSelectMany: true });
     this.containersView = vscode.window.createTreeView('dockerNetworks.containers', { treeDataProvider: this.containersTree, showCollapseAll: true, canSelectMany: true });
   }

@@ -19,6 +19,8 @@ describe('parseWebviewMessage', () => {
     { type: 'exportSvg', svg: '<svg></svg>' },
     { type: 'copySource' },
     { type: 'saveMarkdown' },
+    { type: 'setTraffic', on: true },
+    { type: 'setTraffic', on: false },
     { type: 'rendered', revision: 3, milliseconds: 12, waitedMs: 140, nodeCount: 40 },
     { type: 'viewport', width: 1040, height: 780 },
     { type: 'renderError', revision: 3, message: 'Parse error on line 2' },
@@ -59,6 +61,8 @@ describe('parseWebviewMessage', () => {
     ['setToggles with an unknown toggle', { type: 'setToggles', toggles: { showEverything: true } }],
     ['setToggles with a non-boolean', { type: 'setToggles', toggles: { showIPs: 'yes' } }],
     ['extra junk on a message', { type: 'ready', junk: 1 }],
+    ['setTraffic as text', { type: 'setTraffic', on: 'yes' }],
+    ['setTraffic without its state', { type: 'setTraffic' }],
     ['extra junk beside a valid field', { type: 'setScope', scope: 'host', evil: '<script>' }],
     ['exportSvg without svg', { type: 'exportSvg' }],
     ['a viewport of negative width', { type: 'viewport', width: -1, height: 780 }],
@@ -88,7 +92,7 @@ describe('parsePanelMessage', () => {
   const strings = {
     scope: 'Scope', pickScope: 'Search scopes…', ips: 'IPs', macs: 'MACs', stopped: 'Stopped', unmanaged: 'Unmanaged', inferred: 'Inferred', refresh: 'Refresh',
     exportSvg: 'Export SVG', copySource: 'Copy', saveMarkdown: 'Save', resetView: 'Reset', renderError: 'Could not render',
-    panHint: 'Drag to pan',
+    panHint: 'Drag to pan', traffic: 'Traffic', trafficHint: 'Show live traffic',
   };
   const diagram: DiagramMessage = {
     type: 'diagram',
@@ -97,6 +101,7 @@ describe('parsePanelMessage', () => {
     scope: 'host',
     scopes: [{ value: 'host', label: 'Whole host' }, { value: 'network:abc', label: 'Network: devops' }],
     toggles: TOGGLES,
+    traffic: false,
     levelText: 'Observed',
     kind: 'full',
     laidOutFor: null,
@@ -104,8 +109,17 @@ describe('parsePanelMessage', () => {
     revision: 1,
   };
 
+  const traffic = {
+    type: 'traffic',
+    on: true,
+    sample: 3,
+    nodes: [{ node: 'if_eth0_x1', lines: ['rx 1.5 MB/s 1,020 pkt/s · tx 40 kB/s 510 pkt/s'] }],
+    links: [{ from: 'if_veth1_a', to: 'if_eth0_x1', activity: 'busiest' }, { from: 'if_veth2_b', to: 'if_br_c', activity: 'idle' }],
+    legend: 'Traffic: …',
+  };
+
   test('accepts every message type', () => {
-    for (const message of [diagram, { ...diagram, kind: 'overview', laidOutFor: { width: 1040, height: 780 } }, { type: 'busy' }, { type: 'notice', message: 'Connecting' }, { type: 'error', message: 'Unreachable' }]) {
+    for (const message of [diagram, traffic, { ...traffic, on: false, nodes: [], links: [], legend: '' }, { ...diagram, kind: 'overview', laidOutFor: { width: 1040, height: 780 } }, { type: 'busy' }, { type: 'notice', message: 'Connecting' }, { type: 'error', message: 'Unreachable' }]) {
       assert.deepEqual(parsePanelMessage(message), message);
     }
   });
@@ -125,6 +139,12 @@ describe('parsePanelMessage', () => {
     ['a diagram without the pan hint', { ...diagram, strings: { ...strings, panHint: undefined } }],
     ['a diagram with junk', { ...diagram, html: '<img src=x onerror=alert(1)>' }],
     ['a notice without message', { type: 'notice' }],
+    ['a diagram without the Traffic state', { ...diagram, traffic: undefined }],
+    ['traffic whose node id is markup', { ...traffic, nodes: [{ node: '<img src=x>', lines: ['1 B/s'] }] }],
+    ['traffic whose line is not text', { ...traffic, nodes: [{ node: 'n1', lines: [{ html: '<b>' }] }] }],
+    ['traffic with an unknown link activity', { ...traffic, links: [{ from: 'a', to: 'b', activity: 'onfire' }] }],
+    ['traffic whose link has junk', { ...traffic, links: [{ from: 'a', to: 'b', activity: 'idle', style: 'x' }] }],
+    ['traffic without its sample count', { ...traffic, sample: -1 }],
   ];
   for (const [what, value] of malformed) {
     test(`refuses ${what}`, () => {

@@ -12,8 +12,10 @@ import type { Mermaid } from 'mermaid';
 import { MERMAID_FONT_PX, MERMAID_RENDER_CONFIG, READABLE_FONT_PX } from '../../src/model/topology/renderConfig';
 import { ALIVE_INTERVAL_MS, parsePanelMessage, RENDER_ERROR_MAX, type DiagramMessage, type PanelToWebview, type WebviewToPanel } from '../../src/topologyPanel/protocol';
 import { PanZoom, parseViewTransform, type ViewTransform } from './panZoom';
+import { domIdToNodeId } from './nodeIds';
 import { installStyles } from './styles';
 import { Toolbar } from './toolbar';
+import { TrafficLayer } from './trafficLayer';
 
 interface VsCodeApi {
   postMessage(message: WebviewToPanel): void;
@@ -71,12 +73,6 @@ function initializeMermaid(mermaid: Mermaid): void {
   });
 }
 
-function domIdToNodeId(node: Element): string | undefined {
-  const dataId = node.getAttribute('data-id');
-  if (dataId) return dataId;
-  const match = /-flowchart-(.+)-\d+$/.exec(node.id);
-  return match ? match[1] : node.id || undefined;
-}
 
 class TopologyApp {
   private readonly vscode = acquireVsCodeApi();
@@ -84,6 +80,7 @@ class TopologyApp {
   private readonly diagram = element('diagram');
   private readonly panZoom: PanZoom;
   private readonly toolbar: Toolbar;
+  private readonly traffic: TrafficLayer;
   /** The last diagram the host sent (redrawn when the theme changes). */
   private last: DiagramMessage | undefined;
   private renderCount = 0;
@@ -111,7 +108,14 @@ class TopologyApp {
       copySource: () => this.post({ type: 'copySource' }),
       saveMarkdown: () => this.post({ type: 'saveMarkdown' }),
       resetView: () => this.panZoom.fit(),
+      setTraffic: (on) => this.post({ type: 'setTraffic', on }),
     });
+    const legend = document.createElement('div');
+    legend.id = 'trafficLegend';
+    legend.setAttribute('role', 'note');
+    legend.hidden = true;
+    element('status').after(legend);
+    this.traffic = new TrafficLayer(this.diagram, legend);
   }
 
   start(): void {
@@ -174,7 +178,7 @@ class TopologyApp {
       return;
     }
     this.handle(message);
-    if (message.type !== 'busy') document.body.removeAttribute('aria-busy');
+    if (message.type !== 'busy' && message.type !== 'traffic') document.body.removeAttribute('aria-busy');
   }
 
   private handle(message: PanelToWebview): void {
@@ -187,6 +191,10 @@ class TopologyApp {
         this.last = message;
         this.toolbar.show(message);
         this.render(message);
+        break;
+      case 'traffic':
+        this.toolbar.showTraffic(message.on);
+        this.traffic.show(message);
         break;
       case 'busy':
         document.body.setAttribute('aria-busy', 'true');
@@ -220,6 +228,7 @@ class TopologyApp {
       const { svg } = await mermaid.render(`topology-${++this.renderCount}`, message.source);
       this.diagram.innerHTML = svg;
       this.wireClicks(message.nodeTargets);
+      this.traffic.redrawn();
       const milliseconds = Math.round(performance.now() - started);
       this.diagram.dataset.revision = String(message.revision);
       // The size the overview was laid out for (the tests compare it with the viewport's).

@@ -16,6 +16,14 @@ const CSS = `
   #stage { transform-origin: 0 0; position: absolute; left: 0; top: 0; }
   #diagram svg { max-width: none !important; height: auto; }
   #diagram .clickable { cursor: pointer; }
+  #trafficLegend { padding: 2px 10px; font-size: 0.9em; color: var(--vscode-descriptionForeground); }
+  #trafficLegend[hidden] { display: none; }
+  #toolbar vscode-button[data-action="traffic"] svg { width: 16px; height: 16px; fill: currentColor; vertical-align: text-bottom; margin-inline-end: 4px; }
+  #diagram .traffic-rate { font-size: 12px; fill: var(--vscode-charts-blue, #3794ff); pointer-events: none; }
+  #diagram path[data-traffic="idle"] { opacity: 0.25; }
+  #diagram path[data-traffic="active"] { stroke-width: 2.5px !important; }
+  /* Not orange: orange already says "not managed by Docker". */
+  #diagram path[data-traffic="busiest"] { stroke: var(--vscode-charts-blue, #3794ff) !important; stroke-width: 4px !important; }
   #diagram .clickable:hover > rect, #diagram .clickable:hover > polygon, #diagram .clickable:hover > path { stroke: var(--vscode-focusBorder) !important; }
 `;
 

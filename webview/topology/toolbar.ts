@@ -10,6 +10,7 @@ import {
   vsCodeDropdown,
   vsCodeOption,
 } from '@vscode/webview-ui-toolkit';
+import pulseIcon from '@vscode/codicons/src/icons/pulse.svg';
 import { TOGGLE_KEYS, type DiagramMessage, type ScopeValue, type TopologyToggles, type WebviewStrings } from '../../src/topologyPanel/protocol';
 
 provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption());
@@ -24,6 +25,8 @@ export interface ToolbarActions {
   copySource(): void;
   saveMarkdown(): void;
   resetView(): void;
+  /** Turns the Traffic overlay on or off (the host owns the state and samples). */
+  setTraffic(on: boolean): void;
 }
 
 type ButtonKey = 'refresh' | 'exportSvg' | 'copySource' | 'saveMarkdown' | 'resetView';
@@ -48,6 +51,8 @@ export class Toolbar {
   private readonly buttons = new Map<ButtonKey, HTMLElement>();
   /** Says to pan when the drawing, at a readable size, is larger than the panel. */
   private readonly panHint = document.createElement('span');
+  /** The Traffic toggle: a button with a codicon, pressed while the overlay is on (aria-pressed). */
+  private readonly trafficButton = document.createElement('vscode-button');
   /** The host's state, as last shown. */
   private shown: DiagramMessage | undefined;
   /** True while the host's state is written into the controls: their change events are not the user's. */
@@ -59,6 +64,7 @@ export class Toolbar {
   ) {
     this.buildScope();
     for (const key of TOGGLE_KEYS) this.buildCheckbox(key);
+    this.buildTrafficButton();
     for (const key of BUTTON_KEYS) this.buildButton(key);
     this.panHint.id = 'panHint';
     this.panHint.setAttribute('role', 'status');
@@ -90,6 +96,9 @@ export class Toolbar {
         checkbox.checked = message.toggles[key];
       }
       for (const [key, element] of this.buttons) element.textContent = message.strings[key];
+      this.trafficLabel.data = message.strings.traffic;
+      this.trafficButton.title = message.strings.trafficHint;
+      this.showTraffic(message.traffic);
       this.panHint.textContent = message.strings.panHint;
     } finally {
       this.applying = false;
@@ -121,6 +130,31 @@ export class Toolbar {
     });
     this.root.appendChild(checkbox);
     this.checkboxes.set(key, checkbox);
+  }
+
+  /** A text node, not a span: the toolkit sizes every slotted span as an icon (16 px wide). */
+  private readonly trafficLabel = document.createTextNode('');
+
+  /** Shows the overlay's state (the host's, from a diagram or a traffic message). */
+  showTraffic(on: boolean): void {
+    this.trafficButton.setAttribute('aria-pressed', String(on));
+    this.trafficButton.setAttribute('appearance', on ? 'primary' : 'secondary');
+  }
+
+  private buildTrafficButton(): void {
+    const button = this.trafficButton;
+    button.dataset.action = 'traffic';
+    button.setAttribute('aria-pressed', 'false');
+    button.setAttribute('appearance', 'secondary');
+    // The codicon's SVG is a constant of the bundle (not engine text): parsed, never set as HTML.
+    const icon = new DOMParser().parseFromString(pulseIcon, 'image/svg+xml').documentElement;
+    icon.setAttribute('aria-hidden', 'true');
+    button.append(document.importNode(icon, true), this.trafficLabel);
+    button.addEventListener('click', () => {
+      // Asks for the other state; the host answers and the button shows what it says.
+      if (this.shown) this.actions.setTraffic(button.getAttribute('aria-pressed') !== 'true');
+    });
+    this.root.appendChild(button);
   }
 
   private buildButton(key: ButtonKey): void {

@@ -8,6 +8,7 @@
  * Pure: the caller passes the (localized) words the diagram uses.
  */
 import type { RevealTarget } from '../revealTarget';
+import type { DrawnLink } from '../traffic/overlay';
 import { filterTopology, focusTopology } from './scope';
 import type { DiagramOptions, TopoEdge, TopoInterface, TopoNamespace, TopoNetwork, Topology, TopologyScope } from './types';
 
@@ -55,6 +56,8 @@ export interface DiagramResult {
   nodeTargets: Record<string, RevealTarget>;
   /** Topology interface id -> the Mermaid node it is drawn in (its own, or its namespace's when folded). */
   interfaceNodes: Record<string, string>;
+  /** The links drawn, in order, with the interfaces at their ends (the Traffic overlay finds them by their two nodes). */
+  links: DrawnLink[];
   nodeCount: number;
   edgeCount: number;
   collapsed: boolean;
@@ -299,7 +302,7 @@ export function generateMermaid(topology: Topology, scope: TopologyScope, option
   // Whoever reads an export learns how deep the probe looked (a comment: Mermaid draws nothing for it).
   const level = `%% ${labels.probeLevel} ${topology.level} (${topology.reason})`;
   const lines = ['flowchart LR', level, ...nodes.lines, ...edges.lines, ...legend, ...styleLines(classes, edges.unmanaged)];
-  return { text: lines.join('\n') + '\n', nodeTargets: nodes.nodeTargets, interfaceNodes: Object.fromEntries(ids.anchors), nodeCount: nodes.nodeCount, edgeCount: edges.count, collapsed };
+  return { text: lines.join('\n') + '\n', nodeTargets: nodes.nodeTargets, interfaceNodes: Object.fromEntries(ids.anchors), links: edges.links, nodeCount: nodes.nodeCount, edgeCount: edges.count, collapsed };
 }
 
 /** The Mermaid ids of a diagram: derived from stable keys, computed once. */
@@ -449,10 +452,11 @@ interface DrawnEdges {
   count: number;
   /** Indexes of the edges Docker did not make, for `linkStyle` (Mermaid styles edges by position). */
   unmanaged: number[];
+  links: DrawnLink[];
 }
 
 function drawEdges(edges: TopoEdge[], ids: NodeIds): DrawnEdges {
-  const drawn: DrawnEdges = { lines: [], count: 0, unmanaged: [] };
+  const drawn: DrawnEdges = { lines: [], count: 0, unmanaged: [], links: [] };
   // Folded ends make several edges join the same two nodes: draw each once.
   const seen = new Set<string>();
   for (const edge of edges) {
@@ -469,6 +473,7 @@ function drawEdges(edges: TopoEdge[], ids: NodeIds): DrawnEdges {
     }
     seen.add(key);
     drawn.lines.push(`  ${from} ${edgeArrow(edge)} ${to}`);
+    drawn.links.push({ from, to, ends: [edge.from, edge.to] });
     if (!edge.managed) {
       drawn.unmanaged.push(drawn.count);
     }

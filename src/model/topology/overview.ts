@@ -460,7 +460,7 @@ export function generateOverview(topology: Topology, options: DiagramOptions, la
   for (const id of drawing.plain) styles.push(`  style ${id} fill:none`);
   for (const id of drawing.invisible) styles.push(`  style ${id} fill:none,stroke:none`);
   const lines = [LAYOUT_DIRECTIVE, 'flowchart TB', level, `%% ${overview.overviewComment}`, ...body, ...styles];
-  return { text: lines.join('\n') + '\n', nodeTargets: drawing.nodeTargets, interfaceNodes: {}, nodeCount: drawing.nodeCount, edgeCount: drawing.edgeCount, collapsed: true };
+  return { text: lines.join('\n') + '\n', nodeTargets: drawing.nodeTargets, interfaceNodes: {}, links: [], nodeCount: drawing.nodeCount, edgeCount: drawing.edgeCount, collapsed: true };
 }
 
 /** Container namespaces a whole-host diagram would draw with these options. */
