@@ -142,6 +142,18 @@ export async function checkHelperFilter(api: ContainerRunApi, spec: CaptureSpec,
   return 'helper';
 }
 
+/** Removes the helpers a killed client left on this engine (logged); a failing list is passed over. */
+async function sweepLeftovers(api: ContainerRunApi, options: HelperCaptureOptions): Promise<void> {
+  try {
+    const swept = await sweepHelpers(api);
+    if (swept.length > 0) {
+      options.log?.(`removed ${swept.length} helper container(s) left by a client that is gone: ${swept.map((id) => id.slice(0, 12)).join(', ')}`);
+    }
+  } catch {
+    // A list that fails now fails the start just after with the engine's own error.
+  }
+}
+
 /**
  * Starts the capture: checks (spec, image), sweeps helpers a killed client left, starts the helper
  * attached, and returns at once. The caller has asked consent first (the extension's modal, the
@@ -150,14 +162,7 @@ export async function checkHelperFilter(api: ContainerRunApi, spec: CaptureSpec,
 export async function startHelperCapture(api: ContainerRunApi, spec: CaptureSpec, options: HelperCaptureOptions): Promise<HelperCapture> {
   checkSpec(spec, options);
   await checkImage(api, options);
-  try {
-    const swept = await sweepHelpers(api);
-    if (swept.length > 0) {
-      options.log?.(`removed ${swept.length} helper container(s) left by a client that is gone: ${swept.map((id) => id.slice(0, 12)).join(', ')}`);
-    }
-  } catch {
-    // A list that fails now fails the start just below with the engine's own error.
-  }
+  await sweepLeftovers(api, options);
   const listeners: ((chunk: Uint8Array) => void)[] = [];
   const early: Uint8Array[] = [];
   let stderr = '';
