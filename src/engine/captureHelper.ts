@@ -13,6 +13,8 @@ import type { HelperCaptureRefusal } from '../messages/captureHelperMessages';
 import type { Translator } from '../messages/translator';
 import type { ContainerRunApi } from './engineApi';
 import { startHelper, sweepHelpers } from './helperContainer';
+import { helperConsent, storedHelperConsent } from './helperConsent';
+import type { HelperConsentAnswer, HelperConsentStore } from './helperConsent';
 import type { HelperRun } from './helperContainer';
 
 /** A refusal before anything ran (or the helper failing to start), worded for the user. */
@@ -237,4 +239,26 @@ export async function startHelperCapture(api: ContainerRunApi, spec: CaptureSpec
     stop: () => (stopping ??= interrupt('stopped').then(() => done.then(() => undefined))),
     done,
   };
+}
+
+/**
+ * Consent first, then the capture: a stored Never (or a Never answered now) refuses with its
+ * sentence before anything is sent to the engine; a dismissed question returns undefined (the user
+ * cancelled). `ask` is the extension's modal; the command line passes `--helper` as a one-time yes.
+ */
+export async function startConsentedHelperCapture(
+  api: ContainerRunApi,
+  spec: CaptureSpec,
+  options: HelperCaptureOptions & { consent: HelperConsentStore; ask: () => Promise<HelperConsentAnswer | undefined> },
+): Promise<HelperCapture | undefined> {
+  checkSpec(spec, options);
+  const consent = await helperConsent(options.consent, api.target, options.ask);
+  if (!consent.allowed) {
+    if (consent.refusedBefore || storedHelperConsent(options.consent, api.target) === 'never') {
+      options.log?.(`helper capture on ${options.engineLabel} refused: consent is Never for this engine`);
+      throw new HelperCaptureError({ kind: 'consentNever', engine: options.engineLabel }, options.l10n);
+    }
+    return undefined;
+  }
+  return startHelperCapture(api, spec, options);
 }

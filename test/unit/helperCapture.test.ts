@@ -136,8 +136,8 @@ const spec = (extra: Partial<CaptureSpec> = {}, iface?: string): CaptureSpec => 
 
 describe('helper capture: argv, checks, create request', () => {
   test('the argv: tcpdump streaming the pcap, the count, the filter as one item after --', () => {
-    assert.deepEqual(helperCaptureArgv(spec({ count: 10, filter: ' icmp and host 10.0.0.2 ' }, 'eth0')), ['tcpdump', '-Z', 'root', '-i', 'eth0', '-nn', '-U', '-w', '-', '-c', '10', '--', 'icmp and host 10.0.0.2']);
-    assert.deepEqual(helperCaptureArgv(spec()), ['tcpdump', '-Z', 'root', '-i', 'any', '-nn', '-U', '-w', '-']);
+    assert.deepEqual(helperCaptureArgv(spec({ count: 10, filter: ' icmp and host 10.0.0.2 ' }, 'eth0')), ['tcpdump', '-Z', 'root', '-i', 'eth0', '--immediate-mode', '-nn', '-U', '-w', '-', '-c', '10', '--', 'icmp and host 10.0.0.2']);
+    assert.deepEqual(helperCaptureArgv(spec()), ['tcpdump', '-Z', 'root', '-i', 'any', '--immediate-mode', '-nn', '-U', '-w', '-']);
   });
 
   test('interface names by the kernel\'s rule; counts, durations and filters in range', () => {

@@ -45,13 +45,15 @@ export function helperCaptureProblem(spec: CaptureSpec): HelperCaptureProblem | 
 /**
  * tcpdump's argv in the helper: `-Z root` keeps it from switching to a `tcpdump` user the image
  * may not have (the helper has no other privilege to lose: every capability but NET_RAW,
- * SETUID and SETGID is dropped), `-U -w -` streams the pcap packet by packet to stdout, `--` ends
+ * SETUID and SETGID is dropped), `-U -w -` streams the pcap packet by packet to stdout,
+ * `--immediate-mode` hands each packet over at once (without it, packets wait in the kernel's ring
+ * block for up to a second, and a stop — SIGINT — loses what was waiting: seen on 20.10), `--` ends
  * the options so the filter, one argv item, can only be a filter. The duration is the caller's
  * timer (SIGINT), not an argv item: tcpdump has no plain time limit.
  */
 export function helperCaptureArgv(spec: CaptureSpec): string[] {
   const target = spec.target.kind === 'container' ? spec.target : undefined;
-  const argv = ['tcpdump', '-Z', 'root', '-i', target?.interface ?? 'any', '-nn', '-U', '-w', '-'];
+  const argv = ['tcpdump', '-Z', 'root', '-i', target?.interface ?? 'any', '--immediate-mode', '-nn', '-U', '-w', '-'];
   if (spec.count !== undefined) {
     argv.push('-c', String(spec.count));
   }
