@@ -18,7 +18,7 @@ import { resolveTarget } from '../src/engine/connection';
 import { EngineClient } from '../src/engine/engineClient';
 import type { AttachedStream } from '../src/engine/engineApi';
 import { startHelper } from '../src/engine/helperContainer';
-import { helperCaptureArgv, HELPER_CAPTURE_CAPABILITIES } from '../src/model/capture/helperCapture';
+import { helperCaptureArgv, HELPER_CAPTURE_CAPABILITIES } from '../src/model/capture/helperArgv';
 import { ensureTcpdumpImage } from '../test/support/tcpdumpImage';
 
 const LABEL = 'dne.record.helperstream';

@@ -15,6 +15,7 @@ import { copyFieldCommands, copyValueCommand } from './copyValue';
 import { treeViewCommands } from './treeViewOptions';
 import { inspectCommand } from './inspect';
 import { openSettingsCommand } from './openSettings';
+import { resetHelperConsentCommand } from './resetHelperConsent';
 import { refreshCommand } from './refresh';
 import { retryCommand } from './retry';
 import { showTopologyCommand } from './showTopology';
@@ -24,6 +25,7 @@ export const allCommands: CommandDefinition[] = [
   refreshCommand,
   retryCommand,
   openSettingsCommand,
+  resetHelperConsentCommand,
   switchContextCommand,
   inspectCommand,
   copyValueCommand,

@@ -4,13 +4,16 @@
  * TLS or SSH alike). It yields the same `RunningCapture` as the local capture. The helper itself
  * (labels, attach before start, removal on every path) is src/engine/helperContainer.ts.
  */
-import { execFile } from 'node:child_process';
+import { helperCaptureArgv, helperCaptureProblem, helperFilterCheckArgv, HELPER_CAPTURE_CAPABILITIES } from '../model/capture/helperArgv';
+import { captureInterface } from '../model/capture/spec';
+import { parseCaptureCounts, tcpdumpError } from '../model/capture/tcpdumpOutput';
 import { systemTool } from '../probe/systemTools';
-import { helperCaptureArgv, helperCaptureProblem, helperFilterCheckArgv, HELPER_CAPTURE_CAPABILITIES, parseTcpdumpCounts, tcpdumpComplaint } from '../model/capture/helperCapture';
+import { checkFilter } from './capture/localCapture';
 import type { CaptureEnd, CaptureSpec, RunningCapture } from '../model/capture/types';
 import { helperCaptureRefusalMessage } from '../messages/captureHelperMessages';
 import type { HelperCaptureRefusal } from '../messages/captureHelperMessages';
 import type { Translator } from '../messages/translator';
+import type { CaptureRunner } from './capture/captureRunner';
 import type { ContainerRunApi } from './engineApi';
 import { startHelper, sweepHelpers } from './helperContainer';
 import { helperConsent, storedHelperConsent } from './helperConsent';
@@ -54,7 +57,7 @@ const STDERR_MAX = 64 * 1024;
 function checkSpec(spec: CaptureSpec, options: HelperCaptureOptions): void {
   const problem = helperCaptureProblem(spec);
   if (problem) {
-    const value = problem === 'interface' && spec.target.kind === 'container' ? spec.target.interface : undefined;
+    const value = spec.target.kind !== 'container' ? undefined : problem === 'interface' ? spec.target.interface : problem === 'container' ? spec.target.containerId : undefined;
     throw new HelperCaptureError({ kind: problem, value }, options.l10n);
   }
   if (options.image.trim() === '') {
@@ -72,36 +75,6 @@ function containerIdOf(spec: CaptureSpec): string {
   return spec.target.kind === 'container' ? spec.target.containerId : '';
 }
 
-/** An empty pcap file's header (little-endian, v2.4, snap 262144) with the given link type. */
-function pcapHeader(linkType: number): Buffer {
-  const header = Buffer.alloc(24);
-  header.writeUInt32LE(0xa1b2c3d4, 0);
-  header.writeUInt16LE(2, 4);
-  header.writeUInt16LE(4, 6);
-  header.writeUInt32LE(262144, 16);
-  header.writeUInt32LE(linkType, 20);
-  return header;
-}
-
-/**
- * The host's tcpdump compiles the filter (`-d`) against an empty pcap of the interface's link type
- * on stdin: no root, no capture. Undefined when this machine has no tcpdump.
- */
-async function checkFilterLocally(spec: CaptureSpec, filter: string): Promise<{ ok: boolean; reason: string } | undefined> {
-  const tcpdump = await systemTool('tcpdump');
-  if (!tcpdump) {
-    return undefined;
-  }
-  // `any` captures Linux cooked v2 (276); a named interface of a container is Ethernet (1).
-  const linkType = spec.target.kind === 'container' && spec.target.interface && spec.target.interface !== 'any' ? 1 : 276;
-  return new Promise((resolve) => {
-    const child = execFile(tcpdump, ['-d', '-r', '-', '--', filter], { timeout: 10_000, maxBuffer: 1024 * 1024 }, (error, _stdout, stderr) => {
-      resolve(error ? { ok: false, reason: tcpdumpComplaint(stderr.replace(/^reading from file.*$/m, '')) ?? error.message } : { ok: true, reason: '' });
-    });
-    child.stdin?.end(pcapHeader(linkType));
-  });
-}
-
 /**
  * Checks the filter with tcpdump's own compiler before the capture: the host's tcpdump when it has
  * one, else `tcpdump -d` in a helper (which opens the target's interface, so it needs the same
@@ -113,10 +86,12 @@ export async function checkHelperFilter(api: ContainerRunApi, spec: CaptureSpec,
   if (!filter) {
     return 'none';
   }
-  const local = await checkFilterLocally(spec, filter);
-  if (local) {
-    if (!local.ok) {
-      throw new HelperCaptureError({ kind: 'filterRefused', reason: local.reason }, options.l10n);
+  const tcpdump = await systemTool('tcpdump');
+  if (tcpdump) {
+    // The host's own compiler (`tcpdump -d -y LINKTYPE`: no root, no capture), as the local path does.
+    const refusal = await checkFilter(filter, captureInterface(spec.target), tcpdump);
+    if (refusal) {
+      throw new HelperCaptureError({ kind: 'filterRefused', reason: refusal }, options.l10n);
     }
     return 'host';
   }
@@ -139,7 +114,7 @@ export async function checkHelperFilter(api: ContainerRunApi, spec: CaptureSpec,
   await helper.ended;
   await helper.remove();
   if (!/^\(000\)/m.test(stdout)) {
-    throw new HelperCaptureError({ kind: 'filterRefused', reason: tcpdumpComplaint(stderr) ?? stderr.trim() }, options.l10n);
+    throw new HelperCaptureError({ kind: 'filterRefused', reason: tcpdumpError(stderr) ?? stderr.trim() }, options.l10n);
   }
   return 'helper';
 }
@@ -219,12 +194,12 @@ export async function startHelperCapture(api: ContainerRunApi, spec: CaptureSpec
     resolveListening();
     // AutoRemove has usually removed it already; this is the path for every other end.
     await helper.remove();
-    const counts = parseTcpdumpCounts(stderr);
+    const counts = parseCaptureCounts(stderr);
     options.log?.(`helper ${helper.name} ended (${reason ?? (counts ? 'exit' : 'failed')}) and removed; ${counts ? `${counts.captured} captured, ${counts.droppedByKernel} dropped by the kernel` : 'no counts'}`);
     if (counts) {
       return { end: reason ?? (spec.count !== undefined ? 'count' : 'stopped'), counts } as const;
     }
-    const refusal: HelperCaptureRefusal = ended.lost && !tcpdumpComplaint(stderr) ? { kind: 'lost' } : { kind: 'helperFailed', reason: tcpdumpComplaint(stderr) ?? 'no output' };
+    const refusal: HelperCaptureRefusal = ended.lost && !tcpdumpError(stderr) ? { kind: 'lost' } : { kind: 'helperFailed', reason: tcpdumpError(stderr) ?? 'no output' };
     return { end: 'failed' as const, error: helperCaptureRefusalMessage(refusal, options.l10n) };
   });
   let stopping: Promise<void> | undefined;
@@ -261,4 +236,70 @@ export async function startConsentedHelperCapture(
     return undefined;
   }
   return startHelperCapture(api, spec, options);
+}
+
+/** Whether this engine client can run helper containers (EngineClient can; the unit tests' fake cannot). */
+export function canRunHelpers(api: object): api is ContainerRunApi {
+  return typeof (api as Partial<ContainerRunApi>).createContainer === 'function' && typeof (api as Partial<ContainerRunApi>).attachContainer === 'function';
+}
+
+/**
+ * The helper path as the capture runner seam takes it (engine/capture/captureRunner.ts
+ * `CaptureRunnerContext.helper`): consent is asked here, once, before anything runs on the engine
+ * (a filter checked in a helper is already a run); a stored Never throws its sentence; a dismissed
+ * question returns undefined (the caller reports why the local path could not run).
+ */
+export function helperCaptureRunners(
+  api: ContainerRunApi,
+  options: HelperCaptureOptions & { consent: HelperConsentStore; ask: (spec: CaptureSpec) => Promise<HelperConsentAnswer | undefined> },
+): (spec: CaptureSpec) => Promise<CaptureRunner | undefined> {
+  return async (spec) => {
+    checkSpec(spec, options);
+    const consent = await helperConsent(options.consent, api.target, () => options.ask(spec));
+    if (!consent.allowed) {
+      if (consent.refusedBefore || storedHelperConsent(options.consent, api.target) === 'never') {
+        options.log?.(`helper capture on ${options.engineLabel} refused: consent is Never for this engine`);
+        throw new HelperCaptureError({ kind: 'consentNever', engine: options.engineLabel }, options.l10n);
+      }
+      return undefined;
+    }
+    return {
+      method: 'helper',
+      checkFilter: async (filter) => {
+        try {
+          await checkHelperFilter(api, { ...spec, filter }, options);
+          return undefined;
+        } catch (error) {
+          if (error instanceof HelperCaptureError && error.refusal.kind === 'filterRefused') {
+            return error.refusal.reason;
+          }
+          throw error;
+        }
+      },
+      start: () => startHelperCapture(api, spec, options),
+    };
+  };
+}
+
+/** What the consent modal shows: the exact container that will run. */
+export function helperConsentDetails(spec: CaptureSpec, image: string): { image: string; container: string; capabilities: string; command: string } {
+  return {
+    image,
+    container: spec.target.kind === 'container' ? spec.target.containerName : '?',
+    capabilities: HELPER_CAPTURE_CAPABILITIES.join(', '),
+    command: helperCaptureArgv(spec).join(' '),
+  };
+}
+
+/** The command line's consent: `--helper` is a yes for this run only; without it, the sentence that names the flag. */
+export function cliHelperConsent(helperFlag: boolean, engineLabel: string, l10n: Translator): { consent: HelperConsentStore; ask: () => Promise<HelperConsentAnswer | undefined> } {
+  return {
+    consent: { get: () => undefined, update: () => Promise.resolve() },
+    ask: () => {
+      if (!helperFlag) {
+        return Promise.reject(new HelperCaptureError({ kind: 'consentNeeded', engine: engineLabel }, l10n));
+      }
+      return Promise.resolve('once');
+    },
+  };
 }

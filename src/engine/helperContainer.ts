@@ -10,8 +10,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import { EngineStreamDemuxer } from '../model/capture/engineStream';
-import { abandonedHelpers, helperCreateRequest, helperRequestProblem, HELPER_LABEL } from '../model/helperContainer';
-import type { HelperPurpose, HelperRequest } from '../model/helperContainer';
+import { abandonedHelpers, helperCreateRequest, helperRequestProblem, HELPER_LABEL } from '../model/helperContainerSpec';
+import type { HelperPurpose, HelperRequest } from '../model/helperContainerSpec';
 import type { AttachedStream, ContainerRunApi } from './engineApi';
 
 /** A random session id for a helper's labels and name. */

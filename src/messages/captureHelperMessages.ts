@@ -3,8 +3,8 @@
  * the consent question and its answers. Shared by the extension and the command line; the French
  * is in l10n/fr/captureHelper.json.
  */
-import { MAX_CAPTURE_COUNT, MAX_CAPTURE_SECONDS, MAX_FILTER_LENGTH } from '../model/capture/helperCapture';
-import type { HelperCaptureProblem } from '../model/capture/helperCapture';
+import { MAX_CAPTURE_COUNT, MAX_CAPTURE_SECONDS, MAX_FILTER_LENGTH } from '../model/capture/spec';
+import type { HelperCaptureProblem } from '../model/capture/helperArgv';
 import type { Translator } from './translator';
 
 /** Everything that stops a helper capture before (or while) it runs. */
@@ -24,14 +24,16 @@ export function helperCaptureRefusalMessage(refusal: HelperCaptureRefusal, l10n:
   switch (refusal.kind) {
     case 'target':
       return l10n.t('A helper container captures only in a container\'s network namespace. Capture on a host interface or an engine namespace runs on this machine, as root.');
+    case 'container':
+      return l10n.t('"{0}" is not a container id or name.', refusal.value ?? '');
     case 'interface':
       return l10n.t('"{0}" is not an interface name: 1 to 15 characters, without "/", ":" or spaces (or "any").', refusal.value ?? '');
     case 'count':
       return l10n.t('The packet limit must be a whole number from 1 to {0}.', String(MAX_CAPTURE_COUNT));
     case 'duration':
-      return l10n.t('The time limit must be a number of seconds above 0, at most {0}.', String(MAX_CAPTURE_SECONDS));
+      return l10n.t('The time limit must be a number of seconds from 1 to {0}.', String(MAX_CAPTURE_SECONDS));
     case 'filter':
-      return l10n.t('The filter cannot start with "-", hold a NUL character or be longer than {0} characters.', String(MAX_FILTER_LENGTH));
+      return l10n.t('The filter cannot start with "-", hold a control character or be longer than {0} characters.', String(MAX_FILTER_LENGTH));
     case 'noImage':
       return l10n.t('No helper image is set. Set {0} to an image with tcpdump that the engine already has (nothing is pulled).', HELPER_IMAGE_SETTING);
     case 'imageMissing':

@@ -12,10 +12,11 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { EngineStreamDemuxer, EngineStreamError } from '../../src/model/capture/engineStream';
 import type { EngineStreamFrame } from '../../src/model/capture/engineStream';
-import { helperCaptureArgv, helperCaptureProblem, isInterfaceName, parseTcpdumpCounts } from '../../src/model/capture/helperCapture';
+import { helperCaptureArgv, helperCaptureProblem } from '../../src/model/capture/helperArgv';
+import { parseCaptureCounts as parseTcpdumpCounts } from '../../src/model/capture/tcpdumpOutput';
 import type { CaptureSpec } from '../../src/model/capture/types';
-import { abandonedHelpers, helperCreateRequest, helperRequestProblem, HELPER_LABEL } from '../../src/model/helperContainer';
-import type { HelperRequest } from '../../src/model/helperContainer';
+import { abandonedHelpers, helperCreateRequest, helperRequestProblem, HELPER_LABEL } from '../../src/model/helperContainerSpec';
+import type { HelperRequest } from '../../src/model/helperContainerSpec';
 import { FIXTURES_FOLDER, fixtureVersions } from '../support/fixtures';
 
 interface RecordedStream {
@@ -147,10 +148,11 @@ describe('helper capture: argv, checks, create request', () => {
     for (const bad of ['', 'eth0 -w /x', '../x', '.', '..', 'a/b', 'eth0:1', 'abcdefghijklmnop']) {
       assert.equal(helperCaptureProblem(spec({}, bad)), 'interface', JSON.stringify(bad));
     }
-    assert.equal(isInterfaceName('é'.repeat(8)), false, '16 bytes');
+    assert.equal(helperCaptureProblem(spec({}, 'é'.repeat(8))), 'interface', '16 bytes');
     assert.equal(helperCaptureProblem(spec({ count: 0 })), 'count');
     assert.equal(helperCaptureProblem(spec({ count: 1.5 })), 'count');
     assert.equal(helperCaptureProblem(spec({ durationSeconds: -1 })), 'duration');
+    assert.equal(helperCaptureProblem({ target: { kind: 'container', containerId: 'web; rm -rf /', containerName: 'x' }, file: '/tmp/x' }), 'container');
     assert.equal(helperCaptureProblem(spec({ durationSeconds: Number.NaN })), 'duration');
     assert.equal(helperCaptureProblem(spec({ filter: '-w /etc/passwd' })), 'filter');
     assert.equal(helperCaptureProblem(spec({ filter: 'icmp\0' })), 'filter');
@@ -224,9 +226,3 @@ describe('helper sweep: which leftovers a start removes', () => {
   });
 });
 
-describe('tcpdump closing counts', () => {
-  test('read from its stderr; absent when it never printed them', () => {
-    assert.deepEqual(parseTcpdumpCounts('tcpdump: listening on any\n1 packet captured\n3 packets received by filter\n2 packets dropped by kernel\n'), { captured: 1, receivedByFilter: 3, droppedByKernel: 2 });
-    assert.equal(parseTcpdumpCounts('tcpdump: eth9: No such device exists\n'), undefined);
-  });
-});
