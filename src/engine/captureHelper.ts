@@ -216,28 +216,6 @@ export async function startHelperCapture(api: ContainerRunApi, spec: CaptureSpec
   };
 }
 
-/**
- * Consent first, then the capture: a stored Never (or a Never answered now) refuses with its
- * sentence before anything is sent to the engine; a dismissed question returns undefined (the user
- * cancelled). `ask` is the extension's modal; the command line passes `--helper` as a one-time yes.
- */
-export async function startConsentedHelperCapture(
-  api: ContainerRunApi,
-  spec: CaptureSpec,
-  options: HelperCaptureOptions & { consent: HelperConsentStore; ask: () => Promise<HelperConsentAnswer | undefined> },
-): Promise<HelperCapture | undefined> {
-  checkSpec(spec, options);
-  const consent = await helperConsent(options.consent, api.target, options.ask);
-  if (!consent.allowed) {
-    if (consent.refusedBefore || storedHelperConsent(options.consent, api.target) === 'never') {
-      options.log?.(`helper capture on ${options.engineLabel} refused: consent is Never for this engine`);
-      throw new HelperCaptureError({ kind: 'consentNever', engine: options.engineLabel }, options.l10n);
-    }
-    return undefined;
-  }
-  return startHelperCapture(api, spec, options);
-}
-
 /** Whether this engine client can run helper containers (EngineClient can; the unit tests' fake cannot). */
 export function canRunHelpers(api: object): api is ContainerRunApi {
   return typeof (api as Partial<ContainerRunApi>).createContainer === 'function' && typeof (api as Partial<ContainerRunApi>).attachContainer === 'function';

@@ -17,7 +17,7 @@ import { after, before, describe, test } from 'node:test';
 import { resolveTarget } from '../../src/engine/connection';
 import { EngineClient } from '../../src/engine/engineClient';
 import type { EngineClientOptions } from '../../src/engine/engineClient';
-import { checkHelperFilter, HelperCaptureError, startConsentedHelperCapture, startHelperCapture } from '../../src/engine/captureHelper';
+import { checkHelperFilter, HelperCaptureError, helperCaptureRunners, startHelperCapture } from '../../src/engine/captureHelper';
 import type { HelperCapture, HelperCaptureOptions } from '../../src/engine/captureHelper';
 import { helperConsentKey } from '../../src/engine/helperConsent';
 import type { CaptureSpec } from '../../src/model/capture/types';
@@ -205,20 +205,32 @@ describe('capture through a helper container', { skip: !existsSync('/usr/bin/tcp
     assert.equal(helpers().length, before);
   });
 
-  test('Never for this engine refuses with its sentence before anything reaches the engine; a dismissed question runs nothing', async () => {
+  test('Never for this engine refuses with its sentence before anything reaches the engine; a dismissed question runs nothing; Allow once runs', async () => {
     const engine = client('unix:///var/run/docker.sock');
     const stored = new Map<string, unknown>([[helperConsentKey(engine.target), 'never']]);
     const store = { get: (key: string) => stored.get(key), update: (key: string, value: unknown) => (stored.set(key, value), Promise.resolve()) };
     let asked = 0;
+    const runners = (answer: 'once' | undefined) => helperCaptureRunners(engine, { ...options(), consent: store, ask: () => (asked++, Promise.resolve(answer)) });
     const callsBefore = engine.apiCallCount;
-    await assert.rejects(
-      startConsentedHelperCapture(engine, spec({ count: 1 }), { ...options(), consent: store, ask: () => (asked++, Promise.resolve('once' as const)) }),
-      /Helper containers are refused on the engine test engine \(you chose Never\): nothing was run there/,
-    );
+    const helpersBefore = helpers().length;
+    await assert.rejects(runners('once')(spec({ count: 1 })), /Helper containers are refused on the engine test engine \(you chose Never\): nothing was run there/);
     assert.equal(asked, 0, 'not asked again');
     stored.clear();
-    assert.equal(await startConsentedHelperCapture(engine, spec({ count: 1 }), { ...options(), consent: store, ask: () => Promise.resolve(undefined) }), undefined);
+    assert.equal(await runners(undefined)(spec({ count: 1 })), undefined);
+    assert.equal(asked, 1);
     assert.equal(engine.apiCallCount, callsBefore, 'no request reached the engine');
+    assert.equal(helpers().length, helpersBefore);
+    const runner = await runners('once')(spec({ count: 4 }));
+    assert.equal(runner?.method, 'helper');
+    assert.match((await runner.checkFilter('icmp and hots 10.0.0.1')) ?? '', /syntax error/);
+    assert.equal(await runner.checkFilter('icmp'), undefined);
+    const capture = await runner.start();
+    const chunks: Buffer[] = [];
+    capture.onPcap((chunk) => chunks.push(Buffer.from(chunk)));
+    await (capture as HelperCapture).listening;
+    docker(['exec', from.name, 'ping', '-c', '2', to.ip]);
+    assert.equal((await capture.done).end, 'count');
+    assert.equal(tcpdumpRead(Buffer.concat(chunks), folder).length, 4);
   });
 
   test('a wrong filter is refused by tcpdump\'s own compiler before anything runs (host tcpdump); a good one passes', async () => {
