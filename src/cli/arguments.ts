@@ -38,7 +38,20 @@ export interface ReachArguments {
   context?: string;
 }
 
-export type CliRequest = { command: 'help' } | { command: 'version' } | DiagramArguments | ReachArguments;
+export interface CaptureArguments {
+  command: 'capture';
+  /** A container (name or id) or an interface of this host. */
+  target: string;
+  interface?: string;
+  filter?: string;
+  count?: number;
+  duration?: number;
+  write: string;
+  host?: string;
+  context?: string;
+}
+
+export type CliRequest = { command: 'help' } | { command: 'version' } | DiagramArguments | ReachArguments | CaptureArguments;
 
 const OPTIONS = {
   network: { type: 'string' },
@@ -59,6 +72,11 @@ const OPTIONS = {
   port: { type: 'string' },
   name: { type: 'string' },
   'no-verify': { type: 'boolean' },
+  interface: { type: 'string' },
+  filter: { type: 'string' },
+  count: { type: 'string' },
+  duration: { type: 'string' },
+  write: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -70,6 +88,8 @@ Commands:
                         bridges, veth pairs and network namespaces, as the topology panel draws them.
   reach A B             Can container A reach container B (or \`host\`), by address or --name, and why not:
                         explained from the engine's facts, observed from inside A, where it stops.
+  capture TARGET        Capture packets on a container (name or id) or an interface of this host, with
+                        the host's tcpdump (root): decoded lines on stdout, the pcap in --write FILE.
   help                  Show this help.
 
 Options of diagram:
@@ -103,6 +123,15 @@ Options of reach (A and B: a container name or id, or host for the host itself):
   Exit codes of reach: 0 reachable, 1 not reachable, 2 a usage or engine error. The code follows the
   observation when it was made, the explanation with --no-verify.
 
+Options of capture:
+  --write FILE.pcap     The pcap file to write (required).
+  --interface IF        One interface of the container (default: all of them, tcpdump's "any").
+  --filter BPF          A tcpdump filter, checked by tcpdump's compiler before anything runs.
+  --count N             Stop after N packets (1 to 10000000).
+  --duration S          Stop after S seconds (1 to 86400). Ctrl-C stops earlier, with the counts.
+  Exit codes of capture: 0 ended by its limit (or Ctrl-C), 1 the capture could not run or failed,
+  2 a usage error or an engine that does not answer.
+
 General options:
   -h, --help            Show this help.
   -V, --version         Show the version.
@@ -133,8 +162,11 @@ export function parseCommandLine(argv: string[]): CliRequest {
   if (command === 'reach') {
     return reachArguments(values, extra);
   }
+  if (command === 'capture') {
+    return captureArguments(values, extra);
+  }
   if (command !== 'diagram') {
-    throw new UsageError(`"${command}" is not a command (the commands are: diagram, reach, help).`);
+    throw new UsageError(`"${command}" is not a command (the commands are: diagram, reach, capture, help).`);
   }
   if (extra.length > 0) {
     throw new UsageError(`unexpected argument "${extra[0]}".`);
@@ -143,6 +175,37 @@ export function parseCommandLine(argv: string[]): CliRequest {
 }
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+/** A whole number option (`--count`, `--duration`): digits only, else a usage error. */
+function wholeNumber(option: string, value: string | undefined): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (!/^\d{1,9}$/.test(value)) {
+    throw new UsageError(`--${option} takes a whole number, not "${oneLine(value)}".`);
+  }
+  return Number(value);
+}
+
+function captureArguments(values: Values, targets: string[]): CaptureArguments {
+  if (targets.length !== 1) {
+    throw new UsageError(targets.length === 0 ? 'capture needs a target: a container (name or id) or an interface of this host.' : `unexpected argument "${oneLine(targets[1])}".`);
+  }
+  if (values.write === undefined || values.write === '') {
+    throw new UsageError('capture needs --write FILE.pcap: the file the packets are written to.');
+  }
+  return {
+    command: 'capture',
+    target: targets[0],
+    interface: values.interface,
+    filter: values.filter,
+    count: wholeNumber('count', values.count),
+    duration: wholeNumber('duration', values.duration),
+    write: values.write,
+    host: values.host,
+    context: values.context,
+  };
+}
 
 function reachArguments(values: Values, sides: string[]): ReachArguments {
   if (sides.length < 2) {

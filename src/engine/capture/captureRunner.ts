@@ -7,6 +7,7 @@
  */
 import type { EngineTarget } from '../../model/connectionResolution';
 import { captureInterface } from '../../model/capture/spec';
+import type { CaptureUnavailable } from '../../model/capture/spec';
 import type { CaptureSpec, RunningCapture } from '../../model/capture/types';
 import { EngineValueError, isSafePid } from '../../model/engineValues';
 import type { EngineApi } from '../engineApi';
@@ -14,8 +15,7 @@ import { engineSocketOwned, namespaceMatches } from '../reachability/localProof'
 import { captureTools, checkFilter, startLocalCapture } from './localCapture';
 import type { CaptureTools } from './localCapture';
 
-/** Why the local runner cannot be used (and no helper was offered). */
-export type CaptureUnavailable = 'notRoot' | 'notLocal' | 'notLinux' | 'noTcpdump' | 'noNsenter' | 'notRunning' | 'namespaceMismatch';
+export type { CaptureUnavailable };
 
 export interface CaptureRunner {
   method: 'local' | 'helper';

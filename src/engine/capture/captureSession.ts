@@ -3,14 +3,17 @@
  * on the engine): any RunningCapture in, and out come the pcap file written as the bytes arrive,
  * one decoded line per packet, the last few thousand lines kept in memory (the rest only in the
  * file), view updates batched (every `batchMs`, never one per packet, so a flood cannot drown the
- * extension host), and the counts at the end. No VS Code: the view, the CLI and the doctor use it.
+ * extension host), and the counts at the end. Every packet is counted as it arrives, but decoded
+ * only when a batch goes out, and only the last `keptLines` of a burst: in a flood the lines
+ * nobody could read on screen cost nothing but the count (they are in the file). No VS Code: the
+ * view, the CLI and the doctor use it.
  */
 import { createWriteStream, WriteStream } from 'node:fs';
 import { decodePacket } from '../../model/capture/decode';
 import { LastLines } from '../../model/capture/lines';
 import { PcapStreamParser } from '../../model/capture/pcap';
 import type { PcapError } from '../../model/capture/pcap';
-import type { CaptureCounts, CaptureEnd, DecodedPacket, RunningCapture } from '../../model/capture/types';
+import type { CaptureCounts, CaptureEnd, DecodedPacket, PcapPacket, RunningCapture } from '../../model/capture/types';
 
 export const DEFAULT_KEPT_LINES = 5_000;
 export const DEFAULT_BATCH_MS = 150;
@@ -19,7 +22,7 @@ export const DEFAULT_BATCH_MS = 150;
 export interface CaptureBatch {
   /** New lines since the last batch (at most `keptLines`: older ones of a burst went to the file only). */
   packets: DecodedPacket[];
-  /** Packets decoded so far. */
+  /** Packets received so far (decoded or not). */
   total: number;
   /** Pcap bytes written so far. */
   bytes: number;
@@ -31,7 +34,7 @@ export interface CaptureSummary {
   counts?: CaptureCounts;
   /** Why it failed (tcpdump's or the file's sentence). */
   error?: string;
-  /** Packets decoded from the stream. */
+  /** Packets read from the stream (each counted; the last `keptLines` of each burst decoded). */
   decoded: number;
   /** Bytes written to the file. */
   bytes: number;
@@ -51,7 +54,9 @@ export class CaptureSession {
   private readonly parser = new PcapStreamParser();
   private readonly lines: LastLines<DecodedPacket>;
   private readonly out: WriteStream;
-  private fresh: DecodedPacket[] = [];
+  /** Packets not decoded yet (the last `keptLines` of them: older ones of a burst are only counted). */
+  private fresh: PcapPacket[] = [];
+  private received = 0;
   private timer?: NodeJS.Timeout;
   private fileError?: string;
   /** Settles when the capture has ended, the file is closed and the last batch was sent. */
@@ -71,11 +76,13 @@ export class CaptureSession {
 
   /** The lines kept (the last `keptLines`), oldest first. */
   keptLines(): DecodedPacket[] {
+    this.decodeFresh();
     return this.lines.toArray();
   }
 
+  /** Packets received so far. */
   get total(): number {
-    return this.lines.total;
+    return this.received;
   }
 
   stop(): Promise<void> {
@@ -91,11 +98,11 @@ export class CaptureSession {
     if (!header || packets.length === 0) {
       return;
     }
+    this.received += packets.length;
     const keep = this.lines.capacity;
-    for (const packet of packets) {
-      const decoded = decodePacket(packet, header.linkType);
-      this.lines.push(decoded);
-      this.fresh.push(decoded);
+    // Copies (a packet is a view into a chunk): the kept ones must not hold whole chunks alive.
+    for (const packet of packets.length > keep ? packets.slice(-keep) : packets) {
+      this.fresh.push({ ...packet, data: packet.data.slice() });
     }
     if (this.fresh.length > 2 * keep) {
       this.fresh = this.fresh.slice(-keep);
@@ -103,12 +110,24 @@ export class CaptureSession {
     this.timer ??= setTimeout(() => this.flush(), this.options.batchMs ?? DEFAULT_BATCH_MS);
   }
 
+  /** Decodes the waiting packets (the last `keptLines`) into the kept lines; returns them. */
+  private decodeFresh(): DecodedPacket[] {
+    const linkType = this.parser.linkHeader?.linkType;
+    const waiting = this.fresh.slice(-this.lines.capacity);
+    this.fresh = [];
+    if (linkType === undefined) {
+      return [];
+    }
+    const decoded = waiting.map((packet) => decodePacket(packet, linkType));
+    decoded.forEach((line) => this.lines.push(line));
+    return decoded;
+  }
+
   private flush(): void {
     this.timer = undefined;
-    const packets = this.fresh.slice(-this.lines.capacity);
-    this.fresh = [];
+    const packets = this.decodeFresh();
     if (packets.length > 0) {
-      this.options.onBatch?.({ packets, total: this.lines.total, bytes: this.parser.bytes });
+      this.options.onBatch?.({ packets, total: this.received, bytes: this.parser.bytes });
     }
   }
 
@@ -122,7 +141,7 @@ export class CaptureSession {
       end: this.fileError ? 'failed' : result.end,
       counts: result.counts,
       error,
-      decoded: this.lines.total,
+      decoded: this.received,
       bytes: this.parser.bytes,
       file: this.options.file,
       pcapError: this.parser.error,

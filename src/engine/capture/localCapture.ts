@@ -20,6 +20,11 @@ const STDERR_MAX = 64 * 1024;
 const STOP_GRACE_MS = 3_000;
 /** The snap length: whole packets, as tcpdump's default. */
 const SNAP_LENGTH = 262_144;
+/**
+ * The kernel's capture buffer, in KiB (-B): immediate mode (each packet delivered at once, for the
+ * live view) costs tcpdump a wake-up per packet, and a flood outruns it sooner with libpcap's 2 MiB.
+ */
+const BUFFER_KIB = 32_768;
 
 export interface CaptureTools {
   tcpdump?: string;
@@ -47,7 +52,7 @@ export class CaptureStartError extends Error {
 
 /** tcpdump's arguments for a spec: numeric, packet-buffered pcap on stdout, the count, the filter last. */
 export function tcpdumpArguments(spec: CaptureSpec): string[] {
-  const args = ['-i', captureInterface(spec.target), '-nn', '-U', '--immediate-mode', '-s', String(SNAP_LENGTH), '-w', '-'];
+  const args = ['-i', captureInterface(spec.target), '-nn', '-U', '--immediate-mode', '-B', String(BUFFER_KIB), '-s', String(SNAP_LENGTH), '-w', '-'];
   if (spec.count !== undefined) {
     args.push('-c', String(spec.count));
   }

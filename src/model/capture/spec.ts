@@ -15,6 +15,9 @@ export const MAX_FILTER_LENGTH = 2_048;
 /** Where docker, Podman (CNI) and iproute2 keep named network namespaces. */
 export const NETNS_FOLDERS: readonly string[] = ['/var/run/docker/netns/', '/run/docker/netns/', '/run/netns/', '/var/run/netns/'];
 
+/** Why the local runner cannot capture here (the surfaces word it: src/messages/captureMessages.ts). */
+export type CaptureUnavailable = 'notRoot' | 'notLocal' | 'notLinux' | 'noTcpdump' | 'noNsenter' | 'notRunning' | 'namespaceMismatch';
+
 export type CaptureSpecIssue =
   | { field: 'interface'; code: 'invalidInterface'; value: string }
   | { field: 'target'; code: 'invalidContainer' | 'invalidNamespace'; value: string }

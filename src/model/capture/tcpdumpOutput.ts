@@ -30,7 +30,7 @@ export function tcpdumpError(stderr: string): string | undefined {
   const lines = stderr
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line !== '' && !/^tcpdump: listening on /.test(line) && !/^\d+ packets? /.test(line) && !/^(Usage|\t|\s)/.test(line));
+    .filter((line) => line !== '' && !/^tcpdump: (listening on |data link type )/.test(line) && !/^\d+ packets? /.test(line) && !/^(Usage|\t|\s)/.test(line));
   const error = lines.find((line) => line.startsWith('tcpdump: ')) ?? lines[0];
   return error?.replace(/^tcpdump: /, '').slice(0, 500);
 }
