@@ -47,6 +47,8 @@ export interface CaptureArguments {
   count?: number;
   duration?: number;
   write: string;
+  /** `--helper IMAGE`: consent, for this run, to capture in a helper container of that image on the engine. */
+  helper?: string;
   host?: string;
   context?: string;
 }
@@ -77,6 +79,7 @@ const OPTIONS = {
   count: { type: 'string' },
   duration: { type: 'string' },
   write: { type: 'string' },
+  helper: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -129,6 +132,11 @@ Options of capture:
   --filter BPF          A tcpdump filter, checked by tcpdump's compiler before anything runs.
   --count N             Stop after N packets (1 to 10000000).
   --duration S          Stop after S seconds (1 to 86400). Ctrl-C stops earlier, with the counts.
+  --helper IMAGE        When tcpdump cannot run here as root (an engine that is not local, or no
+                        root): run it in a short-lived helper container of IMAGE (it must have
+                        tcpdump; nothing is pulled) on the engine, joined to the container's network
+                        namespace; the pcap comes back over the engine connection (SSH, TLS too).
+                        Without this option nothing is run on the engine.
   Exit codes of capture: 0 ended by its limit (or Ctrl-C), 1 the capture could not run or failed,
   2 a usage error or an engine that does not answer.
 
@@ -202,6 +210,7 @@ function captureArguments(values: Values, targets: string[]): CaptureArguments {
     count: wholeNumber('count', values.count),
     duration: wholeNumber('duration', values.duration),
     write: values.write,
+    helper: values.helper,
     host: values.host,
     context: values.context,
   };

@@ -8,6 +8,8 @@
  */
 import * as path from 'node:path';
 import { chooseCaptureRunner } from '../engine/capture/captureRunner';
+import { HelperCaptureError, helperCaptureRunners } from '../engine/captureHelper';
+import { shortHost } from '../model/displayHost';
 import { captureFolderProblem, isHostInterface } from '../engine/capture/captureFile';
 import { followCapture } from '../engine/capture/captureSession';
 import { stopAllLocalCaptures } from '../engine/capture/localCapture';
@@ -66,7 +68,13 @@ export async function runCapture(args: CaptureArguments, io: CaptureIo): Promise
     if (folder) {
       throw new UsageError(folderNotWritableSentence(path.dirname(spec.file), folder, l10n));
     }
-    const choice = await chooseCaptureRunner(spec, { api: client, target: client.target, isLocal: session.isLocal });
+    // The helper path only with --helper IMAGE: that option is the consent, for this run.
+    const engineLabel = shortHost(client.target.host);
+    const once = { consent: { get: () => undefined, update: () => Promise.resolve() }, ask: () => Promise.resolve('once' as const) };
+    const helper = args.helper !== undefined ? helperCaptureRunners(client, { image: args.helper, engineLabel, l10n, log: (line) => io.err(`${line}\n`), ...once }) : undefined;
+    const choice = await chooseCaptureRunner(spec, { api: client, target: client.target, isLocal: session.isLocal, helper }).catch((error: unknown) => {
+      throw error instanceof HelperCaptureError ? new UsageError(error.message) : error;
+    });
     if (!choice.runner) {
       throw new CaptureFailed(unavailableSentence(choice.reason, spec.target.kind === 'container' ? spec.target.containerName : args.target, l10n));
     }

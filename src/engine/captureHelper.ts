@@ -232,6 +232,10 @@ export function helperCaptureRunners(
   options: HelperCaptureOptions & { consent: HelperConsentStore; ask: (spec: CaptureSpec) => Promise<HelperConsentAnswer | undefined> },
 ): (spec: CaptureSpec) => Promise<CaptureRunner | undefined> {
   return async (spec) => {
+    if (spec.target.kind !== 'container') {
+      // Host interfaces and engine namespace files: only the local path can reach them.
+      return undefined;
+    }
     checkSpec(spec, options);
     const consent = await helperConsent(options.consent, api.target, () => options.ask(spec));
     if (!consent.allowed) {
@@ -266,18 +270,5 @@ export function helperConsentDetails(spec: CaptureSpec, image: string): { image:
     container: spec.target.kind === 'container' ? spec.target.containerName : '?',
     capabilities: HELPER_CAPTURE_CAPABILITIES.join(', '),
     command: helperCaptureArgv(spec).join(' '),
-  };
-}
-
-/** The command line's consent: `--helper` is a yes for this run only; without it, the sentence that names the flag. */
-export function cliHelperConsent(helperFlag: boolean, engineLabel: string, l10n: Translator): { consent: HelperConsentStore; ask: () => Promise<HelperConsentAnswer | undefined> } {
-  return {
-    consent: { get: () => undefined, update: () => Promise.resolve() },
-    ask: () => {
-      if (!helperFlag) {
-        return Promise.reject(new HelperCaptureError({ kind: 'consentNeeded', engine: engineLabel }, l10n));
-      }
-      return Promise.resolve('once');
-    },
   };
 }

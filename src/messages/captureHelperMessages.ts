@@ -13,7 +13,6 @@ export type HelperCaptureRefusal =
   | { kind: 'noImage' }
   | { kind: 'imageMissing'; engine: string; image: string }
   | { kind: 'consentNever'; engine: string }
-  | { kind: 'consentNeeded'; engine: string }
   | { kind: 'filterRefused'; reason: string }
   | { kind: 'lost' }
   | { kind: 'helperFailed'; reason: string };
@@ -40,8 +39,6 @@ export function helperCaptureRefusalMessage(refusal: HelperCaptureRefusal, l10n:
       return l10n.t('The engine {0} has no image {1} (setting {2}). Load or build an image with tcpdump on that engine, or name another one: nothing is pulled.', refusal.engine, refusal.image, HELPER_IMAGE_SETTING);
     case 'consentNever':
       return l10n.t('Helper containers are refused on the engine {0} (you chose Never): nothing was run there. Reset it with the command "Reset Helper Container Consent".', refusal.engine);
-    case 'consentNeeded':
-      return l10n.t('Capturing on {0} runs a helper container on that engine: add --helper to allow it.', refusal.engine);
     case 'filterRefused':
       return l10n.t('tcpdump refuses the filter: {0}', refusal.reason);
     case 'lost':
