@@ -10,7 +10,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -154,6 +154,42 @@ describe('capture through a helper container', { skip: !existsSync('/usr/bin/tcp
     material = makeTlsMaterial();
     tls = await startTlsEndpoint({ cert: material.serverCert, key: material.serverKey, ca: material.ca });
     await captureOnePing(client('', {}, { DOCKER_HOST: `tcp://127.0.0.1:${tls.port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: material.clientFolder, DOCKER_CONFIG: folder }));
+  });
+
+  test('the command line as a user who is not root: capture --helper IMAGE writes the pcap and the decoded lines, exit 0; without --helper nothing runs on the engine', { skip: process.getuid?.() !== 0 && 'needs root to add the test user' }, async () => {
+    assert.ok(ensureDockerUser(), `the test user ${DOCKER_USER} can use the engine socket`);
+    // The built CLI and a Node binary that user can read and run (the checkout may sit where only root enters).
+    const place = path.join(folder, 'cli-as-user');
+    mkdirSync(place, { mode: 0o777 });
+    chmodSync(folder, 0o755);
+    chmodSync(place, 0o777);
+    copyFileSync(path.join(__dirname, '..', '..', '..', 'dist', 'cli.js'), path.join(place, 'cli.js'));
+    chmodSync(path.join(place, 'cli.js'), 0o644);
+    const node = [process.execPath, '/usr/bin/node'].find((candidate) => spawnSync('runuser', ['-u', DOCKER_USER, '--', candidate, '--version'], { stdio: 'ignore' }).status === 0);
+    assert.ok(node, 'a Node binary the test user can run');
+    const env = { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock', DOCKER_CONFIG: place, LANG: 'C.UTF-8', LC_ALL: '' };
+    const file = path.join(place, 'cli.pcap');
+    const args = ['capture', from.name, '--interface', 'eth0', '--filter', 'icmp', '--count', '4', '--write', file];
+    const helpersBefore = helpers().length;
+    const refused = spawnSync('runuser', ['-u', DOCKER_USER, '--', node, path.join(place, 'cli.js'), ...args], { env, cwd: place, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(refused.status, 1, refused.stderr);
+    assert.match(refused.stderr, /root/, 'says the local capture needs root');
+    assert.equal(helpers().length, helpersBefore, 'no helper without --helper');
+    const proc = spawn('runuser', ['-u', DOCKER_USER, '--', node, path.join(place, 'cli.js'), ...args, '--helper', image], { env, cwd: place, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    proc.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', resolve));
+    await waitFor('the CLI helper started', () => /helper dne-helper-capture-\w+ \(\w+\) started/.test(err), { timeoutMs: 30_000 });
+    await sleep(1000); // tcpdump opens its socket just after the container starts
+    docker(['exec', from.name, 'ping', '-c', '2', to.ip]);
+    assert.equal(await exited, 0, err);
+    const lines = tcpdumpRead(readFileSync(file), folder);
+    assert.equal(lines.filter((line) => line.includes(`IP ${from.ip} > ${to.ip}: ICMP echo request`)).length, 2, lines.join('\n'));
+    assert.equal(lines.filter((line) => line.includes(`IP ${to.ip} > ${from.ip}: ICMP echo reply`)).length, 2, lines.join('\n'));
+    assert.equal(out.split('\n').filter((line) => line.includes(from.ip) && line.includes(to.ip)).length, 4, `decoded lines on stdout:\n${out}`);
+    assert.equal(helpers().length, helpersBefore, 'its helper removed');
   });
 
   test('stopped mid-capture: a valid pcap, the end says stopped with the counts, no helper left', async () => {
