@@ -178,6 +178,7 @@ export const capturePacketsCommand: CommandDefinition = {
       throw new UserFacingError(vscode.l10n.t('The engine does not answer: there is nothing to capture on.'));
     }
     const treeNode = node && typeof node === 'object' && 'kind' in node ? (node as TreeNode) : undefined;
+    services.log.info(`capture packets: from ${treeNode ? `a ${treeNode.kind} node` : 'the palette'}`);
     const target = (treeNode && targetOfNode(treeNode, inventory)) ?? (await pickTarget(inventory));
     if (target.kind === 'container') {
       target.interface = await pickInterface(services, target);
