@@ -3,6 +3,7 @@
  * and declare it in package.json (title in package.nls.json and package.nls.fr.json).
  */
 import type { CommandDefinition } from './command';
+import { capturePacketsCommand } from './capturePackets';
 import { checkConnectivityCommand, checkConnectivityToCommand } from './checkConnectivity';
 import { connectContainerCommand } from './connectContainer';
 import { connectToNetworkCommand } from './connectToNetwork';
@@ -41,4 +42,5 @@ export const allCommands: CommandDefinition[] = [
   showTopologyCommand,
   checkConnectivityCommand,
   checkConnectivityToCommand,
+  capturePacketsCommand,
 ];
