@@ -12,6 +12,8 @@ import * as vscode from 'vscode';
 import { CaptureView } from '../capturePanel/capturePanel';
 import { captureFolderProblem, isHostInterface } from '../engine/capture/captureFile';
 import { chooseCaptureRunner } from '../engine/capture/captureRunner';
+import { HelperCaptureError } from '../engine/captureHelper';
+import { helperRunnerFactory } from '../session/vscodeHelperCapture';
 import type { CaptureRunner } from '../engine/capture/captureRunner';
 import { containerInterfaces } from '../engine/capture/containerInterfaces';
 import { captureIssueSentence, filterRefusedSentence, folderNotWritableSentence, unavailableSentence } from '../messages/captureMessages';
@@ -184,7 +186,11 @@ export const capturePacketsCommand: CommandDefinition = {
       target.interface = await pickInterface(services, target);
     }
     const draft: CaptureSpec = { target, file: '/' };
-    const choice = await chooseCaptureRunner(draft, { api: services.session.client, target: services.session.target, isLocal: services.session.isLocal });
+    // Without root or on an engine that is not local: a helper container on the engine, after consent.
+    const helper = helperRunnerFactory(services.context, services.log, services.session.client);
+    const choice = await chooseCaptureRunner(draft, { api: services.session.client, target: services.session.target, isLocal: services.session.isLocal, helper }).catch((error: unknown) => {
+      throw error instanceof HelperCaptureError ? new UserFacingError(error.message) : error;
+    });
     if (!choice.runner) {
       throw new UserFacingError(unavailableSentence(choice.reason, target.kind === 'container' ? target.containerName : captureInterface(target), vscode.l10n));
     }
@@ -197,7 +203,8 @@ export const capturePacketsCommand: CommandDefinition = {
     }
     const spec: CaptureSpec = { target, filter, ...limit, file };
     // The runner was chosen for the target; the filter, limit and file are its spec now.
-    const runner = (await chooseCaptureRunner(spec, { api: services.session.client, target: services.session.target, isLocal: services.session.isLocal })).runner ?? choice.runner;
+    const again = choice.runner.method === 'helper' ? helperRunnerFactory(services.context, services.log, services.session.client, true) : undefined;
+    const runner = (await chooseCaptureRunner(spec, { api: services.session.client, target: services.session.target, isLocal: services.session.isLocal, helper: again })).runner ?? choice.runner;
     const capture = await runner.start();
     services.log.info(`capture started on ${target.kind === 'container' ? target.containerName : ''} ${captureInterface(target)} (${runner.method}) to ${file}`);
     const title = vscode.l10n.t('Capture: {0}', target.kind === 'container' ? `${target.containerName} (${captureInterface(target)})` : captureInterface(target));

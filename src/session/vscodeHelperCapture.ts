@@ -44,7 +44,13 @@ async function askConsent(engineLabel: string, spec: CaptureSpec, image: string)
  * The capture runner seam's `helper` for this engine, or undefined when its client cannot run
  * containers. The image is read when a capture starts (a changed setting applies at once).
  */
-export function helperRunnerFactory(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, api: EngineApi): ((spec: CaptureSpec) => Promise<CaptureRunner | undefined>) | undefined {
+export function helperRunnerFactory(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  api: EngineApi,
+  /** Consent was given for this very capture a moment ago (a second choice with the complete spec): do not ask again. */
+  alreadyAllowed = false,
+): ((spec: CaptureSpec) => Promise<CaptureRunner | undefined>) | undefined {
   if (!canRunHelpers(api)) {
     return undefined;
   }
@@ -57,7 +63,7 @@ export function helperRunnerFactory(context: vscode.ExtensionContext, log: vscod
       l10n: vscode.l10n,
       log: (line) => log.info(line),
       consent: consentStore(context),
-      ask: (asked) => askConsent(engineLabel, asked, image),
+      ask: (asked) => (alreadyAllowed ? Promise.resolve('once' as const) : askConsent(engineLabel, asked, image)),
     })(spec);
   };
 }
