@@ -19,6 +19,8 @@ command -v nft >/dev/null 2>&1 || need+=(nftables)
 # ssh itself: `ssh -G` is the reference the ssh_config resolver is tested against.
 command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
 command -v socat >/dev/null 2>&1 || need+=(socat)
+# tcpdump: Capture Packets and the CLI's `capture` run the host's tcpdump in the target's namespace.
+[ -x /usr/bin/tcpdump ] || [ -x /usr/sbin/tcpdump ] || need+=(tcpdump)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # Podman serving the Docker-compatible API (the Podman engine tests start their own `podman system service`).
 command -v podman >/dev/null 2>&1 || need+=(podman)

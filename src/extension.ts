@@ -15,6 +15,8 @@ import type { DockerTreeProvider } from './views/dockerTreeProvider';
 import { INSPECT_SCHEME, InspectDocumentProvider } from './views/inspectDocuments';
 import { ReachDocuments } from './views/reachDocuments';
 import { TREE_SETTINGS, TreeViews } from './views/treeViews';
+import { disposeAllCaptureViews } from './capturePanel/capturePanel';
+import { stopAllLocalCaptures } from './engine/capture/localCapture';
 
 /** What activate() returns: used by the extension-host tests, not a public API. */
 export interface ExtensionTestApi {
@@ -67,6 +69,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   return { services, networksTree: trees.networksTree, containersTree: trees.containersTree, topologyPanel: () => panels.current, viewDescription: () => trees.description };
 }
 
-export function deactivate(): void {
-  // Everything is owned by context.subscriptions.
+export async function deactivate(): Promise<void> {
+  // Everything else is owned by context.subscriptions. Captures: close their views and stop every
+  // tcpdump we started (SIGINT, then its counts), so none outlives the extension host.
+  disposeAllCaptureViews();
+  await stopAllLocalCaptures();
 }

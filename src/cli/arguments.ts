@@ -49,10 +49,25 @@ export interface TrafficArguments {
   context?: string;
 }
 
+export interface CaptureArguments {
+  command: 'capture';
+  /** A container (name or id) or an interface of this host. */
+  target: string;
+  interface?: string;
+  filter?: string;
+  count?: number;
+  duration?: number;
+  write: string;
+  /** `--helper IMAGE`: consent, for this run, to capture in a helper container of that image on the engine. */
+  helper?: string;
+  host?: string;
+  context?: string;
+}
+
 /** --interval's bounds: long enough to count a packet, short enough to wait for. */
 export const TRAFFIC_INTERVAL = { min: 0.1, max: 3600, default: 1 } as const;
 
-export type CliRequest = { command: 'help' } | { command: 'version' } | DiagramArguments | ReachArguments | TrafficArguments;
+export type CliRequest = { command: 'help' } | { command: 'version' } | DiagramArguments | ReachArguments | TrafficArguments | CaptureArguments;
 
 const OPTIONS = {
   network: { type: 'string' },
@@ -74,6 +89,12 @@ const OPTIONS = {
   name: { type: 'string' },
   'no-verify': { type: 'boolean' },
   interval: { type: 'string' },
+  interface: { type: 'string' },
+  filter: { type: 'string' },
+  count: { type: 'string' },
+  duration: { type: 'string' },
+  write: { type: 'string' },
+  helper: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -87,6 +108,8 @@ Commands:
                         explained from the engine's facts, observed from inside A, where it stops.
   traffic               Rates per interface (bytes and packets per second, rx/tx, drops, errors) over
                         an interval: every interface the diagram draws, read from the host's counters.
+  capture TARGET        Capture packets on a container (name or id) or an interface of this host, with
+                        the host's tcpdump (root): decoded lines on stdout, the pcap in --write FILE.
   help                  Show this help.
 
 Options of diagram:
@@ -130,6 +153,19 @@ Options of traffic:
   Counters come from /sys/class/net and /proc/<pid>/net/dev (no root), ip -s -j link in overlay,
   ingress and load-balancer namespaces (root), or the engine's stats when the engine is not local.
   Exit codes of traffic: 0 success, 2 a usage error or an engine that does not answer.
+Options of capture:
+  --write FILE.pcap     The pcap file to write (required).
+  --interface IF        One interface of the container (default: all of them, tcpdump's "any").
+  --filter BPF          A tcpdump filter, checked by tcpdump's compiler before anything runs.
+  --count N             Stop after N packets (1 to 10000000).
+  --duration S          Stop after S seconds (1 to 86400). Ctrl-C stops earlier, with the counts.
+  --helper IMAGE        When tcpdump cannot run here as root (an engine that is not local, or no
+                        root): run it in a short-lived helper container of IMAGE (it must have
+                        tcpdump; nothing is pulled) on the engine, joined to the container's network
+                        namespace; the pcap comes back over the engine connection (SSH, TLS too).
+                        Without this option nothing is run on the engine.
+  Exit codes of capture: 0 ended by its limit (or Ctrl-C), 1 the capture could not run or failed,
+  2 a usage error or an engine that does not answer.
 
 General options:
   -h, --help            Show this help.
@@ -167,8 +203,11 @@ export function parseCommandLine(argv: string[]): CliRequest {
     }
     return trafficArguments(values);
   }
+  if (command === 'capture') {
+    return captureArguments(values, extra);
+  }
   if (command !== 'diagram') {
-    throw new UsageError(`"${command}" is not a command (the commands are: diagram, reach, traffic, help).`);
+    throw new UsageError(`"${command}" is not a command (the commands are: diagram, reach, traffic, capture, help).`);
   }
   if (extra.length > 0) {
     throw new UsageError(`unexpected argument "${extra[0]}".`);
@@ -177,6 +216,38 @@ export function parseCommandLine(argv: string[]): CliRequest {
 }
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+/** A whole number option (`--count`, `--duration`): digits only, else a usage error. */
+function wholeNumber(option: string, value: string | undefined): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (!/^\d{1,9}$/.test(value)) {
+    throw new UsageError(`--${option} takes a whole number, not "${oneLine(value)}".`);
+  }
+  return Number(value);
+}
+
+function captureArguments(values: Values, targets: string[]): CaptureArguments {
+  if (targets.length !== 1) {
+    throw new UsageError(targets.length === 0 ? 'capture needs a target: a container (name or id) or an interface of this host.' : `unexpected argument "${oneLine(targets[1])}".`);
+  }
+  if (values.write === undefined || values.write === '') {
+    throw new UsageError('capture needs --write FILE.pcap: the file the packets are written to.');
+  }
+  return {
+    command: 'capture',
+    target: targets[0],
+    interface: values.interface,
+    filter: values.filter,
+    count: wholeNumber('count', values.count),
+    duration: wholeNumber('duration', values.duration),
+    write: values.write,
+    helper: values.helper,
+    host: values.host,
+    context: values.context,
+  };
+}
 
 function reachArguments(values: Values, sides: string[]): ReachArguments {
   if (sides.length < 2) {

@@ -3,6 +3,7 @@
  * and declare it in package.json (title in package.nls.json and package.nls.fr.json).
  */
 import type { CommandDefinition } from './command';
+import { capturePacketsCommand } from './capturePackets';
 import { checkConnectivityCommand, checkConnectivityToCommand } from './checkConnectivity';
 import { connectContainerCommand } from './connectContainer';
 import { connectToNetworkCommand } from './connectToNetwork';
@@ -15,6 +16,7 @@ import { copyFieldCommands, copyValueCommand } from './copyValue';
 import { treeViewCommands } from './treeViewOptions';
 import { inspectCommand } from './inspect';
 import { openSettingsCommand } from './openSettings';
+import { resetHelperConsentCommand } from './resetHelperConsent';
 import { refreshCommand } from './refresh';
 import { retryCommand } from './retry';
 import { showTopologyCommand } from './showTopology';
@@ -24,6 +26,7 @@ export const allCommands: CommandDefinition[] = [
   refreshCommand,
   retryCommand,
   openSettingsCommand,
+  resetHelperConsentCommand,
   switchContextCommand,
   inspectCommand,
   copyValueCommand,
@@ -39,4 +42,5 @@ export const allCommands: CommandDefinition[] = [
   showTopologyCommand,
   checkConnectivityCommand,
   checkConnectivityToCommand,
+  capturePacketsCommand,
 ];

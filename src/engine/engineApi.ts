@@ -92,3 +92,41 @@ export interface EngineApi {
    */
   subscribe(onEvent: (event: EngineEventJson) => void, onEnd: (error?: unknown) => void, since?: number): Promise<EventSubscription>;
 }
+
+/** A raw attach stream: the Engine API's multiplexed frames (src/model/capture/engineStream.ts reads them). */
+export interface AttachedStream {
+  onData(listener: (chunk: Uint8Array) => void): void;
+  /** Called once: the stream ended (error undefined) or failed. */
+  onEnd(listener: (error?: unknown) => void): void;
+  close(): void;
+}
+
+/** A container of the engine's list, as much as a helper sweep needs. */
+export interface ListedContainer {
+  Id: string;
+  Created: number;
+  State?: string;
+  Labels?: Record<string, string> | null;
+}
+
+/**
+ * Running short-lived helper containers (src/engine/helperContainer.ts is the only caller), over
+ * the same transport as EngineApi (socket, TLS or SSH). Kept apart from EngineApi: the trees and
+ * the doctor never create containers.
+ */
+export interface ContainerRunApi {
+  readonly target: EngineTarget;
+  /** Whether the engine has this image locally (`GET /images/{name}/json`); never pulls. */
+  imagePresent(image: string): Promise<boolean>;
+  /** `POST /containers/create?name=`; returns the id. */
+  createContainer(name: string, body: object): Promise<string>;
+  /** `POST /containers/{id}/attach?stream=1&stdout=1&stderr=1`, before start, so nothing is missed. */
+  attachContainer(id: string): Promise<AttachedStream>;
+  startContainer(id: string): Promise<void>;
+  /** `POST /containers/{id}/kill?signal=`; a container already gone is not an error. */
+  killContainer(id: string, signal: string): Promise<void>;
+  /** `DELETE /containers/{id}?force=1`; a container already gone is not an error. */
+  removeContainer(id: string): Promise<void>;
+  /** Every container (running or not) carrying `label` (a `key` or `key=value`). */
+  listContainersWithLabel(label: string): Promise<ListedContainer[]>;
+}

@@ -22,7 +22,7 @@ import type { NetworkCreateRequest } from '../model/createNetworkSpec';
 import type { ContainerStatsJson } from '../model/traffic/counters';
 import { dockerodeOptions } from './connection';
 import { EventLineSplitter } from './eventLines';
-import type { ConnectRequest, EngineApi, EngineVersion, EventSubscription, ExecResult } from './engineApi';
+import type { AttachedStream, ConnectRequest, ContainerRunApi, EngineApi, EngineVersion, EventSubscription, ExecResult, ListedContainer } from './engineApi';
 import { EXEC_OUTPUT_MAX_BYTES } from './engineApi';
 import { SshHttpAgent } from './ssh/sshAgent';
 import type { SshPrompts } from './ssh/sshPrompts';
@@ -42,7 +42,7 @@ export interface EngineClientOptions {
   sshFiles?: SshFileLocations & { idleCloseMs?: number };
 }
 
-export class EngineClient implements EngineApi {
+export class EngineClient implements EngineApi, ContainerRunApi {
   private readonly docker: Docker;
   /** A second client without a request timeout: the events stream is idle for long stretches. */
   private readonly streamingDocker: Docker;
@@ -214,6 +214,83 @@ export class EngineClient implements EngineApi {
     return result.NetworksDeleted ?? [];
   }
 
+  async imagePresent(image: string): Promise<boolean> {
+    try {
+      await this.count(this.docker.getImage(image).inspect());
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  async createContainer(name: string, body: object): Promise<string> {
+    const created = await this.count(this.docker.createContainer({ ...(body as Docker.ContainerCreateOptions), name }));
+    return created.id;
+  }
+
+  async attachContainer(id: string): Promise<AttachedStream> {
+    // The client without a request timeout: a capture may stay quiet for long stretches. The raw
+    // bytes are passed on as they come; the caller splits the frames (model/capture/engineStream.ts).
+    const stream = (await this.count(
+      this.streamingDocker.getContainer(id).attach({ stream: true, stdout: true, stderr: true, logs: false }),
+    )) as NodeJS.ReadableStream & { destroy?: () => void };
+    const endListeners: ((error?: unknown) => void)[] = [];
+    let ended = false;
+    const finish = (error?: unknown) => {
+      if (!ended) {
+        ended = true;
+        endListeners.forEach((listener) => listener(error));
+      }
+    };
+    stream.on('end', () => finish());
+    stream.on('close', () => finish());
+    stream.on('error', (error: unknown) => finish(error));
+    return {
+      onData: (listener) => stream.on('data', (chunk: Buffer) => listener(chunk)),
+      onEnd: (listener) => {
+        if (ended) {
+          listener();
+        } else {
+          endListeners.push(listener);
+        }
+      },
+      close: () => stream.destroy?.(),
+    };
+  }
+
+  async startContainer(id: string): Promise<void> {
+    await this.count(this.docker.getContainer(id).start());
+  }
+
+  async killContainer(id: string, signal: string): Promise<void> {
+    try {
+      await this.count(this.docker.getContainer(id).kill({ signal }));
+    } catch (error) {
+      // Gone (404) or no longer running (409): what a kill wanted.
+      if (statusOf(error) !== 404 && statusOf(error) !== 409) {
+        throw error;
+      }
+    }
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    try {
+      await this.count(this.docker.getContainer(id).remove({ force: true }));
+    } catch (error) {
+      // Gone (404), or its AutoRemove already under way (409 "removal in progress").
+      if (statusOf(error) !== 404 && statusOf(error) !== 409) {
+        throw error;
+      }
+    }
+  }
+
+  listContainersWithLabel(label: string): Promise<ListedContainer[]> {
+    return this.count(this.docker.listContainers({ all: true, filters: { label: [label] } }) as unknown as Promise<ListedContainer[]>);
+  }
+
   async subscribe(onEvent: (event: EngineEventJson) => void, onEnd: (error?: unknown) => void, since?: number): Promise<EventSubscription> {
     const stream = (await this.count(
       this.streamingDocker.getEvents({ filters: { type: ['network', 'container'] }, ...(since !== undefined ? { since } : {}) }),
@@ -251,6 +328,12 @@ export class EngineClient implements EngineApi {
       },
     };
   }
+}
+
+/** The HTTP status of a dockerode error (docker-modem sets `statusCode`). */
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
 }
 
 /**

@@ -4,6 +4,7 @@
  * bundles (l10n/fr/*.json); tests and English-only output pass `englishTranslator`. No `vscode`
  * import here: the catalog is shared by the extension and the command-line tool.
  */
+import frenchCapture from '../../l10n/fr/capture.json';
 import frenchEngines from '../../l10n/fr/engines.json';
 import frenchSecrets from '../../l10n/fr/hardening-secrets.json';
 import frenchTls from '../../l10n/fr/tls.json';
@@ -52,9 +53,9 @@ export function cliLocale(env: NodeJS.ProcessEnv = process.env): 'fr' | 'en' {
 
 /**
  * The command line's translator: the French bundles of the sentences it says (engine causes, TLS
- * checks, unreadable certificate files, the traffic table) when the locale is French, English otherwise.
+ * checks, unreadable certificate files, the traffic table, captures) when the locale is French, English otherwise.
  */
 export function cliTranslator(locale: 'fr' | 'en'): Translator {
-  const bundle: Bundle = locale === 'fr' ? { ...(frenchEngines as Bundle), ...(frenchTls as Bundle), ...(frenchSecrets as Bundle), ...(frenchTraffic as Bundle) } : {};
+  const bundle: Bundle = locale === 'fr' ? { ...(frenchEngines as Bundle), ...(frenchTls as Bundle), ...(frenchSecrets as Bundle), ...(frenchTraffic as Bundle), ...(frenchCapture as Bundle) } : {};
   return bundleTranslator(bundle);
 }

@@ -1,0 +1,161 @@
+/**
+ * The one place that starts, labels, talks to and removes helper containers on an engine (capture
+ * first; the helper observation level next). A helper joins a container's network namespace, keeps
+ * only the capabilities it names, is labelled (io.github.dne.helper=<purpose>, its session, the
+ * client machine's host hash and pid, its deadline), is attached BEFORE it starts (so no byte of its
+ * output is missed) and is removed on every path: its own exit (AutoRemove), a stop (a signal, then
+ * remove), an error, a lost connection (remove when the engine answers again), and — when the
+ * client was killed — by the next start's sweep (`sweepHelpers`).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import * as os from 'node:os';
+import { EngineStreamDemuxer } from '../model/capture/engineStream';
+import { abandonedHelpers, helperCreateRequest, helperRequestProblem, HELPER_LABEL } from '../model/helperContainerSpec';
+import type { HelperPurpose, HelperRequest } from '../model/helperContainerSpec';
+import type { AttachedStream, ContainerRunApi } from './engineApi';
+
+/** A random session id for a helper's labels and name. */
+export function newHelperSession(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/** This client machine as its helpers' labels name it: a hash of its host name, never the name itself. */
+export function clientHostHash(hostname = os.hostname()): string {
+  return createHash('sha256').update(`dne-helper-client:${hostname}`).digest('hex').slice(0, 16);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the helpers a killed client left behind (see model/helperContainer.ts abandonedHelpers).
+ * Returns the ids removed. Failures to remove one are passed over (the next sweep tries again).
+ */
+export async function sweepHelpers(api: ContainerRunApi, options: { now?: number; minAgeSeconds?: number } = {}): Promise<string[]> {
+  const listing = await api.listContainersWithLabel(HELPER_LABEL);
+  const doomed = abandonedHelpers(listing, { now: options.now ?? Date.now() / 1000, hostHash: clientHostHash(), processAlive, minAgeSeconds: options.minAgeSeconds });
+  const removed: string[] = [];
+  for (const id of doomed) {
+    try {
+      await api.removeContainer(id);
+      removed.push(id);
+    } catch {
+      // Left for the next sweep.
+    }
+  }
+  return removed;
+}
+
+export interface HelperStartOptions {
+  purpose: HelperPurpose;
+  image: string;
+  joinContainerId: string;
+  argv: string[];
+  capabilities: string[];
+  /** Unix seconds after which the helper is abandoned if still there. */
+  deadline?: number;
+  onStdout?: (chunk: Uint8Array) => void;
+  onStderr?: (chunk: Uint8Array) => void;
+}
+
+/** Why the helper's output ended: it exited (the stream closed cleanly) or the connection was lost. */
+export interface HelperEnd {
+  lost: boolean;
+  error?: unknown;
+}
+
+/** A started helper container. */
+export interface HelperRun {
+  readonly id: string;
+  readonly name: string;
+  readonly session: string;
+  /** Sends a signal to the helper's main process (SIGINT: tcpdump finishes its file and prints its counts). */
+  signal(signal: string): Promise<void>;
+  /** Force-removes it (also when it already removed itself); never rejects. */
+  remove(): Promise<void>;
+  /** Settles when its output ends (after the helper exits, or when the connection is lost). */
+  readonly ended: Promise<HelperEnd>;
+}
+
+export class HelperRequestError extends Error {
+  constructor(readonly problem: string) {
+    super(`helper request refused: ${problem}`);
+  }
+}
+
+/**
+ * Creates, attaches and starts a helper. On any failure after the create, the container is removed
+ * before the error is passed on; nothing is left on the engine.
+ */
+export async function startHelper(api: ContainerRunApi, options: HelperStartOptions): Promise<HelperRun> {
+  const request: HelperRequest = {
+    purpose: options.purpose,
+    session: newHelperSession(),
+    image: options.image,
+    joinContainerId: options.joinContainerId,
+    argv: options.argv,
+    capabilities: options.capabilities,
+    client: { hostHash: clientHostHash(), pid: process.pid },
+    deadline: options.deadline,
+  };
+  const problem = helperRequestProblem(request);
+  if (problem) {
+    throw new HelperRequestError(problem);
+  }
+  const create = helperCreateRequest(request);
+  const id = await api.createContainer(create.name, create.body);
+  let stream: AttachedStream | undefined;
+  const remove = async () => {
+    try {
+      await api.removeContainer(id);
+    } catch {
+      // The engine is gone too: the next start's sweep removes it.
+    }
+  };
+  try {
+    stream = await api.attachContainer(id);
+    const attached = stream;
+    const demuxer = new EngineStreamDemuxer();
+    const ended = new Promise<HelperEnd>((resolve) => {
+      let settled = false;
+      const settle = (end: HelperEnd) => {
+        if (!settled) {
+          settled = true;
+          resolve(end);
+        }
+      };
+      attached.onData((chunk) => {
+        try {
+          for (const frame of demuxer.push(chunk)) {
+            (frame.stream === 'stdout' ? options.onStdout : options.onStderr)?.(frame.data);
+          }
+        } catch (error) {
+          // Out of step: nothing more can be read; end it as lost and let the owner remove it.
+          attached.close();
+          settle({ lost: true, error });
+        }
+      });
+      attached.onEnd((error) => settle({ lost: error !== undefined, error }));
+    });
+    await api.startContainer(id);
+    return {
+      id,
+      name: create.name,
+      session: request.session,
+      signal: (signal: string) => api.killContainer(id, signal),
+      remove,
+      ended,
+    };
+  } catch (error) {
+    stream?.close();
+    await remove();
+    throw error;
+  }
+}
