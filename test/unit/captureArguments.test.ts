@@ -12,6 +12,7 @@ test('capture TARGET with its options', () => {
     count: 10,
     duration: 30,
     write: 'x.pcap',
+    helper: undefined,
     host: undefined,
     context: undefined,
   });
