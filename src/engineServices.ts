@@ -3,6 +3,7 @@
  * one engine (`forEngine`) when several engines are shown, so that a command acts on the engine of
  * the node it was given without knowing that there are several.
  */
+import type { CaptureTarget } from './model/capture/types';
 import type * as vscode from 'vscode';
 import type { EngineSession } from './engine/engineSession';
 import type { TopologySource } from './engine/topologySource';
@@ -17,6 +18,7 @@ import type { TreeViews } from './views/treeViews';
 export interface TopologyPanelHost {
   show(services: Services, scope?: TopologyScope): { highlightPath(path: ReachPath): void };
   activeEngine(): string | undefined;
+  captureTargetAt(nodeId: string): CaptureTarget | undefined;
 }
 
 export function createServices(
@@ -39,7 +41,7 @@ export function createServices(
         return entryOf().topology;
       },
       // The panel opened from here draws this engine.
-      topologyPanel: { show: (scope) => panels.show(narrowed, scope), activeEngine: () => panels.activeEngine() },
+      topologyPanel: { show: (scope) => panels.show(narrowed, scope), activeEngine: () => panels.activeEngine(), captureTargetAt: (nodeId) => panels.captureTargetAt(nodeId) },
       // The engine's own session when the sessions are replaced (settings change).
       onDidChangeSession: (listener, thisArg, disposables) => sessions.onDidChangeSession(() => listener.call(thisArg, sessionOf()), undefined, disposables),
       inventory: () => sessionOf().inventory,
@@ -58,7 +60,7 @@ export function createServices(
     get topologySource(): TopologySource {
       return sessions.engines[0].topology;
     },
-    topologyPanel: { show: (scope) => panels.show(root, scope), activeEngine: () => panels.activeEngine() },
+    topologyPanel: { show: (scope) => panels.show(root, scope), activeEngine: () => panels.activeEngine(), captureTargetAt: (nodeId) => panels.captureTargetAt(nodeId) },
     onDidChangeSession: sessions.onDidChangeSession,
     inventory: () => sessions.session.inventory,
     refreshNow: async () => {

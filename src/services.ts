@@ -12,6 +12,8 @@ import type { Inventory } from './model/inventory';
 import type { EngineEntry } from './session/sessionManager';
 
 /** The topology panel as commands reach it (one panel at a time, owned by the extension). */
+import type { CaptureTarget } from './model/capture/types';
+
 export interface TopologyPanelAccess {
   /**
    * Opens the panel on these services' engine drawing `scope`, or reveals the open one (which then
@@ -20,6 +22,8 @@ export interface TopologyPanelAccess {
   show(scope?: TopologyScope): { highlightPath(path: ReachPath): void };
   /** Several engines: the engine the open panel draws while it is the active editor, else undefined. */
   activeEngine(): string | undefined;
+  /** What a drawn node of the open panel captures on (the diagram's context menu), when it is a capturable interface. */
+  captureTargetAt(nodeId: string): CaptureTarget | undefined;
 }
 
 export interface Services {

@@ -172,6 +172,15 @@ function detailOf(spec: CaptureSpec): string {
   return parts.join(' · ');
 }
 
+/** The diagram's context menu passes its node's `data-vscode-context` (webview/context menus). */
+function diagramNodeOf(argument: unknown): string | undefined {
+  if (!argument || typeof argument !== 'object') {
+    return undefined;
+  }
+  const context = argument as { webviewSection?: unknown; dneNode?: unknown };
+  return context.webviewSection === 'diagramInterface' && typeof context.dneNode === 'string' ? context.dneNode : undefined;
+}
+
 export const capturePacketsCommand: CommandDefinition = {
   id: 'dockerNetworks.capturePackets',
   async run(services: Services, node?: unknown) {
@@ -180,9 +189,14 @@ export const capturePacketsCommand: CommandDefinition = {
       throw new UserFacingError(vscode.l10n.t('The engine does not answer: there is nothing to capture on.'));
     }
     const treeNode = node && typeof node === 'object' && 'kind' in node ? (node as TreeNode) : undefined;
-    services.log.info(`capture packets: from ${treeNode ? `a ${treeNode.kind} node` : 'the palette'}`);
-    const target = (treeNode && targetOfNode(treeNode, inventory)) ?? (await pickTarget(inventory));
-    if (target.kind === 'container') {
+    const diagramNode = diagramNodeOf(node);
+    services.log.info(`capture packets: from ${treeNode ? `a ${treeNode.kind} node` : diagramNode ? 'the diagram' : 'the palette'}`);
+    const fromDiagram = diagramNode !== undefined ? services.topologyPanel.captureTargetAt(diagramNode) : undefined;
+    if (diagramNode !== undefined && !fromDiagram) {
+      throw new UserFacingError(vscode.l10n.t('This part of the diagram is no longer drawn: capture from the redrawn diagram.'));
+    }
+    const target = fromDiagram ? { ...fromDiagram } : ((treeNode && targetOfNode(treeNode, inventory)) ?? (await pickTarget(inventory)));
+    if (target.kind === 'container' && !fromDiagram) {
       target.interface = await pickInterface(services, target);
     }
     const draft: CaptureSpec = { target, file: '/' };

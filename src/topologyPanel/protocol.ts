@@ -66,6 +66,8 @@ export interface PanelToWebviewMessages {
     source: string;
     /** Mermaid node or subgraph id -> what a click on it reveals in the tree. */
     nodeTargets: Record<string, RevealTarget>;
+    /** Mermaid node ids of the drawn interfaces one can capture on (their context menu offers Capture Packets…). */
+    captureNodes: string[];
     /** The host's view state, which the toolbar shows. */
     scope: ScopeValue;
     scopes: ScopeChoice[];
@@ -239,6 +241,10 @@ function isNodeTargets(value: unknown): value is Record<string, RevealTarget> {
 }
 
 /** A reveal request from the page: a target whose id is not longer than any the host would send. */
+function isNodeIdList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string' && item.length > 0 && item.length <= 200);
+}
+
 function isRevealRequest(value: unknown): value is RevealTarget {
   return isExactRevealTarget(value) && value.id.length <= REVEAL_ID_MAX;
 }
@@ -268,6 +274,7 @@ const PANEL_TO_WEBVIEW: ChecksOf<PanelToWebviewMessages> = {
   diagram: {
     source: isString,
     nodeTargets: isNodeTargets,
+    captureNodes: isNodeIdList,
     scope: isScopeValue,
     scopes: isScopeChoices,
     toggles: isTopologyToggles,

@@ -20,6 +20,8 @@ import type { TopologyViewState } from './viewState';
 import { probeLogLine } from './probeLog';
 import { filterTopology, focusTopology } from '../model/topology/scope';
 import type { DrawnDiagram } from './trafficOverlay';
+import { diagramCaptureTargets } from '../model/capture/diagramTargets';
+import type { CaptureTarget } from '../model/capture/types';
 
 /** Whether the scope's network or container still exists (the whole host always does). */
 function scopeExists(scope: TopologyScope, inventory: Inventory): boolean {
@@ -53,6 +55,8 @@ export class TopologyDiagram {
    * over the overview, which draws no interface.
    */
   drawn: DrawnDiagram | undefined;
+  /** The drawn interfaces one can capture on, by Mermaid node id (the diagram's context menu). */
+  captureTargets = new Map<string, CaptureTarget>();
   /** The last connectivity check's path, drawn over every redraw until another check replaces it. */
   highlight: ReachPath | undefined;
   /** The last collect drawn, and what it was read for: a re-layout of the same snapshot draws it again without reading the host. */
@@ -226,10 +230,12 @@ export class TopologyDiagram {
           plumbing: { interfaceNodes: diagram.interfaceNodes, links: diagram.links },
           collected: { ...collected, topology: filterTopology(focusTopology(topology, request.scope), request.options) },
         };
+    this.captureTargets = this.drawn ? diagramCaptureTargets(this.drawn.collected.topology, diagram.interfaceNodes) : new Map();
     post({
       type: 'diagram',
       source: this.source,
       nodeTargets: diagram.nodeTargets,
+      captureNodes: [...this.captureTargets.keys()],
       scope: this.viewState.scopeValue,
       scopes: scopeChoices(inventory, toggles.showStopped, this.services.engine?.label),
       toggles,

@@ -25,6 +25,8 @@ import { TopologyDiagram } from './topologyDiagram';
 import { TrafficOverlayHost } from './trafficOverlay';
 import { scopeFromValue, TopologyViewState } from './viewState';
 
+import type { CaptureTarget } from '../model/capture/types';
+
 export const TOPOLOGY_VIEW_TYPE = 'dockerNetworks.topology';
 /** Wait after a change of the host's interfaces before redrawing: a burst of them makes one redraw. */
 const REDRAW_DELAY_MS = 250;
@@ -152,6 +154,11 @@ export class TopologyPanels {
     this.panel = revived;
   }
 
+  /** What the open panel's drawn node captures on (its context menu). */
+  captureTargetAt(nodeId: string): CaptureTarget | undefined {
+    return this.panel?.captureTargetAt(nodeId);
+  }
+
   /** Several engines: the engine the open panel draws while it is the active editor. */
   activeEngine(): string | undefined {
     return this.panel?.activeEngine;
@@ -247,6 +254,11 @@ export class TopologyPanel {
   /** Whether the panel is shown (a hidden panel neither probes nor draws). */
   get visible(): boolean {
     return this.panel.visible;
+  }
+
+  /** What the drawn node `nodeId` captures on (its context menu), when it is a capturable interface. */
+  captureTargetAt(nodeId: string): CaptureTarget | undefined {
+    return this.diagram.captureTargets.get(nodeId);
   }
 
   /** Draws a connectivity check's path over the diagram (kept across redraws until the next check). */

@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
-import { answer, contextMenu, screenshot, waitForQuickInput, waitForRow } from '../harness/browser';
+import { answer, contextMenu, runCommandFromPalette, screenshot, topologyWebview, waitForQuickInput, waitForRow } from '../harness/browser';
 import { closeExtensionWorkbench, ensureDocker, ExtensionWorkbench, openExtensionWorkbench } from '../harness/workbench';
 import { createNetwork, docker, removeLabelled, runContainer } from '../support/dockerCli';
 import { sleep, waitFor } from '../support/waitFor';
@@ -121,5 +121,44 @@ describe('Capture Packets (e2e: VSIX in code-server + Chromium + real engine)', 
     assert.equal(lines.length, 6, read.stdout);
     assert.ok(lines.some((line) => line.includes(`IP ${addressA} > ${addressB}: ICMP echo request`)), read.stdout);
     assert.ok(lines.some((line) => line.includes(`IP ${addressB} > ${addressA}: ICMP echo reply`)), read.stdout);
+  });
+  it("offers Capture Packets… in the topology's context menu of a drawn interface: the network's bridge, straight to the filter", async () => {
+    const page = workbench!.page;
+    // The bridge's id part (the label may wrap after `br-`).
+    const bridgeId = docker(['network', 'inspect', '-f', '{{.Id}}', NET]).slice(0, 12);
+    // The first test's capture view is a webview too: close it, so the topology is the page's webview.
+    await runCommandFromPalette(page, 'View: Close All Editors');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+    await sleep(500);
+    await runCommandFromPalette(page, 'Docker Networks: Show Topology');
+    const scope = page.locator('.quick-input-widget .monaco-list-row', { hasText: NET }).first();
+    await scope.waitFor({ state: 'visible', timeout: 15_000 });
+    await scope.click();
+    // The bridge's node carries VS Code's webview context (data-vscode-context), which the menu reads.
+    const node = topologyWebview(page).locator('g.node[data-vscode-context]', { hasText: bridgeId }).first();
+    await node.waitFor({ state: 'visible', timeout: 60_000 });
+    const context = JSON.parse((await node.getAttribute('data-vscode-context')) ?? '{}') as { webviewSection?: string };
+    assert.equal(context.webviewSection, 'diagramInterface');
+    const entry = page.locator('.monaco-menu .action-label', { hasText: /^Capture Packets/ }).first();
+    for (let attempt = 1; ; attempt++) {
+      await node.click({ button: 'right' });
+      if (await entry.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) break;
+      assert.ok(attempt < 3, 'the diagram node\'s context menu offers Capture Packets…');
+      await page.keyboard.press('Escape');
+      await sleep(500);
+    }
+    await screenshot(page, 'capture-e2e-diagram-menu');
+    await entry.hover();
+    await sleep(300);
+    await entry.click();
+    const menu = page.locator('.monaco-menu').first();
+    if (await menu.isVisible().catch(() => false)) {
+      await sleep(500);
+      if (await menu.isVisible().catch(() => false)) await page.keyboard.press('Enter');
+    }
+    // The node named its target: no "Where to capture" pick, no interface pick; the filter comes first.
+    const asked = await waitForQuickInput(page, /tcpdump \(BPF\) filter|Where to capture|Capture Packets on/);
+    assert.match(asked, /tcpdump \(BPF\) filter/);
+    await page.keyboard.press('Escape');
   });
 });

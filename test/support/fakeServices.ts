@@ -119,6 +119,7 @@ export async function fakeServices(fixture: RecordedFixture = loadFixture(), eng
         return { highlightPath: () => undefined };
       },
       activeEngine: () => undefined,
+      captureTargetAt: () => undefined,
     },
   };
   harness.services = services;

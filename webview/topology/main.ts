@@ -228,6 +228,7 @@ class TopologyApp {
       const { svg } = await mermaid.render(`topology-${++this.renderCount}`, message.source);
       this.diagram.innerHTML = svg;
       this.wireClicks(message.nodeTargets);
+      this.wireContextMenus(message.captureNodes);
       this.traffic.redrawn();
       const milliseconds = Math.round(performance.now() - started);
       this.diagram.dataset.revision = String(message.revision);
@@ -256,6 +257,20 @@ class TopologyApp {
     const label = this.diagram.querySelector('.nodeLabel');
     const size = label ? parseFloat(getComputedStyle(label).fontSize) : NaN;
     return Number.isFinite(size) && size > 0 ? size : MERMAID_FONT_PX;
+  }
+
+  /**
+   * VS Code's own context menu on the drawn interfaces one can capture on (package.json's
+   * webview/context menu reads `webviewSection`; the command receives `dneNode`).
+   */
+  private wireContextMenus(captureNodes: readonly string[]): void {
+    const capturable = new Set(captureNodes);
+    for (const node of this.diagram.querySelectorAll('g.node')) {
+      const id = domIdToNodeId(node);
+      if (id && capturable.has(id)) {
+        node.setAttribute('data-vscode-context', JSON.stringify({ webviewSection: 'diagramInterface', dneNode: id, preventDefaultContextMenuItems: true }));
+      }
+    }
   }
 
   private wireClicks(targets: DiagramMessage['nodeTargets']): void {
