@@ -22,7 +22,7 @@ export function counterSourceText(source: CounterSource, l10n: Translator): stri
     case 'sysfs':
       return l10n.t('/sys/class/net statistics (host interfaces)');
     case 'procNetDev':
-      return l10n.t("/proc/<pid>/net/dev (containers' interfaces)");
+      return l10n.t('/proc net/dev (the host\'s and the containers\' interfaces, no root)');
     case 'netns':
       return l10n.t('ip -s link in the namespace (root)');
     case 'engineStats':

@@ -179,7 +179,7 @@ describe('Traffic overlay on the topology (e2e: VSIX in code-server + Chromium +
     assert.ok(seen.activities.includes('busiest'), 'no link is drawn as the busiest');
     // Dimmed as painted, not only marked.
     assert.ok(seen.nodes[veths.idle].opacity.every((value) => Number(value) < 0.5), `idle links' opacity: ${seen.nodes[veths.idle].opacity.join(', ')}`);
-    assert.ok(!seen.legendHidden && /\/sys\/class\/net/.test(seen.legend), `legend: ${seen.legend}`);
+    assert.ok(!seen.legendHidden && /\/proc net\/dev \(the host's and the containers' interfaces/.test(seen.legend), `legend: ${seen.legend}`);
   });
 
   it('takes the overlay away and stops sampling when Traffic is pressed again', async () => {

@@ -93,7 +93,9 @@ describe('the doctor on a real Podman 4.3: its routing, isolation, internal netw
     assert.equal(status, 0, text);
     assert.match(text, /REACHABLE \(observed; explained: reachable\)/, text);
     assert.match(text, /Podman routes between its networks through the host/, text);
-    assert.match(text, new RegExp(`Path: .*${bridges[0]} -> host -> ${bridges[1]} `), text);
+    // Each hop with the probes' packets the packet story counted there (as root).
+    assert.match(text, new RegExp(`Path: .*${bridges[0]} \\(2\\) -> host -> ${bridges[1]} \\(2\\) `), text);
+    assert.match(text, /Packets of the check, captured on each hop: .* They reached every hop\./, text);
   });
 
   test('both networks isolated (isolate=true, and one made through the compatible API): NOT REACHABLE, no DISAGREEMENT, the CNI-ISOLATION-STAGE-2 rule named with its table, the one whose counter grew in iptables-save -c', () => {

@@ -51,7 +51,7 @@ describe('rate formatting', () => {
 
   test('the legend names where the counters came from', () => {
     const legend = trafficLegend(['procNetDev', 'sysfs'], 1, englishTranslator);
-    assert.match(legend, /\/proc\/<pid>\/net\/dev/);
+    assert.match(legend, /\/proc net\/dev \(the host's and the containers' interfaces, no root\)/);
     assert.match(legend, /\/sys\/class\/net/);
     assert.match(trafficLegend(['engineStats'], 1, englishTranslator), /from the Engine API/);
     assert.match(trafficLegend([], 1, englishTranslator), /Reading the counters/);
