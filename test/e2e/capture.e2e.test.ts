@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
-import { answer, contextMenu, runCommandFromPalette, screenshot, topologyWebview, waitForQuickInput, waitForRow } from '../harness/browser';
+import { answer, chooseFromContextMenu, contextMenu, runCommandFromPalette, screenshot, topologyWebview, waitForQuickInput, waitForRow } from '../harness/browser';
 import { closeExtensionWorkbench, ensureDocker, ExtensionWorkbench, openExtensionWorkbench } from '../harness/workbench';
 import { createNetwork, docker, removeLabelled, runContainer } from '../support/dockerCli';
 import { sleep, waitFor } from '../support/waitFor';
@@ -139,23 +139,7 @@ describe('Capture Packets (e2e: VSIX in code-server + Chromium + real engine)', 
     await node.waitFor({ state: 'visible', timeout: 60_000 });
     const context = JSON.parse((await node.getAttribute('data-vscode-context')) ?? '{}') as { webviewSection?: string };
     assert.equal(context.webviewSection, 'diagramInterface');
-    const entry = page.locator('.monaco-menu .action-label', { hasText: /^Capture Packets/ }).first();
-    for (let attempt = 1; ; attempt++) {
-      await node.click({ button: 'right' });
-      if (await entry.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) break;
-      assert.ok(attempt < 3, 'the diagram node\'s context menu offers Capture Packets…');
-      await page.keyboard.press('Escape');
-      await sleep(500);
-    }
-    await screenshot(page, 'capture-e2e-diagram-menu');
-    await entry.hover();
-    await sleep(300);
-    await entry.click();
-    const menu = page.locator('.monaco-menu').first();
-    if (await menu.isVisible().catch(() => false)) {
-      await sleep(500);
-      if (await menu.isVisible().catch(() => false)) await page.keyboard.press('Enter');
-    }
+    await chooseFromContextMenu(page, 'the bridge drawn in the topology', async () => node, /^Capture Packets/, async () => { await screenshot(page, 'capture-e2e-diagram-menu'); });
     // The node named its target: no "Where to capture" pick, no interface pick; the filter comes first.
     const asked = await waitForQuickInput(page, /tcpdump \(BPF\) filter|Where to capture|Capture Packets on/);
     assert.match(asked, /tcpdump \(BPF\) filter/);

@@ -9,7 +9,7 @@ import * as assert from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
-  expandRow, rowLocator,
+  dismissHover, expandRow, rowLocator,
   runCommandFromPalette, screenshot, treeMessage, waitForRow, waitForTree,
 } from '../harness/browser';
 import { docker, removeLabelled } from '../support/dockerCli';
@@ -112,7 +112,7 @@ describe('trees (e2e: VSIX in code-server + Chromium + real engine)', { timeout:
 
   it('offers the addresses, names and ids of an endpoint in its Copy submenu', async () => {
     const p = page!;
-    await p.mouse.move(5, 5);
+    await dismissHover(p);
     const row = await rowLocator(p, 'Networks', [NET, BOX]);
     assert.ok(row);
     await row.click({ button: 'right' });

@@ -71,6 +71,23 @@ export async function dismissNotifications(page: Page): Promise<void> {
   }
 }
 
+/**
+ * Closes a tree row's hover (tooltip) if one is showing. A hover left open by the pointer's last
+ * position can cover the next row to click, and the click then lands on the hover instead: move
+ * the pointer into the editor area, where no row is, and wait for the hover to go.
+ */
+export async function dismissHover(page: Page): Promise<void> {
+  const hover = page.locator('.monaco-hover:visible, .workbench-hover:visible, .context-view .rendered-markdown:visible');
+  if ((await hover.count().catch(() => 0)) === 0) return;
+  const size = page.viewportSize() ?? { width: 1280, height: 800 };
+  await page.mouse.move(size.width - 8, Math.round(size.height / 2));
+  const gone = await hover.first().waitFor({ state: 'hidden', timeout: 2_000 }).then(() => true, () => false);
+  if (!gone) {
+    await page.keyboard.press('Escape');
+    await hover.first().waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+  }
+}
+
 /** Resizes the side bar by dragging its sash (for readable screenshots). */
 export async function setSidebarWidth(page: Page, width: number): Promise<void> {
   const sidebar = page.locator('.part.sidebar');
@@ -219,6 +236,7 @@ export async function expandRow(page: Page, viewTitle: string, labelPath: string
   if (!row) throw new Error(`row ${JSON.stringify(labelPath)} vanished`);
   if ((await row.getAttribute('aria-expanded')) === 'true') return;
   const twistie = row.locator('.monaco-tl-twistie');
+  await dismissHover(page);
   if (await twistie.isVisible().catch(() => false)) await twistie.click();
   else await row.click();
   await waitFor(`row ${JSON.stringify(labelPath)} to expand`, async () => (await row.getAttribute('aria-expanded').catch(() => null)) === 'true', { timeoutMs });
@@ -317,20 +335,34 @@ export async function answer(page: Page, re: RegExp, value: string): Promise<voi
 }
 
 export async function contextMenu(page: Page, view: string, labelPath: string[], item: RegExp): Promise<void> {
-  const entry = page.locator('.monaco-menu .action-label', { hasText: item }).first();
-  // A live tree may re-render the row (an engine event) while the menu opens, and the menu then
-  // closes or never shows: right-click the row as it is now, up to three times.
-  for (let attempt = 1; ; attempt++) {
+  await chooseFromContextMenu(page, `the row ${JSON.stringify(labelPath)} in ${view}`, async () => {
     const row = await rowLocator(page, view, labelPath);
     if (!row) throw new Error(`row ${JSON.stringify(labelPath)} not found in ${view}`);
-    await row.click({ button: 'right' });
-    const shown = await entry.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+    return row;
+  }, item);
+}
+
+/**
+ * Right-clicks what `target` finds (looked up again on each attempt) and chooses the entry `item`
+ * of the menu that opens; `whileShown` runs once the entry is visible (a screenshot, say).
+ */
+export async function chooseFromContextMenu(page: Page, what: string, target: () => Promise<Locator>, item: RegExp, whileShown?: () => Promise<void>): Promise<void> {
+  const entry = page.locator('.monaco-menu .action-label', { hasText: item }).first();
+  // A live tree may re-render the row (an engine event) while the menu opens, and the menu then
+  // closes or never shows: right-click the target as it is now, up to three times.
+  for (let attempt = 1; ; attempt++) {
+    await dismissHover(page);
+    // A hover that opens between the dismissal and the click intercepts it: that attempt fails
+    // within its own timeout and the next one dismisses the hover again.
+    const clicked = await (await target()).click({ button: 'right', timeout: 5_000 }).then(() => true, () => false);
+    const shown = clicked && await entry.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
     if (shown) break;
     const offered = await page.locator('.monaco-menu .action-label').allInnerTexts().catch(() => []);
-    if (attempt === 3) throw new Error(`the context menu of ${JSON.stringify(labelPath)} in ${view} did not offer ${item}; it offered ${JSON.stringify(offered)}`);
+    if (attempt === 3) throw new Error(`the context menu of ${what} did not offer ${item}; it offered ${JSON.stringify(offered)}`);
     await page.keyboard.press('Escape');
     await sleep(500);
   }
+  if (whileShown) await whileShown();
   // The workbench ignores a click that lands right after the menu opened (it guards against the
   // right-click's own mouse-up): hover first, and if the menu is still open after the click,
   // choose the hovered entry with Enter.
