@@ -100,6 +100,9 @@ export function levelText(level: ProbeLevel, reason: ProbeReason, l10n: Translat
   if (level === 'netns') {
     return l10n.t('Observed on the host as root: bridges, veth pairs and every namespace under /var/run/docker/netns.');
   }
+  if (level === 'helper') {
+    return l10n.t("Observed on the engine's host by a helper container: bridges, veth pairs and every namespace, read there and brought back over the engine connection.");
+  }
   if (level === 'sysfs') {
     switch (reason) {
       case 'noIpTool':

@@ -12,8 +12,11 @@ export type FactSource = 'observed' | 'inferred';
  * - `sysfs`: local Linux engine without root: /sys/class/net on the host, /proc/<pid>/net of containers.
  * - `netns`: local Linux engine with root: `ip -j -d addr` on the host and inside every namespace
  *   (container sandboxes, overlay `1-<id>`, ingress_sbox, lb_<id>).
+ * - `helper`: an engine that is not this machine's (or this machine's without root), observed by a
+ *   short-lived privileged helper container on that engine that reads its host's /sys and every
+ *   namespace, its output brought back over the engine connection (with the user's consent).
  */
-export type ProbeLevel = 'api' | 'sysfs' | 'netns';
+export type ProbeLevel = 'api' | 'sysfs' | 'netns' | 'helper';
 
 /** Why the probe stopped at its level (the glue turns it into a sentence). */
 export type ProbeReason =
