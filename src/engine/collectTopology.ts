@@ -67,6 +67,12 @@ export interface TopologySession {
   readSwarmPeers?(networkId: string): Promise<SwarmPeer[] | undefined>;
 }
 
+/**
+ * Reads the engine's host some other way than this machine's probe: the helper level (a helper
+ * container on the engine, src/engine/helperObservation.ts). Rejects when it cannot read.
+ */
+export type HostObserver = (request: { sandboxes: SandboxInfo[]; hostOnly: boolean }) => Promise<HostFacts>;
+
 export interface Collected {
   inventory: Inventory;
   topology: Topology;
@@ -95,8 +101,22 @@ export async function sandboxesOf(inventory: Inventory, inspect: TopologySession
   return sandboxes;
 }
 
+/**
+ * The observer's reading; when it fails (the observer's owner has said why), this machine's probe's
+ * reading instead, with the failure among its warnings: the drawing falls back, it does not go blank.
+ */
+async function observeOrProbe(observer: HostObserver, request: Parameters<HostObserver>[0], probe: () => Promise<HostFacts>): Promise<HostFacts> {
+  try {
+    return await observer(request);
+  } catch (error) {
+    const facts = await probe();
+    facts.warnings.push(`helper: ${(error as Error).message}`);
+    return facts;
+  }
+}
+
 /** The topology of the source's current inventory; undefined while the engine is unreachable. */
-export async function collectTopology(source: TopologySession, maxLevel?: ProbeLevel, incremental?: IncrementalCollect): Promise<Collected | undefined> {
+export async function collectTopology(source: TopologySession, maxLevel?: ProbeLevel, incremental?: IncrementalCollect, observer?: HostObserver): Promise<Collected | undefined> {
   const inventory = source.inventory;
   const endpointNames = source.endpointNames;
   if (!inventory) {
@@ -104,9 +124,12 @@ export async function collectTopology(source: TopologySession, maxLevel?: ProbeL
   }
   // Inspections give State.Pid and SandboxKey (for the probe) and the aliases (for the labels).
   const sandboxes = await sandboxesOf(inventory, (id) => source.containerDetails(id));
-  const facts = incremental
-    ? await incremental.probe.probe({ local: source.isLocal, sandboxes: Object.values(sandboxes), changedContainerIds: incremental.changedContainerIds, maxLevel, rootless: source.rootless })
-    : await probeHost({ local: source.isLocal, sandboxes: Object.values(sandboxes), maxLevel, rootless: source.rootless });
+  // A level asked for below the helper's (`--level api`, a test) is this machine's probe's to give.
+  const probe = () =>
+    incremental
+      ? incremental.probe.probe({ local: source.isLocal, sandboxes: Object.values(sandboxes), changedContainerIds: incremental.changedContainerIds, maxLevel, rootless: source.rootless })
+      : probeHost({ local: source.isLocal, sandboxes: Object.values(sandboxes), maxLevel, rootless: source.rootless });
+  const facts = observer && maxLevel === undefined ? await observeOrProbe(observer, { sandboxes: Object.values(sandboxes), hostOnly: false }, probe) : await probe();
   if (inventory.swarm?.role === 'manager' && source.readSwarmPeers) {
     await Promise.all([...inventory.swarm.networkById.keys()].map((id) => source.readSwarmPeers?.(id)));
   }
@@ -121,7 +144,7 @@ export async function collectTopology(source: TopologySession, maxLevel?: ProbeL
  * its bridge on the host: so this reads the host namespace only, with no inspection and no container
  * namespace (at 150 containers, one `ip` call instead of 150 inspections and 300 processes).
  */
-export async function collectOverview(source: TopologySession, request: DiagramRequest, maxLevel?: ProbeLevel): Promise<Collected | undefined> {
+export async function collectOverview(source: TopologySession, request: DiagramRequest, maxLevel?: ProbeLevel, observer?: HostObserver): Promise<Collected | undefined> {
   const inventory = source.inventory;
   if (!inventory) {
     return undefined;
@@ -131,6 +154,7 @@ export async function collectOverview(source: TopologySession, request: DiagramR
   if (!readsHostOnly(request, () => build(emptyFacts('limitedByOption')))) {
     return undefined;
   }
-  const facts = await probeHost({ local: source.isLocal, sandboxes: [], maxLevel, hostOnly: true });
+  const probe = () => probeHost({ local: source.isLocal, sandboxes: [], maxLevel, hostOnly: true });
+  const facts = observer && maxLevel === undefined ? await observeOrProbe(observer, { sandboxes: [], hostOnly: true }, probe) : await probe();
   return { inventory, topology: build(facts), facts, sandboxes: {} };
 }

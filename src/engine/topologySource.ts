@@ -10,7 +10,7 @@ import type { DiagramRequest } from '../model/topology/diagramPlan';
 import type { ProbeLevel } from '../model/topology/facts';
 import { HostInterfaceWatcher, type HostInterfaceChange } from '../probe/hostInterfaceWatcher';
 import { IncrementalProbe } from '../probe/incrementalProbe';
-import { ChangedContainers, type Collected, collectOverview, collectTopology, type TopologySession } from './collectTopology';
+import { ChangedContainers, type Collected, collectOverview, collectTopology, type HostObserver, type TopologySession } from './collectTopology';
 
 /** What the source reads: the session's inventory and inspections, and the containers its events name. */
 export interface SourceSession extends TopologySession {
@@ -23,6 +23,8 @@ export class TopologySource {
   private watcher: HostInterfaceWatcher | undefined;
   private readonly hostListeners = new Set<(change: HostInterfaceChange) => void>();
   private disposed = false;
+  private observer: HostObserver | undefined;
+  private readonly readerListeners = new Set<() => void>();
 
   constructor(readonly session: SourceSession) {
     this.probe = new IncrementalProbe({ local: session.isLocal });
@@ -36,6 +38,9 @@ export class TopologySource {
    * that fails gives them back (the next read reads everything).
    */
   async collect(maxLevel?: ProbeLevel): Promise<Collected | undefined> {
+    if (this.observer) {
+      return collectTopology(this.session, maxLevel, undefined, this.observer);
+    }
     const incremental = {
       probe: {
         probe: (request: Parameters<IncrementalProbe['probe']>[0]) =>
@@ -53,7 +58,31 @@ export class TopologySource {
    * overview (diagramPlan.ts), else every namespace (collect()).
    */
   async collectFor(request: DiagramRequest, maxLevel?: ProbeLevel): Promise<Collected | undefined> {
-    return (await collectOverview(this.session, request, maxLevel)) ?? this.collect(maxLevel);
+    return (await collectOverview(this.session, request, maxLevel, this.observer)) ?? this.collect(maxLevel);
+  }
+
+  /**
+   * From now on the engine's host is read by `observer` (the helper level) instead of this machine's
+   * probe, for everyone who reads this source (panel, doctor, command line); undefined goes back to
+   * the probe. Each read runs the observer once (a helper per read: nothing stays on the engine).
+   */
+  useObserver(observer: HostObserver | undefined): void {
+    this.observer = observer;
+    this.changed.markAll();
+    for (const listener of [...this.readerListeners]) {
+      listener();
+    }
+  }
+
+  /** Fires when the reader of the host changes (useObserver): what was drawn was read by the other one. */
+  onDidChangeReader(listener: () => void): { dispose(): void } {
+    this.readerListeners.add(listener);
+    return { dispose: () => this.readerListeners.delete(listener) };
+  }
+
+  /** Whether a host observer (the helper level) reads the host instead of this machine's probe. */
+  get observed(): boolean {
+    return this.observer !== undefined;
   }
 
   /** The next read reads every namespace again (Refresh, a failed collection). */
@@ -96,6 +125,7 @@ export class TopologySource {
   dispose(): void {
     this.disposed = true;
     this.hostListeners.clear();
+    this.readerListeners.clear();
     this.stopWatching();
     this.changed.dispose();
   }

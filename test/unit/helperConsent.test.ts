@@ -78,4 +78,18 @@ describe('helper consent answers', () => {
     assert.equal(await resetHelperConsents(store), 2);
     assert.equal((await helperConsent(store, first, again.ask)).asked, true);
   });
+
+  test('an Always to capture does not allow observing (a privileged helper): each purpose has its own answer, reset forgets both', async () => {
+    const store = memoryStore();
+    const engine = target('ssh://alice@one.example.org');
+    await helperConsent(store, engine, ask('always').ask, 'capture');
+    const observe = ask('never');
+    assert.deepEqual(await helperConsent(store, engine, observe.ask, 'observe'), { allowed: false, asked: true, refusedBefore: false });
+    assert.equal(observe.asked.length, 1);
+    assert.match(helperConsentKey(engine, 'observe'), /^dne\.helperConsent\.observe\.[0-9a-f]{64}$/);
+    assert.notEqual(helperConsentKey(engine, 'observe'), helperConsentKey(engine, 'capture'));
+    assert.deepEqual(await helperConsent(store, engine, ask('once').ask, 'capture'), { allowed: true, asked: false, refusedBefore: false });
+    assert.deepEqual(await helperConsent(store, engine, ask('once').ask, 'observe'), { allowed: false, asked: false, refusedBefore: true });
+    assert.equal(await resetHelperConsents(store), 2);
+  });
 });
