@@ -61,6 +61,12 @@ export interface DockerdNodeOptions {
   readonly index: number;
   /** Load local/busybox into the node (default true). */
   readonly loadImage?: boolean;
+  /**
+   * More daemon flags, after the node's own (e.g. `['--userns-remap=default']`). The flags the node
+   * sets itself (roots, socket, addresses, cgroup parent) must not be given again: dockerd refuses
+   * a flag given twice.
+   */
+  readonly extraDaemonArgs?: readonly string[];
 }
 
 const BASE_DIR = '/tmp/dne-nodes';
@@ -148,7 +154,7 @@ function nodePaths(name: string): NodePaths {
   };
 }
 
-function startDaemon(name: string, paths: NodePaths, bip: string, pool: string): number {
+function startDaemon(name: string, paths: NodePaths, bip: string, pool: string, extraArgs: readonly string[] = []): number {
   fs.mkdirSync(paths.dir, { recursive: true });
   fs.writeFileSync(paths.configFile, '{}\n');
   const log = fs.openSync(paths.logFile, 'a');
@@ -157,7 +163,7 @@ function startDaemon(name: string, paths: NodePaths, bip: string, pool: string):
     `--net=/run/netns/${name}`, '--', 'unshare', '--uts', '--', 'sh', '-c', 'hostname "$0" && exec "$@"', name,
     'dockerd', '--config-file', paths.configFile, '--data-root', paths.dataRoot, '--exec-root', paths.execRoot,
     '--pidfile', paths.pidFile, '-H', `unix://${paths.socketPath}`, '--bip', bip, '--default-address-pool', pool,
-    '--cgroup-parent', name, '--log-level', 'warn',
+    '--cgroup-parent', name, '--log-level', 'warn', ...extraArgs,
   ], { detached: true, stdio: ['ignore', log, log] });
   fs.closeSync(log);
   child.unref();
@@ -344,13 +350,13 @@ export async function startDockerdNode(options: DockerdNodeOptions): Promise<Doc
       unmountUnder(paths.execRoot);
       fs.rmSync(paths.execRoot, { recursive: true, force: true });
       fs.rmSync(paths.pidFile, { force: true });
-      spawnedPid = startDaemon(name, paths, bip, pool);
+      spawnedPid = startDaemon(name, paths, bip, pool, options.extraDaemonArgs);
       await waitUntilAnswering(name, paths, spawnedPid);
     },
   };
   try {
     wireNode(options.hub, name, options.index, address);
-    spawnedPid = startDaemon(name, paths, bip, pool);
+    spawnedPid = startDaemon(name, paths, bip, pool, options.extraDaemonArgs);
     await waitUntilAnswering(name, paths, spawnedPid);
     if (options.loadImage !== false) {
       docker(['-H', host, 'load', '-i', imageArchive()], { timeoutMs: 120_000 });
