@@ -10,6 +10,12 @@
  * `stop()` tears everything down (also after a failed start): service, networks, the nodes
  * (daemons, mounts, namespaces, cgroups) and the hub.
  */
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { HostFacts, SandboxInfo } from '../../src/model/topology/facts';
+import { probeHost } from '../../src/probe/hostProbe';
+import { readDefaultRoutes, readNamespaceLinks } from '../../src/probe/readers';
 import { DockerdNode, nodeDocker, removeHub, startDockerdNode } from './dockerdNode';
 import { TEST_IMAGE } from './dockerCli';
 import { waitFor } from './waitFor';
@@ -41,6 +47,11 @@ export interface SwarmClusterOptions {
   readonly hub?: string;
   /** Address group of dockerdNode.ts (0..3). */
   readonly group?: number;
+  /**
+   * Node index of the first node inside the group (default 1): the nodes are firstIndex..firstIndex+2,
+   * so two clusters can share a group when their indexes do not overlap.
+   */
+  readonly firstIndex?: number;
 }
 
 const NODE_COUNT = 3;
@@ -103,7 +114,8 @@ export async function startSwarmCluster(options: SwarmClusterOptions = {}): Prom
     removeHub(hub);
   };
   try {
-    for (let index = 1; index <= NODE_COUNT; index++) {
+    const firstIndex = options.firstIndex ?? 1;
+    for (let index = firstIndex; index < firstIndex + NODE_COUNT; index++) {
       nodes.push(await startDockerdNode({ hub, group, index }));
     }
     const nodeIds = await formSwarm(nodes, group);
@@ -122,4 +134,34 @@ export async function startSwarmCluster(options: SwarmClusterOptions = {}): Prom
     await stop();
     throw error;
   }
+}
+
+/** statfs's f_type of a mounted network namespace file (a file whose namespace is gone is not nsfs). */
+const NSFS_MAGIC = 0x6e736673;
+
+/**
+ * One node's host read FOR REAL as root from this machine, the way the netns level reads its own
+ * host: `ip -j -d addr show` in the node's network namespace (its host) and, through
+ * `nsenter --net=<file>`, in every namespace under the node's exec-root (`EXEC_ROOT/netns`: its
+ * sandboxes, overlay `1-<id10>`, ingress_sbox, lb_). The level stays `netns` (it is not a helper);
+ * the default routes are the node's (`/proc/<a process of the node>/net`), not this machine's; the
+ * `ip netns add` folder is not read (it holds the harness's hub and nodes, not the node's own).
+ */
+export async function observeSwarmNode(node: Pick<DockerdNode, 'name' | 'execRoot'>, request: { sandboxes: SandboxInfo[]; hostOnly: boolean }): Promise<HostFacts> {
+  const facts = await probeHost({
+    local: true,
+    isRoot: true,
+    sandboxes: request.sandboxes,
+    hostOnly: request.hostOnly,
+    netnsDir: path.join(node.execRoot, 'netns'),
+    namedNetnsDir: path.join(node.execRoot, 'no-named-netns'),
+    readers: {
+      hostLinks: () => readNamespaceLinks(`/var/run/netns/${node.name}`),
+      namespaceLinks: (nsPath) => readNamespaceLinks(nsPath),
+      isNamespace: async (nsPath) => (await fs.statfs(nsPath).catch(() => undefined))?.type === NSFS_MAGIC,
+    },
+  });
+  const pid = execFileSync('ip', ['netns', 'pids', node.name], { encoding: 'utf8' }).split('\n').map(Number).find((value) => Number.isInteger(value) && value > 0);
+  facts.defaultRoutes = pid === undefined ? [] : await readDefaultRoutes(`/proc/${pid}/net`);
+  return facts;
 }
