@@ -14,7 +14,7 @@ import type { SwarmPeer, SwarmPeersLookup } from '../model/swarm';
 import { emptyFacts, type HostFacts, type ProbeLevel, type SandboxInfo } from '../model/topology/facts';
 import { buildTopology } from '../model/topology/build';
 import { readsHostOnly, type DiagramRequest } from '../model/topology/diagramPlan';
-import type { Topology } from '../model/topology/types';
+import type { SwarmNodeTopologies, Topology } from '../model/topology/types';
 import { probeHost } from '../probe/hostProbe';
 import type { IncrementalProbe } from '../probe/incrementalProbe';
 
@@ -73,6 +73,32 @@ export interface TopologySession {
  */
 export type HostObserver = (request: { sandboxes: SandboxInfo[]; hostOnly: boolean }) => Promise<HostFacts>;
 
+/**
+ * Another swarm node's own topology, read through the engine configured for that node (its
+ * TopologySource: its observer or its probe): `engineUnreachable` when that engine gives none,
+ * undefined when no configured engine is that node. The session manager answers it.
+ */
+export type SwarmNodeLookup = (nodeId: string) => Promise<Topology | 'engineUnreachable' | undefined>;
+
+/** On a swarm manager, every other node's reading (swarmNodes.ts draws them); a lookup that throws counts as unreachable. */
+async function swarmNodeTopologies(inventory: Inventory, lookup: SwarmNodeLookup | undefined): Promise<SwarmNodeTopologies | undefined> {
+  if (!lookup || inventory.swarm?.role !== 'manager') {
+    return undefined;
+  }
+  const readings = new Map<string, Topology | 'engineUnreachable'>();
+  await Promise.all(
+    inventory.swarm.nodes
+      .filter((node) => !node.self)
+      .map(async (node) => {
+        const reading = await lookup(node.id).catch((): 'engineUnreachable' => 'engineUnreachable');
+        if (reading !== undefined) {
+          readings.set(node.id, reading);
+        }
+      }),
+  );
+  return readings;
+}
+
 export interface Collected {
   inventory: Inventory;
   topology: Topology;
@@ -116,7 +142,13 @@ async function observeOrProbe(observer: HostObserver, request: Parameters<HostOb
 }
 
 /** The topology of the source's current inventory; undefined while the engine is unreachable. */
-export async function collectTopology(source: TopologySession, maxLevel?: ProbeLevel, incremental?: IncrementalCollect, observer?: HostObserver): Promise<Collected | undefined> {
+export async function collectTopology(
+  source: TopologySession,
+  maxLevel?: ProbeLevel,
+  incremental?: IncrementalCollect,
+  observer?: HostObserver,
+  swarmNodes?: SwarmNodeLookup,
+): Promise<Collected | undefined> {
   const inventory = source.inventory;
   const endpointNames = source.endpointNames;
   if (!inventory) {
@@ -133,7 +165,8 @@ export async function collectTopology(source: TopologySession, maxLevel?: ProbeL
   if (inventory.swarm?.role === 'manager' && source.readSwarmPeers) {
     await Promise.all([...inventory.swarm.networkById.keys()].map((id) => source.readSwarmPeers?.(id)));
   }
-  const topology = buildTopology({ inventory, sandboxes, facts, endpointNames, swarmPeers: source.swarmPeers, rootless: source.rootless });
+  const swarmNodeReadings = await swarmNodeTopologies(inventory, swarmNodes);
+  const topology = buildTopology({ inventory, sandboxes, facts, endpointNames, swarmPeers: source.swarmPeers, rootless: source.rootless, swarmNodeTopologies: swarmNodeReadings });
   return { inventory, topology, facts, sandboxes };
 }
 

@@ -10,7 +10,9 @@ import type { DiagramRequest } from '../model/topology/diagramPlan';
 import type { ProbeLevel } from '../model/topology/facts';
 import { HostInterfaceWatcher, type HostInterfaceChange } from '../probe/hostInterfaceWatcher';
 import { IncrementalProbe } from '../probe/incrementalProbe';
-import { ChangedContainers, type Collected, collectOverview, collectTopology, type HostObserver, type TopologySession } from './collectTopology';
+import type { Inventory } from '../model/inventory';
+import type { Topology } from '../model/topology/types';
+import { ChangedContainers, type Collected, collectOverview, collectTopology, type HostObserver, type SwarmNodeLookup, type TopologySession } from './collectTopology';
 
 /** What the source reads: the session's inventory and inspections, and the containers its events name. */
 export interface SourceSession extends TopologySession {
@@ -25,6 +27,9 @@ export class TopologySource {
   private disposed = false;
   private observer: HostObserver | undefined;
   private readonly readerListeners = new Set<() => void>();
+  private swarmNodes: SwarmNodeLookup | undefined;
+  /** This engine's topology as another engine's swarm manager draws it: one per snapshot (nodeTopology()). */
+  private asNode: { inventory: Inventory; topology: Promise<Topology | undefined> } | undefined;
 
   constructor(readonly session: SourceSession) {
     this.probe = new IncrementalProbe({ local: session.isLocal });
@@ -38,8 +43,12 @@ export class TopologySource {
    * that fails gives them back (the next read reads everything).
    */
   async collect(maxLevel?: ProbeLevel): Promise<Collected | undefined> {
+    return this.collectWith(maxLevel, this.swarmNodes);
+  }
+
+  private async collectWith(maxLevel: ProbeLevel | undefined, swarmNodes: SwarmNodeLookup | undefined): Promise<Collected | undefined> {
     if (this.observer) {
-      return collectTopology(this.session, maxLevel, undefined, this.observer);
+      return collectTopology(this.session, maxLevel, undefined, this.observer, swarmNodes);
     }
     const incremental = {
       probe: {
@@ -50,7 +59,39 @@ export class TopologySource {
           }),
       },
     };
-    return collectTopology(this.session, maxLevel, incremental);
+    return collectTopology(this.session, maxLevel, incremental, undefined, swarmNodes);
+  }
+
+  /**
+   * On a swarm manager, the other nodes are drawn from their own engines' topologies: `lookup`
+   * (the session manager's, matching each configured engine's swarm node id) gives them; undefined:
+   * every other node inferred from the swarm lists.
+   */
+  useSwarmNodes(lookup: SwarmNodeLookup | undefined): void {
+    this.swarmNodes = lookup;
+  }
+
+  /**
+   * This engine's own topology, for a swarm manager that draws this engine's node (every namespace
+   * read, through the observer when one is set), without other nodes' (two managers never ask each
+   * other in a loop). Read once per snapshot; undefined while the engine is unreachable.
+   */
+  nodeTopology(): Promise<Topology | undefined> {
+    const inventory = this.session.inventory;
+    if (!inventory) {
+      return Promise.resolve(undefined);
+    }
+    if (this.asNode?.inventory !== inventory) {
+      const topology = this.collectWith(undefined, undefined).then((collected) => collected?.topology);
+      this.asNode = { inventory, topology };
+      // A failed read is not kept: the next manager's collect tries again.
+      topology.catch(() => {
+        if (this.asNode?.topology === topology) {
+          this.asNode = undefined;
+        }
+      });
+    }
+    return this.asNode.topology;
   }
 
   /**
@@ -129,4 +170,29 @@ export class TopologySource {
     this.stopWatching();
     this.changed.dispose();
   }
+}
+
+/**
+ * The lookup a manager's source draws the other swarm nodes with (useSwarmNodes): among the
+ * engines configured (`sources`, read at each call: the list changes with the settings), the one
+ * whose own swarm node id (/info Swarm.NodeID, the inventory's `localNodeId`) is that node, read
+ * through its own source (nodeTopology: once per snapshot). An engine keeps the node id it last
+ * showed, so while it is unreachable its node says so instead of "no engine configured".
+ */
+export function swarmNodeLookup(sources: () => readonly TopologySource[], asking: TopologySource): SwarmNodeLookup {
+  const lastNodeIds = new WeakMap<TopologySource, string>();
+  return async (nodeId) => {
+    const candidates = sources().filter((source) => source !== asking);
+    for (const source of candidates) {
+      const own = source.session.inventory?.swarm?.localNodeId;
+      if (own) {
+        lastNodeIds.set(source, own);
+      }
+    }
+    const engine = candidates.find((source) => lastNodeIds.get(source) === nodeId);
+    if (!engine) {
+      return undefined;
+    }
+    return (await engine.nodeTopology()) ?? 'engineUnreachable';
+  };
 }

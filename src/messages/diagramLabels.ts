@@ -39,6 +39,11 @@ export function diagramLabels(l10n: Translator): DiagramLabels {
     legendUnmanaged: l10n.t('orange: not managed by Docker'),
     legendVeth: l10n.t('<--> veth pair'),
     legendBridgePort: l10n.t('--- bridge port, --> parent link'),
+    swarmNodeInferred: {
+      noEngine: l10n.t('no engine configured for this node'),
+      engineUnreachable: l10n.t('the engine configured for this node did not answer'),
+      notFoundOnNode: l10n.t('not found by this node\'s engine'),
+    },
   };
 }
 

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { describeTargetOrigin, resolveTarget } from '../engine/connection';
 import { EngineClient } from '../engine/engineClient';
 import { EngineSession } from '../engine/engineSession';
-import { TopologySource } from '../engine/topologySource';
+import { swarmNodeLookup, TopologySource } from '../engine/topologySource';
 import { tlsFailureMessage } from '../messages/tlsErrorMessages';
 import { ConnectionResolutionError, EngineTarget } from '../model/connectionResolution';
 import { displayHost } from '../model/displayHost';
@@ -101,6 +101,10 @@ export class SessionManager implements vscode.Disposable {
     // One configured engine, or none: a single engine as before (Switch Engine Context still applies).
     const specs: (EngineSpec | undefined)[] = config.engines.length > 1 ? config.engines : [this.contextOverride ? undefined : config.engines[0]];
     this.entries = specs.map((spec) => this.startEngine(spec, config));
+    // A swarm manager draws each other node from the engine configured for it, when there is one.
+    for (const entry of this.entries) {
+      entry.topology.useSwarmNodes(swarmNodeLookup(() => this.entries.map((each) => each.topology), entry.topology));
+    }
     for (const entry of this.entries) {
       this.stateChanged.fire(entry);
     }

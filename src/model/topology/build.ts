@@ -19,7 +19,7 @@
 import type { Inventory, NetworkModel } from '../inventory';
 import type { EndpointNamesLookup } from '../endpointNames';
 import type { HostFacts, NamespaceKind, SandboxInfo } from './facts';
-import type { TopoNamespace, TopoNetwork, Topology } from './types';
+import type { SwarmNodeTopologies, TopoNamespace, TopoNetwork, Topology } from './types';
 import type { SwarmPeersLookup } from '../swarm';
 import { withSwarmNodes } from './swarmNodes';
 import { TopologyGraph, aliasLookup, hostModeContainers } from './graph';
@@ -39,6 +39,8 @@ export interface TopologyInput {
   swarmPeers?: SwarmPeersLookup;
   /** The engine runs rootless (rootless Podman's /info): its bridges are in its rootless network namespace, not on the host. */
   rootless?: boolean;
+  /** On a swarm manager: the other nodes' own topologies, read through the engines configured for them (swarmNodes.ts). */
+  swarmNodeTopologies?: SwarmNodeTopologies;
 }
 
 export function buildTopology(input: TopologyInput): Topology {
@@ -52,7 +54,7 @@ export function buildTopology(input: TopologyInput): Topology {
   inferFromApi(inference, seenOwners);
   inferSwarmNamespaces(inference);
   placeStoppedContainers(graph, inventory);
-  return withSwarmNodes(ordered(graph, facts), inventory.swarm, input.swarmPeers);
+  return withSwarmNodes(ordered(graph, facts), inventory.swarm, input.swarmPeers, input.swarmNodeTopologies);
 }
 
 /** A network as the diagram names it: name, driver, and the macvlan/ipvlan mode. */

@@ -10,7 +10,7 @@
 import type { RevealTarget } from '../revealTarget';
 import type { DrawnLink } from '../traffic/overlay';
 import { filterTopology, focusTopology } from './scope';
-import type { DiagramOptions, TopoEdge, TopoInterface, TopoNamespace, TopoNetwork, Topology, TopologyScope } from './types';
+import type { DiagramOptions, SwarmNodeInferredReason, TopoEdge, TopoInterface, TopoNamespace, TopoNetwork, Topology, TopologyScope, TopoSwarmNode } from './types';
 
 export interface DiagramLabels {
   hostNamespace: string;
@@ -48,6 +48,8 @@ export interface DiagramLabels {
   legendUnmanaged: string;
   legendVeth: string;
   legendBridgePort: string;
+  /** Why another swarm node's namespace is inferred (TopoSwarmNode.inferredBecause), after its host name and address. */
+  swarmNodeInferred: Record<SwarmNodeInferredReason, string>;
 }
 
 export interface DiagramResult {
@@ -207,7 +209,18 @@ function label(lines: string[]): string {
   return `"${lines.map(escapeLabel).join('<br/>')}"`;
 }
 
+/** The swarm node a namespace is on: its host name and address, and why it is inferred when it is. */
+function swarmNodeLines(node: TopoSwarmNode, labels: DiagramLabels): string[] {
+  return [[node.hostname, node.address].filter(Boolean).join(' · '), ...(node.inferredBecause ? [labels.swarmNodeInferred[node.inferredBecause]] : [])];
+}
+
 function namespaceTitle(ns: TopoNamespace, topology: Topology, labels: DiagramLabels): string[] {
+  const lines = ownNamespaceTitle(ns, topology, labels);
+  // Overlay namespaces always name their node; any other namespace only when it is another node's (a task there).
+  return ns.swarmNode && (ns.kind === 'overlay' || !ns.swarmNode.self) ? [...lines, ...swarmNodeLines(ns.swarmNode, labels)] : lines;
+}
+
+function ownNamespaceTitle(ns: TopoNamespace, topology: Topology, labels: DiagramLabels): string[] {
   const networkName = ns.networkId ? topology.networks.find((network) => network.id === ns.networkId)?.name : undefined;
   switch (ns.kind) {
     case 'host': {
@@ -225,10 +238,8 @@ function namespaceTitle(ns: TopoNamespace, topology: Topology, labels: DiagramLa
       }
       return lines;
     }
-    case 'overlay': {
-      const node = ns.swarmNode ? [[ns.swarmNode.hostname, ns.swarmNode.address].filter(Boolean).join(' · ')] : [];
-      return [`${labels.overlayNamespace} ${ns.name ?? ''}`.trim(), ...(networkName ? [`${labels.network} ${networkName}`] : []), ...node];
-    }
+    case 'overlay':
+      return [`${labels.overlayNamespace} ${ns.name ?? ''}`.trim(), ...(networkName ? [`${labels.network} ${networkName}`] : [])];
     case 'ingress':
       return [`${labels.ingressNamespace} ${ns.name ?? ''}`.trim()];
     case 'loadBalancer':

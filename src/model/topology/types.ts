@@ -54,7 +54,23 @@ export interface TopoSwarmNode {
   address?: string;
   /** The node the extension's engine runs on (its namespaces may be observed). */
   self: boolean;
+  /** Another node drawn from the manager's swarm lists alone (inferred): why its own reading is not there. */
+  inferredBecause?: SwarmNodeInferredReason;
 }
+
+/**
+ * Why another swarm node's overlay namespace is inferred: no configured engine is that node
+ * (`noEngine`), the engine configured for it gave no topology (`engineUnreachable`), or it gave one
+ * without that network's overlay namespace (`notFoundOnNode`: the task is just starting or gone).
+ */
+export type SwarmNodeInferredReason = 'noEngine' | 'engineUnreachable' | 'notFoundOnNode';
+
+/**
+ * Other swarm nodes' own topologies, by swarm node id, each built from that node's own engine
+ * (its inventory and its host's facts), or `engineUnreachable` when the engine configured for
+ * that node gave none. A node that is not a key has no engine configured.
+ */
+export type SwarmNodeTopologies = ReadonlyMap<string, Topology | 'engineUnreachable'>;
 
 export interface TopoNamespace {
   /** Stable key: `ns:host`, `ns:ctr:<owner container id>`, `ns:overlay:<network id>`, `ns:lb:<network id>`, `ns:netns:<file>`, `ns:rootless`. */
