@@ -172,7 +172,9 @@ describe('swarm network in the Networks view (e2e: VSIX in code-server + Chromiu
       assert.equal(address, node.address, `${node.name}: the swarm's address is the hub address`);
       const ns = drawing.namespaces.find((entry) => entry.lines.join(' ').includes(overlayName) && entry.lines.join(' ').includes(`${node.name} · ${address}`));
       assert.ok(ns, `no overlay namespace titled with ${node.name} · ${address}: ${JSON.stringify(drawing.namespaces.map((entry) => entry.lines))}`);
-      assert.match(ns.lines.join(' '), new RegExp(`^overlay netns ${overlayName} · network ${c.network.name} · ${node.name} · ${address.replace(/\./g, '\\.')}$`));
+      // Only the manager's engine is configured: every other node says why it is inferred.
+      const why = node === c.manager ? '' : ' · no engine configured for this node';
+      assert.match(ns.lines.join(' '), new RegExp(`^overlay netns ${overlayName} · network ${c.network.name} · ${node.name} · ${address.replace(/\./g, '\\.')}${why}$`));
       const inside = drawing.interfaces.filter((iface) => namespaceOf(drawing, iface)?.id === ns.id);
       const br0 = inside.find((iface) => iface.lines[0] === 'br0');
       const vxlan = inside.find((iface) => iface.lines[0] === 'vxlan0');
