@@ -114,6 +114,7 @@ describe('a swarm drawn across its nodes, each node observed on that node (recor
       assert.equal(ns.source, 'observed', name);
       assert.equal(ns.swarmNode?.inferredBecause, undefined);
       assert.equal(ns.swarmNode?.address, node.address);
+      assert.equal(ns.swarmNode?.level, name === fixture.manager ? undefined : 'netns', 'the level it was read at on that node');
       const links = recordedLinks(node, `1-${network.id.slice(0, 10)}`);
       for (const want of ['br0', 'vxlan0']) {
         const iface = ns.interfaces.find((each) => each.name === want);

@@ -169,7 +169,7 @@ export function withSwarmNodes(topology: Topology, swarm: SwarmModel | undefined
     if (reading === 'engineUnreachable') {
       return reading;
     }
-    const copy = copies.get(node.id) ?? new NodeCopy(reading, node);
+    const copy = copies.get(node.id) ?? new NodeCopy(reading, { ...node, level: reading.level });
     copies.set(node.id, copy);
     return copy;
   };

@@ -56,6 +56,8 @@ export interface TopoSwarmNode {
   self: boolean;
   /** Another node drawn from the manager's swarm lists alone (inferred): why its own reading is not there. */
   inferredBecause?: SwarmNodeInferredReason;
+  /** Another node drawn from its own engine's topology: the level that topology was read at there (netns, helper, api…). */
+  level?: ProbeLevel;
 }
 
 /**
