@@ -1,11 +1,12 @@
 /**
  * The packet story's pure half on the recorded seed topology (root level): which hops are captured,
- * the filter (compiled by the host's own tcpdump, as the capture will), tcpdump's closing count,
- * and the path rewritten from the counts, down to the Mermaid classes the diagram draws.
+ * the filter (compiled by the host's own tcpdump, as the capture will), and the path rewritten from
+ * the counts, down to the Mermaid classes the diagram draws.
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
+import { interfaceIssue } from '../../src/model/capture/spec';
 import { explainReach } from '../../src/model/reachability/explain';
 import { pathHighlightLines, STOP_CLASS, UNREACHED_CLASS } from '../../src/model/reachability/highlight';
 import { hopKey, storyFilter, storyPoints, withStory } from '../../src/model/reachability/packetStory';
@@ -44,6 +45,16 @@ describe('packet story', () => {
     );
     assert.equal(points[0].containerId, side('AppDev').id);
     assert.equal(points[4].containerId, side('multi').id);
+  });
+
+  test('a hop name the kernel could not have is not captured, by the same rule a capture spec is checked with', () => {
+    const veth = planned.findIndex((hop) => hop.kind === 'veth');
+    // 10 characters but 16 bytes in UTF-8 (IFNAMSIZ counts bytes), and a control character.
+    for (const name of ['vethéééééé', 'eth\u00010']) {
+      const renamed = planned.map((hop, index) => (index === veth ? { ...hop, name } : hop));
+      assert.equal(storyPoints(renamed).length, storyPoints(planned).length - 1, name);
+      assert.equal(interfaceIssue(name)?.code, 'invalidInterface', name);
+    }
   });
 
   test('the filter keeps the probes to B only, and tcpdump compiles it (ICMP, ICMPv6, TCP)', () => {

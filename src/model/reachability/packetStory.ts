@@ -5,7 +5,7 @@
  * path rewritten from the counts. The captures themselves run in src/engine/reachability/storyCaptures.ts,
  * and tcpdump's closing count is read as Capture Packets reads it (model/capture/tcpdumpOutput.ts).
  */
-import { isIpAddress } from '../engineValues';
+import { isInterfaceName, isIpAddress } from '../engineValues';
 import type { PathHop, ReachPath } from './types';
 
 /** A hop the story captures on: an interface with a name, in the host's or a container's namespace. */
@@ -19,11 +19,6 @@ export interface StoryPoint {
 }
 
 const CAPTURED_KINDS = new Set<PathHop['kind']>(['interface', 'veth', 'bridge']);
-
-/** The kernel's interface name rule (IFNAMSIZ): 1-15 bytes, no slash, no whitespace, not `.` or `..`. */
-export function isInterfaceName(name: string): boolean {
-  return /^[^\s/:]{1,15}$/.test(name) && name !== '.' && name !== '..';
-}
 
 export function hopKey(hop: Pick<PathHop, 'namespace' | 'name'>): string {
   return `${hop.namespace ?? ''}|${hop.name ?? ''}`;
