@@ -44,7 +44,7 @@ const CLI_REQUEST_TIMEOUT_MS = 10_000;
 export async function withCliSession<T>(options: { host?: string; context?: string }, use: (cli: CliSession) => Promise<T>): Promise<T> {
   const client = new EngineClient(resolveTarget(options.host, options.context), CLI_REQUEST_TIMEOUT_MS, { sshPrompts: cliSshPrompts() });
   const session = new EngineSession(client, { debounceMs: 0, watch: false });
-  // Made before the start, as the panel's is: it is listening when the first inventory arrives.
+  // Made before the start: its change tracker follows the session's container events from the first.
   const topology = new TopologySource(session);
   try {
     await session.start();
