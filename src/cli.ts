@@ -15,7 +15,8 @@
  */
 import { version } from '../package.json';
 import { HELP, parseCommandLine, PROGRAM, UsageError } from './cli/arguments';
-import { EngineUnreachable, runDiagram } from './cli/diagram';
+import { runDiagram } from './cli/diagram';
+import { EngineUnreachable } from './cli/cliSession';
 import { unreachableSentence } from './messages/unreachableMessages';
 import { cliLocale } from './messages/translator';
 import { runReach } from './cli/reach';

@@ -13,19 +13,17 @@ import { shortHost } from '../model/displayHost';
 import { captureFolderProblem, isHostInterface } from '../engine/capture/captureFile';
 import { followCapture } from '../engine/capture/captureSession';
 import { stopAllLocalCaptures } from '../engine/capture/localCapture';
-import { resolveTarget } from '../engine/connection';
-import { EngineClient } from '../engine/engineClient';
-import { EngineSession } from '../engine/engineSession';
+import type { EngineClient } from '../engine/engineClient';
+import type { EngineSession } from '../engine/engineSession';
 import { captureEndSentence, captureIssueSentence, filterRefusedSentence, folderNotWritableSentence, notPcapSentence, unavailableSentence, unknownTargetSentence } from '../messages/captureMessages';
-import { cliLocale, cliTranslator } from '../messages/translator';
+import { cliLocale, cliTranslator, type Translator } from '../messages/translator';
 import { formatPacketLine } from '../model/capture/lines';
 import { captureSpecIssues } from '../model/capture/spec';
 import type { CaptureSpec, CaptureTarget } from '../model/capture/types';
 import { findContainer } from '../model/reachability/sides';
 import type { CaptureArguments } from './arguments';
 import { UsageError } from './arguments';
-import { EngineUnreachable } from './diagram';
-import { cliSshPrompts } from './terminalSshPrompts';
+import { withCliSession } from './cliSession';
 
 export interface CaptureIo {
   out: (text: string) => void;
@@ -51,55 +49,54 @@ async function targetOf(args: CaptureArguments, session: EngineSession): Promise
 
 export async function runCapture(args: CaptureArguments, io: CaptureIo): Promise<number> {
   const l10n = cliTranslator(cliLocale());
-  const client = new EngineClient(resolveTarget(args.host, args.context), 10_000, { sshPrompts: cliSshPrompts() });
-  const session = new EngineSession(client, { debounceMs: 0, watch: false });
-  try {
-    await session.start();
-    const state = session.state;
-    if (!session.inventory) {
-      throw state.kind === 'unreachable' ? new EngineUnreachable(state.cause, state.detail, state.tls) : new EngineUnreachable('other', 'no answer');
+  return withCliSession(args, async ({ client, session }) => {
+    try {
+      return await captureIn(args, io, l10n, client, session);
+    } finally {
+      // Ctrl-C, a failure or the end: no tcpdump of ours outlives the command.
+      await stopAllLocalCaptures();
     }
-    const spec: CaptureSpec = { target: await targetOf(args, session), filter: args.filter, count: args.count, durationSeconds: args.duration, file: path.resolve(args.write) };
-    const [issue] = captureSpecIssues(spec);
-    if (issue) {
-      throw new UsageError(captureIssueSentence(issue, l10n));
-    }
-    const folder = await captureFolderProblem(spec.file);
-    if (folder) {
-      throw new UsageError(folderNotWritableSentence(path.dirname(spec.file), folder, l10n));
-    }
-    // The helper path only with --helper IMAGE: that option is the consent, for this run.
-    const engineLabel = shortHost(client.target.host);
-    const once = { consent: { get: () => undefined, update: () => Promise.resolve() }, ask: () => Promise.resolve('once' as const) };
-    const helper = args.helper !== undefined ? helperCaptureRunners(client, { image: args.helper, engineLabel, l10n, log: (line) => io.err(`${line}\n`), ...once }) : undefined;
-    const choice = await chooseCaptureRunner(spec, { api: client, target: client.target, isLocal: session.isLocal, helper }).catch((error: unknown) => {
-      throw error instanceof HelperCaptureError ? new UsageError(error.message) : error;
-    });
-    if (!choice.runner) {
-      throw new CaptureFailed(unavailableSentence(choice.reason, spec.target.kind === 'container' ? spec.target.containerName : args.target, l10n));
-    }
-    const refusal = spec.filter ? await choice.runner.checkFilter(spec.filter) : undefined;
-    if (refusal) {
-      throw new UsageError(filterRefusedSentence(refusal, l10n));
-    }
-    const capture = await choice.runner.start().catch((error: unknown) => {
-      throw new CaptureFailed(error instanceof Error ? error.message : String(error));
-    });
-    const followed = followCapture(capture, {
-      file: spec.file,
-      batchMs: 100,
-      onBatch: (batch) => io.out(batch.packets.map((packet) => `${formatPacketLine(packet, new Date(packet.timestamp * 1000).getTimezoneOffset())}\n`).join('')),
-    });
-    io.onStart?.(() => void followed.stop());
-    const summary = await followed.done;
-    io.err(`${captureEndSentence(summary.end, summary.counts, summary.decoded, summary.error, l10n)} ${spec.file}\n`);
-    if (summary.pcapError) {
-      io.err(`${notPcapSentence(l10n)}\n`);
-    }
-    return summary.end === 'failed' ? 1 : 0;
-  } finally {
-    await stopAllLocalCaptures();
-    session.dispose();
-    client.dispose();
+  });
+}
+
+/** One capture in a session that answered: the spec checked, a runner chosen, its packets followed to the end. */
+async function captureIn(args: CaptureArguments, io: CaptureIo, l10n: Translator, client: EngineClient, session: EngineSession): Promise<number> {
+  const spec: CaptureSpec = { target: await targetOf(args, session), filter: args.filter, count: args.count, durationSeconds: args.duration, file: path.resolve(args.write) };
+  const [issue] = captureSpecIssues(spec);
+  if (issue) {
+    throw new UsageError(captureIssueSentence(issue, l10n));
   }
+  const folder = await captureFolderProblem(spec.file);
+  if (folder) {
+    throw new UsageError(folderNotWritableSentence(path.dirname(spec.file), folder, l10n));
+  }
+  // The helper path only with --helper IMAGE: that option is the consent, for this run.
+  const engineLabel = shortHost(client.target.host);
+  const once = { consent: { get: () => undefined, update: () => Promise.resolve() }, ask: () => Promise.resolve('once' as const) };
+  const helper = args.helper !== undefined ? helperCaptureRunners(client, { image: args.helper, engineLabel, l10n, log: (line) => io.err(`${line}\n`), ...once }) : undefined;
+  const choice = await chooseCaptureRunner(spec, { api: client, target: client.target, isLocal: session.isLocal, helper }).catch((error: unknown) => {
+    throw error instanceof HelperCaptureError ? new UsageError(error.message) : error;
+  });
+  if (!choice.runner) {
+    throw new CaptureFailed(unavailableSentence(choice.reason, spec.target.kind === 'container' ? spec.target.containerName : args.target, l10n));
+  }
+  const refusal = spec.filter ? await choice.runner.checkFilter(spec.filter) : undefined;
+  if (refusal) {
+    throw new UsageError(filterRefusedSentence(refusal, l10n));
+  }
+  const capture = await choice.runner.start().catch((error: unknown) => {
+    throw new CaptureFailed(error instanceof Error ? error.message : String(error));
+  });
+  const followed = followCapture(capture, {
+    file: spec.file,
+    batchMs: 100,
+    onBatch: (batch) => io.out(batch.packets.map((packet) => `${formatPacketLine(packet, new Date(packet.timestamp * 1000).getTimezoneOffset())}\n`).join('')),
+  });
+  io.onStart?.(() => void followed.stop());
+  const summary = await followed.done;
+  io.err(`${captureEndSentence(summary.end, summary.counts, summary.decoded, summary.error, l10n)} ${spec.file}\n`);
+  if (summary.pcapError) {
+    io.err(`${notPcapSentence(l10n)}\n`);
+  }
+  return summary.end === 'failed' ? 1 : 0;
 }

@@ -3,48 +3,20 @@
  * pipeline as the panel: a session (without watching events), its inventory, its topology source,
  * and the same plan for the overview (diagramPlan.ts).
  */
-import { resolveTarget } from '../engine/connection';
-import { EngineClient } from '../engine/engineClient';
-import { cliSshPrompts } from './terminalSshPrompts';
-import { EngineSession } from '../engine/engineSession';
-import type { UnreachableCause } from '../model/engineErrors';
-import type { TlsFailure } from '../model/tlsFailure';
 import type { Inventory } from '../model/inventory';
 import { drawDiagram, type DiagramRequest } from '../model/topology/diagramPlan';
 import { filterTopology, focusTopology } from '../model/topology/scope';
 import type { TopologyScope } from '../model/topology/types';
-import { TopologySource } from '../engine/topologySource';
 import { ENGLISH_LABELS } from '../messages/diagramLabels';
 import { DiagramArguments, UsageError } from './arguments';
-
-/** The engine could not be reached: the session's classified cause and the raw detail. */
-export class EngineUnreachable extends Error {
-  constructor(
-    readonly reason: UnreachableCause,
-    readonly detail: string,
-    /** The TLS check that refused the connection, when one did. */
-    readonly tls?: TlsFailure,
-  ) {
-    super(detail);
-  }
-}
+import { EngineUnreachable, withCliSession } from './cliSession';
 
 export async function runDiagram(args: DiagramArguments): Promise<string> {
-  const target = resolveTarget(args.host, args.context);
-  const client = new EngineClient(target, 10_000, { sshPrompts: cliSshPrompts() });
-  const session = new EngineSession(client, { debounceMs: 0, watch: false });
-  const source = new TopologySource(session);
-  try {
-    await session.start();
-    const inventory = session.inventory;
-    if (!inventory) {
-      const state = session.state;
-      throw state.kind === 'unreachable' ? new EngineUnreachable(state.cause, state.detail, state.tls) : new EngineUnreachable('other', 'no answer');
-    }
+  return withCliSession(args, async ({ inventory, topology }) => {
     const scope = scopeOf(args, inventory);
     // JSON is the whole topology of the scope: every namespace read, no diagram to plan.
     const request: DiagramRequest = { scope, options: args.options, view: args.view };
-    const collected = args.format === 'json' ? await source.collect(args.level) : await source.collectFor(request, args.level);
+    const collected = args.format === 'json' ? await topology.collect(args.level) : await topology.collectFor(request, args.level);
     if (!collected) {
       throw new EngineUnreachable('other', 'the engine stopped answering');
     }
@@ -53,11 +25,7 @@ export async function runDiagram(args: DiagramArguments): Promise<string> {
     }
     // The panel's plan: the overview when asked for, or for a large whole host; the full plumbing otherwise.
     return drawDiagram(collected.topology, request, ENGLISH_LABELS).text;
-  } finally {
-    source.dispose();
-    session.dispose();
-    client.dispose();
-  }
+  });
 }
 
 /** The scope `--network` or `--container` names (by name or id prefix); the whole host without either. */

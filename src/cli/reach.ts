@@ -3,15 +3,10 @@
  * doctor's report in English (or JSON), from a one-shot session. Exit code: 0 reachable, 1 not
  * (the observation's verdict when it was made, the explanation's otherwise), 2 usage/engine error.
  */
-import { resolveTarget } from '../engine/connection';
-import { EngineClient } from '../engine/engineClient';
-import { cliSshPrompts } from './terminalSshPrompts';
-import { EngineSession } from '../engine/engineSession';
 import { checkReach, ReachRequestError } from '../engine/reachability/checkReach';
-import { TopologySource } from '../engine/topologySource';
 import type { Check, ObservationReason, ReachReport } from '../model/reachability/types';
 import { ReachArguments, UsageError } from './arguments';
-import { EngineUnreachable } from './diagram';
+import { withCliSession } from './cliSession';
 import { oneLine, printable, shellCommand } from '../model/safeText';
 import { tableName } from '../model/reachability/packetFilter';
 import {
@@ -36,26 +31,14 @@ export interface ReachOutcome {
 }
 
 export async function runReach(args: ReachArguments): Promise<ReachOutcome> {
-  const target = resolveTarget(args.host, args.context);
-  const client = new EngineClient(target, 10_000, { sshPrompts: cliSshPrompts() });
-  const session = new EngineSession(client, { debounceMs: 0, watch: false });
-  const topology = new TopologySource(session);
-  try {
-    await session.start();
+  return withCliSession(args, async ({ session, topology }) => {
     const state = session.state;
-    if (!session.inventory) {
-      throw state.kind === 'unreachable' ? new EngineUnreachable(state.cause, state.detail, state.tls) : new EngineUnreachable('other', 'no answer');
-    }
     const report = await checkReach(session, { from: args.from, to: args.to, name: args.name, port: args.port, verify: args.verify }, topology).catch((error: unknown) => {
       throw error instanceof ReachRequestError ? usageErrorOf(error, engineCli(state.kind === 'connected' ? state.engineProduct : undefined)) : error;
     });
     const output = args.format === 'json' ? reportJson(report) : reportText(report);
     return { output, exitCode: report.verdict.final === 'reachable' ? 0 : 1 };
-  } finally {
-    topology.dispose();
-    session.dispose();
-    client.dispose();
-  }
+  });
 }
 
 function usageErrorOf(error: ReachRequestError, cli: EngineCli): UsageError {

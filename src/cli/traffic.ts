@@ -4,10 +4,6 @@
  * the same session, topology source and sampler as the panel's Traffic overlay. JSON is issue 19's
  * contract (TrafficReport); the text is a table with the unread namespaces and failed reads below it.
  */
-import { resolveTarget } from '../engine/connection';
-import { EngineClient } from '../engine/engineClient';
-import { EngineSession } from '../engine/engineSession';
-import { TopologySource } from '../engine/topologySource';
 import { trafficSamplerFor } from '../engine/traffic/sampler';
 import { counterSourceName, failedReadSentence, noInterfaceSentence, trafficHeadings, trafficSummary, unreadSentence } from '../messages/trafficMessages';
 import { cliLocale, cliTranslator, type Translator } from '../messages/translator';
@@ -16,8 +12,8 @@ import type { TrafficPlan } from '../model/traffic/plan';
 import { trafficReport } from '../model/traffic/rates';
 import type { InterfaceRate, TrafficReport } from '../model/traffic/types';
 import { TrafficArguments } from './arguments';
-import { EngineUnreachable, scopeOf } from './diagram';
-import { cliSshPrompts } from './terminalSshPrompts';
+import { EngineUnreachable, withCliSession } from './cliSession';
+import { scopeOf } from './diagram';
 
 /** Rates keep two decimals in JSON: finer is noise of the clock, coarser hides a slow trickle. */
 const round = (value: number) => Math.round(value * 100) / 100;
@@ -44,19 +40,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Reads the scope twice, `intervalSeconds` apart; the report, what was not read, and the failed reads. */
 export async function measureTraffic(args: TrafficArguments): Promise<{ report: TrafficReport; plan: TrafficPlan; warnings: string[] }> {
-  const target = resolveTarget(args.host, args.context);
-  const client = new EngineClient(target, 10_000, { sshPrompts: cliSshPrompts() });
-  const session = new EngineSession(client, { debounceMs: 0, watch: false });
-  const source = new TopologySource(session);
-  try {
-    await session.start();
-    const inventory = session.inventory;
-    if (!inventory) {
-      const state = session.state;
-      throw state.kind === 'unreachable' ? new EngineUnreachable(state.cause, state.detail, state.tls) : new EngineUnreachable('other', 'no answer');
-    }
+  return withCliSession(args, async ({ client, session, inventory, topology }) => {
     const scope = scopeOf(args, inventory);
-    const collected = await source.collect();
+    const collected = await topology.collect();
     if (!collected) {
       throw new EngineUnreachable('other', 'the engine stopped answering');
     }
@@ -66,11 +52,7 @@ export async function measureTraffic(args: TrafficArguments): Promise<{ report: 
     const second = await sampler.sample();
     const report = trafficReport(first, second);
     return { report: { intervalSeconds: round(report.intervalSeconds), interfaces: report.interfaces.map(ordered) }, plan: sampler.plan, warnings: [...new Set([...(first.warnings ?? []), ...(second.warnings ?? [])])] };
-  } finally {
-    source.dispose();
-    session.dispose();
-    client.dispose();
-  }
+  });
 }
 
 export async function runTraffic(args: TrafficArguments): Promise<string> {

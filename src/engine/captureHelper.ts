@@ -4,7 +4,7 @@
  * TLS or SSH alike). It yields the same `RunningCapture` as the local capture. The helper itself
  * (labels, attach before start, removal on every path) is src/engine/helperContainer.ts.
  */
-import { helperCaptureArgv, helperCaptureProblem, helperFilterCheckArgv, HELPER_CAPTURE_CAPABILITIES } from '../model/capture/helperArgv';
+import { helperCaptureArgv, helperCaptureIssue, helperFilterCheckArgv, HELPER_CAPTURE_CAPABILITIES } from '../model/capture/helperArgv';
 import { captureInterface } from '../model/capture/spec';
 import { parseCaptureCounts, tcpdumpError } from '../model/capture/tcpdumpOutput';
 import { systemTool } from '../probe/systemTools';
@@ -55,10 +55,9 @@ const STDERR_MAX = 64 * 1024;
 
 /** Checks what can be checked without the engine: the spec's values and the image setting. */
 function checkSpec(spec: CaptureSpec, options: HelperCaptureOptions): void {
-  const problem = helperCaptureProblem(spec);
-  if (problem) {
-    const value = spec.target.kind !== 'container' ? undefined : problem === 'interface' ? spec.target.interface : problem === 'container' ? spec.target.containerId : undefined;
-    throw new HelperCaptureError({ kind: problem, value }, options.l10n);
+  const issue = helperCaptureIssue(spec);
+  if (issue) {
+    throw new HelperCaptureError(issue === 'target' ? { kind: 'target' } : { kind: 'spec', issue }, options.l10n);
   }
   if (options.image.trim() === '') {
     throw new HelperCaptureError({ kind: 'noImage' }, options.l10n);

@@ -1,15 +1,17 @@
 /**
  * The sentences of a capture through a helper container: its refusals (each says what to change),
  * the consent question and its answers. Shared by the extension and the command line; the French
- * is in l10n/fr/captureHelper.json.
+ * is in l10n/fr/captureHelper.json. What a helper capture refuses as any capture does (a spec's
+ * value, tcpdump's refusal of the filter) is worded once, by captureMessages.ts.
  */
-import { MAX_CAPTURE_COUNT, MAX_CAPTURE_SECONDS, MAX_FILTER_LENGTH } from '../model/capture/spec';
-import type { HelperCaptureProblem } from '../model/capture/helperArgv';
+import type { CaptureSpecIssue } from '../model/capture/spec';
+import { captureIssueSentence, filterRefusedSentence } from './captureMessages';
 import type { Translator } from './translator';
 
 /** Everything that stops a helper capture before (or while) it runs. */
 export type HelperCaptureRefusal =
-  | { kind: HelperCaptureProblem; value?: string }
+  | { kind: 'target' }
+  | { kind: 'spec'; issue: CaptureSpecIssue }
   | { kind: 'noImage' }
   | { kind: 'imageMissing'; engine: string; image: string }
   | { kind: 'consentNever'; engine: string }
@@ -23,16 +25,8 @@ export function helperCaptureRefusalMessage(refusal: HelperCaptureRefusal, l10n:
   switch (refusal.kind) {
     case 'target':
       return l10n.t('A helper container captures only in a container\'s network namespace. Capture on a host interface or an engine namespace runs on this machine, as root.');
-    case 'container':
-      return l10n.t('"{0}" is not a container id or name.', refusal.value ?? '');
-    case 'interface':
-      return l10n.t('"{0}" is not an interface name: 1 to 15 characters, without "/", ":" or spaces (or "any").', refusal.value ?? '');
-    case 'count':
-      return l10n.t('The packet limit must be a whole number from 1 to {0}.', String(MAX_CAPTURE_COUNT));
-    case 'duration':
-      return l10n.t('The time limit must be a number of seconds from 1 to {0}.', String(MAX_CAPTURE_SECONDS));
-    case 'filter':
-      return l10n.t('The filter cannot start with "-", hold a control character or be longer than {0} characters.', String(MAX_FILTER_LENGTH));
+    case 'spec':
+      return captureIssueSentence(refusal.issue, l10n);
     case 'noImage':
       return l10n.t('No helper image is set. Set {0} to an image with tcpdump that the engine already has (nothing is pulled).', HELPER_IMAGE_SETTING);
     case 'imageMissing':
@@ -40,7 +34,7 @@ export function helperCaptureRefusalMessage(refusal: HelperCaptureRefusal, l10n:
     case 'consentNever':
       return l10n.t('Helper containers are refused on the engine {0} (you chose Never): nothing was run there. Reset it with the command "Reset Helper Container Consent".', refusal.engine);
     case 'filterRefused':
-      return l10n.t('tcpdump refuses the filter: {0}', refusal.reason);
+      return filterRefusedSentence(refusal.reason, l10n);
     case 'lost':
       return l10n.t('The connection to the engine was lost during the capture. The helper container is removed as soon as a capture starts on that engine again.');
     case 'helperFailed':

@@ -55,7 +55,11 @@ export function isEngineName(value: unknown): value is string {
   return typeof value === 'string' && ENGINE_NAME_PATTERN.test(value);
 }
 
-/** A name the kernel accepts for a network interface (and so a safe single path component). */
+/**
+ * A name the kernel accepts for a network interface (and so a safe single path component): the
+ * kernel's rule (IFNAMSIZ: 1 to 15 bytes; no '/', ':' or white space; not '.' or '..'), and no control
+ * character. The one rule: capture specs, the packet story, the diagram's capture targets, probes.
+ */
 export function isInterfaceName(value: unknown): value is string {
   if (typeof value !== 'string' || value === '' || value === '.' || value === '..') {
     return false;

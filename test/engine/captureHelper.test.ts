@@ -272,7 +272,7 @@ describe('capture through a helper container', { skip: !existsSync('/usr/bin/tcp
   test('a wrong filter is refused by tcpdump\'s own compiler before anything runs (host tcpdump); a good one passes', async () => {
     const engine = client('unix:///var/run/docker.sock');
     const before = helpers().length;
-    await assert.rejects(checkHelperFilter(engine, spec({ filter: 'icmp and hots 10.0.0.1' }), options()), /tcpdump refuses the filter: .*syntax error/);
+    await assert.rejects(checkHelperFilter(engine, spec({ filter: 'icmp and hots 10.0.0.1' }), options()), /tcpdump refuses this filter: .*syntax error/);
     assert.equal(await checkHelperFilter(engine, spec({ filter: 'icmp and host 10.0.0.1' }), options()), 'host');
     assert.equal(helpers().length, before);
   });

@@ -200,6 +200,9 @@ describe("tcpdump's own words", () => {
       assert.ok((counts?.receivedByFilter ?? 0) >= counts!.captured);
     }
     assert.equal(parseCaptureCounts('tcpdump: listening on eth0\n'), undefined);
+    // The packet story counts its hops with it too: one packet is said in the singular, a refusal has no count.
+    assert.equal(parseCaptureCounts('1 packet captured\n')?.captured, 1);
+    assert.equal(parseCaptureCounts('tcpdump: eth9: No such device exists\n'), undefined);
   });
 
   test("a refused filter gives tcpdump's sentence without its prefix", () => {

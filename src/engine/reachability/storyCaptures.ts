@@ -6,7 +6,8 @@
  * filter is built from checked addresses (storyFilter). Nothing is written: `-w /dev/null`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { capturedCount, type StoryPoint } from '../../model/reachability/packetStory';
+import { parseCaptureCounts } from '../../model/capture/tcpdumpOutput';
+import type { StoryPoint } from '../../model/reachability/packetStory';
 
 /** Where a point's capture runs: the namespace file to enter (none: the host's own namespace). */
 export interface StoryCapturePoint extends StoryPoint {
@@ -46,7 +47,7 @@ export async function startStoryCaptures(points: readonly StoryCapturePoint[], f
       await Promise.all(running.map((capture) => stop(capture)));
       const counts = new Map<string, number>();
       for (const capture of running) {
-        const count = capturedCount(capture.stderr);
+        const count = parseCaptureCounts(capture.stderr)?.captured;
         if (count !== undefined) {
           counts.set(capture.point.key, count);
         }

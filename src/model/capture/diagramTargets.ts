@@ -5,7 +5,7 @@
  * stopped containers and namespaces without a container (overlay, load balancer) offer no capture.
  * Pure: the diagram's interface -> node map and the topology it drew.
  */
-import { isInterfaceName } from '../reachability/packetStory';
+import { isInterfaceName } from '../engineValues';
 import type { Topology } from '../topology/types';
 import type { CaptureTarget } from './types';
 

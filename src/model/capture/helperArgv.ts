@@ -4,24 +4,33 @@
  * numbers in range, the filter as ONE argv item that tcpdump parses itself) and the argv. tcpdump's
  * closing counts and complaints are read by model/capture/tcpdumpOutput.ts, as for a local capture. Pure.
  */
-import { captureSpecIssues } from './spec';
+import { captureSpecIssues, type CaptureSpecIssue } from './spec';
 import type { CaptureSpec } from './types';
 
-/** Why a helper capture is refused before anything runs. */
+/** Why a helper capture is refused before anything runs: the field at fault. */
 export type HelperCaptureProblem = 'target' | 'container' | 'interface' | 'count' | 'duration' | 'filter';
+
+/** A spec issue a helper capture can have (its file is written on this side, not by the helper). */
+export type HelperSpecIssue = Exclude<CaptureSpecIssue, { field: 'file' }>;
 
 /**
  * The spec's checks are the local capture's (model/capture/spec.ts: the interface by the kernel's
  * rule, the limits' ranges, the filter never read as an option), plus one: a helper joins a
- * container's namespace, so the target is a container.
+ * container's namespace, so the target is a container ('target' otherwise). The first issue is
+ * worded as the local capture words it (captureIssueSentence).
  */
-export function helperCaptureProblem(spec: CaptureSpec): HelperCaptureProblem | undefined {
+export function helperCaptureIssue(spec: CaptureSpec): 'target' | HelperSpecIssue | undefined {
   if (spec.target.kind !== 'container') {
     // Host interfaces and the engine's namespace files need the local path.
     return 'target';
   }
-  const issue = captureSpecIssues(spec).find((found) => found.field !== 'file');
-  return issue?.field === 'target' ? 'container' : issue?.field;
+  return captureSpecIssues(spec).find((found): found is HelperSpecIssue => found.field !== 'file');
+}
+
+/** helperCaptureIssue's field at fault (the container named by `container`). */
+export function helperCaptureProblem(spec: CaptureSpec): HelperCaptureProblem | undefined {
+  const issue = helperCaptureIssue(spec);
+  return issue === 'target' ? 'target' : issue?.field === 'target' ? 'container' : issue?.field;
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
  * A capture's settings checked before anything runs as root: the interface by the kernel's rule
- * (1-15 bytes, no '/', ':' or white space, not '.' or '..'), the limits (a packet count from 1 to
- * 10^7, a duration from 1 s to a day), the filter (bounded, one line, never read as an option), the
- * file (an absolute path). Whether its folder is writable is the engine side's check (fs). Returns
- * issue codes; src/messages words them. Pure.
+ * (engineValues.isInterfaceName, the one rule the packet story and the diagram's capture targets
+ * use too), the limits (a packet count from 1 to 10^7, a duration from 1 s to a day), the filter
+ * (bounded, one line, never read as an option), the file (an absolute path). Whether its folder is
+ * writable is the engine side's check (fs). Returns issue codes; src/messages words them. Pure.
  */
 import { isEngineId, isEngineName, isInterfaceName } from '../engineValues';
 import type { CaptureSpec, CaptureTarget } from './types';

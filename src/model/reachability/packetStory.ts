@@ -1,11 +1,11 @@
 /**
  * The packet story: while the doctor's probes run, every hop of the path is captured (filtered to
  * the probes' own packets), and the counts say where the packets were last seen and where they
- * vanished. This module is the pure half: which hops can be captured, the capture filter, tcpdump's
- * closing count, and the path rewritten from the counts. The captures themselves run in
- * src/engine/reachability/storyCaptures.ts.
+ * vanished. This module is the pure half: which hops can be captured, the capture filter, and the
+ * path rewritten from the counts. The captures themselves run in src/engine/reachability/storyCaptures.ts,
+ * and tcpdump's closing count is read as Capture Packets reads it (model/capture/tcpdumpOutput.ts).
  */
-import { isIpAddress } from '../engineValues';
+import { isInterfaceName, isIpAddress } from '../engineValues';
 import type { PathHop, ReachPath } from './types';
 
 /** A hop the story captures on: an interface with a name, in the host's or a container's namespace. */
@@ -19,11 +19,6 @@ export interface StoryPoint {
 }
 
 const CAPTURED_KINDS = new Set<PathHop['kind']>(['interface', 'veth', 'bridge']);
-
-/** The kernel's interface name rule (IFNAMSIZ): 1-15 bytes, no slash, no whitespace, not `.` or `..`. */
-export function isInterfaceName(name: string): boolean {
-  return /^[^\s/:]{1,15}$/.test(name) && name !== '.' && name !== '..';
-}
 
 export function hopKey(hop: Pick<PathHop, 'namespace' | 'name'>): string {
   return `${hop.namespace ?? ''}|${hop.name ?? ''}`;
@@ -66,12 +61,6 @@ export function storyFilter(addresses: readonly string[], port?: number): string
     return v6 ? `(icmp6 and ip6[40] == 128 and dst host ${address})` : `(icmp and icmp[icmptype] == icmp-echo and dst host ${address})`;
   });
   return parts.join(' or ');
-}
-
-/** tcpdump's closing line "N packets captured" (on stderr when it stops); undefined when absent. */
-export function capturedCount(stderr: string): number | undefined {
-  const match = /^(\d+) packets? captured$/m.exec(stderr);
-  return match ? Number(match[1]) : undefined;
 }
 
 /**
