@@ -163,15 +163,31 @@ class Collected {
   }
 }
 
-/** Facts from what the helper printed; a failure when it said nothing usable. */
-function factsOf(end: HelperEnd, collected: Collected, sandboxes: readonly SandboxInfo[]): HostFacts {
+/** The engine still answers (a cut output: the helper died, or the connection did). */
+async function answers(api: ContainerRunApi, image: string): Promise<boolean> {
+  try {
+    await api.imagePresent(image);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Facts from what the helper printed; a failure when it said nothing usable. An output without its
+ * end line, from an engine that no longer answers, is a lost connection (the stream of a killed
+ * engine may end without an error).
+ */
+async function factsOf(api: ContainerRunApi, image: string, end: HelperEnd, collected: Collected, sandboxes: readonly SandboxInfo[]): Promise<HostFacts> {
   if (collected.overflow) {
     throw new HelperObservationError('failed', `the helper printed more than ${OBSERVE_OUTPUT_MAX_BYTES / 1024 / 1024} MB: its output was not read`);
   }
-  const facts = parseHelperObservation(collected.text, sandboxes);
-  if (end.lost && (facts.namespaces.length === 0 || facts.warnings.some((warning) => warning.includes('cut short')))) {
-    throw new HelperObservationError('lost', `the connection to the engine dropped during the read${end.error ? `: ${engineMessageOf(end.error) || String(end.error)}` : ''}`);
+  const text = collected.text;
+  const complete = /(^|\n)E\n?$/.test(text);
+  if (!complete && (end.lost || !(await answers(api, image)))) {
+    throw new HelperObservationError('lost', `the connection to the engine dropped during the read (${collected.bytes} bytes read)${end.error ? `: ${engineMessageOf(end.error) || String(end.error)}` : ''}`);
   }
+  const facts = parseHelperObservation(text, sandboxes);
   if (facts.namespaces[0]?.kind !== 'host') {
     const why = collected.stderrTail || facts.warnings[0] || 'no output';
     throw new HelperObservationError('failed', `the helper container did not read the host: ${why}`);
@@ -210,7 +226,7 @@ async function runHelper(api: ContainerRunApi, options: HelperObservationOptions
     if (end === 'timeout') {
       throw new HelperObservationError('timeout', `the helper container did not finish within ${timeoutMs} ms (${collected.bytes} bytes read); it was removed`);
     }
-    return factsOf(end === 'overflow' ? { lost: false } : end, collected, options.sandboxes);
+    return await factsOf(api, options.image, end === 'overflow' ? { lost: false } : end, collected, options.sandboxes);
   } catch (error) {
     throw startFailure(error);
   } finally {
