@@ -198,6 +198,7 @@ async function factsOf(api: ContainerRunApi, image: string, end: HelperEnd, coll
 /** Starts the helper and waits for its end, within the time limit; the helper is removed whatever happens. */
 async function runHelper(api: ContainerRunApi, options: HelperObservationOptions, timeoutMs: number, report: (name: string) => void): Promise<HostFacts> {
   let helper: HelperRun | undefined;
+  let complete = false;
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
   let stop: () => void = () => undefined;
@@ -226,12 +227,17 @@ async function runHelper(api: ContainerRunApi, options: HelperObservationOptions
     if (end === 'timeout') {
       throw new HelperObservationError('timeout', `the helper container did not finish within ${timeoutMs} ms (${collected.bytes} bytes read); it was removed`);
     }
-    return await factsOf(api, options.image, end === 'overflow' ? { lost: false } : end, collected, options.sandboxes);
+    const facts = await factsOf(api, options.image, end === 'overflow' ? { lost: false } : end, collected, options.sandboxes);
+    complete = end !== 'overflow' && !end.lost;
+    return facts;
   } catch (error) {
     throw startFailure(error);
   } finally {
     clearTimeout(timer);
-    if (helper) {
+    if (helper && complete) {
+      // It exited by itself and AutoRemove is removing it: the removal is sent, the read does not wait for it.
+      void removeHelper(api, helper);
+    } else if (helper) {
       await removeHelper(api, helper);
     }
   }
@@ -251,13 +257,8 @@ export async function observeThroughHelper(api: ContainerRunApi, options: Helper
     if (options.image.trim() === '' || /\s/.test(options.image)) {
       throw new HelperObservationError('imageMissing', 'no helper image is set (an image with busybox that the engine already has)');
     }
-    await removeLeftovers(api, log);
-    let present: boolean;
-    try {
-      present = await api.imagePresent(options.image);
-    } catch (error) {
-      throw startFailure(error);
-    }
+    // Side by side: a leftover sweep does not delay the image check.
+    const [present] = await Promise.all([api.imagePresent(options.image).catch((error: unknown) => Promise.reject(startFailure(error))), removeLeftovers(api, log)]);
     if (!present) {
       throw new HelperObservationError('imageMissing', `the engine has no image ${options.image} (nothing is pulled)`);
     }

@@ -6,14 +6,13 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Address6 } from 'ip-address';
 import { shellCommand } from '../model/safeText';
 import type { DefaultRoute, LinkFact, LinkKind } from '../model/topology/facts';
-import { attachLearnedMacs, devtypeOf, hexToIpv4, linkFromSysfs, markVethPeers, parseBridgeForward, parseDefaultRoutes, parseDefaultRoutes6 } from '../model/topology/hostReadings';
-import type { ForwardingEntry, SysfsLink } from '../model/topology/hostReadings';
+import { attachLearnedMacs, devtypeOf, linkFromSysfs, macFromEui64, markVethPeers, parseBridgeForward, parseDefaultRoutes, parseDefaultRoutes6, parseFibTrieLocal, parseIfInet6, parseRoutes, procNetAddresses } from '../model/topology/hostReadings';
+import type { ForwardingEntry, ProcNetAddresses, SysfsLink } from '../model/topology/hostReadings';
 
 // The pure parsers of host files live in the model (the helper level reads the same values on an engine's host).
-export { parseBridgeForward, parseDefaultRoutes, parseDefaultRoutes6 };
+export { macFromEui64, parseBridgeForward, parseDefaultRoutes, parseDefaultRoutes6, parseFibTrieLocal, parseIfInet6, parseRoutes };
 export type { ForwardingEntry };
 
 // ---- `ip -j -d addr show` -------------------------------------------------------------------------
@@ -207,119 +206,10 @@ export function parseNetDev(text: string): string[] {
     .filter((name): name is string => Boolean(name));
 }
 
-function ipv4ToNumber(address: string): number {
-  return address.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
-}
-
-/** Connected routes (interface, network, prefix) from /proc/<pid>/net/route. */
-export function parseRoutes(text: string): { iface: string; network: string; prefix: number }[] {
-  const routes: { iface: string; network: string; prefix: number }[] = [];
-  for (const line of text.split('\n').slice(1)) {
-    const cols = line.trim().split(/\s+/);
-    if (cols.length < 8) {
-      continue;
-    }
-    const [iface, destination, gateway, , , , , mask] = cols;
-    if (gateway !== '00000000' || destination === '00000000') {
-      continue;
-    }
-    const maskNumber = ipv4ToNumber(hexToIpv4(mask));
-    const prefix = maskNumber.toString(2).replace(/0+$/, '').length;
-    routes.push({ iface, network: hexToIpv4(destination), prefix });
-  }
-  return routes;
-}
-
-/** Local IPv4 addresses from /proc/<pid>/net/fib_trie ("/32 host LOCAL" leaves), loopback ones included. */
-export function parseFibTrieLocal(text: string): string[] {
-  const lines = text.split('\n');
-  const out = new Set<string>();
-  for (let i = 1; i < lines.length; i++) {
-    if (/\/32 host LOCAL/.test(lines[i])) {
-      const match = /\|--\s+(\d+\.\d+\.\d+\.\d+)/.exec(lines[i - 1]);
-      if (match) {
-        out.add(match[1]);
-      }
-    }
-  }
-  return [...out];
-}
-
-function ipv6Of(hex32: string): string {
-  return new Address6(hex32.match(/.{4}/g)!.join(':')).correctForm();
-}
-
-/** IPv6 addresses by interface name from /proc/<pid>/net/if_inet6: global and host scope (as `ip addr` lists them), link-local apart. */
-export function parseIfInet6(text: string): { name: string; address: string; linkLocal: boolean; hex: string }[] {
-  const out: { name: string; address: string; linkLocal: boolean; hex: string }[] = [];
-  for (const line of text.split('\n')) {
-    const cols = line.trim().split(/\s+/);
-    if (cols.length < 6 || !['00', '10', '20'].includes(cols[3])) {
-      continue;
-    }
-    out.push({ name: cols[5], address: `${ipv6Of(cols[0])}/${parseInt(cols[2], 16)}`, linkLocal: cols[3] === '20', hex: cols[0] });
-  }
-  return out;
-}
-
-/** The MAC a link-local IPv6 address was made from (modified EUI-64: `…xx:xxff:fexx:xxxx`), when it was. */
-export function macFromEui64(hex32: string): string | undefined {
-  const id = hex32.slice(16).toLowerCase();
-  if (!/^fe80/i.test(hex32) || id.slice(6, 10) !== 'fffe') {
-    return undefined;
-  }
-  const bytes = [id.slice(0, 2), id.slice(2, 4), id.slice(4, 6), id.slice(10, 12), id.slice(12, 14), id.slice(14, 16)];
-  bytes[0] = (parseInt(bytes[0], 16) ^ 0x02).toString(16).padStart(2, '0');
-  return bytes.join(':');
-}
-
-function inSubnet(address: string, network: string, prefix: number): boolean {
-  return prefix === 0 || ipv4ToNumber(address) >>> (32 - prefix) === ipv4ToNumber(network) >>> (32 - prefix);
-}
-
-/** Addresses (as `ip addr` shows them) and EUI-64 MACs by interface name, from one /proc/<pid>/net. */
-interface ProcNetAddresses {
-  addresses: Map<string, string[]>;
-  /** Addresses whose subnet has connected routes on several interfaces: put on each of them. */
-  ambiguous: Map<string, string[]>;
-  macs: Map<string, string>;
-}
-
-/**
- * Each local IPv4 address goes to the interface of the most specific connected route holding it
- * (loopback ones to `lo`, as /8); IPv6 ones come with their interface's name. procfs does not say
- * which interface holds an address: when two interfaces have routes to its subnet (a hand-made
- * link on a Docker network's subnet), it goes to both and is marked ambiguous.
- */
+/** Addresses and EUI-64 MACs by interface name from one /proc/<pid>/net (hostReadings.ts procNetAddresses). */
 async function readProcNetAddresses(dir: string, names: string[]): Promise<ProcNetAddresses> {
   const [route, fib, inet6] = await Promise.all(['route', 'fib_trie', 'if_inet6'].map((file) => readTrim(path.join(dir, file))));
-  const routes = parseRoutes(route ?? '').sort((a, b) => b.prefix - a.prefix);
-  const v6 = parseIfInet6(inet6 ?? '');
-  const result: ProcNetAddresses = { addresses: new Map(names.map((name) => [name, []])), ambiguous: new Map(), macs: new Map() };
-  const add = (name: string, address: string) => result.addresses.get(name)?.push(address);
-  for (const address of parseFibTrieLocal(fib ?? '')) {
-    if (address.startsWith('127.')) {
-      add('lo', `${address}/8`);
-      continue;
-    }
-    const matching = routes.filter((r) => inSubnet(address, r.network, r.prefix) && result.addresses.has(r.iface));
-    const holders = [...new Set(matching.filter((r) => r.prefix === matching[0].prefix).map((r) => r.iface))];
-    for (const iface of holders) {
-      add(iface, `${address}/${matching[0].prefix}`);
-      if (holders.length > 1) {
-        result.ambiguous.set(iface, [...(result.ambiguous.get(iface) ?? []), `${address}/${matching[0].prefix}`]);
-      }
-    }
-  }
-  for (const entry of v6) {
-    if (!entry.linkLocal) {
-      add(entry.name, entry.address);
-    } else if (!result.macs.has(entry.name)) {
-      const mac = macFromEui64(entry.hex);
-      if (mac) result.macs.set(entry.name, mac);
-    }
-  }
-  return result;
+  return procNetAddresses({ route: route ?? '', fib: fib ?? '', inet6: inet6 ?? '' }, names);
 }
 
 /**

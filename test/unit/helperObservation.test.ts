@@ -92,6 +92,19 @@ for (const recording of recordings) {
       }
     });
 
+    test('each container namespace was read through its process (no process of the helper\'s), the named one entered (nsenter, ip -o addr)', () => {
+      const blocks = recording.stdout.split('\nN ').slice(1).map((block) => block.split('\n'));
+      const blockOf = (file: string) => blocks.find((lines) => lines[0].endsWith(` ${file}`))!;
+      for (const sandbox of recording.sandboxes) {
+        assert.equal(blockOf(path.basename(sandbox.sandboxKey!))[1], `Q ${sandbox.pid}`);
+      }
+      assert.match(recording.stdout, /\nG\n\/proc\/\d+\/net\/route:Iface/);
+      if (recording.recordedWith.named) {
+        const named = blockOf(recording.recordedWith.named);
+        assert.ok(named.includes('A') && !named.some((line) => line.startsWith('Q ')));
+      }
+    });
+
     test('the bridge learned the MAC of the container end behind each of its ports (brforward)', () => {
       const host = facts.namespaces[0];
       const handMade = host.links.find((link) => link.name === recording.recordedWith.handMade)!;

@@ -12,7 +12,7 @@ import { Address4, Address6 } from 'ip-address';
 import { isInterfaceName } from '../engineValues';
 import type { DefaultRoute, HostFacts, LinkFact, NamespaceFact, NamespaceKind, SandboxInfo } from './facts';
 import { namespaceKindOf } from './facts';
-import { attachLearnedMacs, linkFromSysfs, markVethPeers, parseBridgeForward, parseDefaultRoutes, parseDefaultRoutes6 } from './hostReadings';
+import { attachLearnedMacs, linkFromSysfs, markVethPeers, parseBridgeForward, parseDefaultRoutes, parseDefaultRoutes6, procNetAddresses } from './hostReadings';
 import type { ForwardingEntry, SysfsLink } from './hostReadings';
 import { isNetnsDir, NAMED_NETNS_DIRS } from './helperScript';
 
@@ -61,7 +61,20 @@ interface Block {
   masters: Map<string, string>;
   tables: Map<string, ForwardingEntry[]>;
   addresses: string[];
+  /** Read through a process in it (`Q <pid>`): that pid; its /proc/<pid>/net lines come in the G section. */
+  pid?: string;
+  procNet: ProcNetLines;
 }
+
+/** A namespace's /proc/<pid>/net route, fib_trie (the local addresses and the line before each) and if_inet6 lines. */
+interface ProcNetLines {
+  route: string[];
+  fib: string[];
+  inet6: string[];
+}
+
+/** A line of the G section: `grep -H` output, `/proc/<pid>/net/<file>:<line>` (`-` before a context line). */
+const PROC_NET_LINE = /^\/proc\/(\d{1,10})\/net\/(route|fib_trie|if_inet6)[:-](.*)$/;
 
 /** `-` stands for a file that is absent. */
 function value(field: string | undefined): string | undefined {
@@ -170,6 +183,30 @@ function attachAddresses(block: Block, warnings: Warnings): void {
   }
 }
 
+/**
+ * The addresses of a namespace read through a process in it, as the sysfs level reads a container's
+ * (hostReadings.ts procNetAddresses): IPv6 with their interface, IPv4 on the interface of the
+ * connected route that holds them (on each, marked ambiguous, when several do).
+ */
+function attachProcNetAddresses(block: Block): void {
+  const files = { route: block.procNet.route.join('\n'), fib: block.procNet.fib.join('\n'), inet6: block.procNet.inet6.join('\n') };
+  const { addresses, ambiguous } = procNetAddresses(files, block.links.map((link) => link.name));
+  for (const link of block.links) {
+    link.addresses = (addresses.get(link.name) ?? []).filter((cidr) => isCidr(cidr));
+    const unsure = ambiguous.get(link.name);
+    if (unsure) {
+      link.ambiguousAddresses = unsure;
+    }
+  }
+}
+
+/** A CIDR as the parsers write it (a hostile procfs copy could hold anything). */
+function isCidr(cidr: string): boolean {
+  const [address, bits] = cidr.split('/');
+  const v4 = /^\d+\.\d+\.\d+\.\d+$/.test(address) && Address4.isValid(address);
+  return (v4 || Address6.isValid(address)) && /^\d{1,3}$/.test(bits ?? '') && Number(bits) <= (v4 ? 32 : 128);
+}
+
 function finish(block: Block, warnings: Warnings): NamespaceFact {
   const links: SysfsLink[] = [];
   for (const link of block.links) {
@@ -182,7 +219,11 @@ function finish(block: Block, warnings: Warnings): NamespaceFact {
   attachLearnedMacs(links, block.tables);
   markVethPeers(links);
   block.links = links;
-  attachAddresses(block, warnings);
+  if (block.pid !== undefined) {
+    attachProcNetAddresses(block);
+  } else {
+    attachAddresses(block, warnings);
+  }
   const fact: NamespaceFact = { name: block.name, kind: block.kind, containerIds: block.containerIds, links: (links as LinkFact[]).sort((a, b) => a.ifindex - b.ifindex) };
   if (block.path !== undefined) {
     fact.path = block.path;
@@ -214,7 +255,7 @@ function startBlock(fields: string[], sandboxes: readonly SandboxInfo[], first: 
   if (!PATTERNS.inode.test(inode ?? '')) {
     return 'a namespace line without its inode';
   }
-  const base = { inode, links: [], masters: new Map(), tables: new Map(), addresses: [] };
+  const base = { inode, links: [], masters: new Map(), tables: new Map(), addresses: [], procNet: { route: [], fib: [], inet6: [] } };
   if (first) {
     return fields.length === 3 && dir === 'host' ? { ...base, name: 'host', kind: 'host', containerIds: [] } : 'the host namespace is not the first one';
   }
@@ -227,12 +268,16 @@ function startBlock(fields: string[], sandboxes: readonly SandboxInfo[], first: 
   return { ...base, name: file, kind, path: nsPath, containerIds };
 }
 
-type Section = { tag: 'F'; bridge: string; bytes: number[]; bad: boolean } | { tag: 'A' };
+type Section = { tag: 'F'; bridge: string; bytes: number[]; bad: boolean } | { tag: 'A' } | { tag: 'G' };
 
 /** The helper's lines, one at a time: the namespace being read, and the section (F, A) inside it. */
 class Readout {
   readonly warnings = new Warnings();
   readonly namespaces: NamespaceFact[] = [];
+  /** The namespaces read whole, in order; finished at the end (those read through a pid need the G section). */
+  private readonly completed: Block[] = [];
+  private readonly procNet = new Map<string, ProcNetLines>();
+  private procNetEnded = false;
   readonly routes: string[] = [];
   readonly routes6: string[] = [];
   ended = false;
@@ -275,6 +320,14 @@ class Readout {
       case 'R6':
         this.routes6.push(line.slice(3));
         break;
+      case 'Q':
+        if (this.block && fields.length === 2 && PATTERNS.index.test(fields[1])) {
+          this.block.pid = fields[1];
+        }
+        break;
+      case 'G':
+        this.section = { tag: 'G' };
+        break;
       case 'W':
         this.warnings.add(`the helper: ${quote(line.slice(2))}`);
         break;
@@ -288,6 +341,16 @@ class Readout {
 
   close(): void {
     this.drop('its reading was cut short');
+    for (const block of this.completed) {
+      if (block.pid === undefined) {
+        this.namespaces.push(finish(block, this.warnings));
+      } else if (this.procNetEnded) {
+        block.procNet = this.procNet.get(block.pid) ?? block.procNet;
+        this.namespaces.push(finish(block, this.warnings));
+      } else {
+        this.warnings.add(`${block.path ?? block.name}: its addresses were cut short`);
+      }
+    }
     if (!this.ended) {
       this.warnings.add("the helper's output ended before its end line (cut short)");
     }
@@ -297,6 +360,10 @@ class Readout {
   }
 
   private sectionLine(section: Section, line: string): void {
+    if (section.tag === 'G') {
+      this.procNetLine(line);
+      return;
+    }
     if (section.tag === 'A') {
       if (line === 'A.') {
         this.section = undefined;
@@ -319,6 +386,22 @@ class Readout {
     }
   }
 
+  private procNetLine(line: string): void {
+    if (line === 'G.') {
+      this.section = undefined;
+      this.procNetEnded = true;
+      return;
+    }
+    const match = PROC_NET_LINE.exec(line);
+    if (!match) {
+      return; // grep's `--` between groups, or noise
+    }
+    const [, pid, file, text] = match;
+    const lines = this.procNet.get(pid) ?? { route: [], fib: [], inet6: [] };
+    this.procNet.set(pid, lines);
+    (file === 'route' ? lines.route : file === 'fib_trie' ? lines.fib : lines.inet6).push(text);
+  }
+
   private drop(why: string): void {
     if (this.block) {
       this.warnings.add(`${this.block.path ?? this.block.name}: ${why}`);
@@ -333,7 +416,7 @@ class Readout {
     this.sawNamespace = true;
     if (typeof started === 'string') {
       this.warnings.add(started);
-    } else if (this.seen.has(started.inode) || this.namespaces.some((ns) => ns.name === started.name)) {
+    } else if (this.seen.has(started.inode) || this.completed.some((ns) => ns.name === started.name)) {
       this.warnings.add(`the namespace ${quote(started.name)} is listed twice`);
     } else {
       this.seen.add(started.inode);
@@ -369,7 +452,7 @@ class Readout {
 
   private end(status: string): void {
     if (this.block && status === '0') {
-      this.namespaces.push(finish(this.block, this.warnings));
+      this.completed.push(this.block);
       this.block = undefined;
     } else {
       this.drop(`the helper could not read it (status ${quote(status)}; it may have gone meanwhile)`);
