@@ -8,7 +8,7 @@
  * `ip netns add dneobs-x` namespace). What the helper reads is compared with `ip -j -d addr` run
  * inside the node (its host namespace) and inside each namespace, item by item: namespaces,
  * bridges, veth pairs (`@ifN` both ways), addresses and MACs; the topology drawn from it shows the
- * hand-made veth as not managed by Docker. Then hygiene: no helper left after a normal read, after
+ * hand-made veth as not managed by Docker; the `docker run` shown for consent reads the same. Then hygiene: no helper left after a normal read, after
  * the reading process is SIGKILLed (between create and start, and while the helper runs: the next
  * read sweeps), and after the connection drops mid-read (the node's dockerd killed, restarted: the
  * next read leaves none).
@@ -22,7 +22,9 @@ import { after, before, describe, test } from 'node:test';
 import { resolveTarget } from '../../src/engine/connection';
 import { EngineClient } from '../../src/engine/engineClient';
 import type { EngineClientOptions } from '../../src/engine/engineClient';
-import { HelperObservationError, observeThroughHelper } from '../../src/engine/helperObservation';
+import { HelperObservationError, observationCreateRequest, observeThroughHelper } from '../../src/engine/helperObservation';
+import { helperDockerRunArgs } from '../../src/model/helperContainerSpec';
+import { parseHelperObservation } from '../../src/model/topology/helperReadout';
 import { parseDockerHost } from '../../src/model/connectionResolution';
 import { buildInventory } from '../../src/model/inventory';
 import { buildTopology } from '../../src/model/topology/build';
@@ -231,6 +233,14 @@ describe('the helper observation level on a remote engine (a second dockerd)', {
     assert.equal((await client.info()).Name, node.name, 'the TLS engine is the node');
     sameAsUnix(await observe(client));
     await waitFor('no helper left', () => helpersOnNode().length === 0, { timeoutMs: 10_000 });
+  });
+
+  test('the `docker run` the consent modal shows, run with the docker CLI, makes the same read and leaves nothing', () => {
+    const args = helperDockerRunArgs(observationCreateRequest(TEST_IMAGE, sandboxes));
+    assert.deepEqual(args.slice(0, 2), ['docker', 'run']);
+    const stdout = execFileSync('docker', ['-H', node.host, ...args.slice(1)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    sameAsUnix(parseHelperObservation(stdout, sandboxes));
+    assert.deepEqual(helpersOnNode(), [], '--rm removed it');
   });
 
   test('the host namespace only (the overview): one namespace, the same host interfaces', async () => {
