@@ -1,10 +1,10 @@
 /**
  * The one place that starts, labels, talks to and removes helper containers on an engine (capture,
  * and the helper observation level). A capture helper joins a container's network namespace and
- * keeps only the capabilities it names; an observation helper runs in the host's network and process
- * namespaces (helperContainerSpec.ts). Every helper is labelled (io.github.dne.helper=<purpose>, its session, the
- * client machine's host hash and pid, its deadline), is attached BEFORE it starts (so no byte of its
- * output is missed) and is removed on every path: its own exit (AutoRemove), a stop (a signal, then
+ * keeps only the capabilities it names; an observation helper runs in the host's network and
+ * process namespaces (helperContainerSpec.ts). Every helper is labelled (io.github.dne.helper=
+ * <purpose>, its session, the client machine's host hash and pid, its deadline), is attached BEFORE
+ * it starts (so no byte of its output is missed) and is removed on every path: its own exit (AutoRemove), a stop (a signal, then
  * remove), an error, a lost connection (remove when the engine answers again), and — when the
  * client was killed — by the next start's sweep (`sweepHelpers`).
  */
