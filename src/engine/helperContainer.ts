@@ -1,9 +1,10 @@
 /**
- * The one place that starts, labels, talks to and removes helper containers on an engine (capture
- * first; the helper observation level next). A helper joins a container's network namespace, keeps
- * only the capabilities it names, is labelled (io.github.dne.helper=<purpose>, its session, the
- * client machine's host hash and pid, its deadline), is attached BEFORE it starts (so no byte of its
- * output is missed) and is removed on every path: its own exit (AutoRemove), a stop (a signal, then
+ * The one place that starts, labels, talks to and removes helper containers on an engine (capture,
+ * and the helper observation level). A capture helper joins a container's network namespace and
+ * keeps only the capabilities it names; an observation helper runs in the host's network and
+ * process namespaces (helperContainerSpec.ts). Every helper is labelled (io.github.dne.helper=
+ * <purpose>, its session, the client machine's host hash and pid, its deadline), is attached BEFORE
+ * it starts (so no byte of its output is missed) and is removed on every path: its own exit (AutoRemove), a stop (a signal, then
  * remove), an error, a lost connection (remove when the engine answers again), and — when the
  * client was killed — by the next start's sweep (`sweepHelpers`).
  */
@@ -11,7 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import { EngineStreamDemuxer } from '../model/capture/engineStream';
 import { abandonedHelpers, helperCreateRequest, helperRequestProblem, HELPER_LABEL } from '../model/helperContainerSpec';
-import type { HelperPurpose, HelperRequest } from '../model/helperContainerSpec';
+import type { HelperRequest } from '../model/helperContainerSpec';
 import type { AttachedStream, ContainerRunApi } from './engineApi';
 
 /** A random session id for a helper's labels and name. */
@@ -53,17 +54,17 @@ export async function sweepHelpers(api: ContainerRunApi, options: { now?: number
   return removed;
 }
 
-export interface HelperStartOptions {
-  purpose: HelperPurpose;
+interface HelperStartCommon {
   image: string;
-  joinContainerId: string;
   argv: string[];
-  capabilities: string[];
   /** Unix seconds after which the helper is abandoned if still there. */
   deadline?: number;
   onStdout?: (chunk: Uint8Array) => void;
   onStderr?: (chunk: Uint8Array) => void;
 }
+
+/** What to start: a capture helper in a container's namespace, or an observation helper on the host (helperContainerSpec.ts). */
+export type HelperStartOptions = HelperStartCommon & ({ purpose: 'capture'; joinContainerId: string; capabilities: string[] } | { purpose: 'observe' });
 
 /** Why the helper's output ended: it exited (the stream closed cleanly) or the connection was lost. */
 export interface HelperEnd {
@@ -95,16 +96,9 @@ export class HelperRequestError extends Error {
  * before the error is passed on; nothing is left on the engine.
  */
 export async function startHelper(api: ContainerRunApi, options: HelperStartOptions): Promise<HelperRun> {
-  const request: HelperRequest = {
-    purpose: options.purpose,
-    session: newHelperSession(),
-    image: options.image,
-    joinContainerId: options.joinContainerId,
-    argv: options.argv,
-    capabilities: options.capabilities,
-    client: { hostHash: clientHostHash(), pid: process.pid },
-    deadline: options.deadline,
-  };
+  const common = { session: newHelperSession(), image: options.image, argv: options.argv, client: { hostHash: clientHostHash(), pid: process.pid }, deadline: options.deadline };
+  const request: HelperRequest =
+    options.purpose === 'capture' ? { ...common, purpose: 'capture', joinContainerId: options.joinContainerId, capabilities: options.capabilities } : { ...common, purpose: 'observe' };
   const problem = helperRequestProblem(request);
   if (problem) {
     throw new HelperRequestError(problem);

@@ -1,6 +1,6 @@
 /**
- * Short-lived helper containers the extension runs on an engine (capture today; the helper
- * observation level of issue 20 next), as plain data: the labels that mark them, the create
+ * Short-lived helper containers the extension runs on an engine (packet capture, and the helper
+ * observation level), as plain data: the labels that mark them, the create
  * request, and which leftovers a later start may remove. Pure: the engine calls are in
  * src/engine/helperContainer.ts.
  */
@@ -16,22 +16,53 @@ export const HELPER_PID_LABEL = 'io.github.dne.helper.pid';
 /** Unix seconds after which the helper has outlived any limit it was given (absent: no time limit). */
 export const HELPER_DEADLINE_LABEL = 'io.github.dne.helper.deadline';
 
-export type HelperPurpose = 'capture';
+/** `capture`: tcpdump in a container's namespace; `observe`: the helper observation level, reading the engine's host. */
+export type HelperPurpose = 'capture' | 'observe';
 
-export interface HelperRequest {
-  purpose: HelperPurpose;
+interface HelperRequestCommon {
   /** Random hex, 8 to 32 characters. */
   session: string;
   image: string;
-  /** The container whose network namespace the helper joins (`NetworkMode: container:<id>`). */
-  joinContainerId: string;
   argv: string[];
-  /** The only capabilities kept (every other one is dropped). */
-  capabilities: string[];
   client: { hostHash: string; pid: number };
   /** Unix seconds (see HELPER_DEADLINE_LABEL). */
   deadline?: number;
 }
+
+/** A capture helper: joined to one container's network namespace, with the few capabilities it names. */
+export interface CaptureHelperRequest extends HelperRequestCommon {
+  purpose: 'capture';
+  /** The container whose network namespace the helper joins (`NetworkMode: container:<id>`). */
+  joinContainerId: string;
+  /** The only capabilities kept (every other one is dropped). */
+  capabilities: string[];
+}
+
+/**
+ * An observation helper: in the engine host's network and process namespaces (`--network=host
+ * --pid=host`), with the capabilities that reading every namespace needs (OBSERVE_CAPABILITIES).
+ */
+export interface ObserveHelperRequest extends HelperRequestCommon {
+  purpose: 'observe';
+}
+
+export type HelperRequest = CaptureHelperRequest | ObserveHelperRequest;
+
+/**
+ * What the observation helper needs, and nothing more (rather than `--privileged`, which also hands
+ * it every device and which Docker 20.10 cannot even start where the host's capability bounding
+ * set lacks one it knows, as on this project's test machine: "unable to apply caps"):
+ * - SYS_ADMIN: enter another network namespace (setns) and mount a fresh sysfs inside it;
+ * - SYS_PTRACE: reach the host's file system through /proc/<pid>/root (its namespace files).
+ */
+export const OBSERVE_CAPABILITIES: readonly string[] = ['SYS_ADMIN', 'SYS_PTRACE'];
+
+/**
+ * The observation helper's security options: no new privileges; AppArmor's docker-default profile
+ * forbids mount (unconfined instead) and SELinux labels would deny the host's files (disabled).
+ * Engines without AppArmor or SELinux accept and ignore them.
+ */
+export const OBSERVE_SECURITY_OPTIONS: readonly string[] = ['no-new-privileges', 'apparmor=unconfined', 'label=disable'];
 
 /** The body of `POST /containers/create` for a helper, and its name. */
 export interface HelperCreateRequest {
@@ -47,8 +78,12 @@ export interface HelperCreateRequest {
     OpenStdin: false;
     HostConfig: {
       NetworkMode: string;
+      /** `host` for the observation helper (it reads /proc of the host's processes). */
+      PidMode?: 'host';
       CapDrop: string[];
       CapAdd: string[];
+      /** Explicitly no init process (an engine's `init: true` default would put one between the shim and the script). */
+      Init?: false;
       AutoRemove: true;
       SecurityOpt: string[];
       LogConfig: { Type: string; Config: Record<string, string> };
@@ -67,10 +102,10 @@ export function helperRequestProblem(request: HelperRequest): HelperRequestProbl
   if (!SESSION.test(request.session)) {
     return 'session';
   }
-  if (!CONTAINER_ID.test(request.joinContainerId)) {
+  if (request.purpose === 'capture' && !CONTAINER_ID.test(request.joinContainerId)) {
     return 'containerId';
   }
-  if (!request.capabilities.every((capability) => CAPABILITY.test(capability))) {
+  if (request.purpose === 'capture' && !request.capabilities.every((capability) => CAPABILITY.test(capability))) {
     return 'capability';
   }
   if (request.image.trim() === '' || request.image.length > 255 || /\s/.test(request.image)) {
@@ -86,12 +121,7 @@ export function helperName(request: Pick<HelperRequest, 'purpose' | 'session'>):
   return `dne-helper-${request.purpose}-${request.session}`;
 }
 
-/**
- * The create request: joined to the target's network namespace, every capability dropped but the
- * ones named, no new privileges, removed by the engine when it exits, its output not logged (the
- * pcap goes through the attach stream only, never into the engine's log files).
- */
-export function helperCreateRequest(request: HelperRequest): HelperCreateRequest {
+function helperLabels(request: HelperRequest): Record<string, string> {
   const labels: Record<string, string> = {
     [HELPER_LABEL]: request.purpose,
     [HELPER_SESSION_LABEL]: request.session,
@@ -101,17 +131,48 @@ export function helperCreateRequest(request: HelperRequest): HelperCreateRequest
   if (request.deadline !== undefined) {
     labels[HELPER_DEADLINE_LABEL] = String(Math.ceil(request.deadline));
   }
+  return labels;
+}
+
+/**
+ * The create request. A capture helper: joined to the target's network namespace, every capability
+ * dropped but the ones named, no new privileges. An observation helper: in the host's network and
+ * process namespaces with OBSERVE_CAPABILITIES. Both: removed by the engine when they exit, their
+ * output not logged (it goes through the attach stream only, never into the engine's log files).
+ */
+export function helperCreateRequest(request: HelperRequest): HelperCreateRequest {
+  const common = {
+    Image: request.image,
+    Cmd: request.argv,
+    Labels: helperLabels(request),
+    AttachStdin: false,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+    OpenStdin: false,
+  } as const;
+  if (request.purpose === 'observe') {
+    return {
+      name: helperName(request),
+      body: {
+        ...common,
+        HostConfig: {
+          NetworkMode: 'host',
+          PidMode: 'host',
+          CapDrop: ['ALL'],
+          CapAdd: [...OBSERVE_CAPABILITIES],
+          Init: false,
+          AutoRemove: true,
+          SecurityOpt: [...OBSERVE_SECURITY_OPTIONS],
+          LogConfig: { Type: 'none', Config: {} },
+        },
+      },
+    };
+  }
   return {
     name: helperName(request),
     body: {
-      Image: request.image,
-      Cmd: request.argv,
-      Labels: labels,
-      AttachStdin: false,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-      OpenStdin: false,
+      ...common,
       HostConfig: {
         NetworkMode: `container:${request.joinContainerId}`,
         CapDrop: ['ALL'],
@@ -122,6 +183,42 @@ export function helperCreateRequest(request: HelperRequest): HelperCreateRequest
       },
     },
   };
+}
+
+/**
+ * The `docker run` command line that makes the same container as `create` (what the consent modal
+ * shows): `docker run --rm --name … --label k=v … <host config as flags> IMAGE CMD…`. An argument
+ * array (quote it with safeText's shellCommand to show it as one line).
+ */
+export function helperDockerRunArgs(create: HelperCreateRequest): string[] {
+  const { body } = create;
+  const host = body.HostConfig;
+  const args = ['docker', 'run'];
+  if (host.AutoRemove) {
+    args.push('--rm');
+  }
+  args.push('--name', create.name);
+  for (const [key, value] of Object.entries(body.Labels)) {
+    args.push('--label', `${key}=${value}`);
+  }
+  args.push(`--network=${host.NetworkMode}`);
+  if (host.PidMode) {
+    args.push(`--pid=${host.PidMode}`);
+  }
+  for (const capability of host.CapDrop) {
+    args.push('--cap-drop', capability);
+  }
+  for (const capability of host.CapAdd) {
+    args.push('--cap-add', capability);
+  }
+  for (const option of host.SecurityOpt) {
+    args.push('--security-opt', option);
+  }
+  if (host.Init === false) {
+    args.push('--init=false');
+  }
+  args.push(`--log-driver=${host.LogConfig.Type}`);
+  return [...args, body.Image, ...body.Cmd];
 }
 
 /** What the engine's container list says of one helper (GET /containers/json, label filter). */

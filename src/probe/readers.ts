@@ -6,9 +6,14 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Address6 } from 'ip-address';
 import { shellCommand } from '../model/safeText';
 import type { DefaultRoute, LinkFact, LinkKind } from '../model/topology/facts';
+import { attachLearnedMacs, devtypeOf, linkFromSysfs, macFromEui64, markVethPeers, parseBridgeForward, parseDefaultRoutes, parseDefaultRoutes6, parseFibTrieLocal, parseIfInet6, parseRoutes, procNetAddresses } from '../model/topology/hostReadings';
+import type { ForwardingEntry, ProcNetAddresses, SysfsLink } from '../model/topology/hostReadings';
+
+// The pure parsers of host files live in the model (the helper level reads the same values on an engine's host).
+export { macFromEui64, parseBridgeForward, parseDefaultRoutes, parseDefaultRoutes6, parseFibTrieLocal, parseIfInet6, parseRoutes };
+export type { ForwardingEntry };
 
 // ---- `ip -j -d addr show` -------------------------------------------------------------------------
 
@@ -121,72 +126,19 @@ async function readTrim(file: string): Promise<string | undefined> {
   }
 }
 
-/** A link of /sys/class/net, with its bridge port number when it is a port. */
-type SysfsLink = LinkFact & { portNumber?: number };
-
-/** One interface of /sys/class/net: ifindex, iflink, MAC, MTU, state, bridge master, port number and kind. */
+/** One interface of /sys/class/net: ifindex, iflink, MAC, MTU, state, bridge master, port number and kind (hostReadings.ts linkFromSysfs). */
 export async function readSysfsLink(name: string, root = '/sys/class/net'): Promise<SysfsLink | undefined> {
   const dir = path.join(root, name);
-  const [ifindex, iflink, address, mtu, operstate, uevent, type, portNumber] = await Promise.all(
-    ['ifindex', 'iflink', 'address', 'mtu', 'operstate', 'uevent', 'type', 'brport/port_no'].map((file) => readTrim(path.join(dir, file))),
+  const [ifindex, iflink, address, mtu, operstate, uevent, type, portNumber, device] = await Promise.all(
+    ['ifindex', 'iflink', 'address', 'mtu', 'operstate', 'uevent', 'type', 'brport/port_no', 'device/uevent'].map((file) => readTrim(path.join(dir, file))),
   );
-  if (!ifindex) {
-    return undefined;
-  }
   let master: string | undefined;
   try {
     master = path.basename(await fs.readlink(path.join(dir, 'master')));
   } catch {
     master = undefined;
   }
-  const devtype = /DEVTYPE=(\S+)/.exec(uevent ?? '')?.[1];
-  const index = Number(ifindex);
-  const peer = iflink !== undefined ? Number(iflink) : undefined;
-  let kind: LinkKind;
-  if (type === '772') {
-    kind = 'loopback';
-  } else if (devtype === 'bridge' || devtype === 'vxlan' || devtype === 'macvlan' || devtype === 'ipvlan') {
-    kind = devtype;
-  } else if (peer !== undefined && peer !== index && peer !== 0) {
-    // Only veth (and macvlan/ipvlan, which sysfs names by DEVTYPE) point at another link.
-    kind = 'veth';
-  } else if (await readTrim(path.join(dir, 'device', 'uevent'))) {
-    kind = 'ethernet';
-  } else {
-    kind = 'other';
-  }
-  const fact: SysfsLink = { ifindex: index, name, kind, addresses: [] };
-  if (portNumber && /^0x[0-9a-f]+$/i.test(portNumber)) fact.portNumber = Number(portNumber);
-  if (kind === 'veth' || kind === 'macvlan' || kind === 'ipvlan') {
-    fact.linkIndex = peer;
-  }
-  if (master) fact.master = master;
-  if (address) fact.mac = address;
-  if (mtu) fact.mtu = Number(mtu);
-  if (operstate) fact.state = operstate.toUpperCase();
-  return fact;
-}
-
-/** One entry of a bridge's forwarding database (`struct __fdb_entry`, 16 bytes). */
-export interface ForwardingEntry {
-  mac: string;
-  port: number;
-  /** The bridge's own address (or a port's), not one learned from traffic. */
-  local: boolean;
-}
-
-/**
- * /sys/class/net/<bridge>/brforward: the MACs the bridge learned and the port behind which each
- * was seen (readable without root). Each entry: MAC (6 bytes), port number (low byte), is_local,
- * ageing timer (4), port number (high byte), padding (3).
- */
-export function parseBridgeForward(data: Uint8Array): ForwardingEntry[] {
-  const entries: ForwardingEntry[] = [];
-  for (let offset = 0; offset + 16 <= data.length; offset += 16) {
-    const mac = [...data.subarray(offset, offset + 6)].map((byte) => byte.toString(16).padStart(2, '0')).join(':');
-    entries.push({ mac, port: data[offset + 6] | (data[offset + 12] << 8), local: data[offset + 7] !== 0 });
-  }
-  return entries;
+  return linkFromSysfs(name, { ifindex, iflink, address, mtu, operstate, devtype: devtypeOf(uevent), type, portNumber, master, device: Boolean(device) });
 }
 
 async function readBridgeForward(bridge: string, root: string): Promise<ForwardingEntry[]> {
@@ -197,23 +149,10 @@ async function readBridgeForward(bridge: string, root: string): Promise<Forwardi
   }
 }
 
-/**
- * The MACs each bridge port has seen, from its bridge's forwarding database: they pair a host veth
- * with the container end whose MAC it carries where interface indexes alone cannot (Docker 28
- * creates the container end inside its namespace, so every container's eth0 is ifindex 2 there).
- * An entry ages out after the bridge's ageing time (300 s by default) without traffic.
- */
-async function attachLearnedMacs(links: SysfsLink[], root: string): Promise<void> {
+/** The bridges' forwarding databases (learned MACs behind each port; see hostReadings.ts attachLearnedMacs). */
+async function readForwardingTables(links: SysfsLink[], root: string): Promise<Map<string, ForwardingEntry[]>> {
   const bridges = links.filter((link) => link.kind === 'bridge');
-  const tables = new Map(await Promise.all(bridges.map(async (bridge) => [bridge.name, await readBridgeForward(bridge.name, root)] as const)));
-  for (const link of links) {
-    const table = link.master !== undefined ? tables.get(link.master) : undefined;
-    const learned = table?.filter((entry) => !entry.local && entry.port === link.portNumber).map((entry) => entry.mac) ?? [];
-    if (learned.length > 0) {
-      link.learnedMacs = learned;
-    }
-    delete link.portNumber;
-  }
+  return new Map(await Promise.all(bridges.map(async (bridge) => [bridge.name, await readBridgeForward(bridge.name, root)] as const)));
 }
 
 /**
@@ -224,8 +163,7 @@ async function attachLearnedMacs(links: SysfsLink[], root: string): Promise<void
 export async function readHostLinksFromSysfs(root = '/sys/class/net', procNet = '/proc/self/net'): Promise<LinkFact[]> {
   const names = await fs.readdir(root);
   const links = (await Promise.all(names.map((name) => readSysfsLink(name, root)))).filter((link): link is SysfsLink => Boolean(link));
-  await attachLearnedMacs(links, root);
-  const indexes = new Map(links.map((link) => [link.ifindex, link]));
+  attachLearnedMacs(links, await readForwardingTables(links, root));
   const fromProc = await readProcNetAddresses(procNet, links.map((link) => link.name));
   const interfaces = os.networkInterfaces();
   for (const link of links) {
@@ -234,11 +172,8 @@ export async function readHostLinksFromSysfs(root = '/sys/class/net', procNet = 
       .map((address) => address.cidr ?? address.address);
     // The OS lists the addresses of interfaces that are up and running exactly; procfs those of the others.
     link.addresses = fromOs.length > 0 ? fromOs : fromProc.addresses.get(link.name) ?? [];
-    if (link.kind === 'veth' && link.linkIndex !== undefined) {
-      const peer = indexes.get(link.linkIndex);
-      link.linkInOtherNamespace = !(peer && peer.linkIndex === link.ifindex);
-    }
   }
+  markVethPeers(links);
   return links.sort((a, b) => a.ifindex - b.ifindex);
 }
 
@@ -246,32 +181,6 @@ export async function readHostLinksFromSysfs(root = '/sys/class/net', procNet = 
 export async function readDefaultRoutes(procNet = '/proc/self/net'): Promise<DefaultRoute[]> {
   const [route, route6] = await Promise.all([readTrim(path.join(procNet, 'route')), readTrim(path.join(procNet, 'ipv6_route'))]);
   return [...parseDefaultRoutes(route ?? ''), ...parseDefaultRoutes6(route6 ?? '')];
-}
-
-/** Default routes (destination 0.0.0.0/0, flag RTF_UP) from /proc/net/route. */
-export function parseDefaultRoutes(text: string): DefaultRoute[] {
-  const routes: DefaultRoute[] = [];
-  for (const line of text.split('\n').slice(1)) {
-    const [iface, destination, gateway, flags, , , , mask] = line.trim().split(/\s+/);
-    if (destination === '00000000' && mask === '00000000' && (parseInt(flags, 16) & 1) === 1) {
-      routes.push(gateway && gateway !== '00000000' ? { interface: iface, gateway: hexToIpv4(gateway) } : { interface: iface });
-    }
-  }
-  return routes;
-}
-
-/** Default routes (::/0, up, not the kernel's unreachable one on lo) from /proc/net/ipv6_route. */
-export function parseDefaultRoutes6(text: string): DefaultRoute[] {
-  const routes: DefaultRoute[] = [];
-  for (const line of text.split('\n')) {
-    const cols = line.trim().split(/\s+/);
-    if (cols.length < 10 || !/^0{32}$/.test(cols[0]) || cols[1] !== '00' || cols[9] === 'lo' || (parseInt(cols[8], 16) & 1) !== 1) {
-      continue;
-    }
-    const gateway = /^0{32}$/.test(cols[4]) ? undefined : new Address6(cols[4].match(/.{4}/g)!.join(':')).correctForm();
-    routes.push(gateway ? { interface: cols[9], gateway } : { interface: cols[9] });
-  }
-  return routes;
 }
 
 // ---- /proc/<pid>/net (a container's side, no root for readable pids) ----------------------------------
@@ -297,125 +206,10 @@ export function parseNetDev(text: string): string[] {
     .filter((name): name is string => Boolean(name));
 }
 
-function hexToIpv4(hex: string): string {
-  // /proc/net/route writes addresses in host byte order (little endian here).
-  const bytes = hex.match(/../g)!.map((byte) => parseInt(byte, 16));
-  return bytes.reverse().join('.');
-}
-
-function ipv4ToNumber(address: string): number {
-  return address.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
-}
-
-/** Connected routes (interface, network, prefix) from /proc/<pid>/net/route. */
-export function parseRoutes(text: string): { iface: string; network: string; prefix: number }[] {
-  const routes: { iface: string; network: string; prefix: number }[] = [];
-  for (const line of text.split('\n').slice(1)) {
-    const cols = line.trim().split(/\s+/);
-    if (cols.length < 8) {
-      continue;
-    }
-    const [iface, destination, gateway, , , , , mask] = cols;
-    if (gateway !== '00000000' || destination === '00000000') {
-      continue;
-    }
-    const maskNumber = ipv4ToNumber(hexToIpv4(mask));
-    const prefix = maskNumber.toString(2).replace(/0+$/, '').length;
-    routes.push({ iface, network: hexToIpv4(destination), prefix });
-  }
-  return routes;
-}
-
-/** Local IPv4 addresses from /proc/<pid>/net/fib_trie ("/32 host LOCAL" leaves), loopback ones included. */
-export function parseFibTrieLocal(text: string): string[] {
-  const lines = text.split('\n');
-  const out = new Set<string>();
-  for (let i = 1; i < lines.length; i++) {
-    if (/\/32 host LOCAL/.test(lines[i])) {
-      const match = /\|--\s+(\d+\.\d+\.\d+\.\d+)/.exec(lines[i - 1]);
-      if (match) {
-        out.add(match[1]);
-      }
-    }
-  }
-  return [...out];
-}
-
-function ipv6Of(hex32: string): string {
-  return new Address6(hex32.match(/.{4}/g)!.join(':')).correctForm();
-}
-
-/** IPv6 addresses by interface name from /proc/<pid>/net/if_inet6: global and host scope (as `ip addr` lists them), link-local apart. */
-export function parseIfInet6(text: string): { name: string; address: string; linkLocal: boolean; hex: string }[] {
-  const out: { name: string; address: string; linkLocal: boolean; hex: string }[] = [];
-  for (const line of text.split('\n')) {
-    const cols = line.trim().split(/\s+/);
-    if (cols.length < 6 || !['00', '10', '20'].includes(cols[3])) {
-      continue;
-    }
-    out.push({ name: cols[5], address: `${ipv6Of(cols[0])}/${parseInt(cols[2], 16)}`, linkLocal: cols[3] === '20', hex: cols[0] });
-  }
-  return out;
-}
-
-/** The MAC a link-local IPv6 address was made from (modified EUI-64: `…xx:xxff:fexx:xxxx`), when it was. */
-export function macFromEui64(hex32: string): string | undefined {
-  const id = hex32.slice(16).toLowerCase();
-  if (!/^fe80/i.test(hex32) || id.slice(6, 10) !== 'fffe') {
-    return undefined;
-  }
-  const bytes = [id.slice(0, 2), id.slice(2, 4), id.slice(4, 6), id.slice(10, 12), id.slice(12, 14), id.slice(14, 16)];
-  bytes[0] = (parseInt(bytes[0], 16) ^ 0x02).toString(16).padStart(2, '0');
-  return bytes.join(':');
-}
-
-function inSubnet(address: string, network: string, prefix: number): boolean {
-  return prefix === 0 || ipv4ToNumber(address) >>> (32 - prefix) === ipv4ToNumber(network) >>> (32 - prefix);
-}
-
-/** Addresses (as `ip addr` shows them) and EUI-64 MACs by interface name, from one /proc/<pid>/net. */
-interface ProcNetAddresses {
-  addresses: Map<string, string[]>;
-  /** Addresses whose subnet has connected routes on several interfaces: put on each of them. */
-  ambiguous: Map<string, string[]>;
-  macs: Map<string, string>;
-}
-
-/**
- * Each local IPv4 address goes to the interface of the most specific connected route holding it
- * (loopback ones to `lo`, as /8); IPv6 ones come with their interface's name. procfs does not say
- * which interface holds an address: when two interfaces have routes to its subnet (a hand-made
- * link on a Docker network's subnet), it goes to both and is marked ambiguous.
- */
+/** Addresses and EUI-64 MACs by interface name from one /proc/<pid>/net (hostReadings.ts procNetAddresses). */
 async function readProcNetAddresses(dir: string, names: string[]): Promise<ProcNetAddresses> {
   const [route, fib, inet6] = await Promise.all(['route', 'fib_trie', 'if_inet6'].map((file) => readTrim(path.join(dir, file))));
-  const routes = parseRoutes(route ?? '').sort((a, b) => b.prefix - a.prefix);
-  const v6 = parseIfInet6(inet6 ?? '');
-  const result: ProcNetAddresses = { addresses: new Map(names.map((name) => [name, []])), ambiguous: new Map(), macs: new Map() };
-  const add = (name: string, address: string) => result.addresses.get(name)?.push(address);
-  for (const address of parseFibTrieLocal(fib ?? '')) {
-    if (address.startsWith('127.')) {
-      add('lo', `${address}/8`);
-      continue;
-    }
-    const matching = routes.filter((r) => inSubnet(address, r.network, r.prefix) && result.addresses.has(r.iface));
-    const holders = [...new Set(matching.filter((r) => r.prefix === matching[0].prefix).map((r) => r.iface))];
-    for (const iface of holders) {
-      add(iface, `${address}/${matching[0].prefix}`);
-      if (holders.length > 1) {
-        result.ambiguous.set(iface, [...(result.ambiguous.get(iface) ?? []), `${address}/${matching[0].prefix}`]);
-      }
-    }
-  }
-  for (const entry of v6) {
-    if (!entry.linkLocal) {
-      add(entry.name, entry.address);
-    } else if (!result.macs.has(entry.name)) {
-      const mac = macFromEui64(entry.hex);
-      if (mac) result.macs.set(entry.name, mac);
-    }
-  }
-  return result;
+  return procNetAddresses({ route: route ?? '', fib: fib ?? '', inet6: inet6 ?? '' }, names);
 }
 
 /**
