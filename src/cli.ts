@@ -17,6 +17,7 @@ import { version } from '../package.json';
 import { HELP, parseCommandLine, PROGRAM, UsageError } from './cli/arguments';
 import { runDiagram } from './cli/diagram';
 import { EngineUnreachable } from './cli/cliSession';
+import { HelperObservationFailed } from './cli/helperObserver';
 import { unreachableSentence } from './messages/unreachableMessages';
 import { cliLocale } from './messages/translator';
 import { runReach } from './cli/reach';
@@ -88,7 +89,7 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
 }
 
 function sentenceFor(error: unknown): string {
-  if (error instanceof UsageError) {
+  if (error instanceof UsageError || error instanceof HelperObservationFailed) {
     return error.message;
   }
   return error instanceof EngineUnreachable ? unreachableSentence(error, cliLocale(), error.reason, error.tls) : unreachableSentence(error, cliLocale());

@@ -21,6 +21,8 @@ export interface DiagramArguments {
   /** `overview` or `full` when asked; by default the panel's plan (planDiagram) picks. */
   view?: 'overview' | 'full';
   level?: ProbeLevel;
+  /** `--helper IMAGE`: consent, for this run, to observe the engine's host through a helper container of that image. */
+  helper?: string;
   host?: string;
   context?: string;
   options: DiagramOptions;
@@ -120,6 +122,11 @@ Options of diagram:
                         Deepest host probe to use: api (Engine API only, inferred), sysfs (no root
                         needed), netns (root: overlay, ingress and load-balancer namespaces).
                         Default: the deepest this user can read.
+  --helper IMAGE        Read the engine's host through a short-lived helper container of IMAGE on
+                        that engine (the host's pid and network namespaces, only SYS_ADMIN and
+                        SYS_PTRACE; busybox; nothing is pulled): bridges, veth pairs and every
+                        namespace observed, for an engine that is not local (SSH, TLS) or without
+                        root. Without this option nothing is run on the engine. Level: helper.
   --macs                Show MAC addresses.
   --no-ips              Hide IP addresses.
   --stopped             Include stopped containers.
@@ -303,6 +310,9 @@ function diagramArguments(values: Values): DiagramArguments {
   if (values.level !== undefined && !LEVELS.includes(values.level as ProbeLevel)) {
     throw new UsageError(`--level takes api, sysfs or netns, not "${values.level}".`);
   }
+  if (values.helper !== undefined && values.level !== undefined) {
+    throw new UsageError('--helper and --level cannot be used together: --helper reads the engine\'s host through a helper container, --level limits this machine\'s probe.');
+  }
   if (values.network !== undefined && values.container !== undefined) {
     throw new UsageError('--network and --container cannot be used together.');
   }
@@ -319,6 +329,7 @@ function diagramArguments(values: Values): DiagramArguments {
     format,
     view: values.overview ? 'overview' : values.full ? 'full' : undefined,
     level: values.level as ProbeLevel | undefined,
+    helper: values.helper,
     host: values.host,
     context: values.context,
     options: {

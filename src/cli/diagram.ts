@@ -10,13 +10,18 @@ import type { TopologyScope } from '../model/topology/types';
 import { ENGLISH_LABELS } from '../messages/diagramLabels';
 import { DiagramArguments, UsageError } from './arguments';
 import { EngineUnreachable, withCliSession } from './cliSession';
+import { cliHelperObserver } from './helperObserver';
 
 export async function runDiagram(args: DiagramArguments): Promise<string> {
-  return withCliSession(args, async ({ inventory, topology }) => {
+  return withCliSession(args, async ({ client, inventory, topology }) => {
+    // --helper IMAGE: this run's consent to read the engine's host through a helper container there.
+    const helper = args.helper !== undefined ? await cliHelperObserver(client, args.helper, (line) => process.stderr.write(`${line}\n`)) : undefined;
+    topology.useObserver(helper?.observer);
     const scope = scopeOf(args, inventory);
     // JSON is the whole topology of the scope: every namespace read, no diagram to plan.
     const request: DiagramRequest = { scope, options: args.options, view: args.view };
     const collected = args.format === 'json' ? await topology.collect(args.level) : await topology.collectFor(request, args.level);
+    helper?.check();
     if (!collected) {
       throw new EngineUnreachable('other', 'the engine stopped answering');
     }

@@ -17,6 +17,7 @@ import { treeViewCommands } from './treeViewOptions';
 import { inspectCommand } from './inspect';
 import { openSettingsCommand } from './openSettings';
 import { resetHelperConsentCommand } from './resetHelperConsent';
+import { observeWithHelperCommand } from './observeWithHelper';
 import { refreshCommand } from './refresh';
 import { retryCommand } from './retry';
 import { showTopologyCommand } from './showTopology';
@@ -27,6 +28,7 @@ export const allCommands: CommandDefinition[] = [
   retryCommand,
   openSettingsCommand,
   resetHelperConsentCommand,
+  observeWithHelperCommand,
   switchContextCommand,
   inspectCommand,
   copyValueCommand,

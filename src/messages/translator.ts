@@ -5,6 +5,7 @@
  * import here: the catalog is shared by the extension and the command-line tool.
  */
 import frenchCapture from '../../l10n/fr/capture.json';
+import frenchHelperObservation from '../../l10n/fr/helperObservation.json';
 import frenchEngines from '../../l10n/fr/engines.json';
 import frenchSecrets from '../../l10n/fr/hardening-secrets.json';
 import frenchTls from '../../l10n/fr/tls.json';
@@ -56,6 +57,6 @@ export function cliLocale(env: NodeJS.ProcessEnv = process.env): 'fr' | 'en' {
  * checks, unreadable certificate files, the traffic table, captures) when the locale is French, English otherwise.
  */
 export function cliTranslator(locale: 'fr' | 'en'): Translator {
-  const bundle: Bundle = locale === 'fr' ? { ...(frenchEngines as Bundle), ...(frenchTls as Bundle), ...(frenchSecrets as Bundle), ...(frenchTraffic as Bundle), ...(frenchCapture as Bundle) } : {};
+  const bundle: Bundle = locale === 'fr' ? { ...(frenchEngines as Bundle), ...(frenchTls as Bundle), ...(frenchSecrets as Bundle), ...(frenchTraffic as Bundle), ...(frenchCapture as Bundle), ...(frenchHelperObservation as Bundle) } : {};
   return bundleTranslator(bundle);
 }

@@ -16,6 +16,7 @@ import { ConnectionResolutionError, EngineTarget } from '../model/connectionReso
 import { displayHost } from '../model/displayHost';
 import { EngineSpec, engineLabel, parseEngineEntries } from '../model/engines';
 import { forgetSshAnswers, vscodeSshPrompts } from './vscodeSshPrompts';
+import { applyKeptObservationConsent } from './vscodeHelperObservation';
 
 /**
  * One engine the views show: its key (a hash of the setting's entry, see engineKey, or "default"),
@@ -122,6 +123,8 @@ export class SessionManager implements vscode.Disposable {
       log: (message) => this.log.info(spec ? `[${engineLabel(spec)}] ${message}` : message),
     });
     const entry: EngineEntry = { key: spec?.key ?? 'default', label: spec ? engineLabel(spec) : target.contextName, session, client, topology: new TopologySource(session) };
+    // An engine the user answered Always for (Observe Through a Helper Container…) is observed so from the start.
+    applyKeptObservationConsent(this.context, this.log, client, entry.topology, session);
     this.listeners.push(
       session.onDidChange(() => {
         this.noticeTlsFailure(session);

@@ -5,6 +5,7 @@
  * (src/engine/topologySource.ts), the same pipeline as the trees, the command line and the doctor.
  */
 import * as vscode from 'vscode';
+import { helperLevelOffered } from '../session/vscodeHelperObservation';
 import type { EngineSession } from '../engine/engineSession';
 import type { Inventory } from '../model/inventory';
 import { pathHighlightLines } from '../model/reachability/highlight';
@@ -90,7 +91,12 @@ export class TopologyDiagram {
         onHostChange();
       }
     });
-    this.live = { source, hostChanges };
+    // Observing through a helper (or no longer): every namespace is read again, by the new reader.
+    const readerChanges = source.onDidChangeReader(() => {
+      this.relayoutOnly = false;
+      onHostChange();
+    });
+    this.live = { source, hostChanges: { dispose: () => (hostChanges.dispose(), readerChanges.dispose()) } };
   }
 
   /**
@@ -224,6 +230,8 @@ export class TopologyDiagram {
     this.overview = diagram.kind === 'overview';
     this.source = this.highlight ? [diagram.text.trimEnd(), ...pathHighlightLines(this.highlight, diagram.interfaceNodes)].join('\n') + '\n' : diagram.text;
     this.levelLine = levelLine(facts.level, facts.reason, vscode.l10n);
+    // The title bar's Observe Through a Helper Container… where the helper would see more than this drawing.
+    void vscode.commands.executeCommand('setContext', 'dockerNetworks.topologyHelperOffered', (facts.level === 'api' || facts.level === 'sysfs') && helperLevelOffered(this.services.session));
     this.drawn = this.overview
       ? undefined
       : {

@@ -100,6 +100,11 @@ export async function startRootlessPodman(): Promise<RootlessPodman> {
       throw new Error(`podman ${args.join(' ')} (as ${user.name}) failed: ${((error as { stderr?: string }).stderr ?? '').trim()}`);
     }
   };
+  // Podman 4.3 binds its socket without making the folder first (bind: no such file or directory).
+  const socketFolder = path.dirname(socketPath);
+  mkdirSync(socketFolder, { recursive: true });
+  chownSync(socketFolder, user.uid, user.gid);
+  chmodSync(socketFolder, 0o700);
   const service: ChildProcess = spawn('runuser', asUser(['podman', 'system', 'service', '-t', '0', `unix://${socketPath}`]), { cwd: '/tmp', stdio: 'ignore', detached: true });
   const stopService = () => {
     if (service.pid !== undefined) killAll([...descendants(service.pid), service.pid]);

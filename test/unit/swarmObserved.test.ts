@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EngineSession } from '../../src/engine/engineSession';
+import { diagramCaptureTargets } from '../../src/model/capture/diagramTargets';
 import { swarmNodeLookup, TopologySource } from '../../src/engine/topologySource';
 import { ENGLISH_LABELS } from '../../src/messages/diagramLabels';
 import type { NetworkJson } from '../../src/model/dockerTypes';
@@ -192,6 +193,20 @@ describe('a swarm drawn across its nodes, each node observed on that node (recor
       assert.ok(text.includes(escapeLabel(`${name} · ${node.address}`)));
     }
     assert.equal(text.split('\n').filter((line) => line.includes(`<-->|"${escapeLabel(`VNI ${vni} · udp/4789`)}"|`)).length, 3, 'three solid tunnels');
+  });
+
+  test("the diagram's Capture Packets… is offered on this node's interfaces only: another node's tasks are not this engine's containers", () => {
+    const diagram = generateMermaid(topology, { kind: 'host' }, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS);
+    const targets = diagramCaptureTargets(topology, diagram.interfaceNodes);
+    const remote = topology.namespaces.filter((ns) => ns.swarmNode && !ns.swarmNode.self);
+    const remoteNodes = remote.flatMap((ns) => ns.interfaces.map((iface) => diagram.interfaceNodes[iface.id])).filter(Boolean);
+    assert.ok(remoteNodes.length > 0, 'other nodes\' interfaces are drawn');
+    assert.deepEqual(remoteNodes.filter((node) => targets.has(node)), []);
+    const managerContainers = new Set(buildInventory(snapshotOf(managerNode.engine)).containers.map((container) => container.id));
+    for (const target of targets.values()) {
+      if (target.kind === 'container') assert.ok(managerContainers.has(target.containerId), `${target.containerName} is not the manager's`);
+    }
+    assert.ok(targets.size > 0, "the manager's own interfaces are offered");
   });
 });
 
