@@ -17,7 +17,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -45,6 +45,25 @@ function tcpdumpRead(file: string): { code: number | null; lines: string[] } {
 }
 
 /** tcpdump processes started by this test process (its descendants), with their arguments. */
+/**
+ * Whether one of our tcpdumps has its packet socket open (it captures from then on): a socket among
+ * its open files that its namespace's /proc/net/packet lists. The process alone exists earlier, and
+ * pings sent before the socket opens are never seen (the count limit then waits for ever).
+ */
+function tcpdumpCapturing(): boolean {
+  for (const pid of descendants(process.pid)) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\u0000').some((arg) => path.basename(arg) === 'tcpdump')) continue;
+      const sockets = new Set(readdirSync(`/proc/${pid}/fd`).map((fd) => { try { return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1]; } catch { return undefined; } }).filter(Boolean));
+      const packet = readFileSync(`/proc/${pid}/net/packet`, 'utf8').split('\n').slice(1);
+      if (packet.some((line) => sockets.has(line.trim().split(/\s+/).pop()))) return true;
+    } catch {
+      // Gone, or not ours to read: not capturing.
+    }
+  }
+  return false;
+}
+
 function ourTcpdumps(): string[][] {
   return descendants(process.pid)
     .map((pid) => {
@@ -98,7 +117,7 @@ describe('capture on the real engine (host tcpdump in the container namespace)',
   test('pings captured on A (count limit): tcpdump -r reads echo requests and replies A <-> B, and our lines agree', async () => {
     const capture = spec({ filter: 'icmp', count: 6, file: path.join(folder, 'pings.pcap') });
     const followed = followCapture(await (await runner(capture)).start(), { file: capture.file });
-    await waitFor('tcpdump listening', () => ourTcpdumps().length > 0);
+    await waitFor('tcpdump listening', () => tcpdumpCapturing());
     docker(['exec', A, 'ping', '-c', '3', addressB]);
     const summary = await followed.done;
     assert.equal(summary.end, 'count');

@@ -4,8 +4,8 @@
  * argv[2] is `{ sandboxes, netnsDir, level, rounds }`; prints `{"ms":[…],"namespaces":N}` (each round's
  * elapsedMs).
  */
-import type { SandboxInfo } from '../../src/model/topology/facts';
-import { probeHost } from '../../src/probe/hostProbe';
+import type { SandboxInfo } from '../src/model/topology/facts';
+import { probeHost } from '../src/probe/hostProbe';
 
 interface BenchConfig {
   sandboxes: SandboxInfo[];
