@@ -14,7 +14,7 @@
  * next read leaves none).
  */
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -256,6 +256,29 @@ describe('the helper observation level on a remote engine (a second dockerd)', {
       observeThroughHelper(nodeClient(), { image: 'local/dne-no-such-busybox:none', sandboxes }),
       (error: unknown) => error instanceof HelperObservationError && error.failure === 'imageMissing' && /local\/dne-no-such-busybox:none/.test(error.message),
     );
+    assert.deepEqual(helpersOnNode(), []);
+  });
+
+  test('the command line: diagram --helper IMAGE draws the node at level helper (the option is the consent); without it, api and nothing run; a missing image ends with its sentence, exit 1', () => {
+    const cli = (args: string[]) => spawnSync(process.execPath, [path.join(__dirname, '..', '..', '..', 'dist', 'cli.js'), 'diagram', '--host', node.host, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '' } });
+    const plain = cli(['--format', 'json']);
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.equal((JSON.parse(plain.stdout) as { level: string }).level, 'api');
+    assert.deepEqual(helpersOnNode(), [], 'nothing ran without --helper');
+    const observed = cli(['--format', 'json', '--helper', TEST_IMAGE]);
+    assert.equal(observed.status, 0, observed.stderr);
+    const topology = JSON.parse(observed.stdout) as { level: string; namespaces: { kind: string; source: string }[] };
+    assert.equal(topology.level, 'helper');
+    assert.ok(topology.namespaces.filter((ns) => ns.kind === 'container').length >= 2, observed.stdout.slice(0, 400));
+    assert.ok(topology.namespaces.filter((ns) => ns.kind === 'container').every((ns) => ns.source === 'observed'));
+    assert.match(observed.stderr, /^helper observation on unix:.*: image local\/busybox/m);
+    const mermaid = cli(['--helper', TEST_IMAGE]);
+    assert.equal(mermaid.status, 0, mermaid.stderr);
+    assert.match(mermaid.stdout, /^%% probe level: helper \(full\)$/m);
+    const missing = cli(['--helper', 'local/dne-no-such-busybox:none']);
+    assert.equal(missing.status, 1, missing.stderr);
+    assert.match(missing.stderr, /local\/dne-no-such-busybox:none/);
+    assert.doesNotMatch(missing.stderr, /Error:|^\s+at \S+ \(/m, 'a sentence, not a stack');
     assert.deepEqual(helpersOnNode(), []);
   });
 
