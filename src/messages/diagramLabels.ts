@@ -35,6 +35,7 @@ export function diagramLabels(l10n: Translator): DiagramLabels {
     probeLevel: l10n.t('probe level:'),
     legendTitle: l10n.t('Legend'),
     legendObserved: l10n.t('solid: observed on the host'),
+    legendObservedByHelper: l10n.t("solid: observed on the engine's host (helper container)"),
     legendInferred: l10n.t('dashed: inferred from the Engine API'),
     legendUnmanaged: l10n.t('orange: not managed by Docker'),
     legendVeth: l10n.t('<--> veth pair'),

@@ -20,6 +20,9 @@ import type { HostFacts, LinkFact, SandboxInfo } from '../../src/model/topology/
 import { parseHelperObservation } from '../../src/model/topology/helperReadout';
 import { isNetnsDir, observeArgv, observeNetnsDirs, OBSERVE_SCRIPT } from '../../src/model/topology/helperScript';
 import type { Topology } from '../../src/model/topology/types';
+import { DEFAULT_DIAGRAM_OPTIONS } from '../../src/model/topology/types';
+import { escapeLabel, generateMermaid } from '../../src/model/topology/mermaid';
+import { ENGLISH_LABELS } from '../../src/messages/diagramLabels';
 import { parseIpJson } from '../../src/probe/readers';
 
 interface Recording {
@@ -56,6 +59,13 @@ for (const recording of recordings) {
   const byName = new Map(facts.namespaces.map((ns) => [ns.name, ns]));
 
   describe(`the helper's output recorded on Docker ${engine}`, () => {
+    test('the diagram names the level: its first comment says helper, its legend says where "observed" was read', () => {
+      const { text } = generateMermaid(topologyOf(recording, facts), { kind: 'host' }, DEFAULT_DIAGRAM_OPTIONS, ENGLISH_LABELS);
+      assert.match(text, /^%% probe level: helper \(full\)$/m);
+      assert.ok(text.includes(`legend_observed["${escapeLabel(ENGLISH_LABELS.legendObservedByHelper)}"]`), text);
+      assert.ok(!text.includes(ENGLISH_LABELS.legendObserved), 'the local level\'s legend sample is not drawn');
+    });
+
     test('level helper, reason full, no warning; the host namespace first, named host', () => {
       assert.equal(facts.level, 'helper');
       assert.equal(facts.reason, 'full');

@@ -44,6 +44,8 @@ export interface DiagramLabels {
   probeLevel: string;
   legendTitle: string;
   legendObserved: string;
+  /** The same sample at the helper level: where "observed" was read (the engine's host, through a helper container). */
+  legendObservedByHelper: string;
   legendInferred: string;
   legendUnmanaged: string;
   legendVeth: string;
@@ -305,7 +307,7 @@ export function generateMermaid(topology: Topology, scope: TopologyScope, option
   const ids = assignIds(shown, collapsed);
   const nodes = drawNodes({ shown, ids, collapsed, options, labels, networks: new Map(shown.networks.map((network) => [network.id, network])) });
   const edges = drawEdges(shown.edges, ids);
-  const legend = options.showLegend ? legendLines(labels) : [];
+  const legend = options.showLegend ? legendLines(labels, topology.level === 'helper' ? labels.legendObservedByHelper : labels.legendObserved) : [];
   // The legend's samples take the styles they explain.
   const classes: StyleClasses = options.showLegend
     ? { ...nodes.classes, inferred: [...nodes.classes.inferred, 'legend_inferred'], unmanaged: [...nodes.classes.unmanaged, 'legend_unmanaged'] }
@@ -493,11 +495,11 @@ function drawEdges(edges: TopoEdge[], ids: NodeIds): DrawnEdges {
   return drawn;
 }
 
-function legendLines(labels: DiagramLabels): string[] {
+function legendLines(labels: DiagramLabels, observed: string): string[] {
   return [
     `  subgraph legend[${label([labels.legendTitle])}]`,
     '    direction TB',
-    `    legend_observed[${label([labels.legendObserved])}]`,
+    `    legend_observed[${label([observed])}]`,
     `    legend_inferred[${label([labels.legendInferred])}]`,
     `    legend_unmanaged[${label([labels.legendUnmanaged])}]`,
     `    legend_veth[${label([labels.legendVeth])}]`,
