@@ -4,9 +4,8 @@
  * machine for this file (test/support/swarmCluster.ts, hub `dneswo`, address group 2, nodes
  * 10..12), torn down afterwards even when a test fails. One EngineClient, EngineSession and
  * TopologySource per node socket, as the session manager keeps one per configured engine; each
- * source reads its node's host through a HostObserver that observes that node FOR REAL as root
- * from this machine (observeSwarmNode: `ip -j -d addr` in the node's namespace and in every
- * namespace under its exec-root; level netns, not helper). The manager's source finds the others
+ * source reads its node's host through its own helper container (observeThroughHelper over that
+ * node's socket: the helper level, as Observe Through a Helper Container… does). The manager's source finds the others
  * with the session manager's own lookup (swarmNodeLookup, by each engine's swarm node id).
  *
  * What the manager's topology shows is compared with what each node's engine and kernel say:
@@ -26,7 +25,9 @@ import { generateMermaid } from '../../src/model/topology/mermaid';
 import type { TopoNamespace, Topology } from '../../src/model/topology/types';
 import { DEFAULT_DIAGRAM_OPTIONS } from '../../src/model/topology/types';
 import { DockerdNode, nodeDocker } from '../support/dockerdNode';
-import { observeSwarmNode, startSwarmCluster, SwarmCluster } from '../support/swarmCluster';
+import { TEST_IMAGE } from '../support/dockerCli';
+import { startSwarmCluster, SwarmCluster } from '../support/swarmCluster';
+import { observeThroughHelper } from '../../src/engine/helperObservation';
 
 interface NodeEngine {
   node: DockerdNode;
@@ -68,7 +69,8 @@ describe('a three-node swarm drawn from its manager, every node observed on that
       const session = new EngineSession(client, { debounceMs: 50 });
       await session.start();
       const source = new TopologySource(session);
-      source.useObserver((request) => observeSwarmNode(node, request));
+      // Each node observed through its own helper, over its own engine connection (the helper level).
+      source.useObserver((request) => observeThroughHelper(client, { image: TEST_IMAGE, sandboxes: request.sandboxes, hostOnly: request.hostOnly }));
       engines.push({ node, client, session, source });
     }
     manager = engines[0]!;
@@ -90,7 +92,7 @@ describe('a three-node swarm drawn from its manager, every node observed on that
     const collected = await manager.source.collect();
     assert.ok(collected);
     const topology = collected.topology;
-    assert.equal(topology.level, 'netns', topology.reason);
+    assert.equal(topology.level, 'helper', topology.reason);
     for (const node of cluster.nodes) {
       const ns = overlayOn(topology, node);
       assert.equal(ns.source, 'observed', `${node.name}: ${ns.swarmNode?.inferredBecause}`);
