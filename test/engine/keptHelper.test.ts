@@ -118,6 +118,7 @@ describe('the kept helper on a remote engine (a dockerd node)', { skip: !isRoot 
     const second = await read(observer);
     assert.deepEqual(view(second), view(oneShot));
     assert.deepEqual(helpersOnNode(), helpers, 'the second read ran in the same helper');
+    assert.equal(nodeDocker(node, ['exec', helpers[0], 'ls', '-A', '/tmp']), '', 'each read removes its working files (the helper lives on)');
     const hostOnly = await observer.observe({ sandboxes, hostOnly: true });
     assert.deepEqual(hostOnly.namespaces.map((ns) => ns.name), ['host']);
     assert.deepEqual(helpersOnNode(), helpers);
@@ -137,7 +138,7 @@ describe('the kept helper on a remote engine (a dockerd node)', { skip: !isRoot 
     const first = helpersOnNode();
     assert.equal(first.length, 1);
     await waitFor('the idle helper removed', () => helpersOnNode().length === 0, { timeoutMs: 10_000, lastSeen: () => helpersOnNode().join(' ') });
-    assert.ok(logged.some((line) => line.includes(`removed dne-helper-observe-`) && line.includes('(idle)')), logged.join('\n'));
+    await waitFor('the removal logged', () => logged.some((line) => line.includes(`removed dne-helper-observe-`) && line.includes('(idle)')), { timeoutMs: 5000, lastSeen: () => logged.join('\n') });
     await read(observer);
     const second = helpersOnNode();
     assert.equal(second.length, 1);

@@ -224,14 +224,14 @@ export function observeArgv(sandboxes: readonly SandboxInfo[], hostOnly = false,
  * then its working files removed (the helper lives on; one-shot helpers go with their files; an
  * image may have no /tmp: it is made first). The
  * sysfs mount point is removed with rmdir only: never a recursive removal where a sysfs may still be
- * mounted.
+ * mounted. (`KE`: a name the reader's own variables do not use; its `e` is an interface's flag.)
  */
 export const KEPT_OBSERVE_SCRIPT = `b=; command -v busybox >/dev/null 2>&1 && b=busybox
-$b mkdir -p /tmp; e=/tmp/dne-observe-$$.err; exec 3>&2 2>"$e"
+$b mkdir -p /tmp; KE=/tmp/dne-observe-$$.err; exec 3>&2 2>"$KE"
 ${OBSERVER}
 exec 2>&3 3>&-
-[ -s "$e" ] && $b tail -c 4096 "$e" | while read -r l; do echo "X $l"; done
-$b rm -rf "$m.d"; $b rm -f "$m.out" "$m.s" "$m.p" "$e"; $b rmdir "$m" 2>/dev/null; :`;
+[ -s "$KE" ] && $b tail -c 4096 "$KE" | while read -r l; do echo "X $l"; done
+$b rm -rf "$m.d" "$m.out" "$m.s" "$m.p" "$KE"; $b rmdir "$m" 2>/dev/null; :`;
 
 /** A kept helper's main process: it only waits (busybox `sleep`), at most `seconds`, so a helper whose client vanished ends by itself. */
 export function keptHelperArgv(seconds: number): string[] {
