@@ -55,14 +55,12 @@ async function askConsent(engineLabel: string, image: string, log: vscode.LogOut
 }
 
 /**
- * The observer a topology source reads the host with. A failed read says why (once), goes back to
- * this machine's probe (the drawing falls back to what it had: sysfs or the Engine API) and offers to
- * try again.
- */
-/**
- * One kept helper per engine (keptHelperObserver.ts: a visible panel's reads are execs in it, it goes
- * when reads stop); a new one when the image setting changes. Returns the observer and what drops it
- * (the source calls it when the observer is replaced or the source is disposed).
+ * The observer a topology source reads the host with, through one kept helper per engine
+ * (keptHelperObserver.ts: a visible panel's reads are execs in it; it goes when reads stop; a new
+ * one when the image setting changes). A failed read says why (once), goes back to this machine's
+ * probe (the drawing falls back to what it had: sysfs or the Engine API) and offers to try again.
+ * Returns the observer and what drops it (the source calls it when the observer is replaced or the
+ * source is disposed; a read still running then fails quietly: the source already reads otherwise).
  */
 function observerFor(api: EngineApi & KeptHelperApi, source: TopologySource, log: vscode.LogOutputChannel, engineLabel: string): { observer: HostObserver; drop: () => void } {
   let kept: KeptHelperObserver | undefined;
@@ -87,6 +85,9 @@ function observerFor(api: EngineApi & KeptHelperApi, source: TopologySource, log
       }
       return await keptFor(image).observe({ sandboxes: request.sandboxes, hostOnly: request.hostOnly });
     } catch (error) {
+      if (dropped) {
+        throw error;
+      }
       source.useObserver(undefined);
       const failure = error instanceof HelperObservationError ? error.failure : 'failed';
       const sentence = helperFailureText(failure, { image, engineLabel, engineMessage: (error as Error).message }, vscode.l10n);
