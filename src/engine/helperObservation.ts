@@ -57,7 +57,7 @@ export class HelperObservationError extends Error {
 export const OBSERVE_OUTPUT_MAX_BYTES = 16 * 1024 * 1024;
 /** The most of its stderr kept, for the failure's message. */
 const STDERR_MAX = 16 * 1024;
-const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_HELPER_TIMEOUT_MS = 30_000;
 
 /** Helpers whose removal failed because their engine was unreachable, by engine address: removed at its next read. */
 const pendingRemovals = new Map<string, Set<string>>();
@@ -77,7 +77,7 @@ export function observationCreateRequest(image: string, sandboxes: readonly Sand
 }
 
 /** The engine answered and said no (an HTTP status): its words. Else the connection failed (lost) or something else did. */
-function startFailure(error: unknown): HelperObservationError {
+export function helperFailure(error: unknown): HelperObservationError {
   if (error instanceof HelperObservationError) {
     return error;
   }
@@ -113,7 +113,8 @@ async function removeLeftovers(api: ContainerRunApi, log: (line: string) => void
   }
 }
 
-async function removeHelper(api: ContainerRunApi, helper: HelperRun): Promise<void> {
+/** Removes a helper; one the engine could not be asked to remove (unreachable) is removed at the next read on that engine. Never rejects. */
+export async function removeHelper(api: ContainerRunApi, helper: Pick<HelperRun, 'id'>): Promise<void> {
   try {
     await api.removeContainer(helper.id);
   } catch {
@@ -164,7 +165,7 @@ class Collected {
 }
 
 /** The engine still answers (a cut output: the helper died, or the connection did). */
-async function answers(api: ContainerRunApi, image: string): Promise<boolean> {
+export async function engineAnswers(api: ContainerRunApi, image: string): Promise<boolean> {
   try {
     await api.imagePresent(image);
     return true;
@@ -182,17 +183,7 @@ async function factsOf(api: ContainerRunApi, image: string, end: HelperEnd, coll
   if (collected.overflow) {
     throw new HelperObservationError('failed', `the helper printed more than ${OBSERVE_OUTPUT_MAX_BYTES / 1024 / 1024} MB: its output was not read`);
   }
-  const text = collected.text;
-  const complete = /(^|\n)E\n?$/.test(text);
-  if (!complete && (end.lost || !(await answers(api, image)))) {
-    throw new HelperObservationError('lost', `the connection to the engine dropped during the read (${collected.bytes} bytes read)${end.error ? `: ${engineMessageOf(end.error) || String(end.error)}` : ''}`);
-  }
-  const facts = parseHelperObservation(text, sandboxes);
-  if (facts.namespaces[0]?.kind !== 'host') {
-    const why = collected.stderrTail || facts.warnings[0] || 'no output';
-    throw new HelperObservationError('failed', `the helper container did not read the host: ${why}`);
-  }
-  return facts;
+  return readHelperOutput(api, image, collected.text, sandboxes, { lost: end.lost, error: end.error, bytes: collected.bytes, stderrTail: collected.stderrTail });
 }
 
 /** Starts the helper and waits for its end, within the time limit; the helper is removed whatever happens. */
@@ -231,7 +222,7 @@ async function runHelper(api: ContainerRunApi, options: HelperObservationOptions
     complete = end !== 'overflow' && !end.lost;
     return facts;
   } catch (error) {
-    throw startFailure(error);
+    throw helperFailure(error);
   } finally {
     clearTimeout(timer);
     if (helper && complete) {
@@ -244,30 +235,63 @@ async function runHelper(api: ContainerRunApi, options: HelperObservationOptions
 }
 
 /**
+ * What comes before a helper is started (a one-shot read, or a kept helper's start): the image is
+ * named and on the engine (never pulled), and the helpers a killed client or a dropped connection
+ * left are removed. Throws a HelperObservationError.
+ */
+export async function prepareHelperRead(api: ContainerRunApi, image: string, log: (line: string) => void): Promise<void> {
+  if (image.trim() === '' || /\s/.test(image)) {
+    throw new HelperObservationError('imageMissing', 'no helper image is set (an image with busybox that the engine already has)');
+  }
+  // Side by side: a leftover sweep does not delay the image check.
+  const [present] = await Promise.all([api.imagePresent(image).catch((error: unknown) => Promise.reject(helperFailure(error))), removeLeftovers(api, log)]);
+  if (!present) {
+    throw new HelperObservationError('imageMissing', `the engine has no image ${image} (nothing is pulled)`);
+  }
+}
+
+/** The log's words for a read's facts. */
+export function factsSummary(facts: HostFacts): string {
+  return `${facts.namespaces.length} namespace(s), ${facts.namespaces.reduce((sum, ns) => sum + ns.links.length, 0)} interface(s), ${facts.warnings.length} warning(s)`;
+}
+
+/**
+ * A read's output, read: the facts, or why there are none. `complete`: the output has its end
+ * line; an incomplete one from an engine that no longer answers (or a stream that said it was
+ * lost) is a lost connection; facts without the host namespace first are a failed read (`why`: the
+ * helper's stderr, when it said something).
+ */
+export async function readHelperOutput(api: ContainerRunApi, image: string, text: string, sandboxes: readonly SandboxInfo[], end: { lost: boolean; error?: unknown; bytes: number; stderrTail: string }): Promise<HostFacts> {
+  const complete = /(^|\n)E\n?$/.test(text);
+  if (!complete && (end.lost || !(await engineAnswers(api, image)))) {
+    throw new HelperObservationError('lost', `the connection to the engine dropped during the read (${end.bytes} bytes read)${end.error ? `: ${engineMessageOf(end.error) || String(end.error)}` : ''}`);
+  }
+  const facts = parseHelperObservation(text, sandboxes);
+  if (facts.namespaces[0]?.kind !== 'host') {
+    const why = end.stderrTail || facts.warnings[0] || 'no output';
+    throw new HelperObservationError('failed', `the helper container did not read the host: ${why}`);
+  }
+  return facts;
+}
+
+/**
  * Observes the engine's host through a helper container: sweeps leftovers, checks the image (never
  * pulls), runs the helper, reads its output, removes it. The caller has the user's consent.
  */
 export async function observeThroughHelper(api: ContainerRunApi, options: HelperObservationOptions): Promise<HostFacts> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_HELPER_TIMEOUT_MS;
   let name = '(not created)';
   const say = (outcome: string) => log(`helper observation on ${logLine(api.target.host)}: image ${logLine(options.image)}, container ${name}, ${Date.now() - started} ms, ${outcome}`);
   try {
-    if (options.image.trim() === '' || /\s/.test(options.image)) {
-      throw new HelperObservationError('imageMissing', 'no helper image is set (an image with busybox that the engine already has)');
-    }
-    // Side by side: a leftover sweep does not delay the image check.
-    const [present] = await Promise.all([api.imagePresent(options.image).catch((error: unknown) => Promise.reject(startFailure(error))), removeLeftovers(api, log)]);
-    if (!present) {
-      throw new HelperObservationError('imageMissing', `the engine has no image ${options.image} (nothing is pulled)`);
-    }
+    await prepareHelperRead(api, options.image, log);
     const facts = await runHelper(api, options, timeoutMs, (helperName) => (name = helperName));
     facts.elapsedMs = Date.now() - started;
-    say(`${facts.namespaces.length} namespace(s), ${facts.namespaces.reduce((sum, ns) => sum + ns.links.length, 0)} interface(s), ${facts.warnings.length} warning(s)`);
+    say(factsSummary(facts));
     return facts;
   } catch (error) {
-    const failure = startFailure(error);
+    const failure = helperFailure(error);
     say(`${failure.failure}: ${logLine(failure.message, 300)}`);
     throw failure;
   }

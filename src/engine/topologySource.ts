@@ -26,6 +26,7 @@ export class TopologySource {
   private readonly hostListeners = new Set<(change: HostInterfaceChange) => void>();
   private disposed = false;
   private observer: HostObserver | undefined;
+  private dropObserver: (() => void) | undefined;
   private readonly readerListeners = new Set<() => void>();
   private swarmNodes: SwarmNodeLookup | undefined;
   /** This engine's topology as another engine's swarm manager draws it: one per snapshot (nodeTopology()). */
@@ -105,9 +106,15 @@ export class TopologySource {
   /**
    * From now on the engine's host is read by `observer` (the helper level) instead of this machine's
    * probe, for everyone who reads this source (panel, doctor, command line); undefined goes back to
-   * the probe. Each read runs the observer once (a helper per read: nothing stays on the engine).
+   * the probe. Each read runs the observer once. `onDrop` is called once when this observer is
+   * replaced (another one, or undefined) or the source is disposed: what it keeps on the engine
+   * (a kept helper container) goes then.
    */
-  useObserver(observer: HostObserver | undefined): void {
+  useObserver(observer: HostObserver | undefined, onDrop?: () => void): void {
+    // The observer being replaced lets go of what it holds (a kept helper container).
+    const drop = this.dropObserver;
+    this.dropObserver = onDrop;
+    drop?.();
     this.observer = observer;
     this.changed.markAll();
     for (const listener of [...this.readerListeners]) {
@@ -165,6 +172,10 @@ export class TopologySource {
 
   dispose(): void {
     this.disposed = true;
+    const drop = this.dropObserver;
+    this.dropObserver = undefined;
+    this.observer = undefined;
+    drop?.();
     this.hostListeners.clear();
     this.readerListeners.clear();
     this.stopWatching();

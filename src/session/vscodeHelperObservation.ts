@@ -10,7 +10,9 @@ import type { HostObserver } from '../engine/collectTopology';
 import type { EngineApi } from '../engine/engineApi';
 import type { HelperConsentAnswer } from '../engine/helperConsent';
 import { helperConsent, storedHelperConsent } from '../engine/helperConsent';
-import { HelperObservationError, observationCreateRequest, observeThroughHelper } from '../engine/helperObservation';
+import { HelperObservationError, observationCreateRequest } from '../engine/helperObservation';
+import { KeptHelperObserver } from '../engine/keptHelperObserver';
+import type { KeptHelperApi } from '../engine/keptHelperObserver';
 import type { TopologySource } from '../engine/topologySource';
 import { helperFailureText, helperRefusalText } from '../messages/helperObservationMessages';
 import { observeConsentChoices, observeConsentDetail, observeConsentQuestion, observingStarted } from '../messages/observeConsentMessages';
@@ -53,16 +55,39 @@ async function askConsent(engineLabel: string, image: string, log: vscode.LogOut
 }
 
 /**
- * The observer a topology source reads the host with. A failed read says why (once), goes back to
- * this machine's probe (the drawing falls back to what it had: sysfs or the Engine API) and offers to
- * try again.
+ * The observer a topology source reads the host with, through one kept helper per engine
+ * (keptHelperObserver.ts: a visible panel's reads are execs in it; it goes when reads stop; a new
+ * one when the image setting changes). A failed read says why (once), goes back to this machine's
+ * probe (the drawing falls back to what it had: sysfs or the Engine API) and offers to try again.
+ * Returns the observer and what drops it (the source calls it when the observer is replaced or the
+ * source is disposed; a read still running then fails quietly: the source already reads otherwise).
  */
-function observerFor(api: EngineApi & Parameters<typeof observeThroughHelper>[0], source: TopologySource, log: vscode.LogOutputChannel, engineLabel: string): HostObserver {
-  return async (request) => {
+function observerFor(api: EngineApi & KeptHelperApi, source: TopologySource, log: vscode.LogOutputChannel, engineLabel: string): { observer: HostObserver; drop: () => void } {
+  let kept: KeptHelperObserver | undefined;
+  let dropped = false;
+  const keptFor = (image: string): KeptHelperObserver => {
+    if (!kept || kept.image !== image) {
+      void kept?.dispose();
+      kept = new KeptHelperObserver(api, { image, log: (line) => log.info(line) });
+    }
+    return kept;
+  };
+  const drop = () => {
+    dropped = true;
+    void kept?.dispose();
+    kept = undefined;
+  };
+  const observer: HostObserver = async (request) => {
     const image = helperObservationImage();
     try {
-      return await observeThroughHelper(api, { image, sandboxes: request.sandboxes, hostOnly: request.hostOnly, log: (line) => log.info(line) });
+      if (dropped) {
+        throw new HelperObservationError('failed', 'the helper observation was stopped');
+      }
+      return await keptFor(image).observe({ sandboxes: request.sandboxes, hostOnly: request.hostOnly });
     } catch (error) {
+      if (dropped) {
+        throw error;
+      }
       source.useObserver(undefined);
       const failure = error instanceof HelperObservationError ? error.failure : 'failed';
       const sentence = helperFailureText(failure, { image, engineLabel, engineMessage: (error as Error).message }, vscode.l10n);
@@ -76,11 +101,18 @@ function observerFor(api: EngineApi & Parameters<typeof observeThroughHelper>[0]
       throw error;
     }
   };
+  return { observer, drop };
 }
 
-function canRunContainers(api: object): api is EngineApi & Parameters<typeof observeThroughHelper>[0] {
-  const candidate = api as Partial<Parameters<typeof observeThroughHelper>[0]>;
+function canRunContainers(api: object): api is EngineApi & KeptHelperApi {
+  const candidate = api as Partial<KeptHelperApi>;
   return typeof candidate.createContainer === 'function' && typeof candidate.attachContainer === 'function';
+}
+
+/** The source reads the host through a kept helper from now on. */
+function observeWithKeptHelper(api: EngineApi & KeptHelperApi, source: TopologySource, log: vscode.LogOutputChannel, engineLabel: string): void {
+  const { observer, drop } = observerFor(api, source, log, engineLabel);
+  source.useObserver(observer, drop);
 }
 
 /**
@@ -107,7 +139,7 @@ export async function startHelperObservation(context: vscode.ExtensionContext, l
     }
     return false;
   }
-  source.useObserver(observerFor(api, source, log, engineLabel));
+  observeWithKeptHelper(api, source, log, engineLabel);
   log.info(`helper: ${engineLabel} is observed through a helper container from now on`);
   void vscode.window.setStatusBarMessage(observingStarted(engineLabel, vscode.l10n), 5000);
   return true;
@@ -118,6 +150,6 @@ export function applyKeptObservationConsent(context: vscode.ExtensionContext, lo
   if (!helperLevelOffered(session) || !canRunContainers(api) || storedHelperConsent(consentStore(context), api.target, 'observe') !== 'always') {
     return;
   }
-  source.useObserver(observerFor(api, source, log, shortHost(api.target.host)));
+  observeWithKeptHelper(api, source, log, shortHost(api.target.host));
   log.info(`helper: ${shortHost(api.target.host)} is observed through a helper container (Always, kept for this engine)`);
 }

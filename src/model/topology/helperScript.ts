@@ -112,7 +112,9 @@ echo A; $b ip -o addr show; echo A.`;
  * namespace alone). The host: its sysfs and `ip -o addr`. The host's files are reached through
  * /proc/$PPID/root: the helper's parent is its container's shim, which lives in the host's file
  * system (the engine's view of the sandbox paths), where /proc/1/root may be closed (a micro-VM's
- * init). A folder's symbolic links (/var/run -> /run) are followed inside that root (hostpath),
+ * init). Run by `docker exec` in a kept helper, the script's parent is not the shim (runc, which
+ * may already be gone): an `@<pid>` argument names the helper's main process (its host pid, from
+ * the engine's inspect) and the root is its parent's, the shim's, as for the main process. A folder's symbolic links (/var/run -> /run) are followed inside that root (hostpath),
  * never in the helper's own. Each namespace file is read once (by inode; the host's is the
  * helper's own, so a named file for it is skipped; what was seen, and which pid runs in which
  * namespace, are files named by inode: a lookup in a long shell string is quadratic in busybox's
@@ -151,8 +153,11 @@ hostpath() {
   done
   echo "$o"
 }
-D=; P=; FQ=
-for x; do case $x in /*) D="$D $x";; [1-9]*) P="$P /proc/$x/ns/net";; esac; done
+D=; P=; FQ=; HP=
+for x; do case $x in /*) D="$D $x";; @[1-9]*) HP=\${x#@};; [1-9]*) P="$P /proc/$x/ns/net";; esac; done
+if [ -n "$HP" ]; then
+  while read -r k v; do [ "$k" = "PPid:" ] && R=/proc/$v/root; done < /proc/$HP/status
+fi
 if [ -n "$P" ]; then
   $b stat -L -c "%i %n" $P > "$m.p" 2>/dev/null
   while read -r x y; do y=\${y#/proc/}; echo "\${y%%/*}" > "$m.d/p$x"; done < "$m.p"
@@ -202,7 +207,48 @@ export function observePids(sandboxes: readonly SandboxInfo[]): string[] {
   return [...new Set(sandboxes.map((sandbox) => sandbox.pid).filter(isSafePid))].map(String);
 }
 
-/** The helper's command: the script, then the folders it reads and the pids (none: the host namespace only). */
-export function observeArgv(sandboxes: readonly SandboxInfo[], hostOnly = false): string[] {
-  return ['sh', '-c', OBSERVE_SCRIPT, OBSERVE_SCRIPT_NAME, ...(hostOnly ? [] : [...observeNetnsDirs(sandboxes), ...observePids(sandboxes)])];
+/**
+ * The helper's command: the script, then the folders it reads and the pids (none: the host
+ * namespace only). `helperPid`: the host pid of the helper's main process, when the script is run
+ * beside it (`docker exec`): the host's root is then found through that process's parent.
+ */
+export function observeArgv(sandboxes: readonly SandboxInfo[], hostOnly = false, helperPid?: number): string[] {
+  const root = !hostOnly && isSafePid(helperPid) ? [`@${helperPid}`] : [];
+  return ['sh', '-c', OBSERVE_SCRIPT, OBSERVE_SCRIPT_NAME, ...(hostOnly ? [] : [...observeNetnsDirs(sandboxes), ...observePids(sandboxes), ...root])];
+}
+
+/**
+ * What a kept helper runs through `docker exec` for each read: the same script, its stderr kept in a
+ * file (exec merges stderr into the output, where it would be read as lines of the readout) and
+ * printed after the end line as `X <line>` (its last 4 KiB; the parser stops at the end line),
+ * then its working files removed (the helper lives on; one-shot helpers go with their files; an
+ * image may have no /tmp: it is made first). The
+ * sysfs mount point is removed with rmdir only: never a recursive removal where a sysfs may still be
+ * mounted. (`KE`: a name the reader's own variables do not use; its `e` is an interface's flag.)
+ */
+export const KEPT_OBSERVE_SCRIPT = `b=; command -v busybox >/dev/null 2>&1 && b=busybox
+$b mkdir -p /tmp; KE=/tmp/dne-observe-$$.err; exec 3>&2 2>"$KE"
+${OBSERVER}
+exec 2>&3 3>&-
+[ -s "$KE" ] && $b tail -c 4096 "$KE" | while read -r l; do echo "X $l"; done
+$b rm -rf "$m.d" "$m.out" "$m.s" "$m.p" "$KE"; $b rmdir "$m" 2>/dev/null; :`;
+
+/** A kept helper's main process: it only waits (busybox `sleep`), at most `seconds`, so a helper whose client vanished ends by itself. */
+export function keptHelperArgv(seconds: number): string[] {
+  return ['sleep', String(Math.max(1, Math.ceil(seconds)))];
+}
+
+/** The exec argv of one read in a kept helper whose main process has host pid `helperPid`. */
+export function keptObserveArgv(sandboxes: readonly SandboxInfo[], hostOnly: boolean, helperPid: number): string[] {
+  return ['sh', '-c', KEPT_OBSERVE_SCRIPT, ...observeArgv(sandboxes, hostOnly, helperPid).slice(3)];
+}
+
+/** Splits what KEPT_OBSERVE_SCRIPT printed: the readout (up to its end line) and the helper's stderr lines (`X <line>`, after it). */
+export function splitKeptOutput(output: string): { readout: string; stderr: string[] } {
+  const lines = output.split('\n');
+  let cut = lines.length;
+  while (cut > 0 && (lines[cut - 1].startsWith('X ') || lines[cut - 1] === '')) {
+    cut--;
+  }
+  return { readout: `${lines.slice(0, cut).join('\n')}\n`, stderr: lines.slice(cut).filter((line) => line.startsWith('X ')).map((line) => line.slice(2)) };
 }
