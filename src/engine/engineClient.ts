@@ -287,6 +287,44 @@ export class EngineClient implements EngineApi, ContainerRunApi {
     }
   }
 
+  async waitContainer(id: string): Promise<{ exited: Promise<number | null>; close(): void }> {
+    // isStream: the modem hands the response over when its headers come, which the engine sends
+    // right after registering the wait; the body (`{"StatusCode":N}`) comes when the container is gone.
+    const stream = await this.count(
+      new Promise<NodeJS.ReadableStream & { destroy?: () => void }>((resolve, reject) => {
+        this.streamingDocker.modem.dial(
+          {
+            path: `/containers/${encodeURIComponent(id)}/wait?`,
+            method: 'POST',
+            isStream: true,
+            statusCodes: { 200: true, 400: 'bad parameter', 404: 'no such container', 500: 'server error' },
+            options: { condition: 'removed' },
+          },
+          (error: unknown, response: unknown) => (error ? reject(error) : resolve(response as NodeJS.ReadableStream & { destroy?: () => void })),
+        );
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => {
+      let body = '';
+      stream.on('data', (chunk: Buffer) => {
+        // A status is a few dozen bytes; anything longer is not one.
+        body = (body + chunk.toString('utf8')).slice(0, 4096);
+      });
+      const finish = () => {
+        try {
+          const status = (JSON.parse(body) as { StatusCode?: unknown }).StatusCode;
+          resolve(typeof status === 'number' && Number.isInteger(status) ? status : null);
+        } catch {
+          resolve(null);
+        }
+      };
+      stream.on('end', finish);
+      stream.on('close', finish);
+      stream.on('error', () => resolve(null));
+    });
+    return { exited, close: () => stream.destroy?.() };
+  }
+
   listContainersWithLabel(label: string): Promise<ListedContainer[]> {
     return this.count(this.docker.listContainers({ all: true, filters: { label: [label] } }) as unknown as Promise<ListedContainer[]>);
   }

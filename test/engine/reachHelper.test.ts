@@ -1,0 +1,131 @@
+/**
+ * The connectivity doctor on an engine that is not this machine's, observed through helper
+ * containers: a second dockerd in its own network namespace (test/support/dockerdNode.ts, hub
+ * `dnerh`, group 2, index 7; its host name differs, so the session does not count it as local),
+ * reached through its unix socket. On it, a user network with A (an image holding one static
+ * binary, `/sleep`: no shell, no ping, no busybox, so `docker exec` cannot observe anything) and B
+ * (busybox).
+ * (a) A reaches B: observed through a probe helper joined to A's namespace; without the helper the
+ *     same question is not observed (A has no tools).
+ * (b) A DROP rule in the node's DOCKER-USER chain (its own iptables, `nsenter --net`): not
+ *     reachable, observed, and the rule whose counter grew named with its packets (the node's
+ *     packet filter read by a filter helper on the node).
+ * (c) No helper container is left on the node after each run, and the CLI's `reach --helper`
+ *     gives the same method in its JSON.
+ */
+import { strict as assert } from 'node:assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { EngineClient } from '../../src/engine/engineClient';
+import { EngineSession } from '../../src/engine/engineSession';
+import { checkReach } from '../../src/engine/reachability/checkReach';
+import { parseDockerHost } from '../../src/model/connectionResolution';
+import type { ReachReport } from '../../src/model/reachability/types';
+import { TEST_IMAGE } from '../support/dockerCli';
+import { DockerdNode, nodeDocker, startDockerdNode } from '../support/dockerdNode';
+
+const HUB = 'dnerh';
+const PREFIX = 'dnerh-';
+const NO_TOOLS_IMAGE = 'dnerh/sleep:latest';
+const isRoot = process.getuid?.() === 0;
+const cli = path.join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+
+const detail = (report: ReachReport) => JSON.stringify({ verdict: report.verdict, observation: report.observation, checks: report.checks });
+
+describe('the connectivity doctor through helper containers on a remote engine (a second dockerd)', { skip: !isRoot && 'needs root (a dockerd node)' }, () => {
+  let node: DockerdNode;
+  let folder: string;
+  let client: EngineClient;
+  let session: EngineSession;
+  const logged: string[] = [];
+  const [from, to] = [`${PREFIX}a`, `${PREFIX}b`];
+  const helpersOnNode = () => nodeDocker(node, ['ps', '-a', '-q', '--filter', 'label=io.github.dne.helper']).split('\n').filter(Boolean);
+  const nodeIptables = (args: string[]) => execFileSync('nsenter', [`--net=/var/run/netns/${node.name}`, '--', 'iptables', ...args], { encoding: 'utf8' });
+  const addressOf = (name: string) => nodeDocker(node, ['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', name]);
+
+  async function reach(helper: boolean): Promise<ReachReport> {
+    await session.refresh();
+    return checkReach(session, { from, to, ...(helper ? { helper: { image: TEST_IMAGE, log: (line: string) => logged.push(line) } } : {}) });
+  }
+
+  before(async () => {
+    folder = mkdtempSync(path.join(os.tmpdir(), 'dnerh-'));
+    node = await startDockerdNode({ hub: HUB, group: 2, index: 7 });
+    // An image with one static binary and nothing else: busybox-static named `sleep` (its applet by argv[0]).
+    const root = path.join(folder, 'image');
+    mkdirSync(root);
+    copyFileSync('/bin/busybox', path.join(root, 'sleep'));
+    execFileSync('tar', ['-C', root, '-cf', path.join(folder, 'image.tar'), '.']);
+    nodeDocker(node, ['import', path.join(folder, 'image.tar'), NO_TOOLS_IMAGE]);
+    const network = `${PREFIX}net`;
+    nodeDocker(node, ['network', 'create', network]);
+    nodeDocker(node, ['run', '-d', '--name', from, '--network', network, NO_TOOLS_IMAGE, '/sleep', '100000']);
+    nodeDocker(node, ['run', '-d', '--name', to, '--network', network, TEST_IMAGE, 'sleep', '100000']);
+    client = new EngineClient({ source: 'setting', contextName: 'default', ...parseDockerHost(node.host) }, 30_000);
+    session = new EngineSession(client, { debounceMs: 0, watch: false });
+    await session.start();
+    assert.equal(session.isLocal, false, 'the node is another machine to this process (its host name differs)');
+  });
+
+  after(async () => {
+    session?.dispose();
+    client?.dispose();
+    await node?.stop();
+    spawnSync('ip', ['netns', 'del', HUB], { stdio: 'ignore' });
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  test('(a) A (no shell, no ping) reaches B: observed through a probe helper in A\'s namespace; without it, not observed', async () => {
+    const withoutHelper = await reach(false);
+    assert.equal(withoutHelper.verdict.observed, undefined, detail(withoutHelper));
+    const report = await reach(true);
+    assert.equal(report.observation.method, 'helper', detail(report));
+    assert.deepEqual(report.observation.tools, ['helper container', TEST_IMAGE]);
+    assert.deepEqual(report.verdict, { explained: 'reachable', observed: 'reachable', final: 'reachable' }, detail(report));
+    const icmp = report.checks.find((check) => check.kind === 'icmp')!;
+    assert.equal(icmp.target, addressOf(to));
+    assert.equal(icmp.observed, 'pass', detail(report));
+    assert.match(icmp.detail ?? '', /2 packets transmitted, 2 packets received/);
+    assert.ok(logged.some((line) => /^probe helper on unix:\/\/.*: image local\/busybox:latest, container dne-helper-probe-[0-9a-f]+, ping .*, \d+ ms, exit 0$/.test(line)), logged.join('\n'));
+    assert.deepEqual(helpersOnNode(), [], '(c) no helper left');
+  });
+
+  test('(b) a DROP rule in the node\'s DOCKER-USER: not reachable, observed, the rule named with its packets', async () => {
+    const rule = ['DOCKER-USER', '-s', `${addressOf(from)}/32`, '-d', `${addressOf(to)}/32`, '-j', 'DROP'];
+    nodeIptables(['-I', ...rule]);
+    try {
+      const report = await reach(true);
+      assert.equal(report.observation.method, 'helper', detail(report));
+      assert.equal(report.verdict.observed, 'unreachable', detail(report));
+      assert.equal(report.verdict.final, 'unreachable');
+      const filter = report.checks.find((check) => check.kind === 'filter');
+      assert.ok(filter, `the filter check: ${detail(report)}`);
+      assert.equal(filter.observed, 'fail', detail(report));
+      const drop = report.disagreement?.droppedBy;
+      assert.ok(drop, detail(report));
+      assert.equal(drop.chain, 'DOCKER-USER');
+      assert.equal(drop.target, 'DROP');
+      assert.equal(drop.packets, 2, 'the two echo requests');
+      assert.match(drop.rule, new RegExp(`-A DOCKER-USER -s ${addressOf(from).replace(/\./g, '\\.')}/32 -d ${addressOf(to).replace(/\./g, '\\.')}/32 .*-j DROP`));
+      assert.ok(logged.some((line) => /^filter helper on unix:\/\/.*: image local\/busybox:latest, container dne-helper-filter-[0-9a-f]+/.test(line)), logged.join('\n'));
+    } finally {
+      nodeIptables(['-D', ...rule]);
+    }
+    assert.deepEqual(helpersOnNode(), [], '(c) no helper left');
+  });
+
+  test('(c) the CLI: reach A B --helper IMAGE --format json on the node gives the helper method; no helper left', () => {
+    const result = spawnSync(process.execPath, [cli, 'reach', from, to, '--helper', TEST_IMAGE, '--format', 'json', '--host', node.host], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(result.status, 0, result.stderr);
+    const report = JSON.parse(result.stdout) as ReachReport;
+    assert.equal(report.observation.method, 'helper', result.stdout);
+    assert.equal(report.verdict.observed, 'reachable');
+    assert.match(result.stderr, /probe helper on unix:\/\//);
+    const text = spawnSync(process.execPath, [cli, 'reach', from, to, '--helper', TEST_IMAGE, '--host', node.host], { encoding: 'utf8', timeout: 120_000 });
+    assert.match(text.stdout, /Observed from inside dnerh-a through a helper container \(local\/busybox:latest\) on the engine, joined to its network namespace\./, text.stdout);
+    assert.deepEqual(helpersOnNode(), []);
+  });
+});
