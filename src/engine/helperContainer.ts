@@ -69,7 +69,7 @@ interface HelperStartCommon {
  * is waited for (HelperRun.exitCode).
  */
 export type HelperStartOptions = HelperStartCommon &
-  ({ purpose: 'capture'; joinContainerId: string; capabilities: string[] } | { purpose: 'observe' } | { purpose: 'probe'; joinContainerId: string });
+  ({ purpose: 'capture'; joinContainerId: string; capabilities: string[] } | { purpose: 'observe' | 'filter' } | { purpose: 'probe'; joinContainerId: string });
 
 /** Why the helper's output ended: it exited (the stream closed cleanly) or the connection was lost. */
 export interface HelperEnd {
@@ -109,7 +109,7 @@ export async function startHelper(api: ContainerRunApi, options: HelperStartOpti
       ? { ...common, purpose: 'capture', joinContainerId: options.joinContainerId, capabilities: options.capabilities }
       : options.purpose === 'probe'
         ? { ...common, purpose: 'probe', joinContainerId: options.joinContainerId }
-        : { ...common, purpose: 'observe' };
+        : { ...common, purpose: options.purpose };
   const problem = helperRequestProblem(request);
   if (problem) {
     throw new HelperRequestError(problem);

@@ -18,9 +18,10 @@ export const HELPER_DEADLINE_LABEL = 'io.github.dne.helper.deadline';
 
 /**
  * `capture`: tcpdump in a container's namespace; `observe`: the helper observation level, reading
- * the engine's host; `probe`: the connectivity doctor's ping/nc/nslookup in a container's namespace.
+ * the engine's host; `probe`: the connectivity doctor's ping/nc/nslookup in a container's namespace;
+ * `filter`: the doctor's reading of the engine host's packet filter counters.
  */
-export type HelperPurpose = 'capture' | 'observe' | 'probe';
+export type HelperPurpose = 'capture' | 'observe' | 'probe' | 'filter';
 
 interface HelperRequestCommon {
   /** Random hex, 8 to 32 characters. */
@@ -61,7 +62,22 @@ export interface ProbeHelperRequest extends HelperRequestCommon {
 /** What a probe helper keeps: NET_RAW for ping's raw socket; nc and nslookup need none. */
 export const PROBE_CAPABILITIES: readonly string[] = ['NET_RAW'];
 
-export type HelperRequest = CaptureHelperRequest | ObserveHelperRequest | ProbeHelperRequest;
+/**
+ * A filter helper: in the engine host's network and process namespaces like an observation helper,
+ * running the host's own iptables-save / nft in the host's mount namespace (FILTER_CAPABILITIES).
+ */
+export interface FilterHelperRequest extends HelperRequestCommon {
+  purpose: 'filter';
+}
+
+/**
+ * What the filter helper needs: OBSERVE_CAPABILITIES, plus SYS_CHROOT (entering a mount namespace
+ * needs it beside SYS_ADMIN) and NET_ADMIN (the kernel gives the rule tables and their counters to
+ * it only). Checked on this project's engines: without either, setns or the dump is refused.
+ */
+export const FILTER_CAPABILITIES: readonly string[] = ['SYS_ADMIN', 'SYS_PTRACE', 'SYS_CHROOT', 'NET_ADMIN'];
+
+export type HelperRequest = CaptureHelperRequest | ObserveHelperRequest | ProbeHelperRequest | FilterHelperRequest;
 
 /**
  * What the observation helper needs, and nothing more (rather than `--privileged`, which also hands
@@ -166,7 +182,7 @@ export function helperCreateRequest(request: HelperRequest): HelperCreateRequest
     Tty: false,
     OpenStdin: false,
   } as const;
-  if (request.purpose === 'observe') {
+  if (request.purpose === 'observe' || request.purpose === 'filter') {
     return {
       name: helperName(request),
       body: {
@@ -175,7 +191,7 @@ export function helperCreateRequest(request: HelperRequest): HelperCreateRequest
           NetworkMode: 'host',
           PidMode: 'host',
           CapDrop: ['ALL'],
-          CapAdd: [...OBSERVE_CAPABILITIES],
+          CapAdd: [...(request.purpose === 'filter' ? FILTER_CAPABILITIES : OBSERVE_CAPABILITIES)],
           Init: false,
           AutoRemove: true,
           SecurityOpt: [...OBSERVE_SECURITY_OPTIONS],

@@ -68,6 +68,7 @@ describe('the connectivity doctor through helper containers on a remote engine (
     session = new EngineSession(client, { debounceMs: 0, watch: false });
     await session.start();
     assert.equal(session.isLocal, false, 'the node is another machine to this process (its host name differs)');
+    console.log(`dockerd node ${node.name}: Docker ${nodeDocker(node, ['version', '-f', '{{.Server.Version}}'])}`);
   });
 
   after(async () => {

@@ -24,6 +24,7 @@ import { podmanIsolatedBridges } from '../../model/reachability/packetFilter';
 import type { PodmanFacts } from '../../model/reachability/podmanRules';
 import type { ContainerRunApi, ExecResult } from '../engineApi';
 import { helperRunner } from './helperRunner';
+import { readFilterThroughHelper } from './helperFilter';
 import { systemTool } from '../../probe/systemTools';
 import { engineSocketOwned, rootPathRefusal } from './localProof';
 import { dockerExecRunner, findBusybox, localRunner, NamespaceRunner } from './runners';
@@ -194,7 +195,8 @@ async function observeFor(
 ): Promise<ObservationResult> {
   const local = source.isLocal && process.platform === 'linux';
   const root = request.isRoot ?? process.getuid?.() === 0;
-  const chosen = await chooseRunner(source, explanation, inventory, inspections, { local, root, busybox: request.busybox, cli: request.cli, helper: helperOf(source, request) });
+  const context: RunnerContext = { local, root, busybox: request.busybox, cli: request.cli, helper: helperOf(source, request) };
+  const chosen = await chooseRunner(source, explanation, inventory, inspections, context);
   if (!chosen.runner) {
     return { observation: { method: 'none', reason: chosen.reason }, probes: [] };
   }
@@ -204,7 +206,10 @@ async function observeFor(
   const here = chosen.runner.method !== 'helper';
   const proved = here && local && root && !chosen.runner.reason && chosen.runner.method !== 'dockerExec';
   const story = proved ? await storyCaptures(source, request.planned, inventory, inspections) : undefined;
-  return observe(chosen.runner, explanation, { readFilter: here && local && root && !chosen.runner.reason, loopbackPorts, story });
+  // Through a probe helper, the engine host's filter is read by a filter helper on the same engine (the same consent).
+  const helper = chosen.runner.method === 'helper' ? context.helper : undefined;
+  const filter = helper ? () => readFilterThroughHelper(helper.api, helper.image, helper.log) : here && local && root && !chosen.runner.reason;
+  return observe(chosen.runner, explanation, { readFilter: filter, loopbackPorts, story });
 }
 
 /**

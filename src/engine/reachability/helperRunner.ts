@@ -11,7 +11,7 @@ import type { ObservationReason } from '../../model/reachability/types';
 import { EXEC_OUTPUT_MAX_BYTES } from '../engineApi';
 import type { ContainerRunApi, ExecResult } from '../engineApi';
 import { startHelper } from '../helperContainer';
-import type { HelperRun } from '../helperContainer';
+import type { HelperRun, HelperStartOptions } from '../helperContainer';
 import { logLine } from '../../model/displayHost';
 import type { NamespaceRunner } from './runners';
 
@@ -29,7 +29,20 @@ export interface HelperRunnerOptions {
 }
 
 /** Runs argv in one probe helper joined to `containerId`, within timeoutMs and EXEC_OUTPUT_MAX_BYTES; never rejects. */
-export async function runInProbeHelper(api: ContainerRunApi, containerId: string, image: string, argv: string[], timeoutMs: number, log?: (line: string) => void): Promise<ExecResult> {
+export function runInProbeHelper(api: ContainerRunApi, containerId: string, image: string, argv: string[], timeoutMs: number, log?: (line: string) => void): Promise<ExecResult> {
+  return runHelperToEnd(api, { purpose: 'probe', joinContainerId: containerId, image, argv }, timeoutMs, EXEC_OUTPUT_MAX_BYTES, log);
+}
+
+/** What to start (helperContainer.ts), without the output callbacks: this function collects the output. */
+export type HelperToRun = HelperStartOptions extends infer T ? (T extends unknown ? Omit<T, 'onStdout' | 'onStderr' | 'deadline'> : never) : never;
+
+/**
+ * Runs one helper to its end and collects its output (stdout and stderr, in order, up to maxBytes),
+ * within timeoutMs; the helper is removed on every path. The exit code is the engine's wait status
+ * where the helper has one (probe), else 0 when the output ended cleanly. Never rejects: a start the
+ * engine refused is `code: null` with the engine's words (`missing` when the command is not in the image).
+ */
+export async function runHelperToEnd(api: ContainerRunApi, what: HelperToRun, timeoutMs: number, maxBytes: number, log?: (line: string) => void): Promise<ExecResult> {
   const started = Date.now();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -40,7 +53,7 @@ export async function runInProbeHelper(api: ContainerRunApi, containerId: string
   const overflowed = new Promise<'overflow'>((resolve) => (overflow = () => resolve('overflow')));
   const keep = (chunk: Uint8Array) => {
     if (truncated) return;
-    if (size + chunk.length > EXEC_OUTPUT_MAX_BYTES) {
+    if (size + chunk.length > maxBytes) {
       truncated = true;
       overflow();
       return;
@@ -49,19 +62,14 @@ export async function runInProbeHelper(api: ContainerRunApi, containerId: string
     size += chunk.length;
   };
   const text = () => new TextDecoder().decode(Buffer.concat(chunks)).trim();
-  const say = (outcome: string) => log?.(`probe helper on ${logLine(api.target.host)}: image ${logLine(image)}, container ${helper?.name ?? '(not created)'}, ${logLine(argv.join(' '), 200)}, ${Date.now() - started} ms, ${outcome}`);
+  // The filter helper's argv is a constant script: its name says what ran.
+  const shown = what.argv[0] === 'sh' && what.argv[1] === '-c' ? what.argv.slice(3).join(' ') || what.argv[3] || 'script' : what.argv.join(' ');
+  const say = (outcome: string) =>
+    log?.(`${what.purpose} helper on ${logLine(api.target.host)}: image ${logLine(what.image)}, container ${helper?.name ?? '(not created)'}, ${logLine(shown, 200)}, ${Date.now() - started} ms, ${outcome}`);
   const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
   let done = false;
   try {
-    const starting = startHelper(api, {
-      purpose: 'probe',
-      image,
-      joinContainerId: containerId,
-      argv,
-      deadline: (Date.now() + timeoutMs) / 1000 + 30,
-      onStdout: keep,
-      onStderr: keep,
-    });
+    const starting = startHelper(api, { ...what, deadline: (Date.now() + timeoutMs) / 1000 + 30, onStdout: keep, onStderr: keep } as HelperStartOptions);
     // A start that outlives the limit: its helper is removed when it comes.
     void starting.then((late) => (done ? late.remove() : undefined), () => undefined);
     const first = await Promise.race([starting, deadline]);
