@@ -3,7 +3,9 @@
  * as a remote engine, what the doctor's filter helper prints (model/reachability/filterDump.ts)
  * before and after two pings from A to B sent through a probe helper, with a DROP rule
  * `-I DOCKER-USER -s A -d B` in the node's own iptables; and the node's `iptables-save -c` read
- * from this machine at the same moments (`nsenter --net`), for the unit tests of the dumps' parser.
+ * from this machine at the same moments (`nsenter --net`), for the unit tests of the dumps' parser;
+ * and A's /etc/hosts and /etc/resolv.conf as the Engine API's archive sends them (raw tar) beside
+ * what A's own `cat` prints, for the unit tests of model/reachability/archiveFile.ts.
  * Saved into test/fixtures/reach-helper/engine-<API version>.json. Removes everything it made.
  *
  *   npx tsc -p test/tsconfig.json && node out/scripts/recordReachHelperFixtures.js
@@ -47,12 +49,18 @@ async function main(): Promise<void> {
     const id = nodeDocker(node, ['inspect', '-f', '{{.Id}}', from]);
     const ping = await runInProbeHelper(client, id, TEST_IMAGE, ['ping', '-c', '2', '-W', '1', '--', address(to)], 10_000);
     const after = await dump();
+    // A's files through the Engine API's archive (raw tar, base64), and as A's own cat prints them.
+    const archives: Record<string, { tar: string; cat: string }> = {};
+    for (const file of ['/etc/hosts', '/etc/resolv.conf']) {
+      const tar = await client.containerArchive(id, file, 72 * 1024);
+      archives[file] = { tar: Buffer.from(tar ?? new Uint8Array()).toString('base64'), cat: nodeDocker(node, ['exec', from, 'cat', file]) };
+    }
     const version = await client.version();
     const file = path.join(__dirname, '..', '..', 'test', 'fixtures', 'reach-helper', `engine-${version.ApiVersion}.json`);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(
       file,
-      `${JSON.stringify({ engine: version.Version, apiVersion: version.ApiVersion, from: address(from), to: address(to), bridge, ping, before, after }, null, 2)}\n`,
+      `${JSON.stringify({ engine: version.Version, apiVersion: version.ApiVersion, from: address(from), to: address(to), bridge, ping, before, after, archives }, null, 2)}\n`,
     );
     console.log(`recorded ${file}`);
   } finally {

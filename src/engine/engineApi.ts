@@ -137,4 +137,10 @@ export interface ContainerRunApi {
    * engine fake without it gives no exit status.
    */
   waitContainer?(id: string): Promise<{ exited: Promise<number | null>; close(): void }>;
+  /**
+   * `GET /containers/{id}/archive?path=`: the tar the engine sends for one path of the container's
+   * file system, at most `maxBytes` (the stream is closed past it); undefined when the engine has
+   * no such path. Optional, as waitContainer.
+   */
+  containerArchive?(id: string, file: string, maxBytes: number): Promise<Uint8Array | undefined>;
 }

@@ -325,6 +325,44 @@ export class EngineClient implements EngineApi, ContainerRunApi {
     return { exited, close: () => stream.destroy?.() };
   }
 
+  async containerArchive(id: string, file: string, maxBytes: number): Promise<Uint8Array | undefined> {
+    let stream: NodeJS.ReadableStream & { destroy?: () => void };
+    try {
+      stream = (await this.count(this.streamingDocker.getContainer(id).getArchive({ path: file }))) as NodeJS.ReadableStream & { destroy?: () => void };
+    } catch (error) {
+      if (statusOf(error) === 404) {
+        return undefined;
+      }
+      throw error;
+    }
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const timer = setTimeout(() => {
+        stream.destroy?.();
+        reject(new Error('the engine did not send the archive within 10 s'));
+      }, 10_000);
+      stream.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        size += chunk.length;
+        if (size > maxBytes) {
+          // Enough: the caller reads the first entry only.
+          clearTimeout(timer);
+          stream.destroy?.();
+          resolve(Buffer.concat(chunks).subarray(0, maxBytes));
+        }
+      });
+      stream.on('end', () => {
+        clearTimeout(timer);
+        resolve(Buffer.concat(chunks));
+      });
+      stream.on('error', (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
+  }
+
   listContainersWithLabel(label: string): Promise<ListedContainer[]> {
     return this.count(this.docker.listContainers({ all: true, filters: { label: [label] } }) as unknown as Promise<ListedContainer[]>);
   }

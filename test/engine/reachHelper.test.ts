@@ -94,6 +94,17 @@ describe('the connectivity doctor through helper containers on a remote engine (
     assert.deepEqual(helpersOnNode(), [], '(c) no helper left');
   });
 
+  test('(a) by name: A (no nslookup, no cat) resolves B through the embedded DNS from a probe helper, its resolv.conf read through the Engine API', async () => {
+    await session.refresh();
+    const report = await checkReach(session, { from, to, name: to, helper: { image: TEST_IMAGE, log: (line: string) => logged.push(line) } });
+    assert.equal(report.observation.method, 'helper', detail(report));
+    const dns = report.checks.find((check) => check.kind === 'dns')!;
+    assert.equal(dns.observed, 'pass', detail(report));
+    assert.deepEqual(dns.resolved, [addressOf(to)]);
+    assert.deepEqual(report.verdict, { explained: 'reachable', observed: 'reachable', final: 'reachable' }, detail(report));
+    assert.deepEqual(helpersOnNode(), [], '(c) no helper left');
+  });
+
   test('(b) a DROP rule in the node\'s DOCKER-USER: not reachable, observed, the rule named with its packets', async () => {
     const rule = ['DOCKER-USER', '-s', `${addressOf(from)}/32`, '-d', `${addressOf(to)}/32`, '-j', 'DROP'];
     nodeIptables(['-I', ...rule]);

@@ -12,6 +12,7 @@ import { FILTER_CAPABILITIES, helperCreateRequest, helperDockerRunArgs, helperRe
 import { filterDumpArgv, parseFilterDumps, splitFilterDumps } from '../../src/model/reachability/filterDump';
 import { droppedBetween, parseIptablesSave } from '../../src/model/reachability/packetFilter';
 import type { CountedRule } from '../../src/model/reachability/packetFilter';
+import { archiveFileText } from '../../src/model/reachability/archiveFile';
 
 interface Recorded {
   engine: string;
@@ -22,6 +23,7 @@ interface Recorded {
   ping: { code: number | null; output: string };
   before: { helper: string; iptablesSave: string };
   after: { helper: string; iptablesSave: string };
+  archives: Record<string, { tar: string; cat: string }>;
 }
 
 const dir = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'reach-helper');
@@ -61,6 +63,16 @@ describe('the filter helper\'s dumps, recorded from a dockerd node', () => {
           { chain: 'DOCKER-USER', target: 'DROP', packets: 2, table: 'filter' },
         );
         assert.equal(drops[0].rule, `-A DOCKER-USER -s ${fixture.from}/32 -d ${fixture.to}/32 -j DROP`);
+      });
+
+      test('A\'s /etc/hosts and /etc/resolv.conf from the Engine API\'s archive equal what A\'s own cat printed; too long or cut: nothing', () => {
+        for (const [file, { tar, cat }] of Object.entries(fixture.archives)) {
+          const bytes = Buffer.from(tar, 'base64');
+          assert.equal(archiveFileText(bytes, 64 * 1024)?.trim(), cat.trim(), file);
+          assert.equal(archiveFileText(bytes, 10), undefined, `${file}: over the limit`);
+          assert.equal(archiveFileText(bytes.subarray(0, 520), 64 * 1024), undefined, `${file}: cut`);
+        }
+        assert.match(fixture.archives['/etc/resolv.conf'].cat, /^nameserver 127\.0\.0\.11$/m);
       });
 
       test('a cut output (no end line, or not the script\'s) reads as nothing; a dump that failed is left out', () => {

@@ -25,6 +25,8 @@ import type { PodmanFacts } from '../../model/reachability/podmanRules';
 import type { ContainerRunApi, ExecResult } from '../engineApi';
 import { helperRunner } from './helperRunner';
 import { readFilterThroughHelper } from './helperFilter';
+import { CONTAINER_FILE_MAX_BYTES } from './containerFiles';
+import { archiveFileText } from '../../model/reachability/archiveFile';
 import { systemTool } from '../../probe/systemTools';
 import { engineSocketOwned, rootPathRefusal } from './localProof';
 import { dockerExecRunner, findBusybox, localRunner, NamespaceRunner } from './runners';
@@ -265,10 +267,29 @@ function helperOf(source: ReachSource, request: ReachRequest): RunnerContext['he
   return request.helper && request.helper.image.trim() !== '' && canRunContainers(api) ? { image: request.helper.image, api, log: request.helper.log } : undefined;
 }
 
-/** A's namespace through probe helpers; A's files (/etc/hosts, resolv.conf) through exec when A has `cat`. */
+/**
+ * A's namespace through probe helpers; A's files (/etc/hosts, resolv.conf) through the Engine API's
+ * archive (no tool of A's needed), else through exec when A has `cat`.
+ */
 function probeHelperRunner(source: ReachSource, id: string, helper: NonNullable<RunnerContext['helper']>, cli: EngineCli, reason?: ObservationReason): NamespaceRunner {
   const exec = dockerExecRunner(source, id, reason, cli);
-  return helperRunner(helper.api, id, { image: helper.image, log: helper.log, reason, readFile: (file) => exec.readFile(file) });
+  const api = helper.api;
+  const readFile = async (file: string): Promise<string | undefined> => {
+    if (api.containerArchive) {
+      try {
+        // The tar's header records come first: a few blocks more than the file.
+        const tar = await api.containerArchive(id, file, CONTAINER_FILE_MAX_BYTES + 8 * 1024);
+        const text = tar ? archiveFileText(tar, CONTAINER_FILE_MAX_BYTES) : undefined;
+        if (text !== undefined) {
+          return text;
+        }
+      } catch {
+        // The engine refused the archive: A's own tools, as without a helper.
+      }
+    }
+    return exec.readFile(file);
+  };
+  return helperRunner(api, id, { image: helper.image, log: helper.log, reason, readFile });
 }
 
 async function chooseRunner(
