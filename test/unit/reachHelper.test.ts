@@ -13,6 +13,7 @@ import { filterDumpArgv, parseFilterDumps, splitFilterDumps } from '../../src/mo
 import { droppedBetween, parseIptablesSave } from '../../src/model/reachability/packetFilter';
 import type { CountedRule } from '../../src/model/reachability/packetFilter';
 import { archiveFileText } from '../../src/model/reachability/archiveFile';
+import { parseCommandLine, UsageError } from '../../src/cli/arguments';
 
 interface Recorded {
   engine: string;
@@ -115,5 +116,29 @@ describe('the probe and filter helpers\' create requests', () => {
     const shown = helperDockerRunArgs(create);
     assert.deepEqual(shown.slice(0, 5), ['docker', 'run', '--rm', '--name', 'dne-helper-filter-0123456789abcdef']);
     assert.ok(shown.includes('--cap-add') && shown.includes('NET_ADMIN') && shown.includes('--pid=host'));
+  });
+});
+
+describe('reach --helper IMAGE', () => {
+  test('the image is the consent, for this run; without it nothing is run on the engine', () => {
+    assert.deepEqual(parseCommandLine(['reach', 'a', 'b', '--helper', 'busybox:1.37', '--format', 'json']), {
+      command: 'reach',
+      from: 'a',
+      to: 'b',
+      port: undefined,
+      name: undefined,
+      verify: true,
+      helper: 'busybox:1.37',
+      format: 'json',
+      host: undefined,
+      context: undefined,
+    });
+    assert.equal('helper' in parseCommandLine(['reach', 'a', 'b']), false);
+  });
+
+  test('an empty or spaced image, or --helper with --no-verify, is a usage error', () => {
+    assert.throws(() => parseCommandLine(['reach', 'a', 'b', '--helper', '']), UsageError);
+    assert.throws(() => parseCommandLine(['reach', 'a', 'b', '--helper', 'busy box']), UsageError);
+    assert.throws(() => parseCommandLine(['reach', 'a', 'b', '--helper', 'busybox', '--no-verify']), /--helper and --no-verify/);
   });
 });

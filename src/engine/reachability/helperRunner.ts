@@ -10,7 +10,7 @@
 import type { ObservationReason } from '../../model/reachability/types';
 import { EXEC_OUTPUT_MAX_BYTES } from '../engineApi';
 import type { ContainerRunApi, ExecResult } from '../engineApi';
-import { startHelper } from '../helperContainer';
+import { startHelper, sweepHelpers } from '../helperContainer';
 import type { HelperRun, HelperStartOptions } from '../helperContainer';
 import { logLine } from '../../model/displayHost';
 import type { NamespaceRunner } from './runners';
@@ -106,7 +106,17 @@ export async function runHelperToEnd(api: ContainerRunApi, what: HelperToRun, ti
  * `busybox APPLET` when the image has busybox but not the applet's link.
  */
 export function helperRunner(api: ContainerRunApi, containerId: string, options: HelperRunnerOptions): NamespaceRunner {
-  const run = (argv: string[], timeoutMs: number) => runInProbeHelper(api, containerId, options.image, argv, timeoutMs, options.log);
+  // Once per doctor run, before its first helper: the helpers a killed client left on this engine.
+  let swept: Promise<void> | undefined;
+  const sweep = () =>
+    (swept ??= sweepHelpers(api).then(
+      (removed) => void (removed.length > 0 && options.log?.(`removed ${removed.length} helper container(s) left by a client that is gone: ${removed.map((id) => id.slice(0, 12)).join(', ')}`)),
+      () => undefined,
+    ));
+  const run = async (argv: string[], timeoutMs: number) => {
+    await sweep();
+    return runInProbeHelper(api, containerId, options.image, argv, timeoutMs, options.log);
+  };
   return {
     method: 'helper',
     tools: ['helper container', options.image],
