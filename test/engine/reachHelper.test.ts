@@ -22,6 +22,7 @@ import { after, before, describe, test } from 'node:test';
 import { EngineClient } from '../../src/engine/engineClient';
 import { EngineSession } from '../../src/engine/engineSession';
 import { checkReach } from '../../src/engine/reachability/checkReach';
+import { runInProbeHelper } from '../../src/engine/reachability/helperRunner';
 import { parseDockerHost } from '../../src/model/connectionResolution';
 import type { ReachReport } from '../../src/model/reachability/types';
 import { TEST_IMAGE } from '../support/dockerCli';
@@ -127,6 +128,20 @@ describe('the connectivity doctor through helper containers on a remote engine (
       nodeIptables(['-D', ...rule]);
     }
     assert.deepEqual(helpersOnNode(), [], '(c) no helper left');
+  });
+
+  test('(d) one probe helper\'s paths on the real engine: the exit status is the engine\'s wait status; a command not in the image is `missing`; past the time limit the helper is removed', async () => {
+    const id = nodeDocker(node, ['inspect', '-f', '{{.Id}}', from]);
+    const exited = await runInProbeHelper(client, id, TEST_IMAGE, ['sh', '-c', 'echo out; echo err >&2; exit 7'], 10_000);
+    // stdout and stderr both kept (their order between the two streams is the engine's).
+    assert.deepEqual({ ...exited, output: exited.output.split('\n').sort() }, { code: 7, output: ['err', 'out'], missing: false });
+    const missing = await runInProbeHelper(client, id, NO_TOOLS_IMAGE, ['ping', '-c', '1', '--', addressOf(to)], 10_000);
+    assert.equal(missing.missing, true, JSON.stringify(missing));
+    const started = Date.now();
+    const late = await runInProbeHelper(client, id, TEST_IMAGE, ['sleep', '30'], 1_500);
+    assert.deepEqual(late, { code: null, output: 'timeout', truncated: false });
+    assert.ok(Date.now() - started < 10_000, `${Date.now() - started} ms`);
+    assert.deepEqual(helpersOnNode(), [], 'no helper left');
   });
 
   test('(c) the CLI: reach A B --helper IMAGE --format json on the node gives the helper method; no helper left', () => {
