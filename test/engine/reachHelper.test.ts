@@ -15,10 +15,11 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { resolveTarget } from '../../src/engine/connection';
 import { EngineClient } from '../../src/engine/engineClient';
 import { EngineSession } from '../../src/engine/engineSession';
 import { checkReach } from '../../src/engine/reachability/checkReach';
@@ -26,7 +27,12 @@ import { runInProbeHelper } from '../../src/engine/reachability/helperRunner';
 import { parseDockerHost } from '../../src/model/connectionResolution';
 import type { ReachReport } from '../../src/model/reachability/types';
 import { TEST_IMAGE } from '../support/dockerCli';
+import { waitFor } from '../support/waitFor';
 import { DockerdNode, nodeDocker, startDockerdNode } from '../support/dockerdNode';
+import { startSshServer } from '../support/sshServer';
+import type { SshTestServer } from '../support/sshServer';
+import { makeTlsMaterial, removeTlsMaterial, startTlsEndpoint } from '../support/tlsEndpoint';
+import type { TlsEndpoint, TlsMaterial } from '../support/tlsEndpoint';
 
 const HUB = 'dnerh';
 const PREFIX = 'dnerh-';
@@ -41,8 +47,14 @@ describe('the connectivity doctor through helper containers on a remote engine (
   let folder: string;
   let client: EngineClient;
   let session: EngineSession;
+  let ssh: SshTestServer | undefined;
+  let material: TlsMaterial | undefined;
+  let tls: TlsEndpoint | undefined;
+  const others: EngineClient[] = [];
   const logged: string[] = [];
   const [from, to] = [`${PREFIX}a`, `${PREFIX}b`];
+  // A helper that exited is being removed by the engine (AutoRemove) when the run returns: gone within moments.
+  const noHelperLeft = () => waitFor('no helper left on the node', () => helpersOnNode().length === 0, { timeoutMs: 10_000, lastSeen: () => helpersOnNode().join(', ') });
   const helpersOnNode = () => nodeDocker(node, ['ps', '-a', '-q', '--filter', 'label=io.github.dne.helper']).split('\n').filter(Boolean);
   const nodeIptables = (args: string[]) => execFileSync('nsenter', [`--net=/var/run/netns/${node.name}`, '--', 'iptables', ...args], { encoding: 'utf8' });
   const addressOf = (name: string) => nodeDocker(node, ['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', name]);
@@ -75,6 +87,10 @@ describe('the connectivity doctor through helper containers on a remote engine (
   after(async () => {
     session?.dispose();
     client?.dispose();
+    others.forEach((other) => other.dispose());
+    await ssh?.stop();
+    await tls?.stop();
+    if (material) removeTlsMaterial(material);
     await node?.stop();
     spawnSync('ip', ['netns', 'del', HUB], { stdio: 'ignore' });
     rmSync(folder, { recursive: true, force: true });
@@ -92,7 +108,7 @@ describe('the connectivity doctor through helper containers on a remote engine (
     assert.equal(icmp.observed, 'pass', detail(report));
     assert.match(icmp.detail ?? '', /2 packets transmitted, 2 packets received/);
     assert.ok(logged.some((line) => /^probe helper on unix:\/\/.*: image local\/busybox:latest, container dne-helper-probe-[0-9a-f]+, ping .*, \d+ ms, exit 0$/.test(line)), logged.join('\n'));
-    assert.deepEqual(helpersOnNode(), [], '(c) no helper left');
+    await noHelperLeft();
   });
 
   test('(a) by name: A (no nslookup, no cat) resolves B through the embedded DNS from a probe helper, its resolv.conf read through the Engine API', async () => {
@@ -103,7 +119,7 @@ describe('the connectivity doctor through helper containers on a remote engine (
     assert.equal(dns.observed, 'pass', detail(report));
     assert.deepEqual(dns.resolved, [addressOf(to)]);
     assert.deepEqual(report.verdict, { explained: 'reachable', observed: 'reachable', final: 'reachable' }, detail(report));
-    assert.deepEqual(helpersOnNode(), [], '(c) no helper left');
+    await noHelperLeft();
   });
 
   test('(b) a DROP rule in the node\'s DOCKER-USER: not reachable, observed, the rule named with its packets', async () => {
@@ -127,7 +143,7 @@ describe('the connectivity doctor through helper containers on a remote engine (
     } finally {
       nodeIptables(['-D', ...rule]);
     }
-    assert.deepEqual(helpersOnNode(), [], '(c) no helper left');
+    await noHelperLeft();
   });
 
   test('(d) one probe helper\'s paths on the real engine: the exit status is the engine\'s wait status; a command not in the image is `missing`; past the time limit the helper is removed', async () => {
@@ -141,10 +157,43 @@ describe('the connectivity doctor through helper containers on a remote engine (
     const late = await runInProbeHelper(client, id, TEST_IMAGE, ['sleep', '30'], 1_500);
     assert.deepEqual(late, { code: null, output: 'timeout', truncated: false });
     assert.ok(Date.now() - started < 10_000, `${Date.now() - started} ms`);
-    assert.deepEqual(helpersOnNode(), [], 'no helper left');
+    await noHelperLeft();
   });
 
-  test('(c) the CLI: reach A B --helper IMAGE --format json on the node gives the helper method; no helper left', () => {
+  /** The doctor through helpers over another transport to the same node: the wait status comes back over it too. */
+  async function overTransport(other: EngineClient): Promise<void> {
+    others.push(other);
+    assert.equal((await other.info()).Name, node.name);
+    const id = nodeDocker(node, ['inspect', '-f', '{{.Id}}', from]);
+    assert.equal((await runInProbeHelper(other, id, TEST_IMAGE, ['sh', '-c', 'exit 3'], 10_000)).code, 3);
+    const otherSession = new EngineSession(other, { debounceMs: 0, watch: false });
+    try {
+      await otherSession.start();
+      const report = await checkReach(otherSession, { from, to, helper: { image: TEST_IMAGE } });
+      assert.equal(report.observation.method, 'helper', detail(report));
+      assert.deepEqual(report.verdict, { explained: 'reachable', observed: 'reachable', final: 'reachable' }, detail(report));
+    } finally {
+      otherSession.dispose();
+    }
+    await noHelperLeft();
+  }
+
+  test('(e) over SSH (the private OpenSSH server, its sessions\' docker CLI on the node\'s socket): observed through the helper', { skip: !existsSync('/usr/sbin/sshd') && 'openssh-server is not installed' }, async () => {
+    ssh = await startSshServer({ extraConfig: [`SetEnv DOCKER_HOST=${node.host}`] });
+    const home = path.join(folder, 'home');
+    mkdirSync(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
+    copyFileSync(ssh.plainKey, path.join(home, '.ssh', 'id_ed25519'));
+    const accept = { confirmHostKey: () => Promise.resolve(true), passphrase: () => Promise.resolve(undefined) };
+    await overTransport(new EngineClient(resolveTarget(`ssh://${ssh.user}@127.0.0.1:${ssh.port}`, undefined, { DOCKER_CONFIG: folder }), 30_000, { sshPrompts: accept, sshFiles: { homeDir: home, agentSocket: '' } }));
+  });
+
+  test('(e) over TLS (socat in front of the node\'s socket, client certificate): observed through the helper', async () => {
+    material = makeTlsMaterial();
+    tls = await startTlsEndpoint({ cert: material.serverCert, key: material.serverKey, ca: material.ca }, node.socketPath);
+    await overTransport(new EngineClient(resolveTarget('', undefined, { DOCKER_HOST: `tcp://127.0.0.1:${tls.port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: material.clientFolder, DOCKER_CONFIG: folder }), 30_000));
+  });
+
+  test('(c) the CLI: reach A B --helper IMAGE --format json on the node gives the helper method; no helper left', async () => {
     const result = spawnSync(process.execPath, [cli, 'reach', from, to, '--helper', TEST_IMAGE, '--format', 'json', '--host', node.host], { encoding: 'utf8', timeout: 120_000 });
     assert.equal(result.status, 0, result.stderr);
     const report = JSON.parse(result.stdout) as ReachReport;
@@ -153,6 +202,6 @@ describe('the connectivity doctor through helper containers on a remote engine (
     assert.match(result.stderr, /probe helper on unix:\/\//);
     const text = spawnSync(process.execPath, [cli, 'reach', from, to, '--helper', TEST_IMAGE, '--host', node.host], { encoding: 'utf8', timeout: 120_000 });
     assert.match(text.stdout, /Observed from inside dnerh-a through a helper container \(local\/busybox:latest\) on the engine, joined to its network namespace\./, text.stdout);
-    assert.deepEqual(helpersOnNode(), []);
+    await noHelperLeft();
   });
 });
