@@ -151,8 +151,11 @@ Options of reach (A and B: a container name or id, or host for the host itself):
   --helper IMAGE        Where this machine cannot enter A's namespace as root (an engine that is not
                         local, or no root): send the probes from short-lived helper containers of
                         IMAGE on the engine, joined to A's network namespace (only NET_RAW; busybox;
-                        nothing is pulled), so A's image needs no tools. Without this option A's own
-                        tools are used (docker exec). The JSON names the method helper.
+                        nothing is pulled), so A's image needs no tools; the engine host's packet
+                        filter counters are read around them by one more helper in its host
+                        namespaces (SYS_ADMIN, SYS_PTRACE, SYS_CHROOT, NET_ADMIN: its own
+                        iptables-save and nft). Without this option A's own tools are used (docker
+                        exec). The JSON names the method helper.
   --format text|json    A report in English (default) or JSON (the shape is in the README).
   Exit codes of reach: 0 reachable, 1 not reachable, 2 a usage or engine error. The code follows the
   observation when it was made, the explanation with --no-verify.
