@@ -35,6 +35,8 @@ export interface ReachArguments {
   port?: number;
   name?: string;
   verify: boolean;
+  /** `--helper IMAGE`: consent, for this run, to probe from a helper container of that image on the engine. */
+  helper?: string;
   format: 'text' | 'json';
   host?: string;
   context?: string;
@@ -146,6 +148,14 @@ Options of reach (A and B: a container name or id, or host for the host itself):
   --port N              A TCP port on B to connect to (default: ICMP echo).
   --name NAME           Whether A reaches B by this name (DNS, --link, /etc/hosts).
   --no-verify           Explain only: do not send packets from inside A.
+  --helper IMAGE        Where this machine cannot enter A's namespace as root (an engine that is not
+                        local, or no root): send the probes from short-lived helper containers of
+                        IMAGE on the engine, joined to A's network namespace (only NET_RAW; busybox;
+                        nothing is pulled), so A's image needs no tools; the engine host's packet
+                        filter counters are read around them by one more helper in its host
+                        namespaces (SYS_ADMIN, SYS_PTRACE, SYS_CHROOT, NET_ADMIN: its own
+                        iptables-save and nft). Without this option A's own tools are used (docker
+                        exec). The JSON names the method helper.
   --format text|json    A report in English (default) or JSON (the shape is in the README).
   Exit codes of reach: 0 reachable, 1 not reachable, 2 a usage or engine error. The code follows the
   observation when it was made, the explanation with --no-verify.
@@ -275,7 +285,24 @@ function reachArguments(values: Values, sides: string[]): ReachArguments {
   if (values.name !== undefined && reachNameIssue(values.name)) {
     throw new UsageError(`--name takes a container name or alias (a letter or digit first, then letters, digits, "_", "." and "-"), not "${oneLine(values.name, 200)}".`);
   }
-  return { command: 'reach', from: sides[0], to: sides[1], port, name: values.name, verify: !values['no-verify'], format, host: values.host, context: values.context };
+  if (values.helper !== undefined && (values.helper.trim() === '' || /\s/.test(values.helper))) {
+    throw new UsageError(`--helper takes an image the engine already has (e.g. busybox:1.37), not "${oneLine(values.helper, 200)}".`);
+  }
+  if (values.helper !== undefined && values['no-verify']) {
+    throw new UsageError('--helper and --no-verify cannot be used together: --helper is how the observation is made, --no-verify skips it.');
+  }
+  return {
+    command: 'reach',
+    from: sides[0],
+    to: sides[1],
+    port,
+    name: values.name,
+    verify: !values['no-verify'],
+    ...(values.helper !== undefined ? { helper: values.helper } : {}),
+    format,
+    host: values.host,
+    context: values.context,
+  };
 }
 
 function trafficArguments(values: Values): TrafficArguments {

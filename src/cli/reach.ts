@@ -1,5 +1,5 @@
 /**
- * `reach A B [--port N] [--name NAME] [--no-verify] [--format text|json]`: the connectivity
+ * `reach A B [--port N] [--name NAME] [--no-verify] [--helper IMAGE] [--format text|json]`: the connectivity
  * doctor's report in English (or JSON), from a one-shot session. Exit code: 0 reachable, 1 not
  * (the observation's verdict when it was made, the explanation's otherwise), 2 usage/engine error.
  */
@@ -18,6 +18,7 @@ import {
   hopText,
   NOTES,
   OBSERVATION_REASONS,
+  OBSERVED_THROUGH_HELPER,
   packetStoryText,
   RULES,
   sideName,
@@ -33,7 +34,9 @@ export interface ReachOutcome {
 export async function runReach(args: ReachArguments): Promise<ReachOutcome> {
   return withCliSession(args, async ({ session, topology }) => {
     const state = session.state;
-    const report = await checkReach(session, { from: args.from, to: args.to, name: args.name, port: args.port, verify: args.verify }, topology).catch((error: unknown) => {
+    // --helper IMAGE: the consent, for this run, to probe from a helper container on the engine.
+    const helper = args.helper !== undefined ? { image: args.helper, log: (line: string) => process.stderr.write(`${line}\n`) } : undefined;
+    const report = await checkReach(session, { from: args.from, to: args.to, name: args.name, port: args.port, verify: args.verify, helper }, topology).catch((error: unknown) => {
       throw error instanceof ReachRequestError ? usageErrorOf(error, engineCli(state.kind === 'connected' ? state.engineProduct : undefined)) : error;
     });
     const output = args.format === 'json' ? reportJson(report) : reportText(report);
@@ -173,6 +176,9 @@ function observationLine(report: ReachReport): string {
     return reasonSentence(observation.reason ?? 'notRequested');
   }
   const reason = observation.reason ? ` ${reasonSentence(observation.reason)}` : '';
+  if (observation.method === 'helper') {
+    return `${OBSERVED_THROUGH_HELPER({ container: sideName(report.question.from, 'host'), image: observation.tools?.[1] ?? '' }, english)}${reason}`;
+  }
   // The exec method is the engine's (`docker exec`, `podman exec`): its tool says it; the other methods are named.
   const method = observation.method === 'dockerExec' ? '' : ` (${observation.method})`;
   return `Observed from inside ${sideName(report.question.from, 'host')} with ${(observation.tools ?? []).join(' ')}${method}.${reason}`;

@@ -16,6 +16,7 @@ import type { TreeNode } from '../model/treeModel';
 import type { Services } from '../services';
 import { ENGINE_VALUE_KINDS } from '../messages/reachMessages';
 import { containerStateText } from '../messages/containerStates';
+import { helperObservationImage } from '../session/vscodeHelperObservation';
 import { Cancelled, CommandDefinition, UserFacingError } from './command';
 
 type SidePick = vscode.QuickPickItem & { ref: string };
@@ -120,6 +121,14 @@ function sideLogName(inventory: Inventory, ref: string): string {
   return ref === HOST_SIDE ? 'host' : inventory.containerById.get(ref)?.name ?? ref.slice(0, 12);
 }
 
+/**
+ * The engine is observed through the helper level: the user allowed helper containers on it, so the
+ * doctor's probes run from one too (where this machine cannot enter A's namespace as root).
+ */
+function helperConsented(services: Services): { helper?: { image: string; log: (line: string) => void } } {
+  return services.topologySource.observed ? { helper: { image: helperObservationImage(), log: (line) => services.log.info(line) } } : {};
+}
+
 async function checkConnectivity(services: Services, node?: unknown): Promise<void> {
     const inventory = services.inventory();
     if (!inventory) {
@@ -133,7 +142,7 @@ async function checkConnectivity(services: Services, node?: unknown): Promise<vo
     const report = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking whether {0} reaches the target…', fromName) },
       () =>
-        checkReach(services.session, { from, to, ...how }, services.topologySource).catch((error: unknown) => {
+        checkReach(services.session, { from, to, ...how, ...helperConsented(services) }, services.topologySource).catch((error: unknown) => {
           throw requestError(error);
         }),
     );

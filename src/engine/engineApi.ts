@@ -129,4 +129,18 @@ export interface ContainerRunApi {
   removeContainer(id: string): Promise<void>;
   /** Every container (running or not) carrying `label` (a `key` or `key=value`). */
   listContainersWithLabel(label: string): Promise<ListedContainer[]>;
+  /**
+   * `POST /containers/{id}/wait?condition=removed`, sent BEFORE the start (as `docker run --rm`
+   * does: an AutoRemove container is gone once it exits, its status with it). Resolves once the
+   * engine has registered the wait (its response headers came); `exited` then settles with the
+   * exit status (null: the engine said nothing usable, or the connection dropped). Optional: an
+   * engine fake without it gives no exit status.
+   */
+  waitContainer?(id: string): Promise<{ exited: Promise<number | null>; close(): void }>;
+  /**
+   * `GET /containers/{id}/archive?path=`: the tar the engine sends for one path of the container's
+   * file system, at most `maxBytes` (the stream is closed past it); undefined when the engine has
+   * no such path. Optional, as waitContainer.
+   */
+  containerArchive?(id: string, file: string, maxBytes: number): Promise<Uint8Array | undefined>;
 }

@@ -287,6 +287,82 @@ export class EngineClient implements EngineApi, ContainerRunApi {
     }
   }
 
+  async waitContainer(id: string): Promise<{ exited: Promise<number | null>; close(): void }> {
+    // isStream: the modem hands the response over when its headers come, which the engine sends
+    // right after registering the wait; the body (`{"StatusCode":N}`) comes when the container is gone.
+    const stream = await this.count(
+      new Promise<NodeJS.ReadableStream & { destroy?: () => void }>((resolve, reject) => {
+        this.streamingDocker.modem.dial(
+          {
+            path: `/containers/${encodeURIComponent(id)}/wait?`,
+            method: 'POST',
+            isStream: true,
+            statusCodes: { 200: true, 400: 'bad parameter', 404: 'no such container', 500: 'server error' },
+            options: { condition: 'removed' },
+          },
+          (error: unknown, response: unknown) => (error ? reject(error) : resolve(response as NodeJS.ReadableStream & { destroy?: () => void })),
+        );
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => {
+      let body = '';
+      stream.on('data', (chunk: Buffer) => {
+        // A status is a few dozen bytes; anything longer is not one.
+        body = (body + chunk.toString('utf8')).slice(0, 4096);
+      });
+      const finish = () => {
+        try {
+          const status = (JSON.parse(body) as { StatusCode?: unknown }).StatusCode;
+          resolve(typeof status === 'number' && Number.isInteger(status) ? status : null);
+        } catch {
+          resolve(null);
+        }
+      };
+      stream.on('end', finish);
+      stream.on('close', finish);
+      stream.on('error', () => resolve(null));
+    });
+    return { exited, close: () => stream.destroy?.() };
+  }
+
+  async containerArchive(id: string, file: string, maxBytes: number): Promise<Uint8Array | undefined> {
+    let stream: NodeJS.ReadableStream & { destroy?: () => void };
+    try {
+      stream = (await this.count(this.streamingDocker.getContainer(id).getArchive({ path: file }))) as NodeJS.ReadableStream & { destroy?: () => void };
+    } catch (error) {
+      if (statusOf(error) === 404) {
+        return undefined;
+      }
+      throw error;
+    }
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const timer = setTimeout(() => {
+        stream.destroy?.();
+        reject(new Error('the engine did not send the archive within 10 s'));
+      }, 10_000);
+      stream.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        size += chunk.length;
+        if (size > maxBytes) {
+          // Enough: the caller reads the first entry only.
+          clearTimeout(timer);
+          stream.destroy?.();
+          resolve(Buffer.concat(chunks).subarray(0, maxBytes));
+        }
+      });
+      stream.on('end', () => {
+        clearTimeout(timer);
+        resolve(Buffer.concat(chunks));
+      });
+      stream.on('error', (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
+  }
+
   listContainersWithLabel(label: string): Promise<ListedContainer[]> {
     return this.count(this.docker.listContainers({ all: true, filters: { label: [label] } }) as unknown as Promise<ListedContainer[]>);
   }

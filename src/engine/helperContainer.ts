@@ -63,8 +63,13 @@ interface HelperStartCommon {
   onStderr?: (chunk: Uint8Array) => void;
 }
 
-/** What to start: a capture helper in a container's namespace, or an observation helper on the host (helperContainerSpec.ts). */
-export type HelperStartOptions = HelperStartCommon & ({ purpose: 'capture'; joinContainerId: string; capabilities: string[] } | { purpose: 'observe' });
+/**
+ * What to start: a capture helper in a container's namespace, an observation helper on the host, or
+ * a probe helper in a container's namespace (helperContainerSpec.ts). A probe helper's exit status
+ * is waited for (HelperRun.exitCode).
+ */
+export type HelperStartOptions = HelperStartCommon &
+  ({ purpose: 'capture'; joinContainerId: string; capabilities: string[] } | { purpose: 'observe' | 'filter' } | { purpose: 'probe'; joinContainerId: string });
 
 /** Why the helper's output ended: it exited (the stream closed cleanly) or the connection was lost. */
 export interface HelperEnd {
@@ -83,6 +88,8 @@ export interface HelperRun {
   remove(): Promise<void>;
   /** Settles when its output ends (after the helper exits, or when the connection is lost). */
   readonly ended: Promise<HelperEnd>;
+  /** A probe helper's exit status (the engine's wait; null when it gave none). */
+  readonly exitCode?: Promise<number | null>;
 }
 
 export class HelperRequestError extends Error {
@@ -98,7 +105,11 @@ export class HelperRequestError extends Error {
 export async function startHelper(api: ContainerRunApi, options: HelperStartOptions): Promise<HelperRun> {
   const common = { session: newHelperSession(), image: options.image, argv: options.argv, client: { hostHash: clientHostHash(), pid: process.pid }, deadline: options.deadline };
   const request: HelperRequest =
-    options.purpose === 'capture' ? { ...common, purpose: 'capture', joinContainerId: options.joinContainerId, capabilities: options.capabilities } : { ...common, purpose: 'observe' };
+    options.purpose === 'capture'
+      ? { ...common, purpose: 'capture', joinContainerId: options.joinContainerId, capabilities: options.capabilities }
+      : options.purpose === 'probe'
+        ? { ...common, purpose: 'probe', joinContainerId: options.joinContainerId }
+        : { ...common, purpose: options.purpose };
   const problem = helperRequestProblem(request);
   if (problem) {
     throw new HelperRequestError(problem);
@@ -106,6 +117,7 @@ export async function startHelper(api: ContainerRunApi, options: HelperStartOpti
   const create = helperCreateRequest(request);
   const id = await api.createContainer(create.name, create.body);
   let stream: AttachedStream | undefined;
+  let wait: { exited: Promise<number | null>; close(): void } | undefined;
   const remove = async () => {
     try {
       await api.removeContainer(id);
@@ -138,6 +150,8 @@ export async function startHelper(api: ContainerRunApi, options: HelperStartOpti
       });
       attached.onEnd((error) => settle({ lost: error !== undefined, error }));
     });
+    // Registered before the start: the AutoRemove container takes its status with it when it goes.
+    wait = options.purpose === 'probe' && api.waitContainer ? await api.waitContainer(id) : undefined;
     await api.startContainer(id);
     return {
       id,
@@ -146,8 +160,10 @@ export async function startHelper(api: ContainerRunApi, options: HelperStartOpti
       signal: (signal: string) => api.killContainer(id, signal),
       remove,
       ended,
+      ...(wait ? { exitCode: wait.exited } : {}),
     };
   } catch (error) {
+    wait?.close();
     stream?.close();
     await remove();
     throw error;

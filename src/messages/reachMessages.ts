@@ -141,6 +141,10 @@ export const CLI_OUTCOME_WORDS: Record<CheckOutcome | 'unknown' | 'notRun', stri
   notRun: 'not run',
 };
 
+/** How a helper observation was made: the probes ran in a helper container on the engine, not on this machine. */
+export const OBSERVED_THROUGH_HELPER: Sentence = (p, l10n) =>
+  l10n.t('Observed from inside {container} through a helper container ({image}) on the engine, joined to its network namespace.', p);
+
 /** The command line names the option that skipped the observation. */
 export const CLI_NOT_REQUESTED = 'Not verified (--no-verify): this is the explanation alone.';
 

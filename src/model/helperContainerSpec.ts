@@ -16,8 +16,12 @@ export const HELPER_PID_LABEL = 'io.github.dne.helper.pid';
 /** Unix seconds after which the helper has outlived any limit it was given (absent: no time limit). */
 export const HELPER_DEADLINE_LABEL = 'io.github.dne.helper.deadline';
 
-/** `capture`: tcpdump in a container's namespace; `observe`: the helper observation level, reading the engine's host. */
-export type HelperPurpose = 'capture' | 'observe';
+/**
+ * `capture`: tcpdump in a container's namespace; `observe`: the helper observation level, reading
+ * the engine's host; `probe`: the connectivity doctor's ping/nc/nslookup in a container's namespace;
+ * `filter`: the doctor's reading of the engine host's packet filter counters.
+ */
+export type HelperPurpose = 'capture' | 'observe' | 'probe' | 'filter';
 
 interface HelperRequestCommon {
   /** Random hex, 8 to 32 characters. */
@@ -46,7 +50,34 @@ export interface ObserveHelperRequest extends HelperRequestCommon {
   purpose: 'observe';
 }
 
-export type HelperRequest = CaptureHelperRequest | ObserveHelperRequest;
+/**
+ * A probe helper (the connectivity doctor on an engine that is not this machine's): joined to the
+ * source container's network namespace like a capture helper, with only NET_RAW (PROBE_CAPABILITIES).
+ */
+export interface ProbeHelperRequest extends HelperRequestCommon {
+  purpose: 'probe';
+  joinContainerId: string;
+}
+
+/** What a probe helper keeps: NET_RAW for ping's raw socket; nc and nslookup need none. */
+export const PROBE_CAPABILITIES: readonly string[] = ['NET_RAW'];
+
+/**
+ * A filter helper: in the engine host's network and process namespaces like an observation helper,
+ * running the host's own iptables-save / nft in the host's mount namespace (FILTER_CAPABILITIES).
+ */
+export interface FilterHelperRequest extends HelperRequestCommon {
+  purpose: 'filter';
+}
+
+/**
+ * What the filter helper needs: OBSERVE_CAPABILITIES, plus SYS_CHROOT (entering a mount namespace
+ * needs it beside SYS_ADMIN) and NET_ADMIN (the kernel gives the rule tables and their counters to
+ * it only). Checked on this project's engines: without either, setns or the dump is refused.
+ */
+export const FILTER_CAPABILITIES: readonly string[] = ['SYS_ADMIN', 'SYS_PTRACE', 'SYS_CHROOT', 'NET_ADMIN'];
+
+export type HelperRequest = CaptureHelperRequest | ObserveHelperRequest | ProbeHelperRequest | FilterHelperRequest;
 
 /**
  * What the observation helper needs, and nothing more (rather than `--privileged`, which also hands
@@ -102,7 +133,7 @@ export function helperRequestProblem(request: HelperRequest): HelperRequestProbl
   if (!SESSION.test(request.session)) {
     return 'session';
   }
-  if (request.purpose === 'capture' && !CONTAINER_ID.test(request.joinContainerId)) {
+  if ((request.purpose === 'capture' || request.purpose === 'probe') && !CONTAINER_ID.test(request.joinContainerId)) {
     return 'containerId';
   }
   if (request.purpose === 'capture' && !request.capabilities.every((capability) => CAPABILITY.test(capability))) {
@@ -136,7 +167,7 @@ function helperLabels(request: HelperRequest): Record<string, string> {
 
 /**
  * The create request. A capture helper: joined to the target's network namespace, every capability
- * dropped but the ones named, no new privileges. An observation helper: in the host's network and
+ * dropped but the ones named, no new privileges; a probe helper alike, with PROBE_CAPABILITIES. An observation helper: in the host's network and
  * process namespaces with OBSERVE_CAPABILITIES. Both: removed by the engine when they exit, their
  * output not logged (it goes through the attach stream only, never into the engine's log files).
  */
@@ -151,7 +182,7 @@ export function helperCreateRequest(request: HelperRequest): HelperCreateRequest
     Tty: false,
     OpenStdin: false,
   } as const;
-  if (request.purpose === 'observe') {
+  if (request.purpose === 'observe' || request.purpose === 'filter') {
     return {
       name: helperName(request),
       body: {
@@ -160,7 +191,7 @@ export function helperCreateRequest(request: HelperRequest): HelperCreateRequest
           NetworkMode: 'host',
           PidMode: 'host',
           CapDrop: ['ALL'],
-          CapAdd: [...OBSERVE_CAPABILITIES],
+          CapAdd: [...(request.purpose === 'filter' ? FILTER_CAPABILITIES : OBSERVE_CAPABILITIES)],
           Init: false,
           AutoRemove: true,
           SecurityOpt: [...OBSERVE_SECURITY_OPTIONS],
@@ -176,7 +207,7 @@ export function helperCreateRequest(request: HelperRequest): HelperCreateRequest
       HostConfig: {
         NetworkMode: `container:${request.joinContainerId}`,
         CapDrop: ['ALL'],
-        CapAdd: request.capabilities,
+        CapAdd: request.purpose === 'probe' ? [...PROBE_CAPABILITIES] : request.capabilities,
         AutoRemove: true,
         SecurityOpt: ['no-new-privileges'],
         LogConfig: { Type: 'none', Config: {} },

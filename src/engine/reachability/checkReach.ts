@@ -22,7 +22,11 @@ import type { TopologySource } from '../topologySource';
 import { observe, readFilter } from './observe';
 import { podmanIsolatedBridges } from '../../model/reachability/packetFilter';
 import type { PodmanFacts } from '../../model/reachability/podmanRules';
-import type { ExecResult } from '../engineApi';
+import type { ContainerRunApi, ExecResult } from '../engineApi';
+import { helperRunner } from './helperRunner';
+import { readFilterThroughHelper } from './helperFilter';
+import { CONTAINER_FILE_MAX_BYTES } from './containerFiles';
+import { archiveFileText } from '../../model/reachability/archiveFile';
 import { systemTool } from '../../probe/systemTools';
 import { engineSocketOwned, rootPathRefusal } from './localProof';
 import { dockerExecRunner, findBusybox, localRunner, NamespaceRunner } from './runners';
@@ -38,6 +42,8 @@ export interface ReachSource extends TopologySession {
   readonly apiVersion?: string;
   /** `docker exec` over the session's own client (socket, TLS or SSH), for the observation from inside A. */
   execInContainer(containerId: string, argv: string[], timeoutMs: number): Promise<ExecResult>;
+  /** The session's client: it also runs containers (the probe helper) when it is an EngineClient. */
+  readonly client?: object;
   /** The session's state: on Podman (its own /version), the fixes print `podman` commands. */
   readonly state?: { kind: string; engineProduct?: EngineProduct };
 }
@@ -55,6 +61,12 @@ export interface ReachRequest {
   /** Where the host's tools are (tests); found on the usual paths otherwise. */
   busybox?: string;
   isRoot?: boolean;
+  /**
+   * The user's consent to probe through a helper container of `image` on the engine (VS Code: the
+   * engine is observed through the helper level; CLI: `--helper IMAGE`), used where this machine
+   * cannot enter A's namespace as root. `api`: the engine to run it on (default: the session's client).
+   */
+  helper?: { image: string; api?: ContainerRunApi; log?: (line: string) => void };
 }
 
 /**
@@ -185,15 +197,21 @@ async function observeFor(
 ): Promise<ObservationResult> {
   const local = source.isLocal && process.platform === 'linux';
   const root = request.isRoot ?? process.getuid?.() === 0;
-  const chosen = await chooseRunner(source, explanation, inventory, inspections, { local, root, busybox: request.busybox, cli: request.cli });
+  const context: RunnerContext = { local, root, busybox: request.busybox, cli: request.cli, helper: helperOf(source, request) };
+  const chosen = await chooseRunner(source, explanation, inventory, inspections, context);
   if (!chosen.runner) {
     return { observation: { method: 'none', reason: chosen.reason }, probes: [] };
   }
   const loopbackPorts = loopbackPortsOf(explanation, inspections);
   // This host's packet filter (and its interfaces) say something about the path only when the engine was proved to be this host's.
-  const proved = local && root && !chosen.runner.reason && chosen.runner.method !== 'dockerExec';
+  // A probe helper's packets run on the engine's host: this machine's filter and interfaces are not theirs.
+  const here = chosen.runner.method !== 'helper';
+  const proved = here && local && root && !chosen.runner.reason && chosen.runner.method !== 'dockerExec';
   const story = proved ? await storyCaptures(source, request.planned, inventory, inspections) : undefined;
-  return observe(chosen.runner, explanation, { readFilter: local && root && !chosen.runner.reason, loopbackPorts, story });
+  // Through a probe helper, the engine host's filter is read by a filter helper on the same engine (the same consent).
+  const helper = chosen.runner.method === 'helper' ? context.helper : undefined;
+  const filter = helper ? () => readFilterThroughHelper(helper.api, helper.image, helper.log) : here && local && root && !chosen.runner.reason;
+  return observe(chosen.runner, explanation, { readFilter: filter, loopbackPorts, story });
 }
 
 /**
@@ -235,6 +253,43 @@ interface RunnerContext {
   root: boolean;
   busybox?: string;
   cli: EngineCli;
+  helper?: { image: string; api: ContainerRunApi; log?: (line: string) => void };
+}
+
+function canRunContainers(api: unknown): api is ContainerRunApi {
+  const candidate = api as Partial<ContainerRunApi> | undefined;
+  return typeof candidate?.createContainer === 'function' && typeof candidate.attachContainer === 'function' && typeof candidate.startContainer === 'function';
+}
+
+/** The consented helper and the engine it runs on, when the request gave one and the engine can run it. */
+function helperOf(source: ReachSource, request: ReachRequest): RunnerContext['helper'] {
+  const api = request.helper?.api ?? source.client;
+  return request.helper && request.helper.image.trim() !== '' && canRunContainers(api) ? { image: request.helper.image, api, log: request.helper.log } : undefined;
+}
+
+/**
+ * A's namespace through probe helpers; A's files (/etc/hosts, resolv.conf) through the Engine API's
+ * archive (no tool of A's needed), else through exec when A has `cat`.
+ */
+function probeHelperRunner(source: ReachSource, id: string, helper: NonNullable<RunnerContext['helper']>, cli: EngineCli, reason?: ObservationReason): NamespaceRunner {
+  const exec = dockerExecRunner(source, id, reason, cli);
+  const api = helper.api;
+  const readFile = async (file: string): Promise<string | undefined> => {
+    if (api.containerArchive) {
+      try {
+        // The tar's header records come first: a few blocks more than the file.
+        const tar = await api.containerArchive(id, file, CONTAINER_FILE_MAX_BYTES + 8 * 1024);
+        const text = tar ? archiveFileText(tar, CONTAINER_FILE_MAX_BYTES) : undefined;
+        if (text !== undefined) {
+          return text;
+        }
+      } catch {
+        // The engine refused the archive: A's own tools, as without a helper.
+      }
+    }
+    return exec.readFile(file);
+  };
+  return helperRunner(api, id, { image: helper.image, log: helper.log, reason, readFile });
 }
 
 async function chooseRunner(
@@ -261,14 +316,19 @@ async function chooseRunner(
   const stack = inspections.get((owner ?? container).id);
   const pid = stack?.State?.Pid;
   const nsenter = context.local && context.root && busybox && pid ? await systemTool('nsenter') : undefined;
+  // The probe helper joins the namespace that owns the stack (`container:` of A's owner), as nsenter does.
+  const joined = (owner ?? container).id;
   if (!nsenter) {
-    return { runner: dockerExecRunner(source, asked.id, undefined, context.cli) };
+    return { runner: context.helper ? probeHelperRunner(source, joined, context.helper, context.cli) : dockerExecRunner(source, asked.id, undefined, context.cli) };
   }
   if (!isSafePid(pid)) {
     throw new EngineValueError(`State.Pid of container ${(owner ?? container).name}`, typeof pid === 'string' ? pid : JSON.stringify(pid), 'pid');
   }
   const refusal = await rootPathRefusal(source.target, await engineSocketOwned(source.target), pid, stack?.NetworkSettings?.SandboxKey || undefined);
-  return { runner: refusal ? dockerExecRunner(source, asked.id, refusal, context.cli) : localRunner(busybox!, pid, nsenter) };
+  if (refusal) {
+    return { runner: context.helper ? probeHelperRunner(source, joined, context.helper, context.cli, refusal) : dockerExecRunner(source, asked.id, refusal, context.cli) };
+  }
+  return { runner: localRunner(busybox!, pid, nsenter) };
 }
 
 /** Host -> container on a port: the host ports that publish it on loopback or every address. */

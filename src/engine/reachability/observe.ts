@@ -18,8 +18,11 @@ import { startStoryCaptures, type StoryCapturePoint, type StoryTools } from './s
 const EMBEDDED_DNS = '127.0.0.11';
 
 export interface ObserveOptions {
-  /** Read iptables counters around the probes (local engine, root). */
-  readFilter: boolean;
+  /**
+   * Read the packet filter's counters around the probes: this machine's (`true`: local engine,
+   * root), or the engine host's through a reader (a filter helper on a remote engine).
+   */
+  readFilter: boolean | (() => Promise<CountedRule[] | undefined>);
   /** Host ports published on loopback for B's container port (host -> container). */
   loopbackPorts?: number[];
   /** Capture the probes' packets on these hops (local engine, root): the packet story. */
@@ -44,7 +47,8 @@ export async function observe(runner: NamespaceRunner, explanation: Explanation,
   const port = explanation.question.port;
   const filter = options.story && options.story.points.length > 0 ? storyFilter(addresses, port) : undefined;
   const captures = filter ? await startStoryCaptures(options.story!.points, filter, options.story!.tools) : undefined;
-  const before = options.readFilter ? await readFilter() : undefined;
+  const reader = typeof options.readFilter === 'function' ? options.readFilter : options.readFilter ? readFilter : undefined;
+  const before = reader ? await reader() : undefined;
   const probes: ProbeResult[] = [];
   for (const address of addresses) {
     probes.push(port === undefined ? await ping(runner, address) : await connect(runner, address, port));
@@ -52,7 +56,7 @@ export async function observe(runner: NamespaceRunner, explanation: Explanation,
   for (const hostPort of resolved === undefined && port !== undefined ? options.loopbackPorts ?? [] : []) {
     probes.push(await connect(runner, '127.0.0.1', hostPort));
   }
-  const after = before ? await readFilter() : undefined;
+  const after = before && reader ? await reader() : undefined;
   const seen = captures ? await captures.finish() : undefined;
   const drops = before && after ? droppedBetween(before, after, explanation.bridges) : undefined;
   const noTools = probes.length > 0 && probes.every((probe) => probe.outcome === 'skipped');

@@ -157,7 +157,8 @@ export interface Verdict {
   final: VerdictValue;
 }
 
-export type ObservationMethod = 'nsenter' | 'dockerExec' | 'hostNamespace' | 'none';
+/** `helper`: through a probe helper container on the engine, joined to A's network namespace. */
+export type ObservationMethod = 'nsenter' | 'dockerExec' | 'hostNamespace' | 'helper' | 'none';
 
 /** Why the observation was not made or was made another way. */
 export type ObservationReason =
