@@ -20,6 +20,13 @@ export function observeConsentChoices(l10n: Translator): { once: string; always:
   return { once: l10n.t('Allow once'), always: l10n.t('Always for this engine'), never: l10n.t('Never') };
 }
 
+/** What else the same consent lets run on that engine (the doctor's helpers), said in the same modal. */
+export function observeConsentDoctor(l10n: Translator): string {
+  return l10n.t(
+    "The connectivity doctor then runs short-lived helpers of the same image there too: joined to a container's network namespace with only NET_RAW (ping, nc, nslookup), and in the host's namespaces with SYS_ADMIN, SYS_PTRACE, SYS_CHROOT and NET_ADMIN to read the packet filter's counters with the host's own iptables-save and nft.",
+  );
+}
+
 export function observingStarted(engine: string, l10n: Translator): string {
   return l10n.t('{0} is observed through a helper container.', engine);
 }

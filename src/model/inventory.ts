@@ -10,6 +10,7 @@ import { byName, compareNames } from './naturalOrder';
 import { GATEWAY_MODE_OPTION } from './engineFeatures';
 import { listedGateway } from './addresses';
 import { podmanSummaries } from './podmanModes';
+import { HELPER_LABEL } from './helperContainerSpec';
 
 /** The label Docker Compose puts on the containers and networks of a project. */
 export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
@@ -308,7 +309,9 @@ export function buildInventory(snapshot: EngineSnapshot): Inventory {
   const networks = snapshot.networks.map((network) => networkModelOf(network, podman));
   const networkById = new Map(networks.map((network) => [network.id, network]));
   // On Podman, the summaries Docker would have listed (network modes, only the networks each container joined).
-  const summaries = podmanSummaries(snapshot);
+  // The extension's own helper containers (capture, observation) are plumbing, not the user's: they
+  // are in the log and in `docker ps`, not in the trees, the diagram or the pickers.
+  const summaries = podmanSummaries(snapshot).filter((summary) => summary.Labels?.[HELPER_LABEL] === undefined);
   const containers = containerModelsOf(summaries);
   const containerById = new Map(containers.map((container) => [container.id, container]));
   linkSharedStacks(containers, containerById);

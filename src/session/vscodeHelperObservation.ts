@@ -15,7 +15,7 @@ import { KeptHelperObserver } from '../engine/keptHelperObserver';
 import type { KeptHelperApi } from '../engine/keptHelperObserver';
 import type { TopologySource } from '../engine/topologySource';
 import { helperFailureText, helperRefusalText } from '../messages/helperObservationMessages';
-import { observeConsentChoices, observeConsentDetail, observeConsentQuestion, observingStarted } from '../messages/observeConsentMessages';
+import { observeConsentChoices, observeConsentDetail, observeConsentDoctor, observeConsentQuestion, observingStarted } from '../messages/observeConsentMessages';
 import { shortHost } from '../model/displayHost';
 import { helperDockerRunArgs } from '../model/helperContainerSpec';
 import { helperObservationRefusal } from '../model/helperRefusal';
@@ -46,7 +46,7 @@ async function askConsent(engineLabel: string, image: string, log: vscode.LogOut
   const choices = observeConsentChoices(vscode.l10n);
   const picked = await vscode.window.showWarningMessage(
     observeConsentQuestion(engineLabel, vscode.l10n),
-    { modal: true, detail: observeConsentDetail(command, vscode.l10n) },
+    { modal: true, detail: `${observeConsentDetail(command, vscode.l10n)}\n\n${observeConsentDoctor(vscode.l10n)}` },
     choices.once,
     choices.always,
     choices.never,

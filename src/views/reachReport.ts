@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { Blocker, Check, ReachPath, ReachReport, ReachSide, SharedNetwork, VerdictValue } from '../model/reachability/types';
-import { CHECK_KINDS, FIXES, HopStyle, hopText, NOTES, OBSERVATION_REASONS, OUTCOMES, packetStoryText, RULES, sideName } from '../messages/reachMessages';
+import { CHECK_KINDS, FIXES, HopStyle, hopText, NOTES, OBSERVATION_REASONS, OBSERVED_THROUGH_HELPER, OUTCOMES, packetStoryText, RULES, sideName } from '../messages/reachMessages';
 import { shellCommand } from '../model/safeText';
 import { tableName } from '../model/reachability/packetFilter';
 import { code, field, md } from './treeItems';
@@ -71,6 +71,8 @@ function verdictBlock(report: ReachReport): string {
   const lines = [`## ${icon} ${verdictWord(verdict.final)}`, basis];
   if (observation.method === 'none' || observation.reason) {
     lines.push(OBSERVATION_REASONS[observation.reason ?? 'notRequested'](vscode.l10n));
+  } else if (observation.method === 'helper') {
+    lines.push(md(OBSERVED_THROUGH_HELPER({ container: sideName(report.question.from, 'host'), image: observation.tools?.[1] ?? '' }, vscode.l10n)));
   } else if (observation.tools) {
     lines.push(vscode.l10n.t('Observed with {0}.', code(observation.tools.join(' '))));
   }

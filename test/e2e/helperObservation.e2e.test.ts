@@ -9,7 +9,7 @@
 import * as assert from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { runCommandFromPalette, screenshot, topologyWebview, waitForRow } from '../harness/browser';
+import { readTree, runCommandFromPalette, screenshot, topologyWebview, waitForRow } from '../harness/browser';
 import { closeExtensionWorkbench, ensureDocker, ExtensionWorkbench, openExtensionWorkbench } from '../harness/workbench';
 import { TEST_IMAGE } from '../support/dockerCli';
 import { DockerdNode, nodeDocker, removeHub, startDockerdNode } from '../support/dockerdNode';
@@ -23,7 +23,7 @@ interface Drawn {
   status: string;
   /** Nodes drawn dashed (inferred from the API), the legend's own sample left out. */
   inferred: number;
-  /** Every node's text. */
+  /** Every node's text, then every namespace's title. */
   labels: string[];
 }
 
@@ -36,7 +36,7 @@ async function readDrawn(page: Page): Promise<Drawn | undefined> {
     return {
       status: (root.querySelector('#status')?.textContent ?? '').trim(),
       inferred: Array.from(root.querySelectorAll('#diagram svg g.node.inferred')).filter((node) => !/legend/.test(node.id)).length,
-      labels: nodes.map((node) => (node.textContent ?? '').trim()),
+      labels: [...nodes, ...Array.from(root.querySelectorAll('#diagram svg g.cluster'))].map((node) => (node.textContent ?? '').trim()),
     };
   }).catch(() => undefined);
 }
@@ -56,7 +56,7 @@ describe('observing an engine that is not local through a helper container (e2e:
     workbench = await openExtensionWorkbench('docker-network-explorer-observe-e2e', {
       width: 1400,
       height: 900,
-      views: ['Networks'],
+      views: ['Networks', 'Containers'],
       machineSettings: { 'dockerNetworks.engines': [node.host], 'dockerNetworks.helper.image': TEST_IMAGE },
     });
     page = workbench.page;
@@ -106,11 +106,27 @@ describe('observing an engine that is not local through a helper container (e2e:
     await page.mouse.move(5, 400);
     await sleep(300);
     await screenshot(page, 'observe-e2e-helper-level');
-    // Each read removes its helper.
-    await waitFor('no helper left on the engine', async () => (nodeDocker(node!, ['ps', '-aq', '--filter', 'label=io.github.dne.helper']) === '' ? true : undefined), { timeoutMs: 20_000 });
+    // While the panel is shown, one helper is kept for its live redraws (each read one exec in it).
+    const helpers = () => nodeDocker(node!, ['ps', '-aq', '--filter', 'label=io.github.dne.helper']).split('\n').filter(Boolean);
+    assert.equal(helpers().length, 1, 'one kept helper while the panel reads the engine');
+    // A container started on the engine is drawn from the same kept helper's next read.
+    nodeDocker(node!, ['run', '-d', '--name', `${BOX}-2`, '--label', 'dne.test.observe', '--network', NET, TEST_IMAGE, 'sleep', '600']);
+    const grown = await waitFor('the new container drawn, observed', async () => {
+      const drawn = await readDrawn(page);
+      return drawn && drawn.labels.some((label) => label.includes(`${BOX}-2`)) && drawn.inferred === 0 ? drawn : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 300 });
+    assert.match(grown.status, /helper container/);
+    assert.equal(helpers().length, 1, 'still one kept helper after a live redraw');
+    // The helper is the extension's plumbing: in `docker ps` and the log, not among the user's containers.
+    const containers = await readTree(page, 'Containers');
+    assert.ok(containers.some((row) => row.label === `${BOX}-2`), JSON.stringify(containers.map((row) => row.label)));
+    assert.ok(!containers.some((row) => row.label.startsWith('dne-helper-')), JSON.stringify(containers.map((row) => row.label)));
     // Once allowed, this session observes: the command does not ask again while it does.
     await runCommandFromPalette(page, 'Docker Networks: Observe Through a Helper Container…');
     await sleep(1500);
     assert.equal(await page.locator('.monaco-dialog-box').isVisible().catch(() => false), false, 'asked again in the same session');
+    // The panel hidden (closed), no read comes: the kept helper goes after its idle time (30 s).
+    await runCommandFromPalette(page, 'View: Close All Editors');
+    await waitFor('the kept helper removed once the panel no longer reads', async () => (helpers().length === 0 ? true : undefined), { timeoutMs: 75_000, intervalMs: 1000 });
   });
 });

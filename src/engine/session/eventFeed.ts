@@ -7,6 +7,7 @@
  * framed, with their 1 MiB cap, by the client (../eventLines.ts); here an over-long line is a
  * stream end like any other, logged once.
  */
+import { HELPER_LABEL } from '../../model/helperContainerSpec';
 import type { EngineEventJson } from '../../model/dockerTypes';
 import { oneLine } from '../../model/safeText';
 import { Debouncer } from '../../common/debounce';
@@ -229,6 +230,11 @@ export class EventFeed {
     }
     const action = (event.Action ?? '').split(':')[0];
     if (event.Type === 'container' && !CONTAINER_ACTIONS.has(action)) {
+      return;
+    }
+    // The extension's own helpers (left out of the inventory) change nothing the views show: their
+    // events would only redraw, and a redraw through a helper starts one (a redraw every read).
+    if (event.Type === 'container' && event.Actor?.Attributes?.[HELPER_LABEL] !== undefined) {
       return;
     }
     this.hooks.onEvent(event);
