@@ -252,6 +252,10 @@ describe('traffic counters on the real engine', () => {
       ip(['netns', 'add', ns]);
       inside(['sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
       ip(['-n', ns, 'link', 'add', 'dnex0', 'type', 'veth', 'peer', 'name', 'dnex1']);
+      // One ARP request per resolution (the kernel's default repeats it 3 times, 1 s apart: the
+      // counters would still grow while they are compared with ip's). A new namespace has the
+      // per-device knobs only.
+      inside(['sysctl', '-qw', 'net.ipv4.neigh.dnex0.mcast_solicit=1', 'net.ipv4.neigh.dnex0.ucast_solicit=1']);
       ip(['-n', ns, 'addr', 'add', '10.254.77.1/24', 'dev', 'dnex0']);
       ip(['-n', ns, 'link', 'set', 'dnex0', 'up']);
       ip(['-n', ns, 'link', 'set', 'dnex1', 'up']);
@@ -260,6 +264,8 @@ describe('traffic counters on the real engine', () => {
       } catch {
         // no answer, as meant
       }
+      // The resolution has given up (no request left to send): the counters stand still from here.
+      await waitFor('the ARP resolution to fail', () => !/INCOMPLETE|PROBE/.test(ip(['-n', ns, 'neigh', 'show', '10.254.77.2'])), { timeoutMs: 10_000 });
       await session.refresh();
       const fresh = (await source.collect())!;
       const sampler = trafficSamplerFor(fresh, { isLocal: true });
