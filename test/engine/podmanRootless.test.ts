@@ -14,6 +14,7 @@ import type { Topology, TopoInterface } from '../../src/model/topology/types';
 import { runScriptAsUser } from '../support/asUser';
 import { RootlessPodman, rootlessUnavailable, startRootlessPodman } from '../support/rootlessPodman';
 import { addressesOf, ipInProcess, ipInRootlessNetns, rootlessNetnsFile, slirp4netnsProcesses } from '../support/rootlessTruth';
+import { waitFor } from '../support/waitFor';
 
 const cli = path.join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 // Under CI a machine that cannot run rootless Podman is a failure (the tier installs what it needs), never a skip.
@@ -53,6 +54,16 @@ describe('rootless Podman as its user sees it (real rootless podman system servi
     // Rootless Podman's default network mode is slirp4netns.
     podman.runContainer(slirpName);
     for (const name of onNet) podman.runContainer(name, ['--network', netName]);
+    // slirp4netns with IPv6 gives its TAP a SLAAC address a moment after the namespace is up: read
+    // once it has it, so the extension's reading and ip's are of the same state.
+    const netnsFile = rootlessNetnsFile(podman.user.runtimeDir);
+    const slirp = slirp4netnsProcesses().find((candidate) => netnsFile !== undefined && candidate.argv.includes(netnsFile));
+    if (slirp?.argv.includes('--enable-ipv6')) {
+      await waitFor('the rootless TAP\'s IPv6 address', () => {
+        const tap = ipInRootlessNetns(podman.user.runtimeDir).find((link) => link.linkinfo?.info_data?.type === 'tap');
+        return tap !== undefined && addressesOf(tap).some((address) => address.includes(':'));
+      }, { timeoutMs: 20_000 });
+    }
     topology = JSON.parse(runCliAsUser(['diagram', '--format', 'json', '--full'])) as Topology;
     mermaid = runCliAsUser(['diagram', '--full', '--no-legend']);
   });

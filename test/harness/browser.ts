@@ -284,11 +284,20 @@ export async function waitForWelcome(page: Page, viewTitle: string, re: RegExp, 
 /** Runs a command through the command palette by its title (as shown in the palette). */
 export async function runCommandFromPalette(page: Page, title: string): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input').first();
-  if (!(await input.isVisible().catch(() => false))) await page.keyboard.press('F1');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${title}`);
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible', timeout: 10_000 });
+  // A busy workbench may close the palette right after it opened (focus taken by a panel that is
+  // still loading): open it again, up to three times, before giving up.
+  for (let attempt = 1; ; attempt++) {
+    if (!(await input.isVisible().catch(() => false))) await page.keyboard.press('F1');
+    const typed = await input
+      .waitFor({ state: 'visible', timeout: 10_000 })
+      .then(() => input.fill(`>${title}`, { timeout: 5_000 }))
+      .then(() => row.waitFor({ state: 'visible', timeout: 10_000 }))
+      .then(() => true, (error: unknown) => (attempt === 3 ? Promise.reject(error) : false));
+    if (typed) break;
+    await page.keyboard.press('Escape');
+    await sleep(500);
+  }
   await row.click();
 }
 
